@@ -1,0 +1,33 @@
+// Améliorations facultatives : tout fonctionne sans JavaScript.
+(function () {
+  "use strict";
+  // Après une saisie refusée, on place le focus sur le résumé des erreurs (lecteurs d'écran).
+  var resume = document.getElementById("resume-erreurs");
+  if (resume) { resume.focus(); }
+
+  // « Ajouter une ligne » : copie la dernière ligne vide du tableau des lignes.
+  var tableau = document.getElementById("lignes-facture");
+  if (tableau) {
+    var bouton = document.createElement("button");
+    bouton.type = "button";
+    bouton.className = "bouton";
+    bouton.textContent = "Ajouter une ligne";
+    bouton.addEventListener("click", function () {
+      var corps = tableau.tBodies[0];
+      var modele = corps.rows[corps.rows.length - 1];
+      var copie = modele.cloneNode(true);
+      var n = corps.rows.length + 1;
+      copie.querySelectorAll("input").forEach(function (e) { e.value = ""; e.removeAttribute("aria-invalid"); });
+      copie.querySelectorAll("p.message-erreur").forEach(function (e) { e.remove(); });
+      copie.querySelectorAll("[id]").forEach(function (e) { e.id = e.id.replace(/-\d+$/, "-" + n); });
+      copie.querySelectorAll("label[for]").forEach(function (e) {
+        e.htmlFor = e.htmlFor.replace(/-\d+$/, "-" + n);
+        e.textContent = e.textContent.replace(/\(ligne \d+\)/, "(ligne " + n + ")");
+      });
+      corps.appendChild(copie);
+      var premier = copie.querySelector("input");
+      if (premier) { premier.focus(); }
+    });
+    tableau.parentNode.insertAdjacentElement("afterend", bouton);
+  }
+})();

@@ -1,0 +1,22 @@
+//! Les règles de Chorus Pro, sans entrée-sortie : identifiants, structures et annuaire,
+//! saisie et contrôles des factures, montants, cycle de vie des statuts, délai global de
+//! paiement et comportement par défaut de l'acheteur public simulé.
+//!
+//! Les dates sont toujours passées en argument : rien ici ne lit l'horloge.
+
+pub mod acheteur_simule;
+pub mod annuaire;
+pub mod anomalie;
+pub mod delai_paiement;
+pub mod erreur;
+pub mod facture;
+pub mod montants;
+pub mod saisie;
+pub mod siret;
+pub mod statut;
+pub mod structure;
+
+pub use anomalie::Anomalie;
+pub use erreur::Erreur;
+pub use siret::{Siren, Siret};
+pub use statut::Statut;

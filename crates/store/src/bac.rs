@@ -1,0 +1,236 @@
+//! Les bacs à sable : un monde isolé par stagiaire, avec sa structure, ses utilisateurs, ses
+//! factures, son journal et son horloge. Réinitialiser un bac le ramène à son point de départ
+//! en une transaction.
+
+use chorus_domain::Statut;
+use chorus_domain::acheteur_simule;
+use chorus_domain::statut::{self, Action, Contexte};
+use chorus_domain::structure::Entreprise;
+use chrono::{Days, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::erreur::{Erreur, Resultat};
+use crate::horloge::Horloge;
+use crate::journal::{self, evenement};
+use crate::{compte, facture};
+
+/// Nombre de jours dont on peut avancer l'horloge en une fois.
+pub const AVANCE_MAX_JOURS: u32 = 365;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bac {
+    pub id: String,
+    pub libelle: String,
+    pub decalage_jours: i64,
+}
+
+impl Bac {
+    /// La date simulée : date réelle + décalage.
+    pub fn date_simulee(&self, horloge: &Horloge) -> NaiveDate {
+        decaler(horloge.aujourd_hui(), self.decalage_jours)
+    }
+}
+
+fn decaler(date: NaiveDate, jours: i64) -> NaiveDate {
+    if jours >= 0 {
+        date.checked_add_days(Days::new(jours as u64)).unwrap_or(date)
+    } else {
+        date.checked_sub_days(Days::new(jours.unsigned_abs())).unwrap_or(date)
+    }
+}
+
+/// Ce que la réinitialisation restaure. Aujourd'hui : la pratique libre (une structure
+/// fournisseur prête à facturer, aucune facture, horloge au jour réel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PointDepart {
+    PratiqueLibre,
+}
+
+/// La structure fournisseur d'un bac à sable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructureFournisseur {
+    pub id: String,
+    pub identifiant: String,
+    pub raison_sociale: String,
+    pub adresse: String,
+    pub code_postal: String,
+    pub ville: String,
+}
+
+/// Crée un bac à sable de pratique libre : la structure de l'entreprise et un utilisateur.
+pub fn creer_pratique_libre(
+    c: &Connection,
+    libelle: &str,
+    entreprise: &Entreprise,
+    email: &str,
+    nom: &str,
+    prenom: &str,
+    mot_de_passe: &str,
+    horloge: &Horloge,
+) -> Resultat<(Bac, compte::Utilisateur)> {
+    let id = Uuid::new_v4().to_string();
+    let point_depart = serde_json::to_string(&PointDepart::PratiqueLibre)?;
+    c.execute(
+        "INSERT INTO bac (id, libelle, cree_le, decalage_jours, point_depart) VALUES (?1, ?2, ?3, 0, ?4)",
+        params![id, libelle, horloge.maintenant(), point_depart],
+    )?;
+    let structure_id = Uuid::new_v4().to_string();
+    c.execute(
+        "INSERT INTO structure (id, bac_id, type_identifiant, identifiant, raison_sociale, adresse, code_postal, ville)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            structure_id,
+            id,
+            entreprise.siret,
+            entreprise.raison_sociale,
+            entreprise.adresse,
+            entreprise.code_postal,
+            entreprise.ville
+        ],
+    )?;
+    let utilisateur = compte::creer(c, &id, email, nom, prenom, mot_de_passe, Some(&structure_id))?;
+    Ok((Bac { id, libelle: libelle.to_string(), decalage_jours: 0 }, utilisateur))
+}
+
+pub fn bac(c: &Connection, id: &str) -> Resultat<Bac> {
+    c.prepare_cached("SELECT id, libelle, decalage_jours FROM bac WHERE id = ?1")?
+        .query_row([id], |r| Ok(Bac { id: r.get(0)?, libelle: r.get(1)?, decalage_jours: r.get(2)? }))
+        .optional()?
+        .ok_or(Erreur::Introuvable("bac à sable"))
+}
+
+pub fn structure_fournisseur(c: &Connection, bac_id: &str, id: &str) -> Resultat<StructureFournisseur> {
+    c.prepare_cached(
+        "SELECT id, identifiant, raison_sociale, adresse, code_postal, ville
+         FROM structure WHERE bac_id = ?1 AND id = ?2",
+    )?
+    .query_row([bac_id, id], |r| {
+        Ok(StructureFournisseur {
+            id: r.get(0)?,
+            identifiant: r.get(1)?,
+            raison_sociale: r.get(2)?,
+            adresse: r.get(3)?,
+            code_postal: r.get(4)?,
+            ville: r.get(5)?,
+        })
+    })
+    .optional()?
+    .ok_or(Erreur::Introuvable("structure"))
+}
+
+/// Ramène le bac à son point de départ : plus de factures ni de journal, horloge au jour réel.
+/// Les comptes et la structure du point de départ restent : le stagiaire reste connecté.
+pub fn reinitialiser(c: &Connection, bac_id: &str) -> Resultat<()> {
+    let point_depart: String = c
+        .query_row("SELECT point_depart FROM bac WHERE id = ?1", [bac_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Erreur::Introuvable("bac à sable"))?;
+    match serde_json::from_str::<PointDepart>(&point_depart)? {
+        PointDepart::PratiqueLibre => {
+            c.execute("DELETE FROM journal WHERE bac_id = ?1", [bac_id])?;
+            c.execute("DELETE FROM facture WHERE bac_id = ?1", [bac_id])?;
+            c.execute("UPDATE bac SET decalage_jours = 0 WHERE id = ?1", [bac_id])?;
+        }
+    }
+    Ok(())
+}
+
+/// Avance l'horloge du bac de `jours` et fait jouer, dans l'ordre des dates, tout ce que les
+/// parties simulées avaient à faire d'ici là. Retourne la nouvelle date simulée.
+pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> Resultat<NaiveDate> {
+    if jours == 0 || jours > AVANCE_MAX_JOURS {
+        return Err(Erreur::Invalide(format!(
+            "Le nombre de jours doit être compris entre 1 et {AVANCE_MAX_JOURS}."
+        )));
+    }
+    let avant = bac(c, bac_id)?;
+    let depart = avant.date_simulee(horloge);
+    c.execute("UPDATE bac SET decalage_jours = decalage_jours + ?2 WHERE id = ?1", params![bac_id, jours])?;
+    let arrivee = decaler(depart, i64::from(jours));
+    journal::ajouter(
+        c,
+        journal::Nouvelle {
+            bac_id,
+            facture_id: None,
+            evenement: evenement::HORLOGE,
+            statut: None,
+            date_simulee: arrivee,
+            horodatage: horloge.maintenant(),
+            acteur: "FOURNISSEUR",
+            commentaire: &format!("Horloge avancée de {jours} jour(s)"),
+            donnees: None,
+        },
+    )?;
+    jouer_parties_simulees(c, bac_id, arrivee, horloge)?;
+    Ok(arrivee)
+}
+
+/// Une facture que l'acheteur simulé a encore à traiter.
+struct EnCours {
+    id: String,
+    statut: Statut,
+    mise_a_disposition: NaiveDate,
+    calendrier: Vec<acheteur_simule::Etape>,
+    mise_en_paiement_non_remontee: bool,
+}
+
+/// Fait jouer l'acheteur simulé jusqu'à `jusqu_au` : à chaque tour, l'étape due la plus
+/// ancienne (à date égale, la facture la plus ancienne) est appliquée, à sa propre date.
+fn jouer_parties_simulees(
+    c: &Connection,
+    bac_id: &str,
+    jusqu_au: NaiveDate,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    let mut st = c.prepare_cached(
+        "SELECT f.id, f.statut, f.date_mise_a_disposition,
+                coalesce(a.delai_paiement_jours, 30), coalesce(a.mise_en_paiement_non_remontee, 0)
+         FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
+         WHERE f.bac_id = ?1 AND f.date_mise_a_disposition IS NOT NULL
+           AND f.statut IN ('MISE_A_DISPOSITION', 'COMPLETEE', 'SERVICE_FAIT', 'MANDATEE',
+                            'MISE_A_DISPOSITION_COMPTABLE', 'COMPTABILISEE')
+         ORDER BY f.ordre",
+    )?;
+    let mut en_cours: Vec<EnCours> = st
+        .query_map([bac_id], |r| {
+            let statut: String = r.get(1)?;
+            let delai: u16 = r.get(3)?;
+            let mep_non_remontee: bool = r.get(4)?;
+            Ok((r.get::<_, String>(0)?, statut, r.get::<_, NaiveDate>(2)?, delai, mep_non_remontee))
+        })?
+        .filter_map(|r| r.ok())
+        .filter_map(|(id, statut, mad, delai, mep)| {
+            Some(EnCours {
+                id,
+                statut: Statut::depuis_code(&statut).ok()?,
+                mise_a_disposition: mad,
+                calendrier: acheteur_simule::calendrier(delai, mep),
+                mise_en_paiement_non_remontee: mep,
+            })
+        })
+        .collect();
+    loop {
+        let prochaine = en_cours
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                acheteur_simule::prochaine_etape(f.statut, f.mise_a_disposition, &f.calendrier)
+                    .map(|(etape, date)| (date, i, etape))
+            })
+            .filter(|(date, _, _)| *date <= jusqu_au)
+            .min_by_key(|(date, i, _)| (*date, *i));
+        let Some((date, i, etape)) = prochaine else { break };
+        let f = &mut en_cours[i];
+        let ctx = Contexte {
+            mise_en_paiement_non_remontee: f.mise_en_paiement_non_remontee,
+            ..Contexte::default()
+        };
+        let nouveau = statut::transition(Some(f.statut), Action::Traiter(etape.statut), etape.acteur, &ctx)?;
+        facture::changer_statut(c, bac_id, &f.id, nouveau, etape.acteur, date, "", horloge)?;
+        f.statut = nouveau;
+    }
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! Les données livrées avec le simulateur, chargées au premier démarrage : l'annuaire de
+//! formation, ses services, le registre fictif des entreprises, les taux, et les comptes de
+//! démonstration (un bac à sable de pratique libre chacun).
+
+use crate::base::Store;
+use crate::erreur::{Erreur, Resultat};
+use crate::horloge::Horloge;
+use crate::{bac, reference};
+
+pub const ANNUAIRE: &str = include_str!("../../../fixtures/annuaire-formation.csv");
+pub const SERVICES: &str = include_str!("../../../fixtures/services-formation.csv");
+pub const ENTREPRISES: &str = include_str!("../../../fixtures/sirene-formation.csv");
+pub const TAUX: &str = include_str!("../../../fixtures/taux-interets-moratoires.csv");
+
+/// Mot de passe des comptes de démonstration (affiché au démarrage et dans le README).
+pub const MOT_DE_PASSE_DEMO: &str = "Formation-2026";
+pub const NOMBRE_COMPTES_DEMO: usize = 5;
+
+/// L'identifiant du n-ième compte de démonstration (à partir de 1).
+pub fn identifiant_demo(n: usize) -> String {
+    format!("formation{n}@exemple.fr")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompteDemo {
+    pub identifiant: String,
+    pub structure: String,
+}
+
+/// Charge les données de référence et crée les comptes de démonstration si la base est neuve.
+/// Sans effet sur une base déjà initialisée : on peut l'appeler à chaque démarrage.
+pub fn initialiser(store: &Store, horloge: &Horloge) -> Resultat<()> {
+    store.ecrire(|tx| {
+        let deja: i64 = tx.query_row("SELECT count(*) FROM bac", [], |r| r.get(0))?;
+        if deja > 0 {
+            return Ok(());
+        }
+        if reference::nombre_structures_publiques(tx)? == 0 {
+            for (nom, rapport) in [
+                ("annuaire", reference::importer_annuaire(tx, ANNUAIRE.as_bytes())?),
+                ("services", reference::importer_services(tx, SERVICES.as_bytes())?),
+                ("entreprises", reference::importer_entreprises(tx, ENTREPRISES.as_bytes())?),
+                ("taux", reference::importer_taux(tx, TAUX.as_bytes())?),
+            ] {
+                if rapport.nombre_erreurs > 0 {
+                    return Err(Erreur::Invalide(format!("données livrées ({nom}) : {:?}", rapport.erreurs)));
+                }
+            }
+        }
+        let entreprises = reference::entreprises_stagiaires(tx)?;
+        for (i, entreprise) in entreprises.iter().take(NOMBRE_COMPTES_DEMO).enumerate() {
+            let n = i + 1;
+            bac::creer_pratique_libre(
+                tx,
+                &format!("Démonstration {n}"),
+                entreprise,
+                &identifiant_demo(n),
+                "Stagiaire",
+                &format!("Démo {n}"),
+                MOT_DE_PASSE_DEMO,
+                horloge,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Les comptes de démonstration présents dans la base, avec leur structure.
+pub fn comptes(store: &Store) -> Resultat<Vec<CompteDemo>> {
+    store.lire(|c| {
+        let mut st = c.prepare(
+            "SELECT u.email, s.raison_sociale || ' (SIRET ' || s.identifiant || ')'
+             FROM utilisateur u JOIN structure s ON s.id = u.structure_id
+             WHERE u.email LIKE 'formation%@exemple.fr' ORDER BY u.email",
+        )?;
+        let v = st
+            .query_map([], |r| Ok(CompteDemo { identifiant: r.get(0)?, structure: r.get(1)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    })
+}

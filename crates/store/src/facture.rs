@@ -1,0 +1,500 @@
+//! Les factures d'un bac à sable : saisie, envoi, acheminement, lecture, changement de statut.
+
+use chorus_domain::facture::Facture;
+use chorus_domain::montants::Totaux;
+use chorus_domain::saisie::{self, SaisieBrute};
+use chorus_domain::statut::{self, Acteur, Action, Contexte};
+use chorus_domain::{Anomalie, Statut};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::bac::{self, Bac};
+use crate::erreur::{Erreur, Resultat};
+use crate::horloge::Horloge;
+use crate::journal::{self, evenement};
+use crate::reference;
+
+/// Taille d'une page de la liste « Factures émises ».
+pub const PAR_PAGE: usize = 50;
+
+/// « Enregistrer » (brouillon) ou « Valider et envoyer ».
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Envoi {
+    Enregistrer,
+    ValiderEtEnvoyer,
+}
+
+/// Ce que devient une saisie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Issue {
+    /// La facture existe (brouillon ou envoyée) : son identifiant.
+    Acceptee(String),
+    /// Le formulaire revient avec ses anomalies ; rien n'est enregistré sauf leur trace au journal.
+    Refusee(Vec<Anomalie>),
+}
+
+/// Une facture stockée, telle qu'on l'affiche.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactureStockee {
+    pub id: String,
+    pub structure_id: String,
+    pub statut: Statut,
+    pub facture: Facture,
+    pub raison_sociale_destinataire: String,
+    pub date_depot: Option<NaiveDate>,
+    pub date_mise_a_disposition: Option<NaiveDate>,
+    pub date_statut: NaiveDate,
+    pub deja_suspendue: bool,
+}
+
+impl FactureStockee {
+    pub fn totaux(&self) -> Totaux {
+        self.facture.totaux()
+    }
+}
+
+/// Une ligne de la liste « Factures émises ».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resume {
+    pub id: String,
+    pub numero: String,
+    pub statut: Statut,
+    pub destinataire: String,
+    pub raison_sociale_destinataire: String,
+    pub date_facture: NaiveDate,
+    pub date_depot: Option<NaiveDate>,
+    pub date_statut: NaiveDate,
+    pub total_ttc: Decimal,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filtre {
+    pub statut: Option<Statut>,
+    /// Recherche dans le numéro de facture (contient).
+    pub numero: Option<String>,
+    /// À partir de 1.
+    pub page: usize,
+}
+
+fn numero_deja_utilise(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    numero: &str,
+    sauf: Option<&str>,
+) -> Resultat<bool> {
+    let n: i64 = c.prepare_cached(
+        "SELECT count(*) FROM facture WHERE bac_id = ?1 AND structure_id = ?2 AND numero = ?3 AND id IS NOT ?4",
+    )?
+    .query_row(params![bac_id, structure_id, numero, sauf], |r| r.get(0))?;
+    Ok(n > 0)
+}
+
+/// Trace au journal les anomalies rencontrées (matière du suivi du formateur et du débriefing).
+fn tracer_anomalies(
+    c: &Connection,
+    bac: &Bac,
+    anomalies: &[Anomalie],
+    facture_id: Option<&str>,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    let codes: Vec<&str> = anomalies.iter().map(|a| a.code).collect();
+    journal::ajouter(
+        c,
+        journal::Nouvelle {
+            bac_id: &bac.id,
+            facture_id,
+            evenement: evenement::ANOMALIES,
+            statut: None,
+            date_simulee: bac.date_simulee(horloge),
+            horodatage: horloge.maintenant(),
+            acteur: Acteur::Fournisseur.code(),
+            commentaire: "",
+            donnees: Some(serde_json::to_string(&codes)?),
+        },
+    )?;
+    Ok(())
+}
+
+/// Les anomalies d'une saisie selon l'envoi demandé : un brouillon doit seulement être bien
+/// formé (et garder un numéro libre) ; un envoi passe tous les contrôles de Chorus Pro.
+fn verifier(
+    c: &Connection,
+    bac: &Bac,
+    structure_id: &str,
+    brut: &SaisieBrute,
+    envoi: Envoi,
+    sauf: Option<&str>,
+    horloge: &Horloge,
+) -> Resultat<Result<Facture, Vec<Anomalie>>> {
+    let facture = match saisie::analyser(brut) {
+        Ok(f) => f,
+        Err(anomalies) => return Ok(Err(anomalies)),
+    };
+    let deja = numero_deja_utilise(c, &bac.id, structure_id, &facture.numero, sauf)?;
+    let anomalies = match envoi {
+        Envoi::Enregistrer => {
+            if deja {
+                let ctx = saisie::Contexte {
+                    destinataire: None,
+                    numero_deja_utilise: true,
+                    aujourd_hui: bac.date_simulee(horloge),
+                };
+                saisie::controler(&facture, &ctx)
+                    .into_iter()
+                    .filter(|a| a.code == "NUMERO_DEJA_UTILISE")
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        }
+        Envoi::ValiderEtEnvoyer => {
+            let destinataire = reference::destinataire(c, &facture.destinataire)?;
+            let ctx = saisie::Contexte {
+                destinataire: destinataire.as_ref(),
+                numero_deja_utilise: deja,
+                aujourd_hui: bac.date_simulee(horloge),
+            };
+            saisie::controler(&facture, &ctx)
+        }
+    };
+    Ok(if anomalies.is_empty() { Ok(facture) } else { Err(anomalies) })
+}
+
+/// « Enregistrer » ou « Valider et envoyer » une facture saisie : nouvelle, ou brouillon
+/// existant (`brouillon`) que le stagiaire a modifié.
+pub fn saisir(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    brouillon: Option<&str>,
+    brut: &SaisieBrute,
+    envoi: Envoi,
+    horloge: &Horloge,
+) -> Resultat<Issue> {
+    let bac = bac::bac(c, bac_id)?;
+    bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let courant = match brouillon {
+        Some(id) => Some(charger(c, bac_id, id)?.statut),
+        None => None,
+    };
+    let action = match envoi {
+        Envoi::Enregistrer => Action::Enregistrer,
+        Envoi::ValiderEtEnvoyer => Action::ValiderEtEnvoyer,
+    };
+    let statut = statut::transition(courant, action, Acteur::Fournisseur, &Contexte::default())?;
+    let facture = match verifier(c, &bac, structure_id, brut, envoi, brouillon, horloge)? {
+        Ok(f) => f,
+        Err(anomalies) => {
+            tracer_anomalies(c, &bac, &anomalies, brouillon, horloge)?;
+            return Ok(Issue::Refusee(anomalies));
+        }
+    };
+    let aujourd_hui = bac.date_simulee(horloge);
+    let raison_sociale = reference::structure_publique(c, &facture.destinataire)?
+        .map(|s| s.raison_sociale)
+        .unwrap_or_default();
+    let totaux = facture.totaux();
+    let id = brouillon.map_or_else(|| Uuid::new_v4().to_string(), str::to_string);
+    let valeurs = params![
+        id,
+        bac_id,
+        structure_id,
+        facture.numero,
+        statut.code(),
+        serde_json::to_string(&facture)?,
+        facture.destinataire,
+        raison_sociale,
+        facture.date_facture,
+        aujourd_hui,
+        totaux.total_ht.to_string(),
+        totaux.total_ttc.to_string(),
+        totaux.montant_a_payer.to_string(),
+    ];
+    if brouillon.is_some() {
+        c.prepare_cached(
+            "UPDATE facture SET numero = ?4, statut = ?5, saisie = ?6, destinataire = ?7,
+                 raison_sociale_destinataire = ?8, date_facture = ?9, date_statut = ?10, total_ht = ?11,
+                 total_ttc = ?12, montant_a_payer = ?13
+             WHERE id = ?1 AND bac_id = ?2 AND structure_id = ?3",
+        )?
+        .execute(valeurs)?;
+    } else {
+        c.prepare_cached(
+            "INSERT INTO facture (id, bac_id, structure_id, numero, statut, saisie, destinataire,
+                 raison_sociale_destinataire, date_facture, date_statut, total_ht, total_ttc, montant_a_payer, ordre)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+                     (SELECT coalesce(max(ordre), 0) + 1 FROM facture WHERE bac_id = ?2))",
+        )?
+        .execute(valeurs)?;
+    }
+    // Un brouillon ré-enregistré ne change pas de statut : rien de nouveau dans l'historique.
+    if courant != Some(statut) {
+        journaliser_statut(c, bac_id, &id, statut, Acteur::Fournisseur, aujourd_hui, "", horloge)?;
+    }
+    if statut == Statut::Deposee {
+        c.execute(
+            "UPDATE facture SET date_depot = ?3 WHERE id = ?1 AND bac_id = ?2",
+            params![id, bac_id, aujourd_hui],
+        )?;
+        acheminer(c, bac_id, &id, aujourd_hui, horloge)?;
+    }
+    Ok(Issue::Acceptee(id))
+}
+
+/// Le premier temps de « Valider et envoyer » : tous les contrôles, sans rien enregistrer
+/// d'autre que la trace des anomalies ; la facture vérifiée sert à l'écran de confirmation.
+pub fn previsualiser_envoi(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    brouillon: Option<&str>,
+    brut: &SaisieBrute,
+    horloge: &Horloge,
+) -> Resultat<Result<Facture, Vec<Anomalie>>> {
+    let bac = bac::bac(c, bac_id)?;
+    bac::structure_fournisseur(c, bac_id, structure_id)?;
+    if let Some(id) = brouillon {
+        let statut = charger(c, bac_id, id)?.statut;
+        statut::transition(
+            Some(statut),
+            Action::ValiderEtEnvoyer,
+            Acteur::Fournisseur,
+            &Contexte::default(),
+        )?;
+    }
+    let resultat = verifier(c, &bac, structure_id, brut, Envoi::ValiderEtEnvoyer, brouillon, horloge)?;
+    if let Err(anomalies) = &resultat {
+        tracer_anomalies(c, &bac, anomalies, brouillon, horloge)?;
+    }
+    Ok(resultat)
+}
+
+/// « Valider et envoyer » un brouillon tel qu'il a été enregistré : il passe alors tous les
+/// contrôles.
+pub fn envoyer_brouillon(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    horloge: &Horloge,
+) -> Resultat<Issue> {
+    let f = charger(c, bac_id, facture_id)?;
+    saisir(
+        c,
+        bac_id,
+        &f.structure_id,
+        Some(facture_id),
+        &saisie_de(&f.facture),
+        Envoi::ValiderEtEnvoyer,
+        horloge,
+    )
+}
+
+/// Ce qu'il faudrait taper pour obtenir cette facture : sert à re-contrôler un brouillon et à
+/// pré-remplir le formulaire.
+pub fn saisie_de(f: &Facture) -> SaisieBrute {
+    use chorus_domain::saisie::LigneBrute;
+    SaisieBrute {
+        numero: f.numero.clone(),
+        date_facture: f.date_facture.to_string(),
+        type_facture: f.type_facture.code().to_string(),
+        cadre: f.cadre.code().to_string(),
+        destinataire: f.destinataire.clone(),
+        code_service: f.code_service.clone(),
+        numero_engagement: f.numero_engagement.clone(),
+        numero_marche: f.numero_marche.clone(),
+        mode_paiement: f.mode_paiement.code().to_string(),
+        type_tva: f.type_tva.code().to_string(),
+        motif_exoneration: f.motif_exoneration.clone(),
+        numero_facture_origine: f.numero_facture_origine.clone(),
+        commentaire: f.commentaire.clone(),
+        lignes: f
+            .lignes
+            .iter()
+            .map(|l| LigneBrute {
+                reference: l.reference.clone(),
+                designation: l.designation.clone(),
+                quantite: l.quantite.normalize().to_string(),
+                unite: l.unite.clone(),
+                prix_unitaire_ht: l.prix_unitaire_ht.normalize().to_string(),
+                remise_ht: if l.remise_ht.is_zero() {
+                    String::new()
+                } else {
+                    l.remise_ht.normalize().to_string()
+                },
+                taux_tva: l.taux_tva.libelle().to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// Chorus Pro achemine la facture déposée et la met à disposition du destinataire, le jour
+/// même (dans le vrai portail, quelques minutes après le dépôt).
+fn acheminer(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    date: NaiveDate,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    let mut courant = Statut::Deposee;
+    for action in [Action::Acheminer, Action::MettreADisposition] {
+        courant = statut::transition(Some(courant), action, Acteur::Systeme, &Contexte::default())?;
+        changer_statut(c, bac_id, facture_id, courant, Acteur::Systeme, date, "", horloge)?;
+    }
+    Ok(())
+}
+
+fn journaliser_statut(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    statut: Statut,
+    acteur: Acteur,
+    date: NaiveDate,
+    commentaire: &str,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    journal::ajouter(
+        c,
+        journal::Nouvelle {
+            bac_id,
+            facture_id: Some(facture_id),
+            evenement: evenement::STATUT,
+            statut: Some(statut),
+            date_simulee: date,
+            horodatage: horloge.maintenant(),
+            acteur: acteur.code(),
+            commentaire,
+            donnees: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// Enregistre un changement de statut déjà accepté par le domaine : l'entrée du journal et la
+/// projection sur la facture (dates de dépôt et de mise à disposition comprises).
+pub fn changer_statut(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    statut: Statut,
+    acteur: Acteur,
+    date: NaiveDate,
+    commentaire: &str,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    let n = c
+        .prepare_cached(
+            "UPDATE facture SET statut = ?3, date_statut = ?4,
+                date_depot = CASE WHEN ?3 = 'DEPOSEE' AND date_depot IS NULL THEN ?4 ELSE date_depot END,
+                date_mise_a_disposition = CASE WHEN ?3 = 'MISE_A_DISPOSITION' AND date_mise_a_disposition IS NULL
+                                               THEN ?4 ELSE date_mise_a_disposition END,
+                deja_suspendue = deja_suspendue OR ?3 = 'SUSPENDUE'
+             WHERE bac_id = ?1 AND id = ?2",
+        )?
+        .execute(params![bac_id, facture_id, statut.code(), date])?;
+    if n == 0 {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    journaliser_statut(c, bac_id, facture_id, statut, acteur, date, commentaire, horloge)
+}
+
+/// Une facture du bac à sable ; `Introuvable` pour un identifiant d'un autre bac ou inventé.
+pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStockee> {
+    let ligne = c
+        .prepare_cached(
+            "SELECT id, structure_id, statut, saisie, raison_sociale_destinataire, date_depot,
+                    date_mise_a_disposition, date_statut, deja_suspendue
+             FROM facture WHERE bac_id = ?1 AND id = ?2",
+        )?
+        .query_row([bac_id, id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<NaiveDate>>(5)?,
+                r.get::<_, Option<NaiveDate>>(6)?,
+                r.get::<_, NaiveDate>(7)?,
+                r.get::<_, bool>(8)?,
+            ))
+        })
+        .optional()?
+        .ok_or(Erreur::Introuvable("facture"))?;
+    let (id, structure_id, statut, saisie, raison_sociale, depot, mad, date_statut, deja_suspendue) = ligne;
+    Ok(FactureStockee {
+        id,
+        structure_id,
+        statut: Statut::depuis_code(&statut)?,
+        facture: serde_json::from_str(&saisie)?,
+        raison_sociale_destinataire: raison_sociale,
+        date_depot: depot,
+        date_mise_a_disposition: mad,
+        date_statut,
+        deja_suspendue,
+    })
+}
+
+/// La liste « Factures émises », la plus récente d'abord ; et le nombre total de résultats.
+pub fn lister(c: &Connection, bac_id: &str, filtre: &Filtre) -> Resultat<(Vec<Resume>, usize)> {
+    let statut = filtre.statut.map(Statut::code);
+    let numero = filtre.numero.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
+        let mut m = String::from("%");
+        for ch in s.chars() {
+            if matches!(ch, '%' | '_' | '\\') {
+                m.push('\\');
+            }
+            m.push(ch);
+        }
+        m.push('%');
+        m
+    });
+    let total: i64 = c
+        .prepare_cached(
+            "SELECT count(*) FROM facture WHERE bac_id = ?1
+             AND (?2 IS NULL OR statut = ?2) AND (?3 IS NULL OR numero LIKE ?3 ESCAPE '\\')",
+        )?
+        .query_row(params![bac_id, statut, numero], |r| r.get(0))?;
+    let page = filtre.page.max(1);
+    let mut st = c.prepare_cached(
+        "SELECT id, numero, statut, destinataire, raison_sociale_destinataire, date_facture, date_depot,
+                date_statut, total_ttc
+         FROM facture WHERE bac_id = ?1
+         AND (?2 IS NULL OR statut = ?2) AND (?3 IS NULL OR numero LIKE ?3 ESCAPE '\\')
+         ORDER BY ordre DESC LIMIT ?4 OFFSET ?5",
+    )?;
+    let lignes = st
+        .query_map(params![bac_id, statut, numero, PAR_PAGE as i64, ((page - 1) * PAR_PAGE) as i64], |r| {
+            let statut: String = r.get(2)?;
+            let ttc: String = r.get(8)?;
+            Ok(Resume {
+                id: r.get(0)?,
+                numero: r.get(1)?,
+                statut: Statut::depuis_code(&statut).unwrap_or(Statut::Brouillon),
+                destinataire: r.get(3)?,
+                raison_sociale_destinataire: r.get(4)?,
+                date_facture: r.get(5)?,
+                date_depot: r.get(6)?,
+                date_statut: r.get(7)?,
+                total_ttc: ttc.parse().unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((lignes, total as usize))
+}
+
+/// Nombre de factures par statut, pour la synthèse.
+pub fn compter_par_statut(c: &Connection, bac_id: &str) -> Resultat<Vec<(Statut, usize)>> {
+    let mut st =
+        c.prepare_cached("SELECT statut, count(*) FROM facture WHERE bac_id = ?1 GROUP BY statut")?;
+    let v = st
+        .query_map([bac_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .filter_map(|r| r.ok())
+        .filter_map(|(s, n)| Some((Statut::depuis_code(&s).ok()?, n as usize)))
+        .collect();
+    Ok(v)
+}

@@ -1,0 +1,99 @@
+//! Le journal d'un bac à sable : qui a fait quoi, quand (date simulée et heure réelle).
+//! On n'y fait qu'ajouter ; l'historique d'une facture en est une lecture.
+
+use chorus_domain::Statut;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, params};
+
+use crate::erreur::Resultat;
+
+/// Nature d'une entrée du journal.
+pub mod evenement {
+    /// Une facture change de statut.
+    pub const STATUT: &str = "STATUT";
+    /// Une saisie a été refusée : les anomalies rencontrées (pour le suivi du formateur).
+    pub const ANOMALIES: &str = "ANOMALIES";
+    /// L'horloge du bac à sable a avancé.
+    pub const HORLOGE: &str = "HORLOGE";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entree {
+    pub id: i64,
+    pub facture_id: Option<String>,
+    pub evenement: String,
+    pub statut: Option<Statut>,
+    pub date_simulee: NaiveDate,
+    pub horodatage: DateTime<Utc>,
+    /// Code de l'acteur (`FOURNISSEUR`, `SYSTEME`, `DESTINATAIRE`, `COMPTABLE`).
+    pub acteur: String,
+    pub commentaire: String,
+    pub donnees: Option<String>,
+}
+
+/// Ce qu'on ajoute au journal.
+pub struct Nouvelle<'a> {
+    pub bac_id: &'a str,
+    pub facture_id: Option<&'a str>,
+    pub evenement: &'a str,
+    pub statut: Option<Statut>,
+    pub date_simulee: NaiveDate,
+    pub horodatage: DateTime<Utc>,
+    pub acteur: &'a str,
+    pub commentaire: &'a str,
+    pub donnees: Option<String>,
+}
+
+pub fn ajouter(c: &Connection, e: Nouvelle<'_>) -> Resultat<i64> {
+    c.prepare_cached(
+        "INSERT INTO journal (bac_id, facture_id, evenement, statut, date_simulee, horodatage, acteur, commentaire, donnees)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        e.bac_id,
+        e.facture_id,
+        e.evenement,
+        e.statut.map(Statut::code),
+        e.date_simulee,
+        e.horodatage,
+        e.acteur,
+        e.commentaire,
+        e.donnees
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+fn lire(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entree> {
+    let statut: Option<String> = r.get(3)?;
+    Ok(Entree {
+        id: r.get(0)?,
+        facture_id: r.get(1)?,
+        evenement: r.get(2)?,
+        statut: statut.and_then(|s| Statut::depuis_code(&s).ok()),
+        date_simulee: r.get(4)?,
+        horodatage: r.get(5)?,
+        acteur: r.get(6)?,
+        commentaire: r.get(7)?,
+        donnees: r.get(8)?,
+    })
+}
+
+/// L'historique des statuts d'une facture, du plus ancien au plus récent.
+pub fn historique_facture(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<Vec<Entree>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, facture_id, evenement, statut, date_simulee, horodatage, acteur, commentaire, donnees
+         FROM journal WHERE bac_id = ?1 AND facture_id = ?2 AND evenement = 'STATUT' ORDER BY id",
+    )?;
+    let v = st.query_map([bac_id, facture_id], lire)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
+/// Tout le journal d'un bac à sable, du plus ancien au plus récent.
+pub fn entrees(c: &Connection, bac_id: &str) -> Resultat<Vec<Entree>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, facture_id, evenement, statut, date_simulee, horodatage, acteur, commentaire, donnees
+         FROM journal WHERE bac_id = ?1 ORDER BY id",
+    )?;
+    let v = st.query_map([bac_id], lire)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}

@@ -1,0 +1,21 @@
+//! Le stockage du simulateur dans SQLite (mode WAL) : schéma versionné, données de référence
+//! (annuaire, registre des entreprises, taux), bacs à sable et tout ce qu'ils contiennent, et
+//! les cas d'usage qui font une chose complète dans une transaction.
+//!
+//! Les données de référence sont communes à tous les bacs à sable et ne changent pas pendant
+//! un exercice ; tout le reste porte l'identifiant de son bac à sable (`bac_id`) et n'est lu
+//! qu'à travers lui.
+
+pub mod bac;
+pub mod base;
+pub mod compte;
+pub mod demo;
+pub mod erreur;
+pub mod facture;
+pub mod horloge;
+pub mod journal;
+pub mod reference;
+
+pub use base::Store;
+pub use erreur::{Erreur, Resultat};
+pub use horloge::Horloge;

@@ -1,0 +1,392 @@
+//! Données de référence communes : l'annuaire des destinataires publics et leurs services,
+//! le registre fictif des entreprises, les taux des intérêts moratoires.
+
+use std::io::Read;
+
+use chorus_domain::annuaire::{EnteteAnnuaire, EnteteServices};
+use chorus_domain::saisie::DestinataireConnu;
+use chorus_domain::structure::{
+    Adresse, Entreprise, ParametresDestinataire, Service, StructurePublique, TypeIdentifiant,
+};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::erreur::{Erreur, Resultat};
+
+/// Compte rendu d'un import : les bonnes lignes sont gardées, les mauvaises signalées.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RapportImport {
+    pub lignes_lues: usize,
+    pub importees: usize,
+    /// (numéro de ligne dans le fichier, message), limité aux [`ERREURS_DETAILLEES`] premières.
+    pub erreurs: Vec<(usize, String)>,
+    pub nombre_erreurs: usize,
+}
+
+/// Au-delà, les erreurs sont comptées sans être détaillées (un fichier entièrement faux ne
+/// doit pas produire un rapport de plusieurs mégaoctets).
+pub const ERREURS_DETAILLEES: usize = 200;
+
+impl RapportImport {
+    fn erreur(&mut self, ligne: usize, message: String) {
+        self.nombre_erreurs += 1;
+        if self.erreurs.len() < ERREURS_DETAILLEES {
+            self.erreurs.push((ligne, message));
+        }
+    }
+}
+
+/// Majuscules sans accents : « Hôpital » et « HOPITAL » se trouvent l'un l'autre.
+pub fn normaliser(texte: &str) -> String {
+    texte
+        .chars()
+        .flat_map(|c| c.to_uppercase())
+        .map(|c| match c {
+            'À' | 'Â' | 'Ä' | 'Á' | 'Ã' => 'A',
+            'Ç' => 'C',
+            'É' | 'È' | 'Ê' | 'Ë' => 'E',
+            'Î' | 'Ï' | 'Í' => 'I',
+            'Ô' | 'Ö' | 'Ó' | 'Õ' => 'O',
+            'Ù' | 'Û' | 'Ü' | 'Ú' => 'U',
+            'Ÿ' => 'Y',
+            'Œ' => 'O',
+            autre => autre,
+        })
+        .collect()
+}
+
+/// Parcourt un fichier `;` : `lire_entete` reçoit la première ligne, `traiter` chaque ligne
+/// suivante (numéro de ligne, champs). Le fichier peut ne pas être en UTF-8 valide : les octets
+/// invalides sont remplacés plutôt que de perdre la ligne. None si le fichier est vide.
+fn parcourir_csv<E>(
+    source: impl Read,
+    lire_entete: impl FnOnce(&[&str]) -> Resultat<E>,
+    mut traiter: impl FnMut(&E, usize, &[&str]) -> Resultat<()>,
+) -> Resultat<Option<E>> {
+    let mut lecteur =
+        csv::ReaderBuilder::new().delimiter(b';').has_headers(false).flexible(true).from_reader(source);
+    let mut enregistrement = csv::ByteRecord::new();
+    let mut lire_entete = Some(lire_entete);
+    let mut entete: Option<E> = None;
+    while lecteur.read_byte_record(&mut enregistrement)? {
+        let ligne = enregistrement.position().map_or(0, |p| p.line() as usize);
+        let champs: Vec<String> =
+            enregistrement.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+        let champs: Vec<&str> = champs.iter().map(String::as_str).collect();
+        match (&entete, lire_entete.take()) {
+            (None, Some(f)) => entete = Some(f(&champs)?),
+            (Some(e), _) => {
+                if !champs.iter().all(|c| c.trim().is_empty()) {
+                    traiter(e, ligne, &champs)?;
+                }
+            }
+            (None, None) => unreachable!("l'en-tête est lu à la première ligne"),
+        }
+    }
+    Ok(entete)
+}
+
+/// Importe (ou met à jour) l'annuaire des destinataires depuis un export Chorus Pro.
+pub fn importer_annuaire(c: &Connection, source: impl Read) -> Resultat<RapportImport> {
+    let mut rapport = RapportImport::default();
+    let mut insertion = c.prepare(
+        "INSERT OR REPLACE INTO annuaire_structure VALUES
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+          ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+    )?;
+    let entete = parcourir_csv(
+        source,
+        |colonnes| Ok(EnteteAnnuaire::depuis(colonnes)?),
+        |entete, ligne, champs| {
+            rapport.lignes_lues += 1;
+            match entete.lire(ligne, champs) {
+                Ok(s) => {
+                    let p = &s.parametres;
+                    insertion.execute(params![
+                        s.identifiant,
+                        s.type_identifiant.code_numerique(),
+                        s.raison_sociale,
+                        normaliser(&s.raison_sociale),
+                        p.emetteur_edi,
+                        p.recepteur_edi,
+                        p.mise_en_paiement_non_remontee,
+                        p.engagement_obligatoire,
+                        p.code_service_obligatoire,
+                        p.service_ou_engagement,
+                        p.service_et_engagement,
+                        p.est_moa,
+                        p.est_moa_uniquement,
+                        p.active,
+                        s.adresse.adresse,
+                        s.adresse.complement1,
+                        s.adresse.complement2,
+                        s.adresse.code_postal,
+                        s.adresse.ville,
+                        s.telephone,
+                        s.courriel,
+                        s.adresse.code_pays,
+                        s.adresse.libelle_pays,
+                        s.categorie_juridique,
+                        s.delai_paiement_jours,
+                    ])?;
+                    rapport.importees += 1;
+                }
+                Err(e) => rapport.erreur(ligne, e.to_string()),
+            }
+            Ok(())
+        },
+    )?;
+    if entete.is_none() {
+        return Err(Erreur::Invalide("le fichier d'annuaire est vide (aucun en-tête)".into()));
+    }
+    Ok(rapport)
+}
+
+/// Importe (ou met à jour) les services des structures publiques.
+pub fn importer_services(c: &Connection, source: impl Read) -> Resultat<RapportImport> {
+    let mut rapport = RapportImport::default();
+    let mut insertion = c.prepare("INSERT OR REPLACE INTO annuaire_service VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    parcourir_csv(
+        source,
+        |colonnes| Ok(EnteteServices::depuis(colonnes)?),
+        |entete, ligne, champs| {
+            rapport.lignes_lues += 1;
+            match entete.lire(ligne, champs) {
+                Ok(s) => {
+                    insertion.execute(params![
+                        s.identifiant_structure,
+                        s.code,
+                        s.libelle,
+                        s.engagement_obligatoire,
+                        s.actif
+                    ])?;
+                    rapport.importees += 1;
+                }
+                Err(e) => rapport.erreur(ligne, e.to_string()),
+            }
+            Ok(())
+        },
+    )?;
+    Ok(rapport)
+}
+
+/// Importe le registre fictif des entreprises (`sirene-formation.csv`).
+pub fn importer_entreprises(c: &Connection, source: impl Read) -> Resultat<RapportImport> {
+    let mut rapport = RapportImport::default();
+    let mut insertion =
+        c.prepare("INSERT OR REPLACE INTO entreprise VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?;
+    parcourir_csv(
+        source,
+        |_| Ok(()),
+        |_, ligne, champs| {
+            rapport.lignes_lues += 1;
+            // Siret;Siren;RaisonSociale;CategorieJuridique;FormeJuridique;Adresse;CodePostal;Ville;EtablissementActif;Role
+            if champs.len() < 10 {
+                rapport.erreur(ligne, format!("10 colonnes attendues, {} trouvées", champs.len()));
+                return Ok(());
+            }
+            if let Err(e) = champs[0].parse::<chorus_domain::Siret>() {
+                rapport.erreur(ligne, e.to_string());
+                return Ok(());
+            }
+            insertion.execute(params![
+                champs[0].trim(),
+                champs[2].trim(),
+                champs[3].trim(),
+                champs[4].trim(),
+                champs[5].trim(),
+                champs[6].trim(),
+                champs[7].trim(),
+                champs[8].trim().eq_ignore_ascii_case("true"),
+                champs[9].trim(),
+            ])?;
+            rapport.importees += 1;
+            Ok(())
+        },
+    )?;
+    Ok(rapport)
+}
+
+/// Importe la table des taux (`DebutSemestre;TauxBCE;TauxInteretsMoratoires;Statut`).
+pub fn importer_taux(c: &Connection, source: impl Read) -> Resultat<RapportImport> {
+    let mut rapport = RapportImport::default();
+    let mut insertion =
+        c.prepare("INSERT OR REPLACE INTO taux_interets_moratoires VALUES (?1, ?2, ?3, ?4)")?;
+    parcourir_csv(
+        source,
+        |_| Ok(()),
+        |_, ligne, champs| {
+            rapport.lignes_lues += 1;
+            if champs.len() < 4 {
+                rapport.erreur(ligne, format!("4 colonnes attendues, {} trouvées", champs.len()));
+                return Ok(());
+            }
+            insertion.execute(params![
+                champs[0].trim(),
+                champs[1].trim(),
+                champs[2].trim(),
+                champs[3].trim()
+            ])?;
+            rapport.importees += 1;
+            Ok(())
+        },
+    )?;
+    Ok(rapport)
+}
+
+const COLONNES_STRUCTURE: &str = "identifiant, type_identifiant, raison_sociale, emetteur_edi, recepteur_edi,
+    mise_en_paiement_non_remontee, engagement_obligatoire, code_service_obligatoire,
+    service_ou_engagement, service_et_engagement, est_moa, est_moa_uniquement, active,
+    adresse, complement1, complement2, code_postal, ville, telephone, courriel, code_pays,
+    libelle_pays, categorie_juridique, delai_paiement_jours";
+
+fn structure_depuis(r: &Row<'_>) -> rusqlite::Result<StructurePublique> {
+    let code_type: u8 = r.get(1)?;
+    Ok(StructurePublique {
+        identifiant: r.get(0)?,
+        type_identifiant: TypeIdentifiant::depuis_code_numerique(&code_type.to_string())
+            .unwrap_or(TypeIdentifiant::Siret),
+        raison_sociale: r.get(2)?,
+        parametres: ParametresDestinataire {
+            emetteur_edi: r.get(3)?,
+            recepteur_edi: r.get(4)?,
+            mise_en_paiement_non_remontee: r.get(5)?,
+            engagement_obligatoire: r.get(6)?,
+            code_service_obligatoire: r.get(7)?,
+            service_ou_engagement: r.get(8)?,
+            service_et_engagement: r.get(9)?,
+            est_moa: r.get(10)?,
+            est_moa_uniquement: r.get(11)?,
+            active: r.get(12)?,
+        },
+        adresse: Adresse {
+            adresse: r.get(13)?,
+            complement1: r.get(14)?,
+            complement2: r.get(15)?,
+            code_postal: r.get(16)?,
+            ville: r.get(17)?,
+            code_pays: r.get(20)?,
+            libelle_pays: r.get(21)?,
+        },
+        telephone: r.get(18)?,
+        courriel: r.get(19)?,
+        categorie_juridique: r.get(22)?,
+        delai_paiement_jours: r.get(23)?,
+    })
+}
+
+/// Échappe `%`, `_` et `\` pour un motif LIKE (les caractères tapés sont cherchés tels quels).
+fn motif_like(texte: &str) -> String {
+    let mut m = String::with_capacity(texte.len() + 2);
+    m.push('%');
+    for c in texte.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            m.push('\\');
+        }
+        m.push(c);
+    }
+    m.push('%');
+    m
+}
+
+/// Recherche dans l'annuaire : par SIRET (ou son début), par code postal, ou par nom.
+pub fn rechercher_annuaire(c: &Connection, requete: &str, limite: usize) -> Resultat<Vec<StructurePublique>> {
+    let compacte: String = requete.chars().filter(|c| !c.is_whitespace()).collect();
+    let limite = limite as i64;
+    let mut resultats = Vec::new();
+    if !compacte.is_empty() && compacte.chars().all(|c| c.is_ascii_digit()) {
+        let mut st = c.prepare_cached(&format!(
+            "SELECT {COLONNES_STRUCTURE} FROM annuaire_structure
+             WHERE identifiant >= ?1 AND identifiant < ?1 || ':' OR code_postal = ?1
+             ORDER BY raison_sociale LIMIT ?2"
+        ))?;
+        for s in st.query_map(params![compacte, limite], structure_depuis)? {
+            resultats.push(s?);
+        }
+    } else {
+        let normalise = normaliser(requete.trim());
+        let mut st = c.prepare_cached(&format!(
+            "SELECT {COLONNES_STRUCTURE} FROM annuaire_structure
+             WHERE recherche LIKE ?1 ESCAPE '\\' OR ville LIKE ?1 ESCAPE '\\'
+             ORDER BY raison_sociale LIMIT ?2"
+        ))?;
+        for s in st.query_map(params![motif_like(&normalise), limite], structure_depuis)? {
+            resultats.push(s?);
+        }
+    }
+    Ok(resultats)
+}
+
+pub fn structure_publique(c: &Connection, identifiant: &str) -> Resultat<Option<StructurePublique>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {COLONNES_STRUCTURE} FROM annuaire_structure WHERE identifiant = ?1"
+    ))?
+    .query_row([identifiant], structure_depuis)
+    .optional()?)
+}
+
+pub fn services(c: &Connection, identifiant: &str) -> Resultat<Vec<Service>> {
+    let mut st = c.prepare_cached(
+        "SELECT identifiant_structure, code_service, libelle, engagement_obligatoire, actif
+         FROM annuaire_service WHERE identifiant_structure = ?1 ORDER BY code_service",
+    )?;
+    let services = st
+        .query_map([identifiant], |r| {
+            Ok(Service {
+                identifiant_structure: r.get(0)?,
+                code: r.get(1)?,
+                libelle: r.get(2)?,
+                engagement_obligatoire: r.get(3)?,
+                actif: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(services)
+}
+
+/// Le destinataire et ses services, pour les contrôles de saisie.
+pub fn destinataire(c: &Connection, identifiant: &str) -> Resultat<Option<DestinataireConnu>> {
+    let Some(structure) = structure_publique(c, identifiant)? else {
+        return Ok(None);
+    };
+    let services = services(c, identifiant)?;
+    Ok(Some(DestinataireConnu { structure, services }))
+}
+
+pub fn nombre_structures_publiques(c: &Connection) -> Resultat<usize> {
+    Ok(c.query_row("SELECT count(*) FROM annuaire_structure", [], |r| r.get::<_, i64>(0))? as usize)
+}
+
+pub fn entreprise(c: &Connection, siret: &str) -> Resultat<Option<Entreprise>> {
+    Ok(c.prepare_cached(
+        "SELECT siret, raison_sociale, categorie_juridique, forme_juridique, adresse, code_postal, ville, active, role
+         FROM entreprise WHERE siret = ?1",
+    )?
+    .query_row([siret], |r| {
+        Ok(Entreprise {
+            siret: r.get(0)?,
+            raison_sociale: r.get(1)?,
+            categorie_juridique: r.get(2)?,
+            forme_juridique: r.get(3)?,
+            adresse: r.get(4)?,
+            code_postal: r.get(5)?,
+            ville: r.get(6)?,
+            active: r.get(7)?,
+            role: r.get(8)?,
+        })
+    })
+    .optional()?)
+}
+
+/// Les entreprises des stagiaires du registre fictif, dans l'ordre du fichier.
+pub fn entreprises_stagiaires(c: &Connection) -> Resultat<Vec<Entreprise>> {
+    let mut st =
+        c.prepare("SELECT siret FROM entreprise WHERE role = 'stagiaire' AND active ORDER BY rowid")?;
+    let sirets = st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut v = Vec::new();
+    for s in sirets {
+        if let Some(e) = entreprise(c, &s)? {
+            v.push(e);
+        }
+    }
+    Ok(v)
+}

@@ -1,0 +1,83 @@
+//! L'unique type d'erreur du portail, et sa traduction en une page (ou une redirection) : un
+//! seul endroit décide du code HTTP et du message montré. Jamais de 500 pour une saisie.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chorus_store::Erreur;
+use thiserror::Error;
+
+use crate::pages::page_erreur;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// Il faut se connecter : retour à la page de connexion.
+    #[error("connexion requise")]
+    NonConnecte,
+    #[error("{0}")]
+    Introuvable(String),
+    /// Jeton anti-falsification (CSRF) absent ou faux.
+    #[error("formulaire expiré")]
+    Formulaire,
+    /// Requête mal formée ou action refusée : le message dit quoi faire.
+    #[error("{0}")]
+    Requete(String),
+    /// Action refusée par les règles de Chorus Pro.
+    #[error("{0}")]
+    Refus(String),
+    #[error("{0}")]
+    Interne(String),
+}
+
+impl From<Erreur> for AppError {
+    fn from(e: Erreur) -> Self {
+        match e {
+            Erreur::Introuvable(quoi) => AppError::Introuvable(format!("{quoi} introuvable")),
+            Erreur::Domaine(d) => AppError::Refus(d.to_string()),
+            Erreur::Invalide(m) => AppError::Requete(m),
+            Erreur::Authentification => AppError::Requete("Identifiant ou mot de passe incorrect.".into()),
+            Erreur::Anomalies(a) => {
+                AppError::Requete(a.iter().map(|x| x.message.as_str()).collect::<Vec<_>>().join(" "))
+            }
+            autre => AppError::Interne(autre.to_string()),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        AppError::Interne(format!("session : {e}"))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (code, titre, message) = match &self {
+            AppError::NonConnecte => return Redirect::to("/connexion").into_response(),
+            AppError::Introuvable(m) => (
+                StatusCode::NOT_FOUND,
+                "Page introuvable",
+                format!("{m}. Vérifiez le lien, ou revenez à l'accueil."),
+            ),
+            AppError::Formulaire => (
+                StatusCode::FORBIDDEN,
+                "Formulaire expiré",
+                "Ce formulaire a expiré ou ne vient pas de cette page. Revenez en arrière, \
+                 rechargez la page et recommencez."
+                    .to_string(),
+            ),
+            AppError::Requete(m) => (StatusCode::BAD_REQUEST, "Demande incorrecte", m.clone()),
+            AppError::Refus(m) => (StatusCode::CONFLICT, "Action impossible", m.clone()),
+            AppError::Interne(m) => {
+                tracing::error!(erreur = %m, "erreur interne");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Erreur du simulateur",
+                    "Le simulateur a rencontré un problème. Vos données déjà enregistrées sont \
+                     intactes ; réessayez, et prévenez le formateur si cela se reproduit."
+                        .to_string(),
+                )
+            }
+        };
+        (code, page_erreur(titre, &message)).into_response()
+    }
+}

@@ -1,0 +1,57 @@
+//! L'état partagé du serveur : la base, l'horloge réelle, les réglages.
+
+use chorus_store::{Horloge, Resultat, Store};
+use rusqlite::{Connection, Transaction};
+
+use crate::erreur::AppError;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Déconnexion après ce temps sans activité.
+    pub inactivite_minutes: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { inactivite_minutes: 120 }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub horloge: Horloge,
+    pub config: Config,
+}
+
+impl AppState {
+    pub fn new(store: Store, horloge: Horloge) -> Self {
+        AppState { store, horloge, config: Config::default() }
+    }
+
+    /// Lecture en base, hors du fil asynchrone (SQLite est bloquant).
+    pub async fn lire<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection, &Horloge) -> Resultat<T> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.store.clone();
+        let horloge = self.horloge;
+        tokio::task::spawn_blocking(move || store.lire(|c| f(c, &horloge)))
+            .await
+            .map_err(|e| AppError::Interne(e.to_string()))?
+            .map_err(AppError::from)
+    }
+
+    /// Un cas d'usage dans une transaction, hors du fil asynchrone.
+    pub async fn ecrire<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>, &Horloge) -> Resultat<T> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let store = self.store.clone();
+        let horloge = self.horloge;
+        tokio::task::spawn_blocking(move || store.ecrire(|tx| f(tx, &horloge)))
+            .await
+            .map_err(|e| AppError::Interne(e.to_string()))?
+            .map_err(AppError::from)
+    }
+}

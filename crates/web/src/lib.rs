@@ -1,0 +1,57 @@
+//! Le portail d'entraînement : pages du fournisseur (maud, sans JavaScript obligatoire),
+//! sessions, et le binaire `chorus-sandbox`. Aucune règle de Chorus Pro ici : les pages
+//! appellent les cas d'usage de `chorus-store`, qui interrogent `chorus-domain`.
+
+pub mod assets;
+pub mod erreur;
+pub mod etat;
+pub mod format;
+pub mod formulaire;
+pub mod pages;
+pub mod session;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use erreur::AppError;
+pub use etat::AppState;
+
+/// Nom du cookie de session.
+pub const COOKIE_SESSION: &str = "chorus_session";
+
+/// L'application complète, prête à servir ; les tests l'appellent avec une base temporaire.
+pub fn app(etat: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(session::MagasinSessions::new(etat.store.clone()))
+        .with_name(COOKIE_SESSION)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(false)
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(etat.config.inactivite_minutes)));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/{fichier}", get(assets::servir))
+        .route("/connexion", get(pages::connexion::page).post(pages::connexion::connecter))
+        .route("/deconnexion", post(pages::connexion::deconnecter))
+        .route("/", get(pages::accueil::page))
+        .route("/annuaire", get(pages::annuaire::recherche))
+        .route("/annuaire/{identifiant}", get(pages::annuaire::fiche))
+        .route("/factures-emises", get(pages::factures::liste))
+        .route("/factures-emises/saisir", get(pages::saisie::formulaire).post(pages::saisie::soumettre))
+        .route("/factures-emises/{id}", get(pages::factures::detail))
+        .route(
+            "/factures-emises/{id}/envoyer",
+            get(pages::factures::confirmer_envoi).post(pages::factures::envoyer),
+        )
+        .route("/factures-emises/{id}/modifier", get(pages::saisie::modifier))
+        .route("/bac/horloge", post(pages::bac::avancer))
+        .route(
+            "/bac/reinitialiser",
+            get(pages::bac::confirmer_reinitialisation).post(pages::bac::reinitialiser),
+        )
+        .fallback(pages::introuvable)
+        .layer(sessions)
+        .with_state(etat)
+}

@@ -1,0 +1,148 @@
+//! `chorus-sandbox` : le simulateur d'entraînement au portail Chorus Pro.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chorus_store::{Horloge, Store, demo, reference};
+use chorus_web::{AppState, app};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "chorus-sandbox", version, about = "Simulateur d'entraînement au portail Chorus Pro")]
+struct Cli {
+    #[command(subcommand)]
+    commande: Commande,
+}
+
+#[derive(Subcommand)]
+enum Commande {
+    /// Démarre le simulateur (données de démonstration chargées au premier démarrage).
+    Serve {
+        /// Adresse d'écoute (port 0 : un port libre est choisi et affiché).
+        #[arg(long, env = "CHORUS_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Dossier des données (base SQLite).
+        #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
+        data: PathBuf,
+    },
+    /// Importe un export de l'annuaire Chorus Pro (fichier `;`), et si besoin le fichier des services.
+    ImportAnnuaire {
+        /// Le fichier de l'annuaire.
+        fichier: PathBuf,
+        /// Le fichier des services (IdentifiantStructure;CodeService;LibelleService;EngagementObligatoire;Actif).
+        #[arg(long)]
+        services: Option<PathBuf>,
+        #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
+        data: PathBuf,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,chorus_web=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let resultat = match Cli::parse().commande {
+        Commande::Serve { addr, data } => servir(addr, data),
+        Commande::ImportAnnuaire { fichier, services, data } => {
+            importer(&fichier, services.as_deref(), &data)
+        }
+    };
+    match resultat {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("Erreur : {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn servir(addr: SocketAddr, data: PathBuf) -> Result<(), String> {
+    let store =
+        Store::ouvrir(&data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
+    let horloge = Horloge::Systeme;
+    demo::initialiser(&store, &horloge).map_err(|e| format!("données de démonstration : {e}"))?;
+    let comptes = demo::comptes(&store).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let ecoute = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("impossible d'écouter sur {addr} : {e} (le port est-il déjà pris ? essayez --addr 127.0.0.1:8081)"))?;
+        let adresse = ecoute.local_addr().map_err(|e| e.to_string())?;
+        println!("Simulateur prêt : http://{adresse}/");
+        println!("Données : {}", store.chemin().display());
+        if !comptes.is_empty() {
+            println!("Comptes de démonstration (mot de passe : {}) :", demo::MOT_DE_PASSE_DEMO);
+            for c in &comptes {
+                println!("  {} — {}", c.identifiant, c.structure);
+            }
+        }
+        let routeur = app(AppState::new(store, horloge));
+        axum::serve(ecoute, routeur)
+            .with_graceful_shutdown(arret())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Ctrl-C ou SIGTERM : on termine les requêtes en cours puis on s'arrête.
+async fn arret() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminer = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminer = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminer => {} }
+}
+
+fn importer(
+    fichier: &std::path::Path,
+    services: Option<&std::path::Path>,
+    data: &std::path::Path,
+) -> Result<(), String> {
+    let store =
+        Store::ouvrir(data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
+    let ouvrir = |p: &std::path::Path| {
+        std::fs::File::open(p)
+            .map(std::io::BufReader::new)
+            .map_err(|e| format!("impossible de lire {} : {e}", p.display()))
+    };
+    let debut = Instant::now();
+    let source = ouvrir(fichier)?;
+    let rapport = store.ecrire(|tx| reference::importer_annuaire(tx, source)).map_err(|e| e.to_string())?;
+    afficher_rapport("Annuaire", &rapport, debut.elapsed());
+    if let Some(s) = services {
+        let debut = Instant::now();
+        let source = ouvrir(s)?;
+        let rapport =
+            store.ecrire(|tx| reference::importer_services(tx, source)).map_err(|e| e.to_string())?;
+        afficher_rapport("Services", &rapport, debut.elapsed());
+    }
+    Ok(())
+}
+
+fn afficher_rapport(quoi: &str, r: &reference::RapportImport, duree: std::time::Duration) {
+    println!(
+        "{quoi} : {} ligne(s) lue(s), {} importée(s), {} refusée(s), en {:.2} s.",
+        r.lignes_lues,
+        r.importees,
+        r.nombre_erreurs,
+        duree.as_secs_f64()
+    );
+    for (ligne, message) in &r.erreurs {
+        println!("  ligne {ligne} : {message}");
+    }
+    if r.nombre_erreurs > r.erreurs.len() {
+        println!("  … et {} autre(s).", r.nombre_erreurs - r.erreurs.len());
+    }
+}

@@ -1,0 +1,116 @@
+//! Accueil : la synthèse du fournisseur (sa « liste de travail ») et l'horloge du bac à sable.
+
+use axum::extract::State;
+use chorus_domain::Statut;
+use chorus_store::facture::{self, Filtre};
+use maud::{Markup, html};
+
+use super::{champ_csrf, gabarit, pastille};
+use crate::erreur::AppError;
+use crate::etat::AppState;
+use crate::format;
+use crate::session::Stagiaire;
+
+pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
+    let bac_id = stagiaire.bac.id.clone();
+    let (comptes, a_traiter) = etat
+        .lire(move |c, _| {
+            let comptes = facture::compter_par_statut(c, &bac_id)?;
+            let mut a_traiter = Vec::new();
+            for s in [Statut::Brouillon, Statut::ARecycler, Statut::Suspendue, Statut::Rejetee] {
+                let (lignes, _) =
+                    facture::lister(c, &bac_id, &Filtre { statut: Some(s), numero: None, page: 1 })?;
+                a_traiter.extend(lignes);
+            }
+            Ok((comptes, a_traiter))
+        })
+        .await?;
+    let nombre = |s: Statut| comptes.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n);
+    let total: usize = comptes.iter().map(|(_, n)| n).sum();
+    let brouillons = nombre(Statut::Brouillon);
+    let ctx = stagiaire.contexte(&etat.horloge);
+    Ok(gabarit(
+        "Accueil",
+        Some(&stagiaire.csrf),
+        Some(&ctx),
+        html! {
+            h1 { "Synthèse" }
+            p.chapeau {
+                "Structure " strong { (stagiaire.structure.raison_sociale) }
+                " — SIRET " (stagiaire.structure.identifiant)
+            }
+            @if brouillons > 0 {
+                div.alerte.alerte-attention role="alert" {
+                    p {
+                        strong { (brouillons) " facture(s) enregistrée(s) mais jamais envoyée(s). " }
+                        "Un brouillon n'est pas transmis : l'acheteur public ne le voit pas et ne le paiera pas. "
+                        "Ouvrez-le et cliquez sur « Valider et envoyer »."
+                    }
+                }
+            }
+            section.tuiles aria-label="Compteurs" {
+                (tuile("Factures émises", total, "/factures-emises"))
+                (tuile("Brouillons", brouillons, "/factures-emises?statut=BROUILLON"))
+                (tuile("À recycler", nombre(Statut::ARecycler), "/factures-emises?statut=A_RECYCLER"))
+                (tuile("Suspendues", nombre(Statut::Suspendue), "/factures-emises?statut=SUSPENDUE"))
+                (tuile("Rejetées", nombre(Statut::Rejetee), "/factures-emises?statut=REJETEE"))
+                (tuile("Mises en paiement", nombre(Statut::MiseEnPaiement), "/factures-emises?statut=MISE_EN_PAIEMENT"))
+            }
+            section {
+                h2 { "Factures sur lesquelles vous devez intervenir" }
+                @if a_traiter.is_empty() {
+                    p { "Aucune : rien n'attend d'action de votre part." }
+                } @else {
+                    table.tableau {
+                        thead { tr { th scope="col" { "N° de facture" } th scope="col" { "Destinataire" } th scope="col" { "Statut" } th scope="col" { "Que faire ?" } } }
+                        tbody {
+                            @for f in &a_traiter {
+                                tr {
+                                    td { a href={ "/factures-emises/" (f.id) } { (f.numero) } }
+                                    td { (f.raison_sociale_destinataire) }
+                                    td { (pastille(f.statut)) }
+                                    td { (f.statut.explication()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section.actions-rapides {
+                h2 { "Facturation" }
+                div.grille-tuiles {
+                    a.tuile-domaine href="/factures-emises/saisir" { strong { "Saisir une facture" } span { "Créer une facture directement sur le portail." } }
+                    a.tuile-domaine href="/factures-emises" { strong { "Factures émises" } span { "Rechercher et suivre vos factures." } }
+                    a.tuile-domaine href="/annuaire" { strong { "Annuaire des structures publiques" } span { "Trouver le SIRET, le code service et les obligations d'un acheteur." } }
+                }
+            }
+            (bloc_horloge(&stagiaire.csrf, ctx.date_simulee))
+        },
+    ))
+}
+
+fn tuile(libelle: &str, nombre: usize, lien: &str) -> Markup {
+    html! { a.compteur href=(lien) { span.compteur-nombre { (nombre) } span.compteur-libelle { (libelle) } } }
+}
+
+/// Le temps du bac à sable : avancer l'horloge pour voir l'acheteur simulé traiter les factures.
+pub fn bloc_horloge(csrf: &str, date: chrono::NaiveDate) -> Markup {
+    html! {
+        section.bac-a-sable aria-labelledby="titre-bac" {
+            h2 #titre-bac { "Bac à sable" }
+            p {
+                "Date simulée : " strong { (format::date_longue(date)) } ". "
+                "Dans le simulateur, le temps n'avance que quand vous le décidez : l'acheteur public "
+                "simulé traite alors vos factures comme il le ferait pendant ces jours."
+            }
+            form.en-ligne method="post" action="/bac/horloge" {
+                (champ_csrf(csrf))
+                label for="jours" { "Avancer de" }
+                input #jours type="number" name="jours" min="1" max="365" value="5" required;
+                span { "jour(s)" }
+                button.bouton type="submit" { "Avancer l'horloge" }
+            }
+            p { a href="/bac/reinitialiser" { "Réinitialiser le bac à sable…" } }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! « Factures émises » : la liste avec ses filtres, la page d'une facture (lignes, totaux,
+//! historique des statuts, délai de paiement) et l'envoi d'un brouillon.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chorus_domain::Statut;
+use chorus_domain::delai_paiement;
+use chorus_domain::statut::Acteur;
+use chorus_store::facture::{self, FactureStockee, Filtre, Issue, PAR_PAGE};
+use chorus_store::journal::{self, Entree};
+use chorus_store::reference;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::{Contexte, champ_csrf, gabarit, pastille};
+use crate::erreur::AppError;
+use crate::etat::AppState;
+use crate::format;
+use crate::formulaire::Champs;
+use crate::session::Stagiaire;
+
+#[derive(Deserialize, Default)]
+pub struct FiltreRequete {
+    #[serde(default)]
+    statut: String,
+    #[serde(default)]
+    numero: String,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+pub async fn liste(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Query(q): Query<FiltreRequete>,
+) -> Result<Markup, AppError> {
+    let statut = match q.statut.trim() {
+        "" => None,
+        code => Some(Statut::depuis_code(code).map_err(|_| {
+            AppError::Requete(format!(
+                "Le statut « {code} » n'existe pas : choisissez un statut dans la liste."
+            ))
+        })?),
+    };
+    let page = q.page.as_deref().and_then(|p| p.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, 100_000);
+    let filtre = Filtre { statut, numero: Some(q.numero.clone()), page };
+    let bac_id = stagiaire.bac.id.clone();
+    let (lignes, total) = etat.lire(move |c, _| facture::lister(c, &bac_id, &filtre)).await?;
+    let pages = total.div_ceil(PAR_PAGE).max(1);
+    let ctx = stagiaire.contexte(&etat.horloge);
+    let lien_page = |p: usize| {
+        let mut s = format!("/factures-emises?page={p}");
+        if let Some(st) = statut {
+            s.push_str("&statut=");
+            s.push_str(st.code());
+        }
+        if !q.numero.is_empty() {
+            s.push_str("&numero=");
+            s.push_str(&encoder(&q.numero));
+        }
+        s
+    };
+    Ok(gabarit(
+        "Factures émises",
+        Some(&stagiaire.csrf),
+        Some(&ctx),
+        html! {
+            h1 { "Factures émises" }
+            form.filtres method="get" action="/factures-emises" role="search" {
+                div.champ {
+                    label for="statut" { "Statut" }
+                    select #statut name="statut" {
+                        option value="" { "Tous les statuts" }
+                        @for s in Statut::TOUS {
+                            option value=(s.code()) selected[statut == Some(s)] { (s.libelle()) }
+                        }
+                    }
+                }
+                div.champ {
+                    label for="numero" { "Numéro de facture" }
+                    input #numero type="search" name="numero" value=(q.numero) maxlength="20";
+                }
+                button.bouton.bouton-principal type="submit" { "Rechercher" }
+            }
+            p { (total) " facture(s)." }
+            @if lignes.is_empty() {
+                p.vide { "Aucune facture. " a href="/factures-emises/saisir" { "Saisir une facture" } }
+            } @else {
+                div.defilement {
+                    table.tableau {
+                        thead { tr {
+                            th scope="col" { "N° de facture" } th scope="col" { "Destinataire" }
+                            th scope="col" { "Date de facture" } th scope="col" { "Date de dépôt" }
+                            th scope="col" { "Montant TTC" } th scope="col" { "Statut" } th scope="col" { "Depuis le" }
+                        } }
+                        tbody {
+                            @for f in &lignes {
+                                tr {
+                                    td { a href={ "/factures-emises/" (f.id) } { (f.numero) } }
+                                    td { (f.raison_sociale_destinataire) br; small.nombre { (f.destinataire) } }
+                                    td { (format::date_courte(f.date_facture)) }
+                                    td { @if let Some(d) = f.date_depot { (format::date_courte(d)) } @else { "—" } }
+                                    td.nombre { (format::euros(f.total_ttc)) }
+                                    td { (pastille(f.statut)) }
+                                    td { (format::date_courte(f.date_statut)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if pages > 1 {
+                    nav.pagination aria-label="Pages" {
+                        @if page > 1 { a href=(lien_page(page - 1)) rel="prev" { "← Précédente" } }
+                        span { "Page " (page) " sur " (pages) }
+                        @if page < pages { a href=(lien_page(page + 1)) rel="next" { "Suivante →" } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// Encodage minimal d'un paramètre d'URL (les caractères réservés deviennent %XX).
+fn encoder(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+struct Detail {
+    facture: FactureStockee,
+    historique: Vec<Entree>,
+    delai_jours: u16,
+}
+
+async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<Detail, AppError> {
+    let bac_id = stagiaire.bac.id.clone();
+    etat.lire(move |c, _| {
+        let facture = facture::charger(c, &bac_id, &id)?;
+        let historique = journal::historique_facture(c, &bac_id, &id)?;
+        let delai_jours = reference::structure_publique(c, &facture.facture.destinataire)?
+            .map_or(30, |s| s.delai_paiement_jours);
+        Ok(Detail { facture, historique, delai_jours })
+    })
+    .await
+}
+
+pub async fn detail(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(id): Path<String>,
+) -> Result<Markup, AppError> {
+    let d = charger(&etat, &stagiaire, id).await?;
+    let ctx = stagiaire.contexte(&etat.horloge);
+    Ok(page_detail(&ctx, &d))
+}
+
+fn page_detail(ctx: &Contexte<'_>, d: &Detail) -> Markup {
+    let fs = &d.facture;
+    let f = &fs.facture;
+    let t = fs.totaux();
+    let date_mep =
+        d.historique.iter().find(|e| e.statut == Some(Statut::MiseEnPaiement)).map(|e| e.date_simulee);
+    gabarit(
+        &format!("Facture {}", f.numero),
+        Some(&ctx.stagiaire.csrf),
+        Some(ctx),
+        html! {
+            p { a href="/factures-emises" { "← Factures émises" } }
+            h1 { "Facture n° " (f.numero) " " (pastille(fs.statut)) }
+            div class={ "alerte " @if fs.statut.attend_le_fournisseur() { "alerte-attention" } @else { "alerte-info" } } {
+                p { strong { "Ce que cela veut dire : " } (fs.statut.explication()) }
+            }
+            @if fs.statut == Statut::Brouillon {
+                p.boutons {
+                    a.bouton.bouton-principal href={ "/factures-emises/" (fs.id) "/envoyer" } { "Valider et envoyer" }
+                    a.bouton href={ "/factures-emises/" (fs.id) "/modifier" } { "Modifier le brouillon" }
+                }
+            }
+            div.colonnes {
+                section {
+                    h2 { "Destinataire" }
+                    dl.fiche {
+                        dt { "SIRET" } dd.nombre { (f.destinataire) }
+                        dt { "Raison sociale" } dd { @if fs.raison_sociale_destinataire.is_empty() { "—" } @else { (fs.raison_sociale_destinataire) } }
+                        dt { "Code service" } dd { @if f.code_service.is_empty() { "—" } @else { code { (f.code_service) } } }
+                    }
+                }
+                section {
+                    h2 { "Références" }
+                    dl.fiche {
+                        dt { "Cadre de facturation" } dd { (f.cadre.libelle()) }
+                        dt { "Type" } dd { (f.type_facture.libelle()) }
+                        dt { "Date de facture" } dd { (format::date_courte(f.date_facture)) }
+                        dt { "N° d'engagement" } dd { @if f.numero_engagement.is_empty() { "—" } @else { (f.numero_engagement) } }
+                        dt { "N° de marché" } dd { @if f.numero_marche.is_empty() { "—" } @else { (f.numero_marche) } }
+                        dt { "Mode de paiement" } dd { (f.mode_paiement.libelle()) }
+                        dt { "Type de TVA" } dd { (f.type_tva.libelle()) }
+                        @if !f.motif_exoneration.is_empty() { dt { "Motif d'exonération" } dd { (f.motif_exoneration) } }
+                        dt { "Date de dépôt" } dd { @if let Some(dd) = fs.date_depot { (format::date_courte(dd)) } @else { "non envoyée" } }
+                    }
+                }
+            }
+            section {
+                h2 { "Lignes" }
+                div.defilement {
+                    table.tableau {
+                        thead { tr {
+                            th scope="col" { "Référence" } th scope="col" { "Désignation" } th scope="col" { "Quantité" }
+                            th scope="col" { "Unité" } th scope="col" { "Prix unitaire HT" } th scope="col" { "Remise HT" }
+                            th scope="col" { "TVA" } th scope="col" { "Montant HT" }
+                        } }
+                        tbody {
+                            @for l in &f.lignes {
+                                tr {
+                                    td { (l.reference) } td { (l.designation) }
+                                    td.nombre { (format::nombre(l.quantite)) } td { (l.unite) }
+                                    td.nombre { (format::euros(l.prix_unitaire_ht)) }
+                                    td.nombre { @if l.remise_ht.is_zero() { "—" } @else { (format::euros(l.remise_ht)) } }
+                                    td.nombre { (l.taux_tva.libelle()) " %" }
+                                    td.nombre { (format::euros(l.montant_ht())) }
+                                }
+                            }
+                        }
+                    }
+                }
+                div.colonnes {
+                    table.tableau.recap {
+                        caption { "Récapitulatif de TVA" }
+                        thead { tr { th scope="col" { "Taux" } th scope="col" { "Base HT" } th scope="col" { "TVA" } } }
+                        tbody {
+                            @for l in &t.tva {
+                                tr { td.nombre { (l.taux.libelle()) " %" } td.nombre { (format::euros(l.base_ht)) } td.nombre { (format::euros(l.montant_tva)) } }
+                            }
+                        }
+                    }
+                    dl.fiche.totaux {
+                        dt { "Total HT" } dd.nombre { (format::euros(t.total_ht)) }
+                        dt { "Total TVA" } dd.nombre { (format::euros(t.total_tva)) }
+                        dt { "Total TTC" } dd.nombre { strong { (format::euros(t.total_ttc)) } }
+                        dt { "Montant à payer" } dd.nombre { strong { (format::euros(t.montant_a_payer)) } }
+                    }
+                }
+                @if !f.commentaire.is_empty() { p { strong { "Commentaire : " } (f.commentaire) } }
+            }
+            @if let Some(debut) = fs.date_mise_a_disposition {
+                (bloc_delai(debut, d.delai_jours, date_mep, ctx.date_simulee))
+            }
+            section {
+                h2 { "Historique des statuts" }
+                ol.chronologie {
+                    @for e in d.historique.iter().rev() {
+                        li {
+                            @if let Some(s) = e.statut { (pastille(s)) }
+                            " le " strong { (format::date_courte(e.date_simulee)) }
+                            " — " (Acteur::depuis_code(&e.acteur).map(Acteur::libelle).unwrap_or(&e.acteur))
+                            @if !e.commentaire.is_empty() { " : « " (e.commentaire) " »" }
+                            small.horodatage { " (enregistré à " (e.horodatage.format("%H:%M:%S")) ", heure réelle)" }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Le délai global de paiement, avec la règle dont chaque chiffre vient.
+fn bloc_delai(
+    debut: chrono::NaiveDate,
+    jours: u16,
+    mise_en_paiement: Option<chrono::NaiveDate>,
+    aujourd_hui: chrono::NaiveDate,
+) -> Markup {
+    let s = delai_paiement::suivre(debut, jours, mise_en_paiement, aujourd_hui);
+    html! {
+        section.delai {
+            h2 { "Délai de paiement" }
+            p.aide { "Chorus Pro ne calcule pas les délais : ce suivi est un complément pédagogique du simulateur." }
+            dl.fiche {
+                dt { "Départ du délai" } dd { (format::date_courte(s.debut)) " — mise à disposition du destinataire (R2192-12)" }
+                dt { "Délai applicable" } dd { (s.delai_jours) " jours — " (delai_paiement::article_du_delai(s.delai_jours)) }
+                dt { "Échéance" } dd { strong { (format::date_courte(s.echeance)) } }
+                @if let Some(m) = s.mise_en_paiement {
+                    dt { "Mise en paiement" } dd { (format::date_courte(m)) }
+                }
+                dt { "Situation" }
+                dd {
+                    @if s.jours_retard > 0 {
+                        span.etiquette.etiquette-rouge { (s.jours_retard) " jour(s) de retard" }
+                    } @else if s.mise_en_paiement.is_some() {
+                        span.etiquette { "Payée dans le délai" }
+                    } @else {
+                        span.etiquette.etiquette-neutre { (s.jours_restants) " jour(s) restant(s)" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn confirmer_envoi(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(id): Path<String>,
+) -> Result<Markup, AppError> {
+    let d = charger(&etat, &stagiaire, id).await?;
+    let ctx = stagiaire.contexte(&etat.horloge);
+    if d.facture.statut != Statut::Brouillon {
+        return Err(AppError::Refus("Cette facture a déjà été envoyée.".into()));
+    }
+    let f = &d.facture.facture;
+    Ok(gabarit(
+        "Confirmer l'envoi",
+        Some(&stagiaire.csrf),
+        Some(&ctx),
+        html! {
+            h1 { "Confirmer l'envoi de la facture " (f.numero) }
+            div.alerte.alerte-info {
+                p { "Vous allez transmettre cette facture de " strong { (format::euros(d.facture.totaux().total_ttc)) } " TTC au destinataire " (f.destinataire) ". Une fois envoyée, elle ne pourra plus être modifiée." }
+            }
+            form method="post" action={ "/factures-emises/" (d.facture.id) "/envoyer" } {
+                (champ_csrf(&stagiaire.csrf))
+                input type="hidden" name="confirme" value="oui";
+                button.bouton.bouton-principal type="submit" { "Confirmer l'envoi" }
+                " "
+                a.bouton href={ "/factures-emises/" (d.facture.id) } { "Annuler" }
+            }
+        },
+    ))
+}
+
+pub async fn envoyer(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(id): Path<String>,
+    champs: Champs,
+) -> Result<Response, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    if champs.un("confirme") != "oui" {
+        return Ok(Redirect::to(&format!("/factures-emises/{id}/envoyer")).into_response());
+    }
+    let bac_id = stagiaire.bac.id.clone();
+    let fid = id.clone();
+    let issue = etat.ecrire(move |tx, h| facture::envoyer_brouillon(tx, &bac_id, &fid, h)).await?;
+    match issue {
+        Issue::Acceptee(id) => Ok(Redirect::to(&format!("/factures-emises/{id}")).into_response()),
+        Issue::Refusee(anomalies) => {
+            // Le brouillon ne passe pas les contrôles : on rouvre la saisie avec les anomalies.
+            let d = charger(&etat, &stagiaire, id).await?;
+            let ctx = stagiaire.contexte(&etat.horloge);
+            let brut = facture::saisie_de(&d.facture.facture);
+            Ok(super::saisie::refus(&ctx, &brut, &anomalies, Some(&d.facture.id)))
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Les pages du portail simulé. Chaque page dit qu'elle est un simulateur : bandeau, titre,
+//! couleurs distinctes, aucun logo de l'État.
+
+pub mod accueil;
+pub mod annuaire;
+pub mod bac;
+pub mod connexion;
+pub mod factures;
+pub mod saisie;
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chorus_domain::Statut;
+use maud::{DOCTYPE, Markup, html};
+
+use crate::format;
+use crate::session::Stagiaire;
+
+/// Ce que l'en-tête affiche d'un stagiaire connecté.
+pub struct Contexte<'a> {
+    pub stagiaire: &'a Stagiaire,
+    pub date_simulee: chrono::NaiveDate,
+}
+
+impl Stagiaire {
+    pub fn contexte(&self, horloge: &chorus_store::Horloge) -> Contexte<'_> {
+        Contexte { stagiaire: self, date_simulee: self.bac.date_simulee(horloge) }
+    }
+}
+
+/// La page complète. `csrf` est repris dans `<meta name="csrf">` pour les scripts et les tests.
+pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, contenu: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(j) = csrf { meta name="csrf" content=(j); }
+                title { (titre) " · Simulateur Chorus Pro (formation)" }
+                link rel="stylesheet" href="/assets/app.css";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                a.evitement href="#contenu" { "Aller au contenu" }
+                div.bandeau-simulateur role="note" {
+                    strong { "SIMULATEUR DE FORMATION" }
+                    " — ce site n'est pas Chorus Pro : rien n'est transmis à l'administration, les structures et les montants sont fictifs."
+                }
+                header.entete {
+                    div.entete-gauche {
+                        a.marque href="/" { span.marque-nom { "Chorus Pro" } span.marque-simu { "simulateur" } }
+                    }
+                    @if let Some(ctx) = ctx {
+                        nav.menu aria-label="Menu principal" {
+                            a href="/" { "Accueil" }
+                            a href="/factures-emises" { "Factures émises" }
+                            a href="/factures-emises/saisir" { "Saisir une facture" }
+                            a href="/annuaire" { "Annuaire" }
+                        }
+                        div.entete-droite {
+                            span.date-simulee title="Date du bac à sable (simulée)" {
+                                "Date simulée : " strong { (format::date_longue(ctx.date_simulee)) }
+                            }
+                            span.qui {
+                                (ctx.stagiaire.utilisateur.prenom) " " (ctx.stagiaire.utilisateur.nom)
+                                " · " (ctx.stagiaire.structure.raison_sociale)
+                            }
+                            form method="post" action="/deconnexion" {
+                                input type="hidden" name="csrf" value=(ctx.stagiaire.csrf);
+                                button.lien type="submit" { "Se déconnecter" }
+                            }
+                        }
+                    }
+                }
+                main #contenu tabindex="-1" { (contenu) }
+                footer.pied {
+                    "Simulateur d'entraînement au portail Chorus Pro — données fictives, à usage de formation uniquement."
+                }
+            }
+        }
+    }
+}
+
+pub fn page_erreur(titre: &str, message: &str) -> Markup {
+    gabarit(
+        titre,
+        None,
+        None,
+        html! {
+            h1 { (titre) }
+            div.alerte.alerte-erreur role="alert" { p { (message) } }
+            p { a href="/" { "Revenir à l'accueil" } }
+        },
+    )
+}
+
+pub async fn introuvable() -> impl IntoResponse {
+    (StatusCode::NOT_FOUND, page_erreur("Page introuvable", "Cette adresse n'existe pas dans le simulateur."))
+}
+
+/// Pastille de statut, avec une couleur par famille de statut.
+pub fn pastille(statut: Statut) -> Markup {
+    let famille = match statut {
+        Statut::Brouillon => "brouillon",
+        Statut::ARecycler | Statut::Suspendue => "attention",
+        Statut::Rejetee => "rejet",
+        Statut::MiseEnPaiement => "paye",
+        _ => "en-cours",
+    };
+    html! { span class={ "pastille pastille-" (famille) } { (statut.libelle()) } }
+}
+
+/// Champ caché du jeton anti-falsification.
+pub fn champ_csrf(jeton: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(jeton); }
+}

@@ -1,0 +1,425 @@
+//! « Saisir une facture » : le formulaire du portail, ses deux boutons (« Enregistrer » et
+//! « Valider et envoyer ») et l'écran de confirmation de l'envoi.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chorus_domain::Anomalie;
+use chorus_domain::facture::{CadreFacturation, Facture, ModePaiement, TypeTva};
+use chorus_domain::montants::TauxTva;
+use chorus_domain::saisie::{LigneBrute, SaisieBrute};
+use chorus_store::facture::{self, Envoi, Issue};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::{Contexte, champ_csrf, gabarit};
+use crate::erreur::AppError;
+use crate::etat::AppState;
+use crate::format;
+use crate::formulaire::Champs;
+use crate::session::Stagiaire;
+
+/// Lignes vides proposées sous les lignes déjà saisies.
+const LIGNES_VIDES: usize = 2;
+
+const CHAMPS_LIGNE: [&str; 7] = [
+    "ligne_reference",
+    "ligne_designation",
+    "ligne_quantite",
+    "ligne_unite",
+    "ligne_prix_unitaire_ht",
+    "ligne_remise_ht",
+    "ligne_taux_tva",
+];
+
+/// Relit le formulaire tel que tapé. Les lignes entièrement vides sont écartées, pour que les
+/// numéros de ligne des anomalies correspondent aux lignes réaffichées.
+pub fn saisie_depuis(champs: &Champs) -> SaisieBrute {
+    let colonnes: Vec<Vec<String>> = CHAMPS_LIGNE.iter().map(|n| champs.tous(n)).collect();
+    let nombre = colonnes.iter().map(Vec::len).max().unwrap_or(0);
+    let valeur = |col: usize, i: usize| colonnes[col].get(i).cloned().unwrap_or_default();
+    let lignes = (0..nombre)
+        .map(|i| LigneBrute {
+            reference: valeur(0, i),
+            designation: valeur(1, i),
+            quantite: valeur(2, i),
+            unite: valeur(3, i),
+            prix_unitaire_ht: valeur(4, i),
+            remise_ht: valeur(5, i),
+            taux_tva: valeur(6, i),
+        })
+        .filter(|l| !l.est_vide())
+        .collect();
+    SaisieBrute {
+        numero: champs.un("numero"),
+        date_facture: champs.un("date_facture"),
+        type_facture: champs.un("type_facture"),
+        cadre: champs.un("cadre"),
+        destinataire: champs.un("destinataire"),
+        code_service: champs.un("code_service"),
+        numero_engagement: champs.un("numero_engagement"),
+        numero_marche: champs.un("numero_marche"),
+        mode_paiement: champs.un("mode_paiement"),
+        type_tva: champs.un("type_tva"),
+        motif_exoneration: champs.un("motif_exoneration"),
+        numero_facture_origine: champs.un("numero_facture_origine"),
+        commentaire: champs.un("commentaire"),
+        lignes,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Prerempli {
+    #[serde(default)]
+    destinataire: String,
+}
+
+pub async fn formulaire(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Query(p): Query<Prerempli>,
+) -> Markup {
+    let ctx = stagiaire.contexte(&etat.horloge);
+    let brut = SaisieBrute {
+        destinataire: p.destinataire.chars().filter(char::is_ascii_digit).take(14).collect(),
+        date_facture: ctx.date_simulee.to_string(),
+        ..SaisieBrute::default()
+    };
+    page_formulaire(&ctx, &brut, &[], None)
+}
+
+/// Modifier un brouillon : le formulaire prérempli, qui réenregistre le même brouillon.
+pub async fn modifier(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Markup, AppError> {
+    let bac_id = stagiaire.bac.id.clone();
+    let fid = id.clone();
+    let f = etat.lire(move |c, _| facture::charger(c, &bac_id, &fid)).await?;
+    if f.statut != chorus_domain::Statut::Brouillon {
+        return Err(AppError::Refus(
+            "Seul un brouillon peut être modifié : cette facture a déjà été envoyée.".into(),
+        ));
+    }
+    let ctx = stagiaire.contexte(&etat.horloge);
+    Ok(page_formulaire(&ctx, &facture::saisie_de(&f.facture), &[], Some(&id)))
+}
+
+pub async fn soumettre(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    champs: Champs,
+) -> Result<Response, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    let brut = saisie_depuis(&champs);
+    let ctx = stagiaire.contexte(&etat.horloge);
+    let bac_id = stagiaire.bac.id.clone();
+    let structure_id = stagiaire.structure.id.clone();
+    let brouillon = Some(champs.un("brouillon")).filter(|b| !b.is_empty());
+    let envoi = match (champs.un("action").as_str(), champs.un("confirme").as_str()) {
+        ("enregistrer", _) => Envoi::Enregistrer,
+        ("envoyer", "oui") => Envoi::ValiderEtEnvoyer,
+        ("envoyer", _) => {
+            let b = brut.clone();
+            let br = brouillon.clone();
+            let verifiee = etat
+                .ecrire(move |tx, h| {
+                    facture::previsualiser_envoi(tx, &bac_id, &structure_id, br.as_deref(), &b, h)
+                })
+                .await?;
+            return Ok(match verifiee {
+                Ok(f) => page_confirmation(&ctx, &brut, &f, brouillon.as_deref()).into_response(),
+                Err(anomalies) => refus(&ctx, &brut, &anomalies, brouillon.as_deref()),
+            });
+        }
+        ("modifier", _) => return Ok(page_formulaire(&ctx, &brut, &[], brouillon.as_deref()).into_response()),
+        _ => {
+            return Err(AppError::Requete(
+                "Choisissez « Enregistrer » ou « Valider et envoyer » en bas du formulaire.".into(),
+            ));
+        }
+    };
+    let b = brut.clone();
+    let br = brouillon.clone();
+    let issue = etat
+        .ecrire(move |tx, h| facture::saisir(tx, &bac_id, &structure_id, br.as_deref(), &b, envoi, h))
+        .await?;
+    Ok(match issue {
+        Issue::Acceptee(id) => Redirect::to(&format!("/factures-emises/{id}")).into_response(),
+        Issue::Refusee(anomalies) => refus(&ctx, &brut, &anomalies, brouillon.as_deref()),
+    })
+}
+
+pub fn refus(
+    ctx: &Contexte<'_>,
+    brut: &SaisieBrute,
+    anomalies: &[Anomalie],
+    brouillon: Option<&str>,
+) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, page_formulaire(ctx, brut, anomalies, brouillon)).into_response()
+}
+
+/// Identifiant HTML d'un champ (et ancre du résumé des erreurs).
+fn id_champ(champ: &str, ligne: Option<usize>) -> String {
+    match ligne {
+        Some(n) => format!("{champ}-{n}"),
+        None => champ.to_string(),
+    }
+}
+
+fn erreurs_du_champ<'a>(anomalies: &'a [Anomalie], champ: &str, ligne: Option<usize>) -> Vec<&'a Anomalie> {
+    anomalies.iter().filter(|a| a.champ == champ && a.ligne == ligne).collect()
+}
+
+/// Un champ texte avec son libellé, son aide et ses erreurs.
+fn champ_texte(
+    anomalies: &[Anomalie],
+    nom: &str,
+    libelle: &str,
+    valeur: &str,
+    obligatoire: bool,
+    aide: Option<&str>,
+    attributs: (&str, usize),
+) -> Markup {
+    let (type_champ, longueur) = attributs;
+    let erreurs = erreurs_du_champ(anomalies, nom, None);
+    let id_aide = format!("{nom}-aide");
+    let id_erreur = format!("{nom}-erreur");
+    let decrit = match (aide.is_some(), erreurs.is_empty()) {
+        (true, false) => format!("{id_aide} {id_erreur}"),
+        (true, true) => id_aide.clone(),
+        (false, false) => id_erreur.clone(),
+        (false, true) => String::new(),
+    };
+    html! {
+        div class={ "champ" @if !erreurs.is_empty() { " champ-en-erreur" } } {
+            label for=(nom) { (libelle) @if obligatoire { span.obligatoire aria-hidden="true" { " *" } } }
+            @if let Some(a) = aide { p.aide id=(id_aide) { (a) } }
+            @if !erreurs.is_empty() {
+                p.message-erreur id=(id_erreur) { @for e in &erreurs { (e.message) " " } }
+            }
+            input id=(nom) name=(nom) type=(type_champ) value=(valeur) maxlength=(longueur)
+                required[obligatoire] aria-invalid=[(!erreurs.is_empty()).then_some("true")]
+                aria-describedby=[(!decrit.is_empty()).then_some(decrit.as_str())];
+        }
+    }
+}
+
+fn select_codes(nom: &str, libelle: &str, valeur: &str, options: &[(&str, &str)]) -> Markup {
+    html! {
+        div.champ {
+            label for=(nom) { (libelle) }
+            select id=(nom) name=(nom) {
+                @for (code, lib) in options {
+                    option value=(code) selected[*code == valeur] { (lib) }
+                }
+            }
+        }
+    }
+}
+
+pub fn page_formulaire(
+    ctx: &Contexte<'_>,
+    brut: &SaisieBrute,
+    anomalies: &[Anomalie],
+    brouillon: Option<&str>,
+) -> Markup {
+    let csrf = &ctx.stagiaire.csrf;
+    let lignes: Vec<LigneBrute> = brut
+        .lignes
+        .iter()
+        .cloned()
+        .chain(
+            std::iter::repeat_with(|| LigneBrute { taux_tva: "20".into(), ..LigneBrute::default() })
+                .take(LIGNES_VIDES),
+        )
+        .collect();
+    let cadres: Vec<(&str, &str)> =
+        [CadreFacturation::A1FactureFournisseur].iter().map(|c| (c.code(), c.libelle())).collect();
+    let modes: Vec<(&str, &str)> = ModePaiement::TOUS.iter().map(|m| (m.code(), m.libelle())).collect();
+    let types_tva: Vec<(&str, &str)> = TypeTva::TOUS.iter().map(|t| (t.code(), t.libelle())).collect();
+    gabarit(
+        "Saisir une facture",
+        Some(csrf),
+        Some(ctx),
+        html! {
+            h1 { @if brouillon.is_some() { "Modifier le brouillon" } @else { "Saisir une facture" } }
+            p.chapeau { "Les champs marqués d'un astérisque rouge " span.obligatoire { "*" } " sont obligatoires." }
+            @if !anomalies.is_empty() {
+                div.alerte.alerte-erreur.resume-erreurs role="alert" tabindex="-1" id="resume-erreurs" {
+                    h2 { "La facture ne peut pas être " @if anomalies.iter().any(|a| a.code == "NUMERO_DEJA_UTILISE") && anomalies.len() == 1 { "enregistrée" } @else { "acceptée" } " : " (anomalies.len()) " anomalie(s)" }
+                    ul {
+                        @for a in anomalies {
+                            li { a href={ "#" (id_champ(&a.champ, a.ligne)) } { (a.message) } }
+                        }
+                    }
+                }
+            }
+            form.saisie method="post" action="/factures-emises/saisir" novalidate {
+                (champ_csrf(csrf))
+                @if let Some(b) = brouillon { input type="hidden" name="brouillon" value=(b); }
+                fieldset {
+                    legend { "1. Destinataire de la facture" }
+                    (champ_texte(anomalies, "destinataire", "SIRET du destinataire (votre client public)", &brut.destinataire, true,
+                        Some("14 chiffres. C'est le SIRET de l'acheteur public, pas le vôtre : cherchez-le dans l'annuaire."), ("text", 20)))
+                    p.aide { a href="/annuaire" target="_blank" { "Ouvrir l'annuaire dans un nouvel onglet" } }
+                    (champ_texte(anomalies, "code_service", "Code service", &brut.code_service, false,
+                        Some("Obligatoire si l'annuaire l'indique pour ce destinataire."), ("text", 100)))
+                }
+                fieldset {
+                    legend { "2. Fournisseur" }
+                    p { strong { (ctx.stagiaire.structure.raison_sociale) } " — SIRET " (ctx.stagiaire.structure.identifiant) }
+                }
+                fieldset {
+                    legend { "3. Cadre de facturation" }
+                    (select_codes("cadre", "Cadre de facturation", &brut.cadre, &cadres))
+                    input type="hidden" name="type_facture" value="FACTURE";
+                }
+                fieldset {
+                    legend { "4. Références de la facture" }
+                    (champ_texte(anomalies, "numero", "Numéro de facture", &brut.numero, true,
+                        Some("20 caractères au plus. Un numéro ne sert qu'une fois, même après un rejet."), ("text", 20)))
+                    (champ_texte(anomalies, "date_facture", "Date de facture", &brut.date_facture, true, None, ("date", 10)))
+                    (champ_texte(anomalies, "numero_engagement", "Numéro d'engagement juridique (n° de bon de commande)", &brut.numero_engagement, false,
+                        Some("Le numéro donné par l'acheteur sur son bon de commande. Obligatoire si l'annuaire l'indique."), ("text", 50)))
+                    (champ_texte(anomalies, "numero_marche", "Numéro de marché", &brut.numero_marche, false, None, ("text", 50)))
+                    (select_codes("mode_paiement", "Mode de paiement", &brut.mode_paiement, &modes))
+                    (select_codes("type_tva", "Type de TVA", &brut.type_tva, &types_tva))
+                    (champ_texte(anomalies, "motif_exoneration", "Motif d'exonération de TVA", &brut.motif_exoneration, false,
+                        Some("Obligatoire si une ligne est à 0 % (par exemple : « TVA non applicable, art. 293 B du CGI »)."), ("text", 255)))
+                }
+                fieldset {
+                    legend { "5. Lignes de la facture" }
+                    @if let Some(e) = anomalies.iter().find(|a| a.champ == "lignes") {
+                        p.message-erreur id="lignes" { (e.message) }
+                    }
+                    div.defilement {
+                        table.tableau.lignes #lignes-facture {
+                            thead { tr {
+                                th scope="col" { "Référence" } th scope="col" { "Désignation *" } th scope="col" { "Quantité *" }
+                                th scope="col" { "Unité" } th scope="col" { "Prix unitaire HT (€) *" } th scope="col" { "Remise HT (€)" }
+                                th scope="col" { "TVA (%) *" }
+                            } }
+                            tbody {
+                                @for (i, l) in lignes.iter().enumerate() {
+                                    (ligne_formulaire(anomalies, i + 1, l))
+                                }
+                            }
+                        }
+                    }
+                    p.aide { "Remplissez autant de lignes que nécessaire ; les lignes laissées vides sont ignorées. Enregistrez pour obtenir d'autres lignes vides." }
+                }
+                fieldset {
+                    legend { "6. Commentaire" }
+                    div.champ {
+                        label for="commentaire" { "Commentaire (facultatif)" }
+                        @let erreurs = erreurs_du_champ(anomalies, "commentaire", None);
+                        @if !erreurs.is_empty() { p.message-erreur { @for e in &erreurs { (e.message) } } }
+                        textarea #commentaire name="commentaire" rows="3" maxlength="2000" { (brut.commentaire) }
+                    }
+                }
+                div.boutons {
+                    button.bouton type="submit" name="action" value="enregistrer" { "Enregistrer (brouillon)" }
+                    button.bouton.bouton-principal type="submit" name="action" value="envoyer" { "Valider et envoyer" }
+                }
+                p.aide { "« Enregistrer » garde la facture en brouillon : elle n'est PAS transmise. Seul « Valider et envoyer » l'envoie au destinataire." }
+            }
+        },
+    )
+}
+
+fn ligne_formulaire(anomalies: &[Anomalie], n: usize, l: &LigneBrute) -> Markup {
+    let cellule = |nom: &str, valeur: &str, libelle: &str, mode: &str, longueur: usize| {
+        let erreurs = erreurs_du_champ(anomalies, nom, Some(n));
+        let id = id_champ(nom, Some(n));
+        html! {
+            td class={ @if !erreurs.is_empty() { "champ-en-erreur" } } {
+                label.invisible for=(id) { (libelle) " (ligne " (n) ")" }
+                input id=(id) name=(nom) type="text" inputmode=(mode) value=(valeur) maxlength=(longueur)
+                    aria-invalid=[(!erreurs.is_empty()).then_some("true")];
+                @for e in &erreurs { p.message-erreur { (e.message) } }
+            }
+        }
+    };
+    let erreurs_taux = erreurs_du_champ(anomalies, "ligne_taux_tva", Some(n));
+    let id_taux = id_champ("ligne_taux_tva", Some(n));
+    html! {
+        tr {
+            (cellule("ligne_reference", &l.reference, "Référence", "text", 50))
+            (cellule("ligne_designation", &l.designation, "Désignation", "text", 250))
+            (cellule("ligne_quantite", &l.quantite, "Quantité", "decimal", 20))
+            (cellule("ligne_unite", &l.unite, "Unité", "text", 20))
+            (cellule("ligne_prix_unitaire_ht", &l.prix_unitaire_ht, "Prix unitaire HT", "decimal", 20))
+            (cellule("ligne_remise_ht", &l.remise_ht, "Remise HT", "decimal", 20))
+            td class={ @if !erreurs_taux.is_empty() { "champ-en-erreur" } } {
+                label.invisible for=(id_taux) { "Taux de TVA (ligne " (n) ")" }
+                @let connu = TauxTva::depuis_saisie(&l.taux_tva).ok();
+                select id=(id_taux) name="ligne_taux_tva" {
+                    @if connu.is_none() && !l.taux_tva.trim().is_empty() {
+                        option value=(l.taux_tva) selected { (l.taux_tva) }
+                    }
+                    @for t in TauxTva::TOUS {
+                        option value=(t.libelle()) selected[connu == Some(t)] { (t.libelle()) " %" }
+                    }
+                }
+                @for e in &erreurs_taux { p.message-erreur { (e.message) } }
+            }
+        }
+    }
+}
+
+/// « L'outil vous demandera de confirmer votre demande d'envoi » : le récapitulatif, et la
+/// saisie reportée en champs cachés pour l'envoi ou le retour au formulaire.
+fn page_confirmation(ctx: &Contexte<'_>, brut: &SaisieBrute, f: &Facture, brouillon: Option<&str>) -> Markup {
+    let t = f.totaux();
+    let cache = |nom: &str, valeur: &str| html! { input type="hidden" name=(nom) value=(valeur); };
+    let champs_caches = html! {
+        (champ_csrf(&ctx.stagiaire.csrf))
+        @if let Some(b) = brouillon { (cache("brouillon", b)) }
+        (cache("numero", &brut.numero)) (cache("date_facture", &brut.date_facture))
+        (cache("type_facture", &brut.type_facture)) (cache("cadre", &brut.cadre))
+        (cache("destinataire", &brut.destinataire)) (cache("code_service", &brut.code_service))
+        (cache("numero_engagement", &brut.numero_engagement)) (cache("numero_marche", &brut.numero_marche))
+        (cache("mode_paiement", &brut.mode_paiement)) (cache("type_tva", &brut.type_tva))
+        (cache("motif_exoneration", &brut.motif_exoneration)) (cache("numero_facture_origine", &brut.numero_facture_origine))
+        (cache("commentaire", &brut.commentaire))
+        @for l in &brut.lignes {
+            (cache("ligne_reference", &l.reference)) (cache("ligne_designation", &l.designation))
+            (cache("ligne_quantite", &l.quantite)) (cache("ligne_unite", &l.unite))
+            (cache("ligne_prix_unitaire_ht", &l.prix_unitaire_ht)) (cache("ligne_remise_ht", &l.remise_ht))
+            (cache("ligne_taux_tva", &l.taux_tva))
+        }
+    };
+    gabarit(
+        "Confirmer l'envoi",
+        Some(&ctx.stagiaire.csrf),
+        Some(ctx),
+        html! {
+            h1 { "Confirmer l'envoi de la facture" }
+            div.alerte.alerte-info {
+                p { "Vous allez transmettre la facture " strong { (f.numero) } " à " strong { (f.destinataire) } ". Une fois envoyée, elle ne pourra plus être modifiée." }
+            }
+            dl.fiche {
+                dt { "Date de facture" } dd { (format::date_courte(f.date_facture)) }
+                dt { "Code service" } dd { @if f.code_service.is_empty() { "—" } @else { (f.code_service) } }
+                dt { "N° d'engagement" } dd { @if f.numero_engagement.is_empty() { "—" } @else { (f.numero_engagement) } }
+                dt { "Total HT" } dd.nombre { (format::euros(t.total_ht)) }
+                dt { "TVA" } dd.nombre { (format::euros(t.total_tva)) }
+                dt { "Total TTC" } dd.nombre { strong { (format::euros(t.total_ttc)) } }
+                dt { "Montant à payer" } dd.nombre { (format::euros(t.montant_a_payer)) }
+            }
+            div.boutons {
+                form method="post" action="/factures-emises/saisir" {
+                    (champs_caches)
+                    input type="hidden" name="confirme" value="oui";
+                    button.bouton.bouton-principal type="submit" name="action" value="envoyer" { "Confirmer l'envoi" }
+                }
+                form method="post" action="/factures-emises/saisir" {
+                    (champs_caches)
+                    button.bouton type="submit" name="action" value="modifier" { "Revenir à la saisie" }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,212 @@
+//! Sessions (tower-sessions) conservées dans la base SQLite, jeton anti-falsification (CSRF)
+//! par session, et l'extracteur du stagiaire connecté.
+
+use async_trait::async_trait;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chorus_store::Store;
+use chorus_store::bac::{self, Bac, StructureFournisseur};
+use chorus_store::compte::{self, Utilisateur};
+use rand::RngCore;
+use rusqlite::{OptionalExtension, params};
+use tower_sessions::Session;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+use crate::erreur::AppError;
+use crate::etat::AppState;
+
+const CLE_UTILISATEUR: &str = "utilisateur";
+const CLE_CSRF: &str = "csrf";
+
+/// Magasin de sessions dans la table `session`.
+#[derive(Clone)]
+pub struct MagasinSessions {
+    store: Store,
+}
+
+impl std::fmt::Debug for MagasinSessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MagasinSessions")
+    }
+}
+
+impl MagasinSessions {
+    pub fn new(store: Store) -> Self {
+        MagasinSessions { store }
+    }
+
+    async fn bloquant<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> chorus_store::Resultat<T> + Send + 'static,
+    ) -> session_store::Result<T> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| session_store::Error::Backend(e.to_string()))?
+            .map_err(|e| session_store::Error::Backend(e.to_string()))
+    }
+}
+
+fn encoder(r: &Record) -> session_store::Result<String> {
+    serde_json::to_string(r).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+#[async_trait]
+impl SessionStore for MagasinSessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // Un identifiant déjà pris (probabilité négligeable sur 128 bits) est tiré à nouveau.
+        loop {
+            let id = record.id.to_string();
+            let donnees = encoder(record)?;
+            let expire = record.expiry_date.unix_timestamp();
+            let cree = self
+                .bloquant(move |s| {
+                    s.ecrire(|tx| {
+                        Ok(tx.execute(
+                            "INSERT OR IGNORE INTO session (id, donnees, expire_le) VALUES (?1, ?2, ?3)",
+                            params![id, donnees, expire],
+                        )? == 1)
+                    })
+                })
+                .await?;
+            if cree {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let id = record.id.to_string();
+        let donnees = encoder(record)?;
+        let expire = record.expiry_date.unix_timestamp();
+        self.bloquant(move |s| {
+            s.ecrire(|tx| {
+                tx.prepare_cached(
+                    "INSERT INTO session (id, donnees, expire_le) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (id) DO UPDATE SET donnees = excluded.donnees, expire_le = excluded.expire_le",
+                )?
+                .execute(params![id, donnees, expire])?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let id = id.to_string();
+        let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
+        let donnees: Option<String> = self
+            .bloquant(move |s| {
+                s.lire(|c| {
+                    Ok(c.prepare_cached("SELECT donnees FROM session WHERE id = ?1 AND expire_le > ?2")?
+                        .query_row(params![id, maintenant], |r| r.get(0))
+                        .optional()?)
+                })
+            })
+            .await?;
+        donnees
+            .map(|d| serde_json::from_str(&d).map_err(|e| session_store::Error::Decode(e.to_string())))
+            .transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let id = id.to_string();
+        self.bloquant(move |s| {
+            s.ecrire(|tx| {
+                tx.execute("DELETE FROM session WHERE id = ?1", [id])?;
+                Ok(())
+            })
+        })
+        .await
+    }
+}
+
+/// Le jeton anti-falsification de la session (créé au premier besoin).
+pub async fn jeton_csrf(session: &Session) -> Result<String, AppError> {
+    if let Some(j) = session.get::<String>(CLE_CSRF).await? {
+        return Ok(j);
+    }
+    let mut octets = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut octets);
+    let jeton: String = octets.iter().map(|b| format!("{b:02x}")).collect();
+    session.insert(CLE_CSRF, &jeton).await?;
+    Ok(jeton)
+}
+
+/// Refuse un formulaire dont le jeton ne correspond pas à celui de la session.
+pub async fn verifier_csrf(session: &Session, recu: &str) -> Result<(), AppError> {
+    match session.get::<String>(CLE_CSRF).await? {
+        Some(attendu) if !recu.is_empty() && egal_temps_constant(attendu.as_bytes(), recu.as_bytes()) => {
+            Ok(())
+        }
+        _ => Err(AppError::Formulaire),
+    }
+}
+
+fn egal_temps_constant(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn ouvrir(session: &Session, utilisateur_id: &str) -> Result<(), AppError> {
+    // Nouvel identifiant de session à la connexion : une session fixée à l'avance par un tiers
+    // ne devient jamais une session connectée.
+    session.cycle_id().await?;
+    session.insert(CLE_UTILISATEUR, utilisateur_id).await?;
+    Ok(())
+}
+
+pub async fn fermer(session: &Session) -> Result<(), AppError> {
+    session.flush().await?;
+    Ok(())
+}
+
+/// Le stagiaire connecté : son compte, son bac à sable, sa structure, et le jeton CSRF.
+pub struct Stagiaire {
+    pub utilisateur: Utilisateur,
+    pub bac: Bac,
+    pub structure: StructureFournisseur,
+    pub csrf: String,
+    pub session: Session,
+}
+
+impl Stagiaire {
+    pub async fn verifier_csrf(&self, recu: &str) -> Result<(), AppError> {
+        verifier_csrf(&self.session, recu).await
+    }
+}
+
+impl FromRequestParts<AppState> for Stagiaire {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
+        let session = Session::from_request_parts(parts, etat)
+            .await
+            .map_err(|(_, m)| AppError::Interne(m.to_string()))?;
+        let Some(id) = session.get::<String>(CLE_UTILISATEUR).await? else {
+            return Err(AppError::NonConnecte);
+        };
+        let csrf = jeton_csrf(&session).await?;
+        let trouve = etat
+            .lire(move |c, _| {
+                let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
+                let bac = bac::bac(c, &u.bac_id)?;
+                let structure = match &u.structure_id {
+                    Some(s) => bac::structure_fournisseur(c, &u.bac_id, s)?,
+                    None => return Ok(None),
+                };
+                Ok(Some((u, bac, structure)))
+            })
+            .await?;
+        match trouve {
+            Some((utilisateur, bac, structure)) => {
+                Ok(Stagiaire { utilisateur, bac, structure, csrf, session })
+            }
+            None => {
+                session.flush().await?;
+                Err(AppError::NonConnecte)
+            }
+        }
+    }
+}
