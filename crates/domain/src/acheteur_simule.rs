@@ -10,8 +10,15 @@
 //! | 60 j | 5 | 25 | 26 | 35 | 45 |
 //!
 //! Un destinataire qui ne remonte pas la mise en paiement s'arrête à « Comptabilisée ».
+//!
+//! Pour un autre délai (délai contractuel plus court, par exemple), le calendrier de 30 jours
+//! est mis à l'échelle (jours arrondis, la moitié vers le haut), puis corrigé pour rester
+//! strictement croissant avec une mise en paiement la veille de l'échéance au plus tard.
+//! Un délai de moins de 6 jours ne laisse pas la place à cinq étapes distinctes avant
+//! l'échéance : les étapes tombent alors les jours 1 à 5 (la mise en paiement peut dépasser
+//! l'échéance, ce qui n'arrive pas avec un délai réglementaire).
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 use crate::statut::{Acteur, Statut};
 
@@ -26,8 +33,70 @@ pub struct Etape {
 
 /// Le calendrier pour un destinataire.
 pub fn calendrier(delai_jours: u16, mise_en_paiement_non_remontee: bool) -> Vec<Etape> {
-    let _ = (delai_jours, mise_en_paiement_non_remontee);
-    todo!()
+    let jours = jours_des_etapes(delai_jours);
+    ETAPES
+        .iter()
+        .zip(jours)
+        .filter(|((statut, _), _)| !(mise_en_paiement_non_remontee && *statut == Statut::MiseEnPaiement))
+        .map(|(&(statut, acteur), jours)| Etape { statut, acteur, jours })
+        .collect()
+}
+
+/// Les cinq étapes du parcours classique, dans l'ordre, avec qui les fait.
+const ETAPES: [(Statut, Acteur); 5] = [
+    (Statut::ServiceFait, Acteur::Destinataire),
+    (Statut::Mandatee, Acteur::Destinataire),
+    (Statut::MiseADispositionComptable, Acteur::Comptable),
+    (Statut::Comptabilisee, Acteur::Comptable),
+    (Statut::MiseEnPaiement, Acteur::Comptable),
+];
+
+const CALENDRIER_30: [u32; 5] = [3, 10, 11, 15, 20];
+const CALENDRIER_50: [u32; 5] = [5, 20, 21, 30, 40];
+const CALENDRIER_60: [u32; 5] = [5, 25, 26, 35, 45];
+
+fn jours_des_etapes(delai_jours: u16) -> [u32; 5] {
+    match delai_jours {
+        30 => CALENDRIER_30,
+        50 => CALENDRIER_50,
+        60 => CALENDRIER_60,
+        autre => calendrier_proportionnel(u32::from(autre)),
+    }
+}
+
+/// Le calendrier de 30 jours mis à l'échelle d'un autre délai.
+fn calendrier_proportionnel(delai: u32) -> [u32; 5] {
+    // Arrondi à l'entier le plus proche, la moitié vers le haut : (2·j·d + 30) / 60.
+    let mut jours = CALENDRIER_30.map(|j| (2 * j * delai + 30) / 60);
+    // Strictement croissant, à partir du premier jour après la mise à disposition.
+    let mut minimum = 1;
+    for j in &mut jours {
+        *j = (*j).max(minimum);
+        minimum = *j + 1;
+    }
+    // La mise en paiement tombe au plus tard la veille de l'échéance, les étapes précédentes
+    // se tassent devant elle (possible seulement si le délai laisse cinq jours distincts).
+    if delai > 5 {
+        let mut maximum = delai - 1;
+        for j in jours.iter_mut().rev() {
+            *j = (*j).min(maximum);
+            maximum = j.saturating_sub(1);
+        }
+    }
+    jours
+}
+
+/// Rang d'un statut dans la suite des statuts de traitement (voir [`crate::statut`]).
+fn rang(statut: Statut) -> Option<u8> {
+    match statut {
+        Statut::MiseADisposition | Statut::Completee => Some(0),
+        Statut::ServiceFait => Some(1),
+        Statut::Mandatee => Some(2),
+        Statut::MiseADispositionComptable => Some(3),
+        Statut::Comptabilisee => Some(4),
+        Statut::MiseEnPaiement => Some(5),
+        _ => None,
+    }
 }
 
 /// La prochaine étape due d'une facture au statut `courant`, mise à disposition le
@@ -38,6 +107,124 @@ pub fn prochaine_etape(
     mise_a_disposition: NaiveDate,
     calendrier: &[Etape],
 ) -> Option<(Etape, NaiveDate)> {
-    let _ = (courant, mise_a_disposition, calendrier);
-    todo!()
+    let rang_courant = rang(courant).filter(|&r| r < 5)?;
+    let etape = calendrier.iter().find(|e| rang(e.statut).is_some_and(|r| r > rang_courant))?;
+    let date = mise_a_disposition.checked_add_days(Days::new(u64::from(etape.jours)))?;
+    Some((*etape, date))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jours(c: &[Etape]) -> Vec<u32> {
+        c.iter().map(|e| e.jours).collect()
+    }
+
+    fn d(a: i32, m: u32, j: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(a, m, j).unwrap()
+    }
+
+    #[test]
+    fn calendriers_de_reference() {
+        assert_eq!(jours(&calendrier(30, false)), [3, 10, 11, 15, 20]);
+        assert_eq!(jours(&calendrier(50, false)), [5, 20, 21, 30, 40]);
+        assert_eq!(jours(&calendrier(60, false)), [5, 25, 26, 35, 45]);
+    }
+
+    #[test]
+    fn statuts_et_acteurs() {
+        let c = calendrier(30, false);
+        let attendu = [
+            (Statut::ServiceFait, Acteur::Destinataire),
+            (Statut::Mandatee, Acteur::Destinataire),
+            (Statut::MiseADispositionComptable, Acteur::Comptable),
+            (Statut::Comptabilisee, Acteur::Comptable),
+            (Statut::MiseEnPaiement, Acteur::Comptable),
+        ];
+        assert_eq!(c.iter().map(|e| (e.statut, e.acteur)).collect::<Vec<_>>(), attendu);
+    }
+
+    #[test]
+    fn sans_mise_en_paiement_remontee() {
+        let c = calendrier(50, true);
+        assert_eq!(jours(&c), [5, 20, 21, 30]);
+        assert_eq!(c.last().map(|e| e.statut), Some(Statut::Comptabilisee));
+    }
+
+    #[test]
+    fn autres_delais_a_l_echelle() {
+        // 45 jours : 4,5→5 ; 15 ; 16,5→17 ; 22,5→23 ; 30.
+        assert_eq!(jours(&calendrier(45, false)), [5, 15, 17, 23, 30]);
+        // 15 jours : 1,5→2 ; 5 ; 5,5→6 ; 7,5→8 ; 10.
+        assert_eq!(jours(&calendrier(15, false)), [2, 5, 6, 8, 10]);
+        // Délai très court : cinq jours distincts avant l'échéance.
+        assert_eq!(jours(&calendrier(6, false)), [1, 2, 3, 4, 5]);
+        assert_eq!(jours(&calendrier(7, false)), [1, 2, 3, 4, 5]);
+        // Trop court pour cinq étapes avant l'échéance : jours 1 à 5.
+        assert_eq!(jours(&calendrier(0, false)), [1, 2, 3, 4, 5]);
+        assert_eq!(jours(&calendrier(3, true)), [1, 2, 3, 4]);
+        for delai in 6..=400u16 {
+            let j = jours(&calendrier(delai, false));
+            assert_eq!(j.len(), 5);
+            assert!(j.windows(2).all(|w| w[0] < w[1]), "{delai} : {j:?}");
+            assert!(j[0] >= 1 && j[4] < u32::from(delai), "{delai} : {j:?}");
+        }
+        let j = jours(&calendrier(u16::MAX, false));
+        assert!(j.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn prochaine_etape_depuis_chaque_statut() {
+        let c = calendrier(30, false);
+        let mad = d(2025, 1, 30);
+        let p = |s| prochaine_etape(s, mad, &c).map(|(e, date)| (e.statut, e.acteur, date));
+        assert_eq!(
+            p(Statut::MiseADisposition),
+            Some((Statut::ServiceFait, Acteur::Destinataire, d(2025, 2, 2)))
+        );
+        assert_eq!(p(Statut::Completee), Some((Statut::ServiceFait, Acteur::Destinataire, d(2025, 2, 2))));
+        assert_eq!(p(Statut::ServiceFait), Some((Statut::Mandatee, Acteur::Destinataire, d(2025, 2, 9))));
+        assert_eq!(
+            p(Statut::Mandatee),
+            Some((Statut::MiseADispositionComptable, Acteur::Comptable, d(2025, 2, 10)))
+        );
+        assert_eq!(
+            p(Statut::MiseADispositionComptable),
+            Some((Statut::Comptabilisee, Acteur::Comptable, d(2025, 2, 14)))
+        );
+        assert_eq!(
+            p(Statut::Comptabilisee),
+            Some((Statut::MiseEnPaiement, Acteur::Comptable, d(2025, 2, 19)))
+        );
+        for s in [
+            Statut::MiseEnPaiement,
+            Statut::Rejetee,
+            Statut::Suspendue,
+            Statut::ARecycler,
+            Statut::Brouillon,
+            Statut::Deposee,
+            Statut::EnCoursAcheminement,
+        ] {
+            assert_eq!(p(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn plus_rien_apres_comptabilisee_si_mise_en_paiement_non_remontee() {
+        let c = calendrier(30, true);
+        assert_eq!(prochaine_etape(Statut::Comptabilisee, d(2025, 1, 1), &c), None);
+        assert!(prochaine_etape(Statut::Mandatee, d(2025, 1, 1), &c).is_some());
+    }
+
+    #[test]
+    fn etapes_sautees_par_le_destinataire() {
+        // Le destinataire a mis « Mandatée » sans « Service fait » : on repart de là.
+        let c = calendrier(60, false);
+        let (e, date) = prochaine_etape(Statut::Mandatee, d(2024, 2, 1), &c).unwrap();
+        assert_eq!(e.statut, Statut::MiseADispositionComptable);
+        assert_eq!(date, d(2024, 2, 27));
+        assert_eq!(prochaine_etape(Statut::MiseADisposition, d(2024, 1, 1), &[]), None);
+        assert_eq!(prochaine_etape(Statut::MiseADisposition, NaiveDate::MAX, &c), None);
+    }
 }

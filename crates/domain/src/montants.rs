@@ -34,7 +34,8 @@ pub enum TauxTva {
 }
 
 impl TauxTva {
-    pub const TOUS: [TauxTva; 5] = [Self::Normal, Self::Intermediaire, Self::Reduit, Self::Particulier, Self::Zero];
+    pub const TOUS: [TauxTva; 5] =
+        [Self::Normal, Self::Intermediaire, Self::Reduit, Self::Particulier, Self::Zero];
 
     pub fn pourcentage(self) -> Decimal {
         match self {
@@ -146,4 +147,165 @@ pub fn format_nombre(valeur: Decimal, min_decimales: u32) -> String {
     }
     let signe = if valeur.is_sign_negative() && !valeur.is_zero() { "-" } else { "" };
     if decimales.is_empty() { format!("{signe}{groupe}") } else { format!("{signe}{groupe},{decimales}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+
+    fn ligne(quantite: Decimal, prix: Decimal, remise: Decimal, taux: TauxTva) -> Ligne {
+        Ligne {
+            reference: String::new(),
+            designation: "Prestation".into(),
+            quantite,
+            unite: String::new(),
+            prix_unitaire_ht: prix,
+            remise_ht: remise,
+            taux_tva: taux,
+        }
+    }
+
+    #[test]
+    fn arrondi_commercial_a_la_moitie() {
+        assert_eq!(arrondir(dec!(1.005)), dec!(1.01));
+        assert_eq!(arrondir(dec!(1.004999)), dec!(1.00));
+        assert_eq!(arrondir(dec!(-1.005)), dec!(-1.01));
+        assert_eq!(arrondir(dec!(2.675)), dec!(2.68));
+    }
+
+    #[test]
+    fn trois_fois_0_335() {
+        let l = ligne(dec!(3), dec!(0.335), Decimal::ZERO, TauxTva::Normal);
+        assert_eq!(l.montant_ht(), dec!(1.01)); // 1,005 → 1,01
+        let t = calculer(&[l], false);
+        assert_eq!(t.total_ht, dec!(1.01));
+        assert_eq!(t.total_tva, dec!(0.20)); // 0,202 → 0,20
+        assert_eq!(t.total_ttc, dec!(1.21));
+        assert_eq!(t.montant_a_payer, dec!(1.21));
+    }
+
+    #[test]
+    fn plusieurs_taux_ventiles_du_plus_fort_au_plus_faible() {
+        let lignes = [
+            ligne(dec!(3), dec!(7.99), Decimal::ZERO, TauxTva::Reduit), // 23,97 ; TVA 1,31835 → 1,32
+            ligne(dec!(10), dec!(12.50), Decimal::ZERO, TauxTva::Normal), // 125,00 ; TVA 25,00
+            ligne(dec!(2), dec!(15), Decimal::ZERO, TauxTva::Intermediaire), // 30,00 ; TVA 3,00
+            ligne(dec!(1), dec!(40), Decimal::ZERO, TauxTva::Zero),     // 40,00 ; TVA 0
+        ];
+        let t = calculer(&lignes, false);
+        let ventilation: Vec<(TauxTva, Decimal, Decimal)> =
+            t.tva.iter().map(|l| (l.taux, l.base_ht, l.montant_tva)).collect();
+        assert_eq!(
+            ventilation,
+            vec![
+                (TauxTva::Normal, dec!(125.00), dec!(25.00)),
+                (TauxTva::Intermediaire, dec!(30.00), dec!(3.00)),
+                (TauxTva::Reduit, dec!(23.97), dec!(1.32)),
+                (TauxTva::Zero, dec!(40.00), dec!(0)),
+            ]
+        );
+        assert_eq!(t.total_ht, dec!(218.97));
+        assert_eq!(t.total_tva, dec!(29.32));
+        assert_eq!(t.total_ttc, dec!(248.29));
+    }
+
+    #[test]
+    fn tva_calculee_par_taux_et_non_par_ligne() {
+        // Deux lignes de 0,05 € à 5,5 % : 0,00275 € de TVA chacune (0,00 arrondi), mais la TVA
+        // se calcule sur la base du taux : 0,10 × 5,5 % = 0,0055 → 0,01.
+        let l = ligne(dec!(1), dec!(0.05), Decimal::ZERO, TauxTva::Reduit);
+        let t = calculer(&[l.clone(), l], false);
+        assert_eq!(t.total_ht, dec!(0.10));
+        assert_eq!(t.total_tva, dec!(0.01));
+        // 2,1 % de 0,25 = 0,00525 → 0,01 (moitié vers le haut).
+        let t = calculer(&[ligne(dec!(1), dec!(0.25), Decimal::ZERO, TauxTva::Particulier)], false);
+        assert_eq!(t.total_tva, dec!(0.01));
+    }
+
+    #[test]
+    fn remise_sur_la_ligne() {
+        let l = ligne(dec!(4), dec!(25), dec!(10), TauxTva::Normal);
+        assert_eq!(l.montant_ht(), dec!(90));
+        let t = calculer(&[l], false);
+        assert_eq!((t.total_ht, t.total_tva, t.total_ttc), (dec!(90), dec!(18), dec!(108)));
+        // Remise et prix à 6 décimales : arrondi du résultat, pas des termes.
+        let l = ligne(dec!(1.5), dec!(0.333333), dec!(0.10), TauxTva::Normal);
+        assert_eq!(l.montant_ht(), dec!(0.40)); // 0,4999995 − 0,10 = 0,3999995 → 0,40
+    }
+
+    #[test]
+    fn facture_deja_payee_a2_montant_a_payer_nul() {
+        let t = calculer(&[ligne(dec!(2), dec!(50), Decimal::ZERO, TauxTva::Normal)], true);
+        assert_eq!(t.total_ttc, dec!(120));
+        assert_eq!(t.montant_a_payer, Decimal::ZERO);
+    }
+
+    #[test]
+    fn aucune_ligne_totaux_nuls() {
+        let t = calculer(&[], false);
+        assert!(t.tva.is_empty());
+        assert_eq!(t.total_ttc, Decimal::ZERO);
+    }
+
+    #[test]
+    fn format_francais() {
+        assert_eq!(format_euros(dec!(1234.5)), "1\u{202f}234,50 €");
+        assert_eq!(format_euros(dec!(0)), "0,00 €");
+        assert_eq!(format_euros(dec!(1234567.891)), "1\u{202f}234\u{202f}567,89 €");
+        assert_eq!(format_euros(dec!(-12.345)), "-12,35 €");
+        assert_eq!(format_euros(dec!(999)), "999,00 €");
+        assert_eq!(format_nombre(dec!(5.50), 0), "5,5");
+        assert_eq!(format_nombre(dec!(1000000), 0), "1\u{202f}000\u{202f}000");
+    }
+
+    #[test]
+    fn taux_depuis_saisie() {
+        assert_eq!(TauxTva::depuis_saisie("20").unwrap(), TauxTva::Normal);
+        assert_eq!(TauxTva::depuis_saisie(" 20 % ").unwrap(), TauxTva::Normal);
+        assert_eq!(TauxTva::depuis_saisie("5,5").unwrap(), TauxTva::Reduit);
+        assert_eq!(TauxTva::depuis_saisie("5.50").unwrap(), TauxTva::Reduit);
+        assert_eq!(TauxTva::depuis_saisie("2,1").unwrap(), TauxTva::Particulier);
+        assert_eq!(TauxTva::depuis_saisie("0").unwrap(), TauxTva::Zero);
+        assert!(TauxTva::depuis_saisie("19,6").is_err());
+        assert!(TauxTva::depuis_saisie("vingt").is_err());
+    }
+
+    fn taux_quelconque() -> impl Strategy<Value = TauxTva> {
+        prop::sample::select(TauxTva::TOUS.to_vec())
+    }
+
+    /// Une ligne bien formée : quantité ≤ 10⁶ à 4 décimales, prix ≤ 10⁸ à 6 décimales,
+    /// remise au centime et au plus égale à quantité × prix.
+    fn ligne_quelconque() -> impl Strategy<Value = Ligne> {
+        (1i64..=10_000_000_000, 0i64..=100_000_000_000_000, 0u32..=100, taux_quelconque()).prop_map(
+            |(q, p, part_remise, taux)| {
+                let quantite = Decimal::new(q, 4);
+                let prix = Decimal::new(p, 6);
+                let brut = quantite * prix;
+                let remise = (brut * Decimal::from(part_remise) / Decimal::ONE_HUNDRED)
+                    .round_dp_with_strategy(2, RoundingStrategy::ToZero);
+                ligne(quantite, prix, remise, taux)
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn totaux_coherents(lignes in prop::collection::vec(ligne_quelconque(), 0..30), deja_payee in any::<bool>()) {
+            let t = calculer(&lignes, deja_payee);
+            prop_assert_eq!(t.total_ttc, t.total_ht + t.total_tva);
+            for montant in [t.total_ht, t.total_tva, t.total_ttc, t.montant_a_payer] {
+                prop_assert!(montant.normalize().scale() <= 2, "{} a plus de 2 décimales", montant);
+            }
+            for l in &t.tva {
+                prop_assert!(l.base_ht.normalize().scale() <= 2);
+                prop_assert!(l.montant_tva.normalize().scale() <= 2);
+            }
+            let somme: Decimal = lignes.iter().map(Ligne::montant_ht).sum();
+            prop_assert_eq!(t.total_ht, somme);
+            prop_assert_eq!(t.montant_a_payer, if deja_payee { Decimal::ZERO } else { t.total_ttc });
+        }
+    }
 }

@@ -99,7 +99,9 @@ impl Statut {
                 "Chorus Pro a bien reçu et intégré votre facture. Vous pouvez télécharger le certificat \
                  de dépôt. Rien à faire : elle part vers le destinataire."
             }
-            Self::EnCoursAcheminement => "La facture est en route vers l'espace du destinataire. Rien à faire.",
+            Self::EnCoursAcheminement => {
+                "La facture est en route vers l'espace du destinataire. Rien à faire."
+            }
             Self::MiseADisposition => {
                 "Le destinataire a reçu la facture dans son espace : le délai de paiement court à partir \
                  de cette date. Rien à faire, suivez son traitement."
@@ -120,7 +122,9 @@ impl Statut {
                 "Le destinataire a refusé la facture (voir le motif). Elle ne sera jamais payée : prenez \
                  connaissance du rejet, puis émettez une nouvelle facture avec un nouveau numéro."
             }
-            Self::ServiceFait => "Le destinataire a constaté que la prestation a bien été réalisée. Rien à faire.",
+            Self::ServiceFait => {
+                "Le destinataire a constaté que la prestation a bien été réalisée. Rien à faire."
+            }
             Self::Mandatee => {
                 "Le destinataire a ordonné le paiement (mandat) et transmet la facture à son comptable. \
                  Rien à faire."
@@ -271,9 +275,7 @@ pub fn transition(
                 return refus("Seul le fournisseur enregistre ou envoie sa facture.");
             }
             match courant {
-                None | Some(Brouillon) => {
-                    Ok(if action == Action::Enregistrer { Brouillon } else { Deposee })
-                }
+                None | Some(Brouillon) => Ok(if action == Action::Enregistrer { Brouillon } else { Deposee }),
                 Some(s) => refus(format!(
                     "Cette facture a déjà été envoyée (statut « {} ») : elle ne peut plus être modifiée ni renvoyée.",
                     s.libelle()
@@ -308,7 +310,12 @@ pub fn transition(
     }
 }
 
-fn traiter(courant: Option<Statut>, cible: Statut, acteur: Acteur, ctx: &Contexte<'_>) -> Result<Statut, Erreur> {
+fn traiter(
+    courant: Option<Statut>,
+    cible: Statut,
+    acteur: Acteur,
+    ctx: &Contexte<'_>,
+) -> Result<Statut, Erreur> {
     use Statut::*;
     let Some(courant) = courant else {
         return refus("Cette facture n'existe pas encore.");
@@ -359,7 +366,9 @@ fn traiter(courant: Option<Statut>, cible: Statut, acteur: Acteur, ctx: &Context
                 );
             }
             if rang != 0 {
-                return refus("Seule une facture qui vient d'être mise à disposition peut être mise « À recycler ».");
+                return refus(
+                    "Seule une facture qui vient d'être mise à disposition peut être mise « À recycler ».",
+                );
             }
             Ok(ARecycler)
         }
@@ -370,7 +379,10 @@ fn traiter(courant: Option<Statut>, cible: Statut, acteur: Acteur, ctx: &Context
                      (paramètre de l'annuaire).",
                 );
             }
-            let rang_cible = cible.rang_traitement().expect("statut de traitement");
+            // Toujours Some pour ces statuts ; pas de panique même si la liste venait à changer.
+            let Some(rang_cible) = cible.rang_traitement() else {
+                return refus(format!("Le statut « {} » ne peut pas être donné ici.", cible.libelle()));
+            };
             if rang_cible <= rang {
                 return refus(format!(
                     "La facture est déjà au statut « {} » : « {} » ne peut pas venir après.",
@@ -380,6 +392,411 @@ fn traiter(courant: Option<Statut>, cible: Statut, acteur: Acteur, ctx: &Context
             }
             Ok(cible)
         }
-        autre => refus(format!("Le statut « {} » ne peut pas être donné par le destinataire.", autre.libelle())),
+        autre => {
+            refus(format!("Le statut « {} » ne peut pas être donné par le destinataire.", autre.libelle()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Statut::*;
+    use proptest::prelude::*;
+
+    fn ctx() -> Contexte<'static> {
+        Contexte::default()
+    }
+
+    fn avec_motif(motif: &str) -> Contexte<'_> {
+        Contexte { motif: Some(motif), ..Contexte::default() }
+    }
+
+    fn ok(courant: Option<Statut>, action: Action, acteur: Acteur, c: &Contexte<'_>) -> Statut {
+        transition(courant, action, acteur, c)
+            .unwrap_or_else(|e| panic!("{courant:?} {action:?} {acteur:?} : {e}"))
+    }
+
+    fn refuse(courant: Option<Statut>, action: Action, acteur: Acteur, c: &Contexte<'_>) -> String {
+        match transition(courant, action, acteur, c) {
+            Err(Erreur::Transition(m)) => m,
+            autre => panic!("refus attendu pour {courant:?} {action:?} {acteur:?}, obtenu {autre:?}"),
+        }
+    }
+
+    #[test]
+    fn codes_et_libelles() {
+        for s in Statut::TOUS {
+            assert_eq!(Statut::depuis_code(s.code()).unwrap(), s);
+            assert!(!s.libelle().is_empty() && !s.explication().is_empty());
+        }
+        assert!(Statut::depuis_code("PAYEE").is_err());
+        assert_eq!(Acteur::depuis_code("COMPTABLE").unwrap(), Acteur::Comptable);
+        assert!(Acteur::depuis_code("comptable").is_err());
+        assert!(Rejetee.est_final() && MiseEnPaiement.est_final() && !Mandatee.est_final());
+        assert!(ARecycler.attend_le_fournisseur() && !ServiceFait.attend_le_fournisseur());
+        assert!(!Brouillon.est_transmise() && Deposee.est_transmise());
+    }
+
+    #[test]
+    fn parcours_classique_complet() {
+        let c = ctx();
+        let mut s = ok(None, Action::Enregistrer, Acteur::Fournisseur, &c);
+        assert_eq!(s, Brouillon);
+        s = ok(Some(s), Action::Enregistrer, Acteur::Fournisseur, &c);
+        assert_eq!(s, Brouillon);
+        s = ok(Some(s), Action::ValiderEtEnvoyer, Acteur::Fournisseur, &c);
+        assert_eq!(s, Deposee);
+        s = ok(Some(s), Action::Acheminer, Acteur::Systeme, &c);
+        assert_eq!(s, EnCoursAcheminement);
+        s = ok(Some(s), Action::MettreADisposition, Acteur::Systeme, &c);
+        assert_eq!(s, MiseADisposition);
+        for (cible, acteur) in [
+            (ServiceFait, Acteur::Destinataire),
+            (Mandatee, Acteur::Destinataire),
+            (MiseADispositionComptable, Acteur::Comptable),
+            (Comptabilisee, Acteur::Comptable),
+            (MiseEnPaiement, Acteur::Comptable),
+        ] {
+            s = ok(Some(s), Action::Traiter(cible), acteur, &c);
+            assert_eq!(s, cible);
+        }
+        assert_eq!(ok(None, Action::ValiderEtEnvoyer, Acteur::Fournisseur, &c), Deposee);
+    }
+
+    #[test]
+    fn etapes_facultatives_sautees_mais_ordre_impose() {
+        let c = ctx();
+        assert_eq!(ok(Some(MiseADisposition), Action::Traiter(Mandatee), Acteur::Destinataire, &c), Mandatee);
+        assert_eq!(
+            ok(Some(MiseADisposition), Action::Traiter(MiseEnPaiement), Acteur::Comptable, &c),
+            MiseEnPaiement
+        );
+        assert_eq!(ok(Some(Completee), Action::Traiter(ServiceFait), Acteur::Destinataire, &c), ServiceFait);
+        let m = refuse(Some(Mandatee), Action::Traiter(ServiceFait), Acteur::Destinataire, &c);
+        assert_eq!(
+            m,
+            "La facture est déjà au statut « Mandatée » : « Service fait » ne peut pas venir après."
+        );
+        refuse(Some(Comptabilisee), Action::Traiter(Comptabilisee), Acteur::Comptable, &c);
+        refuse(Some(Comptabilisee), Action::Traiter(MiseADispositionComptable), Acteur::Comptable, &c);
+    }
+
+    #[test]
+    fn qui_peut_faire_quoi() {
+        let c = ctx();
+        assert_eq!(
+            refuse(None, Action::Enregistrer, Acteur::Destinataire, &c),
+            "Seul le fournisseur enregistre ou envoie sa facture."
+        );
+        assert_eq!(
+            refuse(Some(Deposee), Action::Acheminer, Acteur::Fournisseur, &c),
+            "L'acheminement est fait par Chorus Pro."
+        );
+        assert_eq!(
+            refuse(Some(MiseADisposition), Action::Traiter(ServiceFait), Acteur::Comptable, &c),
+            "Le statut « Service fait » ne peut pas être donné par : comptable public."
+        );
+        refuse(Some(MiseADisposition), Action::Traiter(Mandatee), Acteur::Fournisseur, &c);
+        refuse(Some(MiseADisposition), Action::Traiter(ServiceFait), Acteur::Systeme, &c);
+        assert_eq!(
+            refuse(Some(ARecycler), Action::Recycler, Acteur::Destinataire, &c),
+            "Seul le fournisseur recycle sa facture."
+        );
+        assert_eq!(
+            refuse(Some(Suspendue), Action::Completer, Acteur::Comptable, &c),
+            "Seul le fournisseur complète sa facture."
+        );
+    }
+
+    #[test]
+    fn facture_envoyee_non_modifiable() {
+        let m = refuse(Some(Deposee), Action::ValiderEtEnvoyer, Acteur::Fournisseur, &ctx());
+        assert!(m.contains("déjà été envoyée (statut « Déposée »)"), "{m}");
+        refuse(Some(Rejetee), Action::Enregistrer, Acteur::Fournisseur, &ctx());
+    }
+
+    #[test]
+    fn acheminement_dans_l_ordre() {
+        let c = ctx();
+        assert_eq!(
+            refuse(Some(Brouillon), Action::Acheminer, Acteur::Systeme, &c),
+            "Acheminement impossible depuis le statut « Brouillon »."
+        );
+        refuse(Some(Deposee), Action::MettreADisposition, Acteur::Systeme, &c);
+        refuse(None, Action::Acheminer, Acteur::Systeme, &c);
+    }
+
+    #[test]
+    fn traitement_seulement_apres_mise_a_disposition() {
+        for s in [Brouillon, Deposee, EnCoursAcheminement, ARecycler, Suspendue, Rejetee] {
+            let m = refuse(Some(s), Action::Traiter(ServiceFait), Acteur::Destinataire, &ctx());
+            assert!(m.contains("ne peut pas être traitée par le destinataire"), "{m}");
+        }
+        assert_eq!(
+            refuse(None, Action::Traiter(ServiceFait), Acteur::Destinataire, &ctx()),
+            "Cette facture n'existe pas encore."
+        );
+        // Des statuts que le destinataire ne donne pas.
+        for cible in [Brouillon, Deposee, MiseADisposition, Completee, EnCoursAcheminement] {
+            refuse(Some(MiseADisposition), Action::Traiter(cible), Acteur::Destinataire, &ctx());
+        }
+    }
+
+    #[test]
+    fn suspension_puis_completer() {
+        let c = avec_motif("Il manque le bon de livraison signé");
+        assert_eq!(
+            ok(Some(MiseADisposition), Action::Traiter(Suspendue), Acteur::Destinataire, &c),
+            Suspendue
+        );
+        assert_eq!(ok(Some(ServiceFait), Action::Traiter(Suspendue), Acteur::Destinataire, &c), Suspendue);
+        assert_eq!(ok(Some(Suspendue), Action::Completer, Acteur::Fournisseur, &ctx()), Completee);
+        let m = refuse(Some(MiseADisposition), Action::Completer, Acteur::Fournisseur, &ctx());
+        assert_eq!(
+            m,
+            "Seule une facture suspendue peut être complétée (statut actuel : « Mise à disposition du destinataire »)."
+        );
+    }
+
+    #[test]
+    fn suspension_une_seule_fois() {
+        let c = Contexte { motif: Some("Pièce manquante"), deja_suspendue: true, ..Contexte::default() };
+        let m = refuse(Some(Completee), Action::Traiter(Suspendue), Acteur::Destinataire, &c);
+        assert!(m.contains("déjà été suspendue une fois") && m.contains("R2192-27"), "{m}");
+        // Le rejet reste possible après une suspension.
+        assert_eq!(ok(Some(Completee), Action::Traiter(Rejetee), Acteur::Destinataire, &c), Rejetee);
+    }
+
+    #[test]
+    fn ni_suspension_ni_rejet_apres_le_mandat() {
+        let c = avec_motif("Erreur de prix");
+        for s in [Mandatee, MiseADispositionComptable, Comptabilisee] {
+            let m = refuse(Some(s), Action::Traiter(Suspendue), Acteur::Destinataire, &c);
+            assert!(m.contains("ne peut plus être suspendue : le mandat a déjà été émis"), "{m}");
+            let m = refuse(Some(s), Action::Traiter(Rejetee), Acteur::Destinataire, &c);
+            assert!(m.contains("ne peut plus être rejetée"), "{m}");
+        }
+        refuse(Some(MiseADisposition), Action::Traiter(Suspendue), Acteur::Comptable, &c);
+    }
+
+    #[test]
+    fn motif_obligatoire_et_limite() {
+        for motif in [None, Some(""), Some("   ")] {
+            let c = Contexte { motif, ..Contexte::default() };
+            assert_eq!(
+                refuse(Some(MiseADisposition), Action::Traiter(Rejetee), Acteur::Destinataire, &c),
+                "Le motif est obligatoire pour passer une facture au statut « Rejetée »."
+            );
+            assert_eq!(
+                refuse(Some(MiseADisposition), Action::Traiter(Suspendue), Acteur::Destinataire, &c),
+                "Le motif est obligatoire pour passer une facture au statut « Suspendue »."
+            );
+        }
+        let long = "é".repeat(MOTIF_LONGUEUR_MAX + 1);
+        assert_eq!(
+            refuse(
+                Some(MiseADisposition),
+                Action::Traiter(Rejetee),
+                Acteur::Destinataire,
+                &avec_motif(&long)
+            ),
+            "Le motif ne doit pas dépasser 255 caractères (il en compte 256)."
+        );
+        let juste = "é".repeat(MOTIF_LONGUEUR_MAX);
+        assert_eq!(
+            ok(Some(MiseADisposition), Action::Traiter(Rejetee), Acteur::Destinataire, &avec_motif(&juste)),
+            Rejetee
+        );
+    }
+
+    #[test]
+    fn mise_en_paiement_non_remontee() {
+        let c = Contexte { mise_en_paiement_non_remontee: true, ..Contexte::default() };
+        let m = refuse(Some(Comptabilisee), Action::Traiter(MiseEnPaiement), Acteur::Comptable, &c);
+        assert!(m.contains("ne remonte pas le statut « Mise en paiement »"), "{m}");
+        assert_eq!(ok(Some(Mandatee), Action::Traiter(Comptabilisee), Acteur::Comptable, &c), Comptabilisee);
+    }
+
+    #[test]
+    fn a_recycler_selon_le_reglage() {
+        let m = refuse(Some(MiseADisposition), Action::Traiter(ARecycler), Acteur::Destinataire, &ctx());
+        assert!(m.contains("n'est pas proposé au destinataire"), "{m}");
+        let c = Contexte { a_recycler_autorise: true, ..Contexte::default() };
+        assert_eq!(
+            ok(Some(MiseADisposition), Action::Traiter(ARecycler), Acteur::Destinataire, &c),
+            ARecycler
+        );
+        refuse(Some(ServiceFait), Action::Traiter(ARecycler), Acteur::Destinataire, &c);
+        assert_eq!(ok(Some(ARecycler), Action::Recycler, Acteur::Fournisseur, &c), Deposee);
+        let m = refuse(Some(Rejetee), Action::Recycler, Acteur::Fournisseur, &c);
+        assert!(m.contains("Seule une facture « À recycler » peut être recyclée"), "{m}");
+    }
+
+    #[test]
+    fn rien_apres_rejet_ou_mise_en_paiement() {
+        let c = Contexte { motif: Some("motif"), a_recycler_autorise: true, ..Contexte::default() };
+        for fin in [Rejetee, MiseEnPaiement] {
+            for action in actions() {
+                for acteur in ACTEURS {
+                    assert!(
+                        transition(Some(fin), action, acteur, &c).is_err(),
+                        "{fin:?} {action:?} {acteur:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    const ACTEURS: [Acteur; 4] =
+        [Acteur::Fournisseur, Acteur::Systeme, Acteur::Destinataire, Acteur::Comptable];
+
+    fn actions() -> Vec<Action> {
+        let mut v = vec![
+            Action::Enregistrer,
+            Action::ValiderEtEnvoyer,
+            Action::Acheminer,
+            Action::MettreADisposition,
+            Action::Recycler,
+            Action::Completer,
+        ];
+        v.extend(Statut::TOUS.map(Action::Traiter));
+        v
+    }
+
+    /// Ordre d'avancement d'une facture sur le parcours classique ; les statuts de retour au
+    /// fournisseur (à recycler, suspendue, rejetée) n'en ont pas.
+    fn ordre(s: Statut) -> Option<u8> {
+        match s {
+            Brouillon => Some(0),
+            Deposee => Some(1),
+            EnCoursAcheminement => Some(2),
+            MiseADisposition | Completee => Some(3),
+            ServiceFait => Some(4),
+            Mandatee => Some(5),
+            MiseADispositionComptable => Some(6),
+            Comptabilisee => Some(7),
+            MiseEnPaiement => Some(8),
+            ARecycler | Suspendue | Rejetee => None,
+        }
+    }
+
+    /// L'acteur qui fait normalement cette action.
+    fn acteur_attendu(action: Action) -> Acteur {
+        match action {
+            Action::Enregistrer | Action::ValiderEtEnvoyer | Action::Recycler | Action::Completer => {
+                Acteur::Fournisseur
+            }
+            Action::Acheminer | Action::MettreADisposition => Acteur::Systeme,
+            Action::Traiter(MiseADispositionComptable | Comptabilisee | MiseEnPaiement) => Acteur::Comptable,
+            Action::Traiter(_) => Acteur::Destinataire,
+        }
+    }
+
+    /// Un pas au hasard, avec une bonne chance d'être plausible (acteur attendu, motif donné,
+    /// suspension et complément fréquents) pour explorer les parcours profonds.
+    fn pas_quelconque() -> impl Strategy<Value = (Action, Acteur, Option<&'static str>, bool)> {
+        let motif = prop::sample::select(vec![
+            None,
+            Some(""),
+            Some("  "),
+            Some("Pièce manquante"),
+            Some("Prix faux"),
+            Some(LONG),
+        ]);
+        let action = prop_oneof![
+            3 => prop::sample::select(actions()),
+            1 => Just(Action::Traiter(Suspendue)),
+            1 => Just(Action::Completer),
+            1 => Just(Action::Recycler),
+            1 => Just(Action::Traiter(ARecycler)),
+        ];
+        (action, prop::option::weighted(0.3, prop::sample::select(ACTEURS.to_vec())), motif, any::<bool>())
+            .prop_map(|(action, acteur, motif, a_recycler)| {
+                (action, acteur.unwrap_or_else(|| acteur_attendu(action)), motif, a_recycler)
+            })
+    }
+
+    const LONG: &str = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\
+                        xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\
+                        xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+
+    /// Un parcours qui commence par l'envoi : les tirages au hasard avancent plus loin.
+    fn prefixe() -> impl Strategy<Value = Vec<(Action, Acteur, Option<&'static str>, bool)>> {
+        prop::sample::select(vec![
+            vec![],
+            vec![(Action::ValiderEtEnvoyer, Acteur::Fournisseur, None, false)],
+            vec![
+                (Action::ValiderEtEnvoyer, Acteur::Fournisseur, None, false),
+                (Action::Acheminer, Acteur::Systeme, None, false),
+                (Action::MettreADisposition, Acteur::Systeme, None, false),
+            ],
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn le_cycle_de_vie_respecte_ses_regles(
+            debut in prefixe(),
+            pas in prop::collection::vec(pas_quelconque(), 0..60),
+            mise_en_paiement_non_remontee in any::<bool>(),
+        ) {
+            let mut courant: Option<Statut> = None;
+            let mut historique: Vec<Statut> = Vec::new();
+            let mut dernier_ordre: Option<u8> = None;
+            for (action, acteur, motif, a_recycler_autorise) in debut.into_iter().chain(pas) {
+                let ctx = Contexte {
+                    motif,
+                    // L'appelant tient l'information à jour à partir de l'historique.
+                    deja_suspendue: historique.contains(&Suspendue),
+                    mise_en_paiement_non_remontee,
+                    a_recycler_autorise,
+                };
+                let resultat = transition(courant, action, acteur, &ctx);
+                if courant.is_some_and(Statut::est_final) {
+                    prop_assert!(resultat.is_err(), "action acceptée après {:?} : {:?}", courant, action);
+                }
+                let Ok(nouveau) = resultat else { continue };
+
+                // Le rang de traitement ne recule que par les chemins du fournisseur.
+                if let Some(o) = ordre(nouveau) {
+                    if let Some(avant) = dernier_ordre {
+                        let chemin_fournisseur = matches!(action, Action::Recycler | Action::Completer);
+                        prop_assert!(
+                            o >= avant || chemin_fournisseur,
+                            "recul de {:?} (ordre {}) après l'ordre {} par {:?}", nouveau, o, avant, action
+                        );
+                    }
+                    dernier_ordre = Some(o);
+                }
+                if let (Action::Traiter(_), Some(avant), Some(apres)) =
+                    (action, courant.and_then(Statut::rang_traitement), nouveau.rang_traitement())
+                {
+                    prop_assert!(apres > avant);
+                }
+                // Les motifs obligatoires ont bien été donnés.
+                if matches!(nouveau, Suspendue | Rejetee) {
+                    let m = motif.map(str::trim).unwrap_or("");
+                    prop_assert!(!m.is_empty() && m.chars().count() <= MOTIF_LONGUEUR_MAX);
+                }
+                if mise_en_paiement_non_remontee {
+                    prop_assert_ne!(nouveau, MiseEnPaiement);
+                }
+
+                // L'historique ne fait que s'allonger.
+                let ancien = historique.clone();
+                historique.push(nouveau);
+                prop_assert_eq!(historique.len(), ancien.len() + 1);
+                prop_assert_eq!(&historique[..ancien.len()], &ancien[..]);
+                courant = Some(nouveau);
+            }
+            prop_assert!(historique.iter().filter(|s| **s == Suspendue).count() <= 1);
+            // Après un statut final, plus rien n'a été ajouté.
+            if let Some(i) = historique.iter().position(|s| s.est_final()) {
+                prop_assert_eq!(i, historique.len() - 1);
+            }
+        }
     }
 }

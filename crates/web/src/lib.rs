@@ -11,7 +11,9 @@ pub mod pages;
 pub mod session;
 
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -53,5 +55,17 @@ pub fn app(etat: AppState) -> Router {
         )
         .fallback(pages::introuvable)
         .layer(sessions)
+        .layer(entete(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(entete(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(entete(header::REFERRER_POLICY, "same-origin"))
+        // Tout vient du simulateur lui-même : ni script ni style en ligne, aucune ressource externe.
+        .layer(entete(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ))
         .with_state(etat)
+}
+
+fn entete(nom: HeaderName, valeur: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(nom, HeaderValue::from_static(valeur))
 }

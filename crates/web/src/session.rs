@@ -63,6 +63,10 @@ impl SessionStore for MagasinSessions {
             let cree = self
                 .bloquant(move |s| {
                     s.ecrire(|tx| {
+                        // Le ménage des sessions expirées se fait ici, à la création d'une
+                        // nouvelle : la table ne grossit pas indéfiniment.
+                        let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
+                        tx.prepare_cached("DELETE FROM session WHERE expire_le <= ?1")?.execute([maintenant])?;
                         Ok(tx.execute(
                             "INSERT OR IGNORE INTO session (id, donnees, expire_le) VALUES (?1, ?2, ?3)",
                             params![id, donnees, expire],
