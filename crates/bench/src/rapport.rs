@@ -1,0 +1,100 @@
+//! The report, in French and in Markdown, ready to paste into docs/benchmarks.md.
+
+use std::time::Duration;
+
+use crate::amorcage::Amorcage;
+use crate::charge::Mesure;
+
+pub struct Contexte {
+    pub clients: usize,
+    pub duree: Duration,
+    pub factures: usize,
+    pub serveur: String,
+}
+
+pub fn imprimer(contexte: &Contexte, amorcage: &Amorcage, sante: &Mesure, page: &Mesure) {
+    println!("## Classe virtuelle (chorus-bench)\n");
+    println!("- Machine : {} cœurs (nproc), {}", coeurs(), modele_cpu());
+    println!("- Serveur : {}", contexte.serveur);
+    println!(
+        "- Charge : {} clients simultanés (connexion keep-alive chacun, sans temps de réflexion), {} s par mesure",
+        contexte.clients,
+        contexte.duree.as_secs()
+    );
+    println!(
+        "- Amorçage : {} factures envoyées (1 client, à la suite) en {} s, soit {} factures/s\n",
+        amorcage.factures,
+        decimal(amorcage.duree.as_secs_f64(), 2),
+        decimal(amorcage.par_seconde(), 1)
+    );
+    println!("| Mesure | Requêtes/s | p50 (ms) | p99 (ms) | erreurs |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    ligne("GET /healthz", sante);
+    ligne(&format!("GET /factures-emises ({} factures)", contexte.factures), page);
+    println!();
+    println!(
+        "- Ratio page / healthz, latence p50 : × {}",
+        decimal(ratio(ms(page.percentile(0.5)), ms(sante.percentile(0.5))), 1)
+    );
+    println!(
+        "- Ratio page / healthz, débit : {} (la page sert {} % du débit de /healthz)",
+        decimal(ratio(page.par_seconde(), sante.par_seconde()), 3),
+        decimal(100.0 * ratio(page.par_seconde(), sante.par_seconde()), 1)
+    );
+    for (nom, mesure) in [("GET /healthz", sante), ("GET /factures-emises", page)] {
+        if let Some(erreur) = &mesure.premiere_erreur {
+            println!("\nPremière erreur sur {nom} : {erreur}");
+        }
+    }
+}
+
+fn ligne(libelle: &str, mesure: &Mesure) {
+    println!(
+        "| {libelle} | {} | {} | {} | {} |",
+        decimal(mesure.par_seconde(), 0),
+        decimal(ms(mesure.percentile(0.50)), 2),
+        decimal(ms(mesure.percentile(0.99)), 2),
+        mesure.erreurs
+    );
+}
+
+fn ms(duree: Duration) -> f64 {
+    duree.as_secs_f64() * 1000.0
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b == 0.0 { 0.0 } else { a / b }
+}
+
+/// French decimal comma, no thousands separator (keeps the table easy to re-parse).
+fn decimal(valeur: f64, chiffres: usize) -> String {
+    format!("{valeur:.chiffres$}").replace('.', ",")
+}
+
+fn coeurs() -> String {
+    std::thread::available_parallelism().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_string())
+}
+
+fn modele_cpu() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|texte| {
+            texte
+                .lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, modele)| modele.trim().to_string())
+        })
+        .unwrap_or_else(|| "modèle de CPU inconnu".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn virgule_decimale() {
+        assert_eq!(decimal(1234.567, 2), "1234,57");
+        assert_eq!(decimal(12.0, 0), "12");
+    }
+}

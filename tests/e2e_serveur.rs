@@ -1,0 +1,397 @@
+//! End-to-end: the real chorus-sandbox binary on loopback, driven as a browser would
+//! (session cookie, CSRF field, redirects read by hand), across a restart on the same data.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use hyper::{HeaderMap, Method, Request, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+
+const MOT_DE_PASSE: &str = "Formation-2026";
+const COMMUNE: &str = "21852884200097";
+/// A cold debug build seeding its demo data on a busy CI machine: be generous.
+const DELAI_DEMARRAGE: Duration = Duration::from_secs(30);
+const DELAI_REQUETE: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parcours_d_un_stagiaire_et_redemarrage() {
+    let donnees = tempfile::tempdir().expect("dossier temporaire");
+    let serveur = Serveur::demarrer(donnees.path()).await;
+    let mut nav = Navigateur::new(&serveur.url);
+
+    let sante = nav.get("/healthz").await;
+    assert_eq!(sante.statut, StatusCode::OK, "{}", sante.extrait());
+    assert_eq!(sante.corps.trim(), "ok");
+
+    assert_renvoie_vers_connexion(&mut nav).await;
+
+    // A wrong password is refused and leaves the visitor logged out.
+    nav.get("/connexion").await;
+    let refus = nav
+        .post("/connexion", &[("identifiant", "formation2@exemple.fr"), ("mot_de_passe", "pas-le-bon")])
+        .await;
+    assert_eq!(refus.statut, StatusCode::UNAUTHORIZED, "{}", refus.extrait());
+    assert_renvoie_vers_connexion(&mut nav).await;
+
+    nav.connecter("formation2@exemple.fr").await;
+
+    let annuaire = nav.get("/annuaire?q=VALCOMBE").await;
+    assert_eq!(annuaire.statut, StatusCode::OK, "{}", annuaire.extrait());
+    let mentions_commune = annuaire.corps.matches(COMMUNE).count();
+    assert!(mentions_commune > 0, "l'annuaire ne montre pas la commune {COMMUNE} : {}", annuaire.extrait());
+
+    // Sent to a buyer that requires nothing: straight to « Mise à disposition ».
+    let facture = nav.envoyer_facture("E2E-0001").await;
+    let page = nav.get(&facture).await;
+    assert_eq!(page.statut, StatusCode::OK, "{}", page.extrait());
+    assert_contient(&page, "Mise à disposition du destinataire");
+    // 2 × 600 € HT at 20 %: French amounts, narrow no-break space between thousands.
+    assert_contient(&page, "1\u{202f}200,00");
+    assert_contient(&page, "1\u{202f}440,00");
+
+    let doublon = nav.post("/factures-emises/saisir", &champs_facture("E2E-0001")).await;
+    assert_eq!(doublon.statut, StatusCode::UNPROCESSABLE_ENTITY, "{}", doublon.extrait());
+    assert_contient(&doublon, "E2E-0001");
+    assert_contient(&doublon, "déjà");
+
+    // Sandboxes are isolated: another trainee, or a made-up id, gets a plain 404.
+    let mut voisin = Navigateur::new(&serveur.url);
+    voisin.connecter("formation3@exemple.fr").await;
+    let chez_le_voisin = voisin.get(&facture).await;
+    assert_eq!(
+        chez_le_voisin.statut,
+        StatusCode::NOT_FOUND,
+        "formation3 voit la facture de formation2 : {}",
+        chez_le_voisin.extrait()
+    );
+    let inventee = nav.get("/factures-emises/00000000-0000-4000-8000-000000000000").await;
+    assert_eq!(inventee.statut, StatusCode::NOT_FOUND, "{}", inventee.extrait());
+
+    // A 30-day buyer puts the invoice into payment 20 simulated days after receiving it.
+    let horloge = nav.post("/bac/horloge", &[("jours", "25")]).await;
+    assert_eq!(horloge.statut, StatusCode::SEE_OTHER, "{}", horloge.extrait());
+    let page = nav.get(&facture).await;
+    assert_contient(&page, "Mise en paiement");
+
+    let reinit = nav.post("/bac/reinitialiser", &[("confirme", "oui")]).await;
+    assert_eq!(reinit.statut, StatusCode::SEE_OTHER, "{}", reinit.extrait());
+    let liste = nav.get("/factures-emises").await;
+    assert_eq!(liste.statut, StatusCode::OK, "{}", liste.extrait());
+    assert!(!liste.corps.contains("E2E-0001"), "la facture est encore listée après réinitialisation");
+
+    // State written before a restart must survive it, and the demo data must not be
+    // seeded a second time.
+    let gardee = nav.envoyer_facture("E2E-0002").await;
+    serveur.arreter().await;
+    let serveur = Serveur::demarrer(donnees.path()).await;
+    let mut nav = Navigateur::new(&serveur.url);
+    nav.connecter("formation2@exemple.fr").await;
+
+    let annuaire = nav.get("/annuaire?q=VALCOMBE").await;
+    assert_eq!(
+        annuaire.corps.matches(COMMUNE).count(),
+        mentions_commune,
+        "l'annuaire a changé après redémarrage (données de démo dupliquées ?)"
+    );
+    let liste = nav.get("/factures-emises").await;
+    assert_contient(&liste, "E2E-0002");
+    let page = nav.get(&gardee).await;
+    assert_eq!(page.statut, StatusCode::OK, "{}", page.extrait());
+    assert_contient(&page, "Mise à disposition du destinataire");
+
+    serveur.arreter().await;
+}
+
+async fn assert_renvoie_vers_connexion(nav: &mut Navigateur) {
+    let accueil = nav.get("/").await;
+    assert_eq!(accueil.statut, StatusCode::SEE_OTHER, "{}", accueil.extrait());
+    let vers = accueil.location().unwrap_or_default();
+    assert!(vers.contains("/connexion"), "redirigé vers {vers:?}");
+}
+
+fn assert_contient(reponse: &Reponse, attendu: &str) {
+    assert!(
+        reponse.corps.contains(attendu),
+        "« {attendu} » absent de la page ({}) : {}",
+        reponse.statut,
+        reponse.extrait()
+    );
+}
+
+/// The simplest valid invoice, « Valider et envoyer » already confirmed.
+fn champs_facture(numero: &str) -> Vec<(&'static str, String)> {
+    // Never after the sandbox's date (the server's today), whichever clock it reads.
+    let date =
+        chrono::Local::now().date_naive().min(chrono::Utc::now().date_naive()).format("%Y-%m-%d").to_string();
+    [
+        ("action", "envoyer"),
+        ("confirme", "oui"),
+        ("numero", numero),
+        ("date_facture", date.as_str()),
+        ("type_facture", "FACTURE"),
+        ("cadre", "A1_FACTURE_FOURNISSEUR"),
+        ("destinataire", COMMUNE),
+        ("code_service", ""),
+        ("numero_engagement", ""),
+        ("numero_marche", ""),
+        ("mode_paiement", "VIREMENT"),
+        ("type_tva", "TVA_SUR_DEBIT"),
+        ("motif_exoneration", ""),
+        ("commentaire", ""),
+        ("ligne_reference", "FORM-1"),
+        ("ligne_designation", "Journée de formation"),
+        ("ligne_quantite", "2"),
+        ("ligne_unite", "jour"),
+        ("ligne_prix_unitaire_ht", "600"),
+        ("ligne_remise_ht", "0"),
+        ("ligne_taux_tva", "20"),
+    ]
+    .into_iter()
+    .map(|(nom, valeur)| (nom, valeur.to_string()))
+    .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// The server process
+
+type Journal = Arc<Mutex<Vec<String>>>;
+
+/// The running binary; killed on drop so that a failed assertion leaves no process behind.
+struct Serveur {
+    processus: Child,
+    url: String,
+    journal: Journal,
+}
+
+impl Serveur {
+    async fn demarrer(donnees: &Path) -> Serveur {
+        let mut processus = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(donnees)
+            .env_remove("CHORUS_ADDR")
+            .env_remove("CHORUS_DATA")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("lancement de chorus-sandbox");
+        let journal = Journal::default();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(vider(processus.stdout.take().unwrap(), journal.clone(), Some(tx)));
+        tokio::spawn(vider(processus.stderr.take().unwrap(), journal.clone(), None));
+        let url = match tokio::time::timeout(DELAI_DEMARRAGE, rx).await {
+            Ok(Ok(url)) => url,
+            _ => panic!(
+                "pas de ligne « Simulateur prêt : http://… » en {} s ; sortie du serveur :\n{}",
+                DELAI_DEMARRAGE.as_secs(),
+                journal.lock().unwrap().join("\n")
+            ),
+        };
+        Serveur { processus, url, journal }
+    }
+
+    /// SIGTERM, as the contract promises a clean stop on it (the data must be flushed
+    /// before the restart on the same directory).
+    async fn arreter(mut self) {
+        let pid = self.processus.id().expect("serveur encore en vie").to_string();
+        // The shell builtin: /bin/kill is not on every minimal Debian.
+        Command::new("sh").args(["-c", "kill -TERM \"$0\"", &pid]).status().await.expect("kill -TERM");
+        let fin = tokio::time::timeout(Duration::from_secs(10), self.processus.wait()).await;
+        assert!(fin.is_ok(), "le serveur ne s'arrête pas sur SIGTERM en 10 s");
+    }
+}
+
+impl Drop for Serveur {
+    fn drop(&mut self) {
+        // Shown by the test harness only when the test fails: the server's side of it.
+        if std::thread::panicking() {
+            eprintln!(
+                "--- sortie de chorus-sandbox ---\n{}",
+                self.journal.lock().map(|j| j.join("\n")).unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// Drains a pipe (the server must never block on it) and reports the announced URL.
+async fn vider(
+    flux: impl AsyncRead + Unpin,
+    journal: Journal,
+    mut annonce: Option<tokio::sync::oneshot::Sender<String>>,
+) {
+    let mut lignes = BufReader::new(flux).lines();
+    while let Ok(Some(ligne)) = lignes.next_line().await {
+        if ligne.contains("Simulateur prêt")
+            && let Some(debut) = ligne.find("http://")
+            && let Some(tx) = annonce.take()
+        {
+            let url = ligne[debut..].split_whitespace().next().unwrap_or_default();
+            let _ = tx.send(url.trim_end_matches('/').to_string());
+        }
+        let mut journal = journal.lock().unwrap();
+        if journal.len() >= 200 {
+            journal.remove(0);
+        }
+        journal.push(ligne);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A browser, reduced to what the portal needs: one cookie jar and the CSRF meta tag
+
+struct Reponse {
+    statut: StatusCode,
+    entetes: HeaderMap,
+    corps: String,
+}
+
+impl Reponse {
+    fn location(&self) -> Option<&str> {
+        self.entetes.get(LOCATION).and_then(|v| v.to_str().ok())
+    }
+
+    fn extrait(&self) -> String {
+        let texte: String = self.corps.chars().take(600).collect();
+        texte.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+struct Navigateur {
+    client: Client<HttpConnector, Full<Bytes>>,
+    base: String,
+    cookies: BTreeMap<String, String>,
+    csrf: Option<String>,
+}
+
+impl Navigateur {
+    fn new(base: &str) -> Self {
+        Navigateur {
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            base: base.trim_end_matches('/').to_string(),
+            cookies: BTreeMap::new(),
+            csrf: None,
+        }
+    }
+
+    async fn get(&mut self, chemin: &str) -> Reponse {
+        self.envoyer(Method::GET, chemin, None).await
+    }
+
+    /// Posts an urlencoded form with the CSRF token of the last page seen.
+    async fn post<V: AsRef<str>>(&mut self, chemin: &str, champs: &[(&str, V)]) -> Reponse {
+        let csrf = self.csrf.clone().expect("aucune page avec <meta name=\"csrf\"> lue");
+        let mut corps = format!("csrf={}", encoder(&csrf));
+        for (nom, valeur) in champs {
+            corps.push_str(&format!("&{}={}", encoder(nom), encoder(valeur.as_ref())));
+        }
+        self.envoyer(Method::POST, chemin, Some(corps)).await
+    }
+
+    /// Logs in; the session id may change, so the token is re-read on the next page.
+    async fn connecter(&mut self, identifiant: &str) {
+        self.get("/connexion").await;
+        let r =
+            self.post("/connexion", &[("identifiant", identifiant), ("mot_de_passe", MOT_DE_PASSE)]).await;
+        assert_eq!(r.statut, StatusCode::SEE_OTHER, "connexion de {identifiant} : {}", r.extrait());
+        assert_eq!(r.location(), Some("/"), "connexion de {identifiant}");
+        let accueil = self.get("/").await;
+        assert_eq!(accueil.statut, StatusCode::OK, "{}", accueil.extrait());
+    }
+
+    /// Sends an invoice and returns the path of its page.
+    async fn envoyer_facture(&mut self, numero: &str) -> String {
+        let r = self.post("/factures-emises/saisir", &champs_facture(numero)).await;
+        assert_eq!(r.statut, StatusCode::SEE_OTHER, "envoi de {numero} : {}", r.extrait());
+        let location = r.location().expect("Location après l'envoi").to_string();
+        let chemin = location.strip_prefix(&self.base).unwrap_or(&location).to_string();
+        assert!(chemin.starts_with("/factures-emises/"), "envoi de {numero} redirigé vers {location}");
+        chemin
+    }
+
+    async fn envoyer(&mut self, methode: Method, chemin: &str, formulaire: Option<String>) -> Reponse {
+        let mut requete = Request::builder().method(methode).uri(format!("{}{chemin}", self.base));
+        if !self.cookies.is_empty() {
+            let paires: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            requete = requete.header(COOKIE, paires.join("; "));
+        }
+        let corps = match formulaire {
+            Some(corps) => {
+                requete = requete.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Bytes::from(corps)
+            }
+            None => Bytes::new(),
+        };
+        let requete = requete.body(Full::new(corps)).expect("requête");
+        let echange = async {
+            let reponse = self.client.request(requete).await.expect("réponse HTTP");
+            let (parties, corps) = reponse.into_parts();
+            let octets = corps.collect().await.expect("corps").to_bytes();
+            Reponse {
+                statut: parties.status,
+                entetes: parties.headers,
+                corps: String::from_utf8_lossy(&octets).into_owned(),
+            }
+        };
+        let reponse = tokio::time::timeout(DELAI_REQUETE, echange)
+            .await
+            .unwrap_or_else(|_| panic!("{chemin} : pas de réponse en {} s", DELAI_REQUETE.as_secs()));
+        self.retenir_cookies(&reponse.entetes);
+        if let Some(jeton) = jeton_csrf(&reponse.corps) {
+            self.csrf = Some(jeton);
+        }
+        reponse
+    }
+
+    fn retenir_cookies(&mut self, entetes: &HeaderMap) {
+        for entete in entetes.get_all(SET_COOKIE) {
+            let texte = entete.to_str().expect("Set-Cookie lisible");
+            let paire = texte.split(';').next().unwrap_or_default();
+            let Some((nom, valeur)) = paire.split_once('=') else {
+                continue;
+            };
+            if valeur.is_empty() || texte.to_ascii_lowercase().contains("max-age=0") {
+                self.cookies.remove(nom.trim());
+            } else {
+                self.cookies.insert(nom.trim().to_string(), valeur.trim().to_string());
+            }
+        }
+    }
+}
+
+/// `<meta name="csrf" content="…">`, whatever the attribute order.
+fn jeton_csrf(html: &str) -> Option<String> {
+    html.split("<meta").skip(1).find_map(|balise| {
+        let balise = balise.split('>').next()?;
+        if !balise.contains("name=\"csrf\"") {
+            return None;
+        }
+        let debut = balise.find("content=\"")? + "content=\"".len();
+        let fin = balise[debut..].find('"')? + debut;
+        Some(balise[debut..fin].replace("&amp;", "&"))
+    })
+}
+
+/// Form encoding as a browser does it (UTF-8, space as `+`).
+fn encoder(texte: &str) -> String {
+    texte
+        .bytes()
+        .map(|octet| match octet {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                (octet as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{octet:02X}"),
+        })
+        .collect()
+}
