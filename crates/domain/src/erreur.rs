@@ -7,9 +7,13 @@ use thiserror::Error;
 pub enum ErreurIdentifiant {
     #[error("le {nom} doit comporter {attendu} chiffres (vous en avez saisi {trouve})")]
     Longueur { nom: &'static str, attendu: usize, trouve: usize },
-    #[error("le {nom} ne doit contenir que des chiffres : le caractère « {caractere} » en position {position} n'est pas un chiffre")]
+    #[error(
+        "le {nom} ne doit contenir que des chiffres : le caractère « {caractere} » en position {position} n'est pas un chiffre"
+    )]
     CaractereNonNumerique { nom: &'static str, position: usize, caractere: char },
-    #[error("le {nom} {valeur} est invalide : sa clé de contrôle (algorithme de Luhn) est fausse, vérifiez qu'aucun chiffre n'a été inversé ou mal recopié")]
+    #[error(
+        "le {nom} {valeur} est invalide : sa clé de contrôle (algorithme de Luhn) est fausse, vérifiez qu'aucun chiffre n'a été inversé ou mal recopié"
+    )]
     CleDeControle { nom: &'static str, valeur: String },
     #[error("le SIREN de ce SIRET ({siren}) est invalide : sa clé de contrôle est fausse")]
     CleDeControleSiren { siren: String },

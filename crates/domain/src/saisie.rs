@@ -894,7 +894,9 @@ fn controler_destinataire(facture: &Facture, ctx: &Contexte<'_>, anomalies: &mut
         let identifiant = facture.destinataire.trim();
         let affiche = extrait(identifiant, 40);
         let precision = match identifiant.parse::<Siret>() {
-            Err(e) if identifiant.chars().all(|c| c.is_ascii_digit()) => format!(" D'ailleurs, {e}."),
+            // Les destinataires publics sont identifiés par leur SIRET : un identifiant qui
+            // contient des chiffres mais n'en est pas un est presque toujours une faute de frappe.
+            Err(e) if identifiant.chars().any(|c| c.is_ascii_digit()) => format!(" D'ailleurs, {e}."),
             _ => String::new(),
         };
         anomalies.push(Anomalie::champ(

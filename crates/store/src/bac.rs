@@ -61,14 +61,12 @@ pub struct StructureFournisseur {
 }
 
 /// Crée un bac à sable de pratique libre : la structure de l'entreprise et un utilisateur.
+// Les arguments d'un cas d'usage : les regrouper dans une structure n'ajouterait rien.
 pub fn creer_pratique_libre(
     c: &Connection,
     libelle: &str,
     entreprise: &Entreprise,
-    email: &str,
-    nom: &str,
-    prenom: &str,
-    mot_de_passe: &str,
+    compte: &compte::NouveauCompte<'_>,
     horloge: &Horloge,
 ) -> Resultat<(Bac, compte::Utilisateur)> {
     let id = Uuid::new_v4().to_string();
@@ -91,7 +89,15 @@ pub fn creer_pratique_libre(
             entreprise.ville
         ],
     )?;
-    let utilisateur = compte::creer(c, &id, email, nom, prenom, mot_de_passe, Some(&structure_id))?;
+    let utilisateur = compte::creer(
+        c,
+        &id,
+        compte.email,
+        compte.nom,
+        compte.prenom,
+        compte.mot_de_passe,
+        Some(&structure_id),
+    )?;
     Ok((Bac { id, libelle: libelle.to_string(), decalage_jours: 0 }, utilisateur))
 }
 
@@ -150,6 +156,9 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
     let depart = avant.date_simulee(horloge);
     c.execute("UPDATE bac SET decalage_jours = decalage_jours + ?2 WHERE id = ?1", params![bac_id, jours])?;
     let arrivee = decaler(depart, i64::from(jours));
+    // Les étapes de l'acheteur, datées de leur propre jour, précèdent l'avancée d'horloge au
+    // journal : il reste dans l'ordre des dates.
+    jouer_parties_simulees(c, bac_id, arrivee, horloge)?;
     journal::ajouter(
         c,
         journal::Nouvelle {
@@ -164,7 +173,6 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
             donnees: None,
         },
     )?;
-    jouer_parties_simulees(c, bac_id, arrivee, horloge)?;
     Ok(arrivee)
 }
 
@@ -229,7 +237,8 @@ fn jouer_parties_simulees(
             ..Contexte::default()
         };
         let nouveau = statut::transition(Some(f.statut), Action::Traiter(etape.statut), etape.acteur, &ctx)?;
-        facture::changer_statut(c, bac_id, &f.id, nouveau, etape.acteur, date, "", horloge)?;
+        let ch = facture::Changement { statut: nouveau, acteur: etape.acteur, date, commentaire: "" };
+        facture::changer_statut(c, bac_id, &f.id, ch, horloge)?;
         f.statut = nouveau;
     }
     Ok(())

@@ -19,6 +19,15 @@ pub struct Utilisateur {
     pub structure_id: Option<String>,
 }
 
+/// Ce qu'il faut pour créer un compte.
+#[derive(Debug, Clone, Copy)]
+pub struct NouveauCompte<'a> {
+    pub email: &'a str,
+    pub nom: &'a str,
+    pub prenom: &'a str,
+    pub mot_de_passe: &'a str,
+}
+
 pub fn hacher(mot_de_passe: &str) -> Resultat<String> {
     let sel = SaltString::generate(&mut OsRng);
     Argon2::default()

@@ -5,7 +5,7 @@
 use crate::base::Store;
 use crate::erreur::{Erreur, Resultat};
 use crate::horloge::Horloge;
-use crate::{bac, reference};
+use crate::{bac, compte, reference};
 
 pub const ANNUAIRE: &str = include_str!("../../../fixtures/annuaire-formation.csv");
 pub const SERVICES: &str = include_str!("../../../fixtures/services-formation.csv");
@@ -54,10 +54,12 @@ pub fn initialiser(store: &Store, horloge: &Horloge) -> Resultat<()> {
                 tx,
                 &format!("Démonstration {n}"),
                 entreprise,
-                &identifiant_demo(n),
-                "Stagiaire",
-                &format!("Démo {n}"),
-                MOT_DE_PASSE_DEMO,
+                &compte::NouveauCompte {
+                    email: &identifiant_demo(n),
+                    nom: "Stagiaire",
+                    prenom: &format!("Démo {n}"),
+                    mot_de_passe: MOT_DE_PASSE_DEMO,
+                },
                 horloge,
             )?;
         }

@@ -163,6 +163,16 @@ fn verifier(
     Ok(if anomalies.is_empty() { Ok(facture) } else { Err(anomalies) })
 }
 
+/// Le statut de la facture `id` que la structure `structure_id` reprend : `Introuvable` si elle
+/// n'est pas à cette structure (même dans le même bac à sable), plutôt que de ne rien modifier.
+fn statut_du_brouillon(c: &Connection, bac_id: &str, structure_id: &str, id: &str) -> Resultat<Statut> {
+    let f = charger(c, bac_id, id)?;
+    if f.structure_id != structure_id {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    Ok(f.statut)
+}
+
 /// « Enregistrer » ou « Valider et envoyer » une facture saisie : nouvelle, ou brouillon
 /// existant (`brouillon`) que le stagiaire a modifié.
 pub fn saisir(
@@ -177,7 +187,7 @@ pub fn saisir(
     let bac = bac::bac(c, bac_id)?;
     bac::structure_fournisseur(c, bac_id, structure_id)?;
     let courant = match brouillon {
-        Some(id) => Some(charger(c, bac_id, id)?.statut),
+        Some(id) => Some(statut_du_brouillon(c, bac_id, structure_id, id)?),
         None => None,
     };
     let action = match envoi {
@@ -232,7 +242,13 @@ pub fn saisir(
     }
     // Un brouillon ré-enregistré ne change pas de statut : rien de nouveau dans l'historique.
     if courant != Some(statut) {
-        journaliser_statut(c, bac_id, &id, statut, Acteur::Fournisseur, aujourd_hui, "", horloge)?;
+        journaliser_statut(
+            c,
+            bac_id,
+            &id,
+            Changement { statut, acteur: Acteur::Fournisseur, date: aujourd_hui, commentaire: "" },
+            horloge,
+        )?;
     }
     if statut == Statut::Deposee {
         c.execute(
@@ -257,7 +273,7 @@ pub fn previsualiser_envoi(
     let bac = bac::bac(c, bac_id)?;
     bac::structure_fournisseur(c, bac_id, structure_id)?;
     if let Some(id) = brouillon {
-        let statut = charger(c, bac_id, id)?.statut;
+        let statut = statut_du_brouillon(c, bac_id, structure_id, id)?;
         statut::transition(
             Some(statut),
             Action::ValiderEtEnvoyer,
@@ -342,21 +358,31 @@ fn acheminer(
     let mut courant = Statut::Deposee;
     for action in [Action::Acheminer, Action::MettreADisposition] {
         courant = statut::transition(Some(courant), action, Acteur::Systeme, &Contexte::default())?;
-        changer_statut(c, bac_id, facture_id, courant, Acteur::Systeme, date, "", horloge)?;
+        let ch = Changement { statut: courant, acteur: Acteur::Systeme, date, commentaire: "" };
+        changer_statut(c, bac_id, facture_id, ch, horloge)?;
     }
     Ok(())
+}
+
+// Les arguments d'un cas d'usage : les regrouper dans une structure n'ajouterait rien.
+/// Un changement de statut déjà accepté par le domaine, prêt à être enregistré.
+#[derive(Debug, Clone, Copy)]
+pub struct Changement<'a> {
+    pub statut: Statut,
+    pub acteur: Acteur,
+    /// Date simulée du changement.
+    pub date: NaiveDate,
+    pub commentaire: &'a str,
 }
 
 fn journaliser_statut(
     c: &Connection,
     bac_id: &str,
     facture_id: &str,
-    statut: Statut,
-    acteur: Acteur,
-    date: NaiveDate,
-    commentaire: &str,
+    ch: Changement<'_>,
     horloge: &Horloge,
 ) -> Resultat<()> {
+    let Changement { statut, acteur, date, commentaire } = ch;
     journal::ajouter(
         c,
         journal::Nouvelle {
@@ -376,16 +402,15 @@ fn journaliser_statut(
 
 /// Enregistre un changement de statut déjà accepté par le domaine : l'entrée du journal et la
 /// projection sur la facture (dates de dépôt et de mise à disposition comprises).
+// Les arguments d'un cas d'usage : les regrouper dans une structure n'ajouterait rien.
 pub fn changer_statut(
     c: &Connection,
     bac_id: &str,
     facture_id: &str,
-    statut: Statut,
-    acteur: Acteur,
-    date: NaiveDate,
-    commentaire: &str,
+    ch: Changement<'_>,
     horloge: &Horloge,
 ) -> Resultat<()> {
+    let (statut, date) = (ch.statut, ch.date);
     let n = c
         .prepare_cached(
             "UPDATE facture SET statut = ?3, date_statut = ?4,
@@ -399,7 +424,7 @@ pub fn changer_statut(
     if n == 0 {
         return Err(Erreur::Introuvable("facture"));
     }
-    journaliser_statut(c, bac_id, facture_id, statut, acteur, date, commentaire, horloge)
+    journaliser_statut(c, bac_id, facture_id, ch, horloge)
 }
 
 /// Une facture du bac à sable ; `Introuvable` pour un identifiant d'un autre bac ou inventé.
@@ -460,6 +485,8 @@ pub fn lister(c: &Connection, bac_id: &str, filtre: &Filtre) -> Resultat<(Vec<Re
         )?
         .query_row(params![bac_id, statut, numero], |r| r.get(0))?;
     let page = filtre.page.max(1);
+    // Une page démesurée donne une liste vide, pas un débordement.
+    let decalage = i64::try_from((page - 1).saturating_mul(PAR_PAGE)).unwrap_or(i64::MAX);
     let mut st = c.prepare_cached(
         "SELECT id, numero, statut, destinataire, raison_sociale_destinataire, date_facture, date_depot,
                 date_statut, total_ttc
@@ -468,7 +495,7 @@ pub fn lister(c: &Connection, bac_id: &str, filtre: &Filtre) -> Resultat<(Vec<Re
          ORDER BY ordre DESC LIMIT ?4 OFFSET ?5",
     )?;
     let lignes = st
-        .query_map(params![bac_id, statut, numero, PAR_PAGE as i64, ((page - 1) * PAR_PAGE) as i64], |r| {
+        .query_map(params![bac_id, statut, numero, PAR_PAGE as i64, decalage], |r| {
             let statut: String = r.get(2)?;
             let ttc: String = r.get(8)?;
             Ok(Resume {

@@ -1,6 +1,8 @@
 //! Données de référence communes : l'annuaire des destinataires publics et leurs services,
 //! le registre fictif des entreprises, les taux des intérêts moratoires.
 
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::Read;
 
 use chorus_domain::annuaire::{EnteteAnnuaire, EnteteServices};
@@ -54,24 +56,102 @@ pub fn normaliser(texte: &str) -> String {
         .collect()
 }
 
+/// Repère les lignes du fichier au passage des octets, pour donner à chaque enregistrement le
+/// numéro de la ligne où il commence. Le compteur du lecteur CSV ne suffit pas : il compte à
+/// partir de la fin de l'enregistrement précédent, donc avant les lignes vides sautées et
+/// avant le `\n` d'une fin de ligne Windows (`\r\n`), et il ignore les fins de ligne `\r`.
+struct SuiviLignes<R> {
+    source: R,
+    /// Position (en octets) du prochain octet lu.
+    position: u64,
+    /// Numéro de la ligne du prochain octet lu.
+    ligne: usize,
+    /// La ligne courante a déjà son premier caractère dans `debuts`.
+    ligne_commencee: bool,
+    /// Le dernier octet lu est un `\r` (le `\n` qui suit éventuellement ne fait pas une ligne de plus).
+    apres_cr: bool,
+    /// Pour chaque ligne non vide lue et pas encore dépassée : (position de son premier
+    /// caractère, numéro de ligne).
+    debuts: VecDeque<(u64, usize)>,
+}
+
+impl<R: Read> SuiviLignes<R> {
+    fn new(source: R) -> Self {
+        SuiviLignes {
+            source,
+            position: 0,
+            ligne: 1,
+            ligne_commencee: false,
+            apres_cr: false,
+            debuts: VecDeque::new(),
+        }
+    }
+
+    /// La ligne d'un enregistrement dont la lecture a commencé à l'octet `debut` : la première
+    /// ligne non vide qui commence à partir de là (le lecteur CSV ne saute que des fins de ligne
+    /// avant un enregistrement).
+    fn ligne_de(&mut self, debut: u64) -> usize {
+        while self.debuts.front().is_some_and(|&(p, _)| p < debut) {
+            self.debuts.pop_front();
+        }
+        self.debuts.front().map_or(self.ligne, |&(_, ligne)| ligne)
+    }
+}
+
+impl<R: Read> Read for SuiviLignes<R> {
+    fn read(&mut self, tampon: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.source.read(tampon)?;
+        for &octet in &tampon[..n] {
+            match octet {
+                b'\n' => {
+                    if !self.apres_cr {
+                        self.ligne += 1;
+                    }
+                    self.ligne_commencee = false;
+                    self.apres_cr = false;
+                }
+                b'\r' => {
+                    self.ligne += 1;
+                    self.ligne_commencee = false;
+                    self.apres_cr = true;
+                }
+                _ => {
+                    self.apres_cr = false;
+                    if !self.ligne_commencee {
+                        self.ligne_commencee = true;
+                        self.debuts.push_back((self.position, self.ligne));
+                    }
+                }
+            }
+            self.position += 1;
+        }
+        Ok(n)
+    }
+}
+
 /// Parcourt un fichier `;` : `lire_entete` reçoit la première ligne, `traiter` chaque ligne
-/// suivante (numéro de ligne, champs). Le fichier peut ne pas être en UTF-8 valide : les octets
-/// invalides sont remplacés plutôt que de perdre la ligne. None si le fichier est vide.
+/// suivante (numéro de ligne dans le fichier, à partir de 1, l'en-tête étant la ligne 1 ;
+/// champs). Le fichier peut ne pas être en UTF-8 valide : les octets invalides sont remplacés
+/// plutôt que de perdre la ligne. None si le fichier est vide.
 fn parcourir_csv<E>(
     source: impl Read,
     lire_entete: impl FnOnce(&[&str]) -> Resultat<E>,
     mut traiter: impl FnMut(&E, usize, &[&str]) -> Resultat<()>,
 ) -> Resultat<Option<E>> {
-    let mut lecteur =
-        csv::ReaderBuilder::new().delimiter(b';').has_headers(false).flexible(true).from_reader(source);
+    let mut lecteur = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(SuiviLignes::new(source));
     let mut enregistrement = csv::ByteRecord::new();
     let mut lire_entete = Some(lire_entete);
     let mut entete: Option<E> = None;
     while lecteur.read_byte_record(&mut enregistrement)? {
-        let ligne = enregistrement.position().map_or(0, |p| p.line() as usize);
-        let champs: Vec<String> =
-            enregistrement.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
-        let champs: Vec<&str> = champs.iter().map(String::as_str).collect();
+        let debut = enregistrement.position().map_or(0, |p| p.byte());
+        let ligne = lecteur.get_mut().ligne_de(debut);
+        // Sans copie quand le champ est en UTF-8 valide (le cas courant).
+        let champs: Vec<Cow<'_, str>> = enregistrement.iter().map(String::from_utf8_lossy).collect();
+        let champs: Vec<&str> = champs.iter().map(|c| c.as_ref()).collect();
         match (&entete, lire_entete.take()) {
             (None, Some(f)) => entete = Some(f(&champs)?),
             (Some(e), _) => {

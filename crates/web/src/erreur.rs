@@ -18,6 +18,9 @@ pub enum AppError {
     /// Jeton anti-falsification (CSRF) absent ou faux.
     #[error("formulaire expiré")]
     Formulaire,
+    /// Formulaire plus gros que la limite du serveur.
+    #[error("formulaire trop volumineux")]
+    TropVolumineux,
     /// Requête mal formée ou action refusée : le message dit quoi faire.
     #[error("{0}")]
     Requete(String),
@@ -63,6 +66,13 @@ impl IntoResponse for AppError {
                 "Formulaire expiré",
                 "Ce formulaire a expiré ou ne vient pas de cette page. Revenez en arrière, \
                  rechargez la page et recommencez."
+                    .to_string(),
+            ),
+            AppError::TropVolumineux => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Formulaire trop volumineux",
+                "Le formulaire envoyé dépasse la taille acceptée par le simulateur : raccourcissez les \
+                 textes saisis (désignations, commentaire) et recommencez."
                     .to_string(),
             ),
             AppError::Requete(m) => (StatusCode::BAD_REQUEST, "Demande incorrecte", m.clone()),

@@ -3,6 +3,7 @@
 
 use axum::Form;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 
 use crate::erreur::AppError;
 
@@ -24,9 +25,13 @@ impl<S: Send + Sync> FromRequest<S> for Champs {
     type Rejection = AppError;
 
     async fn from_request(req: Request, etat: &S) -> Result<Self, AppError> {
-        let Form(paires) = Form::<Vec<(String, String)>>::from_request(req, etat)
-            .await
-            .map_err(|e| AppError::Requete(format!("Formulaire illisible : {}", e.body_text())))?;
+        let Form(paires) = Form::<Vec<(String, String)>>::from_request(req, etat).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TropVolumineux
+            } else {
+                AppError::Requete(format!("Formulaire illisible : {}", e.body_text()))
+            }
+        })?;
         Ok(Champs(paires))
     }
 }

@@ -20,9 +20,25 @@ const CLE_UTILISATEUR: &str = "utilisateur";
 const CLE_CSRF: &str = "csrf";
 
 /// Magasin de sessions dans la table `session`.
+///
+/// Chaque requête prolonge la session (expiration après inactivité), ce qui voudrait dire une
+/// écriture en base par page vue : avec 30 stagiaires, ces écritures se mettraient en file
+/// derrière le verrou d'écriture de SQLite. On retient donc ce qui a été écrit en dernier, et
+/// une session inchangée n'est réécrite que si son expiration avance de plus d'une minute.
 #[derive(Clone)]
 pub struct MagasinSessions {
     store: Store,
+    ecrites: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Id, (u64, i64)>>>,
+}
+
+/// Précision de l'expiration en base, en secondes.
+const TOLERANCE_EXPIRATION: i64 = 60;
+
+fn empreinte(donnees: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    donnees.hash(&mut h);
+    h.finish()
 }
 
 impl std::fmt::Debug for MagasinSessions {
@@ -33,7 +49,23 @@ impl std::fmt::Debug for MagasinSessions {
 
 impl MagasinSessions {
     pub fn new(store: Store) -> Self {
-        MagasinSessions { store }
+        MagasinSessions { store, ecrites: Default::default() }
+    }
+
+    /// Vrai si la base a déjà ces données avec une expiration assez proche.
+    fn deja_ecrite(&self, id: &Id, empreinte: u64, expire: i64) -> bool {
+        let ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
+        matches!(ecrites.get(id), Some((e, x)) if *e == empreinte && expire - x < TOLERANCE_EXPIRATION)
+    }
+
+    fn retenir(&self, id: Id, empreinte: u64, expire: i64) {
+        let mut ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
+        ecrites.insert(id, (empreinte, expire));
+    }
+
+    fn oublier(&self, id: &Id) {
+        let mut ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
+        ecrites.remove(id);
     }
 
     async fn bloquant<T: Send + 'static>(
@@ -66,7 +98,8 @@ impl SessionStore for MagasinSessions {
                         // Le ménage des sessions expirées se fait ici, à la création d'une
                         // nouvelle : la table ne grossit pas indéfiniment.
                         let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
-                        tx.prepare_cached("DELETE FROM session WHERE expire_le <= ?1")?.execute([maintenant])?;
+                        tx.prepare_cached("DELETE FROM session WHERE expire_le <= ?1")?
+                            .execute([maintenant])?;
                         Ok(tx.execute(
                             "INSERT OR IGNORE INTO session (id, donnees, expire_le) VALUES (?1, ?2, ?3)",
                             params![id, donnees, expire],
@@ -82,9 +115,16 @@ impl SessionStore for MagasinSessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
+        // L'empreinte porte sur les données seules : l'expiration change à chaque requête.
+        let donnees_seules =
+            serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let trace = empreinte(&donnees_seules);
+        let expire = record.expiry_date.unix_timestamp();
+        if self.deja_ecrite(&record.id, trace, expire) {
+            return Ok(());
+        }
         let id = record.id.to_string();
         let donnees = encoder(record)?;
-        let expire = record.expiry_date.unix_timestamp();
         self.bloquant(move |s| {
             s.ecrire(|tx| {
                 tx.prepare_cached(
@@ -95,7 +135,9 @@ impl SessionStore for MagasinSessions {
                 Ok(())
             })
         })
-        .await
+        .await?;
+        self.retenir(record.id, trace, expire);
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -116,6 +158,7 @@ impl SessionStore for MagasinSessions {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.oublier(id);
         let id = id.to_string();
         self.bloquant(move |s| {
             s.ecrire(|tx| {

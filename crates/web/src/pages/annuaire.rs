@@ -105,7 +105,7 @@ pub async fn fiche(
         })
         .await?;
     let Some((s, services)) = trouve else {
-        return Err(AppError::Introuvable("Structure publique".into()));
+        return Err(AppError::Introuvable("Structure publique introuvable".into()));
     };
     let ctx = stagiaire.contexte(&etat.horloge);
     Ok(gabarit(

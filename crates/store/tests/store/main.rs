@@ -1,0 +1,13 @@
+//! Tests du stockage sur de vrais fichiers SQLite (dans un dossier temporaire) : schéma,
+//! données livrées, imports de l'annuaire, cas d'usage des factures et des bacs à sable,
+//! journal et comptes.
+
+mod annuaire_volumineux;
+mod bac;
+mod base;
+mod commun;
+mod compte;
+mod demo;
+mod facture;
+mod journal;
+mod reference;

@@ -1,0 +1,446 @@
+//! Test helpers for the portal: the real application (temporary SQLite database, demo data,
+//! fixed clock) driven in memory with `tower::ServiceExt::oneshot`, and one small client per
+//! actor, in the style of crates.io's backend test helpers:
+//!
+//! - [`Visiteur`]: an anonymous visitor (keeps whatever cookie the server hands out);
+//! - [`Stagiaire`]: a trainee logged in with a demo account.
+//!
+//! Both keep the latest `chorus_session` cookie and re-read the CSRF token from the
+//! `<meta name="csrf">` tag of the last HTML page; [`Navigateur::post_form`] adds it to every
+//! form, [`Navigateur::post_form_sans_csrf`] sends the fields exactly as given.
+
+#![allow(dead_code)] // Each test file uses its own subset of the helpers.
+
+use std::ops::{Deref, DerefMut};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// The fixed "real" date of every test (the simulated date starts there).
+pub fn date_fixe() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).expect("valid date")
+}
+
+/// The application over a temporary database, built exactly as the server builds it.
+pub struct Portail {
+    pub app: Router,
+    _dossier: tempfile::TempDir,
+}
+
+impl Portail {
+    pub fn nouveau() -> Portail {
+        let dossier = tempfile::tempdir().expect("temporary directory");
+        let store = chorus_store::Store::ouvrir(dossier.path()).expect("open the database");
+        let horloge = chorus_store::Horloge::fixe(date_fixe());
+        chorus_store::demo::initialiser(&store, &horloge).expect("demo data");
+        let app = chorus_web::app(chorus_web::AppState::new(store, horloge));
+        Portail { app, _dossier: dossier }
+    }
+}
+
+/// What came back from the portal.
+#[derive(Debug)]
+pub struct Reponse {
+    pub statut: StatusCode,
+    pub entetes: HeaderMap,
+    pub corps: String,
+}
+
+impl Reponse {
+    /// The `Location` header of a redirect ("" if none).
+    pub fn location(&self) -> &str {
+        self.entetes.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// A short excerpt of the body, for assertion messages.
+    pub fn extrait(&self) -> String {
+        let debut = self.corps.find("<main").unwrap_or(0);
+        self.corps[debut..].chars().take(3000).collect()
+    }
+
+    #[track_caller]
+    pub fn assert_statut(&self, attendu: StatusCode) -> &Self {
+        assert_eq!(self.statut, attendu, "unexpected status; body:\n{}", self.extrait());
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_contient(&self, texte: &str) -> &Self {
+        assert!(self.corps.contains(texte), "« {texte} » missing from the page:\n{}", self.extrait());
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_absent(&self, texte: &str) -> &Self {
+        assert!(!self.corps.contains(texte), "« {texte} » must not be in the page:\n{}", self.extrait());
+        self
+    }
+
+    /// A 303 redirect to `vers`.
+    #[track_caller]
+    pub fn assert_redirige(&self, vers: &str) -> &Self {
+        assert_eq!(
+            (self.statut, self.location()),
+            (StatusCode::SEE_OTHER, vers),
+            "expected a 303 to {vers}; body:\n{}",
+            self.extrait()
+        );
+        self
+    }
+
+    /// The id of the invoice this response redirects to (`/factures-emises/{id}`).
+    #[track_caller]
+    pub fn id_facture(&self) -> String {
+        assert_eq!(self.statut, StatusCode::SEE_OTHER, "expected a redirect; body:\n{}", self.extrait());
+        let id = self
+            .location()
+            .strip_prefix("/factures-emises/")
+            .unwrap_or_else(|| panic!("redirect to {} instead of an invoice", self.location()));
+        uuid::Uuid::parse_str(id).unwrap_or_else(|_| panic!("« {id} » is not a uuid"));
+        id.to_string()
+    }
+}
+
+/// HTML escaping as maud does it (`&`, `<`, `>`, `"`).
+pub fn echapper(texte: &str) -> String {
+    texte.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// `application/x-www-form-urlencoded` (also good for a query string value).
+pub fn encoder(texte: &str) -> String {
+    let mut s = String::with_capacity(texte.len());
+    for b in texte.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => s.push(b as char),
+            b' ' => s.push('+'),
+            _ => s.push_str(&format!("%{b:02X}")),
+        }
+    }
+    s
+}
+
+pub fn corps_formulaire<K: AsRef<str>, V: AsRef<str>>(champs: &[(K, V)]) -> String {
+    champs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encoder(k.as_ref()), encoder(v.as_ref())))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A browser without JavaScript: a cookie jar of one cookie, and the last CSRF token seen.
+pub struct Navigateur {
+    app: Router,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+impl Navigateur {
+    pub fn new(app: &Router) -> Navigateur {
+        Navigateur { app: app.clone(), cookie: None, csrf: None }
+    }
+
+    pub async fn get(&mut self, chemin: &str) -> Reponse {
+        self.envoyer(Method::GET, chemin, None, Vec::new()).await
+    }
+
+    /// A form POST with the current CSRF token added.
+    pub async fn post_form<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        chemin: &str,
+        champs: &[(K, V)],
+    ) -> Reponse {
+        let csrf = self.csrf.clone().expect("no CSRF token yet: GET a page first");
+        let mut corps = corps_formulaire(champs);
+        if !corps.is_empty() {
+            corps.push('&');
+        }
+        corps.push_str("csrf=");
+        corps.push_str(&encoder(&csrf));
+        self.post_brut(chemin, "application/x-www-form-urlencoded", corps.into_bytes()).await
+    }
+
+    /// A form POST with exactly these fields (no CSRF token unless given).
+    pub async fn post_form_sans_csrf<K: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        chemin: &str,
+        champs: &[(K, V)],
+    ) -> Reponse {
+        let corps = corps_formulaire(champs);
+        self.post_brut(chemin, "application/x-www-form-urlencoded", corps.into_bytes()).await
+    }
+
+    pub async fn post_brut(&mut self, chemin: &str, type_contenu: &str, corps: Vec<u8>) -> Reponse {
+        self.envoyer(Method::POST, chemin, Some(type_contenu), corps).await
+    }
+
+    async fn envoyer(
+        &mut self,
+        methode: Method,
+        chemin: &str,
+        type_contenu: Option<&str>,
+        corps: Vec<u8>,
+    ) -> Reponse {
+        let mut requete = Request::builder().method(methode).uri(chemin);
+        if let Some(c) = &self.cookie {
+            requete = requete.header(COOKIE, format!("{}={c}", chorus_web::COOKIE_SESSION));
+        }
+        if let Some(t) = type_contenu {
+            requete = requete.header(CONTENT_TYPE, t);
+        }
+        let requete = requete.body(Body::from(corps)).expect("valid request");
+        let reponse = self.app.clone().oneshot(requete).await.expect("the router never fails");
+        let (parties, corps) = reponse.into_parts();
+        let octets = corps.collect().await.expect("readable body").to_bytes();
+        let corps = String::from_utf8(octets.to_vec()).expect("UTF-8 body");
+        self.retenir_cookie(&parties.headers);
+        if let Some(jeton) = meta_csrf(&corps) {
+            self.csrf = Some(jeton);
+        }
+        Reponse { statut: parties.status, entetes: parties.headers, corps }
+    }
+
+    /// Keeps the latest `chorus_session` cookie; a removal cookie empties the jar.
+    fn retenir_cookie(&mut self, entetes: &HeaderMap) {
+        let prefixe = format!("{}=", chorus_web::COOKIE_SESSION);
+        for valeur in entetes.get_all(SET_COOKIE) {
+            let Ok(texte) = valeur.to_str() else { continue };
+            let Some(reste) = texte.strip_prefix(&prefixe) else { continue };
+            let valeur = reste.split(';').next().unwrap_or("").trim();
+            let supprime = valeur.is_empty() || texte.to_ascii_lowercase().contains("max-age=0");
+            self.cookie = (!supprime).then(|| valeur.to_string());
+        }
+    }
+}
+
+/// The token of `<meta name="csrf" content="…">`.
+pub fn meta_csrf(page: &str) -> Option<String> {
+    let debut = page.find(r#"<meta name="csrf" content=""#)? + r#"<meta name="csrf" content=""#.len();
+    let fin = page[debut..].find('"')?;
+    Some(page[debut..debut + fin].to_string())
+}
+
+/// An anonymous visitor.
+pub struct Visiteur(Navigateur);
+
+impl Visiteur {
+    pub fn new(app: &Router) -> Visiteur {
+        Visiteur(Navigateur::new(app))
+    }
+}
+
+impl Deref for Visiteur {
+    type Target = Navigateur;
+    fn deref(&self) -> &Navigateur {
+        &self.0
+    }
+}
+
+impl DerefMut for Visiteur {
+    fn deref_mut(&mut self) -> &mut Navigateur {
+        &mut self.0
+    }
+}
+
+/// A trainee logged in with a demo account (password `MOT_DE_PASSE_DEMO`).
+pub struct Stagiaire {
+    nav: Navigateur,
+    pub identifiant: String,
+}
+
+impl Stagiaire {
+    pub async fn connecte(app: &Router, identifiant: &str) -> Stagiaire {
+        let mut nav = Navigateur::new(app);
+        nav.get("/connexion").await.assert_statut(StatusCode::OK);
+        nav.post_form(
+            "/connexion",
+            &[("identifiant", identifiant), ("mot_de_passe", chorus_store::demo::MOT_DE_PASSE_DEMO)],
+        )
+        .await
+        .assert_redirige("/");
+        // The home page gives the token of the new session.
+        nav.get("/").await.assert_statut(StatusCode::OK);
+        Stagiaire { nav, identifiant: identifiant.to_string() }
+    }
+
+    /// The list of invoices, asserting how many there are.
+    pub async fn assert_nombre_factures(&mut self, attendu: usize) -> Reponse {
+        let r = self.get("/factures-emises").await;
+        r.assert_statut(StatusCode::OK).assert_contient(&format!("<p>{attendu} facture(s).</p>"));
+        r
+    }
+
+    /// The simulated date shown in the header, e.g. « 22 novembre 2026 ».
+    pub async fn date_simulee(&mut self) -> String {
+        let r = self.get("/").await;
+        r.assert_statut(StatusCode::OK);
+        let marque = "Date simulée : <strong>";
+        let debut = r.corps.find(marque).expect("simulated date in the header") + marque.len();
+        let fin = r.corps[debut..].find('<').expect("end of the date");
+        r.corps[debut..debut + fin].to_string()
+    }
+}
+
+impl Deref for Stagiaire {
+    type Target = Navigateur;
+    fn deref(&self) -> &Navigateur {
+        &self.nav
+    }
+}
+
+impl DerefMut for Stagiaire {
+    fn deref_mut(&mut self) -> &mut Navigateur {
+        &mut self.nav
+    }
+}
+
+/// An invoice entry form, as typed: header fields then lines (repeated `ligne_*` fields).
+#[derive(Debug, Clone)]
+pub struct Saisie {
+    pub entete: Vec<(String, String)>,
+    pub lignes: Vec<[String; 7]>,
+}
+
+const CHAMPS_LIGNE: [&str; 7] = [
+    "ligne_reference",
+    "ligne_designation",
+    "ligne_quantite",
+    "ligne_unite",
+    "ligne_prix_unitaire_ht",
+    "ligne_remise_ht",
+    "ligne_taux_tva",
+];
+
+impl Saisie {
+    /// A valid invoice for `destinataire` dated on the fixed date: 2 × 150 € HT at 20 %.
+    pub fn valide(numero: &str, destinataire: &str) -> Saisie {
+        Saisie {
+            entete: vec![
+                ("numero".into(), numero.into()),
+                ("date_facture".into(), date_fixe().to_string()),
+                ("type_facture".into(), "FACTURE".into()),
+                ("cadre".into(), "A1_FACTURE_FOURNISSEUR".into()),
+                ("destinataire".into(), destinataire.into()),
+                ("code_service".into(), String::new()),
+                ("numero_engagement".into(), String::new()),
+                ("numero_marche".into(), String::new()),
+                ("mode_paiement".into(), "VIREMENT".into()),
+                ("type_tva".into(), "TVA_SUR_DEBIT".into()),
+                ("motif_exoneration".into(), String::new()),
+                ("commentaire".into(), String::new()),
+            ],
+            lignes: vec![ligne("REF-1", "Entretien des espaces verts", "2", "150", "20")],
+        }
+    }
+
+    /// Sets a header field.
+    pub fn avec(mut self, champ: &str, valeur: &str) -> Saisie {
+        match self.entete.iter_mut().find(|(k, _)| k == champ) {
+            Some((_, v)) => *v = valeur.to_string(),
+            None => self.entete.push((champ.to_string(), valeur.to_string())),
+        }
+        self
+    }
+
+    pub fn lignes(mut self, lignes: Vec<[String; 7]>) -> Saisie {
+        self.lignes = lignes;
+        self
+    }
+
+    /// Sets one field (`designation`, `quantite`, `taux_tva`…) of line 1.
+    pub fn ligne1(mut self, champ: &str, valeur: &str) -> Saisie {
+        let i = CHAMPS_LIGNE.iter().position(|c| *c == format!("ligne_{champ}")).expect("line field");
+        self.lignes[0][i] = valeur.to_string();
+        self
+    }
+
+    /// The form fields for a button (`enregistrer` / `envoyer`), plus extra fields.
+    pub fn champs(&self, action: &str, autres: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut v = self.entete.clone();
+        for l in &self.lignes {
+            for (nom, valeur) in CHAMPS_LIGNE.iter().zip(l) {
+                v.push(((*nom).to_string(), valeur.clone()));
+            }
+        }
+        // The two empty lines the portal always offers.
+        for _ in 0..2 {
+            for nom in CHAMPS_LIGNE {
+                v.push((nom.to_string(), if nom == "ligne_taux_tva" { "20".into() } else { String::new() }));
+            }
+        }
+        v.push(("action".into(), action.into()));
+        v.extend(autres.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())));
+        v
+    }
+
+    /// Every non-empty text typed, as (field, value).
+    pub fn valeurs_tapees(&self) -> Vec<(String, String)> {
+        self.entete
+            .iter()
+            .cloned()
+            .chain(
+                self.lignes
+                    .iter()
+                    .flat_map(|l| CHAMPS_LIGNE.iter().map(|c| c.to_string()).zip(l.iter().cloned())),
+            )
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect()
+    }
+
+    /// Asserts that a re-rendered form shows back everything typed, escaped.
+    #[track_caller]
+    pub fn assert_reaffichee(&self, r: &Reponse) {
+        for (champ, v) in self.valeurs_tapees() {
+            let attendu = if champ == "commentaire" {
+                format!(">{}</textarea>", echapper(&v))
+            } else {
+                format!(r#"value="{}""#, echapper(&v))
+            };
+            assert!(r.corps.contains(&attendu), "{champ}: « {attendu} » not shown back:\n{}", r.extrait());
+        }
+    }
+}
+
+pub fn ligne(reference: &str, designation: &str, quantite: &str, prix: &str, taux: &str) -> [String; 7] {
+    [
+        reference.into(),
+        designation.into(),
+        quantite.into(),
+        "unité".into(),
+        prix.into(),
+        String::new(),
+        taux.into(),
+    ]
+}
+
+impl Stagiaire {
+    /// « Enregistrer » : a draft; returns its id.
+    pub async fn enregistrer(&mut self, saisie: &Saisie) -> String {
+        self.post_form("/factures-emises/saisir", &saisie.champs("enregistrer", &[])).await.id_facture()
+    }
+
+    /// « Valider et envoyer », confirmed: returns the id of the sent invoice.
+    pub async fn envoyer(&mut self, saisie: &Saisie) -> String {
+        self.post_form("/factures-emises/saisir", &saisie.champs("envoyer", &[("confirme", "oui")]))
+            .await
+            .id_facture()
+    }
+
+    /// « Valider et envoyer » refused by Chorus Pro's checks: a 422 with the form re-rendered,
+    /// everything typed shown back, and the expected message.
+    pub async fn envoi_refuse(&mut self, saisie: &Saisie, message: &str) -> Reponse {
+        let r = self
+            .post_form("/factures-emises/saisir", &saisie.champs("envoyer", &[("confirme", "oui")]))
+            .await;
+        r.assert_statut(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contient("La facture ne peut pas être")
+            .assert_contient(&echapper(message))
+            .assert_contient(r#"<form class="saisie" method="post" action="/factures-emises/saisir""#);
+        saisie.assert_reaffichee(&r);
+        r
+    }
+}
