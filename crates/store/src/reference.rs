@@ -37,6 +37,14 @@ impl RapportImport {
     }
 }
 
+/// Le message d'une ligne refusée, sans le « ligne N : » que le rapport donne déjà à part.
+fn sans_numero_de_ligne(e: chorus_domain::Erreur) -> String {
+    match e {
+        chorus_domain::Erreur::Annuaire { message, .. } => message,
+        autre => autre.to_string(),
+    }
+}
+
 /// Majuscules sans accents : « Hôpital » et « HOPITAL » se trouvent l'un l'autre.
 pub fn normaliser(texte: &str) -> String {
     texte
@@ -210,7 +218,7 @@ pub fn importer_annuaire(c: &Connection, source: impl Read) -> Resultat<RapportI
                     ])?;
                     rapport.importees += 1;
                 }
-                Err(e) => rapport.erreur(ligne, e.to_string()),
+                Err(e) => rapport.erreur(ligne, sans_numero_de_ligne(e)),
             }
             Ok(())
         },
@@ -241,7 +249,7 @@ pub fn importer_services(c: &Connection, source: impl Read) -> Resultat<RapportI
                     ])?;
                     rapport.importees += 1;
                 }
-                Err(e) => rapport.erreur(ligne, e.to_string()),
+                Err(e) => rapport.erreur(ligne, sans_numero_de_ligne(e)),
             }
             Ok(())
         },
