@@ -7,9 +7,11 @@
 pub mod acheteur_simule;
 pub mod annuaire;
 pub mod anomalie;
+pub mod compte;
 pub mod delai_paiement;
 pub mod erreur;
 pub mod facture;
+pub mod identifiant;
 pub mod montants;
 pub mod saisie;
 pub mod siret;

@@ -96,8 +96,8 @@ impl Statut {
                  Ouvrez-la et cliquez sur « Valider et envoyer »."
             }
             Self::Deposee => {
-                "Chorus Pro a bien reçu et intégré votre facture. Vous pouvez télécharger le certificat \
-                 de dépôt. Rien à faire : elle part vers le destinataire."
+                "Chorus Pro a bien reçu et intégré votre facture : sa date de dépôt fait foi. Rien à \
+                 faire, elle part vers le destinataire."
             }
             Self::EnCoursAcheminement => {
                 "La facture est en route vers l'espace du destinataire. Rien à faire."

@@ -24,12 +24,20 @@ pub struct Bac {
     pub id: String,
     pub libelle: String,
     pub decalage_jours: i64,
+    /// La connexion demande un code reçu dans la messagerie.
+    pub double_authentification: bool,
 }
 
 impl Bac {
     /// La date simulée : date réelle + décalage.
     pub fn date_simulee(&self, horloge: &Horloge) -> NaiveDate {
         decaler(horloge.aujourd_hui(), self.decalage_jours)
+    }
+
+    /// L'instant simulé : l'heure réelle, au jour simulé (les liens « valables 60 minutes »
+    /// expirent donc aussi quand on avance l'horloge d'un jour).
+    pub fn maintenant_simule(&self, horloge: &Horloge) -> chrono::NaiveDateTime {
+        self.date_simulee(horloge).and_time(horloge.maintenant().time())
     }
 }
 
@@ -47,6 +55,8 @@ fn decaler(date: NaiveDate, jours: i64) -> NaiveDate {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum PointDepart {
     PratiqueLibre,
+    /// Un apprenant qui a créé son compte lui-même : pas de structure au départ, il la crée.
+    Autonome,
 }
 
 /// La structure fournisseur d'un bac à sable.
@@ -98,12 +108,38 @@ pub fn creer_pratique_libre(
         compte.mot_de_passe,
         Some(&structure_id),
     )?;
-    Ok((Bac { id, libelle: libelle.to_string(), decalage_jours: 0 }, utilisateur))
+    c.execute(
+        "INSERT INTO rattachement (utilisateur_id, structure_id, bac_id, role, statut)
+         VALUES (?1, ?2, ?3, 'GESTIONNAIRE_PRINCIPAL', 'VALIDE')",
+        params![utilisateur.id, structure_id, id],
+    )?;
+    Ok((
+        Bac { id, libelle: libelle.to_string(), decalage_jours: 0, double_authentification: true },
+        utilisateur,
+    ))
+}
+
+/// Le bac à sable d'un apprenant qui crée son compte lui-même, sans formateur.
+pub fn creer_autonome(c: &Connection, horloge: &Horloge) -> Resultat<Bac> {
+    let id = Uuid::new_v4().to_string();
+    let libelle = "Entraînement en autonomie";
+    c.execute(
+        "INSERT INTO bac (id, libelle, cree_le, decalage_jours, point_depart) VALUES (?1, ?2, ?3, 0, ?4)",
+        params![id, libelle, horloge.maintenant(), serde_json::to_string(&PointDepart::Autonome)?],
+    )?;
+    Ok(Bac { id, libelle: libelle.to_string(), decalage_jours: 0, double_authentification: true })
 }
 
 pub fn bac(c: &Connection, id: &str) -> Resultat<Bac> {
-    c.prepare_cached("SELECT id, libelle, decalage_jours FROM bac WHERE id = ?1")?
-        .query_row([id], |r| Ok(Bac { id: r.get(0)?, libelle: r.get(1)?, decalage_jours: r.get(2)? }))
+    c.prepare_cached("SELECT id, libelle, decalage_jours, double_authentification FROM bac WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Bac {
+                id: r.get(0)?,
+                libelle: r.get(1)?,
+                decalage_jours: r.get(2)?,
+                double_authentification: r.get(3)?,
+            })
+        })
         .optional()?
         .ok_or(Erreur::Introuvable("bac à sable"))
 }
@@ -135,9 +171,12 @@ pub fn reinitialiser(c: &Connection, bac_id: &str) -> Resultat<()> {
         .optional()?
         .ok_or(Erreur::Introuvable("bac à sable"))?;
     match serde_json::from_str::<PointDepart>(&point_depart)? {
-        PointDepart::PratiqueLibre => {
-            c.execute("DELETE FROM journal WHERE bac_id = ?1", [bac_id])?;
-            c.execute("DELETE FROM facture WHERE bac_id = ?1", [bac_id])?;
+        // Les comptes et les structures restent (le stagiaire reste connecté) ; tout ce qui
+        // s'est passé depuis s'efface.
+        PointDepart::PratiqueLibre | PointDepart::Autonome => {
+            for table in ["journal", "facture", "message", "jeton"] {
+                c.execute(&format!("DELETE FROM {table} WHERE bac_id = ?1"), [bac_id])?;
+            }
             c.execute("UPDATE bac SET decalage_jours = 0 WHERE id = ?1", [bac_id])?;
         }
     }

@@ -10,7 +10,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::erreur::Resultat;
 
 /// Les migrations, dans l'ordre ; la version du schéma est `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_comptes.sql")];
 
 #[derive(Clone)]
 pub struct Store {

@@ -106,3 +106,165 @@ pub fn utilisateur(c: &Connection, id: &str) -> Resultat<Option<Utilisateur>> {
         .query_row([id], lire)
         .optional()?)
 }
+
+/// Ce que donne une tentative de connexion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connexion {
+    Reussie(Utilisateur),
+    /// Identifiant inconnu, compte non activé ou mauvais mot de passe : la même réponse.
+    Refusee,
+    /// Trop d'échecs : bloqué jusqu'à cette heure (réelle).
+    Bloquee(chrono::NaiveDateTime),
+}
+
+/// Connexion avec blocage après trop d'échecs (l'heure réelle compte : c'est une protection,
+/// pas un exercice). `bac` restreint la recherche au bac à sable du poste, s'il est connu ; sans
+/// lui, l'adresse est cherchée dans tous les bacs (comptes de démonstration, comptes créés par
+/// l'API du formateur), et seule une adresse présente dans un seul bac peut se connecter.
+pub fn connecter(
+    c: &Connection,
+    bac: Option<&str>,
+    email: &str,
+    mot_de_passe: &str,
+    maintenant: chrono::NaiveDateTime,
+) -> Resultat<Connexion> {
+    use chorus_domain::compte as regles;
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {COLONNES}, mot_de_passe, echecs_connexion, dernier_echec FROM utilisateur
+         WHERE email = ?1 AND (?2 IS NULL OR bac_id = ?2) LIMIT 2"
+    ))?;
+    let trouves: Vec<(Utilisateur, Option<String>, u32, Option<chrono::NaiveDateTime>)> = st
+        .query_map(params![email.trim(), bac], |r| Ok((lire(r)?, r.get(6)?, r.get(7)?, r.get(8)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let [(u, hache, echecs, dernier)] = trouves.as_slice() else {
+        let _ = verifier(mot_de_passe, &HACHE_LEURRE);
+        return Ok(Connexion::Refusee);
+    };
+    if regles::est_bloque(*echecs, *dernier, maintenant) {
+        return Ok(Connexion::Bloquee(regles::fin_blocage(*echecs, *dernier).unwrap_or(maintenant)));
+    }
+    let bon = match hache {
+        Some(h) => verifier(mot_de_passe, h),
+        None => {
+            let _ = verifier(mot_de_passe, &HACHE_LEURRE);
+            false
+        }
+    };
+    if bon {
+        c.execute(
+            "UPDATE utilisateur SET echecs_connexion = 0, dernier_echec = NULL WHERE id = ?1",
+            [&u.id],
+        )?;
+        return Ok(Connexion::Reussie(u.clone()));
+    }
+    let echecs = noter_echec(c, &u.id, maintenant)?;
+    Ok(match regles::fin_blocage(echecs, Some(maintenant)) {
+        Some(fin) if echecs >= regles::ECHECS_AVANT_BLOCAGE => Connexion::Bloquee(fin),
+        _ => Connexion::Refusee,
+    })
+}
+
+/// Un échec de plus (mauvais mot de passe, mauvais code de connexion) ; le nombre d'échecs
+/// consécutifs qui en résulte (après un blocage terminé, le compte repart de un).
+pub fn noter_echec(c: &Connection, utilisateur_id: &str, maintenant: chrono::NaiveDateTime) -> Resultat<u32> {
+    let (echecs, dernier): (u32, Option<chrono::NaiveDateTime>) = c.query_row(
+        "SELECT echecs_connexion, dernier_echec FROM utilisateur WHERE id = ?1",
+        [utilisateur_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let nouveau = chorus_domain::compte::echecs_apres_echec(echecs, dernier, maintenant);
+    c.execute(
+        "UPDATE utilisateur SET echecs_connexion = ?2, dernier_echec = ?3 WHERE id = ?1",
+        params![utilisateur_id, nouveau, maintenant],
+    )?;
+    Ok(nouveau)
+}
+
+/// Le compte est-il bloqué en ce moment ?
+pub fn blocage(
+    c: &Connection,
+    utilisateur_id: &str,
+    maintenant: chrono::NaiveDateTime,
+) -> Resultat<Option<chrono::NaiveDateTime>> {
+    let (echecs, dernier): (u32, Option<chrono::NaiveDateTime>) = c.query_row(
+        "SELECT echecs_connexion, dernier_echec FROM utilisateur WHERE id = ?1",
+        [utilisateur_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(if chorus_domain::compte::est_bloque(echecs, dernier, maintenant) {
+        chorus_domain::compte::fin_blocage(echecs, dernier)
+    } else {
+        None
+    })
+}
+
+/// Un compte créé par « Créer un compte » : il n'a pas encore de mot de passe (il le choisit en
+/// suivant le lien d'activation).
+pub fn creer_en_attente(
+    c: &Connection,
+    bac_id: &str,
+    saisie: &chorus_domain::compte::CreationCompte,
+) -> Resultat<Utilisateur> {
+    let id = Uuid::new_v4().to_string();
+    let email = saisie.email_connexion.trim();
+    let contact = if saisie.email_contact.trim().is_empty() { email } else { saisie.email_contact.trim() };
+    c.execute(
+        "INSERT INTO utilisateur (id, bac_id, email, email_contact, nom, prenom, telephone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, bac_id, email, contact, saisie.nom.trim(), saisie.prenom.trim(), saisie.telephone.trim()],
+    )?;
+    Ok(Utilisateur {
+        id,
+        bac_id: bac_id.to_string(),
+        email: email.to_string(),
+        nom: saisie.nom.trim().to_string(),
+        prenom: saisie.prenom.trim().to_string(),
+        structure_id: None,
+    })
+}
+
+pub fn par_email(c: &Connection, bac_id: &str, email: &str) -> Resultat<Option<Utilisateur>> {
+    Ok(c.prepare_cached(&format!("SELECT {COLONNES} FROM utilisateur WHERE bac_id = ?1 AND email = ?2"))?
+        .query_row([bac_id, email.trim()], lire)
+        .optional()?)
+}
+
+pub fn est_active(c: &Connection, utilisateur_id: &str) -> Resultat<bool> {
+    Ok(c.query_row(
+        "SELECT mot_de_passe IS NOT NULL FROM utilisateur WHERE id = ?1",
+        [utilisateur_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Choisit (activation) ou change (réinitialisation) le mot de passe ; remet les échecs à zéro.
+pub fn definir_mot_de_passe(c: &Connection, utilisateur_id: &str, mot_de_passe: &str) -> Resultat<()> {
+    let hache = hacher(mot_de_passe)?;
+    c.execute(
+        "UPDATE utilisateur SET mot_de_passe = ?2, echecs_connexion = 0, dernier_echec = NULL WHERE id = ?1",
+        params![utilisateur_id, hache],
+    )?;
+    Ok(())
+}
+
+/// L'adresse où arrivent les messages de l'utilisateur (adresse de contact, sinon de connexion).
+pub fn adresse_de_contact(c: &Connection, utilisateur_id: &str) -> Resultat<String> {
+    Ok(c.query_row(
+        "SELECT CASE WHEN email_contact = '' THEN email ELSE email_contact END FROM utilisateur WHERE id = ?1",
+        [utilisateur_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Change la structure de travail de l'utilisateur (sélecteur de structure).
+pub fn choisir_structure(c: &Connection, utilisateur_id: &str, structure_id: &str) -> Resultat<()> {
+    let n = c.execute(
+        "UPDATE utilisateur SET structure_id = ?2 WHERE id = ?1 AND EXISTS (
+             SELECT 1 FROM rattachement r WHERE r.utilisateur_id = ?1 AND r.structure_id = ?2 AND r.statut = 'VALIDE')",
+        params![utilisateur_id, structure_id],
+    )?;
+    if n == 0 {
+        return Err(Erreur::Introuvable("structure"));
+    }
+    Ok(())
+}

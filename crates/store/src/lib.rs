@@ -13,8 +13,11 @@ pub mod demo;
 pub mod erreur;
 pub mod facture;
 pub mod horloge;
+pub mod jeton;
 pub mod journal;
+pub mod messagerie;
 pub mod reference;
+pub mod structure;
 
 pub use base::Store;
 pub use erreur::{Erreur, Resultat};

@@ -13,6 +13,9 @@ pub enum AppError {
     /// Il faut se connecter : retour à la page de connexion.
     #[error("connexion requise")]
     NonConnecte,
+    /// Connecté, mais sans structure : il faut d'abord en créer une ou s'y rattacher.
+    #[error("structure requise")]
+    SansStructure,
     #[error("{0}")]
     Introuvable(String),
     /// Jeton anti-falsification (CSRF) absent ou faux.
@@ -56,6 +59,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (code, titre, message) = match &self {
             AppError::NonConnecte => return Redirect::to("/connexion").into_response(),
+            AppError::SansStructure => return Redirect::to("/structure/creer").into_response(),
             AppError::Introuvable(m) => (
                 StatusCode::NOT_FOUND,
                 "Page introuvable",

@@ -36,7 +36,21 @@ pub fn app(etat: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{fichier}", get(assets::servir))
         .route("/connexion", get(pages::connexion::page).post(pages::connexion::connecter))
+        .route("/connexion/code", get(pages::connexion::page_saisie_code).post(pages::connexion::valider_code))
         .route("/deconnexion", post(pages::connexion::deconnecter))
+        .route("/compte/creer", get(pages::compte::formulaire_creation).post(pages::compte::creer))
+        .route("/compte/activer/{secret}", get(pages::compte::page_activation).post(pages::compte::activer))
+        .route(
+            "/compte/mot-de-passe-oublie",
+            get(pages::compte::page_oubli).post(pages::compte::demander_reinitialisation),
+        )
+        .route(
+            "/compte/reinitialiser/{secret}",
+            get(pages::compte::page_reinitialisation).post(pages::compte::reinitialiser),
+        )
+        .route("/messagerie", get(pages::messagerie::boite))
+        .route("/messagerie/{id}", get(pages::messagerie::message))
+        .route("/structure/creer", get(pages::structure::formulaire).post(pages::structure::creer))
         .route("/", get(pages::accueil::page))
         .route("/annuaire", get(pages::annuaire::recherche))
         .route("/annuaire/{identifiant}", get(pages::annuaire::fiche))

@@ -18,6 +18,11 @@ use crate::etat::AppState;
 
 const CLE_UTILISATEUR: &str = "utilisateur";
 const CLE_CSRF: &str = "csrf";
+/// Le bac à sable de ce poste (navigateur) : sa messagerie est lisible sans être connecté au
+/// portail, comme une boîte aux lettres électronique.
+const CLE_BAC: &str = "bac";
+/// Le compte dont le mot de passe est vérifié et qui doit encore saisir son code de connexion.
+const CLE_ATTENTE_CODE: &str = "attente_code";
 
 /// Magasin de sessions dans la table `session`.
 ///
@@ -196,17 +201,102 @@ fn egal_temps_constant(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub async fn ouvrir(session: &Session, utilisateur_id: &str) -> Result<(), AppError> {
+pub async fn ouvrir(session: &Session, utilisateur_id: &str, bac_id: &str) -> Result<(), AppError> {
     // Nouvel identifiant de session à la connexion : une session fixée à l'avance par un tiers
     // ne devient jamais une session connectée.
     session.cycle_id().await?;
+    session.remove::<String>(CLE_ATTENTE_CODE).await?;
+    session.insert(CLE_BAC, bac_id).await?;
     session.insert(CLE_UTILISATEUR, utilisateur_id).await?;
     Ok(())
 }
 
-pub async fn fermer(session: &Session) -> Result<(), AppError> {
-    session.flush().await?;
+/// Mot de passe vérifié, code de connexion envoyé : on attend le code.
+pub async fn attendre_code(session: &Session, utilisateur_id: &str, bac_id: &str) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session.insert(CLE_BAC, bac_id).await?;
+    session.insert(CLE_ATTENTE_CODE, utilisateur_id).await?;
     Ok(())
+}
+
+pub async fn en_attente_de_code(session: &Session) -> Result<Option<String>, AppError> {
+    Ok(session.get::<String>(CLE_ATTENTE_CODE).await?)
+}
+
+/// Rattache ce poste à un bac à sable (création de compte).
+pub async fn lier_bac(session: &Session, bac_id: &str) -> Result<(), AppError> {
+    session.insert(CLE_BAC, bac_id).await?;
+    Ok(())
+}
+
+pub async fn bac_du_poste(session: &Session) -> Result<Option<String>, AppError> {
+    Ok(session.get::<String>(CLE_BAC).await?)
+}
+
+/// Déconnexion : le poste garde son bac à sable (et donc sa messagerie).
+pub async fn fermer(session: &Session) -> Result<(), AppError> {
+    session.remove::<String>(CLE_UTILISATEUR).await?;
+    session.remove::<String>(CLE_ATTENTE_CODE).await?;
+    session.cycle_id().await?;
+    Ok(())
+}
+
+/// Le poste : une session rattachée à un bac à sable, connectée ou non.
+pub struct Poste {
+    pub bac_id: String,
+    pub csrf: String,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for Poste {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
+        let session = Session::from_request_parts(parts, etat)
+            .await
+            .map_err(|(_, m)| AppError::Interne(m.to_string()))?;
+        let Some(bac_id) = session.get::<String>(CLE_BAC).await? else {
+            return Err(AppError::NonConnecte);
+        };
+        let csrf = jeton_csrf(&session).await?;
+        Ok(Poste { bac_id, csrf, session })
+    }
+}
+
+/// Un utilisateur connecté, qui n'a peut-être pas encore de structure.
+pub struct Connecte {
+    pub utilisateur: Utilisateur,
+    pub bac: Bac,
+    pub csrf: String,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for Connecte {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
+        let session = Session::from_request_parts(parts, etat)
+            .await
+            .map_err(|(_, m)| AppError::Interne(m.to_string()))?;
+        let Some(id) = session.get::<String>(CLE_UTILISATEUR).await? else {
+            return Err(AppError::NonConnecte);
+        };
+        let csrf = jeton_csrf(&session).await?;
+        let trouve = etat
+            .lire(move |c, _| {
+                let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
+                let bac = bac::bac(c, &u.bac_id)?;
+                Ok(Some((u, bac)))
+            })
+            .await?;
+        match trouve {
+            Some((utilisateur, bac)) => Ok(Connecte { utilisateur, bac, csrf, session }),
+            None => {
+                session.flush().await?;
+                Err(AppError::NonConnecte)
+            }
+        }
+    }
 }
 
 /// Le stagiaire connecté : son compte, son bac à sable, sa structure, et le jeton CSRF.
@@ -240,16 +330,18 @@ impl FromRequestParts<AppState> for Stagiaire {
                 let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
                 let bac = bac::bac(c, &u.bac_id)?;
                 let structure = match &u.structure_id {
-                    Some(s) => bac::structure_fournisseur(c, &u.bac_id, s)?,
-                    None => return Ok(None),
+                    Some(s) => Some(bac::structure_fournisseur(c, &u.bac_id, s)?),
+                    None => None,
                 };
                 Ok(Some((u, bac, structure)))
             })
             .await?;
         match trouve {
-            Some((utilisateur, bac, structure)) => {
+            Some((utilisateur, bac, Some(structure))) => {
                 Ok(Stagiaire { utilisateur, bac, structure, csrf, session })
             }
+            // Premier pas après la première connexion : créer sa structure ou s'y rattacher.
+            Some((_, _, None)) => Err(AppError::SansStructure),
             None => {
                 session.flush().await?;
                 Err(AppError::NonConnecte)

@@ -1,9 +1,13 @@
-//! Connexion et déconnexion.
+//! Connexion (mot de passe, puis code reçu dans la messagerie si la double authentification
+//! est active), déconnexion.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chorus_store::{Erreur, compte, demo};
+use chorus_domain::compte as regles;
+use chorus_store::compte::{self, Connexion};
+use chorus_store::jeton::{self, Nature, Verification};
+use chorus_store::{bac, demo, messagerie};
 use maud::{Markup, html};
 use tower_sessions::Session;
 
@@ -11,9 +15,16 @@ use super::{champ_csrf, gabarit};
 use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::formulaire::Champs;
-use crate::session::{self, Stagiaire, jeton_csrf, verifier_csrf};
+use crate::session::{self, Connecte, jeton_csrf, verifier_csrf};
 
-fn formulaire(csrf: &str, identifiant: &str, erreur: Option<&str>, demo_presente: bool) -> Markup {
+/// Message en haut de la page de connexion (après activation, réinitialisation…).
+pub enum Bandeau<'a> {
+    Aucun,
+    Erreur(&'a str),
+    Info(&'a str),
+}
+
+pub fn formulaire(csrf: &str, identifiant: &str, bandeau: Bandeau<'_>, demo_presente: bool) -> Markup {
     gabarit(
         "Connexion",
         Some(csrf),
@@ -21,8 +32,10 @@ fn formulaire(csrf: &str, identifiant: &str, erreur: Option<&str>, demo_presente
         html! {
             div.carte.carte-etroite {
                 h1 { "Se connecter" }
-                @if let Some(e) = erreur {
-                    div.alerte.alerte-erreur role="alert" { p { (e) } }
+                @match bandeau {
+                    Bandeau::Erreur(e) => div.alerte.alerte-erreur role="alert" { p { (e) } },
+                    Bandeau::Info(i) => div.alerte.alerte-info role="status" { p { (i) } },
+                    Bandeau::Aucun => {},
                 }
                 form method="post" action="/connexion" {
                     (champ_csrf(csrf))
@@ -36,6 +49,9 @@ fn formulaire(csrf: &str, identifiant: &str, erreur: Option<&str>, demo_presente
                     }
                     button.bouton.bouton-principal type="submit" { "Se connecter" }
                 }
+                p { a href="/compte/mot-de-passe-oublie" { "Mot de passe oublié ?" } }
+                p { "Pas encore de compte ? " a href="/compte/creer" { "Créer un compte" } }
+                p { a href="/messagerie" { "Ouvrir la messagerie du bac à sable" } " (messages d'activation et codes de connexion)" }
                 @if demo_presente {
                     div.alerte.alerte-info {
                         p { strong { "Comptes de démonstration" } }
@@ -50,10 +66,19 @@ fn formulaire(csrf: &str, identifiant: &str, erreur: Option<&str>, demo_presente
     )
 }
 
-pub async fn page(State(etat): State<AppState>, session: Session) -> Result<Markup, AppError> {
-    let csrf = jeton_csrf(&session).await?;
+pub async fn page_avec(
+    etat: &AppState,
+    session: &Session,
+    identifiant: &str,
+    bandeau: Bandeau<'_>,
+) -> Result<Markup, AppError> {
+    let csrf = jeton_csrf(session).await?;
     let demo = etat.lire(|c, _| Ok(compte_demo_present(c))).await?;
-    Ok(formulaire(&csrf, "", None, demo))
+    Ok(formulaire(&csrf, identifiant, bandeau, demo))
+}
+
+pub async fn page(State(etat): State<AppState>, session: Session) -> Result<Markup, AppError> {
+    page_avec(&etat, &session, "", Bandeau::Aucun).await
 }
 
 fn compte_demo_present(c: &rusqlite::Connection) -> bool {
@@ -64,6 +89,15 @@ fn compte_demo_present(c: &rusqlite::Connection) -> bool {
     .unwrap_or(false)
 }
 
+const REFUS: &str = "Identifiant ou mot de passe incorrect. Vérifiez l'adresse électronique et le mot de passe \
+                     (attention aux majuscules). Compte créé récemment ? Activez-le d'abord avec le lien reçu dans la messagerie.";
+
+/// Ce que devient une connexion par mot de passe réussie.
+enum Suite {
+    Ouverte(String, String),
+    Code(String, String),
+}
+
 pub async fn connecter(
     State(etat): State<AppState>,
     session: Session,
@@ -72,37 +106,163 @@ pub async fn connecter(
     verifier_csrf(&session, &champs.un("csrf")).await?;
     let identifiant = champs.un("identifiant");
     let mot_de_passe = champs.un("mot_de_passe");
+    let poste = session::bac_du_poste(&session).await?;
     let id = identifiant.clone();
     let resultat = etat
-        .lire(move |c, _| match compte::authentifier(c, &id, &mot_de_passe) {
-            Ok(u) => Ok(Some(u)),
-            Err(Erreur::Authentification) => Ok(None),
-            Err(e) => Err(e),
+        .ecrire(move |tx, h| {
+            let maintenant = h.maintenant().naive_utc();
+            match compte::connecter(tx, poste.as_deref(), &id, &mot_de_passe, maintenant)? {
+                Connexion::Reussie(u) => {
+                    let b = bac::bac(tx, &u.bac_id)?;
+                    if !b.double_authentification {
+                        return Ok(Ok(Suite::Ouverte(u.id, u.bac_id)));
+                    }
+                    let instant = b.maintenant_simule(h);
+                    let code = jeton::emettre(tx, &b.id, &u.id, Nature::CodeConnexion, instant)?;
+                    let adresse = compte::adresse_de_contact(tx, &u.id)?;
+                    let corps = format!(
+                        "Bonjour {} {},\n\nVoici votre code de connexion au portail : {code}\n\nIl est valable {} minutes. \
+                         Si vous n'êtes pas à l'origine de cette connexion, ne communiquez ce code à personne et changez \
+                         votre mot de passe.\n\nNe répondez pas à ce message : aucun agent ne vous demandera jamais ce code.",
+                        u.prenom,
+                        u.nom,
+                        regles::VALIDITE_CODE_CONNEXION_MINUTES
+                    );
+                    messagerie::envoyer(
+                        tx,
+                        &b.id,
+                        messagerie::Nouveau {
+                            destinataire: &adresse,
+                            objet: "Votre code de connexion",
+                            corps: &corps,
+                            lien: None,
+                        },
+                        instant,
+                    )?;
+                    Ok(Ok(Suite::Code(u.id, u.bac_id)))
+                }
+                Connexion::Refusee => Ok(Err(None)),
+                Connexion::Bloquee(fin) => Ok(Err(Some(fin))),
+            }
         })
         .await?;
     match resultat {
-        Some(u) => {
-            session::ouvrir(&session, &u.id).await?;
+        Ok(Suite::Ouverte(u, b)) => {
+            session::ouvrir(&session, &u, &b).await?;
             Ok(Redirect::to("/").into_response())
         }
-        None => {
-            let csrf = jeton_csrf(&session).await?;
-            let demo = etat.lire(|c, _| Ok(compte_demo_present(c))).await?;
-            let page = formulaire(
-                &csrf,
-                &identifiant,
-                Some(
-                    "Identifiant ou mot de passe incorrect. Vérifiez l'adresse électronique et le mot de passe (attention aux majuscules).",
-                ),
-                demo,
-            );
-            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        Ok(Suite::Code(u, b)) => {
+            session::attendre_code(&session, &u, &b).await?;
+            Ok(Redirect::to("/connexion/code").into_response())
+        }
+        Err(blocage) => {
+            let (statut, message) = match blocage {
+                None => (StatusCode::UNAUTHORIZED, REFUS.to_string()),
+                Some(fin) => (StatusCode::FORBIDDEN, regles::message_blocage(fin)),
+            };
+            let page = page_avec(&etat, &session, &identifiant, Bandeau::Erreur(&message)).await?;
+            Ok((statut, page).into_response())
         }
     }
 }
 
-pub async fn deconnecter(stagiaire: Stagiaire, champs: Champs) -> Result<Redirect, AppError> {
-    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
-    session::fermer(&stagiaire.session).await?;
+fn page_code(csrf: &str, erreur: Option<&str>) -> Markup {
+    gabarit(
+        "Code de connexion",
+        Some(csrf),
+        None,
+        html! {
+            div.carte.carte-etroite {
+                h1 { "Saisir le code de connexion" }
+                @if let Some(e) = erreur { div.alerte.alerte-erreur role="alert" { p { (e) } } }
+                p {
+                    "Un code à " (regles::CODE_CONNEXION_CHIFFRES) " chiffres vient d'être envoyé à votre adresse électronique. "
+                    "Dans le simulateur, il arrive dans la " a href="/messagerie" target="_blank" { "messagerie du bac à sable" } "."
+                    " Il est valable " (regles::VALIDITE_CODE_CONNEXION_MINUTES) " minutes."
+                }
+                form method="post" action="/connexion/code" {
+                    (champ_csrf(csrf))
+                    div.champ {
+                        label for="code" { "Code de connexion" span.obligatoire { " *" } }
+                        input #code name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required;
+                    }
+                    button.bouton.bouton-principal type="submit" { "Valider" }
+                }
+                p { "Code non reçu ou expiré ? " a href="/connexion" { "Reconnectez-vous" } " : un nouveau code sera envoyé." }
+            }
+        },
+    )
+}
+
+pub async fn page_saisie_code(session: Session) -> Result<Response, AppError> {
+    if session::en_attente_de_code(&session).await?.is_none() {
+        return Ok(Redirect::to("/connexion").into_response());
+    }
+    let csrf = jeton_csrf(&session).await?;
+    Ok(page_code(&csrf, None).into_response())
+}
+
+pub async fn valider_code(
+    State(etat): State<AppState>,
+    session: Session,
+    champs: Champs,
+) -> Result<Response, AppError> {
+    verifier_csrf(&session, &champs.un("csrf")).await?;
+    let (Some(utilisateur), Some(bac_id)) =
+        (session::en_attente_de_code(&session).await?, session::bac_du_poste(&session).await?)
+    else {
+        return Ok(Redirect::to("/connexion").into_response());
+    };
+    let code = champs.un("code");
+    let csrf = jeton_csrf(&session).await?;
+    if !regles::code_bien_forme(&code) {
+        let m =
+            format!("Le code de connexion compte {} chiffres, sans lettre.", regles::CODE_CONNEXION_CHIFFRES);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page_code(&csrf, Some(&m))).into_response());
+    }
+    let (u, b) = (utilisateur.clone(), bac_id.clone());
+    let verdict = etat
+        .ecrire(move |tx, h| {
+            let maintenant = h.maintenant().naive_utc();
+            if let Some(fin) = compte::blocage(tx, &u, maintenant)? {
+                return Ok(Err(regles::message_blocage(fin)));
+            }
+            let instant = bac::bac(tx, &b)?.maintenant_simule(h);
+            let code = code.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            Ok(match jeton::consommer(
+                tx,
+                &b,
+                Some(&u),
+                &code,
+                Nature::CodeConnexion,
+                instant,
+                regles::VALIDITE_CODE_CONNEXION_MINUTES,
+            )? {
+                Verification::Valable(_) => Ok(()),
+                Verification::Expire(_) => Err(format!(
+                    "Ce code a expiré (il n'est valable que {} minutes). Reconnectez-vous pour en recevoir un nouveau.",
+                    regles::VALIDITE_CODE_CONNEXION_MINUTES
+                )),
+                Verification::Inconnu => {
+                    compte::noter_echec(tx, &u, maintenant)?;
+                    Err("Ce code est incorrect. Recopiez le dernier code reçu dans la messagerie.".to_string())
+                }
+            })
+        })
+        .await?;
+    match verdict {
+        Ok(()) => {
+            session::ouvrir(&session, &utilisateur, &bac_id).await?;
+            Ok(Redirect::to("/").into_response())
+        }
+        Err(message) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_code(&csrf, Some(&message))).into_response())
+        }
+    }
+}
+
+pub async fn deconnecter(connecte: Connecte, champs: Champs) -> Result<Redirect, AppError> {
+    verifier_csrf(&connecte.session, &champs.un("csrf")).await?;
+    session::fermer(&connecte.session).await?;
     Ok(Redirect::to("/connexion"))
 }

@@ -4,13 +4,16 @@
 pub mod accueil;
 pub mod annuaire;
 pub mod bac;
+pub mod compte;
 pub mod connexion;
 pub mod factures;
+pub mod messagerie;
 pub mod saisie;
+pub mod structure;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chorus_domain::Statut;
+use chorus_domain::{Anomalie, Statut};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::format;
@@ -114,4 +117,70 @@ pub fn pastille(statut: Statut) -> Markup {
 /// Champ caché du jeton anti-falsification.
 pub fn champ_csrf(jeton: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(jeton); }
+}
+
+/// Identifiant HTML d'un champ (et ancre du résumé des erreurs).
+pub fn id_champ(champ: &str, ligne: Option<usize>) -> String {
+    match ligne {
+        Some(n) => format!("{champ}-{n}"),
+        None => champ.to_string(),
+    }
+}
+
+pub fn erreurs_du_champ<'a>(
+    anomalies: &'a [Anomalie],
+    champ: &str,
+    ligne: Option<usize>,
+) -> Vec<&'a Anomalie> {
+    anomalies.iter().filter(|a| a.champ == champ && a.ligne == ligne).collect()
+}
+
+/// Un champ texte avec son libellé, son aide et ses erreurs.
+pub fn champ_texte(
+    anomalies: &[Anomalie],
+    nom: &str,
+    libelle: &str,
+    valeur: &str,
+    obligatoire: bool,
+    aide: Option<&str>,
+    attributs: (&str, usize),
+) -> Markup {
+    let (type_champ, longueur) = attributs;
+    let erreurs = erreurs_du_champ(anomalies, nom, None);
+    let id_aide = format!("{nom}-aide");
+    let id_erreur = format!("{nom}-erreur");
+    let decrit = match (aide.is_some(), erreurs.is_empty()) {
+        (true, false) => format!("{id_aide} {id_erreur}"),
+        (true, true) => id_aide.clone(),
+        (false, false) => id_erreur.clone(),
+        (false, true) => String::new(),
+    };
+    html! {
+        div class={ "champ" @if !erreurs.is_empty() { " champ-en-erreur" } } {
+            label for=(nom) { (libelle) @if obligatoire { span.obligatoire aria-hidden="true" { " *" } } }
+            @if let Some(a) = aide { p.aide id=(id_aide) { (a) } }
+            @if !erreurs.is_empty() {
+                p.message-erreur id=(id_erreur) { @for e in &erreurs { (e.message) " " } }
+            }
+            input id=(nom) name=(nom) type=(type_champ) value=(valeur) maxlength=(longueur)
+                required[obligatoire] aria-invalid=[(!erreurs.is_empty()).then_some("true")]
+                aria-describedby=[(!decrit.is_empty()).then_some(decrit.as_str())];
+        }
+    }
+}
+
+/// Le résumé des anomalies en haut d'un formulaire, avec un lien vers chaque champ.
+pub fn resume_anomalies(titre: &str, anomalies: &[Anomalie]) -> Markup {
+    html! {
+        @if !anomalies.is_empty() {
+            div.alerte.alerte-erreur.resume-erreurs role="alert" tabindex="-1" id="resume-erreurs" {
+                h2 { (titre) }
+                ul {
+                    @for a in anomalies {
+                        li { a href={ "#" (id_champ(&a.champ, a.ligne)) } { (a.message) } }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@ use chorus_store::facture::{self, Envoi, Issue};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{Contexte, champ_csrf, gabarit};
+use super::{Contexte, champ_csrf, champ_texte, erreurs_du_champ, gabarit, id_champ};
 use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::format;
@@ -158,52 +158,6 @@ pub fn refus(
     brouillon: Option<&str>,
 ) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, page_formulaire(ctx, brut, anomalies, brouillon)).into_response()
-}
-
-/// Identifiant HTML d'un champ (et ancre du résumé des erreurs).
-fn id_champ(champ: &str, ligne: Option<usize>) -> String {
-    match ligne {
-        Some(n) => format!("{champ}-{n}"),
-        None => champ.to_string(),
-    }
-}
-
-fn erreurs_du_champ<'a>(anomalies: &'a [Anomalie], champ: &str, ligne: Option<usize>) -> Vec<&'a Anomalie> {
-    anomalies.iter().filter(|a| a.champ == champ && a.ligne == ligne).collect()
-}
-
-/// Un champ texte avec son libellé, son aide et ses erreurs.
-fn champ_texte(
-    anomalies: &[Anomalie],
-    nom: &str,
-    libelle: &str,
-    valeur: &str,
-    obligatoire: bool,
-    aide: Option<&str>,
-    attributs: (&str, usize),
-) -> Markup {
-    let (type_champ, longueur) = attributs;
-    let erreurs = erreurs_du_champ(anomalies, nom, None);
-    let id_aide = format!("{nom}-aide");
-    let id_erreur = format!("{nom}-erreur");
-    let decrit = match (aide.is_some(), erreurs.is_empty()) {
-        (true, false) => format!("{id_aide} {id_erreur}"),
-        (true, true) => id_aide.clone(),
-        (false, false) => id_erreur.clone(),
-        (false, true) => String::new(),
-    };
-    html! {
-        div class={ "champ" @if !erreurs.is_empty() { " champ-en-erreur" } } {
-            label for=(nom) { (libelle) @if obligatoire { span.obligatoire aria-hidden="true" { " *" } } }
-            @if let Some(a) = aide { p.aide id=(id_aide) { (a) } }
-            @if !erreurs.is_empty() {
-                p.message-erreur id=(id_erreur) { @for e in &erreurs { (e.message) " " } }
-            }
-            input id=(nom) name=(nom) type=(type_champ) value=(valeur) maxlength=(longueur)
-                required[obligatoire] aria-invalid=[(!erreurs.is_empty()).then_some("true")]
-                aria-describedby=[(!decrit.is_empty()).then_some(decrit.as_str())];
-        }
-    }
 }
 
 fn select_codes(nom: &str, libelle: &str, valeur: &str, options: &[(&str, &str)]) -> Markup {

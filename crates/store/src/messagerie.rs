@@ -1,0 +1,90 @@
+//! La messagerie du bac à sable : le substitut du courrier électronique. Chorus Pro y envoie
+//! ce qu'il enverrait par e-mail (activation, code de connexion, notifications…).
+
+use chrono::NaiveDateTime;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::erreur::{Erreur, Resultat};
+
+/// L'expéditeur des messages du portail simulé.
+pub const EXPEDITEUR_PORTAIL: &str = "ne-pas-repondre@simulateur-chorus.exemple";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: i64,
+    pub destinataire: String,
+    pub expediteur: String,
+    pub objet: String,
+    pub corps: String,
+    pub lien: Option<String>,
+    /// Date et heure simulées de l'envoi.
+    pub envoye_le: NaiveDateTime,
+    pub lu: bool,
+}
+
+pub struct Nouveau<'a> {
+    pub destinataire: &'a str,
+    pub objet: &'a str,
+    pub corps: &'a str,
+    pub lien: Option<&'a str>,
+}
+
+pub fn envoyer(c: &Connection, bac_id: &str, m: Nouveau<'_>, envoye_le: NaiveDateTime) -> Resultat<i64> {
+    c.prepare_cached(
+        "INSERT INTO message (bac_id, destinataire, expediteur, objet, corps, lien, envoye_le)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        bac_id,
+        m.destinataire,
+        EXPEDITEUR_PORTAIL,
+        m.objet,
+        m.corps,
+        m.lien,
+        envoye_le
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+fn lire(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
+        id: r.get(0)?,
+        destinataire: r.get(1)?,
+        expediteur: r.get(2)?,
+        objet: r.get(3)?,
+        corps: r.get(4)?,
+        lien: r.get(5)?,
+        envoye_le: r.get(6)?,
+        lu: r.get(7)?,
+    })
+}
+
+/// Les messages du bac à sable, du plus récent au plus ancien.
+pub fn boite(c: &Connection, bac_id: &str) -> Resultat<Vec<Message>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, destinataire, expediteur, objet, corps, lien, envoye_le, lu FROM message
+         WHERE bac_id = ?1 ORDER BY id DESC LIMIT 200",
+    )?;
+    let v = st.query_map([bac_id], lire)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
+/// Un message, marqué lu.
+pub fn ouvrir(c: &Connection, bac_id: &str, id: i64) -> Resultat<Message> {
+    let m = c
+        .prepare_cached(
+            "SELECT id, destinataire, expediteur, objet, corps, lien, envoye_le, lu FROM message
+             WHERE bac_id = ?1 AND id = ?2",
+        )?
+        .query_row(params![bac_id, id], lire)
+        .optional()?
+        .ok_or(Erreur::Introuvable("message"))?;
+    c.execute("UPDATE message SET lu = 1 WHERE bac_id = ?1 AND id = ?2", params![bac_id, id])?;
+    Ok(m)
+}
+
+pub fn non_lus(c: &Connection, bac_id: &str) -> Resultat<usize> {
+    Ok(c.query_row("SELECT count(*) FROM message WHERE bac_id = ?1 AND NOT lu", [bac_id], |r| {
+        r.get::<_, i64>(0)
+    })? as usize)
+}

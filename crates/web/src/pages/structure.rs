@@ -1,0 +1,240 @@
+//! Première connexion : créer sa structure (ou, si elle existe déjà, se rattacher). Le SIRET
+//! est vérifié comme Chorus Pro le vérifie auprès de l'INSEE, ici dans le registre fictif.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chorus_domain::identifiant;
+use chorus_domain::structure::TypeIdentifiant;
+use chorus_domain::{Anomalie, Siret};
+use chorus_store::{reference, structure};
+use maud::{Markup, html};
+
+use super::{champ_csrf, champ_texte, gabarit, resume_anomalies};
+use crate::erreur::AppError;
+use crate::etat::AppState;
+use crate::formulaire::Champs;
+use crate::session::{Connecte, verifier_csrf};
+
+#[derive(Default, Clone)]
+struct Saisie {
+    type_identifiant: String,
+    identifiant: String,
+    raison_sociale: String,
+    adresse: String,
+    code_postal: String,
+    ville: String,
+    non_verifie_accepte: bool,
+}
+
+fn type_depuis(code: &str) -> Option<TypeIdentifiant> {
+    TypeIdentifiant::TOUS.into_iter().find(|t| t.code_api() == code)
+}
+
+fn page(c: &Connecte, s: &Saisie, anomalies: &[Anomalie], proposer_non_verifie: bool) -> Markup {
+    let choisi = type_depuis(&s.type_identifiant).unwrap_or(TypeIdentifiant::Siret);
+    gabarit(
+        "Créer une structure",
+        Some(&c.csrf),
+        None,
+        html! {
+            div.carte {
+                h1 { "Créer votre structure" }
+                p.chapeau {
+                    "Bienvenue " (c.utilisateur.prenom) " " (c.utilisateur.nom) ". Pour déposer des factures, votre compte doit être "
+                    "rattaché à la structure (l'entreprise) qui les émet. Si elle n'existe pas encore dans Chorus Pro, vous la créez "
+                    "et vous en devenez le gestionnaire principal."
+                }
+                (resume_anomalies("La structure ne peut pas être créée :", anomalies))
+                form method="post" action="/structure/creer" novalidate {
+                    (champ_csrf(&c.csrf))
+                    div.champ {
+                        label for="type_identifiant" { "Type d'identifiant" span.obligatoire { " *" } }
+                        select #type_identifiant name="type_identifiant" {
+                            @for t in TypeIdentifiant::TOUS {
+                                option value=(t.code_api()) selected[t == choisi] { (t.libelle()) }
+                            }
+                        }
+                    }
+                    (champ_texte(anomalies, "identifiant", "Identifiant", &s.identifiant, false,
+                        Some(identifiant::exemple(choisi)), ("text", 40)))
+                    p.aide { "Pour un SIRET, la raison sociale et l'adresse sont reprises du répertoire des entreprises : laissez-les vides." }
+                    (champ_texte(anomalies, "raison_sociale", "Raison sociale (ou nom et prénom)", &s.raison_sociale, false, None, ("text", 100)))
+                    (champ_texte(anomalies, "adresse", "Adresse", &s.adresse, false, None, ("text", 200)))
+                    (champ_texte(anomalies, "code_postal", "Code postal", &s.code_postal, false, None, ("text", 10)))
+                    (champ_texte(anomalies, "ville", "Ville", &s.ville, false, None, ("text", 100)))
+                    @if proposer_non_verifie {
+                        div.champ {
+                            input #non_verifie type="checkbox" name="non_verifie" value="oui" checked[s.non_verifie_accepte];
+                            label for="non_verifie" {
+                                " Il s'agit de ma propre entreprise, réelle : je l'utilise pour m'entraîner. "
+                                "Le simulateur ne peut pas interroger l'INSEE : la structure sera marquée « non vérifiée »."
+                            }
+                        }
+                    }
+                    button.bouton.bouton-principal type="submit" { "Créer la structure" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn formulaire(connecte: Connecte) -> Markup {
+    page(&connecte, &Saisie::default(), &[], false)
+}
+
+/// Ce que donne la vérification d'un SIRET dans le registre fictif.
+enum Registre {
+    Trouve(chorus_domain::structure::Entreprise),
+    Absent,
+}
+
+pub async fn creer(
+    State(etat): State<AppState>,
+    connecte: Connecte,
+    champs: Champs,
+) -> Result<Response, AppError> {
+    verifier_csrf(&connecte.session, &champs.un("csrf")).await?;
+    let mut s = Saisie {
+        type_identifiant: champs.un("type_identifiant"),
+        identifiant: champs.un("identifiant"),
+        raison_sociale: champs.un("raison_sociale").trim().to_string(),
+        adresse: champs.un("adresse").trim().to_string(),
+        code_postal: champs.un("code_postal").trim().to_string(),
+        ville: champs.un("ville").trim().to_string(),
+        non_verifie_accepte: champs.un("non_verifie") == "oui",
+    };
+    let refus = |s: &Saisie, a: Vec<Anomalie>, proposer: bool| {
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&connecte, s, &a, proposer)).into_response())
+    };
+    let Some(t) = type_depuis(&s.type_identifiant) else {
+        return refus(
+            &s,
+            vec![Anomalie::champ(
+                "type_identifiant",
+                "TYPE_INCONNU",
+                "Choisissez un type d'identifiant dans la liste.",
+            )],
+            false,
+        );
+    };
+    let normalise = match identifiant::controler_identifiant(t, &s.identifiant) {
+        Ok(n) => n,
+        Err(m) => return refus(&s, vec![Anomalie::champ("identifiant", "IDENTIFIANT_INVALIDE", m)], false),
+    };
+    let bac_id = connecte.bac.id.clone();
+    let n = normalise.clone();
+    let (existante, registre) = etat
+        .lire(move |c, _| {
+            let existante = if n.is_empty() { None } else { structure::par_identifiant(c, &bac_id, &n)? };
+            let registre = if t == TypeIdentifiant::Siret {
+                match reference::entreprise(c, &n)? {
+                    Some(e) => Registre::Trouve(e),
+                    None => Registre::Absent,
+                }
+            } else {
+                Registre::Absent
+            };
+            Ok((existante, registre))
+        })
+        .await?;
+    if let Some(ex) = existante {
+        return refus(
+            &s,
+            vec![Anomalie::champ(
+                "identifiant",
+                "STRUCTURE_EXISTANTE",
+                format!(
+                    "La structure {} ({}) existe déjà dans Chorus Pro : vous ne pouvez pas la créer une seconde fois. \
+                     Demandez à son gestionnaire principal de vous y rattacher.",
+                    ex.raison_sociale, ex.identifiant
+                ),
+            )],
+            false,
+        );
+    }
+    let mut verifiee = true;
+    if t == TypeIdentifiant::Siret {
+        match registre {
+            Registre::Trouve(e) if !e.active => {
+                return refus(
+                    &s,
+                    vec![Anomalie::champ(
+                        "identifiant",
+                        "ETABLISSEMENT_FERME",
+                        format!(
+                            "Le SIRET {} correspond à un établissement fermé ({}) selon le répertoire des entreprises : \
+                             Chorus Pro n'accepte qu'un établissement actif. Utilisez le SIRET de votre établissement actuel \
+                             (il change après un déménagement).",
+                            e.siret, e.raison_sociale
+                        ),
+                    )],
+                    false,
+                );
+            }
+            Registre::Trouve(e) => {
+                s.raison_sociale = e.raison_sociale;
+                s.adresse = e.adresse;
+                s.code_postal = e.code_postal;
+                s.ville = e.ville;
+            }
+            Registre::Absent if !s.non_verifie_accepte => {
+                let siret: Siret =
+                    normalise.parse().map_err(|e: chorus_domain::Erreur| AppError::Requete(e.to_string()))?;
+                return refus(
+                    &s,
+                    vec![Anomalie::champ(
+                        "identifiant",
+                        "SIRET_INCONNU",
+                        format!(
+                            "Le SIRET {siret} n'existe pas dans le répertoire des entreprises du simulateur. Vérifiez-le \
+                             (c'est celui de votre établissement, sur un extrait Kbis ou un avis de situation INSEE). S'il \
+                             s'agit de votre propre entreprise réelle, cochez la case ci-dessous."
+                        ),
+                    )],
+                    true,
+                );
+            }
+            Registre::Absent => verifiee = false,
+        }
+    }
+    let mut anomalies = Vec::new();
+    if s.raison_sociale.is_empty() {
+        anomalies.push(Anomalie::champ(
+            "raison_sociale",
+            "RAISON_SOCIALE_OBLIGATOIRE",
+            "Indiquez la raison sociale de la structure (ou vos nom et prénom pour un particulier).",
+        ));
+    }
+    if s.raison_sociale.chars().count() > 100 {
+        anomalies.push(Anomalie::champ(
+            "raison_sociale",
+            "LONGUEUR_MAX",
+            "La raison sociale ne doit pas dépasser 100 caractères.",
+        ));
+    }
+    if !anomalies.is_empty() {
+        return refus(&s, anomalies, !verifiee);
+    }
+    let bac_id = connecte.bac.id.clone();
+    let uid = connecte.utilisateur.id.clone();
+    let s2 = s.clone();
+    etat.ecrire(move |tx, _| {
+        structure::creer(
+            tx,
+            &bac_id,
+            &uid,
+            &structure::NouvelleStructure {
+                type_identifiant: t,
+                identifiant: &normalise,
+                raison_sociale: &s2.raison_sociale,
+                adresse: &s2.adresse,
+                code_postal: &s2.code_postal,
+                ville: &s2.ville,
+                verifiee,
+            },
+        )
+    })
+    .await?;
+    Ok(Redirect::to("/").into_response())
+}
