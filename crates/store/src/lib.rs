@@ -16,6 +16,7 @@ pub mod horloge;
 pub mod jeton;
 pub mod journal;
 pub mod messagerie;
+pub mod rattachement;
 pub mod reference;
 pub mod structure;
 

@@ -51,6 +51,8 @@ pub fn app(etat: AppState) -> Router {
         .route("/messagerie", get(pages::messagerie::boite))
         .route("/messagerie/{id}", get(pages::messagerie::message))
         .route("/structure/creer", get(pages::structure::formulaire).post(pages::structure::creer))
+        .route("/structure/rattacher", post(pages::rattachement::demander))
+        .route("/approbations", get(pages::rattachement::approbations).post(pages::rattachement::decider))
         .route("/", get(pages::accueil::page))
         .route("/annuaire", get(pages::annuaire::recherche))
         .route("/annuaire/{identifiant}", get(pages::annuaire::fiche))

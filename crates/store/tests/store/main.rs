@@ -10,4 +10,5 @@ mod compte;
 mod demo;
 mod facture;
 mod journal;
+mod rattachement;
 mod reference;

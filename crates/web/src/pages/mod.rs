@@ -8,6 +8,7 @@ pub mod compte;
 pub mod connexion;
 pub mod factures;
 pub mod messagerie;
+pub mod rattachement;
 pub mod saisie;
 pub mod structure;
 
@@ -60,6 +61,8 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                             a href="/factures-emises" { "Factures émises" }
                             a href="/factures-emises/saisir" { "Saisir une facture" }
                             a href="/annuaire" { "Annuaire" }
+                            a href="/approbations" { "Approbations" }
+                            a href="/messagerie" { "Messagerie" }
                         }
                         div.entete-droite {
                             span.date-simulee title="Date du bac à sable (simulée)" {

@@ -31,7 +31,17 @@ fn type_depuis(code: &str) -> Option<TypeIdentifiant> {
     TypeIdentifiant::TOUS.into_iter().find(|t| t.code_api() == code)
 }
 
-fn page(c: &Connecte, s: &Saisie, anomalies: &[Anomalie], proposer_non_verifie: bool) -> Markup {
+/// Une structure existante à laquelle on peut demander à se rattacher : (id, libellé).
+type Rattachable = Option<(String, String)>;
+
+fn page(
+    c: &Connecte,
+    s: &Saisie,
+    anomalies: &[Anomalie],
+    proposer_non_verifie: bool,
+    rattachable: Rattachable,
+    demandes: Markup,
+) -> Markup {
     let choisi = type_depuis(&s.type_identifiant).unwrap_or(TypeIdentifiant::Siret);
     gabarit(
         "Créer une structure",
@@ -45,7 +55,16 @@ fn page(c: &Connecte, s: &Saisie, anomalies: &[Anomalie], proposer_non_verifie: 
                     "rattaché à la structure (l'entreprise) qui les émet. Si elle n'existe pas encore dans Chorus Pro, vous la créez "
                     "et vous en devenez le gestionnaire principal."
                 }
+                (demandes)
                 (resume_anomalies("La structure ne peut pas être créée :", anomalies))
+                @if let Some((id, libelle)) = &rattachable {
+                    form.alerte.alerte-info method="post" action="/structure/rattacher" {
+                        (champ_csrf(&c.csrf))
+                        input type="hidden" name="structure" value=(id);
+                        p { "Vous travaillez pour " strong { (libelle) } " ? Demandez à son gestionnaire principal de vous y rattacher." }
+                        button.bouton.bouton-principal type="submit" { "Demander le rattachement" }
+                    }
+                }
                 form method="post" action="/structure/creer" novalidate {
                     (champ_csrf(&c.csrf))
                     div.champ {
@@ -79,8 +98,9 @@ fn page(c: &Connecte, s: &Saisie, anomalies: &[Anomalie], proposer_non_verifie: 
     )
 }
 
-pub async fn formulaire(connecte: Connecte) -> Markup {
-    page(&connecte, &Saisie::default(), &[], false)
+pub async fn formulaire(State(etat): State<AppState>, connecte: Connecte) -> Result<Markup, AppError> {
+    let demandes = super::rattachement::mes_demandes(&etat, &connecte).await?;
+    Ok(page(&connecte, &Saisie::default(), &[], false, None, demandes))
 }
 
 /// Ce que donne la vérification d'un SIRET dans le registre fictif.
@@ -105,7 +125,8 @@ pub async fn creer(
         non_verifie_accepte: champs.un("non_verifie") == "oui",
     };
     let refus = |s: &Saisie, a: Vec<Anomalie>, proposer: bool| {
-        Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&connecte, s, &a, proposer)).into_response())
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&connecte, s, &a, proposer, None, html! {}))
+            .into_response())
     };
     let Some(t) = type_depuis(&s.type_identifiant) else {
         return refus(
@@ -139,19 +160,21 @@ pub async fn creer(
         })
         .await?;
     if let Some(ex) = existante {
-        return refus(
-            &s,
-            vec![Anomalie::champ(
-                "identifiant",
-                "STRUCTURE_EXISTANTE",
-                format!(
-                    "La structure {} ({}) existe déjà dans Chorus Pro : vous ne pouvez pas la créer une seconde fois. \
+        let rattachable = Some((ex.id.clone(), format!("{} ({})", ex.raison_sociale, ex.identifiant)));
+        let anomalies = vec![Anomalie::champ(
+            "identifiant",
+            "STRUCTURE_EXISTANTE",
+            format!(
+                "La structure {} ({}) existe déjà dans Chorus Pro : vous ne pouvez pas la créer une seconde fois. \
                      Demandez à son gestionnaire principal de vous y rattacher.",
-                    ex.raison_sociale, ex.identifiant
-                ),
-            )],
-            false,
-        );
+                ex.raison_sociale, ex.identifiant
+            ),
+        )];
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(&connecte, &s, &anomalies, false, rattachable, html! {}),
+        )
+            .into_response());
     }
     let mut verifiee = true;
     if t == TypeIdentifiant::Siret {
