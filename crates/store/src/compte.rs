@@ -129,13 +129,12 @@ pub fn connecter(
     maintenant: chrono::NaiveDateTime,
 ) -> Resultat<Connexion> {
     use chorus_domain::compte as regles;
-    let mut st = c.prepare_cached(&format!(
-        "SELECT {COLONNES}, mot_de_passe, echecs_connexion, dernier_echec FROM utilisateur
-         WHERE email = ?1 AND (?2 IS NULL OR bac_id = ?2) LIMIT 2"
-    ))?;
-    let trouves: Vec<(Utilisateur, Option<String>, u32, Option<chrono::NaiveDateTime>)> = st
-        .query_map(params![email.trim(), bac], |r| Ok((lire(r)?, r.get(6)?, r.get(7)?, r.get(8)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    // D'abord dans le bac du poste ; sinon partout (un poste de la salle sert à plusieurs comptes
+    // de démonstration à la suite), une adresse présente dans un seul bac.
+    let mut trouves = chercher(c, bac, email)?;
+    if trouves.is_empty() && bac.is_some() {
+        trouves = chercher(c, None, email)?;
+    }
     let [(u, hache, echecs, dernier)] = trouves.as_slice() else {
         let _ = verifier(mot_de_passe, &HACHE_LEURRE);
         return Ok(Connexion::Refusee);
@@ -151,10 +150,8 @@ pub fn connecter(
         }
     };
     if bon {
-        c.execute(
-            "UPDATE utilisateur SET echecs_connexion = 0, dernier_echec = NULL WHERE id = ?1",
-            [&u.id],
-        )?;
+        // Les échecs ne sont remis à zéro qu'une fois la connexion complète (code compris) : sinon
+        // le bon mot de passe permettrait d'essayer des codes sans fin.
         return Ok(Connexion::Reussie(u.clone()));
     }
     let echecs = noter_echec(c, &u.id, maintenant)?;
@@ -162,6 +159,19 @@ pub fn connecter(
         Some(fin) if echecs >= regles::ECHECS_AVANT_BLOCAGE => Connexion::Bloquee(fin),
         _ => Connexion::Refusee,
     })
+}
+
+type Trouve = (Utilisateur, Option<String>, u32, Option<chrono::NaiveDateTime>);
+
+fn chercher(c: &Connection, bac: Option<&str>, email: &str) -> Resultat<Vec<Trouve>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {COLONNES}, mot_de_passe, echecs_connexion, dernier_echec FROM utilisateur
+         WHERE email = ?1 AND (?2 IS NULL OR bac_id = ?2) LIMIT 2"
+    ))?;
+    let v = st
+        .query_map(params![email.trim(), bac], |r| Ok((lire(r)?, r.get(6)?, r.get(7)?, r.get(8)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
 }
 
 /// Un échec de plus (mauvais mot de passe, mauvais code de connexion) ; le nombre d'échecs
@@ -178,6 +188,16 @@ pub fn noter_echec(c: &Connection, utilisateur_id: &str, maintenant: chrono::Nai
         params![utilisateur_id, nouveau, maintenant],
     )?;
     Ok(nouveau)
+}
+
+/// Une connexion réussie (mot de passe, puis code de connexion s'il en faut un) : les échecs
+/// consécutifs repartent de zéro.
+pub fn noter_succes(c: &Connection, utilisateur_id: &str) -> Resultat<()> {
+    c.execute(
+        "UPDATE utilisateur SET echecs_connexion = 0, dernier_echec = NULL WHERE id = ?1",
+        [utilisateur_id],
+    )?;
+    Ok(())
 }
 
 /// Le compte est-il bloqué en ce moment ?

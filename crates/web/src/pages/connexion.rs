@@ -115,6 +115,7 @@ pub async fn connecter(
                 Connexion::Reussie(u) => {
                     let b = bac::bac(tx, &u.bac_id)?;
                     if !b.double_authentification {
+                        compte::noter_succes(tx, &u.id)?;
                         return Ok(Ok(Suite::Ouverte(u.id, u.bac_id)));
                     }
                     let instant = b.maintenant_simule(h);
@@ -238,7 +239,11 @@ pub async fn valider_code(
                 instant,
                 regles::VALIDITE_CODE_CONNEXION_MINUTES,
             )? {
-                Verification::Valable(_) => Ok(()),
+                Verification::Valable(_) => {
+                    // Les mauvais codes saisis avant le bon ne comptent plus pour le blocage.
+                    compte::noter_succes(tx, &u)?;
+                    Ok(())
+                }
                 Verification::Expire(_) => Err(format!(
                     "Ce code a expiré (il n'est valable que {} minutes). Reconnectez-vous pour en recevoir un nouveau.",
                     regles::VALIDITE_CODE_CONNEXION_MINUTES

@@ -41,6 +41,20 @@ impl Portail {
         let app = chorus_web::app(chorus_web::AppState::new(store, horloge));
         Portail { app, _dossier: dossier }
     }
+
+    /// A second instance of the application on the same database (a restart), whose real
+    /// clock is `horloge`: to let links, codes and lockouts run out.
+    pub fn avec_horloge(&self, horloge: chorus_store::Horloge) -> Router {
+        let store = chorus_store::Store::ouvrir(self._dossier.path()).expect("reopen the database");
+        chorus_web::app(chorus_web::AppState::new(store, horloge))
+    }
+
+    /// [`Portail::avec_horloge`] with the fixed date's noon (the clock of [`Portail::nouveau`])
+    /// moved by `minutes`.
+    pub fn minutes_plus_tard(&self, minutes: i64) -> Router {
+        let midi = date_fixe().and_hms_opt(12, 0, 0).expect("noon exists").and_utc();
+        self.avec_horloge(chorus_store::Horloge::Fixe(midi + chrono::TimeDelta::minutes(minutes)))
+    }
 }
 
 /// What came back from the portal.
@@ -215,6 +229,89 @@ impl Navigateur {
             self.cookie = (!supprime).then(|| valeur.to_string());
         }
     }
+}
+
+/// A message as listed in the sandbox mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecu {
+    pub id: i64,
+    /// « Reçu le » as shown (`22/11/2026 12:00`).
+    pub recu_le: String,
+    pub destinataire: String,
+    pub objet: String,
+}
+
+impl Navigateur {
+    /// The same browser (cookie and CSRF token) on another instance of the application.
+    pub fn sur(&self, app: &Router) -> Navigateur {
+        Navigateur { app: app.clone(), cookie: self.cookie.clone(), csrf: self.csrf.clone() }
+    }
+
+    /// The messages of this browser's sandbox mailbox, newest first.
+    pub async fn boite(&mut self) -> Vec<MessageRecu> {
+        let r = self.get("/messagerie").await;
+        r.assert_statut(StatusCode::OK).assert_contient("<h1>Messagerie du bac à sable</h1>");
+        let marque = r#"href="/messagerie/"#;
+        let mut messages = Vec::new();
+        for ligne in r.corps.split("<tr").skip(1) {
+            let Some(debut) = ligne.find(marque) else { continue };
+            let reste = &ligne[debut + marque.len()..];
+            let id = reste[..reste.find('"').expect("end of the link")].parse().expect("numeric message id");
+            let cellules: Vec<String> = ligne.split("<td").skip(1).map(texte_cellule).collect();
+            assert_eq!(cellules.len(), 4, "a mailbox row has 4 cells: {ligne}");
+            messages.push(MessageRecu {
+                id,
+                recu_le: cellules[0].clone(),
+                destinataire: cellules[2].clone(),
+                objet: cellules[3].clone(),
+            });
+        }
+        messages
+    }
+
+    /// Opens the newest message with this subject (asserting there is one).
+    pub async fn ouvrir_dernier(&mut self, objet: &str) -> Reponse {
+        let boite = self.boite().await;
+        let m = boite
+            .iter()
+            .find(|m| m.objet == objet)
+            .unwrap_or_else(|| panic!("no message « {objet} » in the mailbox: {boite:?}"));
+        let r = self.get(&format!("/messagerie/{}", m.id)).await;
+        r.assert_statut(StatusCode::OK).assert_contient(&format!("<h1>{}</h1>", echapper(objet)));
+        r
+    }
+}
+
+/// The text of a table cell (what follows `<td`), tags removed.
+fn texte_cellule(cellule: &str) -> String {
+    let debut = cellule.find('>').map_or(0, |i| i + 1);
+    let fin = cellule.find("</td>").unwrap_or(cellule.len());
+    let mut texte = String::new();
+    let mut dans_balise = false;
+    for c in cellule[debut..fin].chars() {
+        match c {
+            '<' => dans_balise = true,
+            '>' => dans_balise = false,
+            c if !dans_balise => texte.push(c),
+            _ => {}
+        }
+    }
+    texte.trim().to_string()
+}
+
+/// The first link of the page starting with `prefixe` (e.g. `/compte/activer/`).
+pub fn lien_de(page: &str, prefixe: &str) -> Option<String> {
+    let debut = page.find(&format!(r#"href="{prefixe}"#))? + r#"href=""#.len();
+    let fin = page[debut..].find('"')?;
+    Some(page[debut..debut + fin].to_string())
+}
+
+/// The text of the page's error or information banner (`role="alert"` or `role="status"`).
+pub fn bandeau(page: &str) -> Option<String> {
+    let debut = page.find(r#"role="alert""#).or_else(|| page.find(r#"role="status""#))?;
+    let reste = &page[debut..];
+    let fin = reste.find("</div>")?;
+    Some(texte_cellule(&format!("{}</td>", &reste[..fin])))
 }
 
 /// The token of `<meta name="csrf" content="…">`.
