@@ -1,0 +1,464 @@
+//! One browser journey in headless Chromium, driven through chromedriver (WebDriver): a
+//! craftsman creates an account, activates it from the sandbox's Messagerie, logs in with the
+//! code received there, then creates the company from its SIRET and lands on the Synthèse.
+//!
+//! The screenshots of `docs/guide-stagiaire.md` come from this test, written only when
+//! `CHORUS_CAPTURES` names a folder (relative paths start at the workspace root):
+//! `CHORUS_CAPTURES=docs/captures cargo test -p chorus-web --test navigateur`. Without
+//! chromedriver or chromium the test is skipped, except under CI (`CI` set) where it fails.
+
+#![cfg(unix)]
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::process::{Child, Command};
+
+const EMAIL: &str = "jeanne.martin@plomberie.exemple";
+const MOT_DE_PASSE: &str = "Chantier-2026!x";
+const SIRET: &str = "92391234900068";
+const RAISON_SOCIALE: &str = "PLOMBERIE MARTIN";
+
+/// A cold debug build seeding its demo data on a busy CI machine: be generous.
+const DELAI_DEMARRAGE: Duration = Duration::from_secs(30);
+/// The whole journey in the browser, every wait included.
+const DELAI_PARCOURS: Duration = Duration::from_secs(60);
+/// One page to appear (a debug build answers in milliseconds).
+const DELAI_ETAPE: Duration = Duration::from_secs(15);
+/// Screenshot size: the guide's images.
+const LARGEUR: u32 = 1280;
+const HAUTEUR: u32 = 900;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn creer_son_compte_et_sa_structure_dans_chromium() {
+    let Some(outils) = Outils::trouver() else { return };
+    let debut = Instant::now();
+    let donnees = tempfile::tempdir().expect("dossier temporaire");
+    let profil = tempfile::tempdir().expect("dossier temporaire du profil Chromium");
+    let serveur = Processus::serveur(donnees.path()).await;
+    let pilote = Processus::chromedriver(&outils.chromedriver).await;
+    let client = ClientBuilder::rustls()
+        .expect("rustls")
+        .capabilities(capacites(&outils.chromium, profil.path()))
+        .connect(&pilote.url)
+        .await
+        .unwrap_or_else(|e| panic!("session WebDriver impossible : {e}\n{}", pilote.sortie()));
+    println!("Chromium prêt en {:.1} s", debut.elapsed().as_secs_f32());
+
+    // A relative path is taken from the workspace root (tests run in crates/web).
+    let racine = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let captures = std::env::var_os("CHORUS_CAPTURES").filter(|d| !d.is_empty()).map(|d| racine.join(d));
+    let etapes = Instant::now();
+    let parcours = Parcours {
+        client: client.clone(),
+        base: serveur.url.clone(),
+        fin: etapes + DELAI_PARCOURS,
+        captures,
+    };
+    // In its own task, so that a failed step still ends the WebDriver session: chromedriver
+    // then quits Chromium cleanly before being killed.
+    let resultat =
+        tokio::time::timeout(DELAI_PARCOURS, tokio::spawn(async move { parcours.derouler().await })).await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+    match resultat {
+        Err(_) => panic!("le parcours dépasse {} s", DELAI_PARCOURS.as_secs()),
+        Ok(Err(echec)) if echec.is_panic() => std::panic::resume_unwind(echec.into_panic()),
+        Ok(Err(echec)) => panic!("parcours interrompu : {echec}"),
+        Ok(Ok(())) => {}
+    }
+    println!(
+        "parcours dans le navigateur : {:.1} s (total {:.1} s)",
+        etapes.elapsed().as_secs_f32(),
+        debut.elapsed().as_secs_f32()
+    );
+    drop(pilote);
+    drop(serveur);
+}
+
+impl Parcours {
+    async fn derouler(&self) {
+        self.dimensionner().await;
+
+        // 1. The portal opens on the login page; « Créer un compte ».
+        self.aller("/").await;
+        self.attendre_titre("Se connecter").await;
+        assert_eq!(self.chemin().await, "/connexion", "l'accueil sans session doit mener à la connexion");
+        self.cliquer_lien("Créer un compte").await;
+        self.attendre_titre("Créer un compte").await;
+        self.saisir("email_connexion", EMAIL).await;
+        self.saisir("nom", "Martin").await;
+        self.saisir("prenom", "Jeanne").await;
+        self.capture("01-creer-un-compte").await;
+        self.cliquer_bouton("Créer mon compte").await;
+        self.attendre_titre("Votre compte est créé").await;
+        let confirmation = self.texte(Locator::Css("[role=status]")).await;
+        assert!(
+            confirmation.contains(&format!("Un message vient d'être envoyé à {EMAIL}")),
+            "confirmation de création : {confirmation}"
+        );
+
+        // 2. The activation message in the sandbox's Messagerie.
+        self.cliquer_lien("Ouvrir la messagerie").await;
+        self.attendre_titre("Messagerie du bac à sable").await;
+        let boite = self.texte(Locator::Css("main")).await;
+        assert!(boite.contains(EMAIL), "la messagerie ne montre pas le destinataire {EMAIL} : {boite}");
+        self.capture("02-messagerie").await;
+        self.cliquer_lien("Activez votre compte").await;
+        self.attendre_titre("Activez votre compte").await;
+        let message = self.texte(Locator::Css("article")).await;
+        assert!(message.contains("60 minutes"), "message d'activation : {message}");
+        self.capture("03-message-activation").await;
+        self.cliquer_lien("Suivre le lien").await;
+        self.attendre_titre("Activer votre compte : choisir un mot de passe").await;
+        assert!(self.chemin().await.starts_with("/compte/activer/"), "le lien d'activation");
+
+        // 3. A weak password is refused with the list of what is wrong, then a good one.
+        self.saisir("mot_de_passe", "abc").await;
+        self.saisir("confirmation", "abc").await;
+        self.cliquer_bouton("Soumettre").await;
+        let resume = self.attendre(Locator::Css("[role=alert]")).await;
+        let resume = resume.text().await.expect("texte du résumé des erreurs");
+        assert!(resume.contains("Ce mot de passe ne convient pas"), "résumé des erreurs : {resume}");
+        assert!(resume.contains("au moins 12 caractères"), "la règle de longueur manque : {resume}");
+        let regles = self.texte(Locator::Css("main ul:not(#resume-erreurs ul)")).await;
+        assert!(regles.contains("Au moins un caractère spécial"), "règles du mot de passe : {regles}");
+        self.capture("04-mot-de-passe").await;
+        self.saisir("mot_de_passe", MOT_DE_PASSE).await;
+        self.saisir("confirmation", MOT_DE_PASSE).await;
+        self.cliquer_bouton("Soumettre").await;
+        let active = self.attendre(Locator::Css("[role=status]")).await;
+        let active = active.text().await.expect("texte du bandeau");
+        assert!(active.contains("Votre compte est activé"), "après le mot de passe : {active}");
+        self.attendre_titre("Se connecter").await;
+
+        // 4. Login: password, then the code received in the Messagerie (same tab).
+        self.saisir("identifiant", EMAIL).await;
+        self.saisir("mot_de_passe", MOT_DE_PASSE).await;
+        self.cliquer_bouton("Se connecter").await;
+        self.attendre_titre("Saisir le code de connexion").await;
+        assert_eq!(self.chemin().await, "/connexion/code");
+        self.aller("/messagerie").await;
+        self.attendre_titre("Messagerie du bac à sable").await;
+        self.cliquer_lien("Votre code de connexion").await;
+        self.attendre_titre("Votre code de connexion").await;
+        let message = self.texte(Locator::Css("article")).await;
+        let code = code_a_six_chiffres(&message)
+            .unwrap_or_else(|| panic!("pas de code à 6 chiffres dans le message : {message}"));
+        self.aller("/connexion/code").await;
+        self.attendre_titre("Saisir le code de connexion").await;
+        self.saisir("code", &code).await;
+        self.capture("05-code-de-connexion").await;
+        self.cliquer_bouton("Valider").await;
+
+        // 5. First login: the company, from its SIRET checked in the register.
+        self.attendre_titre("Créer votre structure").await;
+        assert_eq!(self.chemin().await, "/structure/creer");
+        let accueil = self.texte(Locator::Css("main")).await;
+        assert!(accueil.contains("Bienvenue Jeanne Martin"), "page de la structure : {accueil}");
+        assert!(accueil.contains("gestionnaire principal"), "page de la structure : {accueil}");
+        let choix = self.attendre(Locator::Id("type_identifiant")).await;
+        choix.select_by_value("SIRET").await.expect("choix du type SIRET");
+        self.saisir("identifiant", SIRET).await;
+        self.capture("06-structure").await;
+        self.cliquer_bouton("Créer la structure").await;
+        self.attendre_titre("Synthèse").await;
+        assert_eq!(self.chemin().await, "/");
+        let synthese = self.texte(Locator::Css("main")).await;
+        assert!(synthese.contains(RAISON_SOCIALE), "la synthèse ne montre pas {RAISON_SOCIALE} : {synthese}");
+        assert!(synthese.contains(SIRET), "la synthèse ne montre pas le SIRET : {synthese}");
+        self.capture("07-synthese").await;
+    }
+}
+
+/// The first word of exactly six digits (the date and time of the message have fewer).
+fn code_a_six_chiffres(texte: &str) -> Option<String> {
+    texte.split(|c: char| !c.is_ascii_digit()).find(|mot| mot.len() == 6).map(str::to_string)
+}
+
+// ---------------------------------------------------------------------------------------
+// The browser, with waits bounded by the journey's deadline
+
+struct Parcours {
+    client: Client,
+    base: String,
+    fin: Instant,
+    captures: Option<PathBuf>,
+}
+
+impl Parcours {
+    /// What is left of the journey's time, at most [`DELAI_ETAPE`] for one wait.
+    fn reste(&self) -> Duration {
+        self.fin.saturating_duration_since(Instant::now()).min(DELAI_ETAPE)
+    }
+
+    async fn aller(&self, chemin: &str) {
+        let url = format!("{}{chemin}", self.base);
+        self.client.goto(&url).await.unwrap_or_else(|e| panic!("ouverture de {url} : {e}"));
+    }
+
+    async fn chemin(&self) -> String {
+        self.client.current_url().await.expect("adresse courante").path().to_string()
+    }
+
+    /// Waits for an element; on failure, says where the browser is and what it shows.
+    async fn attendre(&self, locator: Locator<'_>) -> Element {
+        let quoi = format!("{locator:?}");
+        match self
+            .client
+            .wait()
+            .at_most(self.reste())
+            .every(Duration::from_millis(50))
+            .for_element(locator)
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => {
+                let url = self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+                let page = match self.client.find(Locator::Css("body")).await {
+                    Ok(corps) => corps.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                let page: String = page.chars().take(1500).collect();
+                panic!("{quoi} introuvable ({e}) sur {url} :\n{page}");
+            }
+        }
+    }
+
+    async fn attendre_titre(&self, titre: &str) {
+        assert!(!titre.contains('\''), "titre sans apostrophe droite : {titre}");
+        self.attendre(Locator::XPath(&format!("//h1[normalize-space()='{titre}']"))).await;
+    }
+
+    async fn texte(&self, locator: Locator<'_>) -> String {
+        self.attendre(locator).await.text().await.expect("texte de l'élément")
+    }
+
+    async fn saisir(&self, id: &str, valeur: &str) {
+        let champ = self.attendre(Locator::Id(id)).await;
+        champ.clear().await.unwrap_or_else(|e| panic!("effacement de #{id} : {e}"));
+        champ.send_keys(valeur).await.unwrap_or_else(|e| panic!("saisie dans #{id} : {e}"));
+    }
+
+    async fn cliquer_lien(&self, libelle: &str) {
+        let lien = self.attendre(Locator::LinkText(libelle)).await;
+        lien.click().await.unwrap_or_else(|e| panic!("clic sur le lien « {libelle} » : {e}"));
+    }
+
+    async fn cliquer_bouton(&self, libelle: &str) {
+        let bouton = self.attendre(Locator::XPath(&format!("//button[normalize-space()='{libelle}']"))).await;
+        bouton.click().await.unwrap_or_else(|e| panic!("clic sur le bouton « {libelle} » : {e}"));
+    }
+
+    /// A viewport of exactly LARGEUR × HAUTEUR: the window, minus what Chromium keeps for
+    /// its own (invisible, in headless mode) frame.
+    async fn dimensionner(&self) {
+        self.client.set_window_size(LARGEUR, HAUTEUR).await.expect("taille de la fenêtre");
+        let cadre = self
+            .client
+            .execute(
+                "return [window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight];",
+                vec![],
+            )
+            .await
+            .expect("mesure de la fenêtre");
+        let cadre: Vec<u32> = serde_json::from_value(cadre).expect("deux nombres");
+        self.client
+            .set_window_size(LARGEUR + cadre[0], HAUTEUR + cadre[1])
+            .await
+            .expect("taille de la fenêtre");
+    }
+
+    /// Always taken (the screenshot must work), written only into `CHORUS_CAPTURES`.
+    async fn capture(&self, nom: &str) {
+        let png = self.client.screenshot().await.unwrap_or_else(|e| panic!("capture {nom} : {e}"));
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 24, "la capture {nom} n'est pas un PNG");
+        // IHDR: width and height, big-endian, right after the signature and the chunk header.
+        let dimension = |i: usize| u32::from_be_bytes([png[i], png[i + 1], png[i + 2], png[i + 3]]);
+        assert_eq!((dimension(16), dimension(20)), (LARGEUR, HAUTEUR), "taille de la capture {nom}");
+        if let Some(dossier) = &self.captures {
+            std::fs::create_dir_all(dossier).expect("dossier des captures");
+            let fichier = dossier.join(format!("{nom}.png"));
+            std::fs::write(&fichier, &png)
+                .unwrap_or_else(|e| panic!("écriture de {}: {e}", fichier.display()));
+            println!("capture : {} ({} Ko)", fichier.display(), png.len() / 1024);
+        }
+    }
+}
+
+fn capacites(chromium: &Path, profil: &Path) -> fantoccini::wd::Capabilities {
+    let options = serde_json::json!({
+        "binary": chromium,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--lang=fr-FR",
+            format!("--window-size={LARGEUR},{HAUTEUR}"),
+            format!("--user-data-dir={}", profil.display()),
+        ],
+    });
+    let mut capacites = fantoccini::wd::Capabilities::new();
+    capacites.insert("goog:chromeOptions".to_string(), options);
+    capacites
+}
+
+// ---------------------------------------------------------------------------------------
+// chromedriver, chromium and the server
+
+struct Outils {
+    chromedriver: PathBuf,
+    chromium: PathBuf,
+}
+
+impl Outils {
+    /// `None` (the test is skipped) when the browser is missing, unless under CI.
+    fn trouver() -> Option<Outils> {
+        let chromedriver = executable("CHROMEDRIVER", "chromedriver");
+        let chromium = executable("CHROMIUM", "chromium");
+        match (chromedriver, chromium) {
+            (Some(chromedriver), Some(chromium)) => Some(Outils { chromedriver, chromium }),
+            _ if std::env::var_os("CI").is_some() => panic!(
+                "chromedriver ou chromium introuvable alors que CI est défini : installez les paquets Debian \
+                 chromium et chromium-driver (voir .ci/run)"
+            ),
+            _ => {
+                println!(
+                    "test navigateur ignoré : chromedriver ou chromium introuvable \
+                     (apt-get install chromium chromium-driver)"
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The program named by the variable `variable`, or `nom` in /usr/bin or on the PATH.
+fn executable(variable: &str, nom: &str) -> Option<PathBuf> {
+    if let Some(chemin) = std::env::var_os(variable) {
+        return Some(PathBuf::from(chemin)).filter(|c| c.is_file());
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::iter::once(PathBuf::from("/usr/bin"))
+        .chain(std::env::split_paths(&path))
+        .map(|dossier| dossier.join(nom))
+        .find(|c| c.is_file())
+}
+
+type Journal = Arc<Mutex<Vec<String>>>;
+/// Recognises the line where a child announces its URL.
+type Annonce = fn(&str) -> Option<String>;
+
+/// A child process in its own process group, killed with the whole group on drop: chromedriver
+/// takes Chromium's processes with it even when a failed assertion skipped `client.close()`.
+struct Processus {
+    nom: &'static str,
+    processus: Child,
+    url: String,
+    journal: Journal,
+}
+
+impl Processus {
+    async fn serveur(donnees: &Path) -> Processus {
+        let mut commande = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"));
+        commande
+            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+            .arg(donnees)
+            .env_remove("CHORUS_ADDR")
+            .env_remove("CHORUS_DATA");
+        Processus::lancer("chorus-sandbox", commande, |ligne| {
+            let debut = ligne.find("http://").filter(|_| ligne.contains("Simulateur prêt"))?;
+            let url = ligne[debut..].split_whitespace().next()?;
+            Some(url.trim_end_matches('/').to_string())
+        })
+        .await
+    }
+
+    /// On a port chosen by chromedriver itself (`--port=0`), read back from its first lines.
+    async fn chromedriver(programme: &Path) -> Processus {
+        let mut commande = Command::new(programme);
+        commande.args(["--port=0", "--log-level=WARNING"]);
+        Processus::lancer("chromedriver", commande, |ligne| {
+            let port = ligne.split("started successfully on port ").nth(1)?;
+            let port: u16 = port.trim().trim_end_matches('.').parse().ok()?;
+            Some(format!("http://127.0.0.1:{port}"))
+        })
+        .await
+    }
+
+    async fn lancer(nom: &'static str, mut commande: Command, annonce: Annonce) -> Processus {
+        let mut processus = commande
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("lancement de {nom} : {e}"));
+        let journal = Journal::default();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(vider(processus.stdout.take().unwrap(), journal.clone(), Some((annonce, tx))));
+        tokio::spawn(vider(processus.stderr.take().unwrap(), journal.clone(), None));
+        let url = match tokio::time::timeout(DELAI_DEMARRAGE, rx).await {
+            Ok(Ok(url)) => url,
+            _ => panic!(
+                "{nom} ne s'annonce pas en {} s ; sa sortie :\n{}",
+                DELAI_DEMARRAGE.as_secs(),
+                journal.lock().unwrap().join("\n")
+            ),
+        };
+        Processus { nom, processus, url, journal }
+    }
+
+    fn sortie(&self) -> String {
+        self.journal.lock().map(|j| j.join("\n")).unwrap_or_default()
+    }
+}
+
+impl Drop for Processus {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- sortie de {} ---\n{}", self.nom, self.sortie());
+        }
+        if let Some(pid) = self.processus.id() {
+            // The group's id is the child's pid (process_group(0)); the shell builtin kill
+            // takes a negative id for a group.
+            let groupe = format!("-{pid}");
+            let _ = std::process::Command::new("sh")
+                .args(["-c", "kill -KILL \"$0\" 2>/dev/null", &groupe])
+                .stdin(Stdio::null())
+                .status();
+        }
+    }
+}
+
+/// Drains a pipe (the child must never block on it) and reports the first announced URL.
+async fn vider(
+    flux: impl AsyncRead + Unpin,
+    journal: Journal,
+    mut annonce: Option<(Annonce, tokio::sync::oneshot::Sender<String>)>,
+) {
+    let mut lignes = BufReader::new(flux).lines();
+    while let Ok(Some(ligne)) = lignes.next_line().await {
+        if let Some((lire, _)) = &annonce
+            && let Some(url) = lire(&ligne)
+            && let Some((_, tx)) = annonce.take()
+        {
+            let _ = tx.send(url);
+        }
+        let mut journal = journal.lock().unwrap();
+        if journal.len() >= 200 {
+            journal.remove(0);
+        }
+        journal.push(ligne);
+    }
+}
