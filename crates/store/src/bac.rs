@@ -113,6 +113,7 @@ pub fn creer_pratique_libre(
          VALUES (?1, ?2, ?3, 'GESTIONNAIRE_PRINCIPAL', 'VALIDE')",
         params![utilisateur.id, structure_id, id],
     )?;
+    crate::raccordement::initialiser_espaces(c, &id, &structure_id)?;
     Ok((
         Bac { id, libelle: libelle.to_string(), decalage_jours: 0, double_authentification: true },
         utilisateur,
@@ -198,6 +199,7 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
     // Les étapes de l'acheteur, datées de leur propre jour, précèdent l'avancée d'horloge au
     // journal : il reste dans l'ordre des dates.
     jouer_parties_simulees(c, bac_id, arrivee, horloge)?;
+    crate::notification::apres_avancee(c, bac_id, depart, arrivee, horloge)?;
     journal::ajouter(
         c,
         journal::Nouvelle {
@@ -279,6 +281,17 @@ fn jouer_parties_simulees(
         let ch = facture::Changement { statut: nouveau, acteur: etape.acteur, date, commentaire: "" };
         facture::changer_statut(c, bac_id, &f.id, ch, horloge)?;
         f.statut = nouveau;
+    }
+    Ok(())
+}
+
+/// Active ou désactive la double authentification (code reçu dans la messagerie) pour les
+/// comptes de ce bac à sable.
+pub fn regler_double_authentification(c: &Connection, bac_id: &str, active: bool) -> Resultat<()> {
+    let n =
+        c.execute("UPDATE bac SET double_authentification = ?2 WHERE id = ?1", params![bac_id, active])?;
+    if n == 0 {
+        return Err(Erreur::Introuvable("bac à sable"));
     }
     Ok(())
 }

@@ -10,8 +10,13 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::erreur::Resultat;
 
 /// Les migrations, dans l'ordre ; la version du schéma est `PRAGMA user_version`.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_initial.sql"), include_str!("migrations/0002_comptes.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_comptes.sql"),
+    include_str!("migrations/0003_structure.sql"),
+    include_str!("migrations/0004_raccordement.sql"),
+    include_str!("migrations/0005_notifications.sql"),
+];
 
 #[derive(Clone)]
 pub struct Store {

@@ -288,3 +288,212 @@ pub fn choisir_structure(c: &Connection, utilisateur_id: &str, structure_id: &st
     }
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// « Mon compte »
+// ---------------------------------------------------------------------------------------------
+
+/// Ce que « Mon compte » affiche et modifie : les informations personnelles (l'adresse de
+/// connexion ne change pas : c'est l'identifiant) et les préférences de notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Informations {
+    pub email: String,
+    pub nom: String,
+    pub prenom: String,
+    pub telephone: String,
+    /// Vide : les messages partent vers l'adresse de connexion.
+    pub email_contact: String,
+    /// « Recevoir des notifications périodiques d'activité » (un message par jour d'activité).
+    pub notification_quotidienne: bool,
+    /// « Recevoir le récapitulatif hebdomadaire » (gestionnaires principaux seulement).
+    pub recapitulatif_hebdomadaire: bool,
+}
+
+/// Les informations du compte, dans son bac à sable.
+pub fn informations(c: &Connection, bac_id: &str, utilisateur_id: &str) -> Resultat<Informations> {
+    c.prepare_cached(
+        "SELECT email, nom, prenom, telephone, email_contact, notification_quotidienne, recapitulatif_hebdomadaire
+         FROM utilisateur WHERE bac_id = ?1 AND id = ?2",
+    )?
+    .query_row([bac_id, utilisateur_id], |r| {
+        Ok(Informations {
+            email: r.get(0)?,
+            nom: r.get(1)?,
+            prenom: r.get(2)?,
+            telephone: r.get(3)?,
+            email_contact: r.get(4)?,
+            notification_quotidienne: r.get(5)?,
+            recapitulatif_hebdomadaire: r.get(6)?,
+        })
+    })
+    .optional()?
+    .ok_or(Erreur::Introuvable("compte"))
+}
+
+/// Enregistre nom, prénom, téléphone et adresse de contact (l'adresse de connexion de la saisie
+/// est ignorée). La saisie doit avoir passé `chorus_domain::compte::controler_creation`.
+pub fn modifier_informations(
+    c: &Connection,
+    bac_id: &str,
+    utilisateur_id: &str,
+    saisie: &chorus_domain::compte::CreationCompte,
+) -> Resultat<()> {
+    let n = c.execute(
+        "UPDATE utilisateur SET nom = ?3, prenom = ?4, telephone = ?5, email_contact = ?6 WHERE bac_id = ?1 AND id = ?2",
+        params![
+            bac_id,
+            utilisateur_id,
+            saisie.nom.trim(),
+            saisie.prenom.trim(),
+            saisie.telephone.trim(),
+            saisie.email_contact.trim()
+        ],
+    )?;
+    if n == 0 {
+        return Err(Erreur::Introuvable("compte"));
+    }
+    Ok(())
+}
+
+/// Enregistre les préférences de notification.
+pub fn definir_notifications(
+    c: &Connection,
+    bac_id: &str,
+    utilisateur_id: &str,
+    quotidienne: bool,
+    hebdomadaire: bool,
+) -> Resultat<()> {
+    let n = c.execute(
+        "UPDATE utilisateur SET notification_quotidienne = ?3, recapitulatif_hebdomadaire = ?4
+         WHERE bac_id = ?1 AND id = ?2",
+        params![bac_id, utilisateur_id, quotidienne, hebdomadaire],
+    )?;
+    if n == 0 {
+        return Err(Erreur::Introuvable("compte"));
+    }
+    Ok(())
+}
+
+/// Un rattachement du compte, pour « Mes rattachements ».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RattachementCompte {
+    pub structure_id: String,
+    pub raison_sociale: String,
+    pub identifiant: String,
+    pub role: chorus_domain::compte::Role,
+    /// `VALIDE`, `EN_ATTENTE` ou `REFUSE`.
+    pub statut: String,
+}
+
+/// Les structures auxquelles le compte est rattaché ou a demandé à l'être, par raison sociale.
+pub fn rattachements(
+    c: &Connection,
+    bac_id: &str,
+    utilisateur_id: &str,
+) -> Resultat<Vec<RattachementCompte>> {
+    let mut st = c.prepare_cached(
+        "SELECT s.id, s.raison_sociale, s.identifiant, r.role, r.statut
+         FROM rattachement r JOIN structure s ON s.id = r.structure_id AND s.bac_id = r.bac_id
+         WHERE r.bac_id = ?1 AND r.utilisateur_id = ?2
+         ORDER BY s.raison_sociale, s.identifiant",
+    )?;
+    let lignes: Vec<(String, String, String, String, String)> = st
+        .query_map([bac_id, utilisateur_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    lignes
+        .into_iter()
+        .map(|(structure_id, raison_sociale, identifiant, role, statut)| {
+            Ok(RattachementCompte {
+                structure_id,
+                raison_sociale,
+                identifiant,
+                role: chorus_domain::compte::Role::depuis_code(&role)?,
+                statut,
+            })
+        })
+        .collect()
+}
+
+/// Objet du message de sécurité envoyé après un changement de mot de passe.
+pub const OBJET_MOT_DE_PASSE_MODIFIE: &str = "Votre mot de passe a été modifié";
+
+/// Le changement de mot de passe demandé dans « Mon compte ».
+#[derive(Debug, Clone, Copy)]
+pub struct ChangementMotDePasse<'a> {
+    pub actuel: &'a str,
+    pub nouveau: &'a str,
+    pub confirmation: &'a str,
+}
+
+/// Change le mot de passe depuis « Mon compte » : le mot de passe actuel est exigé (un mauvais
+/// mot de passe actuel n'est pas compté comme un échec de connexion), le nouveau suit les
+/// règles du domaine et diffère de l'actuel. Les anomalies reviennent au formulaire (liste vide
+/// : c'est fait). Comme les vrais services, le portail prévient le titulaire par un message :
+/// si ce n'est pas lui, il sait qu'il doit réagir.
+pub fn changer_mot_de_passe(
+    c: &Connection,
+    bac_id: &str,
+    utilisateur_id: &str,
+    ch: ChangementMotDePasse<'_>,
+    horloge: &crate::horloge::Horloge,
+) -> Resultat<Vec<chorus_domain::Anomalie>> {
+    use chorus_domain::Anomalie;
+    use chorus_domain::compte as regles;
+    let (email, nom, hache): (String, String, Option<String>) = c
+        .query_row(
+            "SELECT email, nom, mot_de_passe FROM utilisateur WHERE bac_id = ?1 AND id = ?2",
+            [bac_id, utilisateur_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or(Erreur::Introuvable("compte"))?;
+    let mut anomalies = Vec::new();
+    if ch.actuel.is_empty() {
+        anomalies.push(Anomalie::champ(
+            "actuel",
+            "MDP_ACTUEL_OBLIGATOIRE",
+            "Saisissez votre mot de passe actuel : il est demandé pour vérifier que c'est bien vous.",
+        ));
+    } else if !hache.as_deref().is_some_and(|h| verifier(ch.actuel, h)) {
+        anomalies.push(Anomalie::champ(
+            "actuel",
+            "MDP_ACTUEL_INCORRECT",
+            "Le mot de passe actuel est incorrect. Retapez-le ; si vous l'avez oublié, déconnectez-vous et \
+             utilisez « Mot de passe oublié ».",
+        ));
+    }
+    anomalies.extend(regles::controler_mot_de_passe(ch.nouveau, ch.confirmation, &email, &nom));
+    if !ch.nouveau.is_empty() && ch.nouveau == ch.actuel {
+        anomalies.push(Anomalie::champ(
+            "mot_de_passe",
+            "MDP_IDENTIQUE",
+            "Le nouveau mot de passe doit être différent du mot de passe actuel.",
+        ));
+    }
+    if !anomalies.is_empty() {
+        return Ok(anomalies);
+    }
+    definir_mot_de_passe(c, utilisateur_id, ch.nouveau)?;
+    let instant = crate::bac::bac(c, bac_id)?.maintenant_simule(horloge);
+    let adresse = adresse_de_contact(c, utilisateur_id)?;
+    let corps = format!(
+        "Bonjour,\n\nLe mot de passe du compte {email} a été modifié le {} à {} depuis « Mon compte ».\n\n\
+         Si c'est vous, il n'y a rien à faire. Si vous n'êtes pas à l'origine de ce changement, quelqu'un \
+         connaît peut-être votre mot de passe : choisissez-en un nouveau tout de suite avec « Mot de passe \
+         oublié » et prévenez le gestionnaire principal de votre structure.",
+        instant.format("%d/%m/%Y"),
+        instant.format("%H:%M")
+    );
+    crate::messagerie::envoyer(
+        c,
+        bac_id,
+        crate::messagerie::Nouveau {
+            destinataire: &adresse,
+            objet: OBJET_MOT_DE_PASSE_MODIFIE,
+            corps: &corps,
+            lien: Some("/compte/mot-de-passe-oublie"),
+        },
+        instant,
+    )?;
+    Ok(Vec::new())
+}

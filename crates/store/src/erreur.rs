@@ -24,6 +24,9 @@ pub enum Erreur {
     /// La saisie comporte des anomalies (le formulaire revient avec elles).
     #[error("la saisie comporte {} anomalie(s)", .0.len())]
     Anomalies(Vec<Anomalie>),
+    /// Rôle ou habilitation insuffisants : le message dit qui peut le faire.
+    #[error("{0}")]
+    Interdit(String),
     /// Identifiant ou mot de passe incorrect (sans dire lequel).
     #[error("identifiant ou mot de passe incorrect")]
     Authentification,

@@ -61,6 +61,7 @@ pub fn creer(
         "UPDATE utilisateur SET structure_id = ?2 WHERE id = ?1 AND bac_id = ?3",
         params![utilisateur_id, id, bac_id],
     )?;
+    crate::raccordement::initialiser_espaces(c, bac_id, &id)?;
     Ok(id)
 }
 

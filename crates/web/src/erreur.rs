@@ -18,6 +18,10 @@ pub enum AppError {
     SansStructure,
     #[error("{0}")]
     Introuvable(String),
+    /// L'utilisateur n'a pas le droit de faire cela (rôle ou habilitation) : le message dit
+    /// qui peut le faire.
+    #[error("{0}")]
+    Interdit(String),
     /// Jeton anti-falsification (CSRF) absent ou faux.
     #[error("formulaire expiré")]
     Formulaire,
@@ -40,6 +44,7 @@ impl From<Erreur> for AppError {
             Erreur::Introuvable(quoi) => AppError::Introuvable(format!("{quoi} introuvable")),
             Erreur::Domaine(d) => AppError::Refus(d.to_string()),
             Erreur::Invalide(m) => AppError::Requete(m),
+            Erreur::Interdit(m) => AppError::Interdit(m),
             Erreur::Authentification => AppError::Requete("Identifiant ou mot de passe incorrect.".into()),
             Erreur::Anomalies(a) => {
                 AppError::Requete(a.iter().map(|x| x.message.as_str()).collect::<Vec<_>>().join(" "))
@@ -80,6 +85,7 @@ impl IntoResponse for AppError {
                     .to_string(),
             ),
             AppError::Requete(m) => (StatusCode::BAD_REQUEST, "Demande incorrecte", m.clone()),
+            AppError::Interdit(m) => (StatusCode::FORBIDDEN, "Action réservée", m.clone()),
             AppError::Refus(m) => (StatusCode::CONFLICT, "Action impossible", m.clone()),
             AppError::Interne(m) => {
                 tracing::error!(erreur = %m, "erreur interne");

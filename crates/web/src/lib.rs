@@ -52,7 +52,34 @@ pub fn app(etat: AppState) -> Router {
         .route("/messagerie/{id}", get(pages::messagerie::message))
         .route("/structure/creer", get(pages::structure::formulaire).post(pages::structure::creer))
         .route("/structure/rattacher", post(pages::rattachement::demander))
+        .route("/structure", get(pages::gestion::page_gestion))
+        .route("/structure/informations", post(pages::gestion::informations))
+        .route("/structure/services", post(pages::gestion::creer_service))
+        .route("/structure/services/etat", post(pages::gestion::etat_service))
+        .route("/structure/utilisateurs/detacher", post(pages::gestion::detacher))
+        .route("/structure/utilisateurs/gestionnaire", post(pages::gestion::gestionnaire))
+        .route("/structure/utilisateurs/habilitations", post(pages::gestion::habilitations))
+        .route(
+            "/structure/coordonnees-bancaires",
+            get(pages::raccordement::coordonnees).post(pages::raccordement::ajouter_coordonnees),
+        )
+        .route(
+            "/structure/coordonnees-bancaires/{id}/desactiver",
+            post(pages::raccordement::desactiver_coordonnees),
+        )
+        .route("/structure/espaces", get(pages::raccordement::espaces).post(pages::raccordement::ajouter_espaces))
+        .route("/structure/espaces/abonnement", post(pages::raccordement::abonner))
+        .route("/structure/espaces/{code}/retirer", post(pages::raccordement::retirer_espace))
+        .route(
+            "/structure/compte-technique",
+            get(pages::raccordement::compte_technique).post(pages::raccordement::definir_compte_technique),
+        )
         .route("/approbations", get(pages::rattachement::approbations).post(pages::rattachement::decider))
+        .route("/mon-compte", get(pages::mon_compte::page_compte))
+        .route("/mon-compte/informations", post(pages::mon_compte::informations))
+        .route("/mon-compte/mot-de-passe", post(pages::mon_compte::mot_de_passe))
+        .route("/mon-compte/notifications", post(pages::mon_compte::notifications))
+        .route("/mon-compte/structure", post(pages::mon_compte::structure))
         .route("/", get(pages::accueil::page))
         .route("/annuaire", get(pages::annuaire::recherche))
         .route("/annuaire/{identifiant}", get(pages::annuaire::fiche))
@@ -65,6 +92,7 @@ pub fn app(etat: AppState) -> Router {
         )
         .route("/factures-emises/{id}/modifier", get(pages::saisie::modifier))
         .route("/bac/horloge", post(pages::bac::avancer))
+        .route("/bac/double-authentification", post(pages::bac::double_authentification))
         .route(
             "/bac/reinitialiser",
             get(pages::bac::confirmer_reinitialisation).post(pages::bac::reinitialiser),

@@ -312,6 +312,25 @@ impl Stagiaire {
     pub async fn verifier_csrf(&self, recu: &str) -> Result<(), AppError> {
         verifier_csrf(&self.session, recu).await
     }
+
+    /// Le rôle de l'utilisateur sur sa structure de travail.
+    pub async fn role(&self, etat: &AppState) -> Result<Option<chorus_domain::compte::Role>, AppError> {
+        let (uid, sid) = (self.utilisateur.id.clone(), self.structure.id.clone());
+        etat.lire(move |c, _| chorus_store::structure::role(c, &uid, &sid)).await
+    }
+
+    /// Refuse (403, avec un message) ce qui est réservé au gestionnaire principal de la
+    /// structure ; vérifié côté serveur à chaque requête, quel que soit ce que la page affiche.
+    pub async fn exiger_gestionnaire(&self, etat: &AppState) -> Result<(), AppError> {
+        match self.role(etat).await? {
+            Some(chorus_domain::compte::Role::GestionnairePrincipal) => Ok(()),
+            _ => Err(AppError::Interdit(format!(
+                "Seul le gestionnaire principal de la structure {} peut faire cette action. Demandez-lui de la faire, \
+                 ou de vous transférer ce rôle.",
+                self.structure.raison_sociale
+            ))),
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for Stagiaire {

@@ -844,3 +844,28 @@ async fn un_meme_navigateur_enchaine_deux_comptes_de_demonstration() {
         .assert_redirige("/");
     nav.get("/").await.assert_contient("ELECTRICITE GENERALE GIRAUD SARL").assert_absent("PLOMBERIE MARTIN");
 }
+
+/// La double authentification se règle par bac à sable, depuis l'encadré « Bac à sable ».
+#[tokio::test]
+async fn la_double_authentification_se_regle_dans_le_bac() {
+    let portail = Portail::nouveau();
+    let mut s = Stagiaire::connecte(&portail.app, "formation3@exemple.fr").await;
+    s.get("/").await.assert_contient("<strong>désactivée</strong>");
+    s.post_form("/bac/double-authentification", &[("active", "oui")]).await.assert_redirige("/");
+    s.get("/").await.assert_contient("<strong>activée</strong>");
+    s.post_form("/bac/double-authentification", &[("active", "peut-être")])
+        .await
+        .assert_statut(StatusCode::BAD_REQUEST);
+    s.post_form_sans_csrf("/bac/double-authentification", &[("active", "non")])
+        .await
+        .assert_statut(StatusCode::FORBIDDEN);
+    // Désormais, la connexion de ce compte demande un code.
+    let mut nav = Navigateur::new(&portail.app);
+    nav.get("/connexion").await.assert_statut(StatusCode::OK);
+    nav.post_form(
+        "/connexion",
+        &[("identifiant", "formation3@exemple.fr"), ("mot_de_passe", chorus_store::demo::MOT_DE_PASSE_DEMO)],
+    )
+    .await
+    .assert_redirige("/connexion/code");
+}

@@ -9,6 +9,8 @@ mod commun;
 mod compte;
 mod demo;
 mod facture;
+mod gestion;
 mod journal;
+mod mon_compte;
 mod rattachement;
 mod reference;

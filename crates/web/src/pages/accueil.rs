@@ -84,7 +84,7 @@ pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<
                     a.tuile-domaine href="/annuaire" { strong { "Annuaire des structures publiques" } span { "Trouver le SIRET, le code service et les obligations d'un acheteur." } }
                 }
             }
-            (bloc_horloge(&stagiaire.csrf, ctx.date_simulee))
+            (bloc_horloge(&stagiaire.csrf, ctx.date_simulee, stagiaire.bac.double_authentification))
         },
     ))
 }
@@ -94,7 +94,7 @@ fn tuile(libelle: &str, nombre: usize, lien: &str) -> Markup {
 }
 
 /// Le temps du bac à sable : avancer l'horloge pour voir l'acheteur simulé traiter les factures.
-pub fn bloc_horloge(csrf: &str, date: chrono::NaiveDate) -> Markup {
+pub fn bloc_horloge(csrf: &str, date: chrono::NaiveDate, double_authentification: bool) -> Markup {
     html! {
         section.bac-a-sable aria-labelledby="titre-bac" {
             h2 #titre-bac { "Bac à sable" }
@@ -109,6 +109,15 @@ pub fn bloc_horloge(csrf: &str, date: chrono::NaiveDate) -> Markup {
                 input #jours type="number" name="jours" min="1" max="365" value="5" required;
                 span { "jour(s)" }
                 button.bouton type="submit" { "Avancer l'horloge" }
+            }
+            form.en-ligne method="post" action="/bac/double-authentification" {
+                (champ_csrf(csrf))
+                span {
+                    "Double authentification (code reçu dans la messagerie à chaque connexion) : "
+                    strong { @if double_authentification { "activée" } @else { "désactivée" } } "."
+                }
+                input type="hidden" name="active" value=(if double_authentification { "non" } else { "oui" });
+                button.bouton type="submit" { @if double_authentification { "La désactiver" } @else { "L'activer" } }
             }
             p { a href="/bac/reinitialiser" { "Réinitialiser le bac à sable…" } }
         }

@@ -64,3 +64,25 @@ pub async fn reinitialiser(
     etat.ecrire(move |tx, _| bac::reinitialiser(tx, &bac_id)).await?;
     Ok(Redirect::to("/"))
 }
+
+/// La double authentification du bac à sable : active par défaut, comme sur le vrai portail ;
+/// l'apprenant seul (ou le formateur) peut la couper pour aller plus vite.
+pub async fn double_authentification(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    champs: Champs,
+) -> Result<Redirect, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    let active = match champs.un("active").as_str() {
+        "oui" => true,
+        "non" => false,
+        _ => {
+            return Err(AppError::Requete(
+                "Choisissez d'activer ou de désactiver la double authentification.".into(),
+            ));
+        }
+    };
+    let bac_id = stagiaire.bac.id.clone();
+    etat.ecrire(move |tx, _| bac::regler_double_authentification(tx, &bac_id, active)).await?;
+    Ok(Redirect::to("/"))
+}

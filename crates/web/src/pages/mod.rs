@@ -7,7 +7,10 @@ pub mod bac;
 pub mod compte;
 pub mod connexion;
 pub mod factures;
+pub mod gestion;
 pub mod messagerie;
+pub mod mon_compte;
+pub mod raccordement;
 pub mod rattachement;
 pub mod saisie;
 pub mod structure;
@@ -61,8 +64,10 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                             a href="/factures-emises" { "Factures émises" }
                             a href="/factures-emises/saisir" { "Saisir une facture" }
                             a href="/annuaire" { "Annuaire" }
+                            a href="/structure" { "Ma structure" }
                             a href="/approbations" { "Approbations" }
                             a href="/messagerie" { "Messagerie" }
+                            a href="/mon-compte" { "Mon compte" }
                         }
                         div.entete-droite {
                             span.date-simulee title="Date du bac à sable (simulée)" {

@@ -1,0 +1,1 @@
+-- Préférences de notification (colonnes déjà présentes) : envois déjà faits.

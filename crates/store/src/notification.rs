@@ -1,0 +1,303 @@
+//! Les notifications d'activité que le portail envoie par courrier électronique, ici dans la
+//! messagerie du bac à sable.
+//!
+//! Ce que fait le vrai portail (CP-NOTIF, « Gérer son compte utilisateur ») : l'utilisateur qui
+//! coche « Recevoir des notifications périodiques d'activité » dans « Mon compte » reçoit chaque
+//! jour un courriel sur les nouveaux événements et l'avancement de ses factures, et les
+//! gestionnaires reçoivent en plus « le récapitulatif hebdomadaire » des mouvements de la
+//! structure. Les messages partent vers l'adresse de contact de l'utilisateur.
+//!
+//! Choix du simulateur, là où les sources se taisent :
+//!
+//! - **Quand.** Les notifications sont produites quand l'horloge du bac avance
+//!   ([`apres_avancee`], appelée par `bac::avancer` une fois que les parties simulées ont joué) :
+//!   dans le simulateur, le temps ne passe que là. Elles sont datées du jour simulé concerné, à
+//!   7 h 00 ([`HEURE_ENVOI`]) : les étapes de l'acheteur et du comptable simulés n'ont pas
+//!   d'heure, on les considère faites dans la nuit, et le message du matin les annonce.
+//! - **Activité quotidienne.** Pour chaque jour simulé `d` de l'intervalle `(de, a]` où le journal
+//!   porte des changements de statut des factures d'une structure, chaque utilisateur rattaché
+//!   (rattachement validé) à cette structure et qui a gardé la case cochée reçoit UN message
+//!   « Activité du JJ/MM/AAAA sur Chorus Pro » : chaque facture (numéro) et son nouveau statut,
+//!   avec la date. Un jour sans événement ne donne aucun message. Les actions que le stagiaire
+//!   fait lui-même le jour courant (dépôt et son acheminement immédiat) ne lui sont pas
+//!   renvoyées : il vient de les faire, et ce jour-là n'est pas dans l'intervalle de l'avancée
+//!   suivante.
+//! - **Récapitulatif hebdomadaire.** Chaque lundi de l'intervalle, à 7 h 00, chaque gestionnaire
+//!   principal (rattachement validé) qui a coché « Recevoir le récapitulatif hebdomadaire » reçoit
+//!   le récapitulatif de la semaine écoulée (du lundi au dimanche) pour sa structure : le nombre
+//!   de changements de statut de la semaine et le nombre de factures par statut au dimanche
+//!   soir, brouillons compris (un brouillon oublié n'est jamais transmis : le rappeler est
+//!   utile). Une semaine sans aucun mouvement ne donne pas de récapitulatif : avancer l'horloge
+//!   d'un an ne remplit pas la messagerie de récapitulatifs vides.
+//! - Les statuts « au dimanche soir » se lisent dans le journal (le dernier statut de chaque
+//!   facture daté d'avant le lundi), pas dans le statut courant : une avancée de plusieurs
+//!   semaines donne à chaque lundi l'état de ce lundi-là.
+
+use std::collections::BTreeMap;
+
+use chorus_domain::Statut;
+use chorus_domain::compte::Role;
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use rusqlite::{Connection, params};
+
+use crate::erreur::Resultat;
+use crate::horloge::Horloge;
+use crate::{compte, messagerie};
+
+/// L'heure (simulée) des notifications, au jour qu'elles concernent.
+pub const HEURE_ENVOI: NaiveTime = match NaiveTime::from_hms_opt(7, 0, 0) {
+    Some(h) => h,
+    None => NaiveTime::MIN,
+};
+
+/// L'objet du récapitulatif hebdomadaire.
+pub const OBJET_RECAPITULATIF: &str = "Récapitulatif hebdomadaire";
+
+/// L'objet du message d'activité d'un jour.
+pub fn objet_activite(jour: NaiveDate) -> String {
+    format!("Activité du {} sur Chorus Pro", jour.format("%d/%m/%Y"))
+}
+
+fn date(jour: NaiveDate) -> String {
+    jour.format("%d/%m/%Y").to_string()
+}
+
+/// Un changement de statut d'une facture, tel que la notification l'annonce.
+struct Mouvement {
+    numero: String,
+    statut: Statut,
+}
+
+/// Qui reçoit une notification : l'utilisateur et l'adresse où lui écrire.
+struct Destinataire {
+    prenom: String,
+    nom: String,
+    adresse: String,
+}
+
+/// Envoie les notifications des jours simulés `(de, a]` : l'activité quotidienne, puis le
+/// récapitulatif hebdomadaire les lundis (voir l'en-tête du module). À appeler dans la
+/// transaction de l'avancée d'horloge, après que les parties simulées ont joué.
+pub fn apres_avancee(
+    c: &Connection,
+    bac_id: &str,
+    de: NaiveDate,
+    a: NaiveDate,
+    _horloge: &Horloge,
+) -> Resultat<()> {
+    if a <= de {
+        return Ok(());
+    }
+    // Les changements de statut de la période, par jour puis par structure, dans l'ordre du journal.
+    let mut par_jour: BTreeMap<NaiveDate, BTreeMap<String, Vec<Mouvement>>> = BTreeMap::new();
+    let mut st = c.prepare_cached(
+        "SELECT j.date_simulee, f.structure_id, f.numero, j.statut
+         FROM journal j JOIN facture f ON f.id = j.facture_id AND f.bac_id = j.bac_id
+         WHERE j.bac_id = ?1 AND j.evenement = 'STATUT' AND j.statut IS NOT NULL
+           AND j.date_simulee > ?2 AND j.date_simulee <= ?3
+         ORDER BY j.date_simulee, j.id",
+    )?;
+    let lignes = st.query_map(params![bac_id, de, a], |r| {
+        Ok((
+            r.get::<_, NaiveDate>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    for ligne in lignes {
+        let (jour, structure_id, numero, code) = ligne?;
+        let Ok(statut) = Statut::depuis_code(&code) else { continue };
+        par_jour.entry(jour).or_default().entry(structure_id).or_default().push(Mouvement { numero, statut });
+    }
+
+    let mut jour = de;
+    while jour < a {
+        jour = jour.checked_add_days(Days::new(1)).unwrap_or(a);
+        if let Some(structures) = par_jour.get(&jour) {
+            for (structure_id, mouvements) in structures {
+                activite_du_jour(c, bac_id, structure_id, jour, mouvements)?;
+            }
+        }
+        if jour.weekday() == Weekday::Mon {
+            recapitulatifs(c, bac_id, jour)?;
+        }
+    }
+    Ok(())
+}
+
+/// (raison sociale, identifiant) d'une structure du bac.
+fn structure(c: &Connection, bac_id: &str, structure_id: &str) -> Resultat<(String, String)> {
+    Ok(c.query_row(
+        "SELECT raison_sociale, identifiant FROM structure WHERE bac_id = ?1 AND id = ?2",
+        [bac_id, structure_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Les utilisateurs rattachés (validés) à la structure qui veulent cette notification : tous
+/// ceux qui ont coché l'activité quotidienne, ou les gestionnaires principaux qui ont coché le
+/// récapitulatif hebdomadaire.
+fn destinataires(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    hebdomadaire: bool,
+) -> Resultat<Vec<Destinataire>> {
+    let mut st = c.prepare_cached(
+        "SELECT u.id, u.prenom, u.nom FROM rattachement r JOIN utilisateur u ON u.id = r.utilisateur_id
+         WHERE r.bac_id = ?1 AND r.structure_id = ?2 AND r.statut = 'VALIDE'
+           AND CASE WHEN ?3 THEN r.role = ?4 AND u.recapitulatif_hebdomadaire ELSE u.notification_quotidienne END
+         ORDER BY u.email",
+    )?;
+    let utilisateurs: Vec<(String, String, String)> = st
+        .query_map(params![bac_id, structure_id, hebdomadaire, Role::GestionnairePrincipal.code()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    utilisateurs
+        .into_iter()
+        .map(|(id, prenom, nom)| {
+            Ok(Destinataire { prenom, nom, adresse: compte::adresse_de_contact(c, &id)? })
+        })
+        .collect()
+}
+
+fn instant(jour: NaiveDate) -> NaiveDateTime {
+    jour.and_time(HEURE_ENVOI)
+}
+
+fn activite_du_jour(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    jour: NaiveDate,
+    mouvements: &[Mouvement],
+) -> Resultat<()> {
+    let destinataires = destinataires(c, bac_id, structure_id, false)?;
+    if destinataires.is_empty() {
+        return Ok(());
+    }
+    let (raison_sociale, identifiant) = structure(c, bac_id, structure_id)?;
+    let liste = mouvements
+        .iter()
+        .map(|m| format!("Facture {} : {} le {}", m.numero, m.statut.libelle(), date(jour)))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let objet = objet_activite(jour);
+    for d in destinataires {
+        let corps = format!(
+            "Bonjour {} {},\n\nVoici l'activité du {} sur les factures de votre structure {raison_sociale} \
+             ({identifiant}) :\n\n{liste}\n\nLe détail de chaque facture et son historique sont dans « Factures \
+             émises ».\n\nVous recevez ce message parce que la case « Recevoir des notifications périodiques \
+             d'activité » est cochée dans « Mon compte ». Vous pouvez la décocher à tout moment.",
+            d.prenom,
+            d.nom,
+            date(jour)
+        );
+        messagerie::envoyer(
+            c,
+            bac_id,
+            messagerie::Nouveau {
+                destinataire: &d.adresse,
+                objet: &objet,
+                corps: &corps,
+                lien: Some("/factures-emises"),
+            },
+            instant(jour),
+        )?;
+    }
+    Ok(())
+}
+
+/// Les structures du bac dont au moins un gestionnaire principal veut le récapitulatif.
+fn structures_a_recapituler(c: &Connection, bac_id: &str) -> Resultat<Vec<String>> {
+    let mut st = c.prepare_cached(
+        "SELECT DISTINCT r.structure_id FROM rattachement r JOIN utilisateur u ON u.id = r.utilisateur_id
+         WHERE r.bac_id = ?1 AND r.statut = 'VALIDE' AND r.role = ?2 AND u.recapitulatif_hebdomadaire
+         ORDER BY r.structure_id",
+    )?;
+    let v = st
+        .query_map(params![bac_id, Role::GestionnairePrincipal.code()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Le récapitulatif de la semaine qui s'achève la veille du lundi `lundi`.
+fn recapitulatifs(c: &Connection, bac_id: &str, lundi: NaiveDate) -> Resultat<()> {
+    let debut = lundi.checked_sub_days(Days::new(7)).unwrap_or(lundi);
+    let dimanche = lundi.checked_sub_days(Days::new(1)).unwrap_or(lundi);
+    for structure_id in structures_a_recapituler(c, bac_id)? {
+        let mouvements: i64 = c
+            .prepare_cached(
+                "SELECT count(*) FROM journal j JOIN facture f ON f.id = j.facture_id AND f.bac_id = j.bac_id
+                 WHERE j.bac_id = ?1 AND f.structure_id = ?2 AND j.evenement = 'STATUT'
+                   AND j.date_simulee >= ?3 AND j.date_simulee <= ?4",
+            )?
+            .query_row(params![bac_id, structure_id, debut, dimanche], |r| r.get(0))?;
+        if mouvements == 0 {
+            continue;
+        }
+        // Le statut de chaque facture au dimanche soir : sa dernière entrée au journal jusque-là.
+        let mut st = c.prepare_cached(
+            "SELECT j.statut, count(*) FROM journal j JOIN facture f ON f.id = j.facture_id AND f.bac_id = j.bac_id
+             WHERE j.bac_id = ?1 AND f.structure_id = ?2 AND j.evenement = 'STATUT' AND j.statut IS NOT NULL
+               AND j.id = (SELECT max(k.id) FROM journal k
+                           WHERE k.bac_id = j.bac_id AND k.facture_id = j.facture_id
+                             AND k.evenement = 'STATUT' AND k.statut IS NOT NULL AND k.date_simulee <= ?3)
+             GROUP BY j.statut",
+        )?;
+        let mut par_statut: BTreeMap<usize, (Statut, i64)> = BTreeMap::new();
+        for ligne in st.query_map(params![bac_id, structure_id, dimanche], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })? {
+            let (code, n) = ligne?;
+            if let Ok(s) = Statut::depuis_code(&code) {
+                let rang = Statut::TOUS.iter().position(|x| *x == s).unwrap_or(usize::MAX);
+                par_statut.insert(rang, (s, n));
+            }
+        }
+        let total: i64 = par_statut.values().map(|(_, n)| n).sum();
+        let brouillons = par_statut.values().find(|(s, _)| *s == Statut::Brouillon).map_or(0, |(_, n)| *n);
+        let liste = par_statut
+            .values()
+            .map(|(s, n)| format!("{} : {n}", s.libelle()))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let rappel = if brouillons > 0 {
+            format!(
+                "\n\nAttention : {brouillons} brouillon(s) enregistré(s) mais jamais envoyé(s). Un brouillon n'est pas \
+                 transmis au destinataire : ouvrez-le et cliquez sur « Valider et envoyer »."
+            )
+        } else {
+            String::new()
+        };
+        let (raison_sociale, identifiant) = structure(c, bac_id, &structure_id)?;
+        for d in destinataires(c, bac_id, &structure_id, true)? {
+            let corps = format!(
+                "Bonjour {} {},\n\nVoici le récapitulatif de la semaine du lundi {} au dimanche {} pour la structure \
+                 {raison_sociale} ({identifiant}), dont vous êtes gestionnaire principal.\n\nChangements de statut \
+                 dans la semaine : {mouvements}.\n\nVos factures par statut au {} :\n\n{liste}\n\nTotal : {total} \
+                 facture(s).{rappel}\n\nVous recevez ce message parce que la case « Recevoir le récapitulatif \
+                 hebdomadaire » est cochée dans « Mon compte ».",
+                d.prenom,
+                d.nom,
+                date(debut),
+                date(dimanche),
+                date(dimanche)
+            );
+            messagerie::envoyer(
+                c,
+                bac_id,
+                messagerie::Nouveau {
+                    destinataire: &d.adresse,
+                    objet: OBJET_RECAPITULATIF,
+                    corps: &corps,
+                    lien: Some("/factures-emises"),
+                },
+                instant(lundi),
+            )?;
+        }
+    }
+    Ok(())
+}
