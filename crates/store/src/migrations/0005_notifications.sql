@@ -1,1 +1,0 @@
--- Préférences de notification (colonnes déjà présentes) : envois déjà faits.
