@@ -466,6 +466,16 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
 
 /// La liste « Factures émises », la plus récente d'abord ; et le nombre total de résultats.
 pub fn lister(c: &Connection, bac_id: &str, filtre: &Filtre) -> Resultat<(Vec<Resume>, usize)> {
+    lister_pour(c, bac_id, None, filtre)
+}
+
+/// La liste « Factures émises » d'une structure du bac (toutes si `structure_id` est None).
+pub fn lister_pour(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: Option<&str>,
+    filtre: &Filtre,
+) -> Resultat<(Vec<Resume>, usize)> {
     let statut = filtre.statut.map(Statut::code);
     let numero = filtre.numero.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
         let mut m = String::from("%");
@@ -480,22 +490,22 @@ pub fn lister(c: &Connection, bac_id: &str, filtre: &Filtre) -> Resultat<(Vec<Re
     });
     let total: i64 = c
         .prepare_cached(
-            "SELECT count(*) FROM facture WHERE bac_id = ?1
+            "SELECT count(*) FROM facture WHERE bac_id = ?1 AND (?4 IS NULL OR structure_id = ?4)
              AND (?2 IS NULL OR statut = ?2) AND (?3 IS NULL OR numero LIKE ?3 ESCAPE '\\')",
         )?
-        .query_row(params![bac_id, statut, numero], |r| r.get(0))?;
+        .query_row(params![bac_id, statut, numero, structure_id], |r| r.get(0))?;
     let page = filtre.page.max(1);
     // Une page démesurée donne une liste vide, pas un débordement.
     let decalage = i64::try_from((page - 1).saturating_mul(PAR_PAGE)).unwrap_or(i64::MAX);
     let mut st = c.prepare_cached(
         "SELECT id, numero, statut, destinataire, raison_sociale_destinataire, date_facture, date_depot,
                 date_statut, total_ttc
-         FROM facture WHERE bac_id = ?1
+         FROM facture WHERE bac_id = ?1 AND (?6 IS NULL OR structure_id = ?6)
          AND (?2 IS NULL OR statut = ?2) AND (?3 IS NULL OR numero LIKE ?3 ESCAPE '\\')
          ORDER BY ordre DESC LIMIT ?4 OFFSET ?5",
     )?;
     let lignes = st
-        .query_map(params![bac_id, statut, numero, PAR_PAGE as i64, decalage], |r| {
+        .query_map(params![bac_id, statut, numero, PAR_PAGE as i64, decalage, structure_id], |r| {
             let statut: String = r.get(2)?;
             let ttc: String = r.get(8)?;
             Ok(Resume {
@@ -516,10 +526,20 @@ pub fn lister(c: &Connection, bac_id: &str, filtre: &Filtre) -> Resultat<(Vec<Re
 
 /// Nombre de factures par statut, pour la synthèse.
 pub fn compter_par_statut(c: &Connection, bac_id: &str) -> Resultat<Vec<(Statut, usize)>> {
-    let mut st =
-        c.prepare_cached("SELECT statut, count(*) FROM facture WHERE bac_id = ?1 GROUP BY statut")?;
+    compter_par_statut_pour(c, bac_id, None)
+}
+
+/// Nombre de factures par statut d'une structure du bac (toutes si `structure_id` est None).
+pub fn compter_par_statut_pour(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: Option<&str>,
+) -> Resultat<Vec<(Statut, usize)>> {
+    let mut st = c.prepare_cached(
+        "SELECT statut, count(*) FROM facture WHERE bac_id = ?1 AND (?2 IS NULL OR structure_id = ?2) GROUP BY statut",
+    )?;
     let v = st
-        .query_map([bac_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .query_map(params![bac_id, structure_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
         .filter_map(|r| r.ok())
         .filter_map(|(s, n)| Some((Statut::depuis_code(&s).ok()?, n as usize)))
         .collect();

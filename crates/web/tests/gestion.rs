@@ -159,3 +159,34 @@ async fn le_gestionnaire_gere_services_habilitations_role_et_detachement() {
     // Détaché, formation1 n'a plus de structure : retour à « Créer votre structure ».
     gp.get("/").await.assert_redirige("/structure/creer");
 }
+
+/// Un compte rattaché à deux structures ne voit, dans « Factures émises » et sur l'accueil, que
+/// les factures de la structure sur laquelle il travaille.
+#[tokio::test]
+async fn les_factures_sont_celles_de_la_structure_de_travail() {
+    use commun::Saisie;
+    let portail = Portail::nouveau();
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    let plomberie = s.envoyer(&Saisie::valide("PLOMB-1", "21852884200097")).await;
+    // Une seconde structure, créée par le même compte : il y travaille aussitôt.
+    s.get("/structure/creer").await.assert_statut(StatusCode::OK);
+    s.post_form("/structure/creer", &[("type_identifiant", "SIRET"), ("identifiant", "92960199500020")])
+        .await
+        .assert_redirige("/");
+    s.get("/").await.assert_contient("ELECTRICITE GENERALE GIRAUD SARL");
+    let elec = s.envoyer(&Saisie::valide("ELEC-1", "21852884200097")).await;
+    let liste = s.get("/factures-emises").await;
+    liste.assert_contient("ELEC-1").assert_absent("PLOMB-1");
+    s.get(&format!("/factures-emises/{plomberie}")).await.assert_statut(StatusCode::NOT_FOUND);
+    s.get(&format!("/factures-emises/{plomberie}/envoyer")).await.assert_statut(StatusCode::NOT_FOUND);
+    s.get(&format!("/factures-emises/{elec}")).await.assert_statut(StatusCode::OK);
+
+    // Retour sur la plomberie avec le sélecteur de « Mon compte ».
+    let compte = s.get("/mon-compte").await;
+    let marque = "name=\"structure\" value=\"";
+    let debut = compte.corps.find(marque).expect("sélecteur de structure") + marque.len();
+    let sid = compte.corps[debut..debut + 36].to_string();
+    s.post_form("/mon-compte/structure", &[("structure", sid.as_str())]).await.assert_redirige("/");
+    s.get("/factures-emises").await.assert_contient("PLOMB-1").assert_absent("ELEC-1");
+    s.get(&format!("/factures-emises/{elec}")).await.assert_statut(StatusCode::NOT_FOUND);
+}

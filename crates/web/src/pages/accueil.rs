@@ -12,14 +12,18 @@ use crate::format;
 use crate::session::Stagiaire;
 
 pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
-    let bac_id = stagiaire.bac.id.clone();
+    let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
     let (comptes, a_traiter) = etat
         .lire(move |c, _| {
-            let comptes = facture::compter_par_statut(c, &bac_id)?;
+            let comptes = facture::compter_par_statut_pour(c, &bac_id, Some(&sid))?;
             let mut a_traiter = Vec::new();
             for s in [Statut::Brouillon, Statut::ARecycler, Statut::Suspendue, Statut::Rejetee] {
-                let (lignes, _) =
-                    facture::lister(c, &bac_id, &Filtre { statut: Some(s), numero: None, page: 1 })?;
+                let (lignes, _) = facture::lister_pour(
+                    c,
+                    &bac_id,
+                    Some(&sid),
+                    &Filtre { statut: Some(s), numero: None, page: 1 },
+                )?;
                 a_traiter.extend(lignes);
             }
             Ok((comptes, a_traiter))

@@ -44,8 +44,9 @@ pub async fn liste(
     };
     let page = q.page.as_deref().and_then(|p| p.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, 100_000);
     let filtre = Filtre { statut, numero: Some(q.numero.clone()), page };
-    let bac_id = stagiaire.bac.id.clone();
-    let (lignes, total) = etat.lire(move |c, _| facture::lister(c, &bac_id, &filtre)).await?;
+    let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
+    let (lignes, total) =
+        etat.lire(move |c, _| facture::lister_pour(c, &bac_id, Some(&sid), &filtre)).await?;
     let pages = total.div_ceil(PAR_PAGE).max(1);
     let ctx = stagiaire.contexte(&etat.horloge);
     let lien_page = |p: usize| {
@@ -137,9 +138,13 @@ struct Detail {
 }
 
 async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<Detail, AppError> {
-    let bac_id = stagiaire.bac.id.clone();
+    let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
     etat.lire(move |c, _| {
         let facture = facture::charger(c, &bac_id, &id)?;
+        // Une facture d'une autre structure du même bac n'est pas visible depuis celle-ci.
+        if facture.structure_id != sid {
+            return Err(chorus_store::Erreur::Introuvable("facture"));
+        }
         let historique = journal::historique_facture(c, &bac_id, &id)?;
         let delai_jours = reference::structure_publique(c, &facture.facture.destinataire)?
             .map_or(30, |s| s.delai_paiement_jours);
@@ -342,6 +347,7 @@ pub async fn envoyer(
     if champs.un("confirme") != "oui" {
         return Ok(Redirect::to(&format!("/factures-emises/{id}/envoyer")).into_response());
     }
+    charger(&etat, &stagiaire, id.clone()).await?;
     let bac_id = stagiaire.bac.id.clone();
     let fid = id.clone();
     let issue = etat.ecrire(move |tx, h| facture::envoyer_brouillon(tx, &bac_id, &fid, h)).await?;

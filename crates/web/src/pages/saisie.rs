@@ -97,6 +97,9 @@ pub async fn modifier(
     let bac_id = stagiaire.bac.id.clone();
     let fid = id.clone();
     let f = etat.lire(move |c, _| facture::charger(c, &bac_id, &fid)).await?;
+    if f.structure_id != stagiaire.structure.id {
+        return Err(AppError::Introuvable("Facture".into()));
+    }
     if f.statut != chorus_domain::Statut::Brouillon {
         return Err(AppError::Refus(
             "Seul un brouillon peut être modifié : cette facture a déjà été envoyée.".into(),
