@@ -709,6 +709,11 @@ fn extrait(s: &str, max: usize) -> String {
     }
 }
 
+/// Délai de réponse, en jours simulés, d'un gestionnaire principal simulé à une demande de
+/// rattachement (choix du simulateur : assez court pour un exercice, assez long pour qu'il
+/// faille faire avancer l'horloge).
+pub const DELAI_REPONSE_GESTIONNAIRE_SIMULE_JOURS: u64 = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;

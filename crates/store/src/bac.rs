@@ -128,8 +128,17 @@ pub fn creer_autonome(c: &Connection, horloge: &Horloge) -> Resultat<Bac> {
         "INSERT INTO bac (id, libelle, cree_le, decalage_jours, point_depart) VALUES (?1, ?2, ?3, 0, ?4)",
         params![id, libelle, horloge.maintenant(), serde_json::to_string(&PointDepart::Autonome)?],
     )?;
+    // Pour s'exercer seul au rattachement : une entreprise déjà présente dans Chorus Pro, dont
+    // le gestionnaire principal (simulé) répond aux demandes après quelques jours.
+    if let Some(e) = crate::reference::entreprise(c, STRUCTURE_A_REJOINDRE)? {
+        crate::rattachement::creer_structure_a_gestionnaire_simule(c, &id, &e, ("Marc", "Albouy"))?;
+    }
     Ok(Bac { id, libelle: libelle.to_string(), decalage_jours: 0, double_authentification: true })
 }
+
+/// SIRET de l'entreprise à rejoindre dans un bac d'entraînement en autonomie (MENUISERIE
+/// ALBOUY SAS, registre fictif) : son gestionnaire principal est simulé.
+pub const STRUCTURE_A_REJOINDRE: &str = "98049212800023";
 
 pub fn bac(c: &Connection, id: &str) -> Resultat<Bac> {
     c.prepare_cached("SELECT id, libelle, decalage_jours, double_authentification FROM bac WHERE id = ?1")?
@@ -199,6 +208,7 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
     // Les étapes de l'acheteur, datées de leur propre jour, précèdent l'avancée d'horloge au
     // journal : il reste dans l'ordre des dates.
     jouer_parties_simulees(c, bac_id, arrivee, horloge)?;
+    crate::rattachement::repondre_pour_les_gestionnaires_simules(c, bac_id, arrivee, horloge)?;
     crate::notification::apres_avancee(c, bac_id, depart, arrivee, horloge)?;
     journal::ajouter(
         c,

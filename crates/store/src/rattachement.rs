@@ -78,10 +78,11 @@ pub fn demander(
         }
         _ => {}
     }
+    let demande_le = bac::bac(c, bac_id)?.date_simulee(horloge);
     c.execute(
-        "INSERT OR REPLACE INTO rattachement (utilisateur_id, structure_id, bac_id, role, statut)
-         VALUES (?1, ?2, ?3, ?4, 'EN_ATTENTE')",
-        params![utilisateur_id, structure_id, bac_id, Role::Utilisateur.code()],
+        "INSERT OR REPLACE INTO rattachement (utilisateur_id, structure_id, bac_id, role, statut, demande_le)
+         VALUES (?1, ?2, ?3, ?4, 'EN_ATTENTE', ?5)",
+        params![utilisateur_id, structure_id, bac_id, Role::Utilisateur.code(), demande_le],
     )?;
     let (nom, prenom, email): (String, String, String) =
         c.query_row("SELECT nom, prenom, email FROM utilisateur WHERE id = ?1", [utilisateur_id], |r| {
@@ -212,4 +213,71 @@ pub fn decider(
         instant,
     )?;
     Ok(())
+}
+
+/// Les gestionnaires principaux simulés répondent (favorablement) aux demandes qui attendent
+/// depuis [`chorus_domain::compte::DELAI_REPONSE_GESTIONNAIRE_SIMULE_JOURS`] jours simulés.
+pub fn repondre_pour_les_gestionnaires_simules(
+    c: &Connection,
+    bac_id: &str,
+    jusqu_au: chrono::NaiveDate,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    let delai = chorus_domain::compte::DELAI_REPONSE_GESTIONNAIRE_SIMULE_JOURS;
+    let mut st = c.prepare(
+        "SELECT d.utilisateur_id, d.structure_id, g.utilisateur_id, d.demande_le
+         FROM rattachement d
+         JOIN rattachement g ON g.structure_id = d.structure_id AND g.role = 'GESTIONNAIRE_PRINCIPAL' AND g.statut = 'VALIDE'
+         JOIN utilisateur u ON u.id = g.utilisateur_id AND u.simule
+         WHERE d.bac_id = ?1 AND d.statut = 'EN_ATTENTE' AND d.demande_le IS NOT NULL
+         ORDER BY d.demande_le, d.utilisateur_id",
+    )?;
+    let demandes: Vec<(String, String, String, chrono::NaiveDate)> = st
+        .query_map([bac_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (demandeur, structure, gestionnaire, demande_le) in demandes {
+        let echeance = demande_le.checked_add_days(chrono::Days::new(delai)).unwrap_or(demande_le);
+        if echeance > jusqu_au {
+            continue;
+        }
+        let d = Decision {
+            demandeur_id: &demandeur,
+            structure_id: &structure,
+            approuver: true,
+            commentaire: "Bienvenue dans l'équipe : vous pouvez maintenant déposer nos factures.",
+        };
+        decider(c, bac_id, &gestionnaire, d, horloge)?;
+    }
+    Ok(())
+}
+
+/// Une structure existante dont le gestionnaire principal est simulé : pour s'exercer seul au
+/// rattachement. Retourne l'identifiant de la structure.
+pub fn creer_structure_a_gestionnaire_simule(
+    c: &Connection,
+    bac_id: &str,
+    entreprise: &chorus_domain::structure::Entreprise,
+    gestionnaire: (&str, &str),
+) -> Resultat<String> {
+    let uid = uuid::Uuid::new_v4().to_string();
+    let (prenom, nom) = gestionnaire;
+    let email = format!("gestionnaire.{}@exemple.fr", entreprise.siret);
+    c.execute(
+        "INSERT INTO utilisateur (id, bac_id, email, nom, prenom, simule) VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+        params![uid, bac_id, email, nom, prenom],
+    )?;
+    crate::structure::creer(
+        c,
+        bac_id,
+        &uid,
+        &crate::structure::NouvelleStructure {
+            type_identifiant: chorus_domain::structure::TypeIdentifiant::Siret,
+            identifiant: &entreprise.siret,
+            raison_sociale: &entreprise.raison_sociale,
+            adresse: &entreprise.adresse,
+            code_postal: &entreprise.code_postal,
+            ville: &entreprise.ville,
+            verifiee: true,
+        },
+    )
 }

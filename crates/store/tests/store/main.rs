@@ -10,6 +10,7 @@ mod compte;
 mod demo;
 mod facture;
 mod gestion;
+mod gestionnaire_simule;
 mod journal;
 mod mon_compte;
 mod rattachement;
