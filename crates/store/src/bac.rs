@@ -70,6 +70,20 @@ pub struct StructureFournisseur {
     pub ville: String,
 }
 
+impl StructureFournisseur {
+    /// Lit `id, identifiant, raison_sociale, adresse, code_postal, ville`, dans cet ordre.
+    pub fn depuis_ligne(r: &rusqlite::Row<'_>) -> rusqlite::Result<StructureFournisseur> {
+        Ok(StructureFournisseur {
+            id: r.get(0)?,
+            identifiant: r.get(1)?,
+            raison_sociale: r.get(2)?,
+            adresse: r.get(3)?,
+            code_postal: r.get(4)?,
+            ville: r.get(5)?,
+        })
+    }
+}
+
 /// Crée un bac à sable de pratique libre : la structure de l'entreprise et un utilisateur.
 // Les arguments d'un cas d'usage : les regrouper dans une structure n'ajouterait rien.
 pub fn creer_pratique_libre(
@@ -159,16 +173,7 @@ pub fn structure_fournisseur(c: &Connection, bac_id: &str, id: &str) -> Resultat
         "SELECT id, identifiant, raison_sociale, adresse, code_postal, ville
          FROM structure WHERE bac_id = ?1 AND id = ?2",
     )?
-    .query_row([bac_id, id], |r| {
-        Ok(StructureFournisseur {
-            id: r.get(0)?,
-            identifiant: r.get(1)?,
-            raison_sociale: r.get(2)?,
-            adresse: r.get(3)?,
-            code_postal: r.get(4)?,
-            ville: r.get(5)?,
-        })
-    })
+    .query_row([bac_id, id], StructureFournisseur::depuis_ligne)
     .optional()?
     .ok_or(Erreur::Introuvable("structure"))
 }

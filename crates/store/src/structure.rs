@@ -75,16 +75,7 @@ pub fn par_identifiant(
         "SELECT id, identifiant, raison_sociale, adresse, code_postal, ville FROM structure
          WHERE bac_id = ?1 AND identifiant = ?2",
     )?
-    .query_row([bac_id, identifiant], |r| {
-        Ok(StructureFournisseur {
-            id: r.get(0)?,
-            identifiant: r.get(1)?,
-            raison_sociale: r.get(2)?,
-            adresse: r.get(3)?,
-            code_postal: r.get(4)?,
-            ville: r.get(5)?,
-        })
-    })
+    .query_row([bac_id, identifiant], StructureFournisseur::depuis_ligne)
     .optional()?)
 }
 

@@ -241,6 +241,10 @@ pub async fn fermer(session: &Session) -> Result<(), AppError> {
     Ok(())
 }
 
+async fn session_de(parts: &mut Parts, etat: &AppState) -> Result<Session, AppError> {
+    Session::from_request_parts(parts, etat).await.map_err(|(_, m)| AppError::Interne(m.to_string()))
+}
+
 /// Le poste : une session rattachée à un bac à sable, connectée ou non.
 pub struct Poste {
     pub bac_id: String,
@@ -252,9 +256,7 @@ impl FromRequestParts<AppState> for Poste {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
-        let session = Session::from_request_parts(parts, etat)
-            .await
-            .map_err(|(_, m)| AppError::Interne(m.to_string()))?;
+        let session = session_de(parts, etat).await?;
         let Some(bac_id) = session.get::<String>(CLE_BAC).await? else {
             return Err(AppError::NonConnecte);
         };
@@ -275,9 +277,7 @@ impl FromRequestParts<AppState> for Connecte {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
-        let session = Session::from_request_parts(parts, etat)
-            .await
-            .map_err(|(_, m)| AppError::Interne(m.to_string()))?;
+        let session = session_de(parts, etat).await?;
         let Some(id) = session.get::<String>(CLE_UTILISATEUR).await? else {
             return Err(AppError::NonConnecte);
         };
@@ -337,9 +337,7 @@ impl FromRequestParts<AppState> for Stagiaire {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
-        let session = Session::from_request_parts(parts, etat)
-            .await
-            .map_err(|(_, m)| AppError::Interne(m.to_string()))?;
+        let session = session_de(parts, etat).await?;
         let Some(id) = session.get::<String>(CLE_UTILISATEUR).await? else {
             return Err(AppError::NonConnecte);
         };
