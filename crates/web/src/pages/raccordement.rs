@@ -133,8 +133,9 @@ fn page_coordonnees(etat: &AppState, s: &Stagiaire, v: &VueCoordonnees<'_>) -> M
             (sous_menu("/structure/coordonnees-bancaires"))
             h1 { "Coordonnées bancaires" }
             p.chapeau {
-                "Les comptes sur lesquels " strong { (s.structure.raison_sociale) } " est payée. En saisissant une facture, "
-                "vous choisissez l'un d'eux dans « Référence bancaire » : l'acheteur public paie sur ce compte."
+                "Les comptes sur lesquels " strong { (s.structure.raison_sociale) } " est payée. Sur le portail, en saisissant "
+                "ou en déposant une facture, on choisit l'un d'eux dans « Référence bancaire » : l'acheteur public paie sur ce "
+                "compte (dans ce simulateur, ce choix n'est pas encore proposé dans le formulaire de saisie)."
             }
             (confirmation(v.message))
             section {
