@@ -10,6 +10,7 @@ pub mod anomalie;
 pub mod compte;
 pub mod compte_technique;
 pub mod coordonnees_bancaires;
+pub mod creation_structure;
 pub mod delai_paiement;
 pub mod erreur;
 pub mod espace;

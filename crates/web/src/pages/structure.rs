@@ -4,9 +4,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chorus_domain::Anomalie;
+use chorus_domain::creation_structure::{self, Identite, Verdict};
 use chorus_domain::identifiant;
 use chorus_domain::structure::TypeIdentifiant;
-use chorus_domain::{Anomalie, Siret};
 use chorus_store::{reference, structure};
 use maud::{Markup, html};
 
@@ -103,12 +104,6 @@ pub async fn formulaire(State(etat): State<AppState>, connecte: Connecte) -> Res
     Ok(page(&connecte, &Saisie::default(), &[], false, None, demandes))
 }
 
-/// Ce que donne la vérification d'un SIRET dans le registre fictif.
-enum Registre {
-    Trouve(chorus_domain::structure::Entreprise),
-    Absent,
-}
-
 pub async fn creer(
     State(etat): State<AppState>,
     connecte: Connecte,
@@ -148,14 +143,8 @@ pub async fn creer(
     let (existante, registre) = etat
         .lire(move |c, _| {
             let existante = if n.is_empty() { None } else { structure::par_identifiant(c, &bac_id, &n)? };
-            let registre = if t == TypeIdentifiant::Siret {
-                match reference::entreprise(c, &n)? {
-                    Some(e) => Registre::Trouve(e),
-                    None => Registre::Absent,
-                }
-            } else {
-                Registre::Absent
-            };
+            // Le registre fictif tient lieu de la base SIRENE de l'INSEE.
+            let registre = if t == TypeIdentifiant::Siret { reference::entreprise(c, &n)? } else { None };
             Ok((existante, registre))
         })
         .await?;
@@ -176,69 +165,24 @@ pub async fn creer(
         )
             .into_response());
     }
-    let mut verifiee = true;
-    if t == TypeIdentifiant::Siret {
-        match registre {
-            Registre::Trouve(e) if !e.active => {
-                return refus(
-                    &s,
-                    vec![Anomalie::champ(
-                        "identifiant",
-                        "ETABLISSEMENT_FERME",
-                        format!(
-                            "Le SIRET {} correspond à un établissement fermé ({}) selon le répertoire des entreprises : \
-                             Chorus Pro n'accepte qu'un établissement actif. Utilisez le SIRET de votre établissement actuel \
-                             (il change après un déménagement).",
-                            e.siret, e.raison_sociale
-                        ),
-                    )],
-                    false,
-                );
-            }
-            Registre::Trouve(e) => {
-                s.raison_sociale = e.raison_sociale;
-                s.adresse = e.adresse;
-                s.code_postal = e.code_postal;
-                s.ville = e.ville;
-            }
-            Registre::Absent if !s.non_verifie_accepte => {
-                let siret: Siret =
-                    normalise.parse().map_err(|e: chorus_domain::Erreur| AppError::Requete(e.to_string()))?;
-                return refus(
-                    &s,
-                    vec![Anomalie::champ(
-                        "identifiant",
-                        "SIRET_INCONNU",
-                        format!(
-                            "Le SIRET {siret} n'existe pas dans le répertoire des entreprises du simulateur. Vérifiez-le \
-                             (c'est celui de votre établissement, sur un extrait Kbis ou un avis de situation INSEE). S'il \
-                             s'agit de votre propre entreprise réelle, cochez la case ci-dessous."
-                        ),
-                    )],
-                    true,
-                );
-            }
-            Registre::Absent => verifiee = false,
+    let saisie = Identite {
+        raison_sociale: s.raison_sociale.clone(),
+        adresse: s.adresse.clone(),
+        code_postal: s.code_postal.clone(),
+        ville: s.ville.clone(),
+    };
+    let (identite, verdict) =
+        creation_structure::verifier(t, &normalise, registre.as_ref(), saisie, s.non_verifie_accepte);
+    s.raison_sociale = identite.raison_sociale;
+    s.adresse = identite.adresse;
+    s.code_postal = identite.code_postal;
+    s.ville = identite.ville;
+    let verifiee = match verdict {
+        Verdict::Acceptee { verifiee } => verifiee,
+        Verdict::Refusee { anomalies, proposer_non_verifie } => {
+            return refus(&s, anomalies, proposer_non_verifie);
         }
-    }
-    let mut anomalies = Vec::new();
-    if s.raison_sociale.is_empty() {
-        anomalies.push(Anomalie::champ(
-            "raison_sociale",
-            "RAISON_SOCIALE_OBLIGATOIRE",
-            "Indiquez la raison sociale de la structure (ou vos nom et prénom pour un particulier).",
-        ));
-    }
-    if s.raison_sociale.chars().count() > 100 {
-        anomalies.push(Anomalie::champ(
-            "raison_sociale",
-            "LONGUEUR_MAX",
-            "La raison sociale ne doit pas dépasser 100 caractères.",
-        ));
-    }
-    if !anomalies.is_empty() {
-        return refus(&s, anomalies, !verifiee);
-    }
+    };
     let bac_id = connecte.bac.id.clone();
     let uid = connecte.utilisateur.id.clone();
     let s2 = s.clone();
