@@ -7,6 +7,7 @@
 pub mod acheteur_simule;
 pub mod annuaire;
 pub mod anomalie;
+pub mod classe;
 pub mod compte;
 pub mod compte_technique;
 pub mod coordonnees_bancaires;

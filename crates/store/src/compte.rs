@@ -36,7 +36,7 @@ pub fn hacher(mot_de_passe: &str) -> Resultat<String> {
         .map_err(|e| Erreur::Invalide(format!("hachage du mot de passe impossible : {e}")))
 }
 
-fn verifier(mot_de_passe: &str, hache: &str) -> bool {
+pub(crate) fn verifier(mot_de_passe: &str, hache: &str) -> bool {
     PasswordHash::new(hache)
         .map(|h| Argon2::default().verify_password(mot_de_passe.as_bytes(), &h).is_ok())
         .unwrap_or(false)
@@ -44,7 +44,8 @@ fn verifier(mot_de_passe: &str, hache: &str) -> bool {
 
 /// Un hachage quelconque, vérifié quand l'identifiant n'existe pas : la réponse prend le même
 /// temps qu'un mauvais mot de passe, et ne trahit donc pas l'existence du compte.
-static HACHE_LEURRE: LazyLock<String> = LazyLock::new(|| hacher("mot de passe leurre").unwrap_or_default());
+pub(crate) static HACHE_LEURRE: LazyLock<String> =
+    LazyLock::new(|| hacher("mot de passe leurre").unwrap_or_default());
 
 pub fn creer(
     c: &Connection,

@@ -8,10 +8,12 @@
 
 pub mod bac;
 pub mod base;
+pub mod classe;
 pub mod compte;
 pub mod demo;
 pub mod erreur;
 pub mod facture;
+pub mod formateur;
 pub mod gestion;
 pub mod horloge;
 pub mod jeton;

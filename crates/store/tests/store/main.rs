@@ -5,6 +5,7 @@
 mod annuaire_volumineux;
 mod bac;
 mod base;
+mod classe;
 mod commun;
 mod compte;
 mod demo;

@@ -1,0 +1,278 @@
+//! Les sessions de formation (« classes ») d'un formateur : ce qu'on en saisit, le code court
+//! qui permet à un stagiaire de rejoindre la classe avec son seul nom, et le point de départ
+//! des bacs à sable de ses stagiaires.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::Anomalie;
+
+/// Les caractères du code d'accès : ni 0/O, ni 1/I/L, ni 2/Z, ni 5/S, ni 8/B, pour qu'un
+/// code lu au vidéoprojecteur ou dicté à voix haute ne soit pas mal recopié.
+pub const ALPHABET_CODE: &[u8] = b"34679ACDEFGHJKMNPQRTUVWXY";
+/// 25⁶ ≈ 244 millions de codes : assez pour qu'on ne tombe pas sur celui d'une autre classe
+/// en tapant au hasard (et la saisie est limitée comme une connexion).
+pub const LONGUEUR_CODE: usize = 6;
+
+pub const TITRE_LONGUEUR_MAX: usize = 120;
+pub const LIEU_LONGUEUR_MAX: usize = 120;
+pub const ORGANISME_LONGUEUR_MAX: usize = 120;
+pub const NOM_STAGIAIRE_LONGUEUR_MAX: usize = 80;
+/// Une formation de plusieurs jours tient en dix jours au plus (vingt demi-journées).
+pub const DEMI_JOURNEES_MAX: u8 = 20;
+/// Les formations « Chorus Pro » des chambres consulaires durent une journée : 7 heures.
+pub const HEURES_PAR_DEMI_JOURNEE: f32 = 3.5;
+/// Une classe compte au plus ce nombre de stagiaires (salle et machine du formateur).
+pub const STAGIAIRES_MAX: usize = 60;
+
+/// Ce que chaque stagiaire trouve en entrant dans son bac à sable, et que la réinitialisation
+/// restaure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Depart {
+    /// Un compte et une entreprise déjà inscrite, prête à facturer.
+    PratiqueLibre,
+    /// Rien : le stagiaire crée son compte puis sa structure (première heure du programme).
+    CreationDuCompte,
+}
+
+impl Depart {
+    pub const TOUS: [Depart; 2] = [Depart::PratiqueLibre, Depart::CreationDuCompte];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Depart::PratiqueLibre => "pratique_libre",
+            Depart::CreationDuCompte => "creation_du_compte",
+        }
+    }
+
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Depart::PratiqueLibre => "Pratique libre : un compte et une entreprise prêts à facturer",
+            Depart::CreationDuCompte => {
+                "Création du compte : le stagiaire crée son compte et sa structure (ou se rattache à celle d'un binôme)"
+            }
+        }
+    }
+
+    pub fn depuis_code(code: &str) -> Option<Depart> {
+        Depart::TOUS.into_iter().find(|d| d.code() == code)
+    }
+}
+
+/// Une classe telle que le formateur la décrit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SaisieClasse {
+    pub titre: String,
+    pub date_debut: String,
+    pub date_fin: String,
+    pub demi_journees: String,
+    pub lieu: String,
+    pub organisme: String,
+    pub depart: String,
+}
+
+/// Une classe contrôlée.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DescriptionClasse {
+    pub titre: String,
+    pub date_debut: NaiveDate,
+    pub date_fin: NaiveDate,
+    pub demi_journees: u8,
+    pub lieu: String,
+    pub organisme: String,
+    pub depart: Depart,
+}
+
+impl DescriptionClasse {
+    /// Durée de la formation, en heures (pour l'attestation).
+    pub fn heures(&self) -> f32 {
+        f32::from(self.demi_journees) * HEURES_PAR_DEMI_JOURNEE
+    }
+}
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn texte(anomalies: &mut Vec<Anomalie>, champ: &str, valeur: &str, max: usize, obligatoire: (bool, &str)) {
+    let v = valeur.trim();
+    if v.is_empty() && obligatoire.0 {
+        anomalies.push(Anomalie::champ(champ, "OBLIGATOIRE", format!("Indiquez {}.", obligatoire.1)));
+    } else if v.chars().count() > max {
+        anomalies.push(Anomalie::champ(
+            champ,
+            "TROP_LONG",
+            format!("{max} caractères au plus ({} saisis).", v.chars().count()),
+        ));
+    }
+}
+
+/// Contrôle la description d'une classe ; toutes les anomalies à la fois.
+pub fn controler(s: &SaisieClasse) -> Result<DescriptionClasse, Vec<Anomalie>> {
+    let mut anomalies = Vec::new();
+    texte(&mut anomalies, "titre", &s.titre, TITRE_LONGUEUR_MAX, (true, "le titre de la formation"));
+    texte(&mut anomalies, "lieu", &s.lieu, LIEU_LONGUEUR_MAX, (false, ""));
+    texte(&mut anomalies, "organisme", &s.organisme, ORGANISME_LONGUEUR_MAX, (false, ""));
+    let debut = date(&s.date_debut);
+    let fin = if s.date_fin.trim().is_empty() { debut } else { date(&s.date_fin) };
+    if debut.is_none() {
+        anomalies.push(Anomalie::champ(
+            "date_debut",
+            "DATE",
+            "Indiquez la date du premier jour (jj/mm/aaaa).",
+        ));
+    }
+    if fin.is_none() {
+        anomalies.push(Anomalie::champ("date_fin", "DATE", "La date du dernier jour n'est pas une date."));
+    }
+    if let (Some(d), Some(f)) = (debut, fin)
+        && f < d
+    {
+        anomalies.push(Anomalie::champ(
+            "date_fin",
+            "DATES",
+            "Le dernier jour ne peut pas précéder le premier jour.",
+        ));
+    }
+    let demi_journees = match s.demi_journees.trim().parse::<u8>() {
+        Ok(n) if (1..=DEMI_JOURNEES_MAX).contains(&n) => Some(n),
+        _ => {
+            anomalies.push(Anomalie::champ(
+                "demi_journees",
+                "DEMI_JOURNEES",
+                format!(
+                    "Le nombre de demi-journées est un nombre entier de 1 à {DEMI_JOURNEES_MAX} (2 pour une journée)."
+                ),
+            ));
+            None
+        }
+    };
+    if let (Some(d), Some(f), Some(n)) = (debut, fin, demi_journees) {
+        let jours = (f - d).num_days() + 1;
+        if i64::from(n) > 2 * jours {
+            anomalies.push(Anomalie::champ(
+                "demi_journees",
+                "DEMI_JOURNEES",
+                format!("{n} demi-journées ne tiennent pas en {jours} jour(s) : deux par jour au plus."),
+            ));
+        }
+    }
+    let depart = Depart::depuis_code(s.depart.trim());
+    if depart.is_none() {
+        anomalies.push(Anomalie::champ("depart", "DEPART", "Choisissez le point de départ des stagiaires."));
+    }
+    match (debut, fin, demi_journees, depart) {
+        (Some(date_debut), Some(date_fin), Some(demi_journees), Some(depart)) if anomalies.is_empty() => {
+            Ok(DescriptionClasse {
+                titre: s.titre.trim().to_string(),
+                date_debut,
+                date_fin,
+                demi_journees,
+                lieu: s.lieu.trim().to_string(),
+                organisme: s.organisme.trim().to_string(),
+                depart,
+            })
+        }
+        _ => Err(anomalies),
+    }
+}
+
+/// Le code tel qu'un stagiaire le tape : espaces, tirets et minuscules acceptés. `None` s'il ne
+/// peut pas être un code de classe.
+pub fn normaliser_code(saisi: &str) -> Option<String> {
+    let code: String =
+        saisi.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    (code.len() == LONGUEUR_CODE && code.bytes().all(|b| ALPHABET_CODE.contains(&b))).then_some(code)
+}
+
+/// Le nom sous lequel un stagiaire rejoint une classe (sur la feuille d'émargement et
+/// l'attestation).
+pub fn controler_nom_stagiaire(nom: &str) -> Result<String, Anomalie> {
+    let nom = nom.split_whitespace().collect::<Vec<_>>().join(" ");
+    if nom.is_empty() {
+        return Err(Anomalie::champ("nom", "OBLIGATOIRE", "Indiquez votre prénom et votre nom."));
+    }
+    if nom.chars().count() > NOM_STAGIAIRE_LONGUEUR_MAX {
+        return Err(Anomalie::champ(
+            "nom",
+            "TROP_LONG",
+            format!("{NOM_STAGIAIRE_LONGUEUR_MAX} caractères au plus."),
+        ));
+    }
+    if nom.chars().any(char::is_control) {
+        return Err(Anomalie::champ("nom", "CARACTERES", "Le nom contient des caractères invalides."));
+    }
+    Ok(nom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saisie() -> SaisieClasse {
+        SaisieClasse {
+            titre: "Déposer ses factures dématérialisées sur le portail Chorus Pro".into(),
+            date_debut: "2026-11-23".into(),
+            date_fin: "".into(),
+            demi_journees: "2".into(),
+            lieu: "CMA Lozère, Mende".into(),
+            organisme: "Chambre de métiers et de l'artisanat".into(),
+            depart: "pratique_libre".into(),
+        }
+    }
+
+    #[test]
+    fn une_journee() {
+        let c = controler(&saisie()).unwrap();
+        assert_eq!(c.date_fin, c.date_debut);
+        assert_eq!(c.heures(), 7.0);
+        assert_eq!(c.depart, Depart::PratiqueLibre);
+    }
+
+    #[test]
+    fn toutes_les_anomalies_a_la_fois() {
+        let s = SaisieClasse {
+            titre: " ".into(),
+            date_debut: "23/11/2026".into(),
+            demi_journees: "0".into(),
+            depart: "autre".into(),
+            lieu: "x".repeat(121),
+            ..SaisieClasse::default()
+        };
+        let a = controler(&s).unwrap_err();
+        let champs: Vec<_> = a.iter().map(|a| a.champ.as_str()).collect();
+        assert_eq!(champs, ["titre", "lieu", "date_debut", "date_fin", "demi_journees", "depart"]);
+    }
+
+    #[test]
+    fn dates_et_demi_journees_coherentes() {
+        let s = SaisieClasse { date_fin: "2026-11-22".into(), ..saisie() };
+        assert_eq!(controler(&s).unwrap_err()[0].code, "DATES");
+        let s = SaisieClasse { demi_journees: "3".into(), ..saisie() };
+        assert_eq!(controler(&s).unwrap_err()[0].code, "DEMI_JOURNEES");
+        let s = SaisieClasse { date_fin: "2026-11-24".into(), demi_journees: "4".into(), ..saisie() };
+        assert_eq!(controler(&s).unwrap().heures(), 14.0);
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(normaliser_code(" k7f-3ha ").as_deref(), Some("K7F3HA"));
+        assert_eq!(normaliser_code("k7f 3h"), None);
+        assert_eq!(normaliser_code("k7f-3hq").as_deref(), Some("K7F3HQ"));
+        assert_eq!(normaliser_code("K0F3HQ"), None); // 0 n'est pas dans l'alphabet
+        assert_eq!(normaliser_code("K7F3HQX"), None);
+        assert_eq!(normaliser_code("' OR 1"), None);
+        for b in ALPHABET_CODE {
+            assert!(!b"01258BILOSZ".contains(b));
+        }
+    }
+
+    #[test]
+    fn noms() {
+        assert_eq!(controler_nom_stagiaire("  Marie   Dupont ").unwrap(), "Marie Dupont");
+        assert!(controler_nom_stagiaire("  ").is_err());
+        assert!(controler_nom_stagiaire(&"é".repeat(81)).is_err());
+        assert!(controler_nom_stagiaire("A\u{0}B").is_err());
+    }
+}

@@ -1,0 +1,439 @@
+//! Les classes d'un formateur et leurs stagiaires. Un stagiaire rejoint une classe avec le code
+//! court affiché au tableau et son seul nom : il reçoit un bac à sable construit depuis le point
+//! de départ de la classe. Deux stagiaires peuvent partager un bac (binôme) : l'un est alors le
+//! gestionnaire principal de la structure que l'autre demande à rejoindre.
+//!
+//! Tout ce qui part d'un formateur passe par `charger(formateur, classe)` : un formateur
+//! n'atteint que ses classes.
+
+use chorus_domain::Anomalie;
+use chorus_domain::classe::{self as regles, Depart, DescriptionClasse};
+use chrono::NaiveDate;
+use rand::Rng;
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::bac::{self, PointDepart};
+use crate::compte::{self, Utilisateur};
+use crate::erreur::{Erreur, Resultat};
+use crate::horloge::Horloge;
+use crate::reference;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classe {
+    pub id: String,
+    pub formateur_id: String,
+    pub titre: String,
+    pub date_debut: NaiveDate,
+    pub date_fin: NaiveDate,
+    pub demi_journees: u8,
+    pub lieu: String,
+    pub organisme: String,
+    pub code: String,
+    pub depart: Depart,
+    pub double_authentification: bool,
+}
+
+impl Classe {
+    pub fn heures(&self) -> f32 {
+        f32::from(self.demi_journees) * regles::HEURES_PAR_DEMI_JOURNEE
+    }
+}
+
+const COLONNES: &str = "id, formateur_id, titre, date_debut, date_fin, demi_journees, lieu, organisme, code, \
+                        depart, double_authentification";
+
+fn lire(r: &rusqlite::Row<'_>) -> rusqlite::Result<Classe> {
+    let depart: String = r.get(9)?;
+    Ok(Classe {
+        id: r.get(0)?,
+        formateur_id: r.get(1)?,
+        titre: r.get(2)?,
+        date_debut: r.get(3)?,
+        date_fin: r.get(4)?,
+        demi_journees: r.get(5)?,
+        lieu: r.get(6)?,
+        organisme: r.get(7)?,
+        code: r.get(8)?,
+        depart: Depart::depuis_code(&depart).unwrap_or(Depart::PratiqueLibre),
+        double_authentification: r.get(10)?,
+    })
+}
+
+fn code_aleatoire() -> String {
+    let mut r = rand::rngs::OsRng;
+    (0..regles::LONGUEUR_CODE)
+        .map(|_| char::from(regles::ALPHABET_CODE[r.gen_range(0..regles::ALPHABET_CODE.len())]))
+        .collect()
+}
+
+/// Un code libre dans `table.colonne` (les collisions sont rarissimes : on retire).
+fn code_libre(c: &Connection, requete: &str) -> Resultat<String> {
+    loop {
+        let code = code_aleatoire();
+        let pris: bool = c.prepare_cached(requete)?.query_row([&code], |r| r.get(0))?;
+        if !pris {
+            return Ok(code);
+        }
+    }
+}
+
+/// Crée une classe ; la double authentification y est active par défaut, comme sur le portail.
+pub fn creer(
+    c: &Connection,
+    formateur_id: &str,
+    d: &DescriptionClasse,
+    horloge: &Horloge,
+) -> Resultat<Classe> {
+    let id = Uuid::new_v4().to_string();
+    let code = code_libre(c, "SELECT count(*) > 0 FROM classe WHERE code = ?1")?;
+    c.execute(
+        "INSERT INTO classe (id, formateur_id, titre, date_debut, date_fin, demi_journees, lieu, organisme, code,
+                             depart, cree_le)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            id,
+            formateur_id,
+            d.titre,
+            d.date_debut,
+            d.date_fin,
+            d.demi_journees,
+            d.lieu,
+            d.organisme,
+            code,
+            d.depart.code(),
+            horloge.maintenant()
+        ],
+    )?;
+    charger(c, formateur_id, &id)
+}
+
+/// Les classes du formateur, les plus récentes d'abord, avec leur nombre de stagiaires.
+pub fn lister(c: &Connection, formateur_id: &str) -> Resultat<Vec<(Classe, usize)>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {COLONNES}, (SELECT count(*) FROM participant p WHERE p.classe_id = classe.id)
+         FROM classe WHERE formateur_id = ?1 ORDER BY date_debut DESC, cree_le DESC"
+    ))?;
+    let v = st.query_map([formateur_id], |r| Ok((lire(r)?, r.get(11)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Une classe du formateur ; celle d'un autre formateur est « introuvable ».
+pub fn charger(c: &Connection, formateur_id: &str, classe_id: &str) -> Resultat<Classe> {
+    c.prepare_cached(&format!("SELECT {COLONNES} FROM classe WHERE id = ?1 AND formateur_id = ?2"))?
+        .query_row([classe_id, formateur_id], lire)
+        .optional()?
+        .ok_or(Erreur::Introuvable("classe"))
+}
+
+pub fn par_code(c: &Connection, code: &str) -> Resultat<Option<Classe>> {
+    Ok(c.prepare_cached(&format!("SELECT {COLONNES} FROM classe WHERE code = ?1"))?
+        .query_row([code], lire)
+        .optional()?)
+}
+
+/// Un stagiaire de la classe, tel que le formateur le suit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub id: String,
+    pub classe_id: String,
+    pub bac_id: String,
+    pub nom: String,
+    pub rang: u32,
+    pub code_binome: String,
+    /// Les identifiants de connexion des comptes qu'il a créés ou reçus.
+    pub identifiants: Vec<String>,
+    /// Les autres stagiaires du même bac à sable.
+    pub binomes: Vec<String>,
+    pub decalage_jours: i64,
+}
+
+/// Les stagiaires de la classe, dans l'ordre d'arrivée.
+pub fn participants(c: &Connection, classe_id: &str) -> Resultat<Vec<Participant>> {
+    let mut st = c.prepare_cached(
+        "SELECT p.id, p.classe_id, p.bac_id, p.nom, p.rang, p.code_binome, b.decalage_jours,
+                (SELECT group_concat(u.email, ' ') FROM utilisateur u WHERE u.participant_id = p.id),
+                (SELECT group_concat(q.nom, ', ') FROM participant q WHERE q.bac_id = p.bac_id AND q.id <> p.id)
+         FROM participant p JOIN bac b ON b.id = p.bac_id
+         WHERE p.classe_id = ?1 ORDER BY p.rang",
+    )?;
+    let v = st
+        .query_map([classe_id], |r| {
+            let liste = |i: usize, sep: &str| -> rusqlite::Result<Vec<String>> {
+                Ok(r.get::<_, Option<String>>(i)?
+                    .map(|s| s.split(sep).map(str::to_string).collect())
+                    .unwrap_or_default())
+            };
+            Ok(Participant {
+                id: r.get(0)?,
+                classe_id: r.get(1)?,
+                bac_id: r.get(2)?,
+                nom: r.get(3)?,
+                rang: r.get(4)?,
+                code_binome: r.get(5)?,
+                decalage_jours: r.get(6)?,
+                identifiants: liste(7, " ")?,
+                binomes: liste(8, ", ")?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Un stagiaire d'une classe du formateur (sinon « introuvable »).
+pub fn participant(c: &Connection, formateur_id: &str, classe_id: &str, id: &str) -> Resultat<Participant> {
+    charger(c, formateur_id, classe_id)?;
+    participants(c, classe_id)?.into_iter().find(|p| p.id == id).ok_or(Erreur::Introuvable("stagiaire"))
+}
+
+/// Ce que reçoit un stagiaire qui rejoint une classe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrivee {
+    pub classe: Classe,
+    pub participant_id: String,
+    pub bac_id: String,
+    pub code_binome: String,
+    /// Le compte prêt à l'emploi et son mot de passe (affiché une fois), en pratique libre.
+    pub compte: Option<(Utilisateur, String)>,
+}
+
+/// Pourquoi on ne peut pas rejoindre : le message dit quoi faire.
+fn refus(champ: &str, code: &'static str, message: &str) -> Erreur {
+    Erreur::Anomalies(vec![Anomalie::champ(champ, code, message)])
+}
+
+/// Rejoindre la classe de code `code` sous le nom `nom` ; avec `binome`, le code de binôme d'un
+/// collègue de la même classe, pour partager son bac à sable (et son entreprise).
+pub fn rejoindre(
+    c: &Connection,
+    code: &str,
+    nom: &str,
+    binome: Option<&str>,
+    horloge: &Horloge,
+) -> Resultat<Arrivee> {
+    let inconnu =
+        "Aucune classe n'a ce code. Vérifiez-le au tableau (6 caractères, sans 0 ni O, sans 1 ni I).";
+    let code = regles::normaliser_code(code).ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))?;
+    let classe = par_code(c, &code)?.ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))?;
+    let nom = regles::controler_nom_stagiaire(nom).map_err(|a| Erreur::Anomalies(vec![a]))?;
+    let rang: u32 = c.query_row(
+        "SELECT coalesce(max(rang), 0) + 1 FROM participant WHERE classe_id = ?1",
+        [&classe.id],
+        |r| r.get(0),
+    )?;
+    if rang as usize > regles::STAGIAIRES_MAX {
+        return Err(refus(
+            "code",
+            "CLASSE_COMPLETE",
+            &format!(
+                "Cette classe compte déjà {} stagiaires : adressez-vous au formateur.",
+                regles::STAGIAIRES_MAX
+            ),
+        ));
+    }
+    let binome = match binome.map(str::trim).filter(|b| !b.is_empty()) {
+        None => None,
+        Some(b) => {
+            let message = "Aucun stagiaire de cette classe n'a ce code de binôme. Demandez-le à votre collègue : \
+                           il est affiché en haut de sa page d'accueil.";
+            let b = regles::normaliser_code(b).ok_or_else(|| refus("binome", "CODE_BINOME", message))?;
+            let bac_id: Option<String> = c
+                .query_row(
+                    "SELECT bac_id FROM participant WHERE classe_id = ?1 AND code_binome = ?2",
+                    [&classe.id, &b],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Some(bac_id.ok_or_else(|| refus("binome", "CODE_BINOME", message))?)
+        }
+    };
+    let participant_id = Uuid::new_v4().to_string();
+    let code_binome = code_libre(c, "SELECT count(*) > 0 FROM participant WHERE code_binome = ?1")?;
+    let bac_id = match &binome {
+        Some(b) => b.clone(),
+        None => creer_bac(c, &classe, &nom, rang, horloge)?,
+    };
+    c.execute(
+        "INSERT INTO participant (id, classe_id, bac_id, nom, code_binome, rang, rejoint_le)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![participant_id, classe.id, bac_id, nom, code_binome, rang, horloge.maintenant()],
+    )?;
+    let compte = match classe.depart {
+        Depart::CreationDuCompte => None,
+        Depart::PratiqueLibre => {
+            // Le titulaire du bac reçoit l'entreprise ; son binôme un compte sans structure, qui
+            // demande à la rejoindre : le premier valide la demande.
+            let structure: Option<String> = match binome {
+                Some(_) => None,
+                None => c
+                    .query_row("SELECT id FROM structure WHERE bac_id = ?1 LIMIT 1", [&bac_id], |r| r.get(0))
+                    .optional()?,
+            };
+            let (prenom, nom_famille) = decouper_nom(&nom);
+            let email = identifiant_de(&nom, &code_binome);
+            let mot_de_passe = crate::formateur::mot_de_passe_aleatoire();
+            let u = compte::creer(
+                c,
+                &bac_id,
+                &email,
+                &nom_famille,
+                &prenom,
+                &mot_de_passe,
+                structure.as_deref(),
+            )?;
+            if let Some(s) = &structure {
+                c.execute(
+                    "INSERT INTO rattachement (utilisateur_id, structure_id, bac_id, role, statut)
+                     VALUES (?1, ?2, ?3, 'GESTIONNAIRE_PRINCIPAL', 'VALIDE')",
+                    params![u.id, s, bac_id],
+                )?;
+            }
+            c.execute("UPDATE utilisateur SET participant_id = ?2 WHERE id = ?1", [&u.id, &participant_id])?;
+            Some((u, mot_de_passe))
+        }
+    };
+    Ok(Arrivee { classe, participant_id, bac_id, code_binome, compte })
+}
+
+fn creer_bac(c: &Connection, classe: &Classe, nom: &str, rang: u32, horloge: &Horloge) -> Resultat<String> {
+    let libelle = format!("{} — {nom}", classe.titre);
+    let bac_id = match classe.depart {
+        Depart::CreationDuCompte => bac::creer_vide(c, &libelle, &PointDepart::CreationDuCompte, horloge)?.id,
+        Depart::PratiqueLibre => {
+            // Chaque stagiaire reçoit une entreprise différente du registre fictif (au-delà de
+            // la quarantaine, on recommence : les bacs sont isolés, deux homonymes ne se voient pas).
+            let entreprises = reference::entreprises_stagiaires(c)?;
+            let e = entreprises
+                .get((rang as usize - 1) % entreprises.len().max(1))
+                .ok_or(Erreur::Introuvable("entreprise du registre"))?;
+            let id = Uuid::new_v4().to_string();
+            bac::inserer_pratique_libre(c, &id, &libelle, e, horloge)?;
+            id
+        }
+    };
+    c.execute(
+        "UPDATE bac SET double_authentification = ?2 WHERE id = ?1",
+        params![bac_id, classe.double_authentification],
+    )?;
+    Ok(bac_id)
+}
+
+/// « Marie Dupont » → (« Marie », « Dupont ») ; un seul mot : c'est le nom.
+fn decouper_nom(nom: &str) -> (String, String) {
+    match nom.split_once(' ') {
+        Some((p, n)) => (p.to_string(), n.to_string()),
+        None => (String::new(), nom.to_string()),
+    }
+}
+
+/// `marie.dupont.k7f3hq@stagiaires.exemple.fr` : lisible, et unique grâce au code de binôme.
+fn identifiant_de(nom: &str, code_binome: &str) -> String {
+    let mut local = String::new();
+    for c in reference::normaliser(nom).chars() {
+        if c.is_ascii_alphanumeric() {
+            local.push(c.to_ascii_lowercase());
+        } else if !local.is_empty() && !local.ends_with('.') {
+            local.push('.');
+        }
+        if local.len() >= 40 {
+            break;
+        }
+    }
+    let local = local.trim_matches('.');
+    let local = if local.is_empty() { "stagiaire" } else { local };
+    format!("{local}.{}@stagiaires.exemple.fr", code_binome.to_ascii_lowercase())
+}
+
+/// Le stagiaire de classe à qui appartient un poste, s'il existe encore.
+pub fn participant_du_bac(c: &Connection, participant_id: &str, bac_id: &str) -> Resultat<bool> {
+    Ok(c.query_row(
+        "SELECT count(*) > 0 FROM participant WHERE id = ?1 AND bac_id = ?2",
+        [participant_id, bac_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Les bacs à sable (distincts) d'une classe, ou d'un seul de ses stagiaires.
+fn bacs(
+    c: &Connection,
+    formateur_id: &str,
+    classe_id: &str,
+    participant: Option<&str>,
+) -> Resultat<Vec<String>> {
+    charger(c, formateur_id, classe_id)?;
+    let mut st = c.prepare_cached(
+        "SELECT DISTINCT bac_id FROM participant WHERE classe_id = ?1 AND (?2 IS NULL OR id = ?2) ORDER BY bac_id",
+    )?;
+    let v: Vec<String> =
+        st.query_map(params![classe_id, participant], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if participant.is_some() && v.is_empty() {
+        return Err(Erreur::Introuvable("stagiaire"));
+    }
+    Ok(v)
+}
+
+/// Ramène au point de départ la classe entière, ou un seul stagiaire (et son binôme, qui
+/// partage son bac) ; retourne le nombre de bacs réinitialisés.
+pub fn reinitialiser(
+    c: &Connection,
+    formateur_id: &str,
+    classe_id: &str,
+    participant: Option<&str>,
+) -> Resultat<usize> {
+    let bacs = bacs(c, formateur_id, classe_id, participant)?;
+    for b in &bacs {
+        bac::reinitialiser(c, b)?;
+    }
+    Ok(bacs.len())
+}
+
+/// Avance l'horloge de la classe entière ou d'un stagiaire ; les parties simulées jouent.
+pub fn avancer(
+    c: &Connection,
+    formateur_id: &str,
+    classe_id: &str,
+    participant: Option<&str>,
+    jours: u32,
+    horloge: &Horloge,
+) -> Resultat<usize> {
+    let bacs = bacs(c, formateur_id, classe_id, participant)?;
+    for b in &bacs {
+        bac::avancer(c, b, jours, horloge)?;
+    }
+    Ok(bacs.len())
+}
+
+/// Active ou coupe la connexion en deux étapes pour toute la classe (et ses futurs stagiaires).
+pub fn regler_double_authentification(
+    c: &Connection,
+    formateur_id: &str,
+    classe_id: &str,
+    active: bool,
+) -> Resultat<()> {
+    charger(c, formateur_id, classe_id)?;
+    c.execute("UPDATE classe SET double_authentification = ?2 WHERE id = ?1", params![classe_id, active])?;
+    c.execute(
+        "UPDATE bac SET double_authentification = ?2 WHERE id IN (SELECT bac_id FROM participant WHERE classe_id = ?1)",
+        params![classe_id, active],
+    )?;
+    Ok(())
+}
+
+/// Un nouveau mot de passe pour un compte d'un stagiaire de la classe (il l'a oublié) ; le
+/// compte est débloqué.
+pub fn nouveau_mot_de_passe(
+    c: &Connection,
+    formateur_id: &str,
+    classe_id: &str,
+    participant_id: &str,
+) -> Resultat<(String, String)> {
+    let p = participant(c, formateur_id, classe_id, participant_id)?;
+    let email = p.identifiants.first().ok_or_else(|| {
+        Erreur::Invalide(format!("{} n'a pas encore de compte : il doit d'abord le créer.", p.nom))
+    })?;
+    let u = compte::par_email(c, &p.bac_id, email)?.ok_or(Erreur::Introuvable("compte"))?;
+    let mot_de_passe = crate::formateur::mot_de_passe_aleatoire();
+    compte::definir_mot_de_passe(c, &u.id, &mot_de_passe)?;
+    compte::noter_succes(c, &u.id)?;
+    Ok((email.clone(), mot_de_passe))
+}

@@ -1,0 +1,164 @@
+//! Les comptes des formateurs : créés en ligne de commande avec un mot de passe à usage unique
+//! (à changer à la première connexion), hachés en Argon2id, bloqués après trop d'échecs comme
+//! ceux du portail.
+
+use chorus_domain::compte as regles;
+use chrono::NaiveDateTime;
+use rand::Rng;
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::compte::{HACHE_LEURRE, hacher, verifier};
+use crate::erreur::{Erreur, Resultat};
+use crate::horloge::Horloge;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formateur {
+    pub id: String,
+    pub email: String,
+    /// Le mot de passe à usage unique n'a pas encore été changé.
+    pub mot_de_passe_a_changer: bool,
+}
+
+/// L'adresse du formateur créé au premier démarrage sur un dossier de données vide.
+pub const PREMIER_FORMATEUR: &str = "formateur@exemple.fr";
+
+/// Un mot de passe tiré au hasard qui respecte les règles du portail : quatre groupes
+/// « Majuscule, minuscule, chiffre, minuscule » séparés par des tirets (lisible au tableau,
+/// ≈ 66 bits d'entropie).
+pub fn mot_de_passe_aleatoire() -> String {
+    const MAJ: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    const MIN: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
+    const CHIFFRES: &[u8] = b"23456789";
+    let mut r = rand::rngs::OsRng;
+    let mut tire = |jeu: &[u8]| char::from(jeu[r.gen_range(0..jeu.len())]);
+    (0..4)
+        .map(|_| [tire(MAJ), tire(MIN), tire(CHIFFRES), tire(MIN)].iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Crée un formateur ; retourne son mot de passe à usage unique (il n'est gardé que haché).
+pub fn creer(c: &Connection, email: &str, horloge: &Horloge) -> Resultat<(Formateur, String)> {
+    let email = regles::normaliser_email(email);
+    if let Some(a) = regles::controler_creation(&regles::CreationCompte {
+        email_connexion: email.clone(),
+        nom: "Formateur".into(),
+        prenom: "Formateur".into(),
+        ..Default::default()
+    })
+    .into_iter()
+    .find(|a| a.champ == "email_connexion")
+    {
+        return Err(Erreur::Invalide(a.message));
+    }
+    let existe: bool =
+        c.query_row("SELECT count(*) > 0 FROM formateur WHERE email = ?1", [&email], |r| r.get(0))?;
+    if existe {
+        return Err(Erreur::Invalide(format!("Un formateur existe déjà avec l'adresse {email}.")));
+    }
+    let mot_de_passe = mot_de_passe_aleatoire();
+    let id = Uuid::new_v4().to_string();
+    c.execute(
+        "INSERT INTO formateur (id, email, mot_de_passe, cree_le) VALUES (?1, ?2, ?3, ?4)",
+        params![id, email, hacher(&mot_de_passe)?, horloge.maintenant()],
+    )?;
+    Ok((Formateur { id, email, mot_de_passe_a_changer: true }, mot_de_passe))
+}
+
+/// Au premier démarrage, un premier formateur ; `None` s'il en existe déjà un.
+pub fn creer_premier(c: &Connection, horloge: &Horloge) -> Resultat<Option<(Formateur, String)>> {
+    let aucun: bool = c.query_row("SELECT count(*) = 0 FROM formateur", [], |r| r.get(0))?;
+    if aucun { creer(c, PREMIER_FORMATEUR, horloge).map(Some) } else { Ok(None) }
+}
+
+pub fn formateur(c: &Connection, id: &str) -> Resultat<Option<Formateur>> {
+    Ok(c.prepare_cached("SELECT id, email, a_changer FROM formateur WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Formateur { id: r.get(0)?, email: r.get(1)?, mot_de_passe_a_changer: r.get(2)? })
+        })
+        .optional()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connexion {
+    Reussie(Formateur),
+    Refusee,
+    Bloquee(NaiveDateTime),
+}
+
+/// Connexion d'un formateur, avec les mêmes règles de blocage que le portail (heure réelle).
+pub fn connecter(
+    c: &Connection,
+    email: &str,
+    mot_de_passe: &str,
+    maintenant: NaiveDateTime,
+) -> Resultat<Connexion> {
+    let trouve: Option<(Formateur, String, u32, Option<NaiveDateTime>)> = c
+        .prepare_cached(
+            "SELECT id, email, a_changer, mot_de_passe, echecs_connexion, dernier_echec FROM formateur
+             WHERE email = ?1",
+        )?
+        .query_row([email.trim()], |r| {
+            Ok((
+                Formateur { id: r.get(0)?, email: r.get(1)?, mot_de_passe_a_changer: r.get(2)? },
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((f, hache, echecs, dernier)) = trouve else {
+        let _ = verifier(mot_de_passe, &HACHE_LEURRE);
+        return Ok(Connexion::Refusee);
+    };
+    if regles::est_bloque(echecs, dernier, maintenant) {
+        return Ok(Connexion::Bloquee(regles::fin_blocage(echecs, dernier).unwrap_or(maintenant)));
+    }
+    if verifier(mot_de_passe, &hache) {
+        c.execute("UPDATE formateur SET echecs_connexion = 0, dernier_echec = NULL WHERE id = ?1", [&f.id])?;
+        return Ok(Connexion::Reussie(f));
+    }
+    let echecs = regles::echecs_apres_echec(echecs, dernier, maintenant);
+    c.execute(
+        "UPDATE formateur SET echecs_connexion = ?2, dernier_echec = ?3 WHERE id = ?1",
+        params![f.id, echecs, maintenant],
+    )?;
+    Ok(match regles::fin_blocage(echecs, Some(maintenant)) {
+        Some(fin) => Connexion::Bloquee(fin),
+        None => Connexion::Refusee,
+    })
+}
+
+/// Remplace le mot de passe (à usage unique ou non) après contrôle des règles du portail.
+pub fn changer_mot_de_passe(
+    c: &Connection,
+    formateur_id: &str,
+    nouveau: &str,
+    confirmation: &str,
+) -> Resultat<()> {
+    let f = formateur(c, formateur_id)?.ok_or(Erreur::Introuvable("formateur"))?;
+    let anomalies = regles::controler_mot_de_passe(nouveau, confirmation, &f.email, "");
+    if !anomalies.is_empty() {
+        return Err(Erreur::Anomalies(anomalies));
+    }
+    c.execute(
+        "UPDATE formateur SET mot_de_passe = ?2, a_changer = 0 WHERE id = ?1",
+        params![formateur_id, hacher(nouveau)?],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn les_mots_de_passe_tires_respectent_les_regles() {
+        for _ in 0..50 {
+            let m = mot_de_passe_aleatoire();
+            assert_eq!(m.chars().count(), 19);
+            assert!(regles::controler_mot_de_passe(&m, &m, "formateur@exemple.fr", "").is_empty(), "{m}");
+        }
+    }
+}
