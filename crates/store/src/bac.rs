@@ -112,6 +112,8 @@ pub fn creer_pratique_libre(
          VALUES (?1, ?2, ?3, 'GESTIONNAIRE_PRINCIPAL', 'VALIDE')",
         params![utilisateur.id, structure_id, id],
     )?;
+    // Le gestionnaire principal est abonné aux espaces ouverts à sa structure.
+    crate::raccordement::initialiser_espaces(c, &id, &structure_id)?;
     Ok((
         Bac { id, libelle: libelle.to_string(), decalage_jours: 0, double_authentification: true },
         utilisateur,

@@ -235,7 +235,7 @@ pub fn rejoindre(
         None => None,
         Some(b) => {
             let message = "Aucun stagiaire de cette classe n'a ce code de binôme. Demandez-le à votre collègue : \
-                           il est affiché en haut de sa page d'accueil.";
+                           il est affiché sur sa page de bienvenue, et le formateur le retrouve dans sa console.";
             let b = regles::normaliser_code(b).ok_or_else(|| refus("binome", "CODE_BINOME", message))?;
             let bac_id: Option<String> = c
                 .query_row(
@@ -287,6 +287,7 @@ pub fn rejoindre(
                      VALUES (?1, ?2, ?3, 'GESTIONNAIRE_PRINCIPAL', 'VALIDE')",
                     params![u.id, s, bac_id],
                 )?;
+                crate::raccordement::initialiser_espaces(c, &bac_id, s)?;
             }
             c.execute("UPDATE utilisateur SET participant_id = ?2 WHERE id = ?1", [&u.id, &participant_id])?;
             Some((u, mot_de_passe))
@@ -344,13 +345,29 @@ fn identifiant_de(nom: &str, code_binome: &str) -> String {
     format!("{local}.{}@stagiaires.exemple.fr", code_binome.to_ascii_lowercase())
 }
 
-/// Le stagiaire de classe à qui appartient un poste, s'il existe encore.
+/// Le stagiaire de classe `participant_id` travaille-t-il dans ce bac ?
 pub fn participant_du_bac(c: &Connection, participant_id: &str, bac_id: &str) -> Resultat<bool> {
     Ok(c.query_row(
         "SELECT count(*) > 0 FROM participant WHERE id = ?1 AND bac_id = ?2",
         [participant_id, bac_id],
         |r| r.get(0),
     )?)
+}
+
+/// Le compte créé sur le poste d'un stagiaire de classe est le sien (sa messagerie, la
+/// feuille de suivi du formateur).
+pub fn attribuer_compte(
+    c: &Connection,
+    participant_id: &str,
+    bac_id: &str,
+    utilisateur_id: &str,
+) -> Resultat<()> {
+    c.execute(
+        "UPDATE utilisateur SET participant_id = ?1
+         WHERE id = ?3 AND bac_id = ?2 AND EXISTS (SELECT 1 FROM participant WHERE id = ?1 AND bac_id = ?2)",
+        [participant_id, bac_id, utilisateur_id],
+    )?;
+    Ok(())
 }
 
 /// Les bacs à sable (distincts) d'une classe, ou d'un seul de ses stagiaires.

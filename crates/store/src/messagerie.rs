@@ -61,22 +61,38 @@ fn lire(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
 
 /// Les messages du bac à sable, du plus récent au plus ancien.
 pub fn boite(c: &Connection, bac_id: &str) -> Resultat<Vec<Message>> {
-    let mut st = c.prepare_cached(
+    boite_de(c, bac_id, None)
+}
+
+/// Un stagiaire de classe ne lit que le courrier de ses propres comptes, même dans le bac
+/// qu'il partage avec un binôme (sinon il lirait ses codes de connexion).
+const POUR_LE_LECTEUR: &str = "(?2 IS NULL OR lower(destinataire) IN (
+        SELECT lower(email) FROM utilisateur WHERE bac_id = ?1 AND participant_id = ?2
+        UNION SELECT lower(email_contact) FROM utilisateur WHERE bac_id = ?1 AND participant_id = ?2))";
+
+/// Les messages que lit `lecteur` (un stagiaire de classe), ou tout le bac sans lecteur.
+pub fn boite_de(c: &Connection, bac_id: &str, lecteur: Option<&str>) -> Resultat<Vec<Message>> {
+    let mut st = c.prepare_cached(&format!(
         "SELECT id, destinataire, expediteur, objet, corps, lien, envoye_le, lu FROM message
-         WHERE bac_id = ?1 ORDER BY id DESC LIMIT 200",
-    )?;
-    let v = st.query_map([bac_id], lire)?.collect::<rusqlite::Result<Vec<_>>>()?;
+         WHERE bac_id = ?1 AND {POUR_LE_LECTEUR} ORDER BY id DESC LIMIT 200"
+    ))?;
+    let v = st.query_map(params![bac_id, lecteur], lire)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
 
 /// Un message, marqué lu.
 pub fn ouvrir(c: &Connection, bac_id: &str, id: i64) -> Resultat<Message> {
+    ouvrir_pour(c, bac_id, None, id)
+}
+
+/// Un message que `lecteur` peut lire (voir [`boite_de`]), marqué lu.
+pub fn ouvrir_pour(c: &Connection, bac_id: &str, lecteur: Option<&str>, id: i64) -> Resultat<Message> {
     let m = c
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT id, destinataire, expediteur, objet, corps, lien, envoye_le, lu FROM message
-             WHERE bac_id = ?1 AND id = ?2",
-        )?
-        .query_row(params![bac_id, id], lire)
+             WHERE bac_id = ?1 AND {POUR_LE_LECTEUR} AND id = ?3"
+        ))?
+        .query_row(params![bac_id, lecteur, id], lire)
         .optional()?
         .ok_or(Erreur::Introuvable("message"))?;
     c.execute("UPDATE message SET lu = 1 WHERE bac_id = ?1 AND id = ?2", params![bac_id, id])?;

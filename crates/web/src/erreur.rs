@@ -13,6 +13,12 @@ pub enum AppError {
     /// Il faut se connecter : retour à la page de connexion.
     #[error("connexion requise")]
     NonConnecte,
+    /// La console du formateur demande de se connecter.
+    #[error("connexion du formateur requise")]
+    FormateurNonConnecte,
+    /// Une étape obligatoire ailleurs (mot de passe à usage unique à changer).
+    #[error("redirection vers {0}")]
+    Redirection(&'static str),
     /// Connecté, mais sans structure : il faut d'abord en créer une ou s'y rattacher.
     #[error("structure requise")]
     SansStructure,
@@ -65,6 +71,8 @@ impl IntoResponse for AppError {
         let (code, titre, message) = match &self {
             AppError::NonConnecte => return Redirect::to("/connexion").into_response(),
             AppError::SansStructure => return Redirect::to("/structure/creer").into_response(),
+            AppError::FormateurNonConnecte => return Redirect::to("/formateur/connexion").into_response(),
+            AppError::Redirection(vers) => return Redirect::to(vers).into_response(),
             AppError::Introuvable(m) => (
                 StatusCode::NOT_FOUND,
                 "Page introuvable",

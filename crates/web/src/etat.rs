@@ -9,11 +9,13 @@ use crate::erreur::AppError;
 pub struct Config {
     /// Déconnexion après ce temps sans activité.
     pub inactivite_minutes: i64,
+    /// Jeton (bearer) de l'API de simulation, donné au démarrage ; sans lui, l'API est fermée.
+    pub jeton_formateur: Option<String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { inactivite_minutes: 120 }
+        Config { inactivite_minutes: 120, jeton_formateur: None }
     }
 }
 

@@ -48,6 +48,23 @@ pub fn app(etat: AppState) -> Router {
             "/compte/reinitialiser/{secret}",
             get(pages::compte::page_reinitialisation).post(pages::compte::reinitialiser),
         )
+        .route("/rejoindre", get(pages::rejoindre::page).post(pages::rejoindre::rejoindre))
+        .route("/formateur", get(pages::formateur::classes))
+        .route(
+            "/formateur/connexion",
+            get(pages::formateur::page_connexion_get).post(pages::formateur::connecter),
+        )
+        .route("/formateur/deconnexion", post(pages::formateur::deconnecter))
+        .route(
+            session::PAGE_MOT_DE_PASSE_FORMATEUR,
+            get(pages::formateur::page_mot_de_passe_get).post(pages::formateur::changer_mot_de_passe),
+        )
+        .route("/formateur/classes", post(pages::formateur::creer_classe))
+        .route("/formateur/classes/{id}", get(pages::formateur::page_classe_get))
+        .route("/formateur/classes/{id}/reinitialiser", post(pages::formateur::reinitialiser))
+        .route("/formateur/classes/{id}/horloge", post(pages::formateur::avancer))
+        .route("/formateur/classes/{id}/double-authentification", post(pages::formateur::double_authentification))
+        .route("/formateur/classes/{id}/mot-de-passe", post(pages::formateur::nouveau_mot_de_passe))
         .route("/messagerie", get(pages::messagerie::boite))
         .route("/messagerie/{id}", get(pages::messagerie::message))
         .route("/structure/creer", get(pages::structure::formulaire).post(pages::structure::creer))

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use chorus_store::{Horloge, Store, demo, reference};
+use chorus_store::{Horloge, Store, demo, formateur, reference};
 use chorus_web::{AppState, app};
 use clap::{Parser, Subcommand};
 
@@ -25,6 +25,15 @@ enum Commande {
         /// Dossier des données (base SQLite).
         #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
         data: PathBuf,
+        /// Jeton (bearer) accepté par l'API de simulation, pour automatiser la préparation des
+        /// bacs à sable.
+        #[arg(long = "trainer-token", env = "CHORUS_TRAINER_TOKEN", hide_env_values = true)]
+        jeton_formateur: Option<String>,
+    },
+    /// Gère les comptes des formateurs.
+    Formateur {
+        #[command(subcommand)]
+        action: ActionFormateur,
     },
     /// Importe un export de l'annuaire Chorus Pro (fichier `;`), et si besoin le fichier des services.
     ImportAnnuaire {
@@ -33,6 +42,17 @@ enum Commande {
         /// Le fichier des services (IdentifiantStructure;CodeService;LibelleService;EngagementObligatoire;Actif).
         #[arg(long)]
         services: Option<PathBuf>,
+        #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ActionFormateur {
+    /// Crée un formateur et affiche son mot de passe à usage unique.
+    Create {
+        #[arg(long)]
+        email: String,
         #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
         data: PathBuf,
     },
@@ -47,7 +67,10 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let resultat = match Cli::parse().commande {
-        Commande::Serve { addr, data } => servir(addr, data),
+        Commande::Serve { addr, data, jeton_formateur } => servir(addr, data, jeton_formateur),
+        Commande::Formateur { action: ActionFormateur::Create { email, data } } => {
+            creer_formateur(&email, &data)
+        }
         Commande::ImportAnnuaire { fichier, services, data } => {
             importer(&fichier, services.as_deref(), &data)
         }
@@ -61,12 +84,28 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn servir(addr: SocketAddr, data: PathBuf) -> Result<(), String> {
+fn creer_formateur(email: &str, data: &std::path::Path) -> Result<(), String> {
+    let store =
+        Store::ouvrir(data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
+    let (f, mot_de_passe) =
+        store.ecrire(|tx| formateur::creer(tx, email, &Horloge::Systeme)).map_err(|e| e.to_string())?;
+    println!("Formateur créé : {}", f.email);
+    println!("Mot de passe à usage unique (à changer à la première connexion) : {mot_de_passe}");
+    Ok(())
+}
+
+fn servir(addr: SocketAddr, data: PathBuf, jeton_formateur: Option<String>) -> Result<(), String> {
     let store =
         Store::ouvrir(&data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
     let horloge = Horloge::Systeme;
     demo::initialiser(&store, &horloge).map_err(|e| format!("données de démonstration : {e}"))?;
     let comptes = demo::comptes(&store).map_err(|e| e.to_string())?;
+    let premier_formateur = store
+        .ecrire(|tx| formateur::creer_premier(tx, &horloge))
+        .map_err(|e| format!("premier formateur : {e}"))?;
+    if jeton_formateur.as_ref().is_some_and(|j| j.trim().len() < 16) {
+        return Err("le jeton formateur (--trainer-token) doit compter au moins 16 caractères".into());
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let ecoute = tokio::net::TcpListener::bind(addr)
@@ -81,7 +120,13 @@ fn servir(addr: SocketAddr, data: PathBuf) -> Result<(), String> {
                 println!("  {} — {}", c.identifiant, c.structure);
             }
         }
-        let routeur = app(AppState::new(store, horloge));
+        if let Some((f, mot_de_passe)) = &premier_formateur {
+            println!("Console du formateur : http://{adresse}/formateur");
+            println!("  {} — mot de passe à usage unique : {mot_de_passe} (affiché une seule fois)", f.email);
+        }
+        let mut etat = AppState::new(store, horloge);
+        etat.config.jeton_formateur = jeton_formateur.map(|j| j.trim().to_string());
+        let routeur = app(etat);
         axum::serve(ecoute, routeur)
             .with_graceful_shutdown(arret())
             .await

@@ -23,6 +23,11 @@ const CLE_CSRF: &str = "csrf";
 const CLE_BAC: &str = "bac";
 /// Le compte dont le mot de passe est vérifié et qui doit encore saisir son code de connexion.
 const CLE_ATTENTE_CODE: &str = "attente_code";
+/// Le formateur connecté à la console (indépendant du portail : un formateur peut aussi
+/// s'entraîner comme stagiaire dans le même navigateur).
+const CLE_FORMATEUR: &str = "formateur";
+/// Le stagiaire de classe à qui appartient ce poste.
+const CLE_PARTICIPANT: &str = "participant";
 
 /// Magasin de sessions dans la table `session`.
 ///
@@ -241,6 +246,72 @@ pub async fn fermer(session: &Session) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Un stagiaire rejoint sa classe : ce poste devient le sien, connecté ou non à un compte.
+pub async fn entrer_en_classe(
+    session: &Session,
+    participant_id: &str,
+    bac_id: &str,
+    utilisateur_id: Option<&str>,
+) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session.remove::<String>(CLE_ATTENTE_CODE).await?;
+    session.remove::<String>(CLE_UTILISATEUR).await?;
+    session.insert(CLE_BAC, bac_id).await?;
+    session.insert(CLE_PARTICIPANT, participant_id).await?;
+    if let Some(u) = utilisateur_id {
+        session.insert(CLE_UTILISATEUR, u).await?;
+    }
+    Ok(())
+}
+
+/// Le stagiaire de classe de ce poste, s'il y en a un.
+pub async fn participant(session: &Session) -> Result<Option<String>, AppError> {
+    Ok(session.get::<String>(CLE_PARTICIPANT).await?)
+}
+
+pub async fn ouvrir_console(session: &Session, formateur_id: &str) -> Result<(), AppError> {
+    session.cycle_id().await?;
+    session.insert(CLE_FORMATEUR, formateur_id).await?;
+    Ok(())
+}
+
+pub async fn fermer_console(session: &Session) -> Result<(), AppError> {
+    session.remove::<String>(CLE_FORMATEUR).await?;
+    session.cycle_id().await?;
+    Ok(())
+}
+
+/// Le formateur connecté à la console. Tant que son mot de passe à usage unique n'est pas
+/// changé, seule la page de changement lui est ouverte.
+pub struct FormateurConnecte {
+    pub formateur: chorus_store::formateur::Formateur,
+    pub csrf: String,
+    pub session: Session,
+}
+
+/// La page où le formateur remplace son mot de passe à usage unique.
+pub const PAGE_MOT_DE_PASSE_FORMATEUR: &str = "/formateur/mot-de-passe";
+
+impl FromRequestParts<AppState> for FormateurConnecte {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
+        let session = session_de(parts, etat).await?;
+        let Some(id) = session.get::<String>(CLE_FORMATEUR).await? else {
+            return Err(AppError::FormateurNonConnecte);
+        };
+        let csrf = jeton_csrf(&session).await?;
+        let Some(formateur) = etat.lire(move |c, _| chorus_store::formateur::formateur(c, &id)).await? else {
+            session.remove::<String>(CLE_FORMATEUR).await?;
+            return Err(AppError::FormateurNonConnecte);
+        };
+        if formateur.mot_de_passe_a_changer && parts.uri.path() != PAGE_MOT_DE_PASSE_FORMATEUR {
+            return Err(AppError::Redirection(PAGE_MOT_DE_PASSE_FORMATEUR));
+        }
+        Ok(FormateurConnecte { formateur, csrf, session })
+    }
+}
+
 async fn session_de(parts: &mut Parts, etat: &AppState) -> Result<Session, AppError> {
     Session::from_request_parts(parts, etat).await.map_err(|(_, m)| AppError::Interne(m.to_string()))
 }
@@ -291,8 +362,10 @@ impl FromRequestParts<AppState> for Connecte {
             .await?;
         match trouve {
             Some((utilisateur, bac)) => Ok(Connecte { utilisateur, bac, csrf, session }),
+            // Compte effacé (bac remis au point de départ) : le poste garde son bac, sa classe
+            // et la console éventuelle.
             None => {
-                session.flush().await?;
+                session.remove::<String>(CLE_UTILISATEUR).await?;
                 Err(AppError::NonConnecte)
             }
         }
@@ -359,8 +432,10 @@ impl FromRequestParts<AppState> for Stagiaire {
             }
             // Premier pas après la première connexion : créer sa structure ou s'y rattacher.
             Some((_, _, None)) => Err(AppError::SansStructure),
+            // Compte effacé (bac remis au point de départ) : le poste garde son bac, sa classe
+            // et la console éventuelle.
             None => {
-                session.flush().await?;
+                session.remove::<String>(CLE_UTILISATEUR).await?;
                 Err(AppError::NonConnecte)
             }
         }

@@ -103,6 +103,7 @@ pub async fn creer(
         );
     }
     let poste = session::bac_du_poste(&session).await?;
+    let participant = session::participant(&session).await?;
     let s = saisie.clone();
     let resultat = etat
         .ecrire(move |tx, h| {
@@ -116,6 +117,9 @@ pub async fn creer(
                 return Ok(Err(bac_id));
             }
             let u = compte::creer_en_attente(tx, &bac_id, &s)?;
+            if let Some(p) = &participant {
+                chorus_store::classe::attribuer_compte(tx, p, &bac_id, &u.id)?;
+            }
             envoyer_activation(tx, &bac_id, &u.id, h)?;
             Ok(Ok(bac_id))
         })

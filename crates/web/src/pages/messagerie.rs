@@ -9,11 +9,34 @@ use super::gabarit;
 use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::format;
-use crate::session::Poste;
+use crate::session::{self, Poste};
+
+/// Le stagiaire de classe propriétaire du poste, s'il travaille dans ce bac : il ne lit que
+/// son propre courrier.
+async fn lecteur(poste: &Poste) -> Result<Option<String>, AppError> {
+    session::participant(&poste.session).await
+}
+
+fn lecteur_du_bac(
+    c: &rusqlite::Connection,
+    bac_id: &str,
+    lecteur: Option<String>,
+) -> chorus_store::Resultat<Option<String>> {
+    Ok(match lecteur {
+        Some(p) if chorus_store::classe::participant_du_bac(c, &p, bac_id)? => Some(p),
+        _ => None,
+    })
+}
 
 pub async fn boite(State(etat): State<AppState>, poste: Poste) -> Result<Markup, AppError> {
     let bac_id = poste.bac_id.clone();
-    let messages = etat.lire(move |c, _| messagerie::boite(c, &bac_id)).await?;
+    let lecteur = lecteur(&poste).await?;
+    let messages = etat
+        .lire(move |c, _| {
+            let lecteur = lecteur_du_bac(c, &bac_id, lecteur)?;
+            messagerie::boite_de(c, &bac_id, lecteur.as_deref())
+        })
+        .await?;
     Ok(gabarit(
         "Messagerie",
         Some(&poste.csrf),
@@ -49,7 +72,13 @@ pub async fn message(
 ) -> Result<Markup, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::Introuvable("Message".into()))?;
     let bac_id = poste.bac_id.clone();
-    let m = etat.ecrire(move |tx, _| messagerie::ouvrir(tx, &bac_id, id)).await?;
+    let lecteur = lecteur(&poste).await?;
+    let m = etat
+        .ecrire(move |tx, _| {
+            let lecteur = lecteur_du_bac(tx, &bac_id, lecteur)?;
+            messagerie::ouvrir_pour(tx, &bac_id, lecteur.as_deref(), id)
+        })
+        .await?;
     Ok(gabarit(
         &m.objet,
         Some(&poste.csrf),

@@ -7,11 +7,13 @@ pub mod bac;
 pub mod compte;
 pub mod connexion;
 pub mod factures;
+pub mod formateur;
 pub mod gestion;
 pub mod messagerie;
 pub mod mon_compte;
 pub mod raccordement;
 pub mod rattachement;
+pub mod rejoindre;
 pub mod saisie;
 pub mod structure;
 

@@ -541,3 +541,115 @@ impl Stagiaire {
         r
     }
 }
+
+impl Portail {
+    /// The database behind the application (another connection pool on the same file).
+    pub fn store(&self) -> chorus_store::Store {
+        chorus_store::Store::ouvrir(self._dossier.path()).expect("reopen the database")
+    }
+}
+
+/// A trainer logged in to the console, with their own password chosen.
+pub struct Formateur {
+    nav: Navigateur,
+    pub email: String,
+}
+
+/// The password every test trainer chooses after the one-time one.
+pub const MDP_FORMATEUR: &str = "Salle 12, CMA-48";
+
+impl Formateur {
+    pub async fn connecte(portail: &Portail, email: &str) -> Formateur {
+        let horloge = chorus_store::Horloge::fixe(date_fixe());
+        let (_, unique) = portail
+            .store()
+            .ecrire(|tx| chorus_store::formateur::creer(tx, email, &horloge))
+            .expect("create the trainer");
+        let mut nav = Navigateur::new(&portail.app);
+        nav.get("/formateur/connexion").await.assert_statut(StatusCode::OK);
+        nav.post_form("/formateur/connexion", &[("email", email), ("mot_de_passe", unique.as_str())])
+            .await
+            .assert_redirige("/formateur");
+        nav.get("/formateur").await.assert_redirige("/formateur/mot-de-passe");
+        nav.get("/formateur/mot-de-passe").await.assert_statut(StatusCode::OK);
+        nav.post_form(
+            "/formateur/mot-de-passe",
+            &[("mot_de_passe", MDP_FORMATEUR), ("confirmation", MDP_FORMATEUR)],
+        )
+        .await
+        .assert_redirige("/formateur");
+        nav.get("/formateur").await.assert_statut(StatusCode::OK);
+        Formateur { nav, email: email.to_string() }
+    }
+
+    /// Creates a one-day class with this starting point; its id and join code.
+    pub async fn creer_classe(&mut self, depart: &str) -> (String, String) {
+        let r = self
+            .post_form(
+                "/formateur/classes",
+                &[
+                    ("titre", "Déposer ses factures dématérialisées sur le portail Chorus Pro"),
+                    ("date_debut", "2026-11-23"),
+                    ("date_fin", ""),
+                    ("demi_journees", "2"),
+                    ("lieu", "CMA Lozère, Mende"),
+                    ("organisme", "Chambre de métiers et de l'artisanat"),
+                    ("depart", depart),
+                ],
+            )
+            .await;
+        let chemin = r.location().to_string();
+        assert!(chemin.starts_with("/formateur/classes/"), "{chemin}");
+        let page = self.get(&chemin).await;
+        page.assert_statut(StatusCode::OK);
+        let marque = "class=\"code-classe-grand\"";
+        let debut = page.corps.find(marque).expect("the join code") + marque.len();
+        let debut = debut + page.corps[debut..].find('>').expect("end of tag") + 1;
+        let code = page.corps[debut..debut + 6].to_string();
+        (chemin.trim_start_matches("/formateur/classes/").to_string(), code)
+    }
+}
+
+impl Deref for Formateur {
+    type Target = Navigateur;
+    fn deref(&self) -> &Navigateur {
+        &self.nav
+    }
+}
+
+impl DerefMut for Formateur {
+    fn deref_mut(&mut self) -> &mut Navigateur {
+        &mut self.nav
+    }
+}
+
+/// What a trainee noted when joining a class.
+pub struct Arrivee {
+    pub nav: Navigateur,
+    pub identifiant: Option<String>,
+    pub mot_de_passe: Option<String>,
+    pub code_binome: String,
+}
+
+/// The text of the element with this id (`<code id="…">text</code>`).
+pub fn texte_de(page: &str, id: &str) -> Option<String> {
+    let marque = format!("id=\"{id}\"");
+    let debut = page.find(&marque)? + marque.len();
+    let debut = debut + page[debut..].find('>')? + 1;
+    let fin = debut + page[debut..].find('<')?;
+    Some(page[debut..fin].to_string())
+}
+
+/// A new browser joins the class with this name (and a colleague's binôme code).
+pub async fn rejoindre(app: &Router, code: &str, nom: &str, binome: &str) -> Arrivee {
+    let mut nav = Navigateur::new(app);
+    nav.get(&format!("/rejoindre?code={code}")).await.assert_statut(StatusCode::OK).assert_contient(code);
+    let r = nav.post_form("/rejoindre", &[("code", code), ("nom", nom), ("binome", binome)]).await;
+    r.assert_statut(StatusCode::OK).assert_contient("Bienvenue dans la classe");
+    Arrivee {
+        identifiant: texte_de(&r.corps, "identifiant-classe"),
+        mot_de_passe: texte_de(&r.corps, "mot-de-passe-classe"),
+        code_binome: texte_de(&r.corps, "code-binome").expect("binôme code"),
+        nav,
+    }
+}

@@ -1,0 +1,593 @@
+//! La console du formateur : connexion, classes et codes d'accès (avec QR code), stagiaires et
+//! leurs identifiants, réinitialisation et horloge d'un stagiaire ou de toute la classe,
+//! connexion en deux étapes par classe. Un formateur n'atteint que ses classes : chaque action
+//! passe par `classe::charger(formateur, classe)` dans le stockage.
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chorus_domain::Anomalie;
+use chorus_domain::classe::{self as regles, Depart, SaisieClasse};
+use chorus_domain::compte as regles_compte;
+use chorus_store::bac;
+use chorus_store::classe::{self, Classe, Participant};
+use chorus_store::formateur::{self, Connexion};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use tower_sessions::Session;
+
+use super::{champ_csrf, champ_texte, resume_anomalies};
+use crate::erreur::AppError;
+use crate::etat::AppState;
+use crate::format;
+use crate::formulaire::Champs;
+use crate::session::{self, FormateurConnecte, jeton_csrf, verifier_csrf};
+
+/// La mise en page de la console : même bandeau « simulateur », en-tête d'une autre couleur
+/// pour qu'un formateur qui projette son écran ne soit jamais pris pour un stagiaire.
+fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, contenu: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="csrf" content=(csrf);
+                title { (titre) " · Console du formateur · Simulateur Chorus Pro" }
+                link rel="stylesheet" href="/assets/app.css";
+                script src="/assets/app.js" defer {}
+            }
+            body.console {
+                a.evitement href="#contenu" { "Aller au contenu" }
+                div.bandeau-simulateur role="note" {
+                    strong { "SIMULATEUR DE FORMATION" }
+                    " — console du formateur : rien n'est transmis à l'administration."
+                }
+                header.entete.entete-console {
+                    div.entete-gauche {
+                        a.marque href="/formateur" { span.marque-nom { "Console du formateur" } span.marque-simu { "Chorus Pro · simulateur" } }
+                    }
+                    @if let Some(email) = formateur {
+                        nav.menu aria-label="Menu de la console" {
+                            a href="/formateur" { "Mes classes" }
+                            a href="/formateur/mot-de-passe" { "Mot de passe" }
+                        }
+                        div.entete-droite {
+                            span.qui { (email) }
+                            form method="post" action="/formateur/deconnexion" {
+                                (champ_csrf(csrf))
+                                button.lien type="submit" { "Se déconnecter" }
+                            }
+                        }
+                    }
+                }
+                main #contenu tabindex="-1" { (contenu) }
+                footer.pied { "Simulateur d'entraînement au portail Chorus Pro — données fictives, à usage de formation uniquement." }
+            }
+        }
+    }
+}
+
+// --- Connexion -------------------------------------------------------------------------------
+
+fn page_connexion(csrf: &str, email: &str, message: Option<&str>) -> Markup {
+    gabarit_console(
+        "Connexion",
+        csrf,
+        None,
+        html! {
+            div.carte.carte-etroite {
+                h1 { "Connexion du formateur" }
+                @if let Some(m) = message { div.alerte.alerte-erreur role="alert" { p { (m) } } }
+                form method="post" action="/formateur/connexion" {
+                    (champ_csrf(csrf))
+                    div.champ {
+                        label for="email" { "Adresse électronique" }
+                        input #email type="email" name="email" value=(email) required autocomplete="username";
+                    }
+                    div.champ {
+                        label for="mot_de_passe" { "Mot de passe" }
+                        input #mot_de_passe type="password" name="mot_de_passe" required autocomplete="current-password";
+                    }
+                    button.bouton.bouton-principal type="submit" { "Se connecter" }
+                }
+                p.aide { "Pas encore de compte ? Il se crée sur la machine du simulateur : " code { "chorus-sandbox formateur create --email vous@exemple.fr" } "." }
+                p { a href="/" { "Aller au portail des stagiaires" } }
+            }
+        },
+    )
+}
+
+pub async fn page_connexion_get(session: Session) -> Result<Markup, AppError> {
+    Ok(page_connexion(&jeton_csrf(&session).await?, "", None))
+}
+
+pub async fn connecter(
+    State(etat): State<AppState>,
+    session: Session,
+    champs: Champs,
+) -> Result<Response, AppError> {
+    verifier_csrf(&session, &champs.un("csrf")).await?;
+    let (email, mot_de_passe) = (champs.un("email"), champs.un("mot_de_passe"));
+    let e = email.clone();
+    let resultat = etat
+        .ecrire(move |tx, h| formateur::connecter(tx, &e, &mot_de_passe, h.maintenant().naive_utc()))
+        .await?;
+    let csrf = jeton_csrf(&session).await?;
+    match resultat {
+        Connexion::Reussie(f) => {
+            session::ouvrir_console(&session, &f.id).await?;
+            Ok(Redirect::to("/formateur").into_response())
+        }
+        // Même message pour une adresse inconnue et un mauvais mot de passe : on ne révèle pas
+        // quels formateurs existent.
+        Connexion::Refusee => Ok((
+            StatusCode::UNAUTHORIZED,
+            page_connexion(&csrf, &email, Some("Adresse électronique ou mot de passe incorrect.")),
+        )
+            .into_response()),
+        Connexion::Bloquee(fin) => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            page_connexion(&csrf, &email, Some(&regles_compte::message_blocage(fin))),
+        )
+            .into_response()),
+    }
+}
+
+pub async fn deconnecter(f: FormateurConnecte, champs: Champs) -> Result<Redirect, AppError> {
+    verifier_csrf(&f.session, &champs.un("csrf")).await?;
+    session::fermer_console(&f.session).await?;
+    Ok(Redirect::to("/formateur/connexion"))
+}
+
+fn page_mot_de_passe(f: &FormateurConnecte, anomalies: &[Anomalie]) -> Markup {
+    gabarit_console(
+        "Mot de passe",
+        &f.csrf,
+        Some(&f.formateur.email),
+        html! {
+            div.carte.carte-etroite {
+                h1 { "Choisir votre mot de passe" }
+                @if f.formateur.mot_de_passe_a_changer {
+                    div.alerte.alerte-info role="status" { p { "Le mot de passe reçu à la création du compte ne sert qu'une fois : choisissez le vôtre pour ouvrir la console." } }
+                }
+                (resume_anomalies("Ce mot de passe ne convient pas :", anomalies))
+                ul { @for r in regles_compte::regles_mot_de_passe() { li { (r) } } }
+                form method="post" action=(session::PAGE_MOT_DE_PASSE_FORMATEUR) novalidate {
+                    (champ_csrf(&f.csrf))
+                    (champ_texte(anomalies, "mot_de_passe", "Nouveau mot de passe", "", true, None, ("password", 128)))
+                    (champ_texte(anomalies, "confirmation", "Confirmez le mot de passe", "", true, None, ("password", 128)))
+                    button.bouton.bouton-principal type="submit" { "Enregistrer" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn page_mot_de_passe_get(f: FormateurConnecte) -> Markup {
+    page_mot_de_passe(&f, &[])
+}
+
+pub async fn changer_mot_de_passe(
+    State(etat): State<AppState>,
+    f: FormateurConnecte,
+    champs: Champs,
+) -> Result<Response, AppError> {
+    verifier_csrf(&f.session, &champs.un("csrf")).await?;
+    let id = f.formateur.id.clone();
+    let (mdp, confirmation) = (champs.un("mot_de_passe"), champs.un("confirmation"));
+    match etat.ecrire(move |tx, _| formateur::changer_mot_de_passe(tx, &id, &mdp, &confirmation)).await {
+        Ok(()) => Ok(Redirect::to("/formateur").into_response()),
+        Err(_) => {
+            // Les anomalies ne sont pas gardées dans l'erreur web : on les recalcule (règles pures).
+            let anomalies = regles_compte::controler_mot_de_passe(
+                &champs.un("mot_de_passe"),
+                &champs.un("confirmation"),
+                &f.formateur.email,
+                "",
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_mot_de_passe(&f, &anomalies)).into_response())
+        }
+    }
+}
+
+// --- Classes ---------------------------------------------------------------------------------
+
+fn formulaire_classe(csrf: &str, s: &SaisieClasse, anomalies: &[Anomalie]) -> Markup {
+    html! {
+        section.carte #nouvelle-classe {
+            h2 { "Nouvelle classe" }
+            (resume_anomalies("La classe n'a pas été créée :", anomalies))
+            form method="post" action="/formateur/classes" novalidate {
+                (champ_csrf(csrf))
+                (champ_texte(anomalies, "titre", "Intitulé de la formation", &s.titre, true, Some("Par exemple : Déposer ses factures dématérialisées sur le portail Chorus Pro"), ("text", regles::TITRE_LONGUEUR_MAX)))
+                div.rangee-champs {
+                    (champ_texte(anomalies, "date_debut", "Premier jour", &s.date_debut, true, None, ("date", 10)))
+                    (champ_texte(anomalies, "date_fin", "Dernier jour", &s.date_fin, false, Some("Vide : le même jour"), ("date", 10)))
+                    (champ_texte(anomalies, "demi_journees", "Demi-journées", &s.demi_journees, true, Some("2 pour une journée (7 heures)"), ("number", 2)))
+                }
+                (champ_texte(anomalies, "lieu", "Lieu", &s.lieu, false, None, ("text", regles::LIEU_LONGUEUR_MAX)))
+                (champ_texte(anomalies, "organisme", "Organisme de formation", &s.organisme, false, Some("Par exemple : Chambre de métiers et de l'artisanat de la Lozère"), ("text", regles::ORGANISME_LONGUEUR_MAX)))
+                fieldset.champ {
+                    legend { "Point de départ des stagiaires" }
+                    @for d in Depart::TOUS {
+                        label.choix {
+                            input type="radio" name="depart" value=(d.code()) checked[s.depart == d.code()];
+                            " " (d.libelle())
+                        }
+                    }
+                }
+                button.bouton.bouton-principal type="submit" { "Créer la classe" }
+            }
+        }
+    }
+}
+
+fn page_classes(
+    f: &FormateurConnecte,
+    classes: &[(Classe, usize)],
+    s: &SaisieClasse,
+    anomalies: &[Anomalie],
+) -> Markup {
+    gabarit_console(
+        "Mes classes",
+        &f.csrf,
+        Some(&f.formateur.email),
+        html! {
+            h1 { "Mes classes" }
+            @if classes.is_empty() {
+                p.vide { "Aucune classe pour l'instant : créez la première ci-dessous, puis donnez son code aux stagiaires." }
+            } @else {
+                table.tableau {
+                    thead { tr { th scope="col" { "Formation" } th scope="col" { "Dates" } th scope="col" { "Lieu" } th scope="col" { "Code" } th.nombre scope="col" { "Stagiaires" } } }
+                    tbody {
+                        @for (c, n) in classes {
+                            tr {
+                                td { a href={ "/formateur/classes/" (c.id) } { (c.titre) } }
+                                td { (dates(c)) }
+                                td { (c.lieu) }
+                                td { code.code-classe { (c.code) } }
+                                td.nombre { (n) }
+                            }
+                        }
+                    }
+                }
+            }
+            (formulaire_classe(&f.csrf, s, anomalies))
+        },
+    )
+}
+
+fn dates(c: &Classe) -> String {
+    if c.date_debut == c.date_fin {
+        format::date_longue(c.date_debut)
+    } else {
+        format!("du {} au {}", format::date_courte(c.date_debut), format::date_courte(c.date_fin))
+    }
+}
+
+pub async fn classes(State(etat): State<AppState>, f: FormateurConnecte) -> Result<Markup, AppError> {
+    let id = f.formateur.id.clone();
+    let classes = etat.lire(move |c, _| classe::lister(c, &id)).await?;
+    let defaut = SaisieClasse {
+        demi_journees: "2".into(),
+        depart: Depart::PratiqueLibre.code().into(),
+        date_debut: etat.horloge.aujourd_hui().format("%Y-%m-%d").to_string(),
+        ..SaisieClasse::default()
+    };
+    Ok(page_classes(&f, &classes, &defaut, &[]))
+}
+
+pub async fn creer_classe(
+    State(etat): State<AppState>,
+    f: FormateurConnecte,
+    champs: Champs,
+) -> Result<Response, AppError> {
+    verifier_csrf(&f.session, &champs.un("csrf")).await?;
+    let s = SaisieClasse {
+        titre: champs.un("titre"),
+        date_debut: champs.un("date_debut"),
+        date_fin: champs.un("date_fin"),
+        demi_journees: champs.un("demi_journees"),
+        lieu: champs.un("lieu"),
+        organisme: champs.un("organisme"),
+        depart: champs.un("depart"),
+    };
+    match regles::controler(&s) {
+        Ok(d) => {
+            let id = f.formateur.id.clone();
+            let cree = etat.ecrire(move |tx, h| classe::creer(tx, &id, &d, h)).await?;
+            Ok(Redirect::to(&format!("/formateur/classes/{}", cree.id)).into_response())
+        }
+        Err(anomalies) => {
+            let id = f.formateur.id.clone();
+            let classes = etat.lire(move |c, _| classe::lister(c, &id)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_classes(&f, &classes, &s, &anomalies)).into_response())
+        }
+    }
+}
+
+/// L'adresse que les stagiaires ouvrent pour rejoindre la classe, telle que la salle voit le
+/// serveur (l'en-tête Host de la requête du formateur).
+fn adresse_rejoindre(entetes: &HeaderMap, code: &str) -> String {
+    let hote = entetes
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .unwrap_or("localhost:8080");
+    format!("http://{hote}/rejoindre?code={code}")
+}
+
+fn qr_svg(texte: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(texte.as_bytes()).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(220, 220)
+            .dark_color(qrcode::render::svg::Color("#000000"))
+            .light_color(qrcode::render::svg::Color("#ffffff"))
+            .build(),
+    )
+}
+
+struct Suivi {
+    classe: Classe,
+    participants: Vec<Participant>,
+    /// Par bac : factures envoyées.
+    envoyees: std::collections::HashMap<String, usize>,
+}
+
+async fn charger_suivi(etat: &AppState, f: &FormateurConnecte, classe_id: String) -> Result<Suivi, AppError> {
+    let fid = f.formateur.id.clone();
+    etat.lire(move |c, _| {
+        let classe = classe::charger(c, &fid, &classe_id)?;
+        let participants = classe::participants(c, &classe.id)?;
+        let mut envoyees = std::collections::HashMap::new();
+        let mut st = c.prepare_cached(
+            "SELECT f.bac_id, count(*) FROM facture f JOIN participant p ON p.bac_id = f.bac_id
+             WHERE p.classe_id = ?1 AND f.statut <> 'BROUILLON' GROUP BY f.bac_id",
+        )?;
+        for ligne in st.query_map([&classe.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, usize>(1)?)))? {
+            let (b, n) = ligne?;
+            envoyees.insert(b, n);
+        }
+        Ok(Suivi { classe, participants, envoyees })
+    })
+    .await
+}
+
+fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<Markup>) -> Markup {
+    let c = &s.classe;
+    let aujourd_hui_reel = |p: &Participant| p.decalage_jours;
+    gabarit_console(
+        &c.titre,
+        &f.csrf,
+        Some(&f.formateur.email),
+        html! {
+            p { a href="/formateur" { "← Mes classes" } }
+            h1 { (c.titre) }
+            @if let Some(m) = message { (m) }
+            div.colonnes-classe {
+                section.carte {
+                    h2 { "Rejoindre la classe" }
+                    p { "Les stagiaires ouvrent " strong { (adresse.split('?').next().unwrap_or(adresse)) } " et saisissent le code :" }
+                    p.code-classe-grand aria-label={ "Code de la classe : " (c.code.chars().map(String::from).collect::<Vec<_>>().join(" ")) } { (c.code) }
+                    @if let Some(svg) = qr_svg(adresse) {
+                        figure.qr {
+                            // Le SVG est produit par la bibliothèque à partir de l'adresse : il ne
+                            // contient aucun texte saisi.
+                            (PreEscaped(svg))
+                            figcaption { "Ou flashez ce QR code avec une tablette." }
+                        }
+                    }
+                }
+                section.carte {
+                    h2 { "La classe" }
+                    dl.fiche {
+                        dt { "Dates" } dd { (dates(c)) }
+                        dt { "Durée" } dd { (c.demi_journees) " demi-journée(s), " (format_heures(c.heures())) }
+                        @if !c.lieu.is_empty() { dt { "Lieu" } dd { (c.lieu) } }
+                        @if !c.organisme.is_empty() { dt { "Organisme" } dd { (c.organisme) } }
+                        dt { "Point de départ" } dd { (c.depart.libelle()) }
+                        dt { "Connexion en deux étapes" } dd { @if c.double_authentification { "activée (code reçu dans la messagerie)" } @else { "désactivée" } }
+                    }
+                    form method="post" action={ "/formateur/classes/" (c.id) "/double-authentification" } {
+                        (champ_csrf(&f.csrf))
+                        input type="hidden" name="active" value=(if c.double_authentification { "non" } else { "oui" });
+                        button.bouton type="submit" {
+                            @if c.double_authentification { "Désactiver la connexion en deux étapes" } @else { "Activer la connexion en deux étapes" }
+                        }
+                    }
+                }
+            }
+            section.carte {
+                h2 { "Toute la classe" }
+                div.actions-classe {
+                    form method="post" action={ "/formateur/classes/" (c.id) "/horloge" } {
+                        (champ_csrf(&f.csrf))
+                        label for="jours-classe" { "Avancer l'horloge de " }
+                        input #jours-classe type="number" name="jours" min="1" max=(bac::AVANCE_MAX_JOURS) value="1" required;
+                        " jour(s) "
+                        button.bouton type="submit" { "Avancer pour tous" }
+                    }
+                    form method="post" action={ "/formateur/classes/" (c.id) "/reinitialiser" } {
+                        (champ_csrf(&f.csrf))
+                        button.bouton.bouton-danger type="submit" { "Réinitialiser toute la classe" }
+                    }
+                }
+            }
+            section {
+                h2 { "Stagiaires (" (s.participants.len()) ")" }
+                @if s.participants.is_empty() {
+                    p.vide { "Personne n'a encore rejoint la classe." }
+                } @else {
+                    table.tableau #stagiaires {
+                        thead { tr {
+                            th scope="col" { "N°" } th scope="col" { "Stagiaire" } th scope="col" { "Identifiant de connexion" }
+                            th scope="col" { "Code de binôme" } th scope="col" { "Binôme" } th.nombre scope="col" { "Factures envoyées" } th scope="col" { "Horloge" } th scope="col" { "Actions" }
+                        } }
+                        tbody {
+                            @for p in &s.participants {
+                                tr {
+                                    td.nombre { (p.rang) }
+                                    th scope="row" { (p.nom) }
+                                    td { @if p.identifiants.is_empty() { span.vide { "pas encore de compte" } } @else { @for i in &p.identifiants { code { (i) } " " } } }
+                                    td { code { (p.code_binome) } }
+                                    td { @if p.binomes.is_empty() { "—" } @else { (p.binomes.join(", ")) } }
+                                    td.nombre { (s.envoyees.get(&p.bac_id).copied().unwrap_or(0)) }
+                                    td { @match aujourd_hui_reel(p) { 0 => "jour réel", n => { "+" (n) " j" } } }
+                                    td.actions-stagiaire {
+                                        form method="post" action={ "/formateur/classes/" (c.id) "/horloge" } {
+                                            (champ_csrf(&f.csrf))
+                                            input type="hidden" name="participant" value=(p.id);
+                                            input type="hidden" name="jours" value="1";
+                                            button.lien type="submit" { "+1 jour" }
+                                        }
+                                        form method="post" action={ "/formateur/classes/" (c.id) "/reinitialiser" } {
+                                            (champ_csrf(&f.csrf))
+                                            input type="hidden" name="participant" value=(p.id);
+                                            button.lien type="submit" { "Remettre " (p.nom) " au point de départ ?" } { "Réinitialiser" }
+                                        }
+                                        @if !p.identifiants.is_empty() {
+                                            form method="post" action={ "/formateur/classes/" (c.id) "/mot-de-passe" } {
+                                                (champ_csrf(&f.csrf))
+                                                input type="hidden" name="participant" value=(p.id);
+                                                button.lien type="submit" { "Nouveau mot de passe" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn format_heures(h: f32) -> String {
+    if h.fract() == 0.0 { format!("{h:.0} heures") } else { format!("{h:.1} heures").replace('.', ",") }
+}
+
+pub async fn page_classe_get(
+    State(etat): State<AppState>,
+    f: FormateurConnecte,
+    entetes: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Markup, AppError> {
+    let s = charger_suivi(&etat, &f, id).await?;
+    let adresse = adresse_rejoindre(&entetes, &s.classe.code);
+    Ok(page_classe(&f, &s, &adresse, None))
+}
+
+/// Après une action sur la classe : la page de la classe, avec ce qui vient d'être fait.
+async fn apres_action(
+    etat: &AppState,
+    f: &FormateurConnecte,
+    entetes: &HeaderMap,
+    id: String,
+    message: Markup,
+) -> Result<Markup, AppError> {
+    let s = charger_suivi(etat, f, id).await?;
+    let adresse = adresse_rejoindre(entetes, &s.classe.code);
+    Ok(page_classe(f, &s, &adresse, Some(message)))
+}
+
+/// Une action de la console sur une classe : formateur connecté, formulaire vérifié (CSRF),
+/// classe désignée par l'adresse. Que la classe soit bien la sienne, le stockage le vérifie.
+pub struct ActionClasse {
+    f: FormateurConnecte,
+    entetes: HeaderMap,
+    id: String,
+    champs: Champs,
+}
+
+impl FromRequest<AppState> for ActionClasse {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, etat: &AppState) -> Result<Self, AppError> {
+        let (mut parts, corps) = req.into_parts();
+        let f = FormateurConnecte::from_request_parts(&mut parts, etat).await?;
+        let Path(id) = Path::<String>::from_request_parts(&mut parts, etat)
+            .await
+            .map_err(|_| AppError::Introuvable("Classe introuvable".into()))?;
+        let entetes = parts.headers.clone();
+        let champs = Champs::from_request(Request::from_parts(parts, corps), etat).await?;
+        verifier_csrf(&f.session, &champs.un("csrf")).await?;
+        Ok(ActionClasse { f, entetes, id, champs })
+    }
+}
+
+fn participant_choisi(champs: &Champs) -> Option<String> {
+    Some(champs.un("participant")).filter(|p| !p.is_empty())
+}
+
+fn succes(texte: String) -> Markup {
+    html! { div.alerte.alerte-info role="status" { p { (texte) } } }
+}
+
+pub async fn reinitialiser(
+    State(etat): State<AppState>,
+    ActionClasse { f, entetes, id, champs }: ActionClasse,
+) -> Result<Markup, AppError> {
+    let (fid, cid, participant) = (f.formateur.id.clone(), id.clone(), participant_choisi(&champs));
+    let debut = std::time::Instant::now();
+    let n = etat.ecrire(move |tx, _| classe::reinitialiser(tx, &fid, &cid, participant.as_deref())).await?;
+    let duree = debut.elapsed();
+    let texte = format!(
+        "{n} bac(s) à sable remis au point de départ en {} ms.",
+        (duree.as_secs_f64() * 1000.0).round()
+    );
+    apres_action(&etat, &f, &entetes, id, succes(texte)).await
+}
+
+pub async fn avancer(
+    State(etat): State<AppState>,
+    ActionClasse { f, entetes, id, champs }: ActionClasse,
+) -> Result<Markup, AppError> {
+    let jours: u32 = champs.un("jours").trim().parse().map_err(|_| {
+        AppError::Requete(format!("Indiquez un nombre de jours entier entre 1 et {}.", bac::AVANCE_MAX_JOURS))
+    })?;
+    let (fid, cid, participant) = (f.formateur.id.clone(), id.clone(), participant_choisi(&champs));
+    let n =
+        etat.ecrire(move |tx, h| classe::avancer(tx, &fid, &cid, participant.as_deref(), jours, h)).await?;
+    let texte = format!(
+        "Horloge avancée de {jours} jour(s) pour {n} bac(s) à sable ; les acheteurs simulés ont joué."
+    );
+    apres_action(&etat, &f, &entetes, id, succes(texte)).await
+}
+
+pub async fn double_authentification(
+    State(etat): State<AppState>,
+    ActionClasse { f, entetes, id, champs }: ActionClasse,
+) -> Result<Markup, AppError> {
+    let active = champs.un("active") == "oui";
+    let (fid, cid) = (f.formateur.id.clone(), id.clone());
+    etat.ecrire(move |tx, _| classe::regler_double_authentification(tx, &fid, &cid, active)).await?;
+    let texte = if active {
+        "Connexion en deux étapes activée : à leur prochaine connexion, les stagiaires saisiront le code reçu dans leur messagerie."
+    } else {
+        "Connexion en deux étapes désactivée pour cette classe : l'identifiant et le mot de passe suffisent."
+    };
+    apres_action(&etat, &f, &entetes, id, succes(texte.to_string())).await
+}
+
+pub async fn nouveau_mot_de_passe(
+    State(etat): State<AppState>,
+    ActionClasse { f, entetes, id, champs }: ActionClasse,
+) -> Result<Markup, AppError> {
+    let participant = participant_choisi(&champs).ok_or(AppError::Introuvable("Stagiaire".into()))?;
+    let (fid, cid) = (f.formateur.id.clone(), id.clone());
+    let (email, mdp) =
+        match etat.ecrire(move |tx, _| classe::nouveau_mot_de_passe(tx, &fid, &cid, &participant)).await {
+            Ok(r) => r,
+            Err(AppError::Requete(m)) => return Err(AppError::Refus(m)),
+            Err(e) => return Err(e),
+        };
+    let message = html! {
+        div.alerte.alerte-info role="status" {
+            p { "Nouveau mot de passe pour " code { (email) } " : " strong.mot-de-passe-affiche { (mdp) } }
+            p { "Il ne sera plus affiché : dictez-le ou notez-le pour le stagiaire. Le compte est débloqué." }
+        }
+    };
+    apres_action(&etat, &f, &entetes, id, message).await
+}

@@ -1,0 +1,383 @@
+//! The trainer's console and trainees joining a class, through the web layer: one-time
+//! password, classes and join codes, class-wide two-step login, binômes where one trainee is
+//! the other's gestionnaire principal, reset and clock, and isolation between trainers,
+//! trainees and sandboxes.
+
+mod commun;
+
+use axum::http::StatusCode;
+use commun::{Formateur, MDP_FORMATEUR, Navigateur, Portail, Saisie, rejoindre};
+
+const COMMUNE: &str = "21852884200097";
+
+#[tokio::test]
+async fn console_fermee_sans_connexion_et_mot_de_passe_unique_a_changer() {
+    let p = Portail::nouveau();
+    let mut visiteur = Navigateur::new(&p.app);
+    visiteur.get("/formateur").await.assert_redirige("/formateur/connexion");
+    visiteur.get("/formateur/classes/xyz").await.assert_redirige("/formateur/connexion");
+    visiteur.get("/formateur/connexion").await.assert_statut(StatusCode::OK);
+    // Même message pour une adresse inconnue et un mauvais mot de passe.
+    let inconnu = visiteur
+        .post_form("/formateur/connexion", &[("email", "personne@exemple.fr"), ("mot_de_passe", "x")])
+        .await;
+    inconnu
+        .assert_statut(StatusCode::UNAUTHORIZED)
+        .assert_contient("Adresse électronique ou mot de passe incorrect.");
+    let horloge = chorus_store::Horloge::fixe(commun::date_fixe());
+    let (_, unique) =
+        p.store().ecrire(|tx| chorus_store::formateur::creer(tx, "anne@cma.exemple.fr", &horloge)).unwrap();
+    let faux = visiteur
+        .post_form(
+            "/formateur/connexion",
+            &[("email", "anne@cma.exemple.fr"), ("mot_de_passe", "Faux-mot-2026")],
+        )
+        .await;
+    faux.assert_statut(StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        faux.corps.replace("anne@cma.exemple.fr", "X"),
+        inconnu.corps.replace("personne@exemple.fr", "X")
+    );
+    // Sans jeton CSRF : refusé.
+    visiteur
+        .post_form_sans_csrf(
+            "/formateur/connexion",
+            &[("email", "anne@cma.exemple.fr"), ("mot_de_passe", &unique)],
+        )
+        .await
+        .assert_statut(StatusCode::FORBIDDEN);
+    visiteur
+        .post_form(
+            "/formateur/connexion",
+            &[("email", "anne@cma.exemple.fr"), ("mot_de_passe", unique.as_str())],
+        )
+        .await
+        .assert_redirige("/formateur");
+    // Tant que le mot de passe à usage unique n'est pas changé, la console reste fermée.
+    visiteur.get("/formateur").await.assert_redirige("/formateur/mot-de-passe");
+    visiteur
+        .post_form("/formateur/classes", &[("titre", "x")])
+        .await
+        .assert_redirige("/formateur/mot-de-passe");
+    visiteur.get("/formateur/mot-de-passe").await.assert_contient("ne sert qu'une fois");
+    visiteur
+        .post_form("/formateur/mot-de-passe", &[("mot_de_passe", "court"), ("confirmation", "court")])
+        .await
+        .assert_statut(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contient("au moins 12 caractères");
+    visiteur
+        .post_form(
+            "/formateur/mot-de-passe",
+            &[("mot_de_passe", MDP_FORMATEUR), ("confirmation", MDP_FORMATEUR)],
+        )
+        .await
+        .assert_redirige("/formateur");
+    visiteur.get("/formateur").await.assert_statut(StatusCode::OK).assert_contient("Aucune classe");
+    // Le mot de passe à usage unique ne sert plus.
+    let mut autre = Navigateur::new(&p.app);
+    autre.get("/formateur/connexion").await;
+    autre
+        .post_form(
+            "/formateur/connexion",
+            &[("email", "anne@cma.exemple.fr"), ("mot_de_passe", unique.as_str())],
+        )
+        .await
+        .assert_statut(StatusCode::UNAUTHORIZED);
+    // Déconnexion.
+    visiteur.post_form("/formateur/deconnexion", &[("x", "")]).await.assert_redirige("/formateur/connexion");
+    visiteur.get("/formateur").await.assert_redirige("/formateur/connexion");
+}
+
+#[tokio::test]
+async fn creer_une_classe_controle_la_saisie_et_affiche_le_code_et_le_qr_code() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let r = anne
+        .post_form(
+            "/formateur/classes",
+            &[
+                ("titre", "<script>alert(1)</script>"),
+                ("date_debut", "2026-11-24"),
+                ("date_fin", "2026-11-23"),
+                ("demi_journees", "0"),
+                ("depart", "pratique_libre"),
+            ],
+        )
+        .await;
+    r.assert_statut(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contient("Le dernier jour ne peut pas précéder le premier jour.")
+        .assert_contient("Le nombre de demi-journées est un nombre entier de 1 à 20")
+        .assert_contient("&lt;script&gt;alert(1)&lt;/script&gt;")
+        .assert_absent("<script>alert(1)");
+    let (id, code) = anne.creer_classe("pratique_libre").await;
+    let page = anne.get(&format!("/formateur/classes/{id}")).await;
+    page.assert_contient(&code)
+        .assert_contient("<svg")
+        .assert_contient("/rejoindre")
+        .assert_contient("7 heures")
+        .assert_contient("activée (code reçu dans la messagerie)");
+    anne.get("/formateur").await.assert_contient(&code);
+}
+
+#[tokio::test]
+async fn un_stagiaire_rejoint_avec_le_code_et_la_connexion_en_deux_etapes_suit_la_classe() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (id, code) = anne.creer_classe("pratique_libre").await;
+    // Code tapé en minuscules avec un tiret : accepté.
+    let tape = format!("{}-{}", code[..3].to_lowercase(), &code[3..]);
+    let mut marie = rejoindre(&p.app, &tape, "Marie Dupont", "").await;
+    let identifiant = marie.identifiant.clone().expect("a ready account");
+    let mot_de_passe = marie.mot_de_passe.clone().expect("its password");
+    assert!(identifiant.starts_with("marie.dupont."), "{identifiant}");
+    marie.nav.get("/").await.assert_statut(StatusCode::OK).assert_contient("PLOMBERIE MARTIN");
+    // La formatrice voit la stagiaire et son identifiant (jamais son mot de passe).
+    anne.get(&format!("/formateur/classes/{id}"))
+        .await
+        .assert_contient("Marie Dupont")
+        .assert_contient(&identifiant)
+        .assert_absent(&mot_de_passe);
+    // Reconnexion : la classe a la connexion en deux étapes, le code arrive dans la messagerie.
+    marie.nav.post_form("/deconnexion", &[("x", "")]).await;
+    marie.nav.get("/connexion").await;
+    marie
+        .nav
+        .post_form(
+            "/connexion",
+            &[("identifiant", identifiant.as_str()), ("mot_de_passe", mot_de_passe.as_str())],
+        )
+        .await
+        .assert_redirige("/connexion/code");
+    assert!(marie.nav.boite().await.iter().any(|m| m.objet.contains("code")), "code de connexion reçu");
+    // La formatrice coupe la double authentification pour la classe : mot de passe seul.
+    anne.post_form(&format!("/formateur/classes/{id}/double-authentification"), &[("active", "non")])
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient("désactivée");
+    let mut poste2 = Navigateur::new(&p.app);
+    poste2.get("/connexion").await;
+    poste2
+        .post_form(
+            "/connexion",
+            &[("identifiant", identifiant.as_str()), ("mot_de_passe", mot_de_passe.as_str())],
+        )
+        .await
+        .assert_redirige("/");
+    // Mot de passe oublié : la formatrice en donne un nouveau.
+    let r = anne
+        .post_form(
+            &format!("/formateur/classes/{id}/mot-de-passe"),
+            &[("participant", participant_id(&p, &id, 1))],
+        )
+        .await;
+    r.assert_statut(StatusCode::OK).assert_contient("Nouveau mot de passe pour");
+    let nouveau = commun::texte_de(
+        &r.corps.replace("<strong class=\"mot-de-passe-affiche\">", "<strong id=\"mdp\">"),
+        "mdp",
+    )
+    .expect("the new password");
+    let mut poste3 = Navigateur::new(&p.app);
+    poste3.get("/connexion").await;
+    poste3
+        .post_form("/connexion", &[("identifiant", identifiant.as_str()), ("mot_de_passe", nouveau.as_str())])
+        .await
+        .assert_redirige("/");
+}
+
+fn participant_id(p: &Portail, classe_id: &str, rang: u32) -> String {
+    let participants = p.store().lire(|c| chorus_store::classe::participants(c, classe_id)).unwrap();
+    participants.into_iter().find(|x| x.rang == rang).expect("participant").id
+}
+
+#[tokio::test]
+async fn codes_refuses_avec_un_message_precis() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (_, code) = anne.creer_classe("pratique_libre").await;
+    let mut nav = Navigateur::new(&p.app);
+    nav.get("/rejoindre").await;
+    nav.post_form("/rejoindre", &[("code", "ZZZZZZ"), ("nom", "Marie")])
+        .await
+        .assert_statut(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contient("Aucune classe n'a ce code");
+    nav.post_form("/rejoindre", &[("code", code.as_str()), ("nom", "")])
+        .await
+        .assert_statut(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contient("Indiquez votre prénom et votre nom.");
+    nav.post_form("/rejoindre", &[("code", code.as_str()), ("nom", "Paul"), ("binome", "KKKKKK")])
+        .await
+        .assert_statut(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contient("Aucun stagiaire de cette classe n'a ce code de binôme");
+    nav.post_form_sans_csrf("/rejoindre", &[("code", code.as_str()), ("nom", "Paul")])
+        .await
+        .assert_statut(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn en_binome_un_stagiaire_valide_le_rattachement_de_l_autre() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (id, code) = anne.creer_classe("pratique_libre").await;
+    anne.post_form(&format!("/formateur/classes/{id}/double-authentification"), &[("active", "non")]).await;
+    let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
+    let mut paul = rejoindre(&p.app, &code, "Paul Martin", &marie.code_binome.to_lowercase()).await;
+    // Paul a un compte sans structure : il demande à rejoindre celle de Marie.
+    paul.nav.get("/").await.assert_redirige("/structure/creer");
+    paul.nav.get("/structure/creer").await;
+    let existe = paul
+        .nav
+        .post_form("/structure/creer", &[("type_identifiant", "SIRET"), ("identifiant", "92391234900068")])
+        .await;
+    existe.assert_statut(StatusCode::UNPROCESSABLE_ENTITY).assert_contient("Demander le rattachement");
+    let debut = existe.corps.find("name=\"structure\" value=\"").expect("structure id") + 24;
+    let sid = existe.corps[debut..debut + 36].to_string();
+    paul.nav
+        .post_form("/structure/rattacher", &[("structure", sid.as_str())])
+        .await
+        .assert_statut(StatusCode::OK);
+    // Marie, gestionnaire principale, voit la demande et l'approuve.
+    let demandes = marie.nav.get("/approbations").await;
+    demandes.assert_statut(StatusCode::OK).assert_contient("Paul");
+    let debut = demandes.corps.find("name=\"demandeur\" value=\"").expect("requester id") + 24;
+    let demandeur = demandes.corps[debut..debut + 36].to_string();
+    marie
+        .nav
+        .post_form(
+            "/approbations",
+            &[
+                ("decision", "approuver"),
+                ("demandeur", demandeur.as_str()),
+                ("structure", sid.as_str()),
+                ("commentaire", "Bienvenue"),
+            ],
+        )
+        .await
+        .assert_redirige("/approbations");
+    paul.nav.get("/").await.assert_statut(StatusCode::OK).assert_contient("PLOMBERIE MARTIN");
+    // Chacun ne lit que son courrier, dans le bac partagé.
+    let boite_paul = paul.nav.boite().await;
+    assert!(boite_paul.iter().all(|m| m.destinataire == paul.identifiant.clone().unwrap()), "{boite_paul:?}");
+    assert!(!boite_paul.is_empty(), "Paul est prévenu de la décision");
+    let boite_marie = marie.nav.boite().await;
+    assert!(
+        boite_marie.iter().all(|m| m.destinataire == marie.identifiant.clone().unwrap()),
+        "{boite_marie:?}"
+    );
+    for m in &boite_paul {
+        marie.nav.get(&format!("/messagerie/{}", m.id)).await.assert_statut(StatusCode::NOT_FOUND);
+    }
+    // La console montre le binôme.
+    anne.get(&format!("/formateur/classes/{id}"))
+        .await
+        .assert_contient("Paul Martin")
+        .assert_contient("Marie Dupont");
+}
+
+#[tokio::test]
+async fn reinitialiser_et_avancer_depuis_la_console() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (id, code) = anne.creer_classe("pratique_libre").await;
+    let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
+    let mut paul = rejoindre(&p.app, &code, "Paul Martin", "").await;
+    for s in [&mut marie, &mut paul] {
+        s.nav.get("/factures-emises/saisir").await;
+        s.nav
+            .post_form(
+                "/factures-emises/saisir",
+                &Saisie::valide("F-2026-001", COMMUNE).champs("envoyer", &[("confirme", "oui")]),
+            )
+            .await;
+        s.nav.get("/factures-emises").await.assert_contient("<p>1 facture(s).</p>");
+    }
+    let r = anne.post_form(&format!("/formateur/classes/{id}/horloge"), &[("jours", "3")]).await;
+    r.assert_statut(StatusCode::OK).assert_contient("Horloge avancée de 3 jour(s) pour 2 bac(s)");
+    anne.post_form(&format!("/formateur/classes/{id}/horloge"), &[("jours", "abc")])
+        .await
+        .assert_statut(StatusCode::BAD_REQUEST);
+    anne.post_form(&format!("/formateur/classes/{id}/horloge"), &[("jours", "0")])
+        .await
+        .assert_statut(StatusCode::BAD_REQUEST);
+    // Un seul stagiaire, puis toute la classe.
+    let marie_id = participant_id(&p, &id, 1);
+    anne.post_form(&format!("/formateur/classes/{id}/reinitialiser"), &[("participant", marie_id.as_str())])
+        .await
+        .assert_contient("1 bac(s) à sable remis au point de départ");
+    marie.nav.get("/factures-emises").await.assert_contient("<p>0 facture(s).</p>");
+    paul.nav.get("/factures-emises").await.assert_contient("<p>1 facture(s).</p>");
+    anne.post_form(&format!("/formateur/classes/{id}/reinitialiser"), &[("x", "")])
+        .await
+        .assert_contient("2 bac(s) à sable remis au point de départ");
+    paul.nav.get("/factures-emises").await.assert_contient("<p>0 facture(s).</p>");
+    // Les stagiaires restent connectés.
+    paul.nav.get("/").await.assert_statut(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn creation_du_compte_en_classe_puis_reinitialisation() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (id, code) = anne.creer_classe("creation_du_compte").await;
+    let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
+    assert!(marie.identifiant.is_none(), "pas de compte tout prêt");
+    marie.nav.get("/compte/creer").await.assert_statut(StatusCode::OK);
+    marie
+        .nav
+        .post_form(
+            "/compte/creer",
+            &[
+                ("email_connexion", "marie@plomberie.exemple"),
+                ("nom", "Dupont"),
+                ("prenom", "Marie"),
+                ("telephone", ""),
+                ("email_contact", ""),
+            ],
+        )
+        .await
+        .assert_statut(StatusCode::OK);
+    assert_eq!(marie.nav.boite().await.len(), 1, "le message d'activation");
+    anne.get(&format!("/formateur/classes/{id}")).await.assert_contient("marie@plomberie.exemple");
+    // Une voisine qui rejoint la classe ne voit pas ce courrier… même en binôme.
+    let mut voisine = rejoindre(&p.app, &code, "Julie", &marie.code_binome).await;
+    assert!(voisine.nav.boite().await.is_empty());
+    anne.post_form(&format!("/formateur/classes/{id}/reinitialiser"), &[("x", "")]).await;
+    assert!(marie.nav.boite().await.is_empty());
+    anne.get(&format!("/formateur/classes/{id}")).await.assert_absent("marie@plomberie.exemple");
+    // Le poste reste celui de la stagiaire : elle recrée son compte.
+    marie.nav.get("/compte/creer").await.assert_statut(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn un_formateur_n_atteint_que_ses_classes_et_un_stagiaire_jamais_la_console() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let mut bruno = Formateur::connecte(&p, "bruno@cci.exemple.fr").await;
+    let (id, code) = anne.creer_classe("pratique_libre").await;
+    let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
+    let marie_id = participant_id(&p, &id, 1);
+    bruno.get(&format!("/formateur/classes/{id}")).await.assert_statut(StatusCode::NOT_FOUND);
+    for (action, champs) in [
+        ("reinitialiser", vec![("x", "")]),
+        ("horloge", vec![("jours", "1")]),
+        ("double-authentification", vec![("active", "non")]),
+        ("mot-de-passe", vec![("participant", marie_id.as_str())]),
+    ] {
+        bruno
+            .post_form(&format!("/formateur/classes/{id}/{action}"), &champs)
+            .await
+            .assert_statut(StatusCode::NOT_FOUND);
+    }
+    bruno.get("/formateur").await.assert_absent(&code);
+    // Anne : un stagiaire d'une autre classe ou inventé est introuvable.
+    anne.post_form(&format!("/formateur/classes/{id}/reinitialiser"), &[("participant", "inconnu")])
+        .await
+        .assert_statut(StatusCode::NOT_FOUND);
+    // La stagiaire n'entre pas dans la console.
+    marie.nav.get("/formateur").await.assert_redirige("/formateur/connexion");
+    marie.nav.get(&format!("/formateur/classes/{id}")).await.assert_redirige("/formateur/connexion");
+    marie
+        .nav
+        .post_form(&format!("/formateur/classes/{id}/reinitialiser"), &[("x", "")])
+        .await
+        .assert_redirige("/formateur/connexion");
+}
