@@ -30,4 +30,11 @@
     });
     tableau.parentNode.insertAdjacentElement("afterend", bouton);
   }
+
+  // Actions qui effacent le travail des stagiaires : une confirmation avant d'envoyer.
+  document.querySelectorAll("button[data-confirmer]").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      if (!window.confirm(b.getAttribute("data-confirmer"))) { e.preventDefault(); }
+    });
+  });
 })();

@@ -26,6 +26,9 @@ pub struct Bac {
     pub decalage_jours: i64,
     /// La connexion demande un code reçu dans la messagerie.
     pub double_authentification: bool,
+    /// L'intitulé de la classe, si le bac est celui d'un stagiaire de classe : c'est alors le
+    /// formateur qui règle la double authentification.
+    pub classe: Option<String>,
 }
 
 impl Bac {
@@ -115,7 +118,13 @@ pub fn creer_pratique_libre(
     // Le gestionnaire principal est abonné aux espaces ouverts à sa structure.
     crate::raccordement::initialiser_espaces(c, &id, &structure_id)?;
     Ok((
-        Bac { id, libelle: libelle.to_string(), decalage_jours: 0, double_authentification: true },
+        Bac {
+            id,
+            libelle: libelle.to_string(),
+            decalage_jours: 0,
+            double_authentification: true,
+            classe: None,
+        },
         utilisateur,
     ))
 }
@@ -165,7 +174,13 @@ pub fn creer_vide(c: &Connection, libelle: &str, depart: &PointDepart, horloge: 
         params![id, libelle, horloge.maintenant(), serde_json::to_string(depart)?],
     )?;
     peupler_monde_simule(c, &id)?;
-    Ok(Bac { id, libelle: libelle.to_string(), decalage_jours: 0, double_authentification: true })
+    Ok(Bac {
+        id,
+        libelle: libelle.to_string(),
+        decalage_jours: 0,
+        double_authentification: true,
+        classe: None,
+    })
 }
 
 /// Pour s'exercer au rattachement sans binôme : une entreprise déjà présente dans Chorus Pro,
@@ -201,15 +216,20 @@ fn vider(c: &Connection, bac_id: &str) -> Resultat<()> {
 pub const STRUCTURE_A_REJOINDRE: &str = "98049212800023";
 
 pub fn bac(c: &Connection, id: &str) -> Resultat<Bac> {
-    c.prepare_cached("SELECT id, libelle, decalage_jours, double_authentification FROM bac WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok(Bac {
-                id: r.get(0)?,
-                libelle: r.get(1)?,
-                decalage_jours: r.get(2)?,
-                double_authentification: r.get(3)?,
-            })
+    c.prepare_cached(
+        "SELECT id, libelle, decalage_jours, double_authentification,
+                (SELECT c.titre FROM participant p JOIN classe c ON c.id = p.classe_id WHERE p.bac_id = bac.id LIMIT 1)
+         FROM bac WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(Bac {
+            id: r.get(0)?,
+            libelle: r.get(1)?,
+            decalage_jours: r.get(2)?,
+            double_authentification: r.get(3)?,
+            classe: r.get(4)?,
         })
+    })
         .optional()?
         .ok_or(Erreur::Introuvable("bac à sable"))
 }

@@ -130,7 +130,20 @@ async fn un_stagiaire_rejoint_avec_le_code_et_la_connexion_en_deux_etapes_suit_l
     let identifiant = marie.identifiant.clone().expect("a ready account");
     let mot_de_passe = marie.mot_de_passe.clone().expect("its password");
     assert!(identifiant.starts_with("marie.dupont."), "{identifiant}");
-    marie.nav.get("/").await.assert_statut(StatusCode::OK).assert_contient("PLOMBERIE MARTIN");
+    marie
+        .nav
+        .get("/")
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient("PLOMBERIE MARTIN")
+        .assert_contient("par le formateur de la classe");
+    // Dans une classe, c'est le formateur qui règle la double authentification.
+    marie
+        .nav
+        .post_form("/bac/double-authentification", &[("active", "non")])
+        .await
+        .assert_statut(StatusCode::FORBIDDEN)
+        .assert_contient("c'est le formateur qui active ou coupe");
     // La formatrice voit la stagiaire et son identifiant (jamais son mot de passe).
     anne.get(&format!("/formateur/classes/{id}"))
         .await

@@ -88,7 +88,7 @@ pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<
                     a.tuile-domaine href="/annuaire" { strong { "Annuaire des structures publiques" } span { "Trouver le SIRET, le code service et les obligations d'un acheteur." } }
                 }
             }
-            (bloc_horloge(&stagiaire.csrf, ctx.date_simulee, stagiaire.bac.double_authentification))
+            (bloc_horloge(&stagiaire.csrf, ctx.date_simulee, &stagiaire.bac))
         },
     ))
 }
@@ -98,7 +98,8 @@ fn tuile(libelle: &str, nombre: usize, lien: &str) -> Markup {
 }
 
 /// Le temps du bac à sable : avancer l'horloge pour voir l'acheteur simulé traiter les factures.
-pub fn bloc_horloge(csrf: &str, date: chrono::NaiveDate, double_authentification: bool) -> Markup {
+pub fn bloc_horloge(csrf: &str, date: chrono::NaiveDate, bac: &chorus_store::bac::Bac) -> Markup {
+    let double_authentification = bac.double_authentification;
     html! {
         section.bac-a-sable aria-labelledby="titre-bac" {
             h2 #titre-bac { "Bac à sable" }
@@ -114,14 +115,22 @@ pub fn bloc_horloge(csrf: &str, date: chrono::NaiveDate, double_authentification
                 span { "jour(s)" }
                 button.bouton type="submit" { "Avancer l'horloge" }
             }
-            form.en-ligne method="post" action="/bac/double-authentification" {
-                (champ_csrf(csrf))
-                span {
+            @if let Some(classe) = &bac.classe {
+                p {
                     "Double authentification (code reçu dans la messagerie à chaque connexion) : "
-                    strong { @if double_authentification { "activée" } @else { "désactivée" } } "."
+                    strong { @if double_authentification { "activée" } @else { "désactivée" } }
+                    " par le formateur de la classe « " (classe) " »."
                 }
-                input type="hidden" name="active" value=(if double_authentification { "non" } else { "oui" });
-                button.bouton type="submit" { @if double_authentification { "La désactiver" } @else { "L'activer" } }
+            } @else {
+                form.en-ligne method="post" action="/bac/double-authentification" {
+                    (champ_csrf(csrf))
+                    span {
+                        "Double authentification (code reçu dans la messagerie à chaque connexion) : "
+                        strong { @if double_authentification { "activée" } @else { "désactivée" } } "."
+                    }
+                    input type="hidden" name="active" value=(if double_authentification { "non" } else { "oui" });
+                    button.bouton type="submit" { @if double_authentification { "La désactiver" } @else { "L'activer" } }
+                }
             }
             p { a href="/bac/reinitialiser" { "Réinitialiser le bac à sable…" } }
         }

@@ -73,6 +73,12 @@ pub async fn double_authentification(
     champs: Champs,
 ) -> Result<Redirect, AppError> {
     stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    if let Some(classe) = &stagiaire.bac.classe {
+        return Err(AppError::Interdit(format!(
+            "Dans la classe « {classe} », c'est le formateur qui active ou coupe la connexion en deux étapes, \
+             pour tous les stagiaires à la fois."
+        )));
+    }
     let active = match champs.un("active").as_str() {
         "oui" => true,
         "non" => false,

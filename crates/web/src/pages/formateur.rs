@@ -410,7 +410,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                     }
                     form method="post" action={ "/formateur/classes/" (c.id) "/reinitialiser" } {
                         (champ_csrf(&f.csrf))
-                        button.bouton.bouton-danger type="submit" { "Réinitialiser toute la classe" }
+                        button.bouton.bouton-danger type="submit" data-confirmer="Remettre toute la classe au point de départ ? Les factures et messages de tous les stagiaires seront effacés." { "Réinitialiser toute la classe" }
                     }
                 }
             }
