@@ -239,3 +239,14 @@ pub fn a_reprendre(c: &Connection, bac_id: &str, structure_id: &str) -> Resultat
     )?
     .query_row([bac_id, structure_id], |r| r.get::<_, i64>(0))? as usize)
 }
+
+/// Les factures rejetées de la structure dont le rejet a été traité : elles quittent la liste
+/// de travail du fournisseur.
+pub fn rejets_traites(c: &Connection, bac_id: &str, structure_id: &str) -> Resultat<Vec<String>> {
+    let mut st = c.prepare_cached(
+        "SELECT id FROM facture WHERE bac_id = ?1 AND structure_id = ?2 AND statut = 'REJETEE'
+           AND rejet_traite_le IS NOT NULL",
+    )?;
+    let v = st.query_map([bac_id, structure_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
