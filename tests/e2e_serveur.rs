@@ -112,6 +112,43 @@ async fn parcours_d_un_stagiaire_et_redemarrage() {
     serveur.arreter().await;
 }
 
+/// The returned-invoice journeys, the trainee playing the public buyer: reject → new invoice
+/// under a new number; suspend → complete → paid by the simulated buyer.
+#[tokio::test(flavor = "multi_thread")]
+async fn rejet_puis_nouvelle_facture_et_suspension_completee_puis_payee() {
+    let donnees = tempfile::tempdir().expect("dossier temporaire");
+    let serveur = Serveur::demarrer(donnees.path()).await;
+    let mut nav = Navigateur::new(&serveur.url);
+    nav.connecter("formation4@exemple.fr").await;
+
+    let rejetee = nav.envoyer_facture("E2E-REJ-1").await;
+    nav.jouer_l_acheteur(&rejetee, "REJETEE", "Le prix ne correspond pas au devis").await;
+    let page = nav.get(&rejetee).await;
+    assert_contient(&page, "Le prix ne correspond pas au devis");
+    assert_contient(&page, "Traiter le rejet");
+    let r = nav.post(&format!("{rejetee}/traiter-rejet"), &[("confirme", "oui")]).await;
+    assert_eq!(r.statut, StatusCode::SEE_OTHER, "{}", r.extrait());
+    assert_contient(&nav.get(&rejetee).await, "Rejet traité le");
+    let meme_numero = nav.post("/factures-emises/saisir", &champs_facture("E2E-REJ-1")).await;
+    assert_eq!(meme_numero.statut, StatusCode::UNPROCESSABLE_ENTITY, "{}", meme_numero.extrait());
+    assert_contient(&meme_numero, "facture rejetée");
+    let nouvelle = nav.envoyer_facture("E2E-REJ-2").await;
+    assert_contient(&nav.get(&nouvelle).await, "Mise à disposition du destinataire");
+
+    let suspendue = nav.envoyer_facture("E2E-SUS-1").await;
+    nav.jouer_l_acheteur(&suspendue, "SUSPENDUE", "Bon de livraison manquant").await;
+    nav.get(&format!("{suspendue}/completer")).await;
+    let r = nav.post(&format!("{suspendue}/completer"), &[("commentaire", "Bon de livraison n° 42")]).await;
+    assert_eq!(r.statut, StatusCode::SEE_OTHER, "{}", r.extrait());
+    assert_contient(&nav.get(&suspendue).await, "Complétée");
+    let horloge = nav.post("/bac/horloge", &[("jours", "25")]).await;
+    assert_eq!(horloge.statut, StatusCode::SEE_OTHER, "{}", horloge.extrait());
+    let page = nav.get(&suspendue).await;
+    assert_contient(&page, "Le comptable a lancé le virement");
+
+    serveur.arreter().await;
+}
+
 async fn assert_renvoie_vers_connexion(nav: &mut Navigateur) {
     let accueil = nav.get("/").await;
     assert_eq!(accueil.statut, StatusCode::SEE_OTHER, "{}", accueil.extrait());
@@ -317,6 +354,19 @@ impl Navigateur {
         let chemin = location.strip_prefix(&self.base).unwrap_or(&location).to_string();
         assert!(chemin.starts_with("/factures-emises/"), "envoi de {numero} redirigé vers {location}");
         chemin
+    }
+
+    /// In « Jouer l'acheteur public », gives `statut` to the invoice at `chemin`
+    /// (`/factures-emises/{id}`).
+    async fn jouer_l_acheteur(&mut self, chemin: &str, statut: &str, motif: &str) {
+        let id = chemin.trim_start_matches("/factures-emises/");
+        let page = self.get(&format!("/acheteur/factures/{id}")).await;
+        assert_eq!(page.statut, StatusCode::OK, "{}", page.extrait());
+        assert_contient(&page, "Vous jouez l'acheteur public");
+        let r = self
+            .post(&format!("/acheteur/factures/{id}/traiter"), &[("statut", statut), ("motif", motif)])
+            .await;
+        assert_eq!(r.statut, StatusCode::SEE_OTHER, "{statut} : {}", r.extrait());
     }
 
     async fn envoyer(&mut self, methode: Method, chemin: &str, formulaire: Option<String>) -> Reponse {

@@ -23,6 +23,7 @@ pub mod service;
 pub mod siret;
 pub mod statut;
 pub mod structure;
+pub mod suites;
 
 pub use anomalie::Anomalie;
 pub use erreur::Erreur;

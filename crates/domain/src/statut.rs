@@ -108,19 +108,22 @@ impl Statut {
             }
             Self::ARecycler => {
                 "Le destinataire signale une erreur dans les données d'acheminement (SIRET, code service \
-                 ou numéro d'engagement). Corrigez-les et renvoyez la facture, sans changer son numéro."
+                 ou numéro d'engagement). Cliquez sur « Recycler », corrigez ces données et renvoyez la \
+                 facture, sans changer son numéro."
             }
             Self::Suspendue => {
-                "Le destinataire attend une pièce ou une précision (voir le motif). Complétez la facture \
-                 (pièce jointe, commentaire) : le délai de paiement reprend alors."
+                "Le destinataire attend une pièce ou une précision (voir le motif). Cliquez sur \
+                 « Compléter » et ajoutez ce qui manque (pièce jointe, commentaire) : le délai de paiement \
+                 reprend alors."
             }
             Self::Completee => {
                 "Vous avez complété la facture : elle est de nouveau à la disposition du destinataire. \
                  Rien à faire."
             }
             Self::Rejetee => {
-                "Le destinataire a refusé la facture (voir le motif). Elle ne sera jamais payée : prenez \
-                 connaissance du rejet, puis émettez une nouvelle facture avec un nouveau numéro."
+                "Le destinataire a refusé la facture (voir le motif). Elle ne sera jamais payée : cliquez \
+                 sur « Traiter le rejet » pour en prendre connaissance, puis émettez une nouvelle facture \
+                 avec un nouveau numéro."
             }
             Self::ServiceFait => {
                 "Le destinataire a constaté que la prestation a bien été réalisée. Rien à faire."

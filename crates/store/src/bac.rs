@@ -320,7 +320,12 @@ fn jouer_parties_simulees(
     horloge: &Horloge,
 ) -> Resultat<()> {
     let mut st = c.prepare_cached(
-        "SELECT f.id, f.statut, f.date_mise_a_disposition,
+        // Après un complément, le destinataire reprend la facture à la date du complément : son
+        // calendrier repart de là (le délai de paiement aussi, R2192-29).
+        "SELECT f.id, f.statut,
+                coalesce((SELECT max(j.date_simulee) FROM journal j
+                          WHERE j.bac_id = f.bac_id AND j.facture_id = f.id AND j.statut = 'COMPLETEE'),
+                         f.date_mise_a_disposition),
                 coalesce(a.delai_paiement_jours, 30), coalesce(a.mise_en_paiement_non_remontee, 0)
          FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
          WHERE f.bac_id = ?1 AND f.date_mise_a_disposition IS NOT NULL

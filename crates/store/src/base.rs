@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_raccordement.sql"),
     include_str!("migrations/0005_gestionnaire_simule.sql"),
     include_str!("migrations/0006_classes.sql"),
+    include_str!("migrations/0007_acheteur.sql"),
 ];
 
 #[derive(Clone)]

@@ -134,7 +134,7 @@ fn verifier(
         Err(anomalies) => return Ok(Err(anomalies)),
     };
     let deja = numero_deja_utilise(c, &bac.id, structure_id, &facture.numero, sauf)?;
-    let anomalies = match envoi {
+    let mut anomalies = match envoi {
         Envoi::Enregistrer => {
             if deja {
                 let ctx = saisie::Contexte {
@@ -160,6 +160,7 @@ fn verifier(
             saisie::controler(&facture, &ctx)
         }
     };
+    crate::suivi::preciser_numero_rejete(c, &bac.id, structure_id, &facture.numero, &mut anomalies)?;
     Ok(if anomalies.is_empty() { Ok(facture) } else { Err(anomalies) })
 }
 
@@ -348,7 +349,7 @@ pub fn saisie_de(f: &Facture) -> SaisieBrute {
 
 /// Chorus Pro achemine la facture déposée et la met à disposition du destinataire, le jour
 /// même (dans le vrai portail, quelques minutes après le dépôt).
-fn acheminer(
+pub(crate) fn acheminer(
     c: &Connection,
     bac_id: &str,
     facture_id: &str,

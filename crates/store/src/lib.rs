@@ -6,6 +6,7 @@
 //! un exercice ; tout le reste porte l'identifiant de son bac à sable (`bac_id`) et n'est lu
 //! qu'à travers lui.
 
+pub mod acheteur;
 pub mod bac;
 pub mod base;
 pub mod classe;
@@ -24,6 +25,7 @@ pub mod raccordement;
 pub mod rattachement;
 pub mod reference;
 pub mod structure;
+pub mod suivi;
 
 pub use base::Store;
 pub use erreur::{Erreur, Resultat};

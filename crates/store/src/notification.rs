@@ -32,6 +32,18 @@
 //! - Les statuts « au dimanche soir » se lisent dans le journal (le dernier statut de chaque
 //!   facture daté d'avant le lundi), pas dans le statut courant : une avancée de plusieurs
 //!   semaines donne à chaque lundi l'état de ce lundi-là.
+//! - **Notification immédiate.** Le vrai portail avertit tout de suite d'un rejet (« une
+//!   notification immédiate l'invitant à attester en avoir pris connaissance ») et montre une
+//!   fenêtre à la connexion après un rejet ou une suspension. Ici, chaque statut donné à la main
+//!   par l'acheteur public (stagiaire qui joue l'acheteur, formateur, scénario : le cas d'usage
+//!   `acheteur::traiter`) envoie aussitôt UN message par événement ([`evenement_facture`]), daté
+//!   de l'instant simulé, aux mêmes destinataires que l'activité quotidienne (même case cochée) :
+//!   rejet, suspension, « À recycler », et aussi les étapes de traitement jusqu'à la mise en
+//!   paiement. Ces actions sont datées du jour courant, que l'activité quotidienne ne couvre
+//!   pas (voir plus haut) : il n'y a donc jamais de double annonce. Le calendrier de l'acheteur
+//!   simulé reste résumé dans l'activité du jour.
+//! - Les demandes de rattachement et leurs réponses sont des messages de compte, envoyés quelles
+//!   que soient les préférences (`rattachement.rs`).
 
 use std::collections::BTreeMap;
 
@@ -298,6 +310,74 @@ fn recapitulatifs(c: &Connection, bac_id: &str, lundi: NaiveDate) -> Resultat<()
                 instant(lundi),
             )?;
         }
+    }
+    Ok(())
+}
+
+/// L'objet du message qui annonce tout de suite un changement de statut d'une facture.
+pub fn objet_evenement(numero: &str, statut: Statut) -> String {
+    match statut {
+        Statut::Rejetee => format!("Facture {numero} rejetée"),
+        Statut::Suspendue => format!("Facture {numero} suspendue"),
+        Statut::ARecycler => format!("Facture {numero} à recycler"),
+        autre => format!("Facture {numero} : {}", autre.libelle()),
+    }
+}
+
+/// Annonce tout de suite (voir l'en-tête du module) que la facture `facture_id` est passée au
+/// statut `statut`, avec le motif ou commentaire du destinataire, aux utilisateurs de la
+/// structure fournisseur qui ont gardé la case des notifications d'activité cochée.
+pub fn evenement_facture(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    statut: Statut,
+    commentaire: &str,
+    instant_simule: NaiveDateTime,
+) -> Resultat<()> {
+    let (structure_id, numero, destinataire, raison_sociale_destinataire): (String, String, String, String) =
+        c.query_row(
+            "SELECT structure_id, numero, destinataire, raison_sociale_destinataire FROM facture
+             WHERE bac_id = ?1 AND id = ?2",
+            [bac_id, facture_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+    let destinataires = destinataires(c, bac_id, &structure_id, false)?;
+    if destinataires.is_empty() {
+        return Ok(());
+    }
+    let (raison_sociale, identifiant) = structure(c, bac_id, &structure_id)?;
+    let objet = objet_evenement(&numero, statut);
+    let motif = if commentaire.trim().is_empty() {
+        String::new()
+    } else {
+        let quoi = if matches!(statut, Statut::Rejetee | Statut::Suspendue | Statut::ARecycler) {
+            "Motif"
+        } else {
+            "Commentaire"
+        };
+        format!("\n\n{quoi} : « {} »", commentaire.trim())
+    };
+    let lien = format!("/factures-emises/{facture_id}");
+    for d in destinataires {
+        let corps = format!(
+            "Bonjour {} {},\n\nLe {} à {}, le destinataire {raison_sociale_destinataire} ({destinataire}) a passé la \
+             facture n° {numero} de votre structure {raison_sociale} ({identifiant}) au statut « {} ».{motif}\n\n\
+             Ce que cela veut dire : {}\n\nVous recevez ce message parce que la case « Recevoir des notifications \
+             périodiques d'activité » est cochée dans « Mon compte ».",
+            d.prenom,
+            d.nom,
+            date(instant_simule.date()),
+            instant_simule.format("%H:%M"),
+            statut.libelle(),
+            statut.explication()
+        );
+        messagerie::envoyer(
+            c,
+            bac_id,
+            messagerie::Nouveau { destinataire: &d.adresse, objet: &objet, corps: &corps, lien: Some(&lien) },
+            instant_simule,
+        )?;
     }
     Ok(())
 }

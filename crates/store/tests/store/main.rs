@@ -2,6 +2,7 @@
 //! données livrées, imports de l'annuaire, cas d'usage des factures et des bacs à sable,
 //! journal et comptes.
 
+mod acheteur;
 mod annuaire_volumineux;
 mod bac;
 mod base;
@@ -16,3 +17,4 @@ mod journal;
 mod mon_compte;
 mod rattachement;
 mod reference;
+mod suivi;

@@ -26,6 +26,9 @@ pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<
                 )?;
                 a_traiter.extend(lignes);
             }
+            // Un rejet traité quitte la liste de travail (« Traiter le rejet »).
+            let traites = chorus_store::suivi::rejets_traites(c, &bac_id, &sid)?;
+            a_traiter.retain(|f| !traites.contains(&f.id));
             Ok((comptes, a_traiter))
         })
         .await?;

@@ -135,6 +135,7 @@ struct Detail {
     facture: FactureStockee,
     historique: Vec<Entree>,
     delai_jours: u16,
+    suivi: chorus_store::suivi::Suivi,
 }
 
 async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<Detail, AppError> {
@@ -148,7 +149,8 @@ async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<D
         let historique = journal::historique_facture(c, &bac_id, &id)?;
         let delai_jours = reference::structure_publique(c, &facture.facture.destinataire)?
             .map_or(30, |s| s.delai_paiement_jours);
-        Ok(Detail { facture, historique, delai_jours })
+        let suivi = chorus_store::suivi::suivi(c, &bac_id, &id)?;
+        Ok(Detail { facture, historique, delai_jours, suivi })
     })
     .await
 }
@@ -176,9 +178,7 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail) -> Markup {
         html! {
             p { a href="/factures-emises" { "← Factures émises" } }
             h1 { "Facture n° " (f.numero) " " (pastille(fs.statut)) }
-            div class={ "alerte " @if fs.statut.attend_le_fournisseur() { "alerte-attention" } @else { "alerte-info" } } {
-                p { strong { "Ce que cela veut dire : " } (fs.statut.explication()) }
-            }
+            (super::suites::panneau(fs, &d.suivi, &ctx.stagiaire.csrf))
             @if fs.statut == Statut::Brouillon {
                 p.boutons {
                     a.bouton.bouton-principal href={ "/factures-emises/" (fs.id) "/envoyer" } { "Valider et envoyer" }

@@ -2,6 +2,7 @@
 //! couleurs distinctes, aucun logo de l'État.
 
 pub mod accueil;
+pub mod acheteur;
 pub mod annuaire;
 pub mod bac;
 pub mod compte;
@@ -16,6 +17,7 @@ pub mod rattachement;
 pub mod rejoindre;
 pub mod saisie;
 pub mod structure;
+pub mod suites;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -69,6 +71,7 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                             a href="/structure" { "Ma structure" }
                             a href="/approbations" { "Approbations" }
                             a href="/messagerie" { "Messagerie" }
+                            a.menu-acheteur href="/acheteur" { "Jouer l'acheteur public" }
                             a href="/mon-compte" { "Mon compte" }
                         }
                         div.entete-droite {

@@ -1,0 +1,275 @@
+//! Le côté de l'acheteur public, joué à la main : les « Factures reçues » de chaque structure
+//! publique destinataire des factures d'un bac à sable, et les actions du destinataire et du
+//! comptable (API `traiterFactureRecue`).
+//!
+//! Un seul cas d'usage, [`traiter`], sert à tous ceux qui jouent l'acheteur : le stagiaire en
+//! mode « Jouer l'acheteur public », le formateur dans sa console, un scénario, l'API. Il charge
+//! la facture, demande à [`statut::transition`] si l'action est permise, enregistre le
+//! changement (journal et projection) et prévient le fournisseur, dans la même transaction.
+
+use chorus_domain::Statut;
+use chorus_domain::statut::{self, Acteur, Action, Contexte};
+use chorus_domain::suites;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::erreur::{Erreur, Resultat};
+use crate::facture::{self, FactureStockee};
+use crate::horloge::Horloge;
+use crate::{bac, notification, reference};
+
+/// Qui joue l'acheteur public : gardé au journal pour le débriefing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Joueur {
+    /// Le stagiaire, en mode « Jouer l'acheteur public ».
+    Stagiaire,
+    /// Le formateur, depuis sa console.
+    Formateur,
+    /// Le comportement scripté d'un scénario.
+    Scenario,
+}
+
+/// Ce que le destinataire (ou le comptable) fait de la facture, tel que demandé.
+#[derive(Debug, Clone, Copy)]
+pub struct Traitement<'a> {
+    pub nouveau_statut: Statut,
+    /// Obligatoire pour rejeter ou suspendre ; 255 caractères au plus.
+    pub motif: &'a str,
+    /// `numeroDPMandat`, avec « Mandatée » seulement ; facultatif.
+    pub numero_mandat: &'a str,
+}
+
+/// Les statuts que l'acheteur peut donner, dans l'ordre où la page les propose.
+pub const CIBLES: [Statut; 8] = [
+    Statut::ServiceFait,
+    Statut::Mandatee,
+    Statut::MiseADispositionComptable,
+    Statut::Comptabilisee,
+    Statut::MiseEnPaiement,
+    Statut::Suspendue,
+    Statut::ARecycler,
+    Statut::Rejetee,
+];
+
+/// Qui donne ce statut : les trois derniers statuts du parcours sont ceux du comptable.
+pub fn acteur_de(cible: Statut) -> Acteur {
+    match cible {
+        Statut::MiseADispositionComptable | Statut::Comptabilisee | Statut::MiseEnPaiement => {
+            Acteur::Comptable
+        }
+        _ => Acteur::Destinataire,
+    }
+}
+
+/// Le réglage « À recycler » du bac à sable (voir `docs/architecture.md`).
+pub fn a_recycler_autorise(c: &Connection, bac_id: &str) -> Resultat<bool> {
+    c.prepare_cached("SELECT a_recycler_autorise FROM bac WHERE id = ?1")?
+        .query_row([bac_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Erreur::Introuvable("bac à sable"))
+}
+
+pub fn regler_a_recycler(c: &Connection, bac_id: &str, autorise: bool) -> Resultat<()> {
+    let n = c.execute("UPDATE bac SET a_recycler_autorise = ?2 WHERE id = ?1", params![bac_id, autorise])?;
+    if n == 0 {
+        return Err(Erreur::Introuvable("bac à sable"));
+    }
+    Ok(())
+}
+
+/// Une facture reçue par le destinataire : jamais un brouillon, qu'il ne voit pas.
+pub fn facture_recue(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<FactureStockee> {
+    let f = facture::charger(c, bac_id, facture_id)?;
+    if f.statut == Statut::Brouillon {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    Ok(f)
+}
+
+fn mise_en_paiement_non_remontee(c: &Connection, destinataire: &str) -> Resultat<bool> {
+    Ok(reference::structure_publique(c, destinataire)?
+        .is_some_and(|s| s.parametres.mise_en_paiement_non_remontee))
+}
+
+fn contexte<'a>(
+    f: &FactureStockee,
+    motif: Option<&'a str>,
+    mep_non_remontee: bool,
+    a_recycler: bool,
+) -> Contexte<'a> {
+    Contexte {
+        motif,
+        deja_suspendue: f.deja_suspendue,
+        mise_en_paiement_non_remontee: mep_non_remontee,
+        a_recycler_autorise: a_recycler,
+    }
+}
+
+/// Joue une action du destinataire ou du comptable sur une facture reçue ; retourne le nouveau
+/// statut. Refusée avec un message si les règles de Chorus Pro ne la permettent pas.
+pub fn traiter(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    t: &Traitement<'_>,
+    joueur: Joueur,
+    horloge: &Horloge,
+) -> Resultat<Statut> {
+    let bac = bac::bac(c, bac_id)?;
+    let f = facture_recue(c, bac_id, facture_id)?;
+    let motif = suites::verifier_motif(t.motif)?;
+    let numero_mandat = match t.nouveau_statut {
+        Statut::Mandatee => suites::verifier_numero_mandat(t.numero_mandat)?,
+        _ => None,
+    };
+    let mep = mise_en_paiement_non_remontee(c, &f.facture.destinataire)?;
+    let ctx = contexte(&f, Some(&motif), mep, a_recycler_autorise(c, bac_id)?);
+    let acteur = acteur_de(t.nouveau_statut);
+    let nouveau = statut::transition(Some(f.statut), Action::Traiter(t.nouveau_statut), acteur, &ctx)?;
+    let commentaire = match (&numero_mandat, motif.is_empty()) {
+        (Some(n), true) => format!("Mandat n° {n}"),
+        (Some(n), false) => format!("Mandat n° {n} — {motif}"),
+        (None, _) => motif,
+    };
+    let date = bac.date_simulee(horloge);
+    let ch = facture::Changement { statut: nouveau, acteur, date, commentaire: &commentaire };
+    facture::changer_statut(c, bac_id, facture_id, ch, horloge)?;
+    // `changer_statut` vient d'ajouter l'entrée du journal : on y joint qui a joué l'acheteur
+    // et le numéro de mandat, sans changer la signature partagée par tous les changements.
+    let donnees = serde_json::json!({ "joue_par": joueur, "numero_mandat": numero_mandat });
+    c.execute(
+        "UPDATE journal SET donnees = ?3 WHERE id = ?1 AND bac_id = ?2",
+        params![c.last_insert_rowid(), bac_id, donnees.to_string()],
+    )?;
+    notification::evenement_facture(
+        c,
+        bac_id,
+        facture_id,
+        nouveau,
+        &commentaire,
+        bac.maintenant_simule(horloge),
+    )?;
+    Ok(nouveau)
+}
+
+/// Une action que l'acheteur peut faire maintenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Possible {
+    pub statut: Statut,
+    pub acteur: Acteur,
+    pub motif_obligatoire: bool,
+}
+
+/// Ce que l'acheteur peut faire d'une facture, et ce qui lui est refusé par un paramètre
+/// (mise en paiement non remontée, « À recycler » désactivé), avec l'explication.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Possibilites {
+    pub actions: Vec<Possible>,
+    pub empechements: Vec<String>,
+}
+
+/// Les actions que [`statut::transition`] permet maintenant sur cette facture : la page ne
+/// propose que celles-là (et [`traiter`] revérifie tout).
+pub fn possibilites(c: &Connection, bac_id: &str, f: &FactureStockee) -> Resultat<Possibilites> {
+    let mep = mise_en_paiement_non_remontee(c, &f.facture.destinataire)?;
+    let a_recycler = a_recycler_autorise(c, bac_id)?;
+    // Un motif quelconque : on demande si l'action est possible, le motif sera saisi ensuite.
+    let avec = contexte(f, Some("motif"), mep, a_recycler);
+    let sans_parametres = contexte(f, Some("motif"), false, true);
+    let mut p = Possibilites::default();
+    for cible in CIBLES {
+        let acteur = acteur_de(cible);
+        let action = Action::Traiter(cible);
+        match statut::transition(Some(f.statut), action, acteur, &avec) {
+            Ok(_) => p.actions.push(Possible {
+                statut: cible,
+                acteur,
+                motif_obligatoire: matches!(cible, Statut::Rejetee | Statut::Suspendue),
+            }),
+            Err(e) if statut::transition(Some(f.statut), action, acteur, &sans_parametres).is_ok() => {
+                p.empechements.push(e.to_string());
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(p)
+}
+
+/// Une structure publique qui a reçu des factures de ce bac à sable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructureDestinataire {
+    pub identifiant: String,
+    pub raison_sociale: String,
+    pub factures: usize,
+    /// Factures sur lesquelles le destinataire ou le comptable peut encore agir.
+    pub a_traiter: usize,
+}
+
+/// Les statuts sur lesquels l'acheteur peut encore agir.
+const EN_TRAITEMENT: &str = "('MISE_A_DISPOSITION', 'COMPLETEE', 'SERVICE_FAIT', 'MANDATEE', \
+                             'MISE_A_DISPOSITION_COMPTABLE', 'COMPTABILISEE')";
+
+/// Les structures publiques destinataires des factures transmises de ce bac à sable.
+pub fn structures_destinataires(c: &Connection, bac_id: &str) -> Resultat<Vec<StructureDestinataire>> {
+    let sql = format!(
+        "SELECT destinataire, max(raison_sociale_destinataire), count(*), sum(statut IN {EN_TRAITEMENT})
+         FROM facture WHERE bac_id = ?1 AND statut <> 'BROUILLON'
+         GROUP BY destinataire ORDER BY max(raison_sociale_destinataire), destinataire"
+    );
+    let mut st = c.prepare_cached(&sql)?;
+    let v = st
+        .query_map([bac_id], |r| {
+            Ok(StructureDestinataire {
+                identifiant: r.get(0)?,
+                raison_sociale: r.get(1)?,
+                factures: r.get::<_, i64>(2)? as usize,
+                a_traiter: r.get::<_, i64>(3)? as usize,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
+/// Une ligne des « Factures reçues » d'une structure publique.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactureRecue {
+    pub id: String,
+    pub numero: String,
+    pub fournisseur: String,
+    pub identifiant_fournisseur: String,
+    pub date_depot: Option<NaiveDate>,
+    pub statut: Statut,
+    pub date_statut: NaiveDate,
+    pub total_ttc: Decimal,
+}
+
+/// Les « Factures reçues » par la structure publique `identifiant` de la part des
+/// fournisseurs de ce bac à sable, la plus récente d'abord.
+pub fn factures_recues(c: &Connection, bac_id: &str, identifiant: &str) -> Resultat<Vec<FactureRecue>> {
+    let mut st = c.prepare_cached(
+        "SELECT f.id, f.numero, s.raison_sociale, s.identifiant, f.date_depot, f.statut, f.date_statut, f.total_ttc
+         FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
+         WHERE f.bac_id = ?1 AND f.destinataire = ?2 AND f.statut <> 'BROUILLON'
+         ORDER BY f.ordre DESC LIMIT 500",
+    )?;
+    let v = st
+        .query_map(params![bac_id, identifiant], |r| {
+            let statut: String = r.get(5)?;
+            let ttc: String = r.get(7)?;
+            Ok(FactureRecue {
+                id: r.get(0)?,
+                numero: r.get(1)?,
+                fournisseur: r.get(2)?,
+                identifiant_fournisseur: r.get(3)?,
+                date_depot: r.get(4)?,
+                statut: Statut::depuis_code(&statut).unwrap_or(Statut::Deposee),
+                date_statut: r.get(6)?,
+                total_ttc: ttc.parse().unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
