@@ -13,5 +13,6 @@ mod gestion;
 mod gestionnaire_simule;
 mod journal;
 mod mon_compte;
+mod paiement;
 mod rattachement;
 mod reference;
