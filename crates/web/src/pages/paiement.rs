@@ -218,7 +218,7 @@ fn detail(s: &SuiviPaiement, delai_jours: u16) -> Markup {
         }
         section {
             h2 { "Les articles cités" }
-            p.aide { "Code de la commande publique. Les choix du simulateur là où les textes se taisent sont expliqués dans le guide du stagiaire." }
+            p.aide { "Code de la commande publique. Les choix du simulateur là où les textes se taisent sont expliqués dans sa documentation." }
             dl.fiche {
                 @for a in Article::TOUS {
                     dt id=(ancre(a)) { "art. " (a.numero()) } dd { (a.regle()) }
