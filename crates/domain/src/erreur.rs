@@ -32,6 +32,9 @@ pub enum Erreur {
     /// L'en-tête d'un fichier d'annuaire ne convient pas.
     #[error("en-tête du fichier : {0}")]
     EnteteAnnuaire(String),
+    /// Un taux des intérêts moratoires refusé (date de semestre, valeur).
+    #[error("{0}")]
+    TauxInteret(String),
     /// Une valeur codée inconnue (statut, cadre, mode de paiement…).
     #[error("valeur inconnue pour {champ} : « {valeur} »")]
     CodeInconnu { champ: &'static str, valeur: String },

@@ -21,6 +21,7 @@ pub mod jeton;
 pub mod journal;
 pub mod messagerie;
 pub mod notification;
+pub mod paiement;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;

@@ -6,11 +6,14 @@ use std::collections::VecDeque;
 use std::io::Read;
 
 use chorus_domain::annuaire::{EnteteAnnuaire, EnteteServices};
+use chorus_domain::delai_paiement::{self, TauxSemestre};
 use chorus_domain::saisie::DestinataireConnu;
 use chorus_domain::structure::{
     Adresse, Entreprise, ParametresDestinataire, Service, StructurePublique, TypeIdentifiant,
 };
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use rust_decimal::Decimal;
 
 use crate::erreur::{Erreur, Resultat};
 
@@ -308,17 +311,46 @@ pub fn importer_taux(c: &Connection, source: impl Read) -> Resultat<RapportImpor
                 rapport.erreur(ligne, format!("4 colonnes attendues, {} trouvées", champs.len()));
                 return Ok(());
             }
-            insertion.execute(params![
-                champs[0].trim(),
-                champs[1].trim(),
-                champs[2].trim(),
-                champs[3].trim()
-            ])?;
-            rapport.importees += 1;
+            match taux_de_la_ligne(champs) {
+                Ok(taux) => {
+                    let interets = taux.taux_interets().unwrap_or_default();
+                    let statut = if taux.a_verifier { "a_verifier" } else { "publie" };
+                    insertion.execute(params![
+                        taux.debut.to_string(),
+                        taux.taux_bce.to_string(),
+                        interets.to_string(),
+                        statut
+                    ])?;
+                    rapport.importees += 1;
+                }
+                Err(message) => rapport.erreur(ligne, message),
+            }
             Ok(())
         },
     )?;
     Ok(rapport)
+}
+
+/// Une ligne de la table des taux, contrôlée : début de semestre, taux plausible, taux des
+/// intérêts égal au taux de la BCE + 8 points (R2192-31), statut connu.
+fn taux_de_la_ligne(champs: &[&str]) -> Result<TauxSemestre, String> {
+    let debut = NaiveDate::parse_from_str(champs[0].trim(), "%Y-%m-%d")
+        .map_err(|_| format!("DebutSemestre « {} » n'est pas une date AAAA-MM-JJ", champs[0].trim()))?;
+    let mut taux = delai_paiement::lire_taux(debut, champs[1]).map_err(|e| e.to_string())?;
+    let annonce: Option<Decimal> = champs[2].trim().replace(',', ".").parse().ok();
+    if annonce != taux.taux_interets() {
+        return Err(format!(
+            "TauxInteretsMoratoires « {} » : il doit valoir le taux de la BCE + 8 points ({})",
+            champs[2].trim(),
+            taux.taux_interets().unwrap_or_default()
+        ));
+    }
+    taux.a_verifier = match champs[3].trim() {
+        "publie" => false,
+        "a_verifier" => true,
+        autre => return Err(format!("Statut « {autre} » : publie ou a_verifier attendu")),
+    };
+    Ok(taux)
 }
 
 const COLONNES_STRUCTURE: &str = "identifiant, type_identifiant, raison_sociale, emetteur_edi, recepteur_edi,

@@ -108,6 +108,8 @@ pub fn app(etat: AppState) -> Router {
             get(pages::factures::confirmer_envoi).post(pages::factures::envoyer),
         )
         .route("/factures-emises/{id}/modifier", get(pages::saisie::modifier))
+        .route("/factures-emises/{id}/suivi-paiement", get(pages::paiement::suivi))
+        .route("/suivi-paiements", get(pages::paiement::vue_ensemble))
         .route("/bac/horloge", post(pages::bac::avancer))
         .route("/bac/double-authentification", post(pages::bac::double_authentification))
         .route(

@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use chorus_store::{Horloge, Store, demo, formateur, reference};
+use chorus_domain::delai_paiement;
+use chorus_domain::montants::format_nombre;
+use chorus_store::{Horloge, Store, demo, formateur, paiement, reference};
 use chorus_web::{AppState, app};
 use clap::{Parser, Subcommand};
 
@@ -45,6 +47,31 @@ enum Commande {
         #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
         data: PathBuf,
     },
+    /// Consulte ou modifie la table des taux des intérêts moratoires.
+    Taux {
+        #[command(subcommand)]
+        action: ActionTaux,
+        #[arg(long, env = "CHORUS_DATA", default_value = "./data", global = true)]
+        data: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ActionTaux {
+    /// Affiche la table, semestre par semestre.
+    List,
+    /// Ajoute le taux d'un semestre, ou remplace celui qui y est.
+    Set {
+        /// Premier jour du semestre : AAAA-01-01 ou AAAA-07-01.
+        #[arg(long)]
+        debut: String,
+        /// Taux de la BCE (opérations principales de refinancement), en %, par exemple 2.15.
+        #[arg(long, allow_hyphen_values = true)]
+        bce: String,
+        /// Taux pas encore confirmé par la publication officielle.
+        #[arg(long)]
+        a_verifier: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -74,6 +101,7 @@ fn main() -> std::process::ExitCode {
         Commande::ImportAnnuaire { fichier, services, data } => {
             importer(&fichier, services.as_deref(), &data)
         }
+        Commande::Taux { action, data } => taux(action, &data),
     };
     match resultat {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -190,4 +218,29 @@ fn afficher_rapport(quoi: &str, r: &reference::RapportImport, duree: std::time::
     if r.nombre_erreurs > r.erreurs.len() {
         println!("  … et {} autre(s).", r.nombre_erreurs - r.erreurs.len());
     }
+}
+
+fn taux(action: ActionTaux, data: &std::path::Path) -> Result<(), String> {
+    let store =
+        Store::ouvrir(data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
+    // Une base neuve reçoit d'abord la table livrée : un taux ajouté ne la remplace pas.
+    demo::initialiser(&store, &Horloge::Systeme).map_err(|e| format!("données de démonstration : {e}"))?;
+    if let ActionTaux::Set { debut, bce, a_verifier } = action {
+        let debut = chrono::NaiveDate::parse_from_str(debut.trim(), "%Y-%m-%d").map_err(|_| {
+            format!("« {debut} » n'est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2026-07-01.")
+        })?;
+        let mut t = delai_paiement::lire_taux(debut, &bce).map_err(|e| e.to_string())?;
+        t.a_verifier = a_verifier;
+        store.ecrire(|tx| paiement::definir_taux(tx, &t)).map_err(|e| e.to_string())?;
+        println!("Taux du semestre commençant le {} enregistré.", debut.format("%d/%m/%Y"));
+    }
+    let table = store.lire(paiement::lister_taux).map_err(|e| e.to_string())?;
+    println!("Semestre    Taux BCE  Intérêts moratoires (BCE + 8 points)");
+    for t in &table {
+        let interets =
+            t.taux_interets().map_or_else(|| "—".to_string(), |v| format!("{} %", format_nombre(v, 2)));
+        let statut = if t.a_verifier { "  (à vérifier)" } else { "" };
+        println!("{}  {:>6} %  {interets}{statut}", t.debut, format_nombre(t.taux_bce, 2));
+    }
+    Ok(())
 }

@@ -15,6 +15,7 @@ mod gestion;
 mod gestionnaire_simule;
 mod journal;
 mod mon_compte;
+mod paiement;
 mod rattachement;
 mod reference;
 mod suivi;

@@ -253,6 +253,7 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail) -> Markup {
             }
             @if let Some(debut) = fs.date_mise_a_disposition {
                 (bloc_delai(debut, d.delai_jours, date_mep, ctx.date_simulee))
+                p { a href={ "/factures-emises/" (fs.id) "/suivi-paiement" } { "Suivi du paiement : chaque date, la loi qui la fixe, les intérêts de retard" } }
             }
             section {
                 h2 { "Historique des statuts" }

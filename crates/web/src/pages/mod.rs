@@ -12,6 +12,7 @@ pub mod formateur;
 pub mod gestion;
 pub mod messagerie;
 pub mod mon_compte;
+pub mod paiement;
 pub mod raccordement;
 pub mod rattachement;
 pub mod rejoindre;
@@ -67,6 +68,7 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                             a href="/" { "Accueil" }
                             a href="/factures-emises" { "Factures émises" }
                             a href="/factures-emises/saisir" { "Saisir une facture" }
+                            a href="/suivi-paiements" { "Suivi des paiements" }
                             a href="/annuaire" { "Annuaire" }
                             a href="/structure" { "Ma structure" }
                             a href="/approbations" { "Approbations" }

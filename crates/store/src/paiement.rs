@@ -1,0 +1,288 @@
+//! Le suivi du paiement des factures : les dates tirées de l'historique des statuts (mise à
+//! disposition, suspension, complétion, mise en paiement), la table des taux des intérêts
+//! moratoires, et le calcul du domaine ([`chorus_domain::delai_paiement::calculer`]).
+
+use std::collections::HashMap;
+
+use chorus_domain::Statut;
+use chorus_domain::delai_paiement::{self, Donnees, Situation, SuiviPaiement, Suspension, TauxSemestre};
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use rust_decimal::Decimal;
+
+use crate::bac;
+use crate::erreur::{Erreur, Resultat};
+use crate::facture::{self, FactureStockee};
+use crate::horloge::Horloge;
+use crate::reference;
+
+/// Valeur de la colonne `statut` d'un taux encore à confirmer.
+const STATUT_A_VERIFIER: &str = "a_verifier";
+const STATUT_PUBLIE: &str = "publie";
+
+/// Délai appliqué quand le destinataire n'est plus dans l'annuaire : le cas général (R2192-10).
+const DELAI_PAR_DEFAUT: u16 = 30;
+
+/// Les taux de la table, du plus ancien au plus récent. Une ligne illisible (modifiée hors du
+/// simulateur) est écartée plutôt que de rendre tous les suivis impossibles.
+pub fn lister_taux(c: &Connection) -> Resultat<Vec<TauxSemestre>> {
+    let mut st = c.prepare_cached(
+        "SELECT debut_semestre, taux_bce, statut FROM taux_interets_moratoires ORDER BY debut_semestre",
+    )?;
+    let lignes = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(lignes
+        .into_iter()
+        .filter_map(|(debut, bce, statut)| {
+            Some(TauxSemestre {
+                debut: debut.parse().ok()?,
+                taux_bce: bce.parse().ok()?,
+                a_verifier: statut == STATUT_A_VERIFIER,
+            })
+        })
+        .collect())
+}
+
+/// Ajoute le taux d'un semestre, ou remplace celui qui y était. Le taux des intérêts moratoires
+/// est recalculé ici (BCE + 8 points) : la table ne peut pas contredire la règle.
+pub fn definir_taux(c: &Connection, taux: &TauxSemestre) -> Resultat<()> {
+    // Revalidé ici : l'appelant a pu construire la valeur sans passer par `lire_taux`.
+    let controle = delai_paiement::lire_taux(taux.debut, &taux.taux_bce.to_string())?;
+    let interets =
+        controle.taux_interets().ok_or_else(|| Erreur::Invalide("taux de la BCE démesuré".to_string()))?;
+    c.prepare_cached(
+        "INSERT INTO taux_interets_moratoires (debut_semestre, taux_bce, taux, statut) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (debut_semestre) DO UPDATE SET taux_bce = ?2, taux = ?3, statut = ?4",
+    )?
+    .execute(params![
+        controle.debut.to_string(),
+        controle.taux_bce.to_string(),
+        interets.to_string(),
+        if taux.a_verifier { STATUT_A_VERIFIER } else { STATUT_PUBLIE },
+    ])?;
+    Ok(())
+}
+
+/// Les dates qui comptent pour le délai, lues dans l'historique des statuts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Jalons {
+    /// La dernière mise à disposition : après un recyclage, c'est elle qui fait partir le délai
+    /// (le bon destinataire ne reçoit la facture qu'à ce moment-là).
+    pub mise_a_disposition: Option<NaiveDate>,
+    pub suspensions: Vec<Suspension>,
+    /// La première mise en paiement.
+    pub mise_en_paiement: Option<NaiveDate>,
+}
+
+/// Les jalons d'un historique de statuts, du plus ancien au plus récent.
+pub fn jalons(historique: impl IntoIterator<Item = (Statut, NaiveDate)>) -> Jalons {
+    let mut j = Jalons::default();
+    for (statut, date) in historique {
+        match statut {
+            Statut::MiseADisposition => j.mise_a_disposition = Some(date),
+            Statut::Suspendue => j.suspensions.push(Suspension { suspendue_le: date, completee_le: None }),
+            Statut::Completee => {
+                if let Some(s) = j.suspensions.last_mut().filter(|s| s.completee_le.is_none()) {
+                    s.completee_le = Some(date);
+                }
+            }
+            Statut::MiseEnPaiement => {
+                j.mise_en_paiement.get_or_insert(date);
+            }
+            _ => {}
+        }
+    }
+    j
+}
+
+/// Où en est le paiement d'une facture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EtatPaiement {
+    /// Brouillon : jamais envoyée, aucun délai ne court.
+    NonTransmise,
+    /// Déposée, en cours d'acheminement ou à recycler : le délai partira de la mise à disposition.
+    EnAttente(Statut),
+    /// Rejetée : elle ne sera pas payée, il faut une nouvelle facture.
+    Rejetee(NaiveDate),
+    Suivie(Box<SuiviPaiement>),
+}
+
+/// Le suivi du paiement d'une facture, tel que la page l'affiche.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuiviFacture {
+    pub facture: FactureStockee,
+    pub delai_jours: u16,
+    pub etat: EtatPaiement,
+}
+
+/// Le délai réglementaire du destinataire (annuaire), ou le cas général s'il n'y est plus.
+fn delai_du_destinataire(c: &Connection, identifiant: &str) -> Resultat<u16> {
+    Ok(reference::structure_publique(c, identifiant)?.map_or(DELAI_PAR_DEFAUT, |s| s.delai_paiement_jours))
+}
+
+fn etat(
+    statut: Statut,
+    date_statut: NaiveDate,
+    delai_jours: u16,
+    montant: Decimal,
+    jalons: &Jalons,
+    aujourd_hui: NaiveDate,
+    taux: &[TauxSemestre],
+) -> EtatPaiement {
+    match statut {
+        Statut::Brouillon => return EtatPaiement::NonTransmise,
+        Statut::Rejetee => return EtatPaiement::Rejetee(date_statut),
+        Statut::Deposee | Statut::EnCoursAcheminement | Statut::ARecycler => {
+            return EtatPaiement::EnAttente(statut);
+        }
+        _ => {}
+    }
+    let Some(debut) = jalons.mise_a_disposition else {
+        return EtatPaiement::EnAttente(statut);
+    };
+    EtatPaiement::Suivie(Box::new(delai_paiement::calculer(&Donnees {
+        debut,
+        delai_jours,
+        suspensions: &jalons.suspensions,
+        mise_en_paiement: jalons.mise_en_paiement,
+        aujourd_hui,
+        montant_ttc: montant,
+        taux,
+    })))
+}
+
+/// Le suivi du paiement de la facture `facture_id`, vu par la structure `structure_id` : une
+/// facture d'un autre bac ou d'une autre structure est introuvable, comme sur sa page.
+pub fn suivi_facture(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    facture_id: &str,
+    horloge: &Horloge,
+) -> Resultat<SuiviFacture> {
+    let facture = facture::charger(c, bac_id, facture_id)?;
+    if facture.structure_id != structure_id {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    let aujourd_hui = bac::bac(c, bac_id)?.date_simulee(horloge);
+    let delai_jours = delai_du_destinataire(c, &facture.facture.destinataire)?;
+    let historique = crate::journal::historique_facture(c, bac_id, facture_id)?;
+    let j = jalons(historique.iter().filter_map(|e| Some((e.statut?, e.date_simulee))));
+    let taux = lister_taux(c)?;
+    let etat = etat(
+        facture.statut,
+        facture.date_statut,
+        delai_jours,
+        facture.totaux().montant_a_payer,
+        &j,
+        aujourd_hui,
+        &taux,
+    );
+    Ok(SuiviFacture { facture, delai_jours, etat })
+}
+
+/// Une facture à surveiller, pour la vue d'ensemble.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ASurveiller {
+    pub id: String,
+    pub numero: String,
+    pub raison_sociale_destinataire: String,
+    pub statut: Statut,
+    pub montant_ttc: Decimal,
+    pub suivi: SuiviPaiement,
+}
+
+impl ASurveiller {
+    pub fn situation(&self) -> Situation {
+        self.suivi.situation()
+    }
+}
+
+/// Les factures de la structure en retard (payées ou non) ou dont l'échéance tombe dans les
+/// `jours` prochains jours, la plus pressante d'abord : retards non payés du plus ancien au plus
+/// récent, puis échéances proches, puis retards payés (intérêts à réclamer).
+pub fn a_surveiller(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    jours: i64,
+    horloge: &Horloge,
+) -> Resultat<Vec<ASurveiller>> {
+    let aujourd_hui = bac::bac(c, bac_id)?.date_simulee(horloge);
+    let taux = lister_taux(c)?;
+    let mut historiques: HashMap<String, Vec<(Statut, NaiveDate)>> = HashMap::new();
+    {
+        let mut st = c.prepare_cached(
+            "SELECT j.facture_id, j.statut, j.date_simulee
+             FROM journal j JOIN facture f ON f.id = j.facture_id AND f.bac_id = j.bac_id
+             WHERE j.bac_id = ?1 AND f.structure_id = ?2 AND j.evenement = 'STATUT'
+               AND f.date_mise_a_disposition IS NOT NULL
+             ORDER BY j.id",
+        )?;
+        let lignes = st.query_map(params![bac_id, structure_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, NaiveDate>(2)?))
+        })?;
+        for ligne in lignes {
+            let (id, statut, date) = ligne?;
+            if let Some(s) = statut.and_then(|s| Statut::depuis_code(&s).ok()) {
+                historiques.entry(id).or_default().push((s, date));
+            }
+        }
+    }
+    let mut st = c.prepare_cached(
+        "SELECT f.id, f.numero, f.raison_sociale_destinataire, f.statut, f.date_statut, f.montant_a_payer,
+                f.total_ttc, coalesce(a.delai_paiement_jours, ?3)
+         FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
+         WHERE f.bac_id = ?1 AND f.structure_id = ?2 AND f.date_mise_a_disposition IS NOT NULL
+         ORDER BY f.ordre",
+    )?;
+    let lignes = st
+        .query_map(params![bac_id, structure_id, DELAI_PAR_DEFAUT], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, NaiveDate>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, u16>(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut v = Vec::new();
+    for (id, numero, raison_sociale, statut, date_statut, a_payer, ttc, delai) in lignes {
+        let Ok(statut) = Statut::depuis_code(&statut) else { continue };
+        let j = jalons(historiques.remove(&id).unwrap_or_default());
+        let montant = a_payer.parse().unwrap_or_default();
+        let EtatPaiement::Suivie(suivi) = etat(statut, date_statut, delai, montant, &j, aujourd_hui, &taux)
+        else {
+            continue;
+        };
+        let garder = match suivi.situation() {
+            Situation::EnRetard { .. } | Situation::PayeeEnRetard { .. } => true,
+            Situation::EnCours { jours_restants } => jours_restants <= jours,
+            Situation::Interrompu | Situation::PayeeDansLeDelai => false,
+        };
+        if garder {
+            v.push(ASurveiller {
+                id,
+                numero,
+                raison_sociale_destinataire: raison_sociale,
+                statut,
+                montant_ttc: ttc.parse().unwrap_or_default(),
+                suivi: *suivi,
+            });
+        }
+    }
+    v.sort_by_key(|f| {
+        let rang = match f.situation() {
+            Situation::EnRetard { .. } => 0,
+            Situation::EnCours { .. } => 1,
+            _ => 2,
+        };
+        (rang, f.suivi.echeance, f.numero.clone())
+    });
+    Ok(v)
+}

@@ -1,0 +1,409 @@
+//! « Suivi du paiement » d'une facture (chaque date et chaque chiffre du délai global de
+//! paiement avec l'article de loi d'où il vient) et « Suivi des paiements » : les factures en
+//! retard ou proches de leur échéance. Chorus Pro ne calcule pas les délais : ces pages sont un
+//! complément pédagogique du simulateur, et le disent.
+
+use axum::extract::{Path, State};
+use chorus_domain::delai_paiement::{
+    Article, Interets, Interruption, NOUVEAU_DELAI_MINIMUM, Situation, SuiviPaiement, Suspension,
+    SuspensionSansEffet,
+};
+use chorus_domain::montants::format_nombre;
+use chorus_store::paiement::{self, ASurveiller, EtatPaiement, SuiviFacture};
+use chrono::NaiveDate;
+use maud::{Markup, html};
+use rust_decimal::Decimal;
+
+use super::{Contexte, gabarit, pastille};
+use crate::erreur::AppError;
+use crate::etat::AppState;
+use crate::format;
+use crate::session::Stagiaire;
+
+/// La vue d'ensemble montre les échéances des 10 prochains jours.
+pub const JOURS_A_VENIR: i64 = 10;
+
+const AVERTISSEMENT: &str = "Chorus Pro ne calcule ni les délais ni les intérêts de retard : c'est à \
+     l'acheteur de le faire. Ce suivi est un complément pédagogique du simulateur, pour comprendre \
+     ce que la loi prévoit.";
+
+pub async fn suivi(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(id): Path<String>,
+) -> Result<Markup, AppError> {
+    let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
+    let s = etat.lire(move |c, h| paiement::suivi_facture(c, &bac_id, &sid, &id, h)).await?;
+    let ctx = stagiaire.contexte(&etat.horloge);
+    Ok(page_suivi(&ctx, &s))
+}
+
+fn jours(n: i64) -> String {
+    if n.abs() <= 1 { format!("{n} jour") } else { format!("{n} jours") }
+}
+
+fn pourcentage(taux: Decimal) -> String {
+    format!("{} %", format_nombre(taux, 0))
+}
+
+/// L'ancre d'un article dans la liste « Les articles cités » (`art-R2192-11_1_`).
+fn ancre(a: Article) -> String {
+    let numero: String =
+        a.numero().chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    format!("art-{numero}")
+}
+
+/// Les articles d'une ligne, chacun renvoyant à sa règle plus bas (la répéter à chaque ligne
+/// noierait le tableau).
+fn source(articles: &[Article]) -> Markup {
+    html! {
+        @for (i, a) in articles.iter().enumerate() {
+            @if i > 0 { ", " }
+            a href={ "#" (ancre(*a)) } title=(a.regle()) { "art. " (a.numero()) }
+        }
+    }
+}
+
+fn ligne(element: &str, valeur: Markup, articles: &[Article]) -> Markup {
+    html! {
+        tr {
+            th scope="row" { (element) }
+            td { (valeur) }
+            td { @if articles.is_empty() { "—" } @else { (source(articles)) } }
+        }
+    }
+}
+
+fn etiquette_situation(s: Situation) -> Markup {
+    match s {
+        Situation::EnCours { jours_restants } => html! {
+            span.etiquette.etiquette-neutre { (jours(jours_restants)) " avant l'échéance" }
+        },
+        Situation::Interrompu => html! { span.etiquette { "Délai interrompu (suspendue)" } },
+        Situation::EnRetard { jours: n } => html! {
+            span.etiquette.etiquette-rouge { (jours(n)) " de retard, pas encore payée" }
+        },
+        Situation::PayeeDansLeDelai => html! { span.etiquette.etiquette-neutre { "Payée dans le délai" } },
+        Situation::PayeeEnRetard { jours: n } => html! {
+            span.etiquette.etiquette-rouge { "Payée avec " (jours(n)) " de retard" }
+        },
+    }
+}
+
+fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
+    let f = &s.facture;
+    let numero = &f.facture.numero;
+    gabarit(
+        &format!("Suivi du paiement de la facture {numero}"),
+        Some(&ctx.stagiaire.csrf),
+        Some(ctx),
+        html! {
+            p { a href={ "/factures-emises/" (f.id) } { "← Facture n° " (numero) } }
+            h1 { "Suivi du paiement — facture n° " (numero) " " (pastille(f.statut)) }
+            p.aide { (AVERTISSEMENT) }
+            dl.fiche {
+                dt { "Destinataire" }
+                dd {
+                    @if f.raison_sociale_destinataire.is_empty() { "—" } @else { (f.raison_sociale_destinataire) }
+                    " " small.nombre { "(" (f.facture.destinataire) ")" }
+                }
+                dt { "Montant TTC à payer" } dd.nombre { (format::euros(f.totaux().montant_a_payer)) }
+                dt { "Date simulée du jour" } dd { (format::date_courte(ctx.date_simulee)) }
+            }
+            @match &s.etat {
+                EtatPaiement::NonTransmise => {
+                    div.alerte.alerte-attention { p {
+                        "Cette facture est un brouillon : elle n'a pas été envoyée, aucun délai de paiement ne court. "
+                        "Ouvrez-la et cliquez sur « Valider et envoyer »."
+                    } }
+                }
+                EtatPaiement::EnAttente(statut) => {
+                    div.alerte.alerte-info { p {
+                        "Statut « " (statut.libelle()) " » : le délai de paiement partira de la mise à disposition "
+                        "du destinataire (art. " (Article::Depart.numero()) "), qui n'a pas encore eu lieu."
+                    } }
+                }
+                EtatPaiement::Rejetee(le) => {
+                    div.alerte.alerte-attention { p {
+                        "Cette facture a été rejetée le " (format::date_courte(*le)) " : elle ne sera pas payée et "
+                        "aucun délai ne court. Émettez une nouvelle facture, avec un nouveau numéro."
+                    } }
+                }
+                EtatPaiement::Suivie(suivi) => { (detail(suivi, s.delai_jours)) }
+            }
+        },
+    )
+}
+
+fn resume(s: &SuiviPaiement) -> Markup {
+    let echeance = s.echeance.map(format::date_courte).unwrap_or_default();
+    let (classe, texte) = match s.situation() {
+        Situation::EnCours { jours_restants } => (
+            "alerte-info",
+            format!("Échéance le {echeance} : il reste {} à l'acheteur pour payer.", jours(jours_restants)),
+        ),
+        Situation::Interrompu => (
+            "alerte-attention",
+            "La facture est suspendue : le délai de paiement est arrêté. Complétez-la (pièce jointe, \
+             commentaire) : un nouveau délai s'ouvrira à la complétion."
+                .to_string(),
+        ),
+        Situation::EnRetard { jours: n } => (
+            "alerte-attention",
+            format!(
+                "L'échéance du {echeance} est dépassée de {} : des intérêts moratoires courent, et l'indemnité \
+                 de 40 € est due.",
+                jours(n)
+            ),
+        ),
+        Situation::PayeeDansLeDelai => {
+            ("alerte-info", "La facture a été mise en paiement dans le délai : rien à réclamer.".to_string())
+        }
+        Situation::PayeeEnRetard { jours: n } => (
+            "alerte-attention",
+            format!(
+                "La facture a été mise en paiement avec {} de retard : l'acheteur vous doit des intérêts \
+                 moratoires et l'indemnité de 40 €, sans que vous ayez à les demander.",
+                jours(n)
+            ),
+        ),
+    };
+    html! { div class={ "alerte " (classe) } role="status" { p { (etiquette_situation(s.situation())) " " (texte) } } }
+}
+
+fn detail(s: &SuiviPaiement, delai_jours: u16) -> Markup {
+    let delai = s.article_delai;
+    let sources_echeance: &[Article] =
+        if s.interruption.is_some() { &[Article::NouveauDelai] } else { &[Article::Depart, delai] };
+    html! {
+        (resume(s))
+        section {
+            h2 { "Le délai global de paiement, date par date" }
+            div.defilement {
+                table.tableau {
+                    thead { tr {
+                        th scope="col" { "Élément" } th scope="col" { "Date ou chiffre" } th scope="col" { "D'où ça vient" }
+                    } }
+                    tbody {
+                        (ligne("Départ du délai : mise à disposition du destinataire", html! { (format::date_courte(s.debut)) }, &[Article::Depart]))
+                        (ligne("Délai réglementaire du destinataire", html! { (jours(i64::from(delai_jours))) }, &[delai]))
+                        (ligne(
+                            "Échéance sans suspension",
+                            html! { (format::date_courte(s.echeance_initiale)) " (" (format::date_courte(s.debut)) " + " (jours(i64::from(delai_jours))) ")" },
+                            &[Article::Depart, delai],
+                        ))
+                        @if let Some(i) = &s.interruption { (lignes_interruption(i)) }
+                        @for (susp, motif) in &s.suspensions_sans_effet { (ligne_sans_effet(susp, *motif)) }
+                        (ligne(
+                            "Échéance",
+                            html! { @match s.echeance {
+                                Some(e) => strong { (format::date_courte(e)) },
+                                None => "aucune tant que la facture n'est pas complétée",
+                            } },
+                            sources_echeance,
+                        ))
+                        (ligne(
+                            "Mise en paiement",
+                            html! { @match s.mise_en_paiement {
+                                Some(m) => (format::date_courte(m)),
+                                None => "pas encore",
+                            } },
+                            &[],
+                        ))
+                        (ligne("Situation", etiquette_situation(s.situation()), &[]))
+                        @if let Some(im) = &s.interets { (lignes_interets(im)) }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { "Les articles cités" }
+            p.aide { "Code de la commande publique. Les choix du simulateur là où les textes se taisent sont expliqués dans sa documentation." }
+            dl.fiche {
+                @for a in Article::TOUS {
+                    dt id=(ancre(a)) { "art. " (a.numero()) } dd { (a.regle()) }
+                }
+            }
+        }
+    }
+}
+
+fn lignes_interruption(i: &Interruption) -> Markup {
+    html! {
+        (ligne(
+            "Suspension : le délai s'arrête",
+            html! { (format::date_courte(i.suspendue_le)) " — " (jours(i.jours_ecoules)) " du délai déjà écoulés" },
+            &[Article::Interruption],
+        ))
+        (ligne(
+            "Solde restant à courir à la date de la suspension",
+            html! { (jours(i.solde)) },
+            &[Article::NouveauDelai],
+        ))
+        (ligne(
+            "Complétion : un nouveau délai s'ouvre",
+            html! { @match i.completee_le {
+                Some(c) => { (format::date_courte(c)) @if let Some(n) = i.jours_arretes { " — délai arrêté pendant " (jours(n)) } },
+                None => "pas encore : le délai reste arrêté",
+            } },
+            &[Article::NouveauDelai],
+        ))
+        (ligne(
+            "Nouveau délai",
+            html! {
+                (jours(i.nouveau_delai))
+                @if i.solde > NOUVEAU_DELAI_MINIMUM { " : le solde, plus long que 30 jours" } @else { " : 30 jours, le solde étant plus court" }
+            },
+            &[Article::NouveauDelai],
+        ))
+    }
+}
+
+fn ligne_sans_effet(s: &Suspension, motif: SuspensionSansEffet) -> Markup {
+    ligne(
+        "Suspension sans effet sur le délai",
+        html! { (format::date_courte(s.suspendue_le)) " — " (motif.explication()) },
+        &[Article::Interruption],
+    )
+}
+
+fn lignes_interets(im: &Interets) -> Markup {
+    html! {
+        (ligne(
+            "Jours de retard",
+            html! {
+                strong { (jours(im.jours)) } ", du " (format::date_courte(im.premier_jour)) " au " (format::date_courte(im.dernier_jour))
+                @if im.provisoire { " (à ce jour : la facture n'est pas encore payée, le compteur tourne)" } @else { " (mise en paiement incluse)" }
+            },
+            &[Article::Retard],
+        ))
+        (ligne(
+            "Taux des intérêts moratoires",
+            html! { @match &im.taux {
+                Some(t) => {
+                    strong { (pourcentage(t.taux)) } " = taux de la BCE au " (format::date_courte(t.semestre)) " ("
+                    (pourcentage(t.ligne.taux_bce)) ") + 8 points"
+                    @if t.semestre_absent {
+                        br; small { "Ce semestre n'est pas encore dans la table des taux : le dernier taux connu (semestre du "
+                            (format::date_courte(t.ligne.debut)) ") est utilisé en attendant." }
+                    }
+                    @if t.ligne.a_verifier { br; small { "Taux à vérifier : pas encore confirmé par la publication officielle." } }
+                },
+                None => "inconnu : la table des taux ne couvre pas ce semestre",
+            } },
+            &[Article::Taux],
+        ))
+        (ligne(
+            "Intérêts moratoires",
+            html! { @match (&im.taux, im.montant) {
+                (Some(t), Some(m)) => {
+                    (format::euros(im.montant_ttc)) " × " (im.jours) " j × " (pourcentage(t.taux)) " ÷ 365 = "
+                    strong { (format::euros(m)) }
+                },
+                _ => "non calculables sans taux",
+            } },
+            &[Article::Retard, Article::Taux],
+        ))
+        (ligne("Indemnité forfaitaire pour frais de recouvrement", html! { (format::euros(im.indemnite_forfaitaire)) }, &[Article::IndemniteForfaitaire]))
+        (ligne(
+            "Total dû par l'acheteur en plus de la facture",
+            html! { @match im.total {
+                Some(t) => { strong { (format::euros(t)) } @if im.provisoire { " à ce jour" } },
+                None => { (format::euros(im.indemnite_forfaitaire)) " + intérêts" },
+            } },
+            &[],
+        ))
+        (ligne(
+            "À verser au plus tard le",
+            html! { @match im.a_verser_avant {
+                Some(d) => (format::date_courte(d)),
+                None => "45 jours après la mise en paiement de la facture",
+            } },
+            &[Article::VersementInterets],
+        ))
+    }
+}
+
+pub async fn vue_ensemble(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
+    let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
+    let factures = etat.lire(move |c, h| paiement::a_surveiller(c, &bac_id, &sid, JOURS_A_VENIR, h)).await?;
+    let ctx = stagiaire.contexte(&etat.horloge);
+    let en_retard: Vec<&ASurveiller> =
+        factures.iter().filter(|f| matches!(f.situation(), Situation::EnRetard { .. })).collect();
+    let bientot: Vec<&ASurveiller> =
+        factures.iter().filter(|f| matches!(f.situation(), Situation::EnCours { .. })).collect();
+    let payees: Vec<&ASurveiller> =
+        factures.iter().filter(|f| matches!(f.situation(), Situation::PayeeEnRetard { .. })).collect();
+    Ok(gabarit(
+        "Suivi des paiements",
+        Some(&stagiaire.csrf),
+        Some(&ctx),
+        html! {
+            h1 { "Suivi des paiements" }
+            p.aide { (AVERTISSEMENT) }
+            @if factures.is_empty() {
+                p.vide {
+                    "Aucune facture en retard ni attendue dans les " (JOURS_A_VENIR) " prochains jours. "
+                    a href="/factures-emises" { "Voir toutes les factures émises" }
+                }
+            }
+            (tableau("Factures en retard", "Pas encore payées alors que l'échéance est passée : les intérêts courent.", &en_retard))
+            (tableau(
+                &format!("Échéance dans les {JOURS_A_VENIR} prochains jours"),
+                "L'acheteur doit les mettre en paiement d'ici leur échéance.",
+                &bientot,
+            ))
+            (tableau(
+                "Payées en retard : intérêts et indemnité dus",
+                "L'acheteur doit vous les verser dans les 45 jours suivant la mise en paiement (art. R2192-36).",
+                &payees,
+            ))
+        },
+    ))
+}
+
+fn tableau(titre: &str, aide: &str, factures: &[&ASurveiller]) -> Markup {
+    html! {
+        @if !factures.is_empty() {
+            section {
+                h2 { (titre) " (" (factures.len()) ")" }
+                p.aide { (aide) }
+                div.defilement {
+                    table.tableau {
+                        thead { tr {
+                            th scope="col" { "N° de facture" } th scope="col" { "Destinataire" }
+                            th scope="col" { "Montant TTC" } th scope="col" { "Échéance" }
+                            th scope="col" { "Situation" } th scope="col" { "Intérêts + 40 €" }
+                            th scope="col" { "Statut" }
+                        } }
+                        tbody {
+                            @for f in factures {
+                                tr {
+                                    td { a href={ "/factures-emises/" (f.id) "/suivi-paiement" } { (f.numero) } }
+                                    td { (f.raison_sociale_destinataire) }
+                                    td.nombre { (format::euros(f.montant_ttc)) }
+                                    td { (date_ou_tiret(f.suivi.echeance)) }
+                                    td { (etiquette_situation(f.situation())) }
+                                    td.nombre {
+                                        @match f.suivi.interets.as_ref() {
+                                            Some(im) => @match im.total {
+                                                Some(t) => (format::euros(t)),
+                                                None => "taux inconnu",
+                                            },
+                                            None => "—",
+                                        }
+                                    }
+                                    td { (pastille(f.statut)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn date_ou_tiret(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "—".to_string(), format::date_courte)
+}
