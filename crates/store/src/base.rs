@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_structure.sql"),
     include_str!("migrations/0004_raccordement.sql"),
     include_str!("migrations/0005_gestionnaire_simule.sql"),
+    include_str!("migrations/0006_pieces.sql"),
 ];
 
 #[derive(Clone)]

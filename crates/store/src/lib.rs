@@ -18,6 +18,7 @@ pub mod jeton;
 pub mod journal;
 pub mod messagerie;
 pub mod notification;
+pub mod piece_jointe;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;

@@ -13,5 +13,6 @@ mod gestion;
 mod gestionnaire_simule;
 mod journal;
 mod mon_compte;
+mod piece_jointe;
 mod rattachement;
 mod reference;
