@@ -97,6 +97,8 @@ pub fn app(etat: AppState) -> Router {
             "/bac/reinitialiser",
             get(pages::bac::confirmer_reinitialisation).post(pages::bac::reinitialiser),
         )
+        .merge(pages::depot::routes())
+        .merge(pages::pieces::routes())
         .fallback(pages::introuvable)
         .layer(sessions)
         .layer(entete(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
