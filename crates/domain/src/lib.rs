@@ -18,6 +18,7 @@ pub mod espace;
 pub mod facture;
 pub mod identifiant;
 pub mod montants;
+pub mod piece_jointe;
 pub mod saisie;
 pub mod service;
 pub mod siret;

@@ -255,7 +255,7 @@ pub fn reinitialiser(c: &Connection, bac_id: &str) -> Resultat<()> {
         // Les comptes et les structures restent (le stagiaire reste connecté) ; tout ce qui
         // s'est passé depuis s'efface.
         PointDepart::PratiqueLibre | PointDepart::Autonome => {
-            for table in ["journal", "facture", "message", "jeton"] {
+            for table in ["journal", "piece_jointe", "facture", "message", "jeton"] {
                 c.execute(&format!("DELETE FROM {table} WHERE bac_id = ?1"), [bac_id])?;
             }
         }

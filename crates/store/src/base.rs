@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_gestionnaire_simule.sql"),
     include_str!("migrations/0006_classes.sql"),
     include_str!("migrations/0007_acheteur.sql"),
+    include_str!("migrations/0008_pieces.sql"),
 ];
 
 #[derive(Clone)]

@@ -32,6 +32,9 @@ pub enum Erreur {
     Authentification,
     #[error("{0}")]
     Invalide(String),
+    /// Un document PDF du simulateur n'a pas pu être produit.
+    #[error("document : {0}")]
+    Document(#[from] chorus_documents::Erreur),
 }
 
 pub type Resultat<T> = Result<T, Erreur>;

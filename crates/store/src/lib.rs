@@ -22,6 +22,7 @@ pub mod journal;
 pub mod messagerie;
 pub mod notification;
 pub mod paiement;
+pub mod piece_jointe;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;

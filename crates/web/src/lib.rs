@@ -118,6 +118,8 @@ pub fn app(etat: AppState) -> Router {
         )
         .merge(pages::suites::routes())
         .merge(pages::acheteur::routes())
+        .merge(pages::depot::routes())
+        .merge(pages::pieces::routes())
         .fallback(pages::introuvable)
         .layer(sessions)
         .layer(entete(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

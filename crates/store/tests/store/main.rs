@@ -16,6 +16,7 @@ mod gestionnaire_simule;
 mod journal;
 mod mon_compte;
 mod paiement;
+mod piece_jointe;
 mod rattachement;
 mod reference;
 mod suivi;

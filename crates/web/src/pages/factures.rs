@@ -161,11 +161,12 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> Result<Markup, AppError> {
     let d = charger(&etat, &stagiaire, id).await?;
+    let pieces = super::pieces::bloc_facture(&etat, &stagiaire, &d.facture).await?;
     let ctx = stagiaire.contexte(&etat.horloge);
-    Ok(page_detail(&ctx, &d))
+    Ok(page_detail(&ctx, &d, pieces))
 }
 
-fn page_detail(ctx: &Contexte<'_>, d: &Detail) -> Markup {
+fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
     let fs = &d.facture;
     let f = &fs.facture;
     let t = fs.totaux();
@@ -251,6 +252,7 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail) -> Markup {
                 }
                 @if !f.commentaire.is_empty() { p { strong { "Commentaire : " } (f.commentaire) } }
             }
+            (pieces)
             @if let Some(debut) = fs.date_mise_a_disposition {
                 (bloc_delai(debut, d.delai_jours, date_mep, ctx.date_simulee))
                 p { a href={ "/factures-emises/" (fs.id) "/suivi-paiement" } { "Suivi du paiement : chaque date, la loi qui la fixe, les intérêts de retard" } }

@@ -7,12 +7,14 @@ pub mod annuaire;
 pub mod bac;
 pub mod compte;
 pub mod connexion;
+pub mod depot;
 pub mod factures;
 pub mod formateur;
 pub mod gestion;
 pub mod messagerie;
 pub mod mon_compte;
 pub mod paiement;
+pub mod pieces;
 pub mod raccordement;
 pub mod rattachement;
 pub mod rejoindre;
@@ -68,6 +70,7 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                             a href="/" { "Accueil" }
                             a href="/factures-emises" { "Factures émises" }
                             a href="/factures-emises/saisir" { "Saisir une facture" }
+                            a href="/factures-emises/deposer" { "Déposer une facture" }
                             a href="/suivi-paiements" { "Suivi des paiements" }
                             a href="/annuaire" { "Annuaire" }
                             a href="/structure" { "Ma structure" }

@@ -176,11 +176,32 @@ fn select_codes(nom: &str, libelle: &str, valeur: &str, options: &[(&str, &str)]
     }
 }
 
+/// Où le formulaire s'envoie, et ce qu'il montre à côté : la saisie, ou la facture d'un dépôt
+/// PDF (le PDF affiché, l'envoi vers le dépôt en cours).
+pub struct Cible<'a> {
+    pub action: &'a str,
+    pub titre: &'a str,
+    pub apercu: Option<Markup>,
+}
+
+const SAISIE: Cible<'static> =
+    Cible { action: "/factures-emises/saisir", titre: "Saisir une facture", apercu: None };
+
 pub fn page_formulaire(
     ctx: &Contexte<'_>,
     brut: &SaisieBrute,
     anomalies: &[Anomalie],
     brouillon: Option<&str>,
+) -> Markup {
+    page_formulaire_vers(ctx, brut, anomalies, brouillon, &SAISIE)
+}
+
+pub fn page_formulaire_vers(
+    ctx: &Contexte<'_>,
+    brut: &SaisieBrute,
+    anomalies: &[Anomalie],
+    brouillon: Option<&str>,
+    cible: &Cible<'_>,
 ) -> Markup {
     let csrf = &ctx.stagiaire.csrf;
     let lignes: Vec<LigneBrute> = brut
@@ -197,11 +218,12 @@ pub fn page_formulaire(
     let modes: Vec<(&str, &str)> = ModePaiement::TOUS.iter().map(|m| (m.code(), m.libelle())).collect();
     let types_tva: Vec<(&str, &str)> = TypeTva::TOUS.iter().map(|t| (t.code(), t.libelle())).collect();
     gabarit(
-        "Saisir une facture",
+        cible.titre,
         Some(csrf),
         Some(ctx),
         html! {
-            h1 { @if brouillon.is_some() { "Modifier le brouillon" } @else { "Saisir une facture" } }
+            h1 { @if brouillon.is_some() { "Modifier le brouillon" } @else { (cible.titre) } }
+            @if let Some(apercu) = &cible.apercu { (apercu) }
             p.chapeau { "Les champs marqués d'un astérisque rouge " span.obligatoire { "*" } " sont obligatoires." }
             @if !anomalies.is_empty() {
                 div.alerte.alerte-erreur.resume-erreurs role="alert" tabindex="-1" id="resume-erreurs" {
@@ -213,7 +235,7 @@ pub fn page_formulaire(
                     }
                 }
             }
-            form.saisie method="post" action="/factures-emises/saisir" novalidate {
+            form.saisie method="post" action=(cible.action) novalidate {
                 (champ_csrf(csrf))
                 @if let Some(b) = brouillon { input type="hidden" name="brouillon" value=(b); }
                 fieldset {
@@ -329,6 +351,16 @@ fn ligne_formulaire(anomalies: &[Anomalie], n: usize, l: &LigneBrute) -> Markup 
 /// « L'outil vous demandera de confirmer votre demande d'envoi » : le récapitulatif, et la
 /// saisie reportée en champs cachés pour l'envoi ou le retour au formulaire.
 fn page_confirmation(ctx: &Contexte<'_>, brut: &SaisieBrute, f: &Facture, brouillon: Option<&str>) -> Markup {
+    page_confirmation_vers(ctx, brut, f, brouillon, SAISIE.action)
+}
+
+pub fn page_confirmation_vers(
+    ctx: &Contexte<'_>,
+    brut: &SaisieBrute,
+    f: &Facture,
+    brouillon: Option<&str>,
+    action: &str,
+) -> Markup {
     let t = f.totaux();
     let cache = |nom: &str, valeur: &str| html! { input type="hidden" name=(nom) value=(valeur); };
     let champs_caches = html! {
@@ -367,12 +399,12 @@ fn page_confirmation(ctx: &Contexte<'_>, brut: &SaisieBrute, f: &Facture, brouil
                 dt { "Montant à payer" } dd.nombre { (format::euros(t.montant_a_payer)) }
             }
             div.boutons {
-                form method="post" action="/factures-emises/saisir" {
+                form method="post" action=(action) {
                     (champs_caches)
                     input type="hidden" name="confirme" value="oui";
                     button.bouton.bouton-principal type="submit" name="action" value="envoyer" { "Confirmer l'envoi" }
                 }
-                form method="post" action="/factures-emises/saisir" {
+                form method="post" action=(action) {
                     (champs_caches)
                     button.bouton type="submit" name="action" value="modifier" { "Revenir à la saisie" }
                 }

@@ -653,3 +653,71 @@ pub async fn rejoindre(app: &Router, code: &str, nom: &str, binome: &str) -> Arr
         nav,
     }
 }
+
+/// A `multipart/form-data` body: text fields first (in order), then files, each in the field
+/// `fichier`. Returns the content type (with its boundary) and the body.
+pub fn corps_multipart(champs: &[(&str, &str)], fichiers: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let frontiere = "----simulateur-frontiere-7d1f3a";
+    let mut corps = Vec::new();
+    for (nom, valeur) in champs {
+        corps.extend(
+            format!("--{frontiere}\r\nContent-Disposition: form-data; name=\"{nom}\"\r\n\r\n{valeur}\r\n")
+                .bytes(),
+        );
+    }
+    for (nom, contenu) in fichiers {
+        corps.extend(
+            format!(
+                "--{frontiere}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{nom}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        corps.extend_from_slice(contenu);
+        corps.extend(b"\r\n");
+    }
+    corps.extend(format!("--{frontiere}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={frontiere}"), corps)
+}
+
+/// A downloaded file.
+#[derive(Debug)]
+pub struct Telechargement {
+    pub statut: StatusCode,
+    pub entetes: HeaderMap,
+    pub octets: Vec<u8>,
+}
+
+impl Telechargement {
+    pub fn entete(&self, nom: &str) -> &str {
+        self.entetes.get(nom).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+impl Navigateur {
+    /// Sends files (field `fichier`) with the current CSRF token first, as the portal's forms do.
+    pub async fn post_fichiers(&mut self, chemin: &str, fichiers: &[(&str, &[u8])]) -> Reponse {
+        let csrf = self.csrf.clone().expect("no CSRF token yet: GET a page first");
+        let (type_contenu, corps) = corps_multipart(&[("csrf", &csrf)], fichiers);
+        self.post_brut(chemin, &type_contenu, corps).await
+    }
+
+    /// Sends files without any CSRF token.
+    pub async fn post_fichiers_sans_csrf(&mut self, chemin: &str, fichiers: &[(&str, &[u8])]) -> Reponse {
+        let (type_contenu, corps) = corps_multipart(&[], fichiers);
+        self.post_brut(chemin, &type_contenu, corps).await
+    }
+
+    /// A GET whose body is a file, not a page (the cookie jar and CSRF token are unchanged).
+    pub async fn telecharger(&mut self, chemin: &str) -> Telechargement {
+        let mut requete = Request::builder().method(Method::GET).uri(chemin);
+        if let Some(c) = &self.cookie {
+            requete = requete.header(COOKIE, format!("{}={c}", chorus_web::COOKIE_SESSION));
+        }
+        let requete = requete.body(Body::empty()).expect("valid request");
+        let reponse = self.app.clone().oneshot(requete).await.expect("the router never fails");
+        let (parties, corps) = reponse.into_parts();
+        let octets = corps.collect().await.expect("readable body").to_bytes().to_vec();
+        Telechargement { statut: parties.status, entetes: parties.headers, octets }
+    }
+}

@@ -1,0 +1,20 @@
+//! Les documents PDF du simulateur, en fonctions pures (des données en entrée, des octets en
+//! sortie) :
+//!
+//! - [`controle`] : le PDF qu'un fournisseur dépose doit être un vrai PDF, lisible, avec au
+//!   moins une page, sans mot de passe ;
+//! - [`production`] : une petite mise en page (titre, intertitres, paragraphes, fiches
+//!   libellé-valeur, tableaux) en Helvetica, accents français compris, réutilisée par chaque
+//!   document produit ;
+//! - [`certificat`] : le certificat de dépôt d'une facture.
+
+pub mod certificat;
+pub mod controle;
+pub mod erreur;
+mod metriques;
+pub mod production;
+
+pub use certificat::{CertificatDepot, certificat_depot};
+pub use controle::{PdfVerifie, verifier_pdf};
+pub use erreur::Erreur;
+pub use production::{Alignement, Colonne, DocumentPdf, Tableau};

@@ -1,0 +1,444 @@
+//! Les fichiers d'une facture : le PDF d'une facture déposée (mode « dépôt PDF ») et les pièces
+//! jointes, avec les règles de Chorus Pro (nom, extension, taille, total par facture) ; et le
+//! certificat de dépôt.
+
+use chorus_documents::certificat::{CertificatDepot, Partie};
+use chorus_domain::Statut;
+use chorus_domain::piece_jointe::{self as regles, RefusPiece};
+use chorus_domain::saisie::SaisieBrute;
+use chorus_domain::statut::Acteur;
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use crate::bac;
+use crate::erreur::{Erreur, Resultat};
+use crate::facture::{self, Envoi, Issue};
+use crate::horloge::Horloge;
+use crate::journal::{self, evenement};
+
+/// Le PDF de la facture elle-même (dépôt PDF).
+pub const NATURE_FACTURE: &str = "FACTURE";
+/// Une pièce jointe complémentaire.
+pub const NATURE_COMPLEMENTAIRE: &str = "COMPLEMENTAIRE";
+
+/// Comment une facture est arrivée dans le portail (codes `modeDepot` de l'API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeDepot {
+    SaisiePortail,
+    DepotPdfPortail,
+}
+
+impl ModeDepot {
+    pub fn code(self) -> &'static str {
+        match self {
+            ModeDepot::SaisiePortail => "SAISIE_PORTAIL",
+            ModeDepot::DepotPdfPortail => "DEPOT_PDF_PORTAIL",
+        }
+    }
+
+    /// Le libellé court montré sur la page de la facture.
+    pub fn libelle(self) -> &'static str {
+        match self {
+            ModeDepot::SaisiePortail => "Saisie",
+            ModeDepot::DepotPdfPortail => "Dépôt PDF",
+        }
+    }
+
+    fn depuis_code(code: &str) -> ModeDepot {
+        if code == "DEPOT_PDF_PORTAIL" { ModeDepot::DepotPdfPortail } else { ModeDepot::SaisiePortail }
+    }
+}
+
+/// Un fichier stocké (sans son contenu).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub id: String,
+    pub structure_id: String,
+    /// `None` : PDF déposé dont la facture n'est pas encore enregistrée.
+    pub facture_id: Option<String>,
+    pub nature: String,
+    pub nom: String,
+    pub type_mime: String,
+    pub taille: u64,
+    /// Date simulée de l'ajout.
+    pub ajoutee_le: NaiveDate,
+}
+
+impl Piece {
+    pub fn est_pdf_de_facture(&self) -> bool {
+        self.nature == NATURE_FACTURE
+    }
+}
+
+/// Un fichier refusé : le code (journal, tests) et le message qui dit quoi faire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusFichier {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<RefusPiece> for RefusFichier {
+    fn from(r: RefusPiece) -> Self {
+        RefusFichier { code: r.code(), message: r.to_string() }
+    }
+}
+
+impl From<chorus_documents::Erreur> for RefusFichier {
+    fn from(e: chorus_documents::Erreur) -> Self {
+        RefusFichier { code: e.code(), message: e.to_string() }
+    }
+}
+
+const COLONNES: &str = "id, structure_id, facture_id, nature, nom, type_mime, taille, ajoutee_le";
+
+fn depuis_ligne(r: &rusqlite::Row<'_>) -> rusqlite::Result<Piece> {
+    Ok(Piece {
+        id: r.get(0)?,
+        structure_id: r.get(1)?,
+        facture_id: r.get(2)?,
+        nature: r.get(3)?,
+        nom: r.get(4)?,
+        type_mime: r.get(5)?,
+        taille: r.get::<_, i64>(6)?.max(0) as u64,
+        ajoutee_le: r.get(7)?,
+    })
+}
+
+/// Les fichiers refusés vont au journal comme les anomalies de saisie : matière du suivi.
+fn tracer_refus(
+    c: &Connection,
+    bac: &bac::Bac,
+    facture_id: Option<&str>,
+    refus: &RefusFichier,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    journal::ajouter(
+        c,
+        journal::Nouvelle {
+            bac_id: &bac.id,
+            facture_id,
+            evenement: evenement::ANOMALIES,
+            statut: None,
+            date_simulee: bac.date_simulee(horloge),
+            horodatage: horloge.maintenant(),
+            acteur: Acteur::Fournisseur.code(),
+            commentaire: "",
+            donnees: Some(serde_json::to_string(&[refus.code])?),
+        },
+    )?;
+    Ok(())
+}
+
+// Les colonnes d'une ligne : les regrouper dans une structure n'ajouterait rien.
+#[allow(clippy::too_many_arguments)]
+fn inserer(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    facture_id: Option<&str>,
+    nature: &str,
+    nom: &str,
+    contenu: &[u8],
+    date: NaiveDate,
+) -> Resultat<String> {
+    let id = Uuid::new_v4().to_string();
+    c.prepare_cached(
+        "INSERT INTO piece_jointe (id, bac_id, structure_id, facture_id, nature, nom, type_mime, taille, contenu,
+             ajoutee_le, ordre)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                 (SELECT coalesce(max(ordre), 0) + 1 FROM piece_jointe WHERE bac_id = ?2))",
+    )?
+    .execute(params![
+        id,
+        bac_id,
+        structure_id,
+        facture_id,
+        nature,
+        nom,
+        regles::type_mime(nom),
+        contenu.len() as i64,
+        contenu,
+        date,
+    ])?;
+    Ok(id)
+}
+
+/// « Déposer une facture » : le PDF est contrôlé (règles des fichiers, puis vrai PDF lisible,
+/// sans mot de passe) et gardé en attendant que le fournisseur saisisse ou corrige les données.
+/// Renvoie l'identifiant du dépôt en cours.
+pub fn deposer_pdf(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    nom: &str,
+    contenu: &[u8],
+    horloge: &Horloge,
+) -> Resultat<Result<String, RefusFichier>> {
+    let bac = bac::bac(c, bac_id)?;
+    bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let nom = regles::nom_sans_chemin(nom);
+    let controle = regles::controler(nom, contenu.len() as u64, 0).map_err(RefusFichier::from).and_then(|()| {
+        if regles::extension(nom).as_deref() != Some("PDF") {
+            return Err(RefusFichier {
+                code: "DEPOT_PAS_PDF",
+                message: format!(
+                    "Le dépôt d'une facture attend un fichier PDF (nom terminé par .pdf) : « {nom} » n'en est pas un. \
+                     Pour ajouter ce fichier en pièce jointe, enregistrez d'abord la facture, puis joignez-le."
+                ),
+            });
+        }
+        chorus_documents::verifier_pdf(contenu).map(|_| ()).map_err(RefusFichier::from)
+    });
+    if let Err(refus) = controle {
+        tracer_refus(c, &bac, None, &refus, horloge)?;
+        return Ok(Err(refus));
+    }
+    // Un seul dépôt en cours par structure : un PDF abandonné ne s'accumule pas.
+    c.prepare_cached(
+        "DELETE FROM piece_jointe WHERE bac_id = ?1 AND structure_id = ?2 AND facture_id IS NULL",
+    )?
+    .execute([bac_id, structure_id])?;
+    let id = inserer(c, bac_id, structure_id, None, NATURE_FACTURE, nom, contenu, bac.date_simulee(horloge))?;
+    Ok(Ok(id))
+}
+
+/// Le PDF d'un dépôt en cours de cette structure ; `Introuvable` s'il a déjà servi à une
+/// facture, s'il a été remplacé par un autre dépôt, ou s'il est d'une autre structure.
+pub fn depot_en_cours(c: &Connection, bac_id: &str, structure_id: &str, depot_id: &str) -> Resultat<Piece> {
+    c.prepare_cached(&format!(
+        "SELECT {COLONNES} FROM piece_jointe
+         WHERE bac_id = ?1 AND structure_id = ?2 AND id = ?3 AND facture_id IS NULL"
+    ))?
+    .query_row([bac_id, structure_id, depot_id], depuis_ligne)
+    .optional()?
+    .ok_or(Erreur::Introuvable("dépôt en cours"))
+}
+
+/// « Enregistrer » ou « Valider et envoyer » la facture d'un PDF déposé : les données saisies
+/// ou corrigées passent exactement par les contrôles de la saisie ; le PDF devient le fichier
+/// de la facture, qui est marquée « Dépôt PDF ».
+// Les arguments d'un cas d'usage : les regrouper dans une structure n'ajouterait rien.
+#[allow(clippy::too_many_arguments)]
+pub fn saisir_depot(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    depot_id: &str,
+    brut: &SaisieBrute,
+    envoi: Envoi,
+    horloge: &Horloge,
+) -> Resultat<Issue> {
+    depot_en_cours(c, bac_id, structure_id, depot_id)?;
+    let issue = facture::saisir(c, bac_id, structure_id, None, brut, envoi, horloge)?;
+    if let Issue::Acceptee(id) = &issue {
+        c.prepare_cached("UPDATE piece_jointe SET facture_id = ?3 WHERE bac_id = ?1 AND id = ?2")?
+            .execute([bac_id, depot_id, id])?;
+        c.prepare_cached("UPDATE facture SET mode_depot = ?3 WHERE bac_id = ?1 AND id = ?2")?.execute([
+            bac_id,
+            id,
+            ModeDepot::DepotPdfPortail.code(),
+        ])?;
+    }
+    Ok(issue)
+}
+
+/// Le premier temps de « Valider et envoyer » d'un dépôt : tous les contrôles, rien d'enregistré.
+pub fn previsualiser_depot(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    depot_id: &str,
+    brut: &SaisieBrute,
+    horloge: &Horloge,
+) -> Resultat<Result<chorus_domain::facture::Facture, Vec<chorus_domain::Anomalie>>> {
+    depot_en_cours(c, bac_id, structure_id, depot_id)?;
+    facture::previsualiser_envoi(c, bac_id, structure_id, None, brut, horloge)
+}
+
+/// Total des fichiers d'une facture (son PDF et ses pièces jointes), en octets.
+pub fn total(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<u64> {
+    let n: i64 = c
+        .prepare_cached(
+            "SELECT coalesce(sum(taille), 0) FROM piece_jointe WHERE bac_id = ?1 AND facture_id = ?2",
+        )?
+        .query_row([bac_id, facture_id], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+/// Joint un fichier à une facture du bac, quel que soit son statut, dans la transaction de
+/// l'appelant : les règles de Chorus Pro s'appliquent (nom, extension, vide, 10 Mo, 120 Mo
+/// pour l'ensemble). C'est à l'appelant de dire si le statut le permet (brouillon, facture
+/// suspendue à compléter…). Un refus est tracé au journal.
+pub fn joindre(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    nom: &str,
+    contenu: &[u8],
+    horloge: &Horloge,
+) -> Resultat<Result<String, RefusFichier>> {
+    let bac = bac::bac(c, bac_id)?;
+    let f = facture::charger(c, bac_id, facture_id)?;
+    let nom = regles::nom_sans_chemin(nom);
+    let deja = total(c, bac_id, facture_id)?;
+    if let Err(refus) = regles::controler(nom, contenu.len() as u64, deja) {
+        let refus = RefusFichier::from(refus);
+        tracer_refus(c, &bac, Some(facture_id), &refus, horloge)?;
+        return Ok(Err(refus));
+    }
+    let id = inserer(
+        c,
+        bac_id,
+        &f.structure_id,
+        Some(facture_id),
+        NATURE_COMPLEMENTAIRE,
+        nom,
+        contenu,
+        bac.date_simulee(horloge),
+    )?;
+    Ok(Ok(id))
+}
+
+/// La facture `facture_id` de la structure, si c'est encore un brouillon.
+fn brouillon_de(c: &Connection, bac_id: &str, structure_id: &str, facture_id: &str) -> Resultat<()> {
+    let f = facture::charger(c, bac_id, facture_id)?;
+    if f.structure_id != structure_id {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    if f.statut != Statut::Brouillon {
+        return Err(chorus_domain::Erreur::Transition(
+            "Les pièces jointes s'ajoutent ou se retirent avant l'envoi : cette facture a déjà été envoyée."
+                .into(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Ajouter une pièce jointe à un brouillon.
+pub fn ajouter_au_brouillon(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    facture_id: &str,
+    nom: &str,
+    contenu: &[u8],
+    horloge: &Horloge,
+) -> Resultat<Result<String, RefusFichier>> {
+    brouillon_de(c, bac_id, structure_id, facture_id)?;
+    joindre(c, bac_id, facture_id, nom, contenu, horloge)
+}
+
+/// Retirer une pièce jointe d'un brouillon (le PDF d'une facture déposée reste : c'est la
+/// facture elle-même).
+pub fn retirer(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    facture_id: &str,
+    piece_id: &str,
+) -> Resultat<()> {
+    brouillon_de(c, bac_id, structure_id, facture_id)?;
+    let piece = lire_piece(c, bac_id, piece_id)?;
+    if piece.facture_id.as_deref() != Some(facture_id) {
+        return Err(Erreur::Introuvable("pièce jointe"));
+    }
+    if piece.est_pdf_de_facture() {
+        return Err(chorus_domain::Erreur::Transition(
+            "Le PDF de la facture déposée ne se retire pas : c'est la facture elle-même. Pour en changer, \
+             déposez une nouvelle facture."
+                .into(),
+        )
+        .into());
+    }
+    c.prepare_cached("DELETE FROM piece_jointe WHERE bac_id = ?1 AND id = ?2")?
+        .execute([bac_id, piece_id])?;
+    Ok(())
+}
+
+/// Les fichiers d'une facture, le PDF de la facture d'abord, puis dans l'ordre d'ajout.
+pub fn lister(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<Vec<Piece>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {COLONNES} FROM piece_jointe WHERE bac_id = ?1 AND facture_id = ?2
+         ORDER BY nature = 'FACTURE' DESC, ordre"
+    ))?;
+    let v = st.query_map([bac_id, facture_id], depuis_ligne)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
+/// Un fichier du bac (sans son contenu) ; `Introuvable` pour un fichier d'un autre bac.
+pub fn lire_piece(c: &Connection, bac_id: &str, piece_id: &str) -> Resultat<Piece> {
+    c.prepare_cached(&format!("SELECT {COLONNES} FROM piece_jointe WHERE bac_id = ?1 AND id = ?2"))?
+        .query_row([bac_id, piece_id], depuis_ligne)
+        .optional()?
+        .ok_or(Erreur::Introuvable("pièce jointe"))
+}
+
+/// Un fichier du bac et son contenu.
+pub fn contenu(c: &Connection, bac_id: &str, piece_id: &str) -> Resultat<(Piece, Vec<u8>)> {
+    let piece = lire_piece(c, bac_id, piece_id)?;
+    let octets: Vec<u8> = c
+        .prepare_cached("SELECT contenu FROM piece_jointe WHERE bac_id = ?1 AND id = ?2")?
+        .query_row([bac_id, piece_id], |r| r.get(0))?;
+    Ok((piece, octets))
+}
+
+/// Comment la facture est arrivée : saisie ou dépôt PDF.
+pub fn mode_depot(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<ModeDepot> {
+    let code: String = c
+        .prepare_cached("SELECT mode_depot FROM facture WHERE bac_id = ?1 AND id = ?2")?
+        .query_row([bac_id, facture_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Erreur::Introuvable("facture"))?;
+    Ok(ModeDepot::depuis_code(&code))
+}
+
+/// Le certificat de dépôt (PDF) d'une facture envoyée de la structure ; la date de dépôt est la
+/// date simulée de son passage au statut « Déposée ».
+pub fn certificat(c: &Connection, bac_id: &str, structure_id: &str, facture_id: &str) -> Resultat<Vec<u8>> {
+    let fs = facture::charger(c, bac_id, facture_id)?;
+    if fs.structure_id != structure_id {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    let Some(date_depot) = fs.date_depot else {
+        return Err(chorus_domain::Erreur::Transition(
+            "Le certificat de dépôt n'existe qu'une fois la facture envoyée : ce brouillon n'a pas encore été déposé."
+                .into(),
+        )
+        .into());
+    };
+    let fournisseur = bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let mode = mode_depot(c, bac_id, facture_id)?;
+    let fichiers = lister(c, bac_id, facture_id)?.into_iter().map(|p| (p.nom, p.taille)).collect();
+    let f = &fs.facture;
+    let t = fs.totaux();
+    let donnees = CertificatDepot {
+        identifiant_cpp: fs.id.clone(),
+        numero_facture: f.numero.clone(),
+        type_facture: f.type_facture.libelle().to_string(),
+        date_facture: Some(f.date_facture),
+        date_depot: Some(date_depot),
+        mode_depot: match mode {
+            ModeDepot::SaisiePortail => "Saisie sur le portail".into(),
+            ModeDepot::DepotPdfPortail => "Dépôt PDF sur le portail".into(),
+        },
+        cadre: f.cadre.libelle().to_string(),
+        fournisseur: Partie {
+            raison_sociale: fournisseur.raison_sociale,
+            identifiant: fournisseur.identifiant,
+        },
+        destinataire: Partie {
+            raison_sociale: fs.raison_sociale_destinataire.clone(),
+            identifiant: f.destinataire.clone(),
+        },
+        code_service: f.code_service.clone(),
+        numero_engagement: f.numero_engagement.clone(),
+        total_ht: t.total_ht,
+        total_tva: t.total_tva,
+        total_ttc: t.total_ttc,
+        montant_a_payer: t.montant_a_payer,
+        fichiers,
+    };
+    Ok(chorus_documents::certificat_depot(&donnees)?)
+}
