@@ -130,12 +130,23 @@ async fn hopital_suspendu_12_jours_et_paye_9_jours_en_retard() {
         ligne_du_tableau(&r.corps, "Échéance").contains("aucune tant que la facture n'est pas complétée")
     );
     assert!(ligne_du_tableau(&r.corps, "Complétion : un nouveau délai s'ouvre").contains("pas encore"));
+    // La page de la facture dit la même chose que le suivi du paiement.
+    pendant
+        .get(&format!("/factures-emises/{id}"))
+        .await
+        .assert_contient("Délai interrompu (suspension)")
+        .assert_contient("aucune tant que la facture est suspendue");
 
     banc.statut(&id, Statut::Completee, j(22));
     banc.statut(&id, Statut::MiseEnPaiement, d(2027, 2, 1));
     let mut apres = s.sur(&banc.le(d(2027, 3, 1)));
     let r = apres.get(&suivi(&id)).await;
     r.assert_statut(StatusCode::OK).assert_contient("Payée avec 9 jours de retard");
+    apres
+        .get(&format!("/factures-emises/{id}"))
+        .await
+        .assert_contient("<strong>23/01/2027</strong>")
+        .assert_contient("9 jour(s) de retard");
     let attendu = [
         ("Départ du délai : mise à disposition du destinataire", "22/11/2026 art. R2192-12 à R2192-15"),
         ("Délai réglementaire du destinataire", "50 jours art. R2192-11 1°"),

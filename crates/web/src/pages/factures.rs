@@ -8,7 +8,6 @@ use chorus_domain::delai_paiement;
 use chorus_domain::statut::Acteur;
 use chorus_store::facture::{self, FactureStockee, Filtre, Issue, PAR_PAGE};
 use chorus_store::journal::{self, Entree};
-use chorus_store::reference;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -134,23 +133,27 @@ fn encoder(s: &str) -> String {
 struct Detail {
     facture: FactureStockee,
     historique: Vec<Entree>,
-    delai_jours: u16,
     suivi: chorus_store::suivi::Suivi,
+    /// Le délai tel que la loi le calcule (suspensions, intérêts) : le même que la page « Suivi
+    /// du paiement », pour que les deux ne se contredisent jamais.
+    paiement: Option<delai_paiement::SuiviPaiement>,
 }
 
 async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<Detail, AppError> {
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-    etat.lire(move |c, _| {
+    etat.lire(move |c, h| {
         let facture = facture::charger(c, &bac_id, &id)?;
         // Une facture d'une autre structure du même bac n'est pas visible depuis celle-ci.
         if facture.structure_id != sid {
             return Err(chorus_store::Erreur::Introuvable("facture"));
         }
         let historique = journal::historique_facture(c, &bac_id, &id)?;
-        let delai_jours = reference::structure_publique(c, &facture.facture.destinataire)?
-            .map_or(30, |s| s.delai_paiement_jours);
         let suivi = chorus_store::suivi::suivi(c, &bac_id, &id)?;
-        Ok(Detail { facture, historique, delai_jours, suivi })
+        let paiement = match chorus_store::paiement::suivi_facture(c, &bac_id, &sid, &id, h)?.etat {
+            chorus_store::paiement::EtatPaiement::Suivie(p) => Some(*p),
+            _ => None,
+        };
+        Ok(Detail { facture, historique, suivi, paiement })
     })
     .await
 }
@@ -170,8 +173,6 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
     let fs = &d.facture;
     let f = &fs.facture;
     let t = fs.totaux();
-    let date_mep =
-        d.historique.iter().find(|e| e.statut == Some(Statut::MiseEnPaiement)).map(|e| e.date_simulee);
     gabarit(
         &format!("Facture {}", f.numero),
         Some(&ctx.stagiaire.csrf),
@@ -253,8 +254,8 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
                 @if !f.commentaire.is_empty() { p { strong { "Commentaire : " } (f.commentaire) } }
             }
             (pieces)
-            @if let Some(debut) = fs.date_mise_a_disposition {
-                (bloc_delai(debut, d.delai_jours, date_mep, ctx.date_simulee))
+            @if let Some(p) = &d.paiement {
+                (bloc_delai(p))
                 p { a href={ "/factures-emises/" (fs.id) "/suivi-paiement" } { "Suivi du paiement : chaque date, la loi qui la fixe, les intérêts de retard" } }
             }
             section {
@@ -275,14 +276,10 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
     )
 }
 
-/// Le délai global de paiement, avec la règle dont chaque chiffre vient.
-fn bloc_delai(
-    debut: chrono::NaiveDate,
-    jours: u16,
-    mise_en_paiement: Option<chrono::NaiveDate>,
-    aujourd_hui: chrono::NaiveDate,
-) -> Markup {
-    let s = delai_paiement::suivre(debut, jours, mise_en_paiement, aujourd_hui);
+/// Le délai global de paiement en bref ; le détail, article par article, est sur la page
+/// « Suivi du paiement ».
+fn bloc_delai(s: &delai_paiement::SuiviPaiement) -> Markup {
+    use delai_paiement::Situation;
     html! {
         section.delai {
             h2 { "Délai de paiement" }
@@ -290,18 +287,25 @@ fn bloc_delai(
             dl.fiche {
                 dt { "Départ du délai" } dd { (format::date_courte(s.debut)) " — mise à disposition du destinataire (R2192-12)" }
                 dt { "Délai applicable" } dd { (s.delai_jours) " jours — " (delai_paiement::article_du_delai(s.delai_jours)) }
-                dt { "Échéance" } dd { strong { (format::date_courte(s.echeance)) } }
+                @if s.interruption.is_some() {
+                    dt { "Suspension" } dd { "le délai a été interrompu puis a repris à la complétion (R2192-27 à R2192-29)" }
+                }
+                dt { "Échéance" }
+                dd { @match s.echeance { Some(e) => strong { (format::date_courte(e)) }, None => "aucune tant que la facture est suspendue" } }
                 @if let Some(m) = s.mise_en_paiement {
                     dt { "Mise en paiement" } dd { (format::date_courte(m)) }
                 }
                 dt { "Situation" }
                 dd {
-                    @if s.jours_retard > 0 {
-                        span.etiquette.etiquette-rouge { (s.jours_retard) " jour(s) de retard" }
-                    } @else if s.mise_en_paiement.is_some() {
-                        span.etiquette { "Payée dans le délai" }
-                    } @else {
-                        span.etiquette.etiquette-neutre { (s.jours_restants) " jour(s) restant(s)" }
+                    @match s.situation() {
+                        Situation::EnRetard { jours } | Situation::PayeeEnRetard { jours } => {
+                            span.etiquette.etiquette-rouge { (jours) " jour(s) de retard" }
+                        }
+                        Situation::PayeeDansLeDelai => span.etiquette { "Payée dans le délai" },
+                        Situation::Interrompu => span.etiquette.etiquette-neutre { "Délai interrompu (suspension)" },
+                        Situation::EnCours { jours_restants } => {
+                            span.etiquette.etiquette-neutre { (jours_restants) " jour(s) restant(s)" }
+                        }
                     }
                 }
             }
