@@ -138,7 +138,13 @@ async fn rejet_puis_nouvelle_facture_et_suspension_completee_puis_payee() {
     let suspendue = nav.envoyer_facture("E2E-SUS-1").await;
     nav.jouer_l_acheteur(&suspendue, "SUSPENDUE", "Bon de livraison manquant").await;
     nav.get(&format!("{suspendue}/completer")).await;
-    let r = nav.post(&format!("{suspendue}/completer"), &[("commentaire", "Bon de livraison n° 42")]).await;
+    let r = nav
+        .post_fichiers(
+            &format!("{suspendue}/completer"),
+            &[("commentaire", "Bon de livraison n° 42")],
+            &[("bon-de-livraison-42.txt", b"Livre le 20/11/2026, signe M. Durand")],
+        )
+        .await;
     assert_eq!(r.statut, StatusCode::SEE_OTHER, "{}", r.extrait());
     assert_contient(&nav.get(&suspendue).await, "Complétée");
     let horloge = nav.post("/bac/horloge", &[("jours", "25")]).await;
@@ -332,7 +338,47 @@ impl Navigateur {
         for (nom, valeur) in champs {
             corps.push_str(&format!("&{}={}", encoder(nom), encoder(valeur.as_ref())));
         }
-        self.envoyer(Method::POST, chemin, Some(corps)).await
+        self.envoyer(
+            Method::POST,
+            chemin,
+            Some(("application/x-www-form-urlencoded".into(), corps.into_bytes())),
+        )
+        .await
+    }
+
+    /// A `multipart/form-data` POST (a form that can carry files): the CSRF token first, as the
+    /// portal's forms send it, then the text fields, then the files of the field `fichier`.
+    async fn post_fichiers(
+        &mut self,
+        chemin: &str,
+        champs: &[(&str, &str)],
+        fichiers: &[(&str, &[u8])],
+    ) -> Reponse {
+        let csrf = self.csrf.clone().expect("aucune page avec <meta name=\"csrf\"> lue");
+        let frontiere = "----e2e-frontiere-51c2";
+        let mut corps = Vec::new();
+        for (nom, valeur) in std::iter::once(&("csrf", csrf.as_str())).chain(champs) {
+            corps.extend(
+                format!(
+                    "--{frontiere}\r\nContent-Disposition: form-data; name=\"{nom}\"\r\n\r\n{valeur}\r\n"
+                )
+                .bytes(),
+            );
+        }
+        for (nom, contenu) in fichiers {
+            corps.extend(
+                format!(
+                    "--{frontiere}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{nom}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .bytes(),
+            );
+            corps.extend_from_slice(contenu);
+            corps.extend(b"\r\n");
+        }
+        corps.extend(format!("--{frontiere}--\r\n").bytes());
+        let type_contenu = format!("multipart/form-data; boundary={frontiere}");
+        self.envoyer(Method::POST, chemin, Some((type_contenu, corps))).await
     }
 
     /// Logs in; the session id may change, so the token is re-read on the next page.
@@ -369,15 +415,20 @@ impl Navigateur {
         assert_eq!(r.statut, StatusCode::SEE_OTHER, "{statut} : {}", r.extrait());
     }
 
-    async fn envoyer(&mut self, methode: Method, chemin: &str, formulaire: Option<String>) -> Reponse {
+    async fn envoyer(
+        &mut self,
+        methode: Method,
+        chemin: &str,
+        formulaire: Option<(String, Vec<u8>)>,
+    ) -> Reponse {
         let mut requete = Request::builder().method(methode).uri(format!("{}{chemin}", self.base));
         if !self.cookies.is_empty() {
             let paires: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
             requete = requete.header(COOKIE, paires.join("; "));
         }
         let corps = match formulaire {
-            Some(corps) => {
-                requete = requete.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Some((type_contenu, corps)) => {
+                requete = requete.header(CONTENT_TYPE, type_contenu);
                 Bytes::from(corps)
             }
             None => Bytes::new(),

@@ -5,7 +5,7 @@
 mod commun;
 
 use axum::http::StatusCode;
-use commun::{Portail, Saisie, Stagiaire, echapper};
+use commun::{Navigateur, Portail, Reponse, Saisie, Stagiaire, corps_multipart, echapper};
 
 const COMMUNE: &str = "21852884200097";
 /// Département du Causse: the code service is mandatory.
@@ -73,6 +73,13 @@ async fn recycler_une_facture_a_recycler() {
     s.assert_nombre_factures(1).await;
 }
 
+/// « Envoyer le complément » : le formulaire de fichiers, jeton d'abord.
+async fn completer(nav: &mut Navigateur, id: &str, commentaire: &str, fichiers: &[(&str, &[u8])]) -> Reponse {
+    let csrf = nav.csrf.clone().expect("a page was read");
+    let (type_contenu, corps) = corps_multipart(&[("csrf", &csrf), ("commentaire", commentaire)], fichiers);
+    nav.post_brut(&format!("/factures-emises/{id}/completer"), &type_contenu, corps).await
+}
+
 #[tokio::test]
 async fn completer_une_facture_suspendue() {
     let portail = Portail::nouveau();
@@ -85,12 +92,22 @@ async fn completer_une_facture_suspendue() {
         .assert_contient(&format!(r#"href="/factures-emises/{id}/completer""#));
     let r = s.get(&format!("/factures-emises/{id}/completer")).await;
     r.assert_statut(StatusCode::OK).assert_contient("Il manque le bon de livraison signé");
-    let r = s.post_form(&format!("/factures-emises/{id}/completer"), &[("commentaire", "  ")]).await;
+    let r = completer(&mut s, &id, "  ", &[]).await;
     r.assert_statut(StatusCode::UNPROCESSABLE_ENTITY).assert_contient("sans commentaire ni pièce jointe");
+    // Une pièce refusée (extension) : rien n'est gardé, ni la pièce ni le complément.
+    let r = completer(&mut s, &id, "Voici le bon", &[("bon.exe", b"MZ")]).await;
+    r.assert_statut(StatusCode::UNPROCESSABLE_ENTITY).assert_contient("bon.exe");
+    s.get(&format!("/factures-emises/{id}")).await.assert_contient("Suspendue").assert_absent("bon.exe");
+    // Sans jeton : refusé.
+    let (type_contenu, corps) = corps_multipart(&[("commentaire", "x")], &[]);
+    s.post_brut(&format!("/factures-emises/{id}/completer"), &type_contenu, corps)
+        .await
+        .assert_statut(StatusCode::FORBIDDEN);
     let commentaire = "Bon de livraison n° 42 <b>signé</b>";
-    s.post_form(&format!("/factures-emises/{id}/completer"), &[("commentaire", commentaire)])
+    completer(&mut s, &id, commentaire, &[("bon-de-livraison-42.pdf", b"%PDF-1.4 bon signe")])
         .await
         .assert_redirige(&format!("/factures-emises/{id}"));
+    s.get(&format!("/factures-emises/{id}")).await.assert_contient("bon-de-livraison-42.pdf");
     let r = s.get(&format!("/factures-emises/{id}")).await;
     r.assert_contient("Complétée").assert_contient(&echapper(commentaire)).assert_absent("<b>signé</b>");
     // Completed once: no second completion, and no second suspension offered to the buyer.
@@ -152,10 +169,7 @@ async fn suites_refusees_sur_la_facture_d_un_autre() {
         .post_form(&format!("/factures-emises/{id}/traiter-rejet"), &[("x", "y")])
         .await
         .assert_statut(StatusCode::NOT_FOUND);
-    voisin
-        .post_form(&format!("/factures-emises/{id}/completer"), &[("commentaire", "x")])
-        .await
-        .assert_statut(StatusCode::NOT_FOUND);
+    completer(&mut voisin, &id, "x", &[]).await.assert_statut(StatusCode::NOT_FOUND);
     s.get(&format!("/factures-emises/{id}")).await.assert_contient("Traiter le rejet");
 }
 
@@ -166,7 +180,7 @@ async fn parcours_suspendre_completer_puis_payee() {
     let id = s.envoyer(&Saisie::valide("FA-PAY-1", COMMUNE)).await;
     acheteur(&mut s, &id, "SUSPENDUE", "Attestation d'assurance manquante").await;
     s.ouvrir_dernier("Facture FA-PAY-1 suspendue").await.assert_contient("Attestation d'assurance manquante");
-    s.post_form(&format!("/factures-emises/{id}/completer"), &[("commentaire", "Attestation jointe")])
+    completer(&mut s, &id, "Attestation jointe", &[("attestation.pdf", b"%PDF-1.4 attestation")])
         .await
         .assert_redirige(&format!("/factures-emises/{id}"));
     s.post_form("/bac/horloge", &[("jours", "25")]).await.assert_redirige("/");

@@ -46,7 +46,18 @@ pub struct FichierRecu {
 /// Ce qu'un formulaire d'envoi de fichiers contient.
 pub struct EnvoiRecu {
     pub fichiers: Vec<FichierRecu>,
+    /// Les autres champs du formulaire (un commentaire, par exemple).
+    pub champs: Vec<(String, String)>,
 }
+
+impl EnvoiRecu {
+    pub fn champ(&self, nom: &str) -> String {
+        self.champs.iter().find(|(k, _)| k == nom).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+}
+
+/// Longueur maximale d'un champ texte dans un envoi de fichiers.
+const CHAMP_TEXTE_MAX: usize = 20_000;
 
 /// Pourquoi un envoi de fichiers n'a pas pu être lu.
 pub enum EchecEnvoi {
@@ -122,6 +133,7 @@ pub async fn lire_envoi(
     let mut envoi = envoi?;
     let mut jeton_verifie = false;
     let mut fichiers = Vec::new();
+    let mut champs = Vec::new();
     while let Some(champ) = envoi.next_field().await.map_err(erreur_envoi)? {
         let nom = champ.name().unwrap_or("").to_string();
         if nom == "csrf" {
@@ -132,12 +144,18 @@ pub async fn lire_envoi(
             return Err(AppError::Formulaire.into());
         } else if nom == "fichier" {
             fichiers.push(lire_fichier(champ).await?);
+        } else {
+            let texte = champ.text().await.map_err(erreur_envoi)?;
+            if texte.len() > CHAMP_TEXTE_MAX {
+                return Err(AppError::TropVolumineux.into());
+            }
+            champs.push((nom, texte));
         }
     }
     if !jeton_verifie {
         return Err(AppError::Formulaire.into());
     }
-    Ok(EnvoiRecu { fichiers })
+    Ok(EnvoiRecu { fichiers, champs })
 }
 
 /// L'extracteur multipart, dont le refus (pas un formulaire de fichiers) devient une page.

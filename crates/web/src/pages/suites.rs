@@ -3,7 +3,7 @@
 //! formulaires « Recycler », « Compléter » et « Traiter le rejet ».
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -13,6 +13,7 @@ use chorus_store::facture::{self, FactureStockee};
 use chorus_store::suivi::{self, Complement, Suivi};
 use maud::{Markup, html};
 
+use super::pieces;
 use super::{Contexte, champ_csrf, champ_texte, gabarit, pastille, resume_anomalies};
 use crate::erreur::AppError;
 use crate::etat::AppState;
@@ -23,7 +24,10 @@ use crate::session::Stagiaire;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/factures-emises/{id}/recycler", get(formulaire_recyclage).post(recycler))
-        .route("/factures-emises/{id}/completer", get(formulaire_complement).post(completer))
+        .route(
+            "/factures-emises/{id}/completer",
+            get(formulaire_complement).post(completer).layer(DefaultBodyLimit::max(pieces::LIMITE_ENVOI)),
+        )
         .route("/factures-emises/{id}/traiter-rejet", post(traiter_rejet))
 }
 
@@ -219,7 +223,7 @@ fn page_complement(
                     p { a href="#commentaire" { (e) } }
                 }
             }
-            form.saisie method="post" action={ "/factures-emises/" (fs.id) "/completer" } novalidate {
+            form.saisie method="post" action={ "/factures-emises/" (fs.id) "/completer" } enctype="multipart/form-data" novalidate {
                 (champ_csrf(&ctx.stagiaire.csrf))
                 div class={ "champ" @if erreur.is_some() { " champ-en-erreur" } } {
                     label for="commentaire" { "Commentaire pour le destinataire" span.obligatoire aria-hidden="true" { " *" } }
@@ -227,7 +231,11 @@ fn page_complement(
                     textarea #commentaire name="commentaire" rows="4" maxlength="2000" aria-describedby="commentaire-aide"
                         aria-invalid=[erreur.is_some().then_some("true")] { (commentaire) }
                 }
-                p.aide { "Le simulateur ne permet pas encore de joindre un fichier à un complément : décrivez dans le commentaire la pièce que vous enverriez." }
+                div.champ {
+                    label for="fichier" { "Pièces jointes" }
+                    p.aide #fichier-aide { "Facultatif : la pièce demandée (bon de livraison, attestation…). Nom de 50 caractères au plus, 10 Mo au plus par fichier." }
+                    input #fichier type="file" name="fichier" multiple aria-describedby="fichier-aide";
+                }
                 div.boutons {
                     button.bouton.bouton-principal type="submit" { "Envoyer le complément" }
                     a.bouton href={ "/factures-emises/" (fs.id) } { "Annuler" }
@@ -241,24 +249,59 @@ pub async fn completer(
     State(etat): State<AppState>,
     stagiaire: Stagiaire,
     Path(id): Path<String>,
-    champs: Champs,
+    envoi: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let recu = match pieces::lire_envoi(&stagiaire, pieces::multipart(envoi)).await {
+        Ok(r) => r,
+        Err(echec) => return echec.into_response(),
+    };
+    completer_avec(&etat, &stagiaire, id, recu).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn completer_avec(
+    etat: &AppState,
+    stagiaire: &Stagiaire,
+    id: String,
+    recu: pieces::EnvoiRecu,
 ) -> Result<Response, AppError> {
-    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
-    let fs = facture_du_stagiaire(&etat, &stagiaire, id.clone()).await?;
+    let fs = facture_du_stagiaire(etat, stagiaire, id.clone()).await?;
     exiger(&fs, Statut::Suspendue, "complétée")?;
-    let commentaire = champs.un("commentaire");
+    let commentaire = recu.champ("commentaire");
+    // Un champ « fichier » vide (rien de choisi) n'est pas une pièce.
+    let fichiers: Vec<_> =
+        recu.fichiers.into_iter().filter(|f| !(f.nom.is_empty() && f.taille == 0)).collect();
     let (bac_id, sid, fid, com) =
         (stagiaire.bac.id.clone(), stagiaire.structure.id.clone(), id.clone(), commentaire.clone());
     let resultat = etat
         .ecrire(move |tx, h| {
-            let complement = Complement { commentaire: &com, pieces_jointes: 0 };
+            // Les pièces et le complément forment un tout : une pièce refusée annule l'ensemble
+            // (la transaction est défaite), rien n'est gardé à moitié.
+            for f in &fichiers {
+                let refus = if f.taille > chorus_domain::piece_jointe::TAILLE_MAX_FICHIER {
+                    chorus_domain::piece_jointe::controler(
+                        chorus_domain::piece_jointe::nom_sans_chemin(&f.nom),
+                        f.taille,
+                        0,
+                    )
+                    .err()
+                    .map(|r| r.to_string())
+                } else {
+                    chorus_store::piece_jointe::joindre(tx, &bac_id, &fid, &f.nom, &f.contenu, h)?
+                        .err()
+                        .map(|r| r.message)
+                };
+                if let Some(message) = refus {
+                    return Err(chorus_store::Erreur::Invalide(format!("« {} » : {message}", f.nom)));
+                }
+            }
+            let complement = Complement { commentaire: &com, pieces_jointes: fichiers.len() };
             suivi::completer(tx, &bac_id, &sid, &fid, &complement, h)
         })
         .await;
     match resultat {
         Ok(()) => Ok(Redirect::to(&format!("/factures-emises/{id}")).into_response()),
         // Le complément refusé revient au formulaire, avec ce qui avait été tapé.
-        Err(AppError::Refus(message)) => {
+        Err(AppError::Refus(message) | AppError::Requete(message)) => {
             let (bac_id, fid) = (stagiaire.bac.id.clone(), id);
             let s = etat.lire(move |c, _| suivi::suivi(c, &bac_id, &fid)).await?;
             let ctx = stagiaire.contexte(&etat.horloge);
