@@ -345,6 +345,17 @@ fn identifiant_de(nom: &str, code_binome: &str) -> String {
     format!("{local}.{}@stagiaires.exemple.fr", code_binome.to_ascii_lowercase())
 }
 
+/// Les stagiaires (noms) d'un bac à sable, s'il appartient à une classe du formateur ; `None`
+/// sinon : le formateur ne joue l'acheteur que chez ses propres stagiaires.
+pub fn stagiaires_du_bac(c: &Connection, formateur_id: &str, bac_id: &str) -> Resultat<Option<String>> {
+    Ok(c.query_row(
+        "SELECT group_concat(p.nom, ', ') FROM participant p JOIN classe c ON c.id = p.classe_id
+         WHERE p.bac_id = ?1 AND c.formateur_id = ?2",
+        [bac_id, formateur_id],
+        |r| r.get::<_, Option<String>>(0),
+    )?)
+}
+
 /// Le stagiaire de classe `participant_id` travaille-t-il dans ce bac ?
 pub fn participant_du_bac(c: &Connection, participant_id: &str, bac_id: &str) -> Resultat<bool> {
     Ok(c.query_row(

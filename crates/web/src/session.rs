@@ -28,6 +28,8 @@ const CLE_ATTENTE_CODE: &str = "attente_code";
 const CLE_FORMATEUR: &str = "formateur";
 /// Le stagiaire de classe à qui appartient ce poste.
 const CLE_PARTICIPANT: &str = "participant";
+/// Le bac à sable d'un stagiaire où le formateur joue l'acheteur public.
+const CLE_ACHETEUR_POUR: &str = "acheteur_pour";
 
 /// Magasin de sessions dans la table `session`.
 ///
@@ -275,7 +277,21 @@ pub async fn ouvrir_console(session: &Session, formateur_id: &str) -> Result<(),
     Ok(())
 }
 
+/// Le formateur joue désormais l'acheteur public dans ce bac (vérifié par l'appelant).
+pub async fn jouer_acheteur_pour(session: &Session, bac_id: &str) -> Result<(), AppError> {
+    session.insert(CLE_ACHETEUR_POUR, bac_id).await?;
+    Ok(())
+}
+
+/// Le formateur connecté et le bac où il joue l'acheteur, s'il en a choisi un.
+pub async fn acheteur_pour(session: &Session) -> Result<Option<(String, String)>, AppError> {
+    let formateur = session.get::<String>(CLE_FORMATEUR).await?;
+    let bac = session.get::<String>(CLE_ACHETEUR_POUR).await?;
+    Ok(formateur.zip(bac))
+}
+
 pub async fn fermer_console(session: &Session) -> Result<(), AppError> {
+    session.remove::<String>(CLE_ACHETEUR_POUR).await?;
     session.remove::<String>(CLE_FORMATEUR).await?;
     session.cycle_id().await?;
     Ok(())

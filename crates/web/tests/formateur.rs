@@ -394,3 +394,62 @@ async fn un_formateur_n_atteint_que_ses_classes_et_un_stagiaire_jamais_la_consol
         .await
         .assert_redirige("/formateur/connexion");
 }
+
+#[tokio::test]
+async fn le_formateur_joue_l_acheteur_dans_le_bac_d_un_stagiaire() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let mut bruno = Formateur::connecte(&p, "bruno@cci.exemple.fr").await;
+    let (id, code) = anne.creer_classe("pratique_libre").await;
+    let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
+    marie.nav.get("/factures-emises/saisir").await;
+    let r = marie
+        .nav
+        .post_form(
+            "/factures-emises/saisir",
+            &Saisie::valide("F-2026-007", COMMUNE).champs("envoyer", &[("confirme", "oui")]),
+        )
+        .await;
+    let facture = r.id_facture();
+    let marie_id = participant_id(&p, &id, 1);
+    // Un autre formateur ne peut pas jouer l'acheteur chez une stagiaire d'Anne.
+    bruno
+        .post_form(&format!("/formateur/classes/{id}/jouer-acheteur"), &[("participant", marie_id.as_str())])
+        .await
+        .assert_statut(StatusCode::NOT_FOUND);
+    bruno.get(&format!("/acheteur/factures/{facture}")).await.assert_redirige("/connexion");
+    // Anne choisit Marie dans la console, et rejette la facture avec un motif.
+    anne.post_form(&format!("/formateur/classes/{id}/jouer-acheteur"), &[("participant", marie_id.as_str())])
+        .await
+        .assert_redirige("/acheteur");
+    anne.get("/acheteur").await.assert_statut(StatusCode::OK).assert_contient("dans le bac à sable de");
+    anne.get(&format!("/acheteur/factures/{facture}"))
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient("Marie Dupont")
+        .assert_contient("F-2026-007");
+    anne.post_form(
+        &format!("/acheteur/factures/{facture}/traiter"),
+        &[("statut", "REJETEE"), ("motif", "Prix unitaire différent du devis")],
+    )
+    .await
+    .assert_redirige(&format!("/acheteur/factures/{facture}"));
+    marie
+        .nav
+        .get(&format!("/factures-emises/{facture}"))
+        .await
+        .assert_contient("Rejetée")
+        .assert_contient("Prix unitaire différent du devis");
+    // Le journal dit que c'est le formateur qui a joué.
+    let donnees: String = p
+        .store()
+        .lire(|c| {
+            Ok(c.query_row(
+                "SELECT donnees FROM journal WHERE facture_id = ?1 AND statut = 'REJETEE'",
+                [&facture],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert!(donnees.contains("FORMATEUR"), "{donnees}");
+}

@@ -26,7 +26,64 @@ use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::format;
 use crate::formulaire::Champs;
-use crate::session::Stagiaire;
+use crate::session::{self, Stagiaire, verifier_csrf};
+
+/// Qui joue l'acheteur public : le stagiaire dans son propre bac à sable, ou le formateur dans
+/// le bac d'un stagiaire de l'une de ses classes (choisi depuis la console).
+pub struct Joue {
+    bac_id: String,
+    csrf: String,
+    session: tower_sessions::Session,
+    joueur: Joueur,
+    stagiaire: Option<Stagiaire>,
+    /// Pour le formateur : les stagiaires du bac à sable joué.
+    pour: Option<String>,
+}
+
+impl Joue {
+    fn contexte(&self, horloge: &chorus_store::Horloge) -> Option<Contexte<'_>> {
+        self.stagiaire.as_ref().map(|s| s.contexte(horloge))
+    }
+}
+
+impl axum::extract::FromRequestParts<AppState> for Joue {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        etat: &AppState,
+    ) -> Result<Self, AppError> {
+        let session = tower_sessions::Session::from_request_parts(parts, etat)
+            .await
+            .map_err(|(_, m)| AppError::Interne(m.to_string()))?;
+        if let Some((formateur, bac)) = session::acheteur_pour(&session).await? {
+            let (f, b) = (formateur.clone(), bac.clone());
+            // Vérifié à chaque requête : le bac est toujours celui d'un stagiaire de ses classes.
+            if let Some(noms) =
+                etat.lire(move |c, _| chorus_store::classe::stagiaires_du_bac(c, &f, &b)).await?
+            {
+                let csrf = session::jeton_csrf(&session).await?;
+                return Ok(Joue {
+                    bac_id: bac,
+                    csrf,
+                    session,
+                    joueur: Joueur::Formateur,
+                    stagiaire: None,
+                    pour: Some(noms),
+                });
+            }
+        }
+        let s = Stagiaire::from_request_parts(parts, etat).await?;
+        Ok(Joue {
+            bac_id: s.bac.id.clone(),
+            csrf: s.csrf.clone(),
+            session: s.session.clone(),
+            joueur: Joueur::Stagiaire,
+            stagiaire: Some(s),
+            pour: None,
+        })
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,21 +96,26 @@ pub fn routes() -> Router<AppState> {
 
 /// L'espace de l'acheteur : un bandeau et un cadre de couleur qui ne se confondent pas avec le
 /// portail du fournisseur.
-fn espace(contenu: Markup) -> Markup {
+fn espace(pour: Option<&str>, contenu: Markup) -> Markup {
     html! {
         div.mode-acheteur {
             div.bandeau-acheteur role="note" {
                 strong { "Vous jouez l'acheteur public" }
-                " — vous traitez ici les factures reçues par les structures publiques, comme leur service et leur comptable. "
-                a href="/" { "Revenir au portail du fournisseur" }
+                @if let Some(noms) = pour {
+                    " dans le bac à sable de " strong { (noms) } " — chaque action est notée comme venant du formateur. "
+                    a href="/formateur" { "Revenir à la console" }
+                } @else {
+                    " — vous traitez ici les factures reçues par les structures publiques, comme leur service et leur comptable. "
+                    a href="/" { "Revenir au portail du fournisseur" }
+                }
             }
             (contenu)
         }
     }
 }
 
-pub async fn accueil(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
-    let bac_id = stagiaire.bac.id.clone();
+pub async fn accueil(State(etat): State<AppState>, stagiaire: Joue) -> Result<Markup, AppError> {
+    let bac_id = stagiaire.bac_id.clone();
     let (structures, a_recycler) = etat
         .lire(move |c, _| {
             Ok((acheteur::structures_destinataires(c, &bac_id)?, acheteur::a_recycler_autorise(c, &bac_id)?))
@@ -63,59 +125,62 @@ pub async fn accueil(State(etat): State<AppState>, stagiaire: Stagiaire) -> Resu
     Ok(gabarit(
         "Jouer l'acheteur public",
         Some(&stagiaire.csrf),
-        Some(&ctx),
-        espace(html! {
-            h1 { "Jouer l'acheteur public" }
-            p.chapeau { "Pour comprendre ce que voit votre client : ouvrez les « Factures reçues » d'une structure publique, puis traitez une facture. Le fournisseur (vous, dans le portail) est prévenu dans la messagerie, et voit le nouveau statut dans « Factures émises »." }
-            h2 { "Structures publiques qui ont reçu vos factures" }
-            @if structures.is_empty() {
-                p.vide { "Aucune facture transmise pour l'instant : envoyez d'abord une facture depuis le portail du fournisseur. " a href="/factures-emises/saisir" { "Saisir une facture" } }
-            } @else {
-                div.defilement {
-                    table.tableau {
-                        thead { tr {
-                            th scope="col" { "Structure publique" } th scope="col" { "SIRET" }
-                            th scope="col" { "Factures reçues" } th scope="col" { "À traiter" }
-                        } }
-                        tbody {
-                            @for s in &structures {
-                                tr {
-                                    td { a href={ "/acheteur/structures/" (s.identifiant) } { (s.raison_sociale) } }
-                                    td.nombre { (s.identifiant) }
-                                    td.nombre { (s.factures) }
-                                    td.nombre { (s.a_traiter) }
+        ctx.as_ref(),
+        espace(
+            stagiaire.pour.as_deref(),
+            html! {
+                h1 { "Jouer l'acheteur public" }
+                p.chapeau { "Pour comprendre ce que voit votre client : ouvrez les « Factures reçues » d'une structure publique, puis traitez une facture. Le fournisseur (vous, dans le portail) est prévenu dans la messagerie, et voit le nouveau statut dans « Factures émises »." }
+                h2 { "Structures publiques qui ont reçu vos factures" }
+                @if structures.is_empty() {
+                    p.vide { "Aucune facture transmise pour l'instant : envoyez d'abord une facture depuis le portail du fournisseur. " a href="/factures-emises/saisir" { "Saisir une facture" } }
+                } @else {
+                    div.defilement {
+                        table.tableau {
+                            thead { tr {
+                                th scope="col" { "Structure publique" } th scope="col" { "SIRET" }
+                                th scope="col" { "Factures reçues" } th scope="col" { "À traiter" }
+                            } }
+                            tbody {
+                                @for s in &structures {
+                                    tr {
+                                        td { a href={ "/acheteur/structures/" (s.identifiant) } { (s.raison_sociale) } }
+                                        td.nombre { (s.identifiant) }
+                                        td.nombre { (s.factures) }
+                                        td.nombre { (s.a_traiter) }
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-            section {
-                h2 { "Réglage : « À recycler »" }
-                p { "Les sources ne disent pas si le destinataire peut encore mettre lui-même une facture « À recycler » (erreur de SIRET, de service ou d'engagement) : l'exemple officiel de l'API le propose, des logiciels récents ne le proposent plus. Dans ce simulateur, c'est permis par défaut, pour s'exercer au recyclage." }
-                form method="post" action="/acheteur/reglages" {
-                    (champ_csrf(&stagiaire.csrf))
-                    @if a_recycler {
-                        p { "Actuellement : " strong { "le destinataire peut mettre une facture « À recycler »." } }
-                        input type="hidden" name="a_recycler" value="non";
-                        button.bouton type="submit" { "Ne plus le permettre" }
-                    } @else {
-                        p { "Actuellement : " strong { "le destinataire ne peut pas mettre une facture « À recycler »" } " (il rejette ou suspend)." }
-                        input type="hidden" name="a_recycler" value="oui";
-                        button.bouton type="submit" { "Le permettre" }
+                section {
+                    h2 { "Réglage : « À recycler »" }
+                    p { "Les sources ne disent pas si le destinataire peut encore mettre lui-même une facture « À recycler » (erreur de SIRET, de service ou d'engagement) : l'exemple officiel de l'API le propose, des logiciels récents ne le proposent plus. Dans ce simulateur, c'est permis par défaut, pour s'exercer au recyclage." }
+                    form method="post" action="/acheteur/reglages" {
+                        (champ_csrf(&stagiaire.csrf))
+                        @if a_recycler {
+                            p { "Actuellement : " strong { "le destinataire peut mettre une facture « À recycler »." } }
+                            input type="hidden" name="a_recycler" value="non";
+                            button.bouton type="submit" { "Ne plus le permettre" }
+                        } @else {
+                            p { "Actuellement : " strong { "le destinataire ne peut pas mettre une facture « À recycler »" } " (il rejette ou suspend)." }
+                            input type="hidden" name="a_recycler" value="oui";
+                            button.bouton type="submit" { "Le permettre" }
+                        }
                     }
                 }
-            }
-        }),
+            },
+        ),
     ))
 }
 
 pub async fn reglages(
     State(etat): State<AppState>,
-    stagiaire: Stagiaire,
+    stagiaire: Joue,
     champs: Champs,
 ) -> Result<Redirect, AppError> {
-    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    verifier_csrf(&stagiaire.session, &champs.un("csrf")).await?;
     let autorise = match champs.un("a_recycler").as_str() {
         "oui" => true,
         "non" => false,
@@ -123,17 +188,17 @@ pub async fn reglages(
             return Err(AppError::Requete("Choisissez de permettre ou non le statut « À recycler ».".into()));
         }
     };
-    let bac_id = stagiaire.bac.id.clone();
+    let bac_id = stagiaire.bac_id.clone();
     etat.ecrire(move |tx, _| acheteur::regler_a_recycler(tx, &bac_id, autorise)).await?;
     Ok(Redirect::to("/acheteur"))
 }
 
 pub async fn factures_recues(
     State(etat): State<AppState>,
-    stagiaire: Stagiaire,
+    stagiaire: Joue,
     Path(identifiant): Path<String>,
 ) -> Result<Markup, AppError> {
-    let bac_id = stagiaire.bac.id.clone();
+    let bac_id = stagiaire.bac_id.clone();
     let id = identifiant.clone();
     let (factures, structure) = etat
         .lire(move |c, _| {
@@ -150,36 +215,39 @@ pub async fn factures_recues(
     Ok(gabarit(
         &format!("Factures reçues — {}", structure.raison_sociale),
         Some(&stagiaire.csrf),
-        Some(&ctx),
-        espace(html! {
-            p { a href="/acheteur" { "← Structures publiques" } }
-            h1 { "Factures reçues" }
-            p.chapeau { strong { (structure.raison_sociale) } " — SIRET " (structure.identifiant) }
-            @if structure.parametres.mise_en_paiement_non_remontee {
-                div.alerte.alerte-info { p { "Cette structure ne remonte pas le statut « Mise en paiement » dans Chorus Pro (paramètre de l'annuaire) : ses factures s'arrêtent au plus tard à « Comptabilisée »." } }
-            }
-            div.defilement {
-                table.tableau {
-                    thead { tr {
-                        th scope="col" { "N° de facture" } th scope="col" { "Fournisseur" }
-                        th scope="col" { "Date de dépôt" } th scope="col" { "Montant TTC" }
-                        th scope="col" { "Statut" } th scope="col" { "Depuis le" }
-                    } }
-                    tbody {
-                        @for f in &factures {
-                            tr {
-                                td { a href={ "/acheteur/factures/" (f.id) } { (f.numero) } }
-                                td { (f.fournisseur) br; small.nombre { (f.identifiant_fournisseur) } }
-                                td { @if let Some(d) = f.date_depot { (format::date_courte(d)) } @else { "—" } }
-                                td.nombre { (format::euros(f.total_ttc)) }
-                                td { (pastille(f.statut)) }
-                                td { (format::date_courte(f.date_statut)) }
+        ctx.as_ref(),
+        espace(
+            stagiaire.pour.as_deref(),
+            html! {
+                p { a href="/acheteur" { "← Structures publiques" } }
+                h1 { "Factures reçues" }
+                p.chapeau { strong { (structure.raison_sociale) } " — SIRET " (structure.identifiant) }
+                @if structure.parametres.mise_en_paiement_non_remontee {
+                    div.alerte.alerte-info { p { "Cette structure ne remonte pas le statut « Mise en paiement » dans Chorus Pro (paramètre de l'annuaire) : ses factures s'arrêtent au plus tard à « Comptabilisée »." } }
+                }
+                div.defilement {
+                    table.tableau {
+                        thead { tr {
+                            th scope="col" { "N° de facture" } th scope="col" { "Fournisseur" }
+                            th scope="col" { "Date de dépôt" } th scope="col" { "Montant TTC" }
+                            th scope="col" { "Statut" } th scope="col" { "Depuis le" }
+                        } }
+                        tbody {
+                            @for f in &factures {
+                                tr {
+                                    td { a href={ "/acheteur/factures/" (f.id) } { (f.numero) } }
+                                    td { (f.fournisseur) br; small.nombre { (f.identifiant_fournisseur) } }
+                                    td { @if let Some(d) = f.date_depot { (format::date_courte(d)) } @else { "—" } }
+                                    td.nombre { (format::euros(f.total_ttc)) }
+                                    td { (pastille(f.statut)) }
+                                    td { (format::date_courte(f.date_statut)) }
+                                }
                             }
                         }
                     }
                 }
-            }
-        }),
+            },
+        ),
     ))
 }
 
@@ -189,8 +257,8 @@ struct Vue {
     historique: Vec<Entree>,
 }
 
-async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<Vue, AppError> {
-    let bac_id = stagiaire.bac.id.clone();
+async fn charger(etat: &AppState, stagiaire: &Joue, id: String) -> Result<Vue, AppError> {
+    let bac_id = stagiaire.bac_id.clone();
     etat.lire(move |c, _| {
         let facture = acheteur::facture_recue(c, &bac_id, &id)?;
         let possibilites = acheteur::possibilites(c, &bac_id, &facture)?;
@@ -202,12 +270,12 @@ async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<V
 
 pub async fn facture(
     State(etat): State<AppState>,
-    stagiaire: Stagiaire,
+    stagiaire: Joue,
     Path(id): Path<String>,
 ) -> Result<Markup, AppError> {
     let v = charger(&etat, &stagiaire, id).await?;
     let ctx = stagiaire.contexte(&etat.horloge);
-    Ok(page_facture(&ctx, &v, None, &Saisi::default()))
+    Ok(page_facture(&stagiaire, ctx.as_ref(), &v, None, &Saisi::default()))
 }
 
 /// Ce que l'acheteur avait tapé, réaffiché avec l'erreur.
@@ -249,97 +317,106 @@ fn aide_action(s: Statut) -> &'static str {
     }
 }
 
-fn page_facture(ctx: &Contexte<'_>, v: &Vue, erreur: Option<&str>, saisi: &Saisi) -> Markup {
+fn page_facture(
+    j: &Joue,
+    ctx: Option<&Contexte<'_>>,
+    v: &Vue,
+    erreur: Option<&str>,
+    saisi: &Saisi,
+) -> Markup {
     let fs = &v.facture;
     let f = &fs.facture;
-    let csrf = &ctx.stagiaire.csrf;
+    let csrf = &j.csrf;
     let action = format!("/acheteur/factures/{}/traiter", fs.id);
     gabarit(
         &format!("Facture reçue {}", f.numero),
         Some(csrf),
-        Some(ctx),
-        espace(html! {
-            p { a href={ "/acheteur/structures/" (f.destinataire) } { "← Factures reçues de " (fs.raison_sociale_destinataire) } }
-            h1 { "Facture reçue n° " (f.numero) " " (pastille(fs.statut)) }
-            dl.fiche {
-                dt { "Destinataire" } dd { (fs.raison_sociale_destinataire) " (" (f.destinataire) ")" }
-                dt { "Code service" } dd { @if f.code_service.is_empty() { "—" } @else { code { (f.code_service) } } }
-                dt { "N° d'engagement" } dd { @if f.numero_engagement.is_empty() { "—" } @else { (f.numero_engagement) } }
-                dt { "Date de facture" } dd { (format::date_courte(f.date_facture)) }
-                dt { "Date de dépôt" } dd { @if let Some(d) = fs.date_depot { (format::date_courte(d)) } @else { "—" } }
-                dt { "Montant TTC" } dd.nombre { strong { (format::euros(fs.totaux().total_ttc)) } }
-                @if !f.commentaire.is_empty() { dt { "Commentaire du fournisseur" } dd { (f.commentaire) } }
-            }
-            @if let Some(e) = erreur {
-                div.alerte.alerte-erreur.resume-erreurs role="alert" tabindex="-1" id="resume-erreurs" {
-                    h2 { "Action impossible :" }
-                    p { (e) }
+        ctx,
+        espace(
+            j.pour.as_deref(),
+            html! {
+                p { a href={ "/acheteur/structures/" (f.destinataire) } { "← Factures reçues de " (fs.raison_sociale_destinataire) } }
+                h1 { "Facture reçue n° " (f.numero) " " (pastille(fs.statut)) }
+                dl.fiche {
+                    dt { "Destinataire" } dd { (fs.raison_sociale_destinataire) " (" (f.destinataire) ")" }
+                    dt { "Code service" } dd { @if f.code_service.is_empty() { "—" } @else { code { (f.code_service) } } }
+                    dt { "N° d'engagement" } dd { @if f.numero_engagement.is_empty() { "—" } @else { (f.numero_engagement) } }
+                    dt { "Date de facture" } dd { (format::date_courte(f.date_facture)) }
+                    dt { "Date de dépôt" } dd { @if let Some(d) = fs.date_depot { (format::date_courte(d)) } @else { "—" } }
+                    dt { "Montant TTC" } dd.nombre { strong { (format::euros(fs.totaux().total_ttc)) } }
+                    @if !f.commentaire.is_empty() { dt { "Commentaire du fournisseur" } dd { (f.commentaire) } }
                 }
-            }
-            section {
-                h2 { "Traiter la facture" }
-                @if v.possibilites.actions.is_empty() {
-                    p.vide { "Aucune action possible au statut « " (fs.statut.libelle()) " »." }
+                @if let Some(e) = erreur {
+                    div.alerte.alerte-erreur.resume-erreurs role="alert" tabindex="-1" id="resume-erreurs" {
+                        h2 { "Action impossible :" }
+                        p { (e) }
+                    }
                 }
-                @for e in &v.possibilites.empechements {
-                    div.alerte.alerte-info { p { (e) } }
-                }
-                @for p in &v.possibilites.actions {
-                    @let code = p.statut.code();
-                    @let id_motif = format!("motif-{code}");
-                    @let id_mandat = format!("mandat-{code}");
-                    @let repris = saisi.statut == code;
-                    form.action-acheteur method="post" action=(action) {
-                        (champ_csrf(csrf))
-                        input type="hidden" name="statut" value=(code);
-                        h3 { (titre_action(p.statut)) " → " (pastille(p.statut)) }
-                        p.aide { (if p.acteur == Acteur::Comptable { "Action du comptable public. " } else { "Action du destinataire. " }) (aide_action(p.statut)) }
-                        @if p.statut == Statut::Mandatee {
+                section {
+                    h2 { "Traiter la facture" }
+                    @if v.possibilites.actions.is_empty() {
+                        p.vide { "Aucune action possible au statut « " (fs.statut.libelle()) " »." }
+                    }
+                    @for e in &v.possibilites.empechements {
+                        div.alerte.alerte-info { p { (e) } }
+                    }
+                    @for p in &v.possibilites.actions {
+                        @let code = p.statut.code();
+                        @let id_motif = format!("motif-{code}");
+                        @let id_mandat = format!("mandat-{code}");
+                        @let repris = saisi.statut == code;
+                        form.action-acheteur method="post" action=(action) {
+                            (champ_csrf(csrf))
+                            input type="hidden" name="statut" value=(code);
+                            h3 { (titre_action(p.statut)) " → " (pastille(p.statut)) }
+                            p.aide { (if p.acteur == Acteur::Comptable { "Action du comptable public. " } else { "Action du destinataire. " }) (aide_action(p.statut)) }
+                            @if p.statut == Statut::Mandatee {
+                                div.champ {
+                                    label for=(id_mandat) { "Numéro de mandat (facultatif)" }
+                                    input id=(id_mandat) name="numero_mandat" type="text" maxlength=(NUMERO_MANDAT_LONGUEUR_MAX)
+                                        value=(if repris { saisi.numero_mandat.as_str() } else { "" });
+                                }
+                            }
                             div.champ {
-                                label for=(id_mandat) { "Numéro de mandat (facultatif)" }
-                                input id=(id_mandat) name="numero_mandat" type="text" maxlength=(NUMERO_MANDAT_LONGUEUR_MAX)
-                                    value=(if repris { saisi.numero_mandat.as_str() } else { "" });
+                                label for=(id_motif) {
+                                    @if p.motif_obligatoire { "Motif" span.obligatoire aria-hidden="true" { " *" } } @else { "Commentaire (facultatif)" }
+                                }
+                                p.aide { (MOTIF_LONGUEUR_MAX) " caractères au plus." @if p.motif_obligatoire { " Le fournisseur le lira : dites ce qui ne va pas et ce qu'il doit faire." } }
+                                textarea id=(id_motif) name="motif" rows="2" maxlength=(MOTIF_LONGUEUR_MAX) required[p.motif_obligatoire] {
+                                    (if repris { saisi.motif.as_str() } else { "" })
+                                }
                             }
-                        }
-                        div.champ {
-                            label for=(id_motif) {
-                                @if p.motif_obligatoire { "Motif" span.obligatoire aria-hidden="true" { " *" } } @else { "Commentaire (facultatif)" }
+                            button class={ "bouton " @if matches!(p.statut, Statut::Rejetee) { "bouton-danger" } @else { "bouton-principal" } } type="submit" {
+                                (titre_action(p.statut))
                             }
-                            p.aide { (MOTIF_LONGUEUR_MAX) " caractères au plus." @if p.motif_obligatoire { " Le fournisseur le lira : dites ce qui ne va pas et ce qu'il doit faire." } }
-                            textarea id=(id_motif) name="motif" rows="2" maxlength=(MOTIF_LONGUEUR_MAX) required[p.motif_obligatoire] {
-                                (if repris { saisi.motif.as_str() } else { "" })
-                            }
-                        }
-                        button class={ "bouton " @if matches!(p.statut, Statut::Rejetee) { "bouton-danger" } @else { "bouton-principal" } } type="submit" {
-                            (titre_action(p.statut))
                         }
                     }
                 }
-            }
-            section {
-                h2 { "Historique des statuts" }
-                ol.chronologie {
-                    @for e in v.historique.iter().rev() {
-                        li {
-                            @if let Some(s) = e.statut { (pastille(s)) }
-                            " le " strong { (format::date_courte(e.date_simulee)) }
-                            " — " (Acteur::depuis_code(&e.acteur).map(Acteur::libelle).unwrap_or(&e.acteur))
-                            @if !e.commentaire.is_empty() { " : « " (e.commentaire) " »" }
+                section {
+                    h2 { "Historique des statuts" }
+                    ol.chronologie {
+                        @for e in v.historique.iter().rev() {
+                            li {
+                                @if let Some(s) = e.statut { (pastille(s)) }
+                                " le " strong { (format::date_courte(e.date_simulee)) }
+                                " — " (Acteur::depuis_code(&e.acteur).map(Acteur::libelle).unwrap_or(&e.acteur))
+                                @if !e.commentaire.is_empty() { " : « " (e.commentaire) " »" }
+                            }
                         }
                     }
                 }
-            }
-        }),
+            },
+        ),
     )
 }
 
 pub async fn traiter(
     State(etat): State<AppState>,
-    stagiaire: Stagiaire,
+    stagiaire: Joue,
     Path(id): Path<String>,
     champs: Champs,
 ) -> Result<Response, AppError> {
-    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    verifier_csrf(&stagiaire.session, &champs.un("csrf")).await?;
     let saisi = Saisi {
         statut: champs.un("statut"),
         motif: champs.un("motif"),
@@ -351,11 +428,12 @@ pub async fn traiter(
     // La facture doit être de ce bac (404 sinon) avant toute autre réponse.
     charger(&etat, &stagiaire, id.clone()).await?;
     let (bac_id, fid, motif, mandat) =
-        (stagiaire.bac.id.clone(), id.clone(), saisi.motif.clone(), saisi.numero_mandat.clone());
+        (stagiaire.bac_id.clone(), id.clone(), saisi.motif.clone(), saisi.numero_mandat.clone());
+    let joueur = stagiaire.joueur;
     let resultat = etat
         .ecrire(move |tx, h| {
             let t = Traitement { nouveau_statut: cible, motif: &motif, numero_mandat: &mandat };
-            acheteur::traiter(tx, &bac_id, &fid, &t, Joueur::Stagiaire, h)
+            acheteur::traiter(tx, &bac_id, &fid, &t, joueur, h)
         })
         .await;
     match resultat {
@@ -363,7 +441,10 @@ pub async fn traiter(
         Err(AppError::Refus(message)) => {
             let v = charger(&etat, &stagiaire, id).await?;
             let ctx = stagiaire.contexte(&etat.horloge);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_facture(&ctx, &v, Some(&message), &saisi))
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page_facture(&stagiaire, ctx.as_ref(), &v, Some(&message), &saisi),
+            )
                 .into_response())
         }
         Err(e) => Err(e),

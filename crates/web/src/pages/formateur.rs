@@ -446,6 +446,11 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                                             input type="hidden" name="participant" value=(p.id);
                                             button.lien type="submit" { "Remettre " (p.nom) " au point de départ ?" } { "Réinitialiser" }
                                         }
+                                        form method="post" action={ "/formateur/classes/" (c.id) "/jouer-acheteur" } {
+                                            (champ_csrf(&f.csrf))
+                                            input type="hidden" name="participant" value=(p.id);
+                                            button.lien type="submit" { "Jouer l'acheteur public" }
+                                        }
                                         @if !p.identifiants.is_empty() {
                                             form method="post" action={ "/formateur/classes/" (c.id) "/mot-de-passe" } {
                                                 (champ_csrf(&f.csrf))
@@ -462,6 +467,19 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
             }
         },
     )
+}
+
+/// « Jouer l'acheteur public » dans le bac d'un stagiaire : ses factures reçues, les actions du
+/// destinataire et du comptable, notées comme venant du formateur.
+pub async fn jouer_acheteur(
+    State(etat): State<AppState>,
+    ActionClasse { f, id, champs, .. }: ActionClasse,
+) -> Result<Redirect, AppError> {
+    let participant = participant_choisi(&champs).ok_or(AppError::Introuvable("Stagiaire".into()))?;
+    let fid = f.formateur.id.clone();
+    let p = etat.lire(move |c, _| classe::participant(c, &fid, &id, &participant)).await?;
+    session::jouer_acheteur_pour(&f.session, &p.bac_id).await?;
+    Ok(Redirect::to("/acheteur"))
 }
 
 fn format_heures(h: f32) -> String {
