@@ -201,6 +201,7 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
                     dl.fiche {
                         dt { "Cadre de facturation" } dd { (f.cadre.libelle()) }
                         dt { "Type" } dd { (f.type_facture.libelle()) }
+                        @if !f.numero_facture_origine.is_empty() { dt { "Facture d'origine" } dd { (f.numero_facture_origine) } }
                         dt { "Date de facture" } dd { (format::date_courte(f.date_facture)) }
                         dt { "N° d'engagement" } dd { @if f.numero_engagement.is_empty() { "—" } @else { (f.numero_engagement) } }
                         dt { "N° de marché" } dd { @if f.numero_marche.is_empty() { "—" } @else { (f.numero_marche) } }

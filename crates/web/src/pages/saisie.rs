@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chorus_domain::Anomalie;
-use chorus_domain::facture::{CadreFacturation, Facture, ModePaiement, TypeTva};
+use chorus_domain::facture::{CadreFacturation, Facture, ModePaiement, TypeFacture, TypeTva};
 use chorus_domain::montants::TauxTva;
 use chorus_domain::saisie::{LigneBrute, SaisieBrute};
 use chorus_store::facture::{self, Envoi, Issue};
@@ -213,8 +213,14 @@ pub fn page_formulaire_vers(
                 .take(LIGNES_VIDES),
         )
         .collect();
+    // Les cadres d'une facture classique de fournisseur (les autres cadres — sous-traitance,
+    // travaux — ont leurs propres circuits).
     let cadres: Vec<(&str, &str)> =
-        [CadreFacturation::A1FactureFournisseur].iter().map(|c| (c.code(), c.libelle())).collect();
+        [CadreFacturation::A1FactureFournisseur, CadreFacturation::A2FactureFournisseurDejaPayee]
+            .iter()
+            .map(|c| (c.code(), c.libelle()))
+            .collect();
+    let types: Vec<(&str, &str)> = TypeFacture::TOUS.iter().map(|t| (t.code(), t.libelle())).collect();
     let modes: Vec<(&str, &str)> = ModePaiement::TOUS.iter().map(|m| (m.code(), m.libelle())).collect();
     let types_tva: Vec<(&str, &str)> = TypeTva::TOUS.iter().map(|t| (t.code(), t.libelle())).collect();
     gabarit(
@@ -253,7 +259,10 @@ pub fn page_formulaire_vers(
                 fieldset {
                     legend { "3. Cadre de facturation" }
                     (select_codes("cadre", "Cadre de facturation", &brut.cadre, &cadres))
-                    input type="hidden" name="type_facture" value="FACTURE";
+                    p.aide { "A2 : la facture est déjà payée (par carte d'achat, par exemple) ; le montant à payer sera nul." }
+                    (select_codes("type_facture", "Type de facture", &brut.type_facture, &types))
+                    (champ_texte(anomalies, "numero_facture_origine", "Numéro de la facture d'origine", &brut.numero_facture_origine, false,
+                        Some("Pour un avoir seulement : le numéro de la facture qu'il annule ou réduit."), ("text", 20)))
                 }
                 fieldset {
                     legend { "4. Références de la facture" }
