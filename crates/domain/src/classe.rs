@@ -206,6 +206,34 @@ pub fn controler_nom_stagiaire(nom: &str) -> Result<String, Anomalie> {
     Ok(nom)
 }
 
+/// « Marie Dupont » → (« Marie », « Dupont ») ; un seul mot : c'est le nom.
+pub fn decouper_nom(nom: &str) -> (String, String) {
+    match nom.split_once(' ') {
+        Some((p, n)) => (p.to_string(), n.to_string()),
+        None => (String::new(), nom.to_string()),
+    }
+}
+
+/// L'identifiant de connexion d'un stagiaire de classe en pratique libre :
+/// `marie.dupont.k7f3hq@stagiaires.exemple.fr`, lisible, et unique grâce au code de binôme.
+/// `nom_sans_accents` est le nom déjà débarrassé de ses accents (majuscules acceptées).
+pub fn identifiant_stagiaire(nom_sans_accents: &str, code_binome: &str) -> String {
+    let mut local = String::new();
+    for c in nom_sans_accents.chars() {
+        if c.is_ascii_alphanumeric() {
+            local.push(c.to_ascii_lowercase());
+        } else if !local.is_empty() && !local.ends_with('.') {
+            local.push('.');
+        }
+        if local.len() >= 40 {
+            break;
+        }
+    }
+    let local = local.trim_matches('.');
+    let local = if local.is_empty() { "stagiaire" } else { local };
+    format!("{local}.{}@stagiaires.exemple.fr", code_binome.to_ascii_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +294,17 @@ mod tests {
         for b in ALPHABET_CODE {
             assert!(!b"01258BILOSZ".contains(b));
         }
+    }
+
+    #[test]
+    fn identifiants_des_stagiaires() {
+        assert_eq!(
+            identifiant_stagiaire("MARIE DUPONT-ELAN", "K7F3HQ"),
+            "marie.dupont.elan.k7f3hq@stagiaires.exemple.fr"
+        );
+        assert_eq!(identifiant_stagiaire("  ", "K7F3HQ"), "stagiaire.k7f3hq@stagiaires.exemple.fr");
+        assert_eq!(decouper_nom("Marie Dupont Élan"), ("Marie".into(), "Dupont Élan".into()));
+        assert_eq!(decouper_nom("Paul"), (String::new(), "Paul".into()));
     }
 
     #[test]

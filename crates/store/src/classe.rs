@@ -269,8 +269,8 @@ pub fn rejoindre(
                     .query_row("SELECT id FROM structure WHERE bac_id = ?1 LIMIT 1", [&bac_id], |r| r.get(0))
                     .optional()?,
             };
-            let (prenom, nom_famille) = decouper_nom(&nom);
-            let email = identifiant_de(&nom, &code_binome);
+            let (prenom, nom_famille) = regles::decouper_nom(&nom);
+            let email = regles::identifiant_stagiaire(&reference::normaliser(&nom), &code_binome);
             let mot_de_passe = crate::formateur::mot_de_passe_aleatoire();
             let u = compte::creer(
                 c,
@@ -317,32 +317,6 @@ fn creer_bac(c: &Connection, classe: &Classe, nom: &str, rang: u32, horloge: &Ho
         params![bac_id, classe.double_authentification],
     )?;
     Ok(bac_id)
-}
-
-/// « Marie Dupont » → (« Marie », « Dupont ») ; un seul mot : c'est le nom.
-fn decouper_nom(nom: &str) -> (String, String) {
-    match nom.split_once(' ') {
-        Some((p, n)) => (p.to_string(), n.to_string()),
-        None => (String::new(), nom.to_string()),
-    }
-}
-
-/// `marie.dupont.k7f3hq@stagiaires.exemple.fr` : lisible, et unique grâce au code de binôme.
-fn identifiant_de(nom: &str, code_binome: &str) -> String {
-    let mut local = String::new();
-    for c in reference::normaliser(nom).chars() {
-        if c.is_ascii_alphanumeric() {
-            local.push(c.to_ascii_lowercase());
-        } else if !local.is_empty() && !local.ends_with('.') {
-            local.push('.');
-        }
-        if local.len() >= 40 {
-            break;
-        }
-    }
-    let local = local.trim_matches('.');
-    let local = if local.is_empty() { "stagiaire" } else { local };
-    format!("{local}.{}@stagiaires.exemple.fr", code_binome.to_ascii_lowercase())
 }
 
 /// Les stagiaires (noms) d'un bac à sable, s'il appartient à une classe du formateur ; `None`

@@ -101,6 +101,17 @@ fn tracer_anomalies(
     horloge: &Horloge,
 ) -> Resultat<()> {
     let codes: Vec<&str> = anomalies.iter().map(|a| a.code).collect();
+    tracer_codes(c, bac, &codes, facture_id, horloge)
+}
+
+/// Une entrée `ANOMALIES` du journal avec ces codes (saisie refusée, fichier refusé).
+pub(crate) fn tracer_codes(
+    c: &Connection,
+    bac: &Bac,
+    codes: &[&str],
+    facture_id: Option<&str>,
+    horloge: &Horloge,
+) -> Resultat<()> {
     journal::ajouter(
         c,
         journal::Nouvelle {
@@ -112,7 +123,7 @@ fn tracer_anomalies(
             horodatage: horloge.maintenant(),
             acteur: Acteur::Fournisseur.code(),
             commentaire: "",
-            donnees: Some(serde_json::to_string(&codes)?),
+            donnees: Some(serde_json::to_string(codes)?),
         },
     )?;
     Ok(())

@@ -6,7 +6,6 @@ use chorus_documents::certificat::{CertificatDepot, Partie};
 use chorus_domain::Statut;
 use chorus_domain::piece_jointe::{self as regles, RefusPiece};
 use chorus_domain::saisie::SaisieBrute;
-use chorus_domain::statut::Acteur;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -15,7 +14,6 @@ use crate::bac;
 use crate::erreur::{Erreur, Resultat};
 use crate::facture::{self, Envoi, Issue};
 use crate::horloge::Horloge;
-use crate::journal::{self, evenement};
 
 /// Le PDF de la facture elle-même (dépôt PDF).
 pub const NATURE_FACTURE: &str = "FACTURE";
@@ -113,21 +111,7 @@ fn tracer_refus(
     refus: &RefusFichier,
     horloge: &Horloge,
 ) -> Resultat<()> {
-    journal::ajouter(
-        c,
-        journal::Nouvelle {
-            bac_id: &bac.id,
-            facture_id,
-            evenement: evenement::ANOMALIES,
-            statut: None,
-            date_simulee: bac.date_simulee(horloge),
-            horodatage: horloge.maintenant(),
-            acteur: Acteur::Fournisseur.code(),
-            commentaire: "",
-            donnees: Some(serde_json::to_string(&[refus.code])?),
-        },
-    )?;
-    Ok(())
+    crate::facture::tracer_codes(c, bac, &[refus.code], facture_id, horloge)
 }
 
 // Les colonnes d'une ligne : les regrouper dans une structure n'ajouterait rien.

@@ -56,4 +56,22 @@ impl AppState {
             .map_err(|e| AppError::Interne(e.to_string()))?
             .map_err(AppError::from)
     }
+
+    /// Un cas d'usage dont les anomalies de saisie reviennent au formulaire : la transaction
+    /// est défaite, et les anomalies (avec leurs champs) sont rendues à la page.
+    pub async fn ecrire_saisie<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>, &Horloge) -> Resultat<T> + Send + 'static,
+    ) -> Result<Result<T, Vec<chorus_domain::Anomalie>>, AppError> {
+        let store = self.store.clone();
+        let horloge = self.horloge;
+        match tokio::task::spawn_blocking(move || store.ecrire(|tx| f(tx, &horloge)))
+            .await
+            .map_err(|e| AppError::Interne(e.to_string()))?
+        {
+            Ok(v) => Ok(Ok(v)),
+            Err(chorus_store::Erreur::Anomalies(a)) => Ok(Err(a)),
+            Err(e) => Err(AppError::from(e)),
+        }
+    }
 }

@@ -12,7 +12,7 @@ use chorus_domain::compte as regles_compte;
 use chorus_store::bac;
 use chorus_store::classe::{self, Classe, Participant};
 use chorus_store::formateur::{self, Connexion};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 use tower_sessions::Session;
 
 use super::{champ_csrf, champ_texte, resume_anomalies};
@@ -25,46 +25,32 @@ use crate::session::{self, FormateurConnecte, jeton_csrf, verifier_csrf};
 /// La mise en page de la console : même bandeau « simulateur », en-tête d'une autre couleur
 /// pour qu'un formateur qui projette son écran ne soit jamais pris pour un stagiaire.
 fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, contenu: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="fr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="csrf" content=(csrf);
-                title { (titre) " · Console du formateur · Simulateur Chorus Pro" }
-                link rel="stylesheet" href="/assets/app.css";
-                script src="/assets/app.js" defer {}
-            }
-            body.console {
-                a.evitement href="#contenu" { "Aller au contenu" }
-                div.bandeau-simulateur role="note" {
-                    strong { "SIMULATEUR DE FORMATION" }
-                    " — console du formateur : rien n'est transmis à l'administration."
+    super::document(
+        &format!("{titre} · Console du formateur · Simulateur Chorus Pro"),
+        Some(csrf),
+        "console du formateur : rien n'est transmis à l'administration.",
+        html! {
+            header.entete.entete-console {
+                div.entete-gauche {
+                    a.marque href="/formateur" { span.marque-nom { "Console du formateur" } span.marque-simu { "Chorus Pro · simulateur" } }
                 }
-                header.entete.entete-console {
-                    div.entete-gauche {
-                        a.marque href="/formateur" { span.marque-nom { "Console du formateur" } span.marque-simu { "Chorus Pro · simulateur" } }
+                @if let Some(email) = formateur {
+                    nav.menu aria-label="Menu de la console" {
+                        a href="/formateur" { "Mes classes" }
+                        a href="/formateur/mot-de-passe" { "Mot de passe" }
                     }
-                    @if let Some(email) = formateur {
-                        nav.menu aria-label="Menu de la console" {
-                            a href="/formateur" { "Mes classes" }
-                            a href="/formateur/mot-de-passe" { "Mot de passe" }
-                        }
-                        div.entete-droite {
-                            span.qui { (email) }
-                            form method="post" action="/formateur/deconnexion" {
-                                (champ_csrf(csrf))
-                                button.lien type="submit" { "Se déconnecter" }
-                            }
+                    div.entete-droite {
+                        span.qui { (email) }
+                        form method="post" action="/formateur/deconnexion" {
+                            (champ_csrf(csrf))
+                            button.lien type="submit" { "Se déconnecter" }
                         }
                     }
                 }
-                main #contenu tabindex="-1" { (contenu) }
-                footer.pied { "Simulateur d'entraînement au portail Chorus Pro — données fictives, à usage de formation uniquement." }
             }
-        }
-    }
+        },
+        contenu,
+    )
 }
 
 // --- Connexion -------------------------------------------------------------------------------
@@ -175,16 +161,12 @@ pub async fn changer_mot_de_passe(
     verifier_csrf(&f.session, &champs.un("csrf")).await?;
     let id = f.formateur.id.clone();
     let (mdp, confirmation) = (champs.un("mot_de_passe"), champs.un("confirmation"));
-    match etat.ecrire(move |tx, _| formateur::changer_mot_de_passe(tx, &id, &mdp, &confirmation)).await {
+    let resultat = etat
+        .ecrire_saisie(move |tx, _| formateur::changer_mot_de_passe(tx, &id, &mdp, &confirmation))
+        .await?;
+    match resultat {
         Ok(()) => Ok(Redirect::to("/formateur").into_response()),
-        Err(_) => {
-            // Les anomalies ne sont pas gardées dans l'erreur web : on les recalcule (règles pures).
-            let anomalies = regles_compte::controler_mot_de_passe(
-                &champs.un("mot_de_passe"),
-                &champs.un("confirmation"),
-                &f.formateur.email,
-                "",
-            );
+        Err(anomalies) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page_mot_de_passe(&f, &anomalies)).into_response())
         }
     }

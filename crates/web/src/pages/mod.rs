@@ -44,23 +44,11 @@ impl Stagiaire {
 
 /// La page complète. `csrf` est repris dans `<meta name="csrf">` pour les scripts et les tests.
 pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, contenu: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="fr" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                @if let Some(j) = csrf { meta name="csrf" content=(j); }
-                title { (titre) " · Simulateur Chorus Pro (formation)" }
-                link rel="stylesheet" href="/assets/app.css";
-                script src="/assets/app.js" defer {}
-            }
-            body {
-                a.evitement href="#contenu" { "Aller au contenu" }
-                div.bandeau-simulateur role="note" {
-                    strong { "SIMULATEUR DE FORMATION" }
-                    " — ce site n'est pas Chorus Pro : rien n'est transmis à l'administration, les structures et les montants sont fictifs."
-                }
+    document(
+        &format!("{titre} · Simulateur Chorus Pro (formation)"),
+        csrf,
+        "ce site n'est pas Chorus Pro : rien n'est transmis à l'administration, les structures et les montants sont fictifs.",
+        html! {
                 header.entete {
                     div.entete-gauche {
                         a.marque href="/" { span.marque-nom { "Chorus Pro" } span.marque-simu { "simulateur" } }
@@ -94,6 +82,38 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                         }
                     }
                 }
+        },
+        contenu,
+    )
+}
+
+/// Le squelette commun au portail et à la console : en-tête HTML, bandeau « simulateur »
+/// (jamais confondu avec le vrai portail), l'en-tête propre à chaque espace, le contenu.
+pub fn document(
+    titre_complet: &str,
+    csrf: Option<&str>,
+    avertissement: &str,
+    entete: Markup,
+    contenu: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(j) = csrf { meta name="csrf" content=(j); }
+                title { (titre_complet) }
+                link rel="stylesheet" href="/assets/app.css";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                a.evitement href="#contenu" { "Aller au contenu" }
+                div.bandeau-simulateur role="note" {
+                    strong { "SIMULATEUR DE FORMATION" }
+                    " — " (avertissement)
+                }
+                (entete)
                 main #contenu tabindex="-1" { (contenu) }
                 footer.pied {
                     "Simulateur d'entraînement au portail Chorus Pro — données fictives, à usage de formation uniquement."

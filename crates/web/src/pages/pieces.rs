@@ -56,6 +56,16 @@ impl EnvoiRecu {
     }
 }
 
+/// Un fichier que le stockage ne verra pas : trop lourd (son contenu n'a pas été gardé) ou
+/// absent (rien de choisi). La règle du domaine dit pourquoi il est refusé.
+pub fn refus_avant_stockage(f: &FichierRecu) -> Option<RefusFichier> {
+    if f.taille > TAILLE_MAX_FICHIER || (f.nom.is_empty() && f.taille == 0) {
+        regles::controler(regles::nom_sans_chemin(&f.nom), f.taille, 0).err().map(RefusFichier::from)
+    } else {
+        None
+    }
+}
+
 /// Longueur maximale d'un champ texte dans un envoi de fichiers.
 const CHAMP_TEXTE_MAX: usize = 20_000;
 
@@ -376,11 +386,8 @@ async fn ajouter_recus(
         recu.fichiers
     };
     for f in fichiers {
-        // Trop gros : le contenu n'a pas été gardé, la règle du domaine dit pourquoi.
-        if (f.taille > TAILLE_MAX_FICHIER || (f.nom.is_empty() && f.taille == 0))
-            && let Err(r) = regles::controler(regles::nom_sans_chemin(&f.nom), f.taille, 0)
-        {
-            refus.push(RefusFichier::from(r));
+        if let Some(r) = refus_avant_stockage(&f) {
+            refus.push(r);
             continue;
         }
         let (bac_id, sid, fid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone(), id.to_string());

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chorus_domain::Anomalie;
 use chorus_domain::classe::{self as regles, Depart};
-use chorus_store::Erreur;
 use chorus_store::classe;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -62,13 +61,7 @@ pub async fn rejoindre(
     verifier_csrf(&session, &champs.un("csrf")).await?;
     let (code, nom, binome) = (champs.un("code"), champs.un("nom"), champs.un("binome"));
     let (c2, n2, b2) = (code.clone(), nom.clone(), binome.clone());
-    let resultat = etat
-        .ecrire(move |tx, h| match classe::rejoindre(tx, &c2, &n2, Some(&b2), h) {
-            Ok(a) => Ok(Ok(a)),
-            Err(Erreur::Anomalies(a)) => Ok(Err(a)),
-            Err(e) => Err(e),
-        })
-        .await?;
+    let resultat = etat.ecrire_saisie(move |tx, h| classe::rejoindre(tx, &c2, &n2, Some(&b2), h)).await?;
     let arrivee = match resultat {
         Ok(a) => a,
         Err(anomalies) => {

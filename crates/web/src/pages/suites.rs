@@ -277,18 +277,11 @@ async fn completer_avec(
             // Les pièces et le complément forment un tout : une pièce refusée annule l'ensemble
             // (la transaction est défaite), rien n'est gardé à moitié.
             for f in &fichiers {
-                let refus = if f.taille > chorus_domain::piece_jointe::TAILLE_MAX_FICHIER {
-                    chorus_domain::piece_jointe::controler(
-                        chorus_domain::piece_jointe::nom_sans_chemin(&f.nom),
-                        f.taille,
-                        0,
-                    )
-                    .err()
-                    .map(|r| r.to_string())
-                } else {
-                    chorus_store::piece_jointe::joindre(tx, &bac_id, &fid, &f.nom, &f.contenu, h)?
+                let refus = match pieces::refus_avant_stockage(f) {
+                    Some(r) => Some(r.message),
+                    None => chorus_store::piece_jointe::joindre(tx, &bac_id, &fid, &f.nom, &f.contenu, h)?
                         .err()
-                        .map(|r| r.message)
+                        .map(|r| r.message),
                 };
                 if let Some(message) = refus {
                     return Err(chorus_store::Erreur::Invalide(format!("« {} » : {message}", f.nom)));
