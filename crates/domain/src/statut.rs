@@ -401,6 +401,28 @@ fn traiter(
     }
 }
 
+/// Les statuts que l'acheteur peut donner, dans l'ordre où la page les propose.
+pub const CIBLES_ACHETEUR: [Statut; 8] = [
+    Statut::ServiceFait,
+    Statut::Mandatee,
+    Statut::MiseADispositionComptable,
+    Statut::Comptabilisee,
+    Statut::MiseEnPaiement,
+    Statut::Suspendue,
+    Statut::ARecycler,
+    Statut::Rejetee,
+];
+
+/// Qui donne ce statut : les trois derniers statuts du parcours sont ceux du comptable.
+pub fn acteur_de(cible: Statut) -> Acteur {
+    match cible {
+        Statut::MiseADispositionComptable | Statut::Comptabilisee | Statut::MiseEnPaiement => {
+            Acteur::Comptable
+        }
+        _ => Acteur::Destinataire,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,27 +42,8 @@ pub struct Traitement<'a> {
     pub numero_mandat: &'a str,
 }
 
-/// Les statuts que l'acheteur peut donner, dans l'ordre où la page les propose.
-pub const CIBLES: [Statut; 8] = [
-    Statut::ServiceFait,
-    Statut::Mandatee,
-    Statut::MiseADispositionComptable,
-    Statut::Comptabilisee,
-    Statut::MiseEnPaiement,
-    Statut::Suspendue,
-    Statut::ARecycler,
-    Statut::Rejetee,
-];
-
-/// Qui donne ce statut : les trois derniers statuts du parcours sont ceux du comptable.
-pub fn acteur_de(cible: Statut) -> Acteur {
-    match cible {
-        Statut::MiseADispositionComptable | Statut::Comptabilisee | Statut::MiseEnPaiement => {
-            Acteur::Comptable
-        }
-        _ => Acteur::Destinataire,
-    }
-}
+// Quels statuts l'acheteur donne, et lesquels reviennent au comptable : règles de Chorus Pro.
+pub use chorus_domain::statut::{CIBLES_ACHETEUR as CIBLES, acteur_de};
 
 /// Le réglage « À recycler » du bac à sable (voir `docs/architecture.md`).
 pub fn a_recycler_autorise(c: &Connection, bac_id: &str) -> Resultat<bool> {
