@@ -20,6 +20,7 @@ pub mod identifiant;
 pub mod montants;
 pub mod piece_jointe;
 pub mod saisie;
+pub mod scenario;
 pub mod service;
 pub mod siret;
 pub mod statut;

@@ -99,7 +99,40 @@ pub fn traiter(
     joueur: Joueur,
     horloge: &Horloge,
 ) -> Resultat<Statut> {
-    let bac = bac::bac(c, bac_id)?;
+    let date = bac::bac(c, bac_id)?.date_simulee(horloge);
+    jouer(c, bac_id, facture_id, t, Coup { joueur, date, regle: None }, horloge)
+}
+
+/// Le même traitement, joué par l'acheteur scripté d'un scénario le jour où sa règle tombe
+/// (pendant une avancée d'horloge, ce jour peut précéder la date simulée) ; le numéro de la
+/// règle va au journal, pour qu'elle ne joue qu'une fois par facture.
+pub fn traiter_par_le_scenario(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    t: &Traitement<'_>,
+    (regle, date): (usize, NaiveDate),
+    horloge: &Horloge,
+) -> Resultat<Statut> {
+    let coup = Coup { joueur: Joueur::Scenario, date, regle: Some(regle) };
+    jouer(c, bac_id, facture_id, t, coup, horloge)
+}
+
+/// Qui joue, à quelle date simulée, et selon quelle règle de scénario.
+struct Coup {
+    joueur: Joueur,
+    date: NaiveDate,
+    regle: Option<usize>,
+}
+
+fn jouer(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    t: &Traitement<'_>,
+    coup: Coup,
+    horloge: &Horloge,
+) -> Resultat<Statut> {
     let f = facture_recue(c, bac_id, facture_id)?;
     let motif = suites::verifier_motif(t.motif)?;
     let numero_mandat = match t.nouveau_statut {
@@ -115,24 +148,18 @@ pub fn traiter(
         (Some(n), false) => format!("Mandat n° {n} — {motif}"),
         (None, _) => motif,
     };
-    let date = bac.date_simulee(horloge);
-    let ch = facture::Changement { statut: nouveau, acteur, date, commentaire: &commentaire };
+    let ch = facture::Changement { statut: nouveau, acteur, date: coup.date, commentaire: &commentaire };
     facture::changer_statut(c, bac_id, facture_id, ch, horloge)?;
     // `changer_statut` vient d'ajouter l'entrée du journal : on y joint qui a joué l'acheteur
     // et le numéro de mandat, sans changer la signature partagée par tous les changements.
-    let donnees = serde_json::json!({ "joue_par": joueur, "numero_mandat": numero_mandat });
+    let donnees =
+        serde_json::json!({ "joue_par": coup.joueur, "numero_mandat": numero_mandat, "regle": coup.regle });
     c.execute(
         "UPDATE journal SET donnees = ?3 WHERE id = ?1 AND bac_id = ?2",
         params![c.last_insert_rowid(), bac_id, donnees.to_string()],
     )?;
-    notification::evenement_facture(
-        c,
-        bac_id,
-        facture_id,
-        nouveau,
-        &commentaire,
-        bac.maintenant_simule(horloge),
-    )?;
+    let moment = coup.date.and_time(horloge.maintenant().time());
+    notification::evenement_facture(c, bac_id, facture_id, nouveau, &commentaire, moment)?;
     Ok(nouveau)
 }
 

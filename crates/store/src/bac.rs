@@ -3,7 +3,10 @@
 //! en une transaction.
 
 use chorus_domain::Statut;
+use std::collections::BTreeSet;
+
 use chorus_domain::acheteur_simule;
+use chorus_domain::scenario::{FactureVue, Regle};
 use chorus_domain::statut::{self, Action, Contexte};
 use chorus_domain::structure::Entreprise;
 use chrono::{Days, NaiveDate};
@@ -255,9 +258,7 @@ pub fn reinitialiser(c: &Connection, bac_id: &str) -> Resultat<()> {
         // Les comptes et les structures restent (le stagiaire reste connecté) ; tout ce qui
         // s'est passé depuis s'efface.
         PointDepart::PratiqueLibre | PointDepart::Autonome => {
-            for table in ["journal", "piece_jointe", "facture", "message", "jeton"] {
-                c.execute(&format!("DELETE FROM {table} WHERE bac_id = ?1"), [bac_id])?;
-            }
+            effacer_l_activite(c, bac_id)?;
         }
         PointDepart::CreationDuCompte => {
             vider(c, bac_id)?;
@@ -265,6 +266,15 @@ pub fn reinitialiser(c: &Connection, bac_id: &str) -> Resultat<()> {
         }
     }
     c.execute("UPDATE bac SET decalage_jours = 0 WHERE id = ?1", [bac_id])?;
+    Ok(())
+}
+
+/// Efface ce qui s'est passé dans le bac (factures, pièces, journal, messages, liens à usage
+/// unique) sans toucher aux comptes ni aux structures : le stagiaire reste connecté.
+pub(crate) fn effacer_l_activite(c: &Connection, bac_id: &str) -> Resultat<()> {
+    for table in ["journal", "piece_jointe", "facture", "message", "jeton"] {
+        c.execute(&format!("DELETE FROM {table} WHERE bac_id = ?1"), [bac_id])?;
+    }
     Ok(())
 }
 
@@ -309,9 +319,48 @@ struct EnCours {
     mise_a_disposition: NaiveDate,
     calendrier: Vec<acheteur_simule::Etape>,
     mise_en_paiement_non_remontee: bool,
+    destinataire: String,
+    code_service: String,
+    numero_engagement: String,
+    /// Le jour où la facture est arrivée à son statut actuel.
+    date_statut: NaiveDate,
+    /// Les règles du scénario déjà jouées (ou devenues impossibles) pour cette facture.
+    regles_faites: BTreeSet<usize>,
 }
 
-/// Fait jouer l'acheteur simulé jusqu'à `jusqu_au` : à chaque tour, l'étape due la plus
+impl EnCours {
+    fn vue(&self) -> FactureVue<'_> {
+        FactureVue {
+            statut: self.statut,
+            destinataire: &self.destinataire,
+            code_service: &self.code_service,
+            numero_engagement: &self.numero_engagement,
+        }
+    }
+
+    /// La prochaine action de l'acheteur sur cette facture, avec sa date. Une règle du
+    /// scénario qui concerne la facture passe avant le calendrier par défaut : tant qu'elle
+    /// attend, l'acheteur ne fait rien d'autre (il « regarde » la facture).
+    fn prochaine(&self, regles: &[Regle]) -> Option<(NaiveDate, Prochaine)> {
+        let regle = regles
+            .iter()
+            .enumerate()
+            .find(|(i, r)| !self.regles_faites.contains(i) && r.concerne(&self.vue()));
+        if let Some((i, r)) = regle {
+            let date = self.date_statut.checked_add_days(Days::new(u64::from(r.apres_jours)))?;
+            return Some((date, Prochaine::Regle(i)));
+        }
+        acheteur_simule::prochaine_etape(self.statut, self.mise_a_disposition, &self.calendrier)
+            .map(|(etape, date)| (date, Prochaine::Etape(etape)))
+    }
+}
+
+enum Prochaine {
+    Etape(acheteur_simule::Etape),
+    Regle(usize),
+}
+
+/// Fait jouer l'acheteur simulé jusqu'à `jusqu_au` : à chaque tour, l'action due la plus
 /// ancienne (à date égale, la facture la plus ancienne) est appliquée, à sa propre date.
 fn jouer_parties_simulees(
     c: &Connection,
@@ -319,6 +368,7 @@ fn jouer_parties_simulees(
     jusqu_au: NaiveDate,
     horloge: &Horloge,
 ) -> Resultat<()> {
+    let regles = crate::scenario::en_cours(c, bac_id)?.map(|s| s.regles).unwrap_or_default();
     let mut st = c.prepare_cached(
         // Après un complément, le destinataire reprend la facture à la date du complément : son
         // calendrier repart de là (le délai de paiement aussi, R2192-29).
@@ -326,7 +376,9 @@ fn jouer_parties_simulees(
                 coalesce((SELECT max(j.date_simulee) FROM journal j
                           WHERE j.bac_id = f.bac_id AND j.facture_id = f.id AND j.statut = 'COMPLETEE'),
                          f.date_mise_a_disposition),
-                coalesce(a.delai_paiement_jours, 30), coalesce(a.mise_en_paiement_non_remontee, 0)
+                coalesce(a.delai_paiement_jours, 30), coalesce(a.mise_en_paiement_non_remontee, 0),
+                f.destinataire, coalesce(json_extract(f.saisie, '$.code_service'), ''),
+                coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.date_statut
          FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
          WHERE f.bac_id = ?1 AND f.date_mise_a_disposition IS NOT NULL
            AND f.statut IN ('MISE_A_DISPOSITION', 'COMPLETEE', 'SERVICE_FAIT', 'MANDATEE',
@@ -337,40 +389,95 @@ fn jouer_parties_simulees(
         .query_map([bac_id], |r| {
             let statut: String = r.get(1)?;
             let delai: u16 = r.get(3)?;
-            let mep_non_remontee: bool = r.get(4)?;
-            Ok((r.get::<_, String>(0)?, statut, r.get::<_, NaiveDate>(2)?, delai, mep_non_remontee))
+            let mep: bool = r.get(4)?;
+            Ok((
+                r.get::<_, String>(0)?,
+                statut,
+                r.get::<_, NaiveDate>(2)?,
+                delai,
+                mep,
+                (r.get(5)?, r.get(6)?, r.get(7)?),
+                r.get(8)?,
+            ))
         })?
         .filter_map(|r| r.ok())
-        .filter_map(|(id, statut, mad, delai, mep)| {
-            Some(EnCours {
-                id,
-                statut: Statut::depuis_code(&statut).ok()?,
-                mise_a_disposition: mad,
-                calendrier: acheteur_simule::calendrier(delai, mep),
-                mise_en_paiement_non_remontee: mep,
-            })
-        })
+        .filter_map(
+            |(id, statut, mad, delai, mep, (destinataire, code_service, numero_engagement), date_statut)| {
+                Some(EnCours {
+                    id,
+                    statut: Statut::depuis_code(&statut).ok()?,
+                    mise_a_disposition: mad,
+                    calendrier: acheteur_simule::calendrier(delai, mep),
+                    mise_en_paiement_non_remontee: mep,
+                    destinataire,
+                    code_service,
+                    numero_engagement,
+                    date_statut,
+                    regles_faites: BTreeSet::new(),
+                })
+            },
+        )
         .collect();
+    if !regles.is_empty() {
+        marquer_les_regles_jouees(c, bac_id, &mut en_cours)?;
+    }
     loop {
         let prochaine = en_cours
             .iter()
             .enumerate()
-            .filter_map(|(i, f)| {
-                acheteur_simule::prochaine_etape(f.statut, f.mise_a_disposition, &f.calendrier)
-                    .map(|(etape, date)| (date, i, etape))
-            })
+            .filter_map(|(i, f)| f.prochaine(&regles).map(|(date, p)| (date, i, p)))
             .filter(|(date, _, _)| *date <= jusqu_au)
             .min_by_key(|(date, i, _)| (*date, *i));
-        let Some((date, i, etape)) = prochaine else { break };
+        let Some((date, i, prochaine)) = prochaine else { break };
         let f = &mut en_cours[i];
-        let ctx = Contexte {
-            mise_en_paiement_non_remontee: f.mise_en_paiement_non_remontee,
-            ..Contexte::default()
+        let nouveau = match prochaine {
+            Prochaine::Etape(etape) => {
+                let ctx = Contexte {
+                    mise_en_paiement_non_remontee: f.mise_en_paiement_non_remontee,
+                    ..Contexte::default()
+                };
+                let nouveau =
+                    statut::transition(Some(f.statut), Action::Traiter(etape.statut), etape.acteur, &ctx)?;
+                let ch = facture::Changement { statut: nouveau, acteur: etape.acteur, date, commentaire: "" };
+                facture::changer_statut(c, bac_id, &f.id, ch, horloge)?;
+                nouveau
+            }
+            Prochaine::Regle(n) => {
+                f.regles_faites.insert(n);
+                let r = &regles[n];
+                let t = crate::acheteur::Traitement {
+                    nouveau_statut: r.action,
+                    motif: &r.motif,
+                    numero_mandat: &r.numero_mandat,
+                };
+                match crate::acheteur::traiter_par_le_scenario(c, bac_id, &f.id, &t, (n, date), horloge) {
+                    Ok(nouveau) => nouveau,
+                    // Une règle que le cycle de vie ne permet plus (facture déjà suspendue une
+                    // fois, par exemple) ne joue pas : l'acheteur passe à la suite.
+                    Err(Erreur::Domaine(_)) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
         };
-        let nouveau = statut::transition(Some(f.statut), Action::Traiter(etape.statut), etape.acteur, &ctx)?;
-        let ch = facture::Changement { statut: nouveau, acteur: etape.acteur, date, commentaire: "" };
-        facture::changer_statut(c, bac_id, &f.id, ch, horloge)?;
         f.statut = nouveau;
+        f.date_statut = date;
+    }
+    Ok(())
+}
+
+/// Les règles du scénario déjà jouées sur chaque facture, d'après le journal.
+fn marquer_les_regles_jouees(c: &Connection, bac_id: &str, en_cours: &mut [EnCours]) -> Resultat<()> {
+    let mut st = c.prepare_cached(
+        "SELECT facture_id, json_extract(donnees, '$.regle') FROM journal
+         WHERE bac_id = ?1 AND evenement = 'STATUT' AND json_extract(donnees, '$.regle') IS NOT NULL",
+    )?;
+    let jouees = st.query_map([bac_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for j in jouees {
+        let (facture, regle) = j?;
+        if let (Some(f), Ok(regle)) = (en_cours.iter_mut().find(|f| f.id == facture), usize::try_from(regle))
+        {
+            f.regles_faites.insert(regle);
+        }
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 pub mod acheteur;
 pub mod bac;
 pub mod base;
+pub mod catalogue;
 pub mod classe;
 pub mod compte;
 pub mod demo;
@@ -26,6 +27,7 @@ pub mod piece_jointe;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;
+pub mod scenario;
 pub mod structure;
 pub mod suivi;
 

@@ -1,5 +1,8 @@
 //! L'état partagé du serveur : la base, l'horloge réelle, les réglages.
 
+use std::sync::Arc;
+
+use chorus_store::catalogue::Catalogue;
 use chorus_store::{Horloge, Resultat, Store};
 use rusqlite::{Connection, Transaction};
 
@@ -24,11 +27,13 @@ pub struct AppState {
     pub store: Store,
     pub horloge: Horloge,
     pub config: Config,
+    /// Les scénarios d'exercice : ceux livrés, ou ceux d'un dossier relu à chaque changement.
+    pub catalogue: Arc<Catalogue>,
 }
 
 impl AppState {
     pub fn new(store: Store, horloge: Horloge) -> Self {
-        AppState { store, horloge, config: Config::default() }
+        AppState { store, horloge, config: Config::default(), catalogue: Arc::new(Catalogue::livre()) }
     }
 
     /// Lecture en base, hors du fil asynchrone (SQLite est bloquant).

@@ -120,6 +120,7 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::suites::routes())
         .merge(pages::acheteur::routes())
         .merge(pages::depot::routes())
+        .merge(pages::exercices::routes())
         .merge(pages::pieces::routes())
         .fallback(pages::introuvable)
         .layer(sessions)

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use chorus_domain::delai_paiement;
 use chorus_domain::montants::format_nombre;
+use chorus_store::catalogue::Catalogue;
 use chorus_store::{Horloge, Store, demo, formateur, paiement, reference};
 use chorus_web::{AppState, app};
 use clap::{Parser, Subcommand};
@@ -31,6 +32,15 @@ enum Commande {
         /// bacs à sable.
         #[arg(long = "trainer-token", env = "CHORUS_TRAINER_TOKEN", hide_env_values = true)]
         jeton_formateur: Option<String>,
+        /// Dossier des scénarios d'exercice (*.toml), relus dès qu'un fichier change ; par
+        /// défaut `fixtures/scenarios` s'il existe, sinon les scénarios livrés dans le binaire.
+        #[arg(long, env = "CHORUS_SCENARIOS")]
+        scenarios: Option<PathBuf>,
+    },
+    /// Contrôle des fichiers de scénario.
+    Scenario {
+        #[command(subcommand)]
+        action: ActionScenario,
     },
     /// Gère les comptes des formateurs.
     Formateur {
@@ -75,6 +85,15 @@ enum ActionTaux {
 }
 
 #[derive(Subcommand)]
+enum ActionScenario {
+    /// Vérifie des fichiers de scénario et signale chaque erreur avec sa ligne.
+    Check {
+        #[arg(required = true)]
+        fichiers: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ActionFormateur {
     /// Crée un formateur et affiche son mot de passe à usage unique.
     Create {
@@ -94,7 +113,10 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let resultat = match Cli::parse().commande {
-        Commande::Serve { addr, data, jeton_formateur } => servir(addr, data, jeton_formateur),
+        Commande::Serve { addr, data, jeton_formateur, scenarios } => {
+            servir(addr, data, jeton_formateur, scenarios)
+        }
+        Commande::Scenario { action: ActionScenario::Check { fichiers } } => verifier_scenarios(&fichiers),
         Commande::Formateur { action: ActionFormateur::Create { email, data } } => {
             creer_formateur(&email, &data)
         }
@@ -122,7 +144,35 @@ fn creer_formateur(email: &str, data: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn servir(addr: SocketAddr, data: PathBuf, jeton_formateur: Option<String>) -> Result<(), String> {
+fn verifier_scenarios(fichiers: &[PathBuf]) -> Result<(), String> {
+    let mut en_erreur = 0;
+    for f in fichiers {
+        let texte =
+            std::fs::read_to_string(f).map_err(|e| format!("impossible de lire {} : {e}", f.display()))?;
+        match chorus_domain::scenario::controler(&texte) {
+            Ok(s) => {
+                println!("{} : correct (« {} », {} objectif(s))", f.display(), s.titre, s.objectifs.len())
+            }
+            Err(defauts) => {
+                en_erreur += 1;
+                for d in defauts {
+                    println!("{}:{}: {}", f.display(), d.ligne, d.message);
+                }
+            }
+        }
+    }
+    match en_erreur {
+        0 => Ok(()),
+        n => Err(format!("{n} fichier(s) de scénario à corriger")),
+    }
+}
+
+fn servir(
+    addr: SocketAddr,
+    data: PathBuf,
+    jeton_formateur: Option<String>,
+    scenarios: Option<PathBuf>,
+) -> Result<(), String> {
     let store =
         Store::ouvrir(&data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
     let horloge = Horloge::Systeme;
@@ -154,6 +204,14 @@ fn servir(addr: SocketAddr, data: PathBuf, jeton_formateur: Option<String>) -> R
         }
         let mut etat = AppState::new(store, horloge);
         etat.config.jeton_formateur = jeton_formateur.map(|j| j.trim().to_string());
+        let dossier = scenarios.or_else(|| Some(PathBuf::from("fixtures/scenarios")).filter(|d| d.is_dir()));
+        if let Some(d) = dossier {
+            if !d.is_dir() {
+                return Err(format!("le dossier des scénarios {} n'existe pas", d.display()));
+            }
+            println!("Scénarios : {} (relus à chaque modification)", d.display());
+            etat.catalogue = std::sync::Arc::new(Catalogue::depuis_dossier(&d));
+        }
         let routeur = app(etat);
         axum::serve(ecoute, routeur)
             .with_graceful_shutdown(arret())

@@ -8,6 +8,7 @@ pub mod bac;
 pub mod compte;
 pub mod connexion;
 pub mod depot;
+pub mod exercices;
 pub mod factures;
 pub mod formateur;
 pub mod gestion;
@@ -60,6 +61,7 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                             a href="/factures-emises/saisir" { "Saisir une facture" }
                             a href="/factures-emises/deposer" { "Déposer une facture" }
                             a href="/suivi-paiements" { "Suivi des paiements" }
+                            a href="/exercices" { "Exercices" }
                             a href="/annuaire" { "Annuaire" }
                             a href="/structure" { "Ma structure" }
                             a href="/approbations" { "Approbations" }

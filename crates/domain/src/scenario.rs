@@ -1,0 +1,598 @@
+//! Les scénarios d'exercice (`fixtures/scenarios/*.toml`, décrits dans `docs/scenarios.md`) :
+//! une situation professionnelle, le comportement scripté des autres parties (l'acheteur
+//! public), des objectifs vérifiés sur le journal du bac à sable, des indices et un débriefing.
+//!
+//! Ici, la forme du fichier et ses contrôles ([`controler`], avec numéros de ligne), la règle
+//! qui dit quand l'acheteur scripté agit ([`Regle::concerne`]) et l'évaluation des objectifs
+//! sur des faits déjà lus ([`Faits`]) : rien ne lit de fichier ni de base.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Statut;
+use crate::siret::Siret;
+use crate::statut::{CIBLES_ACHETEUR, MOTIF_LONGUEUR_MAX};
+
+/// Nombre d'indices au plus par objectif (trois niveaux, du plus discret au plus explicite).
+pub const INDICES_MAX: usize = 3;
+
+/// Délai maximal d'une règle de l'acheteur scripté, en jours.
+pub const APRES_JOURS_MAX: u32 = 365;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Identifiant stable (lettres minuscules, chiffres, tirets) : la progression s'y rattache.
+    pub id: String,
+    pub titre: String,
+    pub niveau: Niveau,
+    /// Durée estimée, en minutes.
+    pub duree_minutes: u32,
+    /// Les points du programme de la formation couverts.
+    pub programme: Vec<ItemProgramme>,
+    /// La situation, racontée au stagiaire (texte, paragraphes séparés par une ligne vide).
+    pub briefing: String,
+    #[serde(default)]
+    pub depart: Depart,
+    /// Le comportement scripté de l'acheteur public et de son comptable.
+    #[serde(default, rename = "acheteur")]
+    pub regles: Vec<Regle>,
+    #[serde(rename = "objectif")]
+    pub objectifs: Vec<Objectif>,
+    /// Le mot de la fin, quand tous les objectifs sont atteints.
+    #[serde(default)]
+    pub conclusion: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Niveau {
+    Decouverte,
+    Intermediaire,
+    Avance,
+}
+
+impl Niveau {
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Niveau::Decouverte => "Découverte",
+            Niveau::Intermediaire => "Intermédiaire",
+            Niveau::Avance => "Avancé",
+        }
+    }
+}
+
+/// Les points du programme des formations « Déposer ses factures dématérialisées sur le
+/// portail Chorus Pro » (CMA, CCI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemProgramme {
+    Contexte,
+    Portail,
+    CircuitFacture,
+    Paiement,
+    SousTraitance,
+    Securite,
+}
+
+impl ItemProgramme {
+    pub fn libelle(self) -> &'static str {
+        match self {
+            ItemProgramme::Contexte => "Contexte et obligations de la facturation électronique",
+            ItemProgramme::Portail => "Le portail : accès, compte, structure, annuaire",
+            ItemProgramme::CircuitFacture => "Le circuit de la facture : saisie, dépôt, statuts",
+            ItemProgramme::Paiement => "Le paiement : délai global, suivi",
+            ItemProgramme::SousTraitance => "Sous-traitance et cotraitance",
+            ItemProgramme::Securite => "Sécuriser ses pratiques",
+        }
+    }
+}
+
+/// L'état du bac à sable au début de l'exercice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Depart {
+    /// Le stagiaire doit déjà avoir sa structure fournisseur, prête à facturer.
+    #[serde(default = "vrai")]
+    pub structure_requise: bool,
+}
+
+fn vrai() -> bool {
+    true
+}
+
+impl Default for Depart {
+    fn default() -> Self {
+        Depart { structure_requise: true }
+    }
+}
+
+/// Une règle de l'acheteur scripté : quand une facture reçue correspond, il fait `action`
+/// `apres_jours` jours après qu'elle est arrivée au statut déclencheur. Une règle joue au plus
+/// une fois par facture ; tant qu'elle attend, l'acheteur ne fait rien d'autre de la facture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regle {
+    #[serde(default)]
+    pub quand: Declencheur,
+    #[serde(default)]
+    pub apres_jours: u32,
+    /// Le statut que donne l'acheteur (ou son comptable).
+    pub action: Statut,
+    /// Obligatoire pour un rejet ou une suspension.
+    #[serde(default)]
+    pub motif: String,
+    /// Avec « Mandatée » : le numéro de mandat.
+    #[serde(default)]
+    pub numero_mandat: String,
+}
+
+/// Ce qui déclenche une règle : le statut de la facture et, au choix, son destinataire, son
+/// service, la présence de son engagement juridique.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declencheur {
+    #[serde(default = "mise_a_disposition")]
+    pub statut: Statut,
+    /// SIRET du destinataire.
+    #[serde(default)]
+    pub destinataire: Option<String>,
+    /// Le code service saisi sur la facture.
+    #[serde(default)]
+    pub code_service: Option<String>,
+    /// Tout code service sauf celui-ci (une facture adressée au mauvais service).
+    #[serde(default)]
+    pub sauf_code_service: Option<String>,
+    /// `true` : facture sans numéro d'engagement ; `false` : avec.
+    #[serde(default)]
+    pub sans_engagement: Option<bool>,
+}
+
+fn mise_a_disposition() -> Statut {
+    Statut::MiseADisposition
+}
+
+impl Default for Declencheur {
+    fn default() -> Self {
+        Declencheur {
+            statut: Statut::MiseADisposition,
+            destinataire: None,
+            code_service: None,
+            sauf_code_service: None,
+            sans_engagement: None,
+        }
+    }
+}
+
+/// Ce que la règle regarde d'une facture reçue.
+#[derive(Debug, Clone, Copy)]
+pub struct FactureVue<'a> {
+    pub statut: Statut,
+    pub destinataire: &'a str,
+    pub code_service: &'a str,
+    pub numero_engagement: &'a str,
+}
+
+impl Regle {
+    /// La règle s'applique-t-elle à cette facture, dans son statut actuel ?
+    pub fn concerne(&self, f: &FactureVue<'_>) -> bool {
+        let q = &self.quand;
+        q.statut == f.statut
+            && q.destinataire.as_deref().is_none_or(|d| d == f.destinataire)
+            && q.code_service.as_deref().is_none_or(|s| s == f.code_service)
+            && q.sauf_code_service.as_deref().is_none_or(|s| s != f.code_service)
+            && q.sans_engagement.is_none_or(|sans| sans == f.numero_engagement.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objectif {
+    pub id: String,
+    /// Ce que le stagiaire doit faire, dit simplement.
+    pub libelle: String,
+    pub verification: Verification,
+    #[serde(default = "un")]
+    pub points: u32,
+    /// Du plus discret au plus explicite.
+    #[serde(default)]
+    pub indices: Vec<String>,
+    /// Ce qu'il fallait faire, avec la règle et sa référence : montré au débriefing.
+    pub explication: String,
+}
+
+fn un() -> u32 {
+    1
+}
+
+/// Ce qui dit qu'un objectif est atteint, vérifié sur le journal et l'état du bac à sable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Verification {
+    /// Une facture du stagiaire (vers `destinataire` s'il est donné) a atteint ce statut.
+    StatutAtteint {
+        statut: Statut,
+        #[serde(default)]
+        destinataire: Option<String>,
+    },
+    /// Aucune facture n'a jamais eu ce statut (par exemple : jamais rejetée).
+    StatutJamaisAtteint { statut: Statut },
+    /// Une facture envoyée à `destinataire` portait un numéro d'engagement.
+    EnvoyeeAvecEngagement { destinataire: String },
+    /// Une facture envoyée à `destinataire` portait ce code service.
+    EnvoyeeAuService { destinataire: String, code_service: String },
+    /// Aucune facture ne reste en brouillon.
+    AucunBrouillon,
+    /// Aucune facture n'est restée à ce statut (par exemple : « À recycler » jamais recyclée).
+    AucuneFactureAuStatut { statut: Statut },
+}
+
+/// Une facture du bac telle que les vérifications la voient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactureFaits {
+    pub destinataire: String,
+    pub code_service: String,
+    pub numero_engagement: String,
+    pub statut: Statut,
+    /// Tous les statuts qu'elle a eus, d'après le journal.
+    pub statuts: BTreeSet<Statut>,
+}
+
+/// Ce que les vérifications lisent d'un bac à sable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Faits {
+    pub factures: Vec<FactureFaits>,
+}
+
+impl Verification {
+    pub fn verifiee(&self, faits: &Faits) -> bool {
+        let envoyee = |f: &&FactureFaits| f.statut != Statut::Brouillon;
+        match self {
+            Verification::StatutAtteint { statut, destinataire } => faits.factures.iter().any(|f| {
+                f.statuts.contains(statut) && destinataire.as_deref().is_none_or(|d| d == f.destinataire)
+            }),
+            Verification::StatutJamaisAtteint { statut } => {
+                !faits.factures.iter().any(|f| f.statuts.contains(statut))
+            }
+            Verification::EnvoyeeAvecEngagement { destinataire } => faits
+                .factures
+                .iter()
+                .filter(envoyee)
+                .any(|f| f.destinataire == *destinataire && !f.numero_engagement.trim().is_empty()),
+            Verification::EnvoyeeAuService { destinataire, code_service } => faits
+                .factures
+                .iter()
+                .filter(envoyee)
+                .any(|f| f.destinataire == *destinataire && f.code_service == *code_service),
+            Verification::AucunBrouillon => !faits.factures.iter().any(|f| f.statut == Statut::Brouillon),
+            Verification::AucuneFactureAuStatut { statut } => {
+                !faits.factures.iter().any(|f| f.statut == *statut)
+            }
+        }
+    }
+
+    /// Un objectif « négatif » (ne jamais…, ne rien laisser…) est tenu dès le début : il ne
+    /// rapporte ses points qu'une fois les objectifs à atteindre tous atteints.
+    pub fn est_une_interdiction(&self) -> bool {
+        matches!(
+            self,
+            Verification::StatutJamaisAtteint { .. }
+                | Verification::AucunBrouillon
+                | Verification::AucuneFactureAuStatut { .. }
+        )
+    }
+}
+
+/// Où en est un objectif.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Etat {
+    Atteint,
+    AFaire,
+    /// Une interdiction tenue jusqu'ici, alors que l'exercice n'est pas fini.
+    Respecte,
+    /// Une interdiction enfreinte.
+    Enfreint,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EtatObjectif<'a> {
+    pub objectif: &'a Objectif,
+    pub etat: Etat,
+}
+
+impl EtatObjectif<'_> {
+    pub fn atteint(&self) -> bool {
+        self.etat == Etat::Atteint
+    }
+}
+
+/// Le résultat d'un scénario sur un bac à sable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resultat<'a> {
+    pub objectifs: Vec<EtatObjectif<'a>>,
+    pub points: u32,
+    pub points_max: u32,
+    /// Tous les objectifs « à faire » sont atteints et aucune interdiction n'est enfreinte.
+    pub reussi: bool,
+}
+
+impl Scenario {
+    pub fn evaluer(&self, faits: &Faits) -> Resultat<'_> {
+        let verifies: Vec<bool> = self.objectifs.iter().map(|o| o.verification.verifiee(faits)).collect();
+        let a_faire_atteints =
+            self.objectifs.iter().zip(&verifies).all(|(o, &v)| v || o.verification.est_une_interdiction());
+        let objectifs: Vec<EtatObjectif<'_>> = self
+            .objectifs
+            .iter()
+            .zip(verifies)
+            .map(|(o, v)| {
+                let etat = match (o.verification.est_une_interdiction(), v) {
+                    (false, true) => Etat::Atteint,
+                    (false, false) => Etat::AFaire,
+                    (true, false) => Etat::Enfreint,
+                    (true, true) if a_faire_atteints => Etat::Atteint,
+                    (true, true) => Etat::Respecte,
+                };
+                EtatObjectif { objectif: o, etat }
+            })
+            .collect();
+        let points = objectifs.iter().filter(|e| e.atteint()).map(|e| e.objectif.points).sum();
+        let points_max = self.objectifs.iter().map(|o| o.points).sum();
+        let reussi = objectifs.iter().all(EtatObjectif::atteint);
+        Resultat { objectifs, points, points_max, reussi }
+    }
+}
+
+/// Un défaut d'un fichier de scénario, avec sa ligne (1 pour le début du fichier).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defaut {
+    pub ligne: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Defaut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ligne {} : {}", self.ligne, self.message)
+    }
+}
+
+/// Lit et contrôle un fichier de scénario. Toutes les erreurs de sens sont rapportées, chacune
+/// avec la ligne de la table en cause.
+pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
+    let scenario: Scenario = toml::from_str(texte).map_err(|e| {
+        let ligne = e.span().map(|s| ligne_de(texte, s.start)).unwrap_or(1);
+        vec![Defaut { ligne, message: e.message().trim().to_string() }]
+    })?;
+    let mut defauts = Vec::new();
+    let mut defaut = |ligne: usize, message: String| defauts.push(Defaut { ligne, message });
+    let ligne_cle = |cle: &str| ligne_de_la_cle(texte, cle).unwrap_or(1);
+
+    if scenario.id.is_empty()
+        || !scenario.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        defaut(
+            ligne_cle("id"),
+            "l'identifiant ne doit contenir que des minuscules sans accent, des chiffres et des tirets"
+                .into(),
+        );
+    }
+    for (cle, valeur) in [("titre", &scenario.titre), ("briefing", &scenario.briefing)] {
+        if valeur.trim().is_empty() {
+            defaut(ligne_cle(cle), format!("« {cle} » ne doit pas être vide"));
+        }
+    }
+    if scenario.duree_minutes == 0 || scenario.duree_minutes > 240 {
+        defaut(
+            ligne_cle("duree_minutes"),
+            "la durée estimée doit être comprise entre 1 et 240 minutes".into(),
+        );
+    }
+    if scenario.programme.is_empty() {
+        defaut(ligne_cle("programme"), "indiquez au moins un point du programme couvert".into());
+    }
+
+    for (i, r) in scenario.regles.iter().enumerate() {
+        let ligne = ligne_de_table(texte, "acheteur", i);
+        for message in defauts_de_regle(r) {
+            defaut(ligne, format!("règle de l'acheteur n° {} : {message}", i + 1));
+        }
+    }
+
+    if scenario.objectifs.is_empty() {
+        defaut(1, "un scénario doit avoir au moins un objectif ([[objectif]])".into());
+    }
+    let mut ids = BTreeSet::new();
+    for (i, o) in scenario.objectifs.iter().enumerate() {
+        let ligne = ligne_de_table(texte, "objectif", i);
+        let mut d = |m: String| defaut(ligne, format!("objectif n° {} : {m}", i + 1));
+        if !ids.insert(o.id.as_str()) {
+            d(format!("l'identifiant « {} » est déjà pris par un autre objectif", o.id));
+        }
+        if o.libelle.trim().is_empty() || o.explication.trim().is_empty() {
+            d("« libelle » et « explication » sont obligatoires".into());
+        }
+        if o.indices.len() > INDICES_MAX {
+            d(format!("{INDICES_MAX} indices au plus (il y en a {})", o.indices.len()));
+        }
+        if o.points == 0 {
+            d("un objectif vaut au moins 1 point".into());
+        }
+        let destinataires = match &o.verification {
+            Verification::StatutAtteint { destinataire, .. } => destinataire.iter().collect(),
+            Verification::EnvoyeeAvecEngagement { destinataire }
+            | Verification::EnvoyeeAuService { destinataire, .. } => vec![destinataire],
+            Verification::StatutJamaisAtteint { .. }
+            | Verification::AucunBrouillon
+            | Verification::AucuneFactureAuStatut { .. } => vec![],
+        };
+        for s in destinataires {
+            if let Err(e) = s.parse::<Siret>() {
+                d(format!("destinataire « {s} » : {e}"));
+            }
+        }
+    }
+    if defauts.is_empty() { Ok(scenario) } else { Err(defauts) }
+}
+
+fn defauts_de_regle(r: &Regle) -> Vec<String> {
+    let mut d = Vec::new();
+    if !CIBLES_ACHETEUR.contains(&r.action) {
+        d.push(format!(
+            "l'action « {} » n'est pas une action de l'acheteur public ou de son comptable",
+            r.action.code()
+        ));
+    }
+    let motif_obligatoire = matches!(r.action, Statut::Rejetee | Statut::Suspendue);
+    if motif_obligatoire && r.motif.trim().is_empty() {
+        d.push("un rejet ou une suspension demande un motif".into());
+    }
+    if r.motif.chars().count() > MOTIF_LONGUEUR_MAX {
+        d.push(format!("le motif dépasse {MOTIF_LONGUEUR_MAX} caractères"));
+    }
+    if r.apres_jours > APRES_JOURS_MAX {
+        d.push(format!("« apres_jours » ne peut dépasser {APRES_JOURS_MAX}"));
+    }
+    if !matches!(r.quand.statut, Statut::MiseADisposition | Statut::Completee)
+        && rang_de_traitement(r.quand.statut).is_none()
+    {
+        d.push(format!(
+            "le statut déclencheur « {} » n'est pas un statut où la facture est chez l'acheteur",
+            r.quand.statut.code()
+        ));
+    }
+    if let Some(s) = &r.quand.destinataire
+        && let Err(e) = s.parse::<Siret>()
+    {
+        d.push(format!("destinataire « {s} » : {e}"));
+    }
+    d
+}
+
+fn rang_de_traitement(s: Statut) -> Option<u8> {
+    match s {
+        Statut::ServiceFait => Some(1),
+        Statut::Mandatee => Some(2),
+        Statut::MiseADispositionComptable => Some(3),
+        Statut::Comptabilisee => Some(4),
+        _ => None,
+    }
+}
+
+fn ligne_de(texte: &str, octet: usize) -> usize {
+    texte[..octet.min(texte.len())].matches('\n').count() + 1
+}
+
+/// La ligne de la `n`-ième table `[[nom]]` (0 pour la première).
+fn ligne_de_table(texte: &str, nom: &str, n: usize) -> usize {
+    let entete = format!("[[{nom}]]");
+    texte
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with(&entete))
+        .nth(n)
+        .map(|(i, _)| i + 1)
+        .unwrap_or(1)
+}
+
+/// La ligne d'une clé de premier niveau (`cle = …`).
+fn ligne_de_la_cle(texte: &str, cle: &str) -> Option<usize> {
+    texte
+        .lines()
+        .position(|l| {
+            l.trim_start().strip_prefix(cle).is_some_and(|reste| reste.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+id = "essai"
+titre = "Essai"
+niveau = "decouverte"
+duree_minutes = 10
+programme = ["circuit-facture"]
+briefing = "Une situation."
+
+[[acheteur]]
+quand = { destinataire = "26236940800063", sans_engagement = true }
+apres_jours = 2
+action = "REJETEE"
+motif = "Engagement juridique manquant."
+
+[[objectif]]
+id = "payee"
+libelle = "Être payé"
+verification = { type = "statut_atteint", statut = "MISE_EN_PAIEMENT" }
+explication = "Il faut l'EJ."
+"#;
+
+    #[test]
+    fn un_scenario_minimal_est_accepte() {
+        let s = controler(MINIMAL).unwrap();
+        assert_eq!(s.regles.len(), 1);
+        assert_eq!(s.regles[0].quand.statut, Statut::MiseADisposition);
+        assert!(s.depart.structure_requise);
+        assert_eq!(s.objectifs[0].points, 1);
+    }
+
+    #[test]
+    fn les_erreurs_de_sens_donnent_leur_ligne() {
+        let texte =
+            MINIMAL.replace("motif = \"Engagement juridique manquant.\"", "").replace("\"payee\"", "\"x\"");
+        let texte = format!(
+            "{texte}\n[[objectif]]\nid = \"x\"\nlibelle = \"b\"\nverification = {{ type = \"aucun_brouillon\" }}\nexplication = \"c\"\n"
+        );
+        let defauts = controler(&texte).unwrap_err();
+        assert_eq!(defauts.len(), 2, "{defauts:?}");
+        assert_eq!(defauts[0].ligne, 9, "{}", defauts[0]);
+        assert!(defauts[0].message.contains("motif"));
+        assert!(defauts[1].message.contains("déjà pris"), "{}", defauts[1]);
+        assert_eq!(defauts[1].ligne, 21);
+    }
+
+    #[test]
+    fn les_erreurs_de_syntaxe_donnent_leur_ligne() {
+        let texte = MINIMAL.replace("action = \"REJETEE\"", "action = \"PAYEE\"");
+        let defauts = controler(&texte).unwrap_err();
+        assert_eq!(defauts[0].ligne, 12, "{}", defauts[0]);
+        let defauts = controler(&MINIMAL.replace("apres_jours", "apres_jour")).unwrap_err();
+        assert!(defauts[0].message.contains("apres_jour"), "{}", defauts[0]);
+    }
+
+    #[test]
+    fn une_regle_regarde_le_statut_le_destinataire_le_service_et_l_engagement() {
+        let s = controler(MINIMAL).unwrap();
+        let r = &s.regles[0];
+        let f = FactureVue {
+            statut: Statut::MiseADisposition,
+            destinataire: "26236940800063",
+            code_service: "ACHATS",
+            numero_engagement: "",
+        };
+        assert!(r.concerne(&f));
+        assert!(!r.concerne(&FactureVue { numero_engagement: "EJ-1", ..f }));
+        assert!(!r.concerne(&FactureVue { statut: Statut::ServiceFait, ..f }));
+        assert!(!r.concerne(&FactureVue { destinataire: "21852884200097", ..f }));
+    }
+
+    #[test]
+    fn evaluation_des_objectifs() {
+        let s = controler(MINIMAL).unwrap();
+        let mut faits = Faits::default();
+        assert!(!s.evaluer(&faits).reussi);
+        faits.factures.push(FactureFaits {
+            destinataire: "26236940800063".into(),
+            code_service: "ACHATS".into(),
+            numero_engagement: "EJ".into(),
+            statut: Statut::MiseEnPaiement,
+            statuts: [Statut::Deposee, Statut::MiseEnPaiement].into(),
+        });
+        let r = s.evaluer(&faits);
+        assert!(r.reussi);
+        assert_eq!((r.points, r.points_max), (1, 1));
+    }
+}
