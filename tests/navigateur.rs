@@ -1,8 +1,11 @@
-//! One browser journey in headless Chromium, driven through chromedriver (WebDriver): a
-//! craftsman creates an account, activates it from the sandbox's Messagerie, logs in with the
-//! code received there, then creates the company from its SIRET and lands on the Synthèse.
+//! Two journeys in headless Chromium, driven through chromedriver (WebDriver):
+//! - a craftsman creates an account, activates it from the sandbox's Messagerie, logs in with
+//!   the code received there, creates the company from its SIRET, lands on the Synthèse, then
+//!   deposits a PDF invoice and fetches its deposit certificate;
+//! - a trainer and a trainee in two browsers: class, join code, invoice, rejection by the
+//!   trainer playing the buyer, reset.
 //!
-//! The screenshots of `docs/guide-stagiaire.md` come from this test, written only when
+//! The screenshots of `docs/guide-stagiaire.md` and `docs/guide-formateur.md` come from here, written only when
 //! `CHORUS_CAPTURES` names a folder (relative paths start at the workspace root):
 //! `CHORUS_CAPTURES=docs/captures cargo test -p chorus-web --test navigateur`. Without
 //! chromedriver or chromium the test is skipped, except under CI (`CI` set) where it fails.
@@ -24,10 +27,14 @@ const MOT_DE_PASSE: &str = "Chantier-2026!x";
 const SIRET: &str = "92391234900068";
 const RAISON_SOCIALE: &str = "PLOMBERIE MARTIN";
 
+const FORMATEUR: &str = "animatrice@cma-causse.exemple";
+const NOUVEAU_MOT_DE_PASSE_FORMATEUR: &str = "Console-Formation-2026!";
+const COMMUNE: &str = "21852884200097";
+
 /// A cold debug build seeding its demo data on a busy CI machine: be generous.
 const DELAI_DEMARRAGE: Duration = Duration::from_secs(30);
 /// The whole journey in the browser, every wait included.
-const DELAI_PARCOURS: Duration = Duration::from_secs(60);
+const DELAI_PARCOURS: Duration = Duration::from_secs(90);
 /// One page to appear (a debug build answers in milliseconds).
 const DELAI_ETAPE: Duration = Duration::from_secs(15);
 /// Screenshot size: the guide's images.
@@ -36,48 +43,114 @@ const HAUTEUR: u32 = 900;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn creer_son_compte_et_sa_structure_dans_chromium() {
-    let Some(outils) = Outils::trouver() else { return };
-    let debut = Instant::now();
-    let donnees = tempfile::tempdir().expect("dossier temporaire");
-    let profil = tempfile::tempdir().expect("dossier temporaire du profil Chromium");
-    let serveur = Processus::serveur(donnees.path()).await;
-    let pilote = Processus::chromedriver(&outils.chromedriver).await;
-    let client = ClientBuilder::rustls()
-        .expect("rustls")
-        .capabilities(capacites(&outils.chromium, profil.path()))
-        .connect(&pilote.url)
-        .await
-        .unwrap_or_else(|e| panic!("session WebDriver impossible : {e}\n{}", pilote.sortie()));
-    println!("Chromium prêt en {:.1} s", debut.elapsed().as_secs_f32());
+    let Some(banc) = Banc::demarrer(|_| {}).await else { return };
+    let parcours = banc.navigateur().await;
+    banc.derouler(vec![parcours.client.clone()], async move { parcours.derouler().await }).await;
+}
 
-    // A relative path is taken from the workspace root (tests run in crates/web).
-    let racine = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let captures = std::env::var_os("CHORUS_CAPTURES").filter(|d| !d.is_empty()).map(|d| racine.join(d));
-    let etapes = Instant::now();
-    let parcours = Parcours {
-        client: client.clone(),
-        base: serveur.url.clone(),
-        fin: etapes + DELAI_PARCOURS,
-        captures,
+/// The trainer's day in two browsers (the trainer's laptop, a trainee's): the trainer creates
+/// a class, the trainee joins with the code and sends an invoice, the trainer plays the public
+/// buyer and rejects it, the trainee reads the reason, the trainer resets the trainee.
+#[tokio::test(flavor = "multi_thread")]
+async fn une_classe_dans_deux_navigateurs() {
+    let mut mot_de_passe = String::new();
+    let Some(banc) = Banc::demarrer(|donnees| {
+        let sortie = std::process::Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
+            .args(["formateur", "create", "--email", FORMATEUR, "--data"])
+            .arg(donnees)
+            .env_remove("CHORUS_DATA")
+            .output()
+            .expect("chorus-sandbox formateur create");
+        let texte = String::from_utf8_lossy(&sortie.stdout);
+        mot_de_passe = texte
+            .lines()
+            .find_map(|l| l.split("première connexion) : ").nth(1))
+            .unwrap_or_else(|| panic!("pas de mot de passe dans : {texte}"))
+            .trim()
+            .to_string();
+    })
+    .await
+    else {
+        return;
     };
-    // In its own task, so that a failed step still ends the WebDriver session: chromedriver
-    // then quits Chromium cleanly before being killed.
-    let resultat =
-        tokio::time::timeout(DELAI_PARCOURS, tokio::spawn(async move { parcours.derouler().await })).await;
-    let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
-    match resultat {
-        Err(_) => panic!("le parcours dépasse {} s", DELAI_PARCOURS.as_secs()),
-        Ok(Err(echec)) if echec.is_panic() => std::panic::resume_unwind(echec.into_panic()),
-        Ok(Err(echec)) => panic!("parcours interrompu : {echec}"),
-        Ok(Ok(())) => {}
+    let formateur = banc.navigateur().await;
+    let stagiaire = banc.navigateur().await;
+    let clients = vec![formateur.client.clone(), stagiaire.client.clone()];
+    banc.derouler(clients, async move { journee_de_formation(&formateur, &stagiaire, &mot_de_passe).await })
+        .await;
+}
+
+/// The server, chromedriver, and the browsers opened on them.
+struct Banc {
+    outils: Outils,
+    serveur: Processus,
+    pilote: Processus,
+    captures: Option<PathBuf>,
+    debut: Instant,
+    fin: Instant,
+    profils: Mutex<Vec<tempfile::TempDir>>,
+    _donnees: tempfile::TempDir,
+}
+
+impl Banc {
+    /// `None` when the browser is missing (outside CI). `preparer` runs on the data folder
+    /// before the server starts.
+    async fn demarrer(preparer: impl FnOnce(&Path)) -> Option<Banc> {
+        let outils = Outils::trouver()?;
+        let debut = Instant::now();
+        let donnees = tempfile::tempdir().expect("dossier temporaire");
+        preparer(donnees.path());
+        let serveur = Processus::serveur(donnees.path()).await;
+        let pilote = Processus::chromedriver(&outils.chromedriver).await;
+        // A relative path is taken from the workspace root (tests run in crates/web).
+        let racine = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let captures = std::env::var_os("CHORUS_CAPTURES").filter(|d| !d.is_empty()).map(|d| racine.join(d));
+        Some(Banc {
+            outils,
+            serveur,
+            pilote,
+            captures,
+            debut,
+            fin: Instant::now() + DELAI_DEMARRAGE + DELAI_PARCOURS,
+            profils: Mutex::new(Vec::new()),
+            _donnees: donnees,
+        })
     }
-    println!(
-        "parcours dans le navigateur : {:.1} s (total {:.1} s)",
-        etapes.elapsed().as_secs_f32(),
-        debut.elapsed().as_secs_f32()
-    );
-    drop(pilote);
-    drop(serveur);
+
+    /// A new browser (its own Chromium profile: its own cookies).
+    async fn navigateur(&self) -> Parcours {
+        let profil = tempfile::tempdir().expect("dossier temporaire du profil Chromium");
+        let client = ClientBuilder::rustls()
+            .expect("rustls")
+            .capabilities(capacites(&self.outils.chromium, profil.path()))
+            .connect(&self.pilote.url)
+            .await
+            .unwrap_or_else(|e| panic!("session WebDriver impossible : {e}\n{}", self.pilote.sortie()));
+        self.profils.lock().unwrap().push(profil);
+        println!("Chromium prêt en {:.1} s", self.debut.elapsed().as_secs_f32());
+        Parcours { client, base: self.serveur.url.clone(), fin: self.fin, captures: self.captures.clone() }
+    }
+
+    /// Runs the journey in its own task, so that a failed step still ends the WebDriver
+    /// sessions: chromedriver then quits Chromium cleanly before being killed.
+    async fn derouler(self, clients: Vec<Client>, parcours: impl Future<Output = ()> + Send + 'static) {
+        let etapes = Instant::now();
+        let resultat = tokio::time::timeout(DELAI_PARCOURS, tokio::spawn(parcours)).await;
+        for client in clients {
+            let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        }
+        match resultat {
+            Err(_) => panic!("le parcours dépasse {} s", DELAI_PARCOURS.as_secs()),
+            Ok(Err(echec)) if echec.is_panic() => std::panic::resume_unwind(echec.into_panic()),
+            Ok(Err(echec)) => panic!("parcours interrompu : {echec}"),
+            Ok(Ok(())) => {}
+        }
+        println!(
+            "parcours dans le navigateur : {:.1} s (total {:.1} s)",
+            etapes.elapsed().as_secs_f32(),
+            self.debut.elapsed().as_secs_f32()
+        );
+    }
 }
 
 impl Parcours {
@@ -172,7 +245,152 @@ impl Parcours {
         assert!(synthese.contains(RAISON_SOCIALE), "la synthèse ne montre pas {RAISON_SOCIALE} : {synthese}");
         assert!(synthese.contains(SIRET), "la synthèse ne montre pas le SIRET : {synthese}");
         self.capture("07-synthese").await;
+
+        // 6. Deposit a PDF invoice made elsewhere: the PDF is shown beside the form.
+        let dossier = tempfile::tempdir().expect("dossier du PDF");
+        let pdf = dossier.path().join("facture-FA-2026-001.pdf");
+        let contenu = chorus_documents::DocumentPdf::nouveau("Facture")
+            .titre("Facture FA-2026-001")
+            .paragraphe("Commune de Valcombe — remplacement de trois portes : 1 200,00 € HT")
+            .produire()
+            .expect("PDF");
+        std::fs::write(&pdf, contenu).expect("écriture du PDF");
+        self.aller("/factures-emises/deposer").await;
+        self.attendre_titre("Déposer une facture (PDF)").await;
+        let fichier = self.attendre(Locator::Id("fichier")).await;
+        fichier.send_keys(&pdf.display().to_string()).await.expect("choix du fichier");
+        self.cliquer_bouton("Continuer").await;
+        self.attendre_titre("Déposer une facture : données de la facture").await;
+        let apercu = self.attendre(Locator::Css("object.depot-pdf")).await;
+        let source = apercu.attr("data").await.expect("attribut data").unwrap_or_default();
+        assert!(source.ends_with("/pdf"), "le PDF affiché : {source}");
+        self.saisir("numero", "FA-2026-001").await;
+        self.saisir("destinataire", COMMUNE).await;
+        self.saisir("ligne_designation-1", "Remplacement de trois portes").await;
+        self.saisir("ligne_quantite-1", "1").await;
+        self.saisir("ligne_prix_unitaire_ht-1", "1200").await;
+        self.client.execute("window.scrollTo(0, 0);", vec![]).await.expect("retour en haut de page");
+        self.capture("08-depot-pdf").await;
+        self.cliquer_bouton("Valider et envoyer").await;
+        self.attendre_titre("Confirmer l'envoi de la facture").await;
+        self.cliquer_bouton("Confirmer l'envoi").await;
+        let certificat = self.attendre(Locator::LinkText("Télécharger le certificat de dépôt (PDF)")).await;
+        let page = self.texte(Locator::Css("main")).await;
+        assert!(page.contains("Mise à disposition du destinataire"), "après le dépôt : {page}");
+        assert!(page.contains("facture-FA-2026-001.pdf"), "le PDF déposé est joint : {page}");
+        self.capture("09-facture-deposee").await;
+        // The certificate, fetched by the page itself (same session): a real PDF.
+        let lien = certificat.attr("href").await.expect("href").expect("lien du certificat");
+        let debut = self
+            .client
+            .execute_async(
+                "const [lien, fini] = arguments;
+                 fetch(lien).then(r => r.arrayBuffer()).then(b => fini([b.byteLength, String.fromCharCode(...new Uint8Array(b.slice(0, 5)))]));",
+                vec![serde_json::json!(lien)],
+            )
+            .await
+            .expect("téléchargement du certificat");
+        let (taille, entete): (usize, String) = serde_json::from_value(debut).expect("taille et en-tête");
+        assert_eq!(entete, "%PDF-", "le certificat de dépôt n'est pas un PDF");
+        assert!(taille > 500, "certificat de dépôt de {taille} octets");
     }
+}
+
+/// The two browsers of [`une_classe_dans_deux_navigateurs`].
+async fn journee_de_formation(formateur: &Parcours, stagiaire: &Parcours, mot_de_passe: &str) {
+    formateur.dimensionner().await;
+    stagiaire.dimensionner().await;
+
+    // 1. The trainer logs in with the one-time password, then chooses their own.
+    formateur.aller("/formateur").await;
+    formateur.attendre_titre("Connexion du formateur").await;
+    formateur.saisir("email", FORMATEUR).await;
+    formateur.saisir("mot_de_passe", mot_de_passe).await;
+    formateur.cliquer_bouton("Se connecter").await;
+    formateur.attendre_titre("Choisir votre mot de passe").await;
+    formateur.saisir("mot_de_passe", NOUVEAU_MOT_DE_PASSE_FORMATEUR).await;
+    formateur.saisir("confirmation", NOUVEAU_MOT_DE_PASSE_FORMATEUR).await;
+    formateur.cliquer_bouton("Enregistrer").await;
+    formateur.attendre_titre("Mes classes").await;
+
+    // 2. A one-day class in free practice; the code is shown large.
+    formateur.saisir("titre", "Déposer ses factures sur Chorus Pro").await;
+    formateur.saisir_date("date_debut", "2026-11-23").await;
+    formateur.saisir("demi_journees", "2").await;
+    formateur.saisir("lieu", "Mendeval").await;
+    formateur.cliquer_bouton("Créer la classe").await;
+    formateur.attendre_titre("Déposer ses factures sur Chorus Pro").await;
+    let code = formateur.texte(Locator::Css(".code-classe-grand")).await;
+    assert_eq!(code.trim().len(), 6, "code de la classe : {code}");
+    formateur.capture("10-console-classe").await;
+
+    // 3. The trainee joins with the code and a name only, and enters the portal.
+    stagiaire.aller(&format!("/rejoindre?code={}", code.trim())).await;
+    stagiaire.attendre_titre("Rejoindre une classe").await;
+    stagiaire.saisir("nom", "Paul Delmas").await;
+    stagiaire.cliquer_bouton("Rejoindre la classe").await;
+    stagiaire.attendre_titre("Bienvenue dans la classe").await;
+    let identifiant = stagiaire.texte(Locator::Id("identifiant-classe")).await;
+    assert!(identifiant.contains('@'), "identifiant de connexion : {identifiant}");
+    stagiaire.cliquer_lien("Entrer dans le portail").await;
+    stagiaire.attendre_titre("Synthèse").await;
+
+    // 4. The trainee keys and sends an invoice to the commune.
+    stagiaire.aller("/factures-emises/saisir").await;
+    stagiaire.saisir("numero", "PD-001").await;
+    stagiaire.saisir("destinataire", COMMUNE).await;
+    stagiaire.saisir("ligne_designation-1", "Taille des haies du cimetière").await;
+    stagiaire.saisir("ligne_quantite-1", "1").await;
+    stagiaire.saisir("ligne_prix_unitaire_ht-1", "480").await;
+    stagiaire.cliquer_bouton("Valider et envoyer").await;
+    stagiaire.attendre_titre("Confirmer l'envoi de la facture").await;
+    stagiaire.cliquer_bouton("Confirmer l'envoi").await;
+    let facture = stagiaire.texte(Locator::Css("main")).await;
+    assert!(facture.contains("Mise à disposition du destinataire"), "facture envoyée : {facture}");
+    let chemin_facture = stagiaire.chemin().await;
+
+    // 5. The trainer sees it on the class page, plays the buyer and rejects it.
+    formateur.client.refresh().await.expect("rechargement de la console");
+    let ligne = formateur
+        .texte(Locator::XPath("//table[@id='stagiaires']//tr[th[normalize-space()='Paul Delmas']]"))
+        .await;
+    assert!(ligne.contains('1'), "une facture envoyée : {ligne}");
+    formateur.cliquer_bouton("Jouer l'acheteur public").await;
+    formateur.attendre_titre("Jouer l'acheteur public").await;
+    formateur.cliquer_lien("COMMUNE DE VALCOMBE (FICTIVE)").await;
+    formateur.attendre_titre("Factures reçues").await;
+    formateur.cliquer_lien("PD-001").await;
+    formateur.saisir("motif-REJETEE", "Prix non conforme au devis n° 12 : 400 € HT").await;
+    formateur.capture("11-formateur-acheteur").await;
+    formateur.cliquer_bouton("Rejeter").await;
+    let apres = formateur.texte(Locator::Css("main")).await;
+    assert!(apres.contains("Rejetée"), "après le rejet : {apres}");
+
+    // 6. The trainee reads the rejection and its reason.
+    stagiaire.aller(&chemin_facture).await;
+    let facture = stagiaire.texte(Locator::Css("main")).await;
+    assert!(facture.contains("Rejetée"), "la facture rejetée : {facture}");
+    assert!(facture.contains("Prix non conforme au devis n° 12"), "le motif : {facture}");
+
+    // 7. The trainer resets the trainee (after the confirmation dialog).
+    formateur.cliquer_lien("Revenir à la console").await;
+    formateur.cliquer_lien("Déposer ses factures sur Chorus Pro").await;
+    formateur.attendre_titre("Déposer ses factures sur Chorus Pro").await;
+    formateur.cliquer_bouton("Réinitialiser").await;
+    formateur.accepter_la_confirmation("Paul Delmas").await;
+    formateur.attendre(Locator::Css("[role=status]")).await;
+
+    // 8. The trainee's sandbox is back at its starting point.
+    stagiaire.aller("/factures-emises").await;
+    let liste = stagiaire.texte(Locator::Css("main")).await;
+    assert!(!liste.contains("PD-001"), "après la réinitialisation : {liste}");
+}
+
+/// A string literal for XPath 1.0, which has no escape: quoted with whichever quote the text
+/// lacks (the portal's texts use the straight apostrophe, never the double quote).
+fn litteral_xpath(texte: &str) -> String {
+    assert!(!texte.contains('"'), "texte avec guillemet droit : {texte}");
+    if texte.contains('\'') { format!("\"{texte}\"") } else { format!("'{texte}'") }
 }
 
 /// The first word of exactly six digits (the date and time of the message have fewer).
@@ -230,8 +448,7 @@ impl Parcours {
     }
 
     async fn attendre_titre(&self, titre: &str) {
-        assert!(!titre.contains('\''), "titre sans apostrophe droite : {titre}");
-        self.attendre(Locator::XPath(&format!("//h1[normalize-space()='{titre}']"))).await;
+        self.attendre(Locator::XPath(&format!("//h1[normalize-space()={}]", litteral_xpath(titre)))).await;
     }
 
     async fn texte(&self, locator: Locator<'_>) -> String {
@@ -244,13 +461,34 @@ impl Parcours {
         champ.send_keys(valeur).await.unwrap_or_else(|e| panic!("saisie dans #{id} : {e}"));
     }
 
+    /// A date field: typed as the browser's date widget expects (day, month, year in French).
+    async fn saisir_date(&self, id: &str, iso: &str) {
+        let champ = self.attendre(Locator::Id(id)).await;
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1];",
+                vec![serde_json::to_value(&champ).expect("élément"), serde_json::json!(iso)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("date dans #{id} : {e}"));
+    }
+
+    /// The `data-confirmer` dialog: checks its text, then accepts it.
+    async fn accepter_la_confirmation(&self, contient: &str) {
+        let texte = self.client.get_alert_text().await.expect("boîte de confirmation");
+        assert!(texte.contains(contient), "confirmation : {texte}");
+        self.client.accept_alert().await.expect("confirmation acceptée");
+    }
+
     async fn cliquer_lien(&self, libelle: &str) {
         let lien = self.attendre(Locator::LinkText(libelle)).await;
         lien.click().await.unwrap_or_else(|e| panic!("clic sur le lien « {libelle} » : {e}"));
     }
 
     async fn cliquer_bouton(&self, libelle: &str) {
-        let bouton = self.attendre(Locator::XPath(&format!("//button[normalize-space()='{libelle}']"))).await;
+        let bouton = self
+            .attendre(Locator::XPath(&format!("//button[normalize-space()={}]", litteral_xpath(libelle))))
+            .await;
         bouton.click().await.unwrap_or_else(|e| panic!("clic sur le bouton « {libelle} » : {e}"));
     }
 

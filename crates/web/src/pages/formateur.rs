@@ -426,7 +426,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                                         form method="post" action={ "/formateur/classes/" (c.id) "/reinitialiser" } {
                                             (champ_csrf(&f.csrf))
                                             input type="hidden" name="participant" value=(p.id);
-                                            button.lien type="submit" { "Remettre " (p.nom) " au point de départ ?" } { "Réinitialiser" }
+                                            button.lien type="submit" data-confirmer={ "Remettre " (p.nom) " au point de départ ? Ses factures et ses messages seront effacés." } { "Réinitialiser" }
                                         }
                                         form method="post" action={ "/formateur/classes/" (c.id) "/jouer-acheteur" } {
                                             (champ_csrf(&f.csrf))
