@@ -8,6 +8,7 @@
 
 use chorus_domain::Anomalie;
 use chorus_domain::classe::{self as regles, Depart, DescriptionClasse};
+use chorus_domain::scenario::Scenario;
 use chrono::NaiveDate;
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -17,7 +18,7 @@ use crate::bac::{self, PointDepart};
 use crate::compte::{self, Utilisateur};
 use crate::erreur::{Erreur, Resultat};
 use crate::horloge::Horloge;
-use crate::reference;
+use crate::{reference, scenario};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Classe {
@@ -290,6 +291,13 @@ pub fn rejoindre(
                 crate::raccordement::initialiser_espaces(c, &bac_id, s)?;
             }
             c.execute("UPDATE utilisateur SET participant_id = ?2 WHERE id = ?1", [&u.id, &participant_id])?;
+            // L'exercice que fait déjà la classe attend le retardataire (son binôme, qui
+            // partage son bac, l'a déjà).
+            if structure.is_some()
+                && let Some(s) = exercice(c, &classe.id)?
+            {
+                scenario::commencer(c, &bac_id, &s, true)?;
+            }
             Some((u, mot_de_passe))
         }
     };
@@ -438,4 +446,67 @@ pub fn nouveau_mot_de_passe(
     compte::definir_mot_de_passe(c, &u.id, &mot_de_passe)?;
     compte::noter_succes(c, &u.id)?;
     Ok((email.clone(), mot_de_passe))
+}
+
+/// Ce que donne le lancement d'un exercice pour toute la classe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LancementExercice {
+    /// Bacs à sable où l'exercice a commencé (ou s'est arrêté).
+    pub bacs: usize,
+    /// Stagiaires sans structure fournisseur (création du compte pas finie) : l'exercice ne
+    /// peut pas commencer chez eux ; le formateur le relancera.
+    pub sans_structure: Vec<String>,
+}
+
+/// Lance un exercice dans le bac de chaque stagiaire de la classe (qui repart de zéro), ou
+/// l'arrête (`None`, les factures restent) ; les stagiaires qui arrivent ensuite le reçoivent.
+pub fn lancer_exercice(
+    c: &Connection,
+    formateur_id: &str,
+    classe_id: &str,
+    s: Option<&Scenario>,
+) -> Resultat<LancementExercice> {
+    let bacs = bacs(c, formateur_id, classe_id, None)?;
+    let json = s.map(serde_json::to_string).transpose()?;
+    c.execute("UPDATE classe SET scenario = ?2 WHERE id = ?1", params![classe_id, json])?;
+    let mut lancement = LancementExercice { bacs: 0, sans_structure: Vec::new() };
+    for b in &bacs {
+        match s {
+            None => scenario::quitter(c, b)?,
+            Some(s) if s.depart.structure_requise && !a_sa_structure(c, b)? => {
+                lancement.sans_structure.extend(noms_du_bac(c, b)?);
+                continue;
+            }
+            Some(s) => scenario::commencer(c, b, s, true)?,
+        }
+        lancement.bacs += 1;
+    }
+    Ok(lancement)
+}
+
+/// L'exercice en cours pour toute la classe, s'il y en a un.
+pub fn exercice(c: &Connection, classe_id: &str) -> Resultat<Option<Scenario>> {
+    let json: Option<String> = c
+        .prepare_cached("SELECT scenario FROM classe WHERE id = ?1")?
+        .query_row([classe_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Erreur::Introuvable("classe"))?;
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+}
+
+/// Un stagiaire de ce bac est-il rattaché à une structure fournisseur ? (Le gestionnaire
+/// simulé de l'entreprise à rejoindre n'est pas un stagiaire.)
+fn a_sa_structure(c: &Connection, bac_id: &str) -> Resultat<bool> {
+    Ok(c.query_row(
+        "SELECT count(*) > 0 FROM utilisateur u
+         JOIN rattachement r ON r.utilisateur_id = u.id AND r.bac_id = u.bac_id AND r.statut = 'VALIDE'
+         WHERE u.bac_id = ?1 AND u.participant_id IS NOT NULL",
+        [bac_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn noms_du_bac(c: &Connection, bac_id: &str) -> Resultat<Vec<String>> {
+    let mut st = c.prepare_cached("SELECT nom FROM participant WHERE bac_id = ?1 ORDER BY rang")?;
+    Ok(st.query_map([bac_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }

@@ -66,6 +66,7 @@ pub fn app(etat: AppState) -> Router {
         .route("/formateur/classes/{id}/double-authentification", post(pages::formateur::double_authentification))
         .route("/formateur/classes/{id}/mot-de-passe", post(pages::formateur::nouveau_mot_de_passe))
         .route("/formateur/classes/{id}/jouer-acheteur", post(pages::formateur::jouer_acheteur))
+        .route("/formateur/classes/{id}/exercice", post(pages::formateur::lancer_exercice))
         .route("/messagerie", get(pages::messagerie::boite))
         .route("/messagerie/{id}", get(pages::messagerie::message))
         .route("/structure/creer", get(pages::structure::formulaire).post(pages::structure::creer))

@@ -281,3 +281,55 @@ fn le_catalogue_relit_un_fichier_modifie_sans_redemarrer() {
     assert_eq!(refuses.len(), 1);
     assert_eq!((refuses[0].fichier.as_str(), refuses[0].defauts[0].ligne), ("b.toml", 2));
 }
+
+/// The trainer launches one exercise for the whole class: every sandbox starts it, the
+/// scripted buyer plays there, a latecomer gets it; another trainer cannot touch the class.
+#[tokio::test]
+async fn exercice_lance_pour_toute_la_classe() {
+    let portail = Portail::nouveau();
+    let mut f = commun::Formateur::connecte(&portail, "animatrice@cma.exemple").await;
+    let (classe, code) = f.creer_classe("pratique_libre").await;
+    let mut alice = commun::rejoindre(&portail.app, &code, "Alice Roux", "").await.nav;
+    alice.get("/exercice").await.assert_redirige("/exercices");
+    // A draft made before the exercise is wiped when it starts.
+    alice.get("/factures-emises/saisir").await;
+    alice
+        .post_form("/factures-emises/saisir", &Saisie::valide("AVANT-1", COMMUNE).champs("enregistrer", &[]))
+        .await;
+
+    let chemin = format!("/formateur/classes/{classe}");
+    f.get(&chemin).await.assert_contient("Exercice pour toute la classe").assert_contient("suspendue-piece");
+    let r = f.post_form(&format!("{chemin}/exercice"), &[("scenario", "suspendue-piece")]).await;
+    r.assert_statut(StatusCode::OK)
+        .assert_contient("Exercice « Il manque une pièce : facture suspendue » lancé dans 1 bac(s) à sable.")
+        .assert_contient("En cours : <strong>Il manque une pièce : facture suspendue</strong>");
+    alice.get("/exercice").await.assert_contient("Il manque une pièce : facture suspendue");
+    alice.get("/factures-emises").await.assert_absent("AVANT-1");
+
+    // A latecomer starts the same exercise; the scripted buyer suspends her invoice.
+    let mut bruno = commun::rejoindre(&portail.app, &code, "Bruno Sarda", "").await.nav;
+    bruno.get("/exercice").await.assert_contient("Il manque une pièce : facture suspendue");
+    bruno.get("/factures-emises/saisir").await;
+    let saisie = Saisie::valide("B-1", DEPARTEMENT).avec("code_service", "DIR_ROUTES");
+    bruno.post_form("/factures-emises/saisir", &saisie.champs("envoyer", &[("confirme", "oui")])).await;
+    f.post_form(&format!("{chemin}/horloge"), &[("jours", "3")]).await.assert_statut(StatusCode::OK);
+    bruno.get("/factures-emises?statut=SUSPENDUE").await.assert_contient("B-1");
+
+    // Unknown exercise: a French 400; another trainer: 404, and nothing changes.
+    f.post_form(&format!("{chemin}/exercice"), &[("scenario", "inconnu")])
+        .await
+        .assert_statut(StatusCode::BAD_REQUEST)
+        .assert_contient("n'existe pas");
+    let mut autre = commun::Formateur::connecte(&portail, "autre@cma.exemple").await;
+    autre
+        .post_form(&format!("{chemin}/exercice"), &[("scenario", "")])
+        .await
+        .assert_statut(StatusCode::NOT_FOUND);
+    alice.get("/exercice").await.assert_statut(StatusCode::OK);
+
+    // Stopped for everyone; the invoices stay.
+    let r = f.post_form(&format!("{chemin}/exercice"), &[("scenario", "")]).await;
+    r.assert_contient("Exercice arrêté dans 2 bac(s) à sable");
+    bruno.get("/exercice").await.assert_redirige("/exercices");
+    bruno.get("/factures-emises").await.assert_contient("B-1");
+}

@@ -3,12 +3,15 @@
 //! connexion en deux étapes par classe. Un formateur n'atteint que ses classes : chaque action
 //! passe par `classe::charger(formateur, classe)` dans le stockage.
 
+use std::sync::Arc;
+
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chorus_domain::Anomalie;
 use chorus_domain::classe::{self as regles, Depart, SaisieClasse};
 use chorus_domain::compte as regles_compte;
+use chorus_domain::scenario::Scenario;
 use chorus_store::bac;
 use chorus_store::classe::{self, Classe, Participant};
 use chorus_store::formateur::{self, Connexion};
@@ -315,10 +318,14 @@ struct Suivi {
     participants: Vec<Participant>,
     /// Par bac : factures envoyées.
     envoyees: std::collections::HashMap<String, usize>,
+    /// L'exercice lancé pour toute la classe, et ceux qu'on peut lancer.
+    exercice: Option<Scenario>,
+    catalogue: Arc<Vec<Scenario>>,
 }
 
 async fn charger_suivi(etat: &AppState, f: &FormateurConnecte, classe_id: String) -> Result<Suivi, AppError> {
     let fid = f.formateur.id.clone();
+    let catalogue = etat.catalogue.scenarios();
     etat.lire(move |c, _| {
         let classe = classe::charger(c, &fid, &classe_id)?;
         let participants = classe::participants(c, &classe.id)?;
@@ -331,7 +338,8 @@ async fn charger_suivi(etat: &AppState, f: &FormateurConnecte, classe_id: String
             let (b, n) = ligne?;
             envoyees.insert(b, n);
         }
-        Ok(Suivi { classe, participants, envoyees })
+        let exercice = classe::exercice(c, &classe.id)?;
+        Ok(Suivi { classe, participants, envoyees, exercice, catalogue })
     })
     .await
 }
@@ -396,6 +404,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                     }
                 }
             }
+            (section_exercice(&f.csrf, s))
             section {
                 h2 { "Stagiaires (" (s.participants.len()) ")" }
                 @if s.participants.is_empty() {
@@ -515,6 +524,69 @@ impl FromRequest<AppState> for ActionClasse {
         verifier_csrf(&f.session, &champs.un("csrf")).await?;
         Ok(ActionClasse { f, entetes, id, champs })
     }
+}
+
+fn section_exercice(csrf: &str, s: &Suivi) -> Markup {
+    let action = format!("/formateur/classes/{}/exercice", s.classe.id);
+    html! {
+        section.carte #exercice-classe {
+            h2 { "Exercice pour toute la classe" }
+            @if let Some(e) = &s.exercice {
+                p { "En cours : " strong { (e.titre) } " — chaque stagiaire suit ses objectifs dans « Exercices »." }
+            } @else {
+                p.aide { "Lancez le même exercice chez tous les stagiaires : leur bac à sable repart de zéro, l'acheteur public suit le scénario, et ceux qui rejoignent la classe ensuite le reçoivent aussi." }
+            }
+            form method="post" action=(action) {
+                (champ_csrf(csrf))
+                label for="scenario" { "Exercice" }
+                " "
+                select #scenario name="scenario" required {
+                    @for sc in s.catalogue.iter() {
+                        option value=(sc.id) { (sc.titre) " (" (sc.niveau.libelle()) ", " (sc.duree_minutes) " min)" }
+                    }
+                }
+                " "
+                button.bouton type="submit" data-confirmer="Les factures, messages et horloges de tous les stagiaires repartent de zéro pour cet exercice. Lancer ?" { "Lancer pour toute la classe" }
+            }
+            @if s.exercice.is_some() {
+                form method="post" action=(action) {
+                    (champ_csrf(csrf))
+                    input type="hidden" name="scenario" value="";
+                    button.lien type="submit" { "Arrêter l'exercice (les factures restent)" }
+                }
+            }
+        }
+    }
+}
+
+/// Lance un exercice chez tous les stagiaires de la classe, ou l'arrête (`scenario` vide).
+pub async fn lancer_exercice(
+    State(etat): State<AppState>,
+    ActionClasse { f, entetes, id, champs }: ActionClasse,
+) -> Result<Markup, AppError> {
+    let choisi = champs.un("scenario");
+    let scenario = match choisi.trim() {
+        "" => None,
+        code => Some(etat.catalogue.scenario(code).ok_or_else(|| {
+            AppError::Requete(format!(
+                "L'exercice « {code} » n'existe pas (ou plus) : choisissez-en un dans la liste."
+            ))
+        })?),
+    };
+    let titre = scenario.as_ref().map(|s| s.titre.clone());
+    let (fid, cid) = (f.formateur.id.clone(), id.clone());
+    let l = etat.ecrire(move |tx, _| classe::lancer_exercice(tx, &fid, &cid, scenario.as_ref())).await?;
+    let mut texte = match titre {
+        Some(t) => format!("Exercice « {t} » lancé dans {} bac(s) à sable.", l.bacs),
+        None => format!("Exercice arrêté dans {} bac(s) à sable ; les factures restent.", l.bacs),
+    };
+    if !l.sans_structure.is_empty() {
+        texte.push_str(&format!(
+            " Pas encore lancé pour {} : leur structure n'est pas encore créée ; relancez l'exercice quand ce sera fait.",
+            l.sans_structure.join(", ")
+        ));
+    }
+    apres_action(&etat, &f, &entetes, id, succes(texte)).await
 }
 
 fn participant_choisi(champs: &Champs) -> Option<String> {
