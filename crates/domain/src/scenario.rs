@@ -96,6 +96,12 @@ pub struct Depart {
     /// Le stagiaire doit déjà avoir sa structure fournisseur, prête à facturer.
     #[serde(default = "vrai")]
     pub structure_requise: bool,
+    /// Factures déjà là au début (un brouillon oublié, une facture à corriger par un avoir).
+    #[serde(default, rename = "facture")]
+    pub factures: Vec<FactureDepart>,
+    /// Messages déjà dans la messagerie (un hameçonnage, un collègue trop curieux).
+    #[serde(default, rename = "message")]
+    pub messages: Vec<MessageDepart>,
 }
 
 fn vrai() -> bool {
@@ -104,8 +110,55 @@ fn vrai() -> bool {
 
 impl Default for Depart {
     fn default() -> Self {
-        Depart { structure_requise: true }
+        Depart { structure_requise: true, factures: Vec::new(), messages: Vec::new() }
     }
+}
+
+/// Une facture du point de départ, saisie par le stagiaire avant l'exercice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactureDepart {
+    pub numero: String,
+    pub destinataire: String,
+    #[serde(default)]
+    pub code_service: String,
+    #[serde(default)]
+    pub numero_engagement: String,
+    pub designation: String,
+    #[serde(default = "un_texte")]
+    pub quantite: String,
+    pub prix_unitaire_ht: String,
+    #[serde(default = "vingt")]
+    pub taux_tva: String,
+    /// Datée de tant de jours avant le début de l'exercice.
+    #[serde(default)]
+    pub jours_avant: u32,
+    /// `false` : restée en brouillon ; `true` : envoyée (mise à disposition du destinataire).
+    #[serde(default)]
+    pub envoyee: bool,
+}
+
+fn un_texte() -> String {
+    "1".into()
+}
+
+fn vingt() -> String {
+    "20".into()
+}
+
+/// Un message déjà dans la messagerie au début de l'exercice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageDepart {
+    /// Référence du message dans le scénario, pour les objectifs.
+    pub id: String,
+    pub expediteur: String,
+    pub objet: String,
+    pub corps: String,
+    /// Un piège : le bouton « Suivre le lien » mène à une page qui le dit (et le journal le
+    /// note) ; l'adresse affichée dans le corps est celle que verrait la victime.
+    #[serde(default)]
+    pub piege: bool,
 }
 
 /// Une règle de l'acheteur scripté : quand une facture reçue correspond, il fait `action`
@@ -226,11 +279,57 @@ pub enum Verification {
     AucunBrouillon,
     /// Aucune facture n'est restée à ce statut (par exemple : « À recycler » jamais recyclée).
     AucuneFactureAuStatut { statut: Statut },
+    /// Un avoir envoyé à ce destinataire.
+    AvoirEnvoye { destinataire: String },
+    /// Le stagiaire a sa structure fournisseur (créée, ou rejointe et validée).
+    StructureCreee,
+    /// Le stagiaire est rattaché (rattachement validé) à la structure de ce SIRET.
+    RattacheA { siret: String },
+    /// Une question posée sur la page de l'exercice ; une des réponses attendues (les
+    /// nombres se comparent en valeur : « 50 », « 50,00 » et « 50 jours » se valent).
+    Reponse { question: String, attendues: Vec<String> },
+    /// Une question à choix ; `bonne` compte à partir de 1.
+    Choix { question: String, options: Vec<String>, bonne: usize },
+    /// Le montant des intérêts moratoires d'une facture payée en retard, au centime.
+    InteretsMoratoires { question: String },
+    /// Le message (du départ) a été signalé comme frauduleux.
+    MessageSignale { message: String },
+    /// Le lien piégé du message n'a jamais été suivi.
+    LienJamaisSuivi { message: String },
+}
+
+impl Verification {
+    /// La question posée au stagiaire, pour les objectifs qui en sont une.
+    pub fn question(&self) -> Option<&str> {
+        match self {
+            Verification::Reponse { question, .. }
+            | Verification::Choix { question, .. }
+            | Verification::InteretsMoratoires { question } => Some(question),
+            _ => None,
+        }
+    }
+}
+
+/// Une réponse telle que comparée : sans espaces ni casse, l'unité (€, jours, %) retirée, la
+/// virgule décimale lue comme un point ; un nombre se compare en valeur.
+fn meme_reponse(donnee: &str, attendue: &str) -> bool {
+    fn forme(s: &str) -> String {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+        let s = s.trim_end_matches('€').trim_end_matches("euros").trim_end_matches("jours");
+        s.trim_end_matches('%').replace(',', ".")
+    }
+    let (d, a) = (forme(donnee), forme(attendue));
+    match (d.parse::<rust_decimal::Decimal>(), a.parse::<rust_decimal::Decimal>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => !d.is_empty() && d == a,
+    }
 }
 
 /// Une facture du bac telle que les vérifications la voient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactureFaits {
+    /// `FACTURE` ou `AVOIR`.
+    pub type_facture: String,
     pub destinataire: String,
     pub code_service: String,
     pub numero_engagement: String,
@@ -243,11 +342,22 @@ pub struct FactureFaits {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Faits {
     pub factures: Vec<FactureFaits>,
+    /// Les intérêts moratoires dus sur les factures payées en retard.
+    pub interets_moratoires: Vec<rust_decimal::Decimal>,
+    /// SIRET des structures auxquelles le stagiaire est rattaché (rattachement validé).
+    pub structures: BTreeSet<String>,
+    /// Réponses données aux questions de l'exercice, par objectif.
+    pub reponses: std::collections::BTreeMap<String, String>,
+    /// Messages du départ signalés comme frauduleux, et ceux dont le lien piégé a été suivi.
+    pub messages_signales: BTreeSet<String>,
+    pub liens_suivis: BTreeSet<String>,
 }
 
 impl Verification {
-    pub fn verifiee(&self, faits: &Faits) -> bool {
+    /// `objectif` : l'identifiant de l'objectif, sous lequel sa réponse est rangée.
+    pub fn verifiee(&self, objectif: &str, faits: &Faits) -> bool {
         let envoyee = |f: &&FactureFaits| f.statut != Statut::Brouillon;
+        let reponse = faits.reponses.get(objectif).map(String::as_str);
         match self {
             Verification::StatutAtteint { statut, destinataire } => faits.factures.iter().any(|f| {
                 f.statuts.contains(statut) && destinataire.as_deref().is_none_or(|d| d == f.destinataire)
@@ -269,6 +379,21 @@ impl Verification {
             Verification::AucuneFactureAuStatut { statut } => {
                 !faits.factures.iter().any(|f| f.statut == *statut)
             }
+            Verification::AvoirEnvoye { destinataire } => faits
+                .factures
+                .iter()
+                .filter(envoyee)
+                .any(|f| f.type_facture == "AVOIR" && f.destinataire == *destinataire),
+            Verification::StructureCreee => !faits.structures.is_empty(),
+            Verification::RattacheA { siret } => faits.structures.contains(siret),
+            Verification::Reponse { attendues, .. } => {
+                reponse.is_some_and(|r| attendues.iter().any(|a| meme_reponse(r, a)))
+            }
+            Verification::Choix { bonne, .. } => reponse.is_some_and(|r| r.trim() == bonne.to_string()),
+            Verification::InteretsMoratoires { .. } => reponse
+                .is_some_and(|r| faits.interets_moratoires.iter().any(|i| meme_reponse(r, &i.to_string()))),
+            Verification::MessageSignale { message } => faits.messages_signales.contains(message),
+            Verification::LienJamaisSuivi { message } => !faits.liens_suivis.contains(message),
         }
     }
 
@@ -280,6 +405,7 @@ impl Verification {
             Verification::StatutJamaisAtteint { .. }
                 | Verification::AucunBrouillon
                 | Verification::AucuneFactureAuStatut { .. }
+                | Verification::LienJamaisSuivi { .. }
         )
     }
 }
@@ -319,7 +445,8 @@ pub struct Resultat<'a> {
 
 impl Scenario {
     pub fn evaluer(&self, faits: &Faits) -> Resultat<'_> {
-        let verifies: Vec<bool> = self.objectifs.iter().map(|o| o.verification.verifiee(faits)).collect();
+        let verifies: Vec<bool> =
+            self.objectifs.iter().map(|o| o.verification.verifiee(&o.id, faits)).collect();
         let a_faire_atteints =
             self.objectifs.iter().zip(&verifies).all(|(o, &v)| v || o.verification.est_une_interdiction());
         let objectifs: Vec<EtatObjectif<'_>> = self
@@ -399,6 +526,40 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
         }
     }
 
+    for (i, f) in scenario.depart.factures.iter().enumerate() {
+        let ligne = ligne_de_table(texte, "depart.facture", i);
+        if let Err(e) = f.destinataire.parse::<Siret>() {
+            defaut(
+                ligne,
+                format!("facture de départ n° {} : destinataire « {} » : {e}", i + 1, f.destinataire),
+            );
+        }
+        if f.numero.trim().is_empty() || f.designation.trim().is_empty() {
+            defaut(
+                ligne,
+                format!("facture de départ n° {} : « numero » et « designation » sont obligatoires", i + 1),
+            );
+        }
+    }
+    let mut refs = BTreeSet::new();
+    for (i, m) in scenario.depart.messages.iter().enumerate() {
+        let ligne = ligne_de_table(texte, "depart.message", i);
+        if !refs.insert(m.id.as_str()) {
+            defaut(
+                ligne,
+                format!("message de départ n° {} : l'identifiant « {} » est déjà pris", i + 1, m.id),
+            );
+        }
+        if m.objet.trim().is_empty() || m.corps.trim().is_empty() || m.expediteur.trim().is_empty() {
+            defaut(
+                ligne,
+                format!(
+                    "message de départ n° {} : « expediteur », « objet » et « corps » sont obligatoires",
+                    i + 1
+                ),
+            );
+        }
+    }
     if scenario.objectifs.is_empty() {
         defaut(1, "un scénario doit avoir au moins un objectif ([[objectif]])".into());
     }
@@ -421,11 +582,32 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
         let destinataires = match &o.verification {
             Verification::StatutAtteint { destinataire, .. } => destinataire.iter().collect(),
             Verification::EnvoyeeAvecEngagement { destinataire }
-            | Verification::EnvoyeeAuService { destinataire, .. } => vec![destinataire],
-            Verification::StatutJamaisAtteint { .. }
-            | Verification::AucunBrouillon
-            | Verification::AucuneFactureAuStatut { .. } => vec![],
+            | Verification::EnvoyeeAuService { destinataire, .. }
+            | Verification::AvoirEnvoye { destinataire } => vec![destinataire],
+            Verification::RattacheA { siret } => vec![siret],
+            _ => vec![],
         };
+        match &o.verification {
+            Verification::Reponse { question, attendues }
+                if question.trim().is_empty() || attendues.is_empty() =>
+            {
+                d("une question demande son texte et au moins une réponse attendue".into());
+            }
+            Verification::Choix { question, options, bonne } => {
+                if question.trim().is_empty() || options.len() < 2 {
+                    d("une question à choix demande son texte et au moins deux options".into());
+                }
+                if *bonne == 0 || *bonne > options.len() {
+                    d(format!("« bonne » doit désigner une des {} options (à partir de 1)", options.len()));
+                }
+            }
+            Verification::MessageSignale { message } | Verification::LienJamaisSuivi { message }
+                if !scenario.depart.messages.iter().any(|m| m.id == *message) =>
+            {
+                d(format!("le message « {message} » n'est pas dans [[depart.message]]"));
+            }
+            _ => {}
+        }
         for s in destinataires {
             if let Err(e) = s.parse::<Siret>() {
                 d(format!("destinataire « {s} » : {e}"));
@@ -585,6 +767,7 @@ explication = "Il faut l'EJ."
         let mut faits = Faits::default();
         assert!(!s.evaluer(&faits).reussi);
         faits.factures.push(FactureFaits {
+            type_facture: "FACTURE".into(),
             destinataire: "26236940800063".into(),
             code_service: "ACHATS".into(),
             numero_engagement: "EJ".into(),
@@ -594,5 +777,22 @@ explication = "Il faut l'EJ."
         let r = s.evaluer(&faits);
         assert!(r.reussi);
         assert_eq!((r.points, r.points_max), (1, 1));
+    }
+
+    #[test]
+    fn les_reponses_se_comparent_en_valeur() {
+        for (donnee, attendue) in [
+            ("50", "50"),
+            (" 50 jours", "50"),
+            ("0,89", "0.89"),
+            ("0,89 €", "0.89"),
+            ("12.50", "12,5"),
+            ("Oui", "oui"),
+        ] {
+            assert!(meme_reponse(donnee, attendue), "{donnee} ~ {attendue}");
+        }
+        for (donnee, attendue) in [("0,9", "0.89"), ("", ""), ("30", "50")] {
+            assert!(!meme_reponse(donnee, attendue), "{donnee} ≠ {attendue}");
+        }
     }
 }

@@ -10,9 +10,22 @@ use chorus_domain::scenario::{self, Defaut, Scenario};
 
 /// Les scénarios livrés, compilés dans le binaire (un test vérifie qu'il n'en manque aucun).
 pub const LIVRES: &[(&str, &str)] = &[
+    ("annuaire-obligations.toml", include_str!("../../../fixtures/scenarios/annuaire-obligations.toml")),
+    ("avoir.toml", include_str!("../../../fixtures/scenarios/avoir.toml")),
+    ("brouillon-oublie.toml", include_str!("../../../fixtures/scenarios/brouillon-oublie.toml")),
+    (
+        "college-mise-en-paiement.toml",
+        include_str!("../../../fixtures/scenarios/college-mise-en-paiement.toml"),
+    ),
+    ("creer-compte-structure.toml", include_str!("../../../fixtures/scenarios/creer-compte-structure.toml")),
+    ("hameconnage.toml", include_str!("../../../fixtures/scenarios/hameconnage.toml")),
+    ("hopital-ehpad-delais.toml", include_str!("../../../fixtures/scenarios/hopital-ehpad-delais.toml")),
+    ("mauvais-service.toml", include_str!("../../../fixtures/scenarios/mauvais-service.toml")),
+    ("mot-de-passe-collegue.toml", include_str!("../../../fixtures/scenarios/mot-de-passe-collegue.toml")),
     ("premiere-facture.toml", include_str!("../../../fixtures/scenarios/premiere-facture.toml")),
     ("rejet-engagement.toml", include_str!("../../../fixtures/scenarios/rejet-engagement.toml")),
-    ("mauvais-service.toml", include_str!("../../../fixtures/scenarios/mauvais-service.toml")),
+    ("rejoindre-structure.toml", include_str!("../../../fixtures/scenarios/rejoindre-structure.toml")),
+    ("retard-interets.toml", include_str!("../../../fixtures/scenarios/retard-interets.toml")),
     ("suspendue-piece.toml", include_str!("../../../fixtures/scenarios/suspendue-piece.toml")),
 ];
 

@@ -296,7 +296,7 @@ pub fn rejoindre(
             if structure.is_some()
                 && let Some(s) = exercice(c, &classe.id)?
             {
-                scenario::commencer(c, &bac_id, &s, true)?;
+                scenario::commencer(c, &bac_id, &s, structure.as_deref(), horloge)?;
             }
             Some((u, mot_de_passe))
         }
@@ -465,19 +465,20 @@ pub fn lancer_exercice(
     formateur_id: &str,
     classe_id: &str,
     s: Option<&Scenario>,
+    horloge: &Horloge,
 ) -> Resultat<LancementExercice> {
     let bacs = bacs(c, formateur_id, classe_id, None)?;
     let json = s.map(serde_json::to_string).transpose()?;
     c.execute("UPDATE classe SET scenario = ?2 WHERE id = ?1", params![classe_id, json])?;
     let mut lancement = LancementExercice { bacs: 0, sans_structure: Vec::new() };
     for b in &bacs {
-        match s {
-            None => scenario::quitter(c, b)?,
-            Some(s) if s.depart.structure_requise && !a_sa_structure(c, b)? => {
+        match (s, scenario::structure_du_stagiaire(c, b)?) {
+            (None, _) => scenario::quitter(c, b)?,
+            (Some(s), None) if s.depart.structure_requise || !s.depart.factures.is_empty() => {
                 lancement.sans_structure.extend(noms_du_bac(c, b)?);
                 continue;
             }
-            Some(s) => scenario::commencer(c, b, s, true)?,
+            (Some(s), structure) => scenario::commencer(c, b, s, structure.as_deref(), horloge)?,
         }
         lancement.bacs += 1;
     }
@@ -492,18 +493,6 @@ pub fn exercice(c: &Connection, classe_id: &str) -> Resultat<Option<Scenario>> {
         .optional()?
         .ok_or(Erreur::Introuvable("classe"))?;
     Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
-}
-
-/// Un stagiaire de ce bac est-il rattaché à une structure fournisseur ? (Le gestionnaire
-/// simulé de l'entreprise à rejoindre n'est pas un stagiaire.)
-fn a_sa_structure(c: &Connection, bac_id: &str) -> Resultat<bool> {
-    Ok(c.query_row(
-        "SELECT count(*) > 0 FROM utilisateur u
-         JOIN rattachement r ON r.utilisateur_id = u.id AND r.bac_id = u.bac_id AND r.statut = 'VALIDE'
-         WHERE u.bac_id = ?1 AND u.participant_id IS NOT NULL",
-        [bac_id],
-        |r| r.get(0),
-    )?)
 }
 
 fn noms_du_bac(c: &Connection, bac_id: &str) -> Resultat<Vec<String>> {

@@ -15,6 +15,12 @@ pub mod evenement {
     pub const ANOMALIES: &str = "ANOMALIES";
     /// L'horloge du bac à sable a avancé.
     pub const HORLOGE: &str = "HORLOGE";
+    /// Un message signalé comme frauduleux par le stagiaire.
+    pub const SIGNALEMENT: &str = "SIGNALEMENT";
+    /// Le lien piégé d'un message d'exercice a été suivi.
+    pub const LIEN_PIEGE: &str = "LIEN_PIEGE";
+    /// Une réponse à une question d'exercice.
+    pub const REPONSE: &str = "REPONSE";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +67,33 @@ pub fn ajouter(c: &Connection, e: Nouvelle<'_>) -> Resultat<i64> {
         e.donnees
     ])?;
     Ok(c.last_insert_rowid())
+}
+
+/// Écrit au journal une action du fournisseur (hors factures), à la date simulée du bac.
+pub fn noter_du_fournisseur(
+    c: &Connection,
+    bac_id: &str,
+    evenement: &str,
+    commentaire: &str,
+    donnees: Option<String>,
+    horloge: &crate::Horloge,
+) -> Resultat<()> {
+    let date = crate::bac::bac(c, bac_id)?.date_simulee(horloge);
+    ajouter(
+        c,
+        Nouvelle {
+            bac_id,
+            facture_id: None,
+            evenement,
+            statut: None,
+            date_simulee: date,
+            horodatage: horloge.maintenant(),
+            acteur: "FOURNISSEUR",
+            commentaire,
+            donnees,
+        },
+    )?;
+    Ok(())
 }
 
 fn lire(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entree> {

@@ -37,22 +37,7 @@ fn noter(
     commentaire: &str,
     horloge: &Horloge,
 ) -> Resultat<()> {
-    let date = bac::bac(c, bac_id)?.date_simulee(horloge);
-    journal::ajouter(
-        c,
-        journal::Nouvelle {
-            bac_id,
-            facture_id: None,
-            evenement,
-            statut: None,
-            date_simulee: date,
-            horodatage: horloge.maintenant(),
-            acteur: "FOURNISSEUR",
-            commentaire,
-            donnees: None,
-        },
-    )?;
-    Ok(())
+    journal::noter_du_fournisseur(c, bac_id, evenement, commentaire, None, horloge)
 }
 
 /// Prévient les gestionnaires principaux de la structure (messagerie du bac).

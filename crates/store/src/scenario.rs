@@ -1,15 +1,25 @@
 //! Le scénario en cours d'un bac à sable : le commencer (le bac repart de zéro, sans toucher
-//! aux comptes ni aux structures), le quitter, lire les faits que vérifient ses objectifs.
-//! L'acheteur scripté joue ses règles pendant les avancées d'horloge ([`crate::bac::avancer`]).
+//! aux comptes ni aux structures, avec les factures et les messages du départ), le quitter,
+//! répondre à ses questions, et lire les faits que vérifient ses objectifs. L'acheteur
+//! scripté joue ses règles pendant les avancées d'horloge ([`crate::bac::avancer`]).
 
 use std::collections::{BTreeSet, HashMap};
 
 use chorus_domain::Statut;
-use chorus_domain::scenario::{FactureFaits, Faits, Scenario};
+use chorus_domain::saisie::{LigneBrute, SaisieBrute};
+use chorus_domain::scenario::{FactureDepart, FactureFaits, Faits, Scenario};
+use chrono::{Days, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::bac;
 use crate::erreur::{Erreur, Resultat};
+use crate::facture::{self, Envoi};
+use crate::horloge::Horloge;
+use crate::journal::{self, evenement};
+use crate::paiement::{self, EtatPaiement};
+
+/// Longueur maximale d'une réponse à une question d'exercice.
+pub const REPONSE_LONGUEUR_MAX: usize = 200;
 
 /// Le scénario en cours, s'il y en a un.
 pub fn en_cours(c: &Connection, bac_id: &str) -> Resultat<Option<Scenario>> {
@@ -21,10 +31,30 @@ pub fn en_cours(c: &Connection, bac_id: &str) -> Resultat<Option<Scenario>> {
     Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
 }
 
+/// La structure fournisseur du stagiaire dans ce bac (celle d'un compte qui n'est pas simulé,
+/// rattaché et validé), s'il en a une.
+pub fn structure_du_stagiaire(c: &Connection, bac_id: &str) -> Resultat<Option<String>> {
+    Ok(c.prepare_cached(
+        "SELECT r.structure_id FROM rattachement r JOIN utilisateur u ON u.id = r.utilisateur_id
+             WHERE r.bac_id = ?1 AND r.statut = 'VALIDE' AND u.simule = 0
+             ORDER BY r.role = 'GESTIONNAIRE_PRINCIPAL' DESC LIMIT 1",
+    )?
+    .query_row([bac_id], |r| r.get(0))
+    .optional()?)
+}
+
 /// Commence (ou recommence) un scénario : les factures, le journal, la messagerie et
-/// l'horloge du bac repartent de zéro ; les comptes et les structures restent.
-pub fn commencer(c: &Connection, bac_id: &str, scenario: &Scenario, a_une_structure: bool) -> Resultat<()> {
-    if scenario.depart.structure_requise && !a_une_structure {
+/// l'horloge du bac repartent de zéro ; les comptes et les structures restent. Les factures
+/// et les messages du départ sont posés au nom du stagiaire.
+pub fn commencer(
+    c: &Connection,
+    bac_id: &str,
+    scenario: &Scenario,
+    structure_id: Option<&str>,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    let depart = &scenario.depart;
+    if (depart.structure_requise || !depart.factures.is_empty()) && structure_id.is_none() {
         return Err(Erreur::Invalide(
             "Cet exercice commence avec votre structure fournisseur déjà créée : créez-la d'abord (menu « Ma structure »), puis revenez ici."
                 .into(),
@@ -35,6 +65,76 @@ pub fn commencer(c: &Connection, bac_id: &str, scenario: &Scenario, a_une_struct
         "UPDATE bac SET scenario = ?2, decalage_jours = 0 WHERE id = ?1",
         params![bac_id, serde_json::to_string(scenario)?],
     )?;
+    if let Some(structure) = structure_id {
+        for f in &depart.factures {
+            poser_facture(c, bac_id, structure, f, horloge)?;
+        }
+    }
+    let maintenant = bac::bac(c, bac_id)?.maintenant_simule(horloge);
+    for m in &depart.messages {
+        poser_message(c, bac_id, m, maintenant)?;
+    }
+    Ok(())
+}
+
+fn poser_facture(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    f: &FactureDepart,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    let aujourd_hui = bac::bac(c, bac_id)?.date_simulee(horloge);
+    let date = aujourd_hui.checked_sub_days(Days::new(u64::from(f.jours_avant))).unwrap_or(aujourd_hui);
+    let brut = SaisieBrute {
+        numero: f.numero.clone(),
+        date_facture: date.to_string(),
+        type_facture: "FACTURE".into(),
+        cadre: "A1_FACTURE_FOURNISSEUR".into(),
+        destinataire: f.destinataire.clone(),
+        code_service: f.code_service.clone(),
+        numero_engagement: f.numero_engagement.clone(),
+        mode_paiement: "VIREMENT".into(),
+        type_tva: "TVA_SUR_DEBIT".into(),
+        lignes: vec![LigneBrute {
+            designation: f.designation.clone(),
+            quantite: f.quantite.clone(),
+            prix_unitaire_ht: f.prix_unitaire_ht.clone(),
+            taux_tva: f.taux_tva.clone(),
+            ..LigneBrute::default()
+        }],
+        ..SaisieBrute::default()
+    };
+    let envoi = if f.envoyee { Envoi::ValiderEtEnvoyer } else { Envoi::Enregistrer };
+    facture::saisir(c, bac_id, structure_id, None, &brut, envoi, horloge)?;
+    Ok(())
+}
+
+/// Un message du départ, adressé à chaque compte (non simulé) du bac.
+fn poser_message(
+    c: &Connection,
+    bac_id: &str,
+    m: &chorus_domain::scenario::MessageDepart,
+    envoye_le: NaiveDateTime,
+) -> Resultat<()> {
+    let mut st = c.prepare_cached("SELECT email FROM utilisateur WHERE bac_id = ?1 AND simule = 0")?;
+    let destinataires: Vec<String> =
+        st.query_map([bac_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for destinataire in destinataires {
+        c.execute(
+            "INSERT INTO message (bac_id, destinataire, expediteur, objet, corps, lien, envoye_le, scenario_ref, piege)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8)",
+            params![bac_id, destinataire, m.expediteur, m.objet, m.corps, envoye_le, m.id, m.piege],
+        )?;
+        if m.piege {
+            // Le bouton « Suivre le lien » du message mène à la page qui explique le piège.
+            let id = c.last_insert_rowid();
+            c.execute(
+                "UPDATE message SET lien = ?2 WHERE id = ?1",
+                params![id, format!("/messagerie/{id}/lien")],
+            )?;
+        }
+    }
     Ok(())
 }
 
@@ -47,8 +147,95 @@ pub fn quitter(c: &Connection, bac_id: &str) -> Resultat<()> {
     Ok(())
 }
 
-/// Ce que les objectifs vérifient : chaque facture du bac, avec tous les statuts qu'elle a eus.
-pub fn faits(c: &Connection, bac_id: &str) -> Resultat<Faits> {
+/// Répond à une question de l'exercice en cours ; retourne le nombre d'essais.
+pub fn repondre(
+    c: &Connection,
+    bac_id: &str,
+    objectif: &str,
+    valeur: &str,
+    horloge: &Horloge,
+) -> Resultat<u32> {
+    let scenario = en_cours(c, bac_id)?.ok_or(Erreur::Introuvable("exercice en cours"))?;
+    let o = scenario
+        .objectifs
+        .iter()
+        .find(|o| o.id == objectif && o.verification.question().is_some())
+        .ok_or(Erreur::Introuvable("question"))?;
+    let valeur = valeur.trim();
+    if valeur.is_empty() {
+        return Err(Erreur::Invalide("Donnez une réponse avant de valider.".into()));
+    }
+    if valeur.chars().count() > REPONSE_LONGUEUR_MAX {
+        return Err(Erreur::Invalide(format!(
+            "Une réponse compte {REPONSE_LONGUEUR_MAX} caractères au plus."
+        )));
+    }
+    c.execute(
+        "INSERT INTO scenario_reponse (bac_id, objectif, valeur) VALUES (?1, ?2, ?3)
+         ON CONFLICT (bac_id, objectif) DO UPDATE SET valeur = excluded.valeur, tentatives = tentatives + 1",
+        params![bac_id, o.id, valeur],
+    )?;
+    let commentaire = format!("{} : {valeur}", o.id);
+    journal::noter_du_fournisseur(c, bac_id, evenement::REPONSE, &commentaire, None, horloge)?;
+    Ok(c.query_row(
+        "SELECT tentatives FROM scenario_reponse WHERE bac_id = ?1 AND objectif = ?2",
+        [bac_id, &o.id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Les essais sur chaque question de l'exercice en cours.
+pub fn tentatives(c: &Connection, bac_id: &str) -> Resultat<HashMap<String, u32>> {
+    let mut st = c.prepare_cached("SELECT objectif, tentatives FROM scenario_reponse WHERE bac_id = ?1")?;
+    let v = st.query_map([bac_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Ce qu'un message d'exercice est : un piège ? déjà signalé ?
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EtatMessage {
+    pub piege: bool,
+    pub signale: bool,
+}
+
+pub fn etat_message(c: &Connection, bac_id: &str, id: i64) -> Resultat<EtatMessage> {
+    Ok(c.prepare_cached("SELECT piege, signale_le IS NOT NULL FROM message WHERE bac_id = ?1 AND id = ?2")?
+        .query_row(params![bac_id, id], |r| Ok(EtatMessage { piege: r.get(0)?, signale: r.get(1)? }))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Ce que fait le stagiaire d'un message : le signaler comme frauduleux, ou suivre son lien.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Geste {
+    Signaler,
+    SuivreLeLien,
+}
+
+/// Note le geste sur le message (déjà vérifié comme lisible par ce stagiaire) et au journal.
+pub fn noter_geste(c: &Connection, bac_id: &str, id: i64, geste: Geste, horloge: &Horloge) -> Resultat<()> {
+    let b = bac::bac(c, bac_id)?;
+    let (colonne, evenement, commentaire) = match geste {
+        Geste::Signaler => ("signale_le", evenement::SIGNALEMENT, "Message signalé comme frauduleux"),
+        Geste::SuivreLeLien => ("lien_suivi_le", evenement::LIEN_PIEGE, "Lien d'un message frauduleux suivi"),
+    };
+    let n = c.execute(
+        &format!("UPDATE message SET {colonne} = coalesce({colonne}, ?3) WHERE bac_id = ?1 AND id = ?2"),
+        params![bac_id, id, b.maintenant_simule(horloge)],
+    )?;
+    if n == 0 {
+        return Err(Erreur::Introuvable("message"));
+    }
+    let reference: Option<String> =
+        c.query_row("SELECT scenario_ref FROM message WHERE id = ?1", [id], |r| r.get(0))?;
+    let donnees = serde_json::json!({ "message": id, "scenario_ref": reference }).to_string();
+    journal::noter_du_fournisseur(c, bac_id, evenement, commentaire, Some(donnees), horloge)
+}
+
+/// Ce que les objectifs vérifient : chaque facture du bac avec tous les statuts qu'elle a
+/// eus, les intérêts moratoires des factures payées en retard, les structures du stagiaire,
+/// ses réponses et ce qu'il a fait des messages de l'exercice.
+pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits> {
     let mut statuts: HashMap<String, BTreeSet<Statut>> = HashMap::new();
     let mut st = c.prepare_cached(
         "SELECT facture_id, statut FROM journal
@@ -62,21 +249,67 @@ pub fn faits(c: &Connection, bac_id: &str) -> Resultat<Faits> {
         }
     }
     let mut st = c.prepare_cached(
-        "SELECT id, destinataire, coalesce(json_extract(saisie, '$.code_service'), ''),
+        "SELECT id, structure_id, coalesce(json_extract(saisie, '$.type_facture'), 'FACTURE'), destinataire,
+                coalesce(json_extract(saisie, '$.code_service'), ''),
                 coalesce(json_extract(saisie, '$.numero_engagement'), ''), statut
          FROM facture WHERE bac_id = ?1 ORDER BY ordre",
     )?;
-    let factures = st
+    let lignes = st
         .query_map([bac_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?))
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get::<_, String>(6)?,
+            ))
         })?
-        .map(|l| {
-            let (id, destinataire, code_service, numero_engagement, statut) = l?;
-            let statut = Statut::depuis_code(&statut)?;
-            let mut tous = statuts.remove(&id).unwrap_or_default();
-            tous.insert(statut);
-            Ok(FactureFaits { destinataire, code_service, numero_engagement, statut, statuts: tous })
-        })
-        .collect::<Resultat<Vec<_>>>()?;
-    Ok(Faits { factures })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut faits = Faits::default();
+    for ((id, structure_id), type_facture, destinataire, code_service, numero_engagement, statut) in lignes {
+        let statut = Statut::depuis_code(&statut)?;
+        if statut == Statut::MiseEnPaiement
+            && let EtatPaiement::Suivie(suivi) =
+                paiement::suivi_facture(c, bac_id, &structure_id, &id, horloge)?.etat
+            && let Some(montant) = suivi.interets.and_then(|i| i.montant)
+        {
+            faits.interets_moratoires.push(montant);
+        }
+        let mut tous = statuts.remove(&id).unwrap_or_default();
+        tous.insert(statut);
+        faits.factures.push(FactureFaits {
+            type_facture,
+            destinataire,
+            code_service,
+            numero_engagement,
+            statut,
+            statuts: tous,
+        });
+    }
+    let mut st = c.prepare_cached(
+        "SELECT s.identifiant FROM rattachement r JOIN utilisateur u ON u.id = r.utilisateur_id
+         JOIN structure s ON s.id = r.structure_id
+         WHERE r.bac_id = ?1 AND r.statut = 'VALIDE' AND u.simule = 0",
+    )?;
+    faits.structures = st.query_map([bac_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut st = c.prepare_cached("SELECT objectif, valeur FROM scenario_reponse WHERE bac_id = ?1")?;
+    faits.reponses =
+        st.query_map([bac_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut st = c.prepare_cached(
+        "SELECT scenario_ref, signale_le IS NOT NULL, lien_suivi_le IS NOT NULL FROM message
+         WHERE bac_id = ?1 AND scenario_ref IS NOT NULL",
+    )?;
+    for ligne in
+        st.query_map([bac_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, bool>(2)?)))?
+    {
+        let (reference, signale, suivi) = ligne?;
+        if signale {
+            faits.messages_signales.insert(reference.clone());
+        }
+        if suivi {
+            faits.liens_suivis.insert(reference);
+        }
+    }
+    Ok(faits)
 }

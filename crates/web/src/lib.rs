@@ -69,6 +69,8 @@ pub fn app(etat: AppState) -> Router {
         .route("/formateur/classes/{id}/exercice", post(pages::formateur::lancer_exercice))
         .route("/messagerie", get(pages::messagerie::boite))
         .route("/messagerie/{id}", get(pages::messagerie::message))
+        .route("/messagerie/{id}/signaler", post(pages::messagerie::signaler))
+        .route("/messagerie/{id}/lien", get(pages::messagerie::lien_piege))
         .route("/structure/creer", get(pages::structure::formulaire).post(pages::structure::creer))
         .route("/structure/rattacher", post(pages::rattachement::demander))
         .route("/structure", get(pages::gestion::page_gestion))

@@ -24,7 +24,7 @@ async fn avancer(s: &mut Stagiaire, jours: u32) {
 }
 
 /// The exercise page; `atteints` objectives are met, the others not.
-async fn objectifs(s: &mut Stagiaire, atteints: &[&str], manques: &[&str]) -> Reponse {
+async fn objectifs(s: &mut Navigateur, atteints: &[&str], manques: &[&str]) -> Reponse {
     let r = s.get("/exercice?debriefing=1").await;
     r.assert_statut(StatusCode::OK);
     for libelle in atteints {
@@ -332,4 +332,305 @@ async fn exercice_lance_pour_toute_la_classe() {
     r.assert_contient("Exercice arrêté dans 2 bac(s) à sable");
     bruno.get("/exercice").await.assert_redirige("/exercices");
     bruno.get("/factures-emises").await.assert_contient("B-1");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Questions, starting invoices and messages
+// ---------------------------------------------------------------------------------------------
+
+const EHPAD: &str = "26949711100048";
+const RECTORAT: &str = "17440942500066";
+const COLLEGE: &str = "19078401700013";
+
+async fn repondre(s: &mut Navigateur, objectif: &str, reponse: &str) {
+    s.get("/exercice").await;
+    s.post_form("/exercice/repondre", &[("objectif", objectif), ("reponse", reponse)])
+        .await
+        .assert_redirige("/exercice#objectifs");
+}
+
+/// The id of the first invoice linked from a page.
+fn premiere_facture(page: &str) -> String {
+    page.split("href=\"/factures-emises/")
+        .skip(1)
+        .find_map(|suite| suite.get(..36).filter(|id| uuid::Uuid::parse_str(id).is_ok()))
+        .expect("an invoice link")
+        .to_string()
+}
+
+/// The id of the newest message with this subject.
+async fn message(s: &mut Navigateur, objet: &str) -> i64 {
+    s.boite().await.into_iter().find(|m| m.objet == objet).unwrap_or_else(|| panic!("« {objet} »")).id
+}
+
+#[tokio::test]
+async fn annuaire_obligations() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "annuaire-obligations").await;
+    // The portal itself refuses the invoice without EJ: that is what the annuaire warned of.
+    s.envoi_refuse(&Saisie::valide("R-1", RECTORAT).avec("code_service", "DSI"), "engagement").await;
+    repondre(&mut s, "delai", "50").await;
+    objectifs(&mut s, &[], &["Trouver le délai de paiement du rectorat", "Adresser la facture au service"])
+        .await;
+    repondre(&mut s, "delai", "30 jours").await;
+    s.envoyer(
+        &Saisie::valide("R-1", RECTORAT).avec("code_service", "DSI").avec("numero_engagement", "2100045871"),
+    )
+    .await;
+    let r = s.get("/exercice").await;
+    r.assert_contient("Exercice réussi").assert_contient("(2 essais)");
+}
+
+#[tokio::test]
+async fn avoir_sur_une_facture_envoyee() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "avoir").await;
+    let r = s.get("/factures-emises").await;
+    r.assert_contient("FA-2026-090").assert_contient("Mise à disposition");
+    // Wrong: a second invoice instead of a credit note.
+    s.envoyer(&Saisie::valide("FA-2026-091", COMMUNE)).await;
+    repondre(&mut s, "montant", "192").await;
+    objectifs(&mut s, &[], &["Envoyer un avoir à la commune", "Calculer le montant de l'avoir"]).await;
+    let avoir = Saisie::valide("AV-2026-001", COMMUNE)
+        .avec("type_facture", "AVOIR")
+        .avec("numero_facture_origine", "FA-2026-090")
+        .ligne1("quantite", "2")
+        .ligne1("prix_unitaire_ht", "80");
+    s.envoyer(&avoir).await;
+    repondre(&mut s, "montant", "160,00").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn brouillon_oublie() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "brouillon-oublie").await;
+    let r = s.get("/factures-emises?statut=BROUILLON").await;
+    r.assert_contient("FA-2026-077");
+    repondre(&mut s, "pourquoi", "3").await;
+    objectifs(&mut s, &[], &["Faire parvenir la facture à l'EHPAD", "Comprendre ce qui s'est passé"])
+        .await
+        .assert_contient("✗ Ne laisser aucune facture en brouillon");
+    let id = premiere_facture(&s.get("/factures-emises?statut=BROUILLON").await.corps);
+    s.get(&format!("/factures-emises/{id}/envoyer")).await.assert_statut(StatusCode::OK);
+    s.post_form(&format!("/factures-emises/{id}/envoyer"), &[("confirme", "oui")])
+        .await
+        .assert_redirige(&format!("/factures-emises/{id}"));
+    repondre(&mut s, "pourquoi", "1").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+    s.get(&format!("/factures-emises/{id}")).await.assert_contient(EHPAD);
+}
+
+#[tokio::test]
+async fn retard_et_interets_moratoires() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "retard-interets").await;
+    avancer(&mut s, 30).await;
+    let id = premiere_facture(&s.get("/factures-emises").await.corps);
+    s.get(&format!("/factures-emises/{id}")).await.assert_absent("Mise en paiement");
+    avancer(&mut s, 10).await;
+    // The scripted commune paid on day 39: 9 days late. The figure is the portal's own.
+    let suivi = s.get(&format!("/factures-emises/{id}/suivi-paiement")).await;
+    suivi.assert_contient("9 jours");
+    let store = portail.store();
+    let interets = store
+        .lire(|c| {
+            let bac: String = c.query_row("SELECT bac_id FROM facture WHERE id = ?1", [&id], |r| r.get(0))?;
+            chorus_store::scenario::faits(c, &bac, &chorus_store::Horloge::fixe(commun::date_fixe()))
+        })
+        .unwrap()
+        .interets_moratoires;
+    assert_eq!(interets.len(), 1);
+    repondre(&mut s, "jours", "39").await;
+    repondre(&mut s, "interets", "40").await;
+    repondre(&mut s, "indemnite", "3").await;
+    objectifs(
+        &mut s,
+        &["Suivre la facture jusqu'à sa mise en paiement"],
+        &[
+            "Compter les jours de retard",
+            "Calculer les intérêts moratoires",
+            "Connaître l'indemnité forfaitaire",
+        ],
+    )
+    .await;
+    repondre(&mut s, "jours", "9").await;
+    repondre(&mut s, "interets", &interets[0].to_string().replace('.', ",")).await;
+    repondre(&mut s, "indemnite", "1").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn hopital_et_ehpad() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "hopital-ehpad-delais").await;
+    s.envoyer(&Saisie::valide("H-1", HOPITAL).avec("numero_engagement", "EJ-CHV-2026-410")).await;
+    s.envoyer(&Saisie::valide("E-1", EHPAD).avec("numero_engagement", "BC-GENT-2026-31")).await;
+    repondre(&mut s, "delai-hopital", "50").await;
+    // The classic mistake: an EHPAD is not a health establishment.
+    repondre(&mut s, "delai-ehpad", "50").await;
+    objectifs(&mut s, &["Délai de paiement du centre hospitalier"], &["Délai de paiement de l'EHPAD public"])
+        .await;
+    repondre(&mut s, "delai-ehpad", "30").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn college_sans_mise_en_paiement() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "college-mise-en-paiement").await;
+    let id = s.envoyer(&Saisie::valide("C-1", COLLEGE)).await;
+    avancer(&mut s, 60).await;
+    let r = s.get(&format!("/factures-emises/{id}")).await;
+    r.assert_contient("Comptabilisée").assert_absent("Le comptable a lancé le virement");
+    repondre(&mut s, "pourquoi", "2").await;
+    objectifs(&mut s, &["Suivre la facture jusqu'à son dernier statut"], &["Comprendre pourquoi"]).await;
+    repondre(&mut s, "pourquoi", "1").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn hameconnage_signale_sans_cliquer() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "hameconnage").await;
+    let objet = "Action requise : votre compte Chorus Pro sera suspendu sous 24 h";
+    let m = message(&mut s, objet).await;
+    let r = s.ouvrir_dernier(objet).await;
+    r.assert_contient("securite@chorus-pro-gouv.info").assert_contient("Signaler comme frauduleux");
+    // Reporting needs the CSRF token; then it is noted.
+    s.post_form_sans_csrf(&format!("/messagerie/{m}/signaler"), &[("x", "y")])
+        .await
+        .assert_statut(StatusCode::FORBIDDEN);
+    s.post_form(&format!("/messagerie/{m}/signaler"), &[("x", "y")])
+        .await
+        .assert_redirige(&format!("/messagerie/{m}"));
+    s.get(&format!("/messagerie/{m}"))
+        .await
+        .assert_contient("Vous avez signalé ce message comme frauduleux.");
+    repondre(&mut s, "indice", "1").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi").assert_contient("5 / 5");
+}
+
+#[tokio::test]
+async fn hameconnage_lien_suivi() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "hameconnage").await;
+    let m = message(&mut s, "Action requise : votre compte Chorus Pro sera suspendu sous 24 h").await;
+    s.get(&format!("/messagerie/{m}/lien"))
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient("Ce lien était un piège");
+    objectifs(&mut s, &[], &["Signaler le message frauduleux"])
+        .await
+        .assert_contient("✗ Ne pas suivre le lien du message");
+    // An ordinary message has no trap link; another trainee cannot reach this one.
+    let mut voisin = Stagiaire::connecte(&portail.app, "formation2@exemple.fr").await;
+    voisin.get(&format!("/messagerie/{m}/lien")).await.assert_statut(StatusCode::NOT_FOUND);
+    voisin
+        .post_form(&format!("/messagerie/{m}/signaler"), &[("x", "y")])
+        .await
+        .assert_statut(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn mot_de_passe_demande_par_un_collegue() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "mot-de-passe-collegue").await;
+    s.ouvrir_dernier("Tes codes Chorus Pro pendant tes congés ?")
+        .await
+        .assert_contient("julien.vidal@entreprise.exemple");
+    repondre(&mut s, "reponse", "1").await;
+    repondre(&mut s, "qui", "1").await;
+    objectifs(&mut s, &["Savoir qui donne l'accès à Julien"], &["Répondre à Julien"]).await;
+    repondre(&mut s, "reponse", "2").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+    // Bad answers: unknown question, empty, too long — French 4xx, nothing saved.
+    s.post_form("/exercice/repondre", &[("objectif", "inconnu"), ("reponse", "1")])
+        .await
+        .assert_statut(StatusCode::NOT_FOUND);
+    s.post_form("/exercice/repondre", &[("objectif", "qui"), ("reponse", "  ")])
+        .await
+        .assert_statut(StatusCode::BAD_REQUEST)
+        .assert_contient("Donnez une réponse");
+    s.post_form("/exercice/repondre", &[("objectif", "qui"), ("reponse", &"x".repeat(201))])
+        .await
+        .assert_statut(StatusCode::BAD_REQUEST);
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+/// A class that starts by creating accounts: the trainer launches the exercise, the trainee
+/// creates account and structure, then answers.
+#[tokio::test]
+async fn creer_son_compte_et_sa_structure_en_classe() {
+    let portail = Portail::nouveau();
+    let mut f = commun::Formateur::connecte(&portail, "animatrice@cma.exemple").await;
+    let (classe, code) = f.creer_classe("creation_du_compte").await;
+    let chemin = format!("/formateur/classes/{classe}");
+    f.post_form(&format!("{chemin}/double-authentification"), &[("active", "non")]).await;
+    let mut marie = commun::rejoindre(&portail.app, &code, "Marie Dupont", "").await.nav;
+    f.post_form(&format!("{chemin}/exercice"), &[("scenario", "creer-compte-structure")])
+        .await
+        .assert_contient("lancé dans 1 bac(s) à sable");
+    // Not offered in the self-study catalogue: it starts without an account.
+    compte_et_connexion(&mut marie, "marie@plomberie.exemple").await;
+    marie
+        .post_form("/structure/creer", &[("type_identifiant", "SIRET"), ("identifiant", "92391234900068")])
+        .await
+        .assert_redirige("/");
+    marie.get("/exercices").await.assert_absent("creer-compte-structure");
+    repondre(&mut marie, "gestionnaire", "2").await;
+    objectifs(&mut marie, &["Créer la structure de votre entreprise"], &["Savoir qui gère la structure"])
+        .await;
+    repondre(&mut marie, "gestionnaire", "1").await;
+    marie.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn rejoindre_la_structure_de_l_entreprise_en_classe() {
+    let portail = Portail::nouveau();
+    let mut f = commun::Formateur::connecte(&portail, "animatrice@cma.exemple").await;
+    let (classe, code) = f.creer_classe("creation_du_compte").await;
+    let chemin = format!("/formateur/classes/{classe}");
+    f.post_form(&format!("{chemin}/double-authentification"), &[("active", "non")]).await;
+    f.post_form(&format!("{chemin}/exercice"), &[("scenario", "rejoindre-structure")]).await;
+    let mut paul = commun::rejoindre(&portail.app, &code, "Paul Martin", "").await.nav;
+    compte_et_connexion(&mut paul, "paul@albouy.exemple").await;
+    let existe = paul
+        .post_form("/structure/creer", &[("type_identifiant", "SIRET"), ("identifiant", "98049212800023")])
+        .await;
+    existe.assert_statut(StatusCode::UNPROCESSABLE_ENTITY).assert_contient("Demander le rattachement");
+    let debut = existe.corps.find("name=\"structure\" value=\"").expect("structure id") + 24;
+    let sid = existe.corps[debut..debut + 36].to_string();
+    paul.post_form("/structure/rattacher", &[("structure", sid.as_str())])
+        .await
+        .assert_statut(StatusCode::OK);
+    // Before the simulated manager answers, the objective is not met.
+    f.post_form(&format!("{chemin}/exercice"), &[("scenario", "rejoindre-structure")]).await;
+    f.post_form(&format!("{chemin}/horloge"), &[("jours", "5")]).await.assert_statut(StatusCode::OK);
+    repondre(&mut paul, "qui-valide", "1").await;
+    paul.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+/// Creates the account on this station, activates it, and logs in (two-step login off).
+async fn compte_et_connexion(nav: &mut Navigateur, email: &str) {
+    const MDP: &str = "Tournesol-Bleu-42!";
+    nav.get("/compte/creer").await.assert_statut(StatusCode::OK);
+    nav.post_form(
+        "/compte/creer",
+        &[
+            ("email_connexion", email),
+            ("nom", "Dupont"),
+            ("prenom", "Marie"),
+            ("telephone", ""),
+            ("email_contact", ""),
+        ],
+    )
+    .await
+    .assert_statut(StatusCode::OK);
+    let m = nav.ouvrir_dernier("Activez votre compte").await;
+    let lien = commun::lien_de(&m.corps, "/compte/activer/").expect("activation link");
+    nav.get(&lien).await.assert_statut(StatusCode::OK);
+    nav.post_form(&lien, &[("mot_de_passe", MDP), ("confirmation", MDP)]).await.assert_statut(StatusCode::OK);
+    nav.get("/connexion").await.assert_statut(StatusCode::OK);
+    nav.post_form("/connexion", &[("identifiant", email), ("mot_de_passe", MDP)]).await.assert_redirige("/");
 }

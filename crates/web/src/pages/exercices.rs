@@ -5,7 +5,11 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use chorus_domain::scenario::{Etat, Resultat as ResultatScenario, Scenario};
+use std::collections::HashMap;
+
+use chorus_domain::scenario::{
+    Etat, EtatObjectif, Faits, Resultat as ResultatScenario, Scenario, Verification,
+};
 use chorus_store::scenario;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -22,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/exercices/{id}/commencer", post(commencer))
         .route("/exercice", get(en_cours))
         .route("/exercice/quitter", post(quitter))
+        .route("/exercice/repondre", post(repondre))
 }
 
 pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
@@ -48,7 +53,9 @@ pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Re
                 caption.visuellement-cache { "Les exercices disponibles" }
                 thead { tr { th scope="col" { "Exercice" } th scope="col" { "Niveau" } th scope="col" { "Durée" } th scope="col" { "Programme" } th scope="col" { span.visuellement-cache { "Action" } } } }
                 tbody {
-                    @for s in scenarios.iter() {
+                    // Ceux qui commencent sans compte ni structure se lancent par le formateur, au
+                    // début d'une classe « création du compte ».
+                    @for s in scenarios.iter().filter(|s| s.depart.structure_requise) {
                         tr {
                             td { (s.titre) }
                             td { (s.niveau.libelle()) }
@@ -78,8 +85,8 @@ pub async fn commencer(
     stagiaire.verifier_csrf(&champs.un("csrf")).await?;
     let s =
         etat.catalogue.scenario(&id).ok_or_else(|| AppError::Introuvable("exercice introuvable".into()))?;
-    let bac_id = stagiaire.bac.id.clone();
-    etat.ecrire(move |tx, _| scenario::commencer(tx, &bac_id, &s, true)).await?;
+    let (bac_id, structure) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
+    etat.ecrire(move |tx, h| scenario::commencer(tx, &bac_id, &s, Some(&structure), h)).await?;
     Ok(Redirect::to("/exercice"))
 }
 
@@ -107,12 +114,12 @@ pub async fn en_cours(
 ) -> Result<Markup, AppError> {
     let bac_id = stagiaire.bac.id.clone();
     let trouve = etat
-        .lire(move |c, _| {
+        .lire(move |c, h| {
             let Some(s) = scenario::en_cours(c, &bac_id)? else { return Ok(None) };
-            Ok(Some((s, scenario::faits(c, &bac_id)?)))
+            Ok(Some((s, scenario::faits(c, &bac_id, h)?, scenario::tentatives(c, &bac_id)?)))
         })
         .await?;
-    let Some((s, faits)) = trouve else {
+    let Some((s, faits, tentatives)) = trouve else {
         return Err(AppError::Redirection("/exercices"));
     };
     let resultat = s.evaluer(&faits);
@@ -132,7 +139,7 @@ pub async fn en_cours(
                     p { (paragraphe) }
                 }
             }
-            (objectifs(&resultat))
+            (objectifs(&stagiaire.csrf, &resultat, &faits, &tentatives))
             @if debriefing { (debrief(&s, &resultat)) }
             @else {
                 p { a.bouton href="/exercice?debriefing=1" { "J'ai terminé : voir le débriefing" } }
@@ -145,7 +152,12 @@ pub async fn en_cours(
     ))
 }
 
-fn objectifs(r: &ResultatScenario<'_>) -> Markup {
+fn objectifs(
+    csrf: &str,
+    r: &ResultatScenario<'_>,
+    faits: &Faits,
+    tentatives: &HashMap<String, u32>,
+) -> Markup {
     html! {
         section.carte aria-labelledby="objectifs" {
             h2 #objectifs { "Objectifs" }
@@ -162,6 +174,9 @@ fn objectifs(r: &ResultatScenario<'_>) -> Markup {
                             }
                         }
                         " " (e.objectif.libelle)
+                        @if e.objectif.verification.question().is_some() {
+                            (question(csrf, e, faits.reponses.get(&e.objectif.id), tentatives.get(&e.objectif.id).copied()))
+                        }
                         @if !e.atteint() && !e.objectif.indices.is_empty() {
                             // Un indice à la fois : chaque niveau s'ouvre dans le précédent.
                             (indices(&e.objectif.indices, 0))
@@ -171,6 +186,60 @@ fn objectifs(r: &ResultatScenario<'_>) -> Markup {
             }
         }
     }
+}
+
+/// Une question de l'exercice : tant qu'elle n'est pas juste, le formulaire pour répondre.
+fn question(csrf: &str, e: &EtatObjectif<'_>, donnee: Option<&String>, essais: Option<u32>) -> Markup {
+    let o = e.objectif;
+    let id = format!("reponse-{}", o.id);
+    html! {
+        div.question {
+            @if let Some(d) = donnee {
+                p.aide {
+                    "Votre réponse : « " (d) " »"
+                    @if let Some(n) = essais { " (" (n) " essai" @if n > 1 { "s" } ")" }
+                    @if !e.atteint() { " — ce n'est pas la bonne réponse, réessayez." }
+                }
+            }
+            @if !e.atteint() {
+                form method="post" action="/exercice/repondre" {
+                    (champ_csrf(csrf))
+                    input type="hidden" name="objectif" value=(o.id);
+                    @match &o.verification {
+                        Verification::Choix { question, options, .. } => {
+                            fieldset {
+                                legend { (question) }
+                                @for (i, option) in options.iter().enumerate() {
+                                    label.choix {
+                                        input type="radio" name="reponse" value=(i + 1) required;
+                                        " " (option)
+                                    }
+                                }
+                            }
+                        }
+                        v => {
+                            label for=(id) { (v.question().unwrap_or_default()) }
+                            " "
+                            input id=(id) type="text" name="reponse" maxlength=(scenario::REPONSE_LONGUEUR_MAX) required;
+                        }
+                    }
+                    " "
+                    button.bouton type="submit" { "Répondre" }
+                }
+            }
+        }
+    }
+}
+
+pub async fn repondre(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    champs: Champs,
+) -> Result<Redirect, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    let (bac_id, objectif, reponse) = (stagiaire.bac.id.clone(), champs.un("objectif"), champs.un("reponse"));
+    etat.ecrire(move |tx, h| scenario::repondre(tx, &bac_id, &objectif, &reponse, h)).await?;
+    Ok(Redirect::to("/exercice#objectifs"))
 }
 
 fn indices(liste: &[String], n: usize) -> Markup {

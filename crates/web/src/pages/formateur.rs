@@ -575,7 +575,7 @@ pub async fn lancer_exercice(
     };
     let titre = scenario.as_ref().map(|s| s.titre.clone());
     let (fid, cid) = (f.formateur.id.clone(), id.clone());
-    let l = etat.ecrire(move |tx, _| classe::lancer_exercice(tx, &fid, &cid, scenario.as_ref())).await?;
+    let l = etat.ecrire(move |tx, h| classe::lancer_exercice(tx, &fid, &cid, scenario.as_ref(), h)).await?;
     let mut texte = match titre {
         Some(t) => format!("Exercice « {t} » lancé dans {} bac(s) à sable.", l.bacs),
         None => format!("Exercice arrêté dans {} bac(s) à sable ; les factures restent.", l.bacs),

@@ -2,14 +2,16 @@
 //! se lit sans être connecté au portail, comme une boîte aux lettres.
 
 use axum::extract::{Path, State};
-use chorus_store::messagerie;
+use axum::response::Redirect;
+use chorus_store::{messagerie, scenario};
 use maud::{Markup, html};
 
 use super::gabarit;
 use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::format;
-use crate::session::{self, Poste};
+use crate::formulaire::Champs;
+use crate::session::{self, Poste, verifier_csrf};
 
 /// Le stagiaire de classe propriétaire du poste, s'il travaille dans ce bac : il ne lit que
 /// son propre courrier.
@@ -73,10 +75,11 @@ pub async fn message(
     let id: i64 = id.parse().map_err(|_| AppError::Introuvable("Message".into()))?;
     let bac_id = poste.bac_id.clone();
     let lecteur = lecteur(&poste).await?;
-    let m = etat
+    let (m, etat_message) = etat
         .ecrire(move |tx, _| {
             let lecteur = lecteur_du_bac(tx, &bac_id, lecteur)?;
-            messagerie::ouvrir_pour(tx, &bac_id, lecteur.as_deref(), id)
+            let m = messagerie::ouvrir_pour(tx, &bac_id, lecteur.as_deref(), id)?;
+            Ok((m, scenario::etat_message(tx, &bac_id, id)?))
         })
         .await?;
     Ok(gabarit(
@@ -96,6 +99,74 @@ pub async fn message(
                 @if let Some(lien) = &m.lien {
                     p { a.bouton.bouton-principal href=(lien) { "Suivre le lien" } }
                 }
+            }
+            @if etat_message.signale {
+                div.alerte.alerte-info role="status" { p { "Vous avez signalé ce message comme frauduleux." } }
+            } @else {
+                form method="post" action={ "/messagerie/" (m.id) "/signaler" } {
+                    input type="hidden" name="csrf" value=(poste.csrf);
+                    button.bouton.bouton-danger type="submit" { "Signaler comme frauduleux (hameçonnage)" }
+                }
+                p.aide { "Un doute sur un message ? Vérifiez l'adresse de l'expéditeur et celle du lien avant tout clic. Chorus Pro ne demande jamais votre mot de passe par courrier électronique." }
+            }
+        },
+    ))
+}
+
+/// Le message ouvert par ce poste (404 pour un message d'un autre bac ou d'un autre stagiaire),
+/// puis le geste noté.
+async fn geste(etat: &AppState, poste: &Poste, id: &str, g: scenario::Geste) -> Result<i64, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::Introuvable("Message".into()))?;
+    let bac_id = poste.bac_id.clone();
+    let lecteur = lecteur(poste).await?;
+    etat.ecrire(move |tx, h| {
+        let lecteur = lecteur_du_bac(tx, &bac_id, lecteur)?;
+        messagerie::ouvrir_pour(tx, &bac_id, lecteur.as_deref(), id)?;
+        if g == scenario::Geste::SuivreLeLien && !scenario::etat_message(tx, &bac_id, id)?.piege {
+            return Err(chorus_store::Erreur::Introuvable("lien"));
+        }
+        scenario::noter_geste(tx, &bac_id, id, g, h)
+    })
+    .await?;
+    Ok(id)
+}
+
+pub async fn signaler(
+    State(etat): State<AppState>,
+    poste: Poste,
+    Path(id): Path<String>,
+    champs: Champs,
+) -> Result<Redirect, AppError> {
+    verifier_csrf(&poste.session, &champs.un("csrf")).await?;
+    let id = geste(&etat, &poste, &id, scenario::Geste::Signaler).await?;
+    Ok(Redirect::to(&format!("/messagerie/{id}")))
+}
+
+/// Le lien d'un message piégé : au lieu du faux site, la page qui explique le piège.
+pub async fn lien_piege(
+    State(etat): State<AppState>,
+    poste: Poste,
+    Path(id): Path<String>,
+) -> Result<Markup, AppError> {
+    let id = geste(&etat, &poste, &id, scenario::Geste::SuivreLeLien).await?;
+    Ok(gabarit(
+        "Lien frauduleux",
+        Some(&poste.csrf),
+        None,
+        html! {
+            div.carte.carte-etroite {
+                h1 { "Ce lien était un piège" }
+                div.alerte.alerte-erreur role="alert" {
+                    p { "Dans la vraie vie, ce lien aurait ouvert une fausse page de connexion imitant Chorus Pro, pour voler votre identifiant et votre mot de passe." }
+                }
+                p { "Avant de cliquer, vérifiez :" }
+                ul {
+                    li { "l'adresse de l'expéditeur : le portail écrit depuis une adresse en " strong { "chorus-pro.gouv.fr" } " ;" }
+                    li { "l'adresse du lien : le portail est sur " strong { "portail.chorus-pro.gouv.fr" } ", jamais sur un autre nom qui lui ressemble ;" }
+                    li { "le ton : l'urgence (« sous 24 heures », « compte suspendu ») est le signe d'une escroquerie." }
+                }
+                p { "En cas de doute, n'utilisez pas le lien : ouvrez le portail vous-même, depuis vos favoris. Signalez le message." }
+                p { a.bouton href={ "/messagerie/" (id) } { "Revenir au message" } }
             }
         },
     ))
