@@ -63,6 +63,47 @@ impl Niveau {
     }
 }
 
+/// Comment l'exercice est fait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Pas à pas : l'étape en cours et ses indices sont montrés d'emblée.
+    Decouverte,
+    /// Indices à la demande, comptés ; les essais aussi.
+    Entrainement,
+    /// La mise en situation : pas d'indice, une seule réponse par question, le débriefing à la
+    /// fin seulement.
+    Evaluation,
+}
+
+impl Mode {
+    pub const TOUS: [Mode; 3] = [Mode::Decouverte, Mode::Entrainement, Mode::Evaluation];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Mode::Decouverte => "decouverte",
+            Mode::Entrainement => "entrainement",
+            Mode::Evaluation => "evaluation",
+        }
+    }
+
+    pub fn depuis_code(code: &str) -> Option<Mode> {
+        Mode::TOUS.into_iter().find(|m| m.code() == code)
+    }
+
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Mode::Decouverte => "Découverte (pas à pas)",
+            Mode::Entrainement => "Entraînement (indices à la demande)",
+            Mode::Evaluation => "Évaluation (mise en situation, sans indice)",
+        }
+    }
+
+    pub fn indices_permis(self) -> bool {
+        self != Mode::Evaluation
+    }
+}
+
 /// Les points du programme des formations « Déposer ses factures dématérialisées sur le
 /// portail Chorus Pro » (CMA, CCI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

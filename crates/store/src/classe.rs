@@ -8,7 +8,7 @@
 
 use chorus_domain::Anomalie;
 use chorus_domain::classe::{self as regles, Depart, DescriptionClasse};
-use chorus_domain::scenario::Scenario;
+use chorus_domain::scenario::{Mode, Scenario};
 use chrono::NaiveDate;
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -294,9 +294,9 @@ pub fn rejoindre(
             // L'exercice que fait déjà la classe attend le retardataire (son binôme, qui
             // partage son bac, l'a déjà).
             if structure.is_some()
-                && let Some(s) = exercice(c, &classe.id)?
+                && let Some((s, mode)) = exercice(c, &classe.id)?
             {
-                scenario::commencer(c, &bac_id, &s, structure.as_deref(), horloge)?;
+                scenario::commencer(c, &bac_id, (&s, mode), structure.as_deref(), horloge)?;
             }
             Some((u, mot_de_passe))
         }
@@ -464,12 +464,15 @@ pub fn lancer_exercice(
     c: &Connection,
     formateur_id: &str,
     classe_id: &str,
-    s: Option<&Scenario>,
+    (s, mode): (Option<&Scenario>, Mode),
     horloge: &Horloge,
 ) -> Resultat<LancementExercice> {
     let bacs = bacs(c, formateur_id, classe_id, None)?;
     let json = s.map(serde_json::to_string).transpose()?;
-    c.execute("UPDATE classe SET scenario = ?2 WHERE id = ?1", params![classe_id, json])?;
+    c.execute(
+        "UPDATE classe SET scenario = ?2, scenario_mode = ?3 WHERE id = ?1",
+        params![classe_id, json, mode.code()],
+    )?;
     let mut lancement = LancementExercice { bacs: 0, sans_structure: Vec::new() };
     for b in &bacs {
         match (s, scenario::structure_du_stagiaire(c, b)?) {
@@ -478,21 +481,22 @@ pub fn lancer_exercice(
                 lancement.sans_structure.extend(noms_du_bac(c, b)?);
                 continue;
             }
-            (Some(s), structure) => scenario::commencer(c, b, s, structure.as_deref(), horloge)?,
+            (Some(s), structure) => scenario::commencer(c, b, (s, mode), structure.as_deref(), horloge)?,
         }
         lancement.bacs += 1;
     }
     Ok(lancement)
 }
 
-/// L'exercice en cours pour toute la classe, s'il y en a un.
-pub fn exercice(c: &Connection, classe_id: &str) -> Resultat<Option<Scenario>> {
-    let json: Option<String> = c
-        .prepare_cached("SELECT scenario FROM classe WHERE id = ?1")?
-        .query_row([classe_id], |r| r.get(0))
+/// L'exercice en cours pour toute la classe, et son mode, s'il y en a un.
+pub fn exercice(c: &Connection, classe_id: &str) -> Resultat<Option<(Scenario, Mode)>> {
+    let (json, mode): (Option<String>, Option<String>) = c
+        .prepare_cached("SELECT scenario, scenario_mode FROM classe WHERE id = ?1")?
+        .query_row([classe_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .ok_or(Erreur::Introuvable("classe"))?;
-    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    let mode = mode.as_deref().and_then(Mode::depuis_code).unwrap_or(Mode::Entrainement);
+    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?.map(|s| (s, mode)))
 }
 
 fn noms_du_bac(c: &Connection, bac_id: &str) -> Resultat<Vec<String>> {

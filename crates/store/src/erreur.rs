@@ -32,6 +32,9 @@ pub enum Erreur {
     Authentification,
     #[error("{0}")]
     Invalide(String),
+    /// L'action ne convient pas à l'état présent (une évaluation terminée, par exemple).
+    #[error("{0}")]
+    Conflit(String),
     /// Un document PDF du simulateur n'a pas pu être produit.
     #[error("document : {0}")]
     Document(#[from] chorus_documents::Erreur),

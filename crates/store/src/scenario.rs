@@ -7,7 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use chorus_domain::Statut;
 use chorus_domain::saisie::{LigneBrute, SaisieBrute};
-use chorus_domain::scenario::{FactureDepart, FactureFaits, Faits, Scenario};
+use chorus_domain::scenario::{
+    FactureDepart, FactureFaits, Faits, Mode, Resultat as ResultatScenario, Scenario,
+};
 use chrono::{Days, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -31,6 +33,28 @@ pub fn en_cours(c: &Connection, bac_id: &str) -> Resultat<Option<Scenario>> {
     Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
 }
 
+/// L'exercice en cours d'un bac : le scénario, le mode, et la fin d'une évaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exercice {
+    pub scenario: Scenario,
+    pub mode: Mode,
+    /// Une évaluation terminée : le résultat est figé, le débriefing s'affiche.
+    pub termine: bool,
+}
+
+pub fn exercice(c: &Connection, bac_id: &str) -> Resultat<Option<Exercice>> {
+    let ligne: Option<(Option<String>, Option<String>, bool)> = c
+        .prepare_cached(
+            "SELECT scenario, scenario_mode, scenario_termine_le IS NOT NULL FROM bac WHERE id = ?1",
+        )?
+        .query_row([bac_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let (json, mode, termine) = ligne.ok_or(Erreur::Introuvable("bac à sable"))?;
+    let Some(json) = json else { return Ok(None) };
+    let mode = mode.as_deref().and_then(Mode::depuis_code).unwrap_or(Mode::Entrainement);
+    Ok(Some(Exercice { scenario: serde_json::from_str(&json)?, mode, termine }))
+}
+
 /// La structure fournisseur du stagiaire dans ce bac (celle d'un compte qui n'est pas simulé,
 /// rattaché et validé), s'il en a une.
 pub fn structure_du_stagiaire(c: &Connection, bac_id: &str) -> Resultat<Option<String>> {
@@ -49,7 +73,7 @@ pub fn structure_du_stagiaire(c: &Connection, bac_id: &str) -> Resultat<Option<S
 pub fn commencer(
     c: &Connection,
     bac_id: &str,
-    scenario: &Scenario,
+    (scenario, mode): (&Scenario, Mode),
     structure_id: Option<&str>,
     horloge: &Horloge,
 ) -> Resultat<()> {
@@ -62,8 +86,9 @@ pub fn commencer(
     }
     bac::effacer_l_activite(c, bac_id)?;
     c.execute(
-        "UPDATE bac SET scenario = ?2, decalage_jours = 0 WHERE id = ?1",
-        params![bac_id, serde_json::to_string(scenario)?],
+        "UPDATE bac SET scenario = ?2, scenario_mode = ?3, scenario_termine_le = NULL, decalage_jours = 0
+         WHERE id = ?1",
+        params![bac_id, serde_json::to_string(scenario)?, mode.code()],
     )?;
     if let Some(structure) = structure_id {
         for f in &depart.factures {
@@ -147,7 +172,19 @@ pub fn quitter(c: &Connection, bac_id: &str) -> Resultat<()> {
     Ok(())
 }
 
-/// Répond à une question de l'exercice en cours ; retourne le nombre d'essais.
+/// L'exercice en cours, refusé s'il s'agit d'une évaluation déjà terminée.
+fn exercice_ouvert(c: &Connection, bac_id: &str) -> Resultat<Exercice> {
+    let e = exercice(c, bac_id)?.ok_or(Erreur::Introuvable("exercice en cours"))?;
+    if e.termine {
+        return Err(Erreur::Conflit(
+            "L'évaluation est terminée : son résultat ne change plus. Recommencez l'exercice pour vous entraîner.".into(),
+        ));
+    }
+    Ok(e)
+}
+
+/// Répond à une question de l'exercice en cours ; retourne le nombre d'essais. En évaluation,
+/// une seule réponse par question.
 pub fn repondre(
     c: &Connection,
     bac_id: &str,
@@ -155,12 +192,16 @@ pub fn repondre(
     valeur: &str,
     horloge: &Horloge,
 ) -> Resultat<u32> {
-    let scenario = en_cours(c, bac_id)?.ok_or(Erreur::Introuvable("exercice en cours"))?;
-    let o = scenario
+    let e = exercice_ouvert(c, bac_id)?;
+    let o = e
+        .scenario
         .objectifs
         .iter()
         .find(|o| o.id == objectif && o.verification.question().is_some())
         .ok_or(Erreur::Introuvable("question"))?;
+    if e.mode == Mode::Evaluation && tentatives(c, bac_id)?.contains_key(&o.id) {
+        return Err(Erreur::Conflit("En évaluation, on ne répond qu'une fois à chaque question.".into()));
+    }
     let valeur = valeur.trim();
     if valeur.is_empty() {
         return Err(Erreur::Invalide("Donnez une réponse avant de valider.".into()));
@@ -182,6 +223,112 @@ pub fn repondre(
         [bac_id, &o.id],
         |r| r.get(0),
     )?)
+}
+
+/// Ouvre l'indice suivant d'un objectif (entraînement et découverte) ; retourne le nombre
+/// d'indices vus.
+pub fn voir_indice(c: &Connection, bac_id: &str, objectif: &str) -> Resultat<u32> {
+    let e = exercice_ouvert(c, bac_id)?;
+    if !e.mode.indices_permis() {
+        return Err(Erreur::Conflit("Pas d'indice en évaluation : c'est une mise en situation.".into()));
+    }
+    let o = e.scenario.objectifs.iter().find(|o| o.id == objectif).ok_or(Erreur::Introuvable("objectif"))?;
+    let max = u32::try_from(o.indices.len()).unwrap_or(u32::MAX);
+    c.execute(
+        "INSERT INTO scenario_indice (bac_id, objectif, vus) VALUES (?1, ?2, min(1, ?3))
+         ON CONFLICT (bac_id, objectif) DO UPDATE SET vus = min(vus + 1, ?3)",
+        params![bac_id, o.id, max],
+    )?;
+    Ok(indices_vus(c, bac_id)?.get(&o.id).copied().unwrap_or(0))
+}
+
+/// Les indices ouverts, par objectif.
+pub fn indices_vus(c: &Connection, bac_id: &str) -> Resultat<HashMap<String, u32>> {
+    let mut st = c.prepare_cached("SELECT objectif, vus FROM scenario_indice WHERE bac_id = ?1")?;
+    let v = st.query_map([bac_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Termine une évaluation : le résultat est figé et gardé dans la progression du stagiaire.
+pub fn terminer(c: &Connection, bac_id: &str, utilisateur_id: &str, horloge: &Horloge) -> Resultat<()> {
+    let e = exercice_ouvert(c, bac_id)?;
+    c.execute(
+        "UPDATE bac SET scenario_termine_le = ?2 WHERE id = ?1",
+        params![bac_id, horloge.maintenant()],
+    )?;
+    let faits = faits(c, bac_id, horloge)?;
+    noter_progression(c, bac_id, utilisateur_id, (&e.scenario, e.mode), &e.scenario.evaluer(&faits), horloge)
+}
+
+/// Garde la progression du stagiaire : chaque objectif atteint (une fois pour toutes), et le
+/// meilleur résultat du scénario dans ce mode.
+pub fn noter_progression(
+    c: &Connection,
+    bac_id: &str,
+    utilisateur_id: &str,
+    (scenario, mode): (&Scenario, Mode),
+    r: &ResultatScenario<'_>,
+    horloge: &Horloge,
+) -> Resultat<()> {
+    for e in r.objectifs.iter().filter(|e| e.atteint()) {
+        c.prepare_cached(
+            "INSERT OR IGNORE INTO progression_objectif (utilisateur_id, scenario, objectif, atteint_le)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![utilisateur_id, scenario.id, e.objectif.id, horloge.maintenant()])?;
+    }
+    let indices: u32 = indices_vus(c, bac_id)?.values().sum();
+    let essais: u32 = tentatives(c, bac_id)?.values().sum();
+    c.prepare_cached(
+        "INSERT INTO progression (utilisateur_id, scenario, mode, points, points_max, reussi, indices, essais, mis_a_jour)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (utilisateur_id, scenario, mode) DO UPDATE SET
+             points = max(points, excluded.points), points_max = excluded.points_max,
+             reussi = reussi OR excluded.reussi, indices = excluded.indices, essais = excluded.essais,
+             mis_a_jour = excluded.mis_a_jour",
+    )?
+    .execute(params![
+        utilisateur_id,
+        scenario.id,
+        mode.code(),
+        r.points,
+        r.points_max,
+        r.reussi,
+        indices,
+        essais,
+        horloge.maintenant()
+    ])?;
+    Ok(())
+}
+
+/// Le meilleur résultat d'un stagiaire dans un scénario, pour un mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progression {
+    pub scenario: String,
+    pub mode: Mode,
+    pub points: u32,
+    pub points_max: u32,
+    pub reussi: bool,
+}
+
+pub fn progression(c: &Connection, utilisateur_id: &str) -> Resultat<Vec<Progression>> {
+    let mut st = c.prepare_cached(
+        "SELECT scenario, mode, points, points_max, reussi FROM progression WHERE utilisateur_id = ?1
+         ORDER BY scenario, mode",
+    )?;
+    let v = st
+        .query_map([utilisateur_id], |r| {
+            let mode: String = r.get(1)?;
+            Ok(Progression {
+                scenario: r.get(0)?,
+                mode: Mode::depuis_code(&mode).unwrap_or(Mode::Entrainement),
+                points: r.get(2)?,
+                points_max: r.get(3)?,
+                reussi: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
 }
 
 /// Les essais sur chaque question de l'exercice en cours.

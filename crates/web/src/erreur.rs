@@ -50,6 +50,7 @@ impl From<Erreur> for AppError {
             Erreur::Introuvable(quoi) => AppError::Introuvable(format!("{quoi} introuvable")),
             Erreur::Domaine(d) => AppError::Refus(d.to_string()),
             Erreur::Invalide(m) => AppError::Requete(m),
+            Erreur::Conflit(m) => AppError::Refus(m),
             Erreur::Interdit(m) => AppError::Interdit(m),
             Erreur::Authentification => AppError::Requete("Identifiant ou mot de passe incorrect.".into()),
             Erreur::Anomalies(a) => {

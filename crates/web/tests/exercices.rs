@@ -61,7 +61,7 @@ async fn premiere_facture_reussie() {
     r.assert_contient("Ma première facture à une commune")
         .assert_contient("Score : <strong>0 / 5</strong>")
         .assert_contient("○ Respecté jusqu'ici")
-        .assert_contient("Indice 1");
+        .assert_contient("Voir l'indice 1 sur 3");
     s.envoyer(&Saisie::valide("EX-1", COMMUNE)).await;
     s.get("/exercice").await.assert_contient("✓ Atteint");
     avancer(&mut s, 30).await;
@@ -633,4 +633,110 @@ async fn compte_et_connexion(nav: &mut Navigateur, email: &str) {
     nav.post_form(&lien, &[("mot_de_passe", MDP), ("confirmation", MDP)]).await.assert_statut(StatusCode::OK);
     nav.get("/connexion").await.assert_statut(StatusCode::OK);
     nav.post_form("/connexion", &[("identifiant", email), ("mot_de_passe", MDP)]).await.assert_redirige("/");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modes and progress
+// ---------------------------------------------------------------------------------------------
+
+async fn commencer_en(portail: &Portail, id: &str, mode: &str) -> Stagiaire {
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    s.get("/exercices").await.assert_statut(StatusCode::OK);
+    s.post_form(&format!("/exercices/{id}/commencer"), &[("mode", mode)]).await.assert_redirige("/exercice");
+    s
+}
+
+#[tokio::test]
+async fn decouverte_montre_l_etape_en_cours_et_ses_indices() {
+    let portail = Portail::nouveau();
+    let mut s = commencer_en(&portail, "premiere-facture", "decouverte").await;
+    let r = s.get("/exercice").await;
+    r.assert_contient("Découverte (pas à pas)")
+        .assert_contient("➜ Étape en cours")
+        .assert_contient("Indice 3 : </strong>SIRET 21852884200097");
+    s.envoyer(&Saisie::valide("D-1", COMMUNE)).await;
+    // The next step is now the payment.
+    let r = s.get("/exercice").await;
+    r.assert_contient("➜ Étape en cours</span> Suivre la facture");
+}
+
+#[tokio::test]
+async fn entrainement_indices_a_la_demande_et_progression_gardee() {
+    let portail = Portail::nouveau();
+    let mut s = commencer_en(&portail, "premiere-facture", "entrainement").await;
+    s.get("/exercice").await.assert_absent("Indice 1 : ");
+    s.post_form("/exercice/indice", &[("objectif", "envoyee")]).await.assert_redirige("/exercice#objectifs");
+    let r = s.get("/exercice").await;
+    r.assert_contient("Indice 1 : ").assert_contient("Voir l'indice 2 sur 3").assert_absent("Indice 2 : ");
+    for _ in 0..5 {
+        s.post_form("/exercice/indice", &[("objectif", "envoyee")]).await;
+    }
+    s.get("/exercice")
+        .await
+        .assert_contient("Indice 3 : ")
+        .assert_absent(r#"name="objectif" value="envoyee"><button"#);
+    s.post_form("/exercice/indice", &[("objectif", "inconnu")]).await.assert_statut(StatusCode::NOT_FOUND);
+    s.envoyer(&Saisie::valide("E-1", COMMUNE)).await;
+    avancer(&mut s, 30).await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+    // Another exercise empties the sandbox, but the progress stays, also after a restart.
+    s.post_form("/exercices/hameconnage/commencer", &[("mode", "entrainement")]).await;
+    s.assert_nombre_factures(0).await;
+    let apres = portail.avec_horloge(chorus_store::Horloge::fixe(commun::date_fixe()));
+    let mut s = Stagiaire::connecte(&apres, "formation1@exemple.fr").await;
+    let r = s.get("/exercices").await;
+    r.assert_contient("✓ Entraînement : 5/5").assert_contient("1 exercice(s) réussi(s) sur 12");
+    s.get("/")
+        .await
+        .assert_contient("Exercice en cours : <strong>Un message urgent de « Chorus Pro »</strong>");
+    let store = portail.store();
+    let atteints: i64 = store
+        .lire(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM progression_objectif WHERE scenario = 'premiere-facture'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(atteints, 3);
+}
+
+#[tokio::test]
+async fn evaluation_sans_indice_une_reponse_resultat_a_la_fin() {
+    let portail = Portail::nouveau();
+    let mut s = commencer_en(&portail, "hopital-ehpad-delais", "evaluation").await;
+    let r = s.get("/exercice").await;
+    r.assert_contient("Évaluation (mise en situation, sans indice)")
+        .assert_absent("Voir l'indice")
+        .assert_absent("Score :")
+        .assert_contient("Terminer l'évaluation");
+    s.post_form("/exercice/indice", &[("objectif", "delai-ehpad")])
+        .await
+        .assert_statut(StatusCode::CONFLICT)
+        .assert_contient("Pas d'indice en évaluation");
+    s.envoyer(&Saisie::valide("H-1", HOPITAL).avec("numero_engagement", "EJ-CHV-2026-410")).await;
+    repondre(&mut s, "delai-hopital", "50").await;
+    repondre(&mut s, "delai-ehpad", "50").await;
+    // One answer per question, and no verdict before the end.
+    s.post_form("/exercice/repondre", &[("objectif", "delai-ehpad"), ("reponse", "30")])
+        .await
+        .assert_statut(StatusCode::CONFLICT)
+        .assert_contient("une fois à chaque question");
+    s.get("/exercice").await.assert_absent("✓").assert_absent("Débriefing");
+    s.post_form("/exercice/terminer", &[("x", "y")]).await.assert_redirige("/exercice#debriefing");
+    let r = s.get("/exercice").await;
+    r.assert_contient("Score : <strong>3 / 6</strong>")
+        .assert_contient("✗ Délai de paiement de l'EHPAD public")
+        .assert_contient("✗ Envoyer la facture de l'EHPAD")
+        .assert_contient("R2192-10");
+    // Frozen: nothing changes the result any more.
+    s.post_form("/exercice/terminer", &[("x", "y")]).await.assert_statut(StatusCode::CONFLICT);
+    s.post_form("/exercice/repondre", &[("objectif", "delai-ehpad"), ("reponse", "30")])
+        .await
+        .assert_statut(StatusCode::CONFLICT);
+    s.get("/exercices").await.assert_contient("Évaluation : 3/6");
+    s.post_form("/exercices/hameconnage/commencer", &[("mode", "examen")])
+        .await
+        .assert_statut(StatusCode::BAD_REQUEST);
 }

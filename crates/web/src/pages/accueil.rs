@@ -13,6 +13,18 @@ use crate::session::Stagiaire;
 
 pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
+    let (bac_ex, uid) = (stagiaire.bac.id.clone(), stagiaire.utilisateur.id.clone());
+    let (exercice, reussis) = etat
+        .lire(move |c, _| {
+            let reussis = chorus_store::scenario::progression(c, &uid)?
+                .iter()
+                .filter(|p| p.reussi)
+                .map(|p| p.scenario.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+            Ok((chorus_store::scenario::en_cours(c, &bac_ex)?.map(|s| s.titre), reussis))
+        })
+        .await?;
     let (comptes, a_traiter) = etat
         .lire(move |c, _| {
             let comptes = facture::compter_par_statut_pour(c, &bac_id, Some(&sid))?;
@@ -82,6 +94,15 @@ pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<
                         }
                     }
                 }
+            }
+            section.carte.exercices-accueil aria-labelledby="titre-exercices" {
+                h2 #titre-exercices { "Exercices" }
+                @if let Some(titre) = &exercice {
+                    p { "Exercice en cours : " strong { (titre) } ". " a.bouton.bouton-principal href="/exercice" { "Reprendre" } }
+                } @else {
+                    p { "Aucun exercice en cours. " a href="/exercices" { "Choisir un exercice" } }
+                }
+                p.aide { (reussis) " exercice(s) réussi(s) — " a href="/exercices" { "voir le catalogue et votre progression" } }
             }
             section.actions-rapides {
                 h2 { "Facturation" }

@@ -1,14 +1,14 @@
 //! Les exercices : le catalogue des scénarios, l'exercice en cours (briefing, objectifs
-//! vérifiés sur le bac à sable, indices) et son débriefing.
+//! vérifiés sur le bac à sable, indices) et son débriefing, dans le mode choisi.
+
+use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
-use std::collections::HashMap;
-
 use chorus_domain::scenario::{
-    Etat, EtatObjectif, Faits, Resultat as ResultatScenario, Scenario, Verification,
+    Etat, EtatObjectif, Faits, Mode, Resultat as ResultatScenario, Scenario, Verification,
 };
 use chorus_store::scenario;
 use maud::{Markup, html};
@@ -27,12 +27,20 @@ pub fn routes() -> Router<AppState> {
         .route("/exercice", get(en_cours))
         .route("/exercice/quitter", post(quitter))
         .route("/exercice/repondre", post(repondre))
+        .route("/exercice/indice", post(voir_indice))
+        .route("/exercice/terminer", post(terminer))
 }
 
 pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
-    let bac_id = stagiaire.bac.id.clone();
-    let courant = etat.lire(move |c, _| scenario::en_cours(c, &bac_id)).await?;
+    let (bac_id, uid) = (stagiaire.bac.id.clone(), stagiaire.utilisateur.id.clone());
+    let (courant, progression) =
+        etat.lire(move |c, _| Ok((scenario::en_cours(c, &bac_id)?, scenario::progression(c, &uid)?))).await?;
+    // Ceux qui commencent sans compte ni structure se lancent par le formateur, au début d'une
+    // classe « création du compte ».
     let scenarios = etat.catalogue.scenarios();
+    let proposes: Vec<&Scenario> = scenarios.iter().filter(|s| s.depart.structure_requise).collect();
+    let reussis =
+        proposes.iter().filter(|s| progression.iter().any(|p| p.scenario == s.id && p.reussi)).count();
     let ctx = stagiaire.contexte(&etat.horloge);
     Ok(gabarit(
         "Exercices",
@@ -46,25 +54,42 @@ pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Re
             }
             @if let Some(s) = &courant {
                 div.alerte.alerte-info {
-                    p { "Exercice en cours : " strong { (s.titre) } ". " a href="/exercice" { "Reprendre" } }
+                    p { "Exercice en cours : " strong { (s.titre) } ". " a.bouton href="/exercice" { "Reprendre" } }
                 }
+            }
+            p { "Votre progression : " strong { (reussis) " exercice(s) réussi(s) sur " (proposes.len()) } "." }
+            dl.aide {
+                @for m in Mode::TOUS { dt { (m.libelle()) } dd { (description_mode(m)) } }
             }
             table.tableau {
                 caption.visuellement-cache { "Les exercices disponibles" }
-                thead { tr { th scope="col" { "Exercice" } th scope="col" { "Niveau" } th scope="col" { "Durée" } th scope="col" { "Programme" } th scope="col" { span.visuellement-cache { "Action" } } } }
+                thead { tr { th scope="col" { "Exercice" } th scope="col" { "Niveau" } th scope="col" { "Durée" } th scope="col" { "Programme" } th scope="col" { "Votre résultat" } th scope="col" { span.visuellement-cache { "Action" } } } }
                 tbody {
-                    // Ceux qui commencent sans compte ni structure se lancent par le formateur, au
-                    // début d'une classe « création du compte ».
-                    @for s in scenarios.iter().filter(|s| s.depart.structure_requise) {
+                    @for s in &proposes {
                         tr {
                             td { (s.titre) }
                             td { (s.niveau.libelle()) }
                             td { (s.duree_minutes) " min" }
                             td { @for (i, p) in s.programme.iter().enumerate() { @if i > 0 { br; } (p.libelle()) } }
                             td {
+                                @let faits: Vec<_> = progression.iter().filter(|p| p.scenario == s.id).collect();
+                                @if faits.is_empty() { span.vide { "pas encore fait" } }
+                                @for p in faits {
+                                    span.resultat-exercice {
+                                        @if p.reussi { "✓ " } (mode_court(p.mode)) " : " (p.points) "/" (p.points_max)
+                                    }
+                                    br;
+                                }
+                            }
+                            td {
                                 form method="post" action={ "/exercices/" (s.id) "/commencer" }
                                     data-confirmer="Vos factures, votre messagerie et la date simulée repartent de zéro (votre compte et votre structure restent). Commencer cet exercice ?" {
                                     (champ_csrf(&stagiaire.csrf))
+                                    label.visuellement-cache for={ "mode-" (s.id) } { "Mode" }
+                                    select id={ "mode-" (s.id) } name="mode" {
+                                        @for m in Mode::TOUS { option value=(m.code()) selected[m == Mode::Entrainement] { (mode_court(m)) } }
+                                    }
+                                    " "
                                     button.bouton type="submit" { "Commencer" }
                                 }
                             }
@@ -76,6 +101,41 @@ pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Re
     ))
 }
 
+pub fn mode_court(m: Mode) -> &'static str {
+    match m {
+        Mode::Decouverte => "Découverte",
+        Mode::Entrainement => "Entraînement",
+        Mode::Evaluation => "Évaluation",
+    }
+}
+
+fn description_mode(m: Mode) -> &'static str {
+    match m {
+        Mode::Decouverte => {
+            "l'étape en cours est signalée et ses indices sont affichés : pour une première fois."
+        }
+        Mode::Entrainement => {
+            "les indices s'ouvrent à la demande, un par un ; indices et essais sont comptés."
+        }
+        Mode::Evaluation => {
+            "aucun indice, une seule réponse par question, le résultat et le débriefing à la fin : la mise en situation."
+        }
+    }
+}
+
+/// Le mode choisi dans un formulaire ; « entraînement » s'il n'est pas donné.
+pub fn mode_choisi(champs: &Champs) -> Result<Mode, AppError> {
+    let code = champs.un("mode");
+    if code.trim().is_empty() {
+        return Ok(Mode::Entrainement);
+    }
+    Mode::depuis_code(code.trim()).ok_or_else(|| {
+        AppError::Requete(format!(
+            "Mode « {code} » inconnu : choisissez découverte, entraînement ou évaluation."
+        ))
+    })
+}
+
 pub async fn commencer(
     State(etat): State<AppState>,
     stagiaire: Stagiaire,
@@ -85,8 +145,9 @@ pub async fn commencer(
     stagiaire.verifier_csrf(&champs.un("csrf")).await?;
     let s =
         etat.catalogue.scenario(&id).ok_or_else(|| AppError::Introuvable("exercice introuvable".into()))?;
+    let mode = mode_choisi(&champs)?;
     let (bac_id, structure) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-    etat.ecrire(move |tx, h| scenario::commencer(tx, &bac_id, &s, Some(&structure), h)).await?;
+    etat.ecrire(move |tx, h| scenario::commencer(tx, &bac_id, (&s, mode), Some(&structure), h)).await?;
     Ok(Redirect::to("/exercice"))
 }
 
@@ -107,23 +168,44 @@ pub struct Affichage {
     debriefing: Option<String>,
 }
 
+/// Ce que la page de l'exercice montre : le scénario, son mode, l'état du bac.
+struct Vue {
+    exercice: scenario::Exercice,
+    faits: Faits,
+    tentatives: HashMap<String, u32>,
+    indices: HashMap<String, u32>,
+}
+
 pub async fn en_cours(
     State(etat): State<AppState>,
     stagiaire: Stagiaire,
     Query(affichage): Query<Affichage>,
 ) -> Result<Markup, AppError> {
-    let bac_id = stagiaire.bac.id.clone();
-    let trouve = etat
-        .lire(move |c, h| {
-            let Some(s) = scenario::en_cours(c, &bac_id)? else { return Ok(None) };
-            Ok(Some((s, scenario::faits(c, &bac_id, h)?, scenario::tentatives(c, &bac_id)?)))
+    let (bac_id, uid) = (stagiaire.bac.id.clone(), stagiaire.utilisateur.id.clone());
+    // La progression se note à chaque regard sur l'exercice (hors évaluation, notée à la fin) :
+    // un objectif atteint le reste dans la progression, même si le bac repart de zéro.
+    let vue = etat
+        .ecrire(move |tx, h| {
+            let Some(exercice) = scenario::exercice(tx, &bac_id)? else { return Ok(None) };
+            let faits = scenario::faits(tx, &bac_id, h)?;
+            if exercice.mode != Mode::Evaluation {
+                let s = &exercice.scenario;
+                scenario::noter_progression(tx, &bac_id, &uid, (s, exercice.mode), &s.evaluer(&faits), h)?;
+            }
+            let (tentatives, indices) =
+                (scenario::tentatives(tx, &bac_id)?, scenario::indices_vus(tx, &bac_id)?);
+            Ok(Some(Vue { exercice, faits, tentatives, indices }))
         })
         .await?;
-    let Some((s, faits, tentatives)) = trouve else {
+    let Some(v) = vue else {
         return Err(AppError::Redirection("/exercices"));
     };
-    let resultat = s.evaluer(&faits);
-    let debriefing = resultat.reussi || affichage.debriefing.is_some();
+    let (s, mode) = (&v.exercice.scenario, v.exercice.mode);
+    let resultat = s.evaluer(&v.faits);
+    let debriefing = match mode {
+        Mode::Evaluation => v.exercice.termine,
+        _ => resultat.reussi || affichage.debriefing.is_some(),
+    };
     let ctx = stagiaire.contexte(&etat.horloge);
     Ok(gabarit(
         &s.titre,
@@ -132,16 +214,22 @@ pub async fn en_cours(
         html! {
             p.fil { a href="/exercices" { "Exercices" } " › exercice en cours" }
             h1 { (s.titre) }
-            p { (s.niveau.libelle()) " · environ " (s.duree_minutes) " min" }
+            p { (s.niveau.libelle()) " · environ " (s.duree_minutes) " min · mode " strong { (mode.libelle()) } }
             section.carte aria-labelledby="briefing" {
                 h2 #briefing { "La situation" }
                 @for paragraphe in s.briefing.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
                     p { (paragraphe) }
                 }
             }
-            (objectifs(&stagiaire.csrf, &resultat, &faits, &tentatives))
-            @if debriefing { (debrief(&s, &resultat)) }
-            @else {
+            (objectifs(&stagiaire.csrf, &v, &resultat))
+            @if debriefing { (debrief(s, &resultat)) }
+            @else if mode == Mode::Evaluation {
+                form method="post" action="/exercice/terminer"
+                    data-confirmer="Terminer l'évaluation ? Votre résultat sera figé et le débriefing affiché." {
+                    (champ_csrf(&stagiaire.csrf))
+                    button.bouton.bouton-principal type="submit" { "Terminer l'évaluation" }
+                }
+            } @else {
                 p { a.bouton href="/exercice?debriefing=1" { "J'ai terminé : voir le débriefing" } }
             }
             form method="post" action="/exercice/quitter" {
@@ -152,34 +240,40 @@ pub async fn en_cours(
     ))
 }
 
-fn objectifs(
-    csrf: &str,
-    r: &ResultatScenario<'_>,
-    faits: &Faits,
-    tentatives: &HashMap<String, u32>,
-) -> Markup {
+fn objectifs(csrf: &str, v: &Vue, r: &ResultatScenario<'_>) -> Markup {
+    let mode = v.exercice.mode;
+    // En évaluation, rien n'est dit avant la fin : ni coche, ni score, ni indice.
+    let montrer = mode != Mode::Evaluation || v.exercice.termine;
+    // En découverte, l'étape en cours : le premier objectif à faire, avec tous ses indices.
+    let etape = r.objectifs.iter().position(|e| e.etat == Etat::AFaire);
     html! {
         section.carte aria-labelledby="objectifs" {
             h2 #objectifs { "Objectifs" }
-            p { "Score : " strong { (r.points) " / " (r.points_max) } }
+            @if montrer { p { "Score : " strong { (r.points) " / " (r.points_max) } } }
+            @else { p.aide { "Évaluation : vos objectifs seront vérifiés quand vous la terminerez." } }
             ul.objectifs {
-                @for e in &r.objectifs {
-                    li class=(if e.atteint() { "objectif objectif-atteint" } else { "objectif" }) {
+                @for (i, e) in r.objectifs.iter().enumerate() {
+                    @let en_cours = mode == Mode::Decouverte && etape == Some(i);
+                    li class={ "objectif" @if montrer && e.atteint() { " objectif-atteint" } @if en_cours { " etape-en-cours" } } {
                         span.objectif-etat {
-                            @match e.etat {
-                                Etat::Atteint => "✓ Atteint",
-                                Etat::AFaire => "○ À faire",
-                                Etat::Respecte => "○ Respecté jusqu'ici",
-                                Etat::Enfreint => "✗ Pas respecté",
+                            @if !montrer { "○" }
+                            @else {
+                                @match e.etat {
+                                    Etat::Atteint => "✓ Atteint",
+                                    Etat::AFaire if en_cours => "➜ Étape en cours",
+                                    Etat::AFaire => "○ À faire",
+                                    Etat::Respecte => "○ Respecté jusqu'ici",
+                                    Etat::Enfreint => "✗ Pas respecté",
+                                }
                             }
                         }
                         " " (e.objectif.libelle)
                         @if e.objectif.verification.question().is_some() {
-                            (question(csrf, e, faits.reponses.get(&e.objectif.id), tentatives.get(&e.objectif.id).copied()))
+                            (question(csrf, e, v, montrer))
                         }
-                        @if !e.atteint() && !e.objectif.indices.is_empty() {
-                            // Un indice à la fois : chaque niveau s'ouvre dans le précédent.
-                            (indices(&e.objectif.indices, 0))
+                        @if !e.atteint() && mode.indices_permis() && !v.exercice.termine {
+                            @let vus = if en_cours { e.objectif.indices.len() } else { v.indices.get(&e.objectif.id).copied().unwrap_or(0) as usize };
+                            (indices(csrf, e.objectif, vus))
                         }
                     }
                 }
@@ -188,20 +282,72 @@ fn objectifs(
     }
 }
 
-/// Une question de l'exercice : tant qu'elle n'est pas juste, le formulaire pour répondre.
-fn question(csrf: &str, e: &EtatObjectif<'_>, donnee: Option<&String>, essais: Option<u32>) -> Markup {
+/// Les indices déjà ouverts, et le bouton pour le suivant (compté).
+fn indices(csrf: &str, o: &chorus_domain::scenario::Objectif, vus: usize) -> Markup {
+    html! {
+        @if !o.indices.is_empty() {
+            div.indices {
+                @for (n, indice) in o.indices.iter().take(vus).enumerate() {
+                    p.indice { strong { "Indice " (n + 1) " : " } (indice) }
+                }
+                @if vus < o.indices.len() {
+                    form method="post" action="/exercice/indice" {
+                        (champ_csrf(csrf))
+                        input type="hidden" name="objectif" value=(o.id);
+                        button.lien type="submit" { "Voir l'indice " (vus + 1) " sur " (o.indices.len()) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn voir_indice(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    champs: Champs,
+) -> Result<Redirect, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    let (bac_id, objectif) = (stagiaire.bac.id.clone(), champs.un("objectif"));
+    etat.ecrire(move |tx, _| scenario::voir_indice(tx, &bac_id, &objectif)).await?;
+    Ok(Redirect::to("/exercice#objectifs"))
+}
+
+pub async fn terminer(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    champs: Champs,
+) -> Result<Redirect, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    let (bac_id, uid) = (stagiaire.bac.id.clone(), stagiaire.utilisateur.id.clone());
+    etat.ecrire(move |tx, h| scenario::terminer(tx, &bac_id, &uid, h)).await?;
+    Ok(Redirect::to("/exercice#debriefing"))
+}
+
+/// Une question de l'exercice : tant qu'elle n'est pas juste (ou, en évaluation, tant qu'elle
+/// n'a pas de réponse), le formulaire pour répondre.
+fn question(csrf: &str, e: &EtatObjectif<'_>, v: &Vue, montrer: bool) -> Markup {
     let o = e.objectif;
     let id = format!("reponse-{}", o.id);
+    let donnee = v.faits.reponses.get(&o.id);
+    let essais = v.tentatives.get(&o.id).copied();
+    let ouverte = !v.exercice.termine
+        && match v.exercice.mode {
+            Mode::Evaluation => donnee.is_none(),
+            _ => !e.atteint(),
+        };
     html! {
         div.question {
             @if let Some(d) = donnee {
                 p.aide {
                     "Votre réponse : « " (d) " »"
-                    @if let Some(n) = essais { " (" (n) " essai" @if n > 1 { "s" } ")" }
-                    @if !e.atteint() { " — ce n'est pas la bonne réponse, réessayez." }
+                    @if montrer {
+                        @if let Some(n) = essais { " (" (n) " essai" @if n > 1 { "s" } ")" }
+                        @if !e.atteint() { " — ce n'est pas la bonne réponse" @if ouverte { ", réessayez" } "." }
+                    }
                 }
             }
-            @if !e.atteint() {
+            @if ouverte {
                 form method="post" action="/exercice/repondre" {
                     (champ_csrf(csrf))
                     input type="hidden" name="objectif" value=(o.id);
@@ -217,8 +363,8 @@ fn question(csrf: &str, e: &EtatObjectif<'_>, donnee: Option<&String>, essais: O
                                 }
                             }
                         }
-                        v => {
-                            label for=(id) { (v.question().unwrap_or_default()) }
+                        verification => {
+                            label for=(id) { (verification.question().unwrap_or_default()) }
                             " "
                             input id=(id) type="text" name="reponse" maxlength=(scenario::REPONSE_LONGUEUR_MAX) required;
                         }
@@ -240,18 +386,6 @@ pub async fn repondre(
     let (bac_id, objectif, reponse) = (stagiaire.bac.id.clone(), champs.un("objectif"), champs.un("reponse"));
     etat.ecrire(move |tx, h| scenario::repondre(tx, &bac_id, &objectif, &reponse, h)).await?;
     Ok(Redirect::to("/exercice#objectifs"))
-}
-
-fn indices(liste: &[String], n: usize) -> Markup {
-    html! {
-        @if let Some(indice) = liste.get(n) {
-            details.indice {
-                summary { "Indice " (n + 1) }
-                p { (indice) }
-                (indices(liste, n + 1))
-            }
-        }
-    }
 }
 
 fn debrief(s: &Scenario, r: &ResultatScenario<'_>) -> Markup {

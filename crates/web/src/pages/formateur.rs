@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chorus_domain::Anomalie;
 use chorus_domain::classe::{self as regles, Depart, SaisieClasse};
 use chorus_domain::compte as regles_compte;
-use chorus_domain::scenario::Scenario;
+use chorus_domain::scenario::{Mode, Scenario};
 use chorus_store::bac;
 use chorus_store::classe::{self, Classe, Participant};
 use chorus_store::formateur::{self, Connexion};
@@ -318,8 +318,8 @@ struct Suivi {
     participants: Vec<Participant>,
     /// Par bac : factures envoyées.
     envoyees: std::collections::HashMap<String, usize>,
-    /// L'exercice lancé pour toute la classe, et ceux qu'on peut lancer.
-    exercice: Option<Scenario>,
+    /// L'exercice lancé pour toute la classe (et son mode), et ceux qu'on peut lancer.
+    exercice: Option<(Scenario, Mode)>,
     catalogue: Arc<Vec<Scenario>>,
 }
 
@@ -531,8 +531,8 @@ fn section_exercice(csrf: &str, s: &Suivi) -> Markup {
     html! {
         section.carte #exercice-classe {
             h2 { "Exercice pour toute la classe" }
-            @if let Some(e) = &s.exercice {
-                p { "En cours : " strong { (e.titre) } " — chaque stagiaire suit ses objectifs dans « Exercices »." }
+            @if let Some((e, mode)) = &s.exercice {
+                p { "En cours : " strong { (e.titre) } " (" (super::exercices::mode_court(*mode)) ") — chaque stagiaire suit ses objectifs dans « Exercices »." }
             } @else {
                 p.aide { "Lancez le même exercice chez tous les stagiaires : leur bac à sable repart de zéro, l'acheteur public suit le scénario, et ceux qui rejoignent la classe ensuite le reçoivent aussi." }
             }
@@ -544,6 +544,12 @@ fn section_exercice(csrf: &str, s: &Suivi) -> Markup {
                     @for sc in s.catalogue.iter() {
                         option value=(sc.id) { (sc.titre) " (" (sc.niveau.libelle()) ", " (sc.duree_minutes) " min)" }
                     }
+                }
+                " "
+                label for="mode-classe" { "Mode" }
+                " "
+                select #mode-classe name="mode" {
+                    @for m in Mode::TOUS { option value=(m.code()) selected[m == Mode::Entrainement] { (super::exercices::mode_court(m)) } }
                 }
                 " "
                 button.bouton type="submit" data-confirmer="Les factures, messages et horloges de tous les stagiaires repartent de zéro pour cet exercice. Lancer ?" { "Lancer pour toute la classe" }
@@ -573,9 +579,12 @@ pub async fn lancer_exercice(
             ))
         })?),
     };
+    let mode = super::exercices::mode_choisi(&champs)?;
     let titre = scenario.as_ref().map(|s| s.titre.clone());
     let (fid, cid) = (f.formateur.id.clone(), id.clone());
-    let l = etat.ecrire(move |tx, h| classe::lancer_exercice(tx, &fid, &cid, scenario.as_ref(), h)).await?;
+    let l = etat
+        .ecrire(move |tx, h| classe::lancer_exercice(tx, &fid, &cid, (scenario.as_ref(), mode), h))
+        .await?;
     let mut texte = match titre {
         Some(t) => format!("Exercice « {t} » lancé dans {} bac(s) à sable.", l.bacs),
         None => format!("Exercice arrêté dans {} bac(s) à sable ; les factures restent.", l.bacs),
