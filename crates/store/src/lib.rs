@@ -9,6 +9,7 @@
 pub mod acheteur;
 pub mod bac;
 pub mod base;
+pub mod bilan;
 pub mod classe;
 pub mod compte;
 pub mod demo;
