@@ -190,3 +190,16 @@ pub fn motifs(c: &Connection, classe_id: &str) -> Resultat<Vec<Motif>> {
 pub fn motifs_de_rejet(c: &Connection, classe_id: &str) -> Resultat<Vec<(String, u32)>> {
     Ok(motifs(c, classe_id)?.into_iter().map(|m| (m.to_string(), m.nombre)).collect())
 }
+
+/// Une empreinte de ce que montre la grille de la classe : elle change dès qu'un stagiaire
+/// arrive ou qu'une entrée s'ajoute au journal d'un bac (ou en disparaît, à la
+/// réinitialisation). Le suivi en direct ne recalcule la grille que lorsqu'elle change.
+pub fn version(c: &Connection, classe_id: &str) -> Resultat<String> {
+    let (stagiaires, entrees, dernier): (i64, i64, i64) = c
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM participant WHERE classe_id = ?1), count(*), coalesce(max(id), 0)
+             FROM journal WHERE bac_id IN (SELECT bac_id FROM participant WHERE classe_id = ?1)",
+        )?
+        .query_row([classe_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(format!("{stagiaires}-{entrees}-{dernier}"))
+}

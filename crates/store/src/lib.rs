@@ -24,6 +24,7 @@ pub mod messagerie;
 pub mod notification;
 pub mod paiement;
 pub mod piece_jointe;
+pub mod pilotage;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;

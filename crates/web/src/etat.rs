@@ -1,7 +1,10 @@
 //! L'état partagé du serveur : la base, l'horloge réelle, les réglages.
 
+use std::sync::Arc;
+
 use chorus_store::{Horloge, Resultat, Store};
 use rusqlite::{Connection, Transaction};
+use tokio::sync::watch;
 
 use crate::erreur::AppError;
 
@@ -24,11 +27,18 @@ pub struct AppState {
     pub store: Store,
     pub horloge: Horloge,
     pub config: Config,
+    /// Avancé à chaque écriture réussie : réveille le suivi en direct des classes, qui vérifie
+    /// alors si sa grille a changé (voir docs/architecture.md, « Suivi en direct »).
+    pub ecritures: Arc<watch::Sender<u64>>,
 }
 
 impl AppState {
     pub fn new(store: Store, horloge: Horloge) -> Self {
-        AppState { store, horloge, config: Config::default() }
+        AppState { store, horloge, config: Config::default(), ecritures: Arc::new(watch::channel(0).0) }
+    }
+
+    fn signaler_ecriture(&self) {
+        self.ecritures.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Lecture en base, hors du fil asynchrone (SQLite est bloquant).
@@ -51,10 +61,12 @@ impl AppState {
     ) -> Result<T, AppError> {
         let store = self.store.clone();
         let horloge = self.horloge;
-        tokio::task::spawn_blocking(move || store.ecrire(|tx| f(tx, &horloge)))
+        let v = tokio::task::spawn_blocking(move || store.ecrire(|tx| f(tx, &horloge)))
             .await
             .map_err(|e| AppError::Interne(e.to_string()))?
-            .map_err(AppError::from)
+            .map_err(AppError::from)?;
+        self.signaler_ecriture();
+        Ok(v)
     }
 
     /// Un cas d'usage dont les anomalies de saisie reviennent au formulaire : la transaction
@@ -69,7 +81,10 @@ impl AppState {
             .await
             .map_err(|e| AppError::Interne(e.to_string()))?
         {
-            Ok(v) => Ok(Ok(v)),
+            Ok(v) => {
+                self.signaler_ecriture();
+                Ok(Ok(v))
+            }
             Err(chorus_store::Erreur::Anomalies(a)) => Ok(Err(a)),
             Err(e) => Err(AppError::from(e)),
         }

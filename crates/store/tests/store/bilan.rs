@@ -109,3 +109,21 @@ fn une_classe_vide_ou_d_un_autre_n_a_pas_de_bilan_melange() {
     assert!(m.store.lire(|c| bilan::motifs_de_rejet(c, &a.id)).unwrap().is_empty());
     assert_eq!(m.store.lire(|c| bilan::motifs_de_rejet(c, &b.id)).unwrap().len(), 1);
 }
+
+#[test]
+fn la_version_change_quand_la_grille_change() {
+    let m = Monde::nouveau();
+    let f = formateur(&m, "anne@cma.exemple.fr");
+    let cl = classe(&m, &f, Depart::PratiqueLibre);
+    let version = || m.store.lire(|c| bilan::version(c, &cl.id)).unwrap();
+    let v0 = version();
+    let (a, s) = stagiaire(&m, &cl.code, "Marie", None);
+    let v1 = version();
+    assert_ne!(v0, v1, "un stagiaire arrive");
+    assert_eq!(version(), v1, "rien n'a changé");
+    deposer(&m, &s.unwrap(), "FA-1", COMMUNE);
+    let v2 = version();
+    assert_ne!(v1, v2, "une facture envoyée");
+    m.store.ecrire(|c| classe::reinitialiser(c, &f, &cl.id, Some(&a.participant_id))).unwrap();
+    assert_ne!(version(), v2, "le bac remis au point de départ");
+}

@@ -18,6 +18,7 @@ mod journal;
 mod mon_compte;
 mod paiement;
 mod piece_jointe;
+mod pilotage;
 mod rattachement;
 mod reference;
 mod suivi;

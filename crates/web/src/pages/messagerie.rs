@@ -12,9 +12,12 @@ use crate::format;
 use crate::session::{self, Poste};
 
 /// Le stagiaire de classe propriétaire du poste, s'il travaille dans ce bac : il ne lit que
-/// son propre courrier.
+/// son propre courrier. Le formateur qui le regarde lit ce que lui lit.
 async fn lecteur(poste: &Poste) -> Result<Option<String>, AppError> {
-    session::participant(&poste.session).await
+    match &poste.lecture_seule {
+        Some(l) => Ok(Some(l.vue.participant_id.clone())),
+        None => session::participant(&poste.session).await,
+    }
 }
 
 fn lecteur_du_bac(
@@ -73,12 +76,17 @@ pub async fn message(
     let id: i64 = id.parse().map_err(|_| AppError::Introuvable("Message".into()))?;
     let bac_id = poste.bac_id.clone();
     let lecteur = lecteur(&poste).await?;
-    let m = etat
-        .ecrire(move |tx, _| {
+    let m = if poste.lecture_seule.is_some() {
+        // Le formateur regarde : le message reste non lu pour le stagiaire.
+        etat.lire(move |c, _| messagerie::consulter_pour(c, &bac_id, Some(&lecteur.unwrap_or_default()), id))
+            .await?
+    } else {
+        etat.ecrire(move |tx, _| {
             let lecteur = lecteur_du_bac(tx, &bac_id, lecteur)?;
             messagerie::ouvrir_pour(tx, &bac_id, lecteur.as_deref(), id)
         })
-        .await?;
+        .await?
+    };
     Ok(gabarit(
         &m.objet,
         Some(&poste.csrf),
