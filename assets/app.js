@@ -37,4 +37,26 @@
       if (!window.confirm(b.getAttribute("data-confirmer"))) { e.preventDefault(); }
     });
   });
+  // Suivi en direct de la classe : le serveur pousse la grille à chaque changement ; on ne
+  // remplace que les chiffres (data-direct), pour ne pas effacer un message en cours
+  // d'écriture. Une ligne nouvelle (un stagiaire arrive) demande la grille entière.
+  var suivi = document.getElementById("suivi-direct");
+  if (suivi && window.EventSource) {
+    var source = new EventSource(suivi.getAttribute("data-flux"));
+    source.addEventListener("grille", function (e) {
+      var modele = document.createElement("template");
+      modele.innerHTML = e.data;
+      var parties = Array.prototype.slice.call(modele.content.querySelectorAll("[data-direct]"));
+      var connues = parties.every(function (p) { return document.getElementById(p.id); });
+      var saisie = suivi.querySelector("details[open]");
+      if (connues || saisie) {
+        parties.forEach(function (p) {
+          var ancienne = document.getElementById(p.id);
+          if (ancienne) { ancienne.replaceWith(p); }
+        });
+      } else {
+        suivi.replaceChildren(modele.content);
+      }
+    });
+  }
 })();

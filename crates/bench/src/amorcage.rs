@@ -45,7 +45,7 @@ pub async fn creer_factures(session: &mut Session, nombre: usize) -> Result<Amor
     Ok(Amorcage { factures: nombre, duree: debut.elapsed() })
 }
 
-async fn envoyer_facture(session: &mut Session, numero: &str, date: &str) -> Result<(), String> {
+pub async fn envoyer_facture(session: &mut Session, numero: &str, date: &str) -> Result<(), String> {
     let r = session.post("/factures-emises/saisir", &champs_facture(numero, date)).await?;
     let vers_facture = r.location().is_some_and(|l| l.contains("/factures-emises/"));
     if r.statut != StatusCode::SEE_OTHER || !vers_facture {
@@ -88,7 +88,7 @@ fn champs_facture<'a>(numero: &'a str, date: &'a str) -> Vec<(&'static str, &'a 
 
 /// The invoice date must not be after the sandbox's simulated date, which starts at the
 /// server's today: the earlier of the local and UTC dates is safe whichever it uses.
-fn date_facture() -> String {
+pub fn date_facture() -> String {
     let locale = chrono::Local::now().date_naive();
     let utc = chrono::Utc::now().date_naive();
     locale.min(utc).format("%Y-%m-%d").to_string()

@@ -19,6 +19,17 @@ pub struct Mesure {
 }
 
 impl Mesure {
+    /// A phase measured elsewhere (form posts, server-sent events).
+    pub fn nouvelle(
+        mut latences: Vec<Duration>,
+        erreurs: usize,
+        premiere_erreur: Option<String>,
+        duree: Duration,
+    ) -> Mesure {
+        latences.sort_unstable();
+        Mesure { reussies: latences.len(), erreurs, premiere_erreur, duree, latences }
+    }
+
     pub fn par_seconde(&self) -> f64 {
         self.reussies as f64 / self.duree.as_secs_f64().max(f64::EPSILON)
     }

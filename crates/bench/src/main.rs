@@ -5,12 +5,20 @@
 //! and `GET /factures-emises` (the busiest page of a class) under concurrent clients,
 //! and prints a Markdown report for docs/benchmarks.md.
 //!
+//! Two more modes go through the trainer's console with a class of `--clients` trainees:
+//! `--mode reinitialisation` times the reset of one trainee and of the whole class (p50/p99
+//! over `--repetitions` runs), `--mode suivi` loads the class's live follow-up page and its
+//! event stream while every trainee submits invoices.
+//!
 //! ```text
 //! cargo build --release -p chorus-web -p chorus-bench && target/release/chorus-bench
+//! target/release/chorus-bench --mode reinitialisation
+//! target/release/chorus-bench --mode suivi --duree 10
 //! ```
 
 mod amorcage;
 mod charge;
+mod console;
 mod http;
 mod rapport;
 mod serveur;
@@ -19,7 +27,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 
 use crate::http::Session;
 use crate::serveur::Serveur;
@@ -45,6 +53,33 @@ struct Options {
     /// URL d'un simulateur déjà lancé (le bac à sable de formation1 y sera réinitialisé).
     #[arg(long)]
     url: Option<String>,
+    /// Ce qui est mesuré.
+    #[arg(long, value_enum, default_value_t = Mode::Pages)]
+    mode: Mode,
+    /// Réinitialisations mesurées (mode reinitialisation), pour un stagiaire puis pour la classe.
+    #[arg(long, default_value_t = 30)]
+    repetitions: usize,
+    /// Factures redonnées à chaque bac avant chaque réinitialisation.
+    #[arg(long, default_value_t = 5)]
+    factures_par_stagiaire: usize,
+    /// Clients qui rechargent la page de suivi (mode suivi).
+    #[arg(long, default_value_t = 1)]
+    tableaux: usize,
+    /// Formateur (avec --url) : adresse et mot de passe ; sinon, le premier formateur du serveur lancé ici.
+    #[arg(long, requires = "mot_de_passe_formateur")]
+    formateur: Option<String>,
+    #[arg(long)]
+    mot_de_passe_formateur: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    /// GET /healthz et GET /factures-emises sous charge (classe virtuelle d'origine).
+    Pages,
+    /// Réinitialisation d'un stagiaire et d'une classe par la console.
+    Reinitialisation,
+    /// Page de suivi et flux d'événements pendant que la classe saisit.
+    Suivi,
 }
 
 #[tokio::main]
@@ -70,6 +105,13 @@ async fn executer(options: &Options) -> Result<usize, String> {
     }
     // Kept alive until the end: dropping it kills the server, even on an early error.
     let (serveur, url, description) = cible(options).await?;
+    if options.mode != Mode::Pages {
+        let erreurs = executer_console(options, serveur.as_ref(), &url, description).await?;
+        if let Some(serveur) = serveur {
+            serveur.arreter().await;
+        }
+        return Ok(erreurs);
+    }
 
     let mut session = Session::new(&url);
     session.connecter(IDENTIFIANT, MOT_DE_PASSE).await?;
@@ -108,6 +150,42 @@ async fn executer(options: &Options) -> Result<usize, String> {
         serveur.arreter().await;
     }
     Ok(m_sante.erreurs + m_page.erreurs)
+}
+
+/// The console modes: a class of `--clients` trainees, then the chosen measure.
+async fn executer_console(
+    options: &Options,
+    serveur: Option<&Serveur>,
+    url: &str,
+    description: String,
+) -> Result<usize, String> {
+    let (email, mot_de_passe) = match (&options.formateur, &options.mot_de_passe_formateur, serveur) {
+        (Some(e), Some(m), _) => (e.clone(), m.clone()),
+        (_, _, Some(s)) => s.premier_formateur().await?,
+        _ => return Err("avec --url, donner --formateur et --mot-de-passe-formateur".to_string()),
+    };
+    let formateur = console::connecter(url, &email, &mot_de_passe).await?;
+    eprintln!("Classe de {} stagiaires…", options.clients);
+    let mut classe = console::preparer(url, formateur, options.clients).await?;
+    let contexte = rapport::ContexteConsole { stagiaires: options.clients, serveur: description };
+    println!();
+    match options.mode {
+        Mode::Reinitialisation => {
+            eprintln!("Réinitialisations ({} par cas)…", options.repetitions);
+            let (n, f) = (options.repetitions, options.factures_par_stagiaire);
+            let seul = console::reinitialiser(&mut classe, true, n, f).await?;
+            let classe_entiere = console::reinitialiser(&mut classe, false, n, f).await?;
+            rapport::imprimer_reinitialisations(&contexte, f, &seul, &classe_entiere);
+            Ok(seul.http.erreurs + classe_entiere.http.erreurs)
+        }
+        _ => {
+            let duree = Duration::from_secs(options.duree);
+            eprintln!("Suivi en direct pendant que la classe saisit ({} s)…", options.duree);
+            let s = console::suivre(classe, options.tableaux, duree).await?;
+            rapport::imprimer_suivi(&contexte, options.tableaux, duree, &s);
+            Ok(s.page.erreurs + s.saisies.erreurs)
+        }
+    }
 }
 
 /// The server to measure: the one given by `--url`, or a fresh one started here.

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::amorcage::Amorcage;
 use crate::charge::Mesure;
+use crate::console::{Reinitialisations, Suivi};
 
 pub struct Contexte {
     pub clients: usize,
@@ -46,6 +47,82 @@ pub fn imprimer(contexte: &Contexte, amorcage: &Amorcage, sante: &Mesure, page: 
             println!("\nPremière erreur sur {nom} : {erreur}");
         }
     }
+}
+
+pub struct ContexteConsole {
+    pub stagiaires: usize,
+    pub serveur: String,
+}
+
+fn entete_console(titre: &str, contexte: &ContexteConsole) {
+    println!("## {titre} (chorus-bench)\n");
+    println!("- Machine : {} cœurs (nproc), {}", coeurs(), modele_cpu());
+    println!("- Serveur : {}", contexte.serveur);
+    println!("- Classe : {} stagiaires en pratique libre, chacun dans son bac à sable", contexte.stagiaires);
+}
+
+pub fn imprimer_reinitialisations(
+    contexte: &ContexteConsole,
+    factures: usize,
+    seul: &Reinitialisations,
+    classe: &Reinitialisations,
+) {
+    entete_console("Réinitialisation par la console", contexte);
+    println!(
+        "- Avant chaque réinitialisation, {factures} facture(s) envoyée(s) dans chaque bac concerné ; \
+         POST de la console, page de la classe comprise dans le temps HTTP\n"
+    );
+    println!(
+        "| Mesure | Répétitions | p50 HTTP (ms) | p99 HTTP (ms) | p50 serveur (ms) | p99 serveur (ms) | erreurs |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (libelle, r) in [
+        ("Réinitialiser un stagiaire".to_string(), seul),
+        (format!("Réinitialiser la classe ({} bacs)", contexte.stagiaires), classe),
+    ] {
+        println!(
+            "| {libelle} | {} | {} | {} | {} | {} | {} |",
+            r.http.reussies,
+            decimal(ms(r.http.percentile(0.50)), 2),
+            decimal(ms(r.http.percentile(0.99)), 2),
+            decimal(ms(rang(&r.serveur, 0.50)), 0),
+            decimal(ms(rang(&r.serveur, 0.99)), 0),
+            r.http.erreurs
+        );
+    }
+    for r in [seul, classe] {
+        if let Some(erreur) = &r.http.premiere_erreur {
+            println!("\nPremière erreur : {erreur}");
+        }
+    }
+}
+
+pub fn imprimer_suivi(contexte: &ContexteConsole, tableaux: usize, duree: Duration, s: &Suivi) {
+    entete_console("Suivi en direct de la classe", contexte);
+    println!(
+        "- Charge : les {} stagiaires envoient des factures à la suite (sans temps de réflexion) pendant {} s ; \
+         {tableaux} client(s) rechargent la page de suivi ; un navigateur écoute le flux d'événements\n",
+        contexte.stagiaires,
+        duree.as_secs()
+    );
+    println!("| Mesure | Nombre/s | p50 (ms) | p99 (ms) | erreurs |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    ligne("GET /formateur/classes/{id}/suivi", &s.page);
+    ligne("POST /factures-emises/saisir (stagiaires)", &s.saisies);
+    ligne("Flux SSE : d'une facture envoyée à la grille poussée", &s.fraicheur);
+    for (nom, m) in [("la page de suivi", &s.page), ("les saisies", &s.saisies)] {
+        if let Some(erreur) = &m.premiere_erreur {
+            println!("\nPremière erreur sur {nom} : {erreur}");
+        }
+    }
+}
+
+/// Nearest-rank percentile of a sorted list.
+fn rang(v: &[Duration], q: f64) -> Duration {
+    if v.is_empty() {
+        return Duration::ZERO;
+    }
+    v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
 }
 
 fn ligne(libelle: &str, mesure: &Mesure) {

@@ -20,6 +20,7 @@ type Journal = Arc<Mutex<Vec<String>>>;
 pub struct Serveur {
     processus: Child,
     pub url: String,
+    journal: Journal,
     _donnees: tempfile::TempDir,
 }
 
@@ -48,7 +49,7 @@ impl Serveur {
         tokio::spawn(vider(erreurs, journal.clone(), None));
 
         match tokio::time::timeout(DELAI_DEMARRAGE, rx_url).await {
-            Ok(Ok(url)) => Ok(Serveur { processus, url, _donnees: donnees }),
+            Ok(Ok(url)) => Ok(Serveur { processus, url, journal, _donnees: donnees }),
             Ok(Err(_)) => Err(format!(
                 "le serveur s'est arrêté sans annoncer « Simulateur prêt ». Dernières lignes :\n{}",
                 dernieres_lignes(&journal)
@@ -59,6 +60,19 @@ impl Serveur {
                 dernieres_lignes(&journal)
             )),
         }
+    }
+
+    /// The first trainer's e-mail and one-time password, printed once after « Simulateur
+    /// prêt » on fresh data.
+    pub async fn premier_formateur(&self) -> Result<(String, String), String> {
+        for _ in 0..50 {
+            let trouve = self.journal.lock().expect("journal").iter().find_map(|l| identifiants_formateur(l));
+            if let Some(f) = trouve {
+                return Ok(f);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("le serveur n'a pas affiché le premier formateur :\n{}", dernieres_lignes(&self.journal)))
     }
 
     /// Asks for a clean stop (SIGTERM, as systemd or a trainer's Ctrl-C would), then kills.
@@ -114,6 +128,13 @@ fn url_annoncee(ligne: &str) -> Option<String> {
     Some(url.to_string())
 }
 
+/// `  formateur@… — mot de passe à usage unique : XYZ (affiché une seule fois)`.
+fn identifiants_formateur(ligne: &str) -> Option<(String, String)> {
+    let (email, reste) = ligne.split_once(" — mot de passe à usage unique : ")?;
+    let mot_de_passe = reste.split(" (").next()?.trim();
+    Some((email.trim().to_string(), mot_de_passe.to_string()))
+}
+
 fn dernieres_lignes(journal: &Journal) -> String {
     journal.lock().expect("journal").join("\n")
 }
@@ -133,5 +154,11 @@ mod tests {
             Some("http://127.0.0.1:8080/")
         );
         assert_eq!(url_annoncee("Identifiant : formation1@exemple.fr"), None);
+        assert_eq!(
+            identifiants_formateur(
+                "  formateur@exemple.fr — mot de passe à usage unique : Ab-12 cd (affiché une seule fois)"
+            ),
+            Some(("formateur@exemple.fr".to_string(), "Ab-12 cd".to_string()))
+        );
     }
 }

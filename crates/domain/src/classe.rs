@@ -206,6 +206,49 @@ pub fn controler_nom_stagiaire(nom: &str) -> Result<String, Anomalie> {
     Ok(nom)
 }
 
+/// Le message que le formateur dépose dans la messagerie d'un stagiaire.
+pub const OBJET_MESSAGE_LONGUEUR_MAX: usize = 120;
+pub const CORPS_MESSAGE_LONGUEUR_MAX: usize = 2000;
+
+/// L'objet (une ligne) et le texte d'un message du formateur, nettoyés ; les anomalies disent
+/// quoi corriger, champ par champ.
+pub fn controler_message(objet: &str, corps: &str) -> Result<(String, String), Vec<Anomalie>> {
+    let objet = objet.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Les fins de ligne du formulaire (CRLF) deviennent des sauts de ligne simples : le texte
+    // s'affiche par paragraphes séparés d'une ligne vide.
+    let corps = corps.replace("\r\n", "\n").trim().to_string();
+    let mut anomalies = Vec::new();
+    if objet.is_empty() {
+        anomalies.push(Anomalie::champ("objet", "OBLIGATOIRE", "Indiquez l'objet du message."));
+    } else if objet.chars().count() > OBJET_MESSAGE_LONGUEUR_MAX {
+        anomalies.push(Anomalie::champ(
+            "objet",
+            "TROP_LONG",
+            format!("L'objet ne doit pas dépasser {OBJET_MESSAGE_LONGUEUR_MAX} caractères."),
+        ));
+    }
+    if corps.is_empty() {
+        anomalies.push(Anomalie::champ("corps", "OBLIGATOIRE", "Écrivez le texte du message."));
+    } else if corps.chars().count() > CORPS_MESSAGE_LONGUEUR_MAX {
+        anomalies.push(Anomalie::champ(
+            "corps",
+            "TROP_LONG",
+            format!(
+                "Le message ne doit pas dépasser {CORPS_MESSAGE_LONGUEUR_MAX} caractères (il en compte {}).",
+                corps.chars().count()
+            ),
+        ));
+    }
+    if objet.chars().chain(corps.chars()).any(|c| c.is_control() && c != '\n') {
+        anomalies.push(Anomalie::champ(
+            "corps",
+            "CARACTERES",
+            "Le message contient des caractères invalides.",
+        ));
+    }
+    if anomalies.is_empty() { Ok((objet, corps)) } else { Err(anomalies) }
+}
+
 /// « Marie Dupont » → (« Marie », « Dupont ») ; un seul mot : c'est le nom.
 pub fn decouper_nom(nom: &str) -> (String, String) {
     match nom.split_once(' ') {
@@ -313,5 +356,18 @@ mod tests {
         assert!(controler_nom_stagiaire("  ").is_err());
         assert!(controler_nom_stagiaire(&"é".repeat(81)).is_err());
         assert!(controler_nom_stagiaire("A\u{0}B").is_err());
+    }
+
+    #[test]
+    fn message_du_formateur_controle() {
+        assert_eq!(
+            controler_message("  Pause   déjeuner ", "Reprise à 14 h.\r\n\r\nMerci.").unwrap(),
+            ("Pause déjeuner".to_string(), "Reprise à 14 h.\n\nMerci.".to_string())
+        );
+        let a = controler_message(" ", "").unwrap_err();
+        assert_eq!(a.iter().map(|a| a.champ.as_str()).collect::<Vec<_>>(), ["objet", "corps"]);
+        let long = "x".repeat(CORPS_MESSAGE_LONGUEUR_MAX + 1);
+        assert_eq!(controler_message("Objet", &long).unwrap_err()[0].code, "TROP_LONG");
+        assert_eq!(controler_message("Objet", "a\u{0}b").unwrap_err()[0].code, "CARACTERES");
     }
 }

@@ -9,6 +9,7 @@
 pub mod acheteur;
 pub mod bac;
 pub mod base;
+pub mod bilan;
 pub mod catalogue;
 pub mod classe;
 pub mod compte;
@@ -24,6 +25,7 @@ pub mod messagerie;
 pub mod notification;
 pub mod paiement;
 pub mod piece_jointe;
+pub mod pilotage;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;

@@ -30,19 +30,22 @@ pub struct Nouveau<'a> {
 }
 
 pub fn envoyer(c: &Connection, bac_id: &str, m: Nouveau<'_>, envoye_le: NaiveDateTime) -> Resultat<i64> {
+    envoyer_de(c, bac_id, EXPEDITEUR_PORTAIL, m, envoye_le)
+}
+
+/// Un message d'un autre expéditeur que le portail (le formateur).
+pub fn envoyer_de(
+    c: &Connection,
+    bac_id: &str,
+    expediteur: &str,
+    m: Nouveau<'_>,
+    envoye_le: NaiveDateTime,
+) -> Resultat<i64> {
     c.prepare_cached(
         "INSERT INTO message (bac_id, destinataire, expediteur, objet, corps, lien, envoye_le)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![
-        bac_id,
-        m.destinataire,
-        EXPEDITEUR_PORTAIL,
-        m.objet,
-        m.corps,
-        m.lien,
-        envoye_le
-    ])?;
+    .execute(params![bac_id, m.destinataire, expediteur, m.objet, m.corps, m.lien, envoye_le])?;
     Ok(c.last_insert_rowid())
 }
 
@@ -87,16 +90,21 @@ pub fn ouvrir(c: &Connection, bac_id: &str, id: i64) -> Resultat<Message> {
 
 /// Un message que `lecteur` peut lire (voir [`boite_de`]), marqué lu.
 pub fn ouvrir_pour(c: &Connection, bac_id: &str, lecteur: Option<&str>, id: i64) -> Resultat<Message> {
-    let m = c
-        .prepare_cached(&format!(
-            "SELECT id, destinataire, expediteur, objet, corps, lien, envoye_le, lu FROM message
-             WHERE bac_id = ?1 AND {POUR_LE_LECTEUR} AND id = ?3"
-        ))?
-        .query_row(params![bac_id, lecteur, id], lire)
-        .optional()?
-        .ok_or(Erreur::Introuvable("message"))?;
+    let m = consulter_pour(c, bac_id, lecteur, id)?;
     c.execute("UPDATE message SET lu = 1 WHERE bac_id = ?1 AND id = ?2", params![bac_id, id])?;
     Ok(m)
+}
+
+/// Un message que `lecteur` peut lire, sans le marquer lu : le formateur qui regarde la
+/// messagerie d'un stagiaire ne doit rien y changer.
+pub fn consulter_pour(c: &Connection, bac_id: &str, lecteur: Option<&str>, id: i64) -> Resultat<Message> {
+    c.prepare_cached(&format!(
+        "SELECT id, destinataire, expediteur, objet, corps, lien, envoye_le, lu FROM message
+         WHERE bac_id = ?1 AND {POUR_LE_LECTEUR} AND id = ?3"
+    ))?
+    .query_row(params![bac_id, lecteur, id], lire)
+    .optional()?
+    .ok_or(Erreur::Introuvable("message"))
 }
 
 pub fn non_lus(c: &Connection, bac_id: &str) -> Resultat<usize> {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chorus_store::catalogue::Catalogue;
 use chorus_store::{Horloge, Resultat, Store};
 use rusqlite::{Connection, Transaction};
+use tokio::sync::watch;
 
 use crate::erreur::AppError;
 
@@ -29,11 +30,24 @@ pub struct AppState {
     pub config: Config,
     /// Les scénarios d'exercice : ceux livrés, ou ceux d'un dossier relu à chaque changement.
     pub catalogue: Arc<Catalogue>,
+    /// Avancé à chaque écriture réussie : réveille le suivi en direct des classes, qui vérifie
+    /// alors si sa grille a changé (voir docs/architecture.md, « Suivi en direct »).
+    pub ecritures: Arc<watch::Sender<u64>>,
 }
 
 impl AppState {
     pub fn new(store: Store, horloge: Horloge) -> Self {
-        AppState { store, horloge, config: Config::default(), catalogue: Arc::new(Catalogue::livre()) }
+        AppState {
+            store,
+            horloge,
+            config: Config::default(),
+            catalogue: Arc::new(Catalogue::livre()),
+            ecritures: Arc::new(watch::channel(0).0),
+        }
+    }
+
+    fn signaler_ecriture(&self) {
+        self.ecritures.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Lecture en base, hors du fil asynchrone (SQLite est bloquant).
@@ -56,10 +70,12 @@ impl AppState {
     ) -> Result<T, AppError> {
         let store = self.store.clone();
         let horloge = self.horloge;
-        tokio::task::spawn_blocking(move || store.ecrire(|tx| f(tx, &horloge)))
+        let v = tokio::task::spawn_blocking(move || store.ecrire(|tx| f(tx, &horloge)))
             .await
             .map_err(|e| AppError::Interne(e.to_string()))?
-            .map_err(AppError::from)
+            .map_err(AppError::from)?;
+        self.signaler_ecriture();
+        Ok(v)
     }
 
     /// Un cas d'usage dont les anomalies de saisie reviennent au formulaire : la transaction
@@ -74,7 +90,10 @@ impl AppState {
             .await
             .map_err(|e| AppError::Interne(e.to_string()))?
         {
-            Ok(v) => Ok(Ok(v)),
+            Ok(v) => {
+                self.signaler_ecriture();
+                Ok(Ok(v))
+            }
             Err(chorus_store::Erreur::Anomalies(a)) => Ok(Err(a)),
             Err(e) => Err(AppError::from(e)),
         }

@@ -7,6 +7,7 @@ pub mod erreur;
 pub mod etat;
 pub mod format;
 pub mod formulaire;
+pub mod lecture_seule;
 pub mod pages;
 pub mod session;
 
@@ -125,7 +126,10 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::depot::routes())
         .merge(pages::exercices::routes())
         .merge(pages::pieces::routes())
+        .merge(pages::suivi_classe::routes())
         .fallback(pages::introuvable)
+        // Sous la couche des sessions, qu'il lit : la lecture seule du formateur.
+        .layer(axum::middleware::from_fn_with_state(etat.clone(), lecture_seule::filtrer))
         .layer(sessions)
         .layer(entete(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(entete(header::X_FRAME_OPTIONS, "DENY"))

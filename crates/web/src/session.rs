@@ -15,6 +15,7 @@ use tower_sessions::session_store::{self, SessionStore};
 
 use crate::erreur::AppError;
 use crate::etat::AppState;
+use crate::lecture_seule::LectureSeule;
 
 const CLE_UTILISATEUR: &str = "utilisateur";
 const CLE_CSRF: &str = "csrf";
@@ -30,6 +31,8 @@ const CLE_FORMATEUR: &str = "formateur";
 const CLE_PARTICIPANT: &str = "participant";
 /// Le bac à sable d'un stagiaire où le formateur joue l'acheteur public.
 const CLE_ACHETEUR_POUR: &str = "acheteur_pour";
+/// Le stagiaire dont le formateur regarde le portail en lecture seule.
+const CLE_LECTURE_POUR: &str = "lecture_pour";
 
 /// Magasin de sessions dans la table `session`.
 ///
@@ -279,6 +282,8 @@ pub async fn ouvrir_console(session: &Session, formateur_id: &str) -> Result<(),
 
 /// Le formateur joue désormais l'acheteur public dans ce bac (vérifié par l'appelant).
 pub async fn jouer_acheteur_pour(session: &Session, bac_id: &str) -> Result<(), AppError> {
+    // Un seul rôle à la fois dans le bac d'un stagiaire : agir comme acheteur, ou regarder.
+    session.remove::<String>(CLE_LECTURE_POUR).await?;
     session.insert(CLE_ACHETEUR_POUR, bac_id).await?;
     Ok(())
 }
@@ -290,7 +295,36 @@ pub async fn acheteur_pour(session: &Session) -> Result<Option<(String, String)>
     Ok(formateur.zip(bac))
 }
 
+/// Le formateur regarde désormais le portail de ce stagiaire (vérifié par l'appelant).
+pub async fn voir_comme(session: &Session, participant_id: &str) -> Result<(), AppError> {
+    session.remove::<String>(CLE_ACHETEUR_POUR).await?;
+    session.insert(CLE_LECTURE_POUR, participant_id).await?;
+    Ok(())
+}
+
+/// Le formateur connecté et le stagiaire qu'il regarde, s'il en a choisi un.
+pub async fn lecture_pour(session: &Session) -> Result<Option<(String, String)>, AppError> {
+    let formateur = session.get::<String>(CLE_FORMATEUR).await?;
+    let participant = session.get::<String>(CLE_LECTURE_POUR).await?;
+    Ok(formateur.zip(participant))
+}
+
+pub async fn quitter_lecture(session: &Session) -> Result<(), AppError> {
+    session.remove::<String>(CLE_LECTURE_POUR).await?;
+    Ok(())
+}
+
+/// Le compte dont la requête voit le portail : celui du stagiaire regardé en lecture seule,
+/// sinon celui qui est connecté sur ce poste.
+async fn utilisateur_de(parts: &Parts, session: &Session) -> Result<Option<String>, AppError> {
+    match parts.extensions.get::<LectureSeule>() {
+        Some(l) => Ok(l.vue.utilisateur_id.clone()),
+        None => Ok(session.get::<String>(CLE_UTILISATEUR).await?),
+    }
+}
+
 pub async fn fermer_console(session: &Session) -> Result<(), AppError> {
+    session.remove::<String>(CLE_LECTURE_POUR).await?;
     session.remove::<String>(CLE_ACHETEUR_POUR).await?;
     session.remove::<String>(CLE_FORMATEUR).await?;
     session.cycle_id().await?;
@@ -337,6 +371,8 @@ pub struct Poste {
     pub bac_id: String,
     pub csrf: String,
     pub session: Session,
+    /// Le formateur regarde ce poste comme le stagiaire : rien ne doit y changer.
+    pub lecture_seule: Option<LectureSeule>,
 }
 
 impl FromRequestParts<AppState> for Poste {
@@ -344,11 +380,15 @@ impl FromRequestParts<AppState> for Poste {
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
         let session = session_de(parts, etat).await?;
+        let csrf = jeton_csrf(&session).await?;
+        if let Some(l) = parts.extensions.get::<LectureSeule>() {
+            let bac_id = l.vue.bac_id.clone();
+            return Ok(Poste { bac_id, csrf, session, lecture_seule: Some(l.clone()) });
+        }
         let Some(bac_id) = session.get::<String>(CLE_BAC).await? else {
             return Err(AppError::NonConnecte);
         };
-        let csrf = jeton_csrf(&session).await?;
-        Ok(Poste { bac_id, csrf, session })
+        Ok(Poste { bac_id, csrf, session, lecture_seule: None })
     }
 }
 
@@ -365,7 +405,7 @@ impl FromRequestParts<AppState> for Connecte {
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
         let session = session_de(parts, etat).await?;
-        let Some(id) = session.get::<String>(CLE_UTILISATEUR).await? else {
+        let Some(id) = utilisateur_de(parts, &session).await? else {
             return Err(AppError::NonConnecte);
         };
         let csrf = jeton_csrf(&session).await?;
@@ -427,7 +467,7 @@ impl FromRequestParts<AppState> for Stagiaire {
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
         let session = session_de(parts, etat).await?;
-        let Some(id) = session.get::<String>(CLE_UTILISATEUR).await? else {
+        let Some(id) = utilisateur_de(parts, &session).await? else {
             return Err(AppError::NonConnecte);
         };
         let csrf = jeton_csrf(&session).await?;

@@ -27,7 +27,7 @@ use crate::session::{self, FormateurConnecte, jeton_csrf, verifier_csrf};
 
 /// La mise en page de la console : même bandeau « simulateur », en-tête d'une autre couleur
 /// pour qu'un formateur qui projette son écran ne soit jamais pris pour un stagiaire.
-fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, contenu: Markup) -> Markup {
+pub(super) fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, contenu: Markup) -> Markup {
     super::document(
         &format!("{titre} · Console du formateur · Simulateur Chorus Pro"),
         Some(csrf),
@@ -354,6 +354,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
         html! {
             p { a href="/formateur" { "← Mes classes" } }
             h1 { (c.titre) }
+            p { a.bouton.bouton-principal href={ "/formateur/classes/" (c.id) "/suivi" } { "Suivi en direct de la classe" } }
             @if let Some(m) = message { (m) }
             div.colonnes-classe {
                 section.carte {
@@ -466,11 +467,21 @@ pub async fn jouer_acheteur(
     State(etat): State<AppState>,
     ActionClasse { f, id, champs, .. }: ActionClasse,
 ) -> Result<Redirect, AppError> {
-    let participant = participant_choisi(&champs).ok_or(AppError::Introuvable("Stagiaire".into()))?;
-    let fid = f.formateur.id.clone();
-    let p = etat.lire(move |c, _| classe::participant(c, &fid, &id, &participant)).await?;
+    let p = stagiaire_choisi(&etat, &f, id, &champs).await?;
     session::jouer_acheteur_pour(&f.session, &p.bac_id).await?;
     Ok(Redirect::to("/acheteur"))
+}
+
+/// Le stagiaire que désigne le formulaire, dans une classe du formateur (sinon « introuvable »).
+pub(super) async fn stagiaire_choisi(
+    etat: &AppState,
+    f: &FormateurConnecte,
+    classe_id: String,
+    champs: &Champs,
+) -> Result<Participant, AppError> {
+    let participant = participant_choisi(champs).ok_or(AppError::Introuvable("Stagiaire".into()))?;
+    let fid = f.formateur.id.clone();
+    etat.lire(move |c, _| classe::participant(c, &fid, &classe_id, &participant)).await
 }
 
 fn format_heures(h: f32) -> String {
@@ -504,10 +515,10 @@ async fn apres_action(
 /// Une action de la console sur une classe : formateur connecté, formulaire vérifié (CSRF),
 /// classe désignée par l'adresse. Que la classe soit bien la sienne, le stockage le vérifie.
 pub struct ActionClasse {
-    f: FormateurConnecte,
-    entetes: HeaderMap,
-    id: String,
-    champs: Champs,
+    pub(super) f: FormateurConnecte,
+    pub(super) entetes: HeaderMap,
+    pub(super) id: String,
+    pub(super) champs: Champs,
 }
 
 impl FromRequest<AppState> for ActionClasse {
@@ -598,11 +609,11 @@ pub async fn lancer_exercice(
     apres_action(&etat, &f, &entetes, id, succes(texte)).await
 }
 
-fn participant_choisi(champs: &Champs) -> Option<String> {
+pub(super) fn participant_choisi(champs: &Champs) -> Option<String> {
     Some(champs.un("participant")).filter(|p| !p.is_empty())
 }
 
-fn succes(texte: String) -> Markup {
+pub(super) fn succes(texte: String) -> Markup {
     html! { div.alerte.alerte-info role="status" { p { (texte) } } }
 }
 

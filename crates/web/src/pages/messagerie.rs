@@ -14,9 +14,12 @@ use crate::formulaire::Champs;
 use crate::session::{self, Poste, verifier_csrf};
 
 /// Le stagiaire de classe propriétaire du poste, s'il travaille dans ce bac : il ne lit que
-/// son propre courrier.
+/// son propre courrier. Le formateur qui le regarde lit ce que lui lit.
 async fn lecteur(poste: &Poste) -> Result<Option<String>, AppError> {
-    session::participant(&poste.session).await
+    match &poste.lecture_seule {
+        Some(l) => Ok(Some(l.vue.participant_id.clone())),
+        None => session::participant(&poste.session).await,
+    }
 }
 
 fn lecteur_du_bac(
@@ -75,13 +78,21 @@ pub async fn message(
     let id: i64 = id.parse().map_err(|_| AppError::Introuvable("Message".into()))?;
     let bac_id = poste.bac_id.clone();
     let lecteur = lecteur(&poste).await?;
-    let (m, etat_message) = etat
-        .ecrire(move |tx, _| {
+    let (m, etat_message) = if poste.lecture_seule.is_some() {
+        // Le formateur regarde : le message reste non lu pour le stagiaire.
+        etat.lire(move |c, _| {
+            let m = messagerie::consulter_pour(c, &bac_id, Some(&lecteur.unwrap_or_default()), id)?;
+            Ok((m, scenario::etat_message(c, &bac_id, id)?))
+        })
+        .await?
+    } else {
+        etat.ecrire(move |tx, _| {
             let lecteur = lecteur_du_bac(tx, &bac_id, lecteur)?;
             let m = messagerie::ouvrir_pour(tx, &bac_id, lecteur.as_deref(), id)?;
             Ok((m, scenario::etat_message(tx, &bac_id, id)?))
         })
-        .await?;
+        .await?
+    };
     Ok(gabarit(
         &m.objet,
         Some(&poste.csrf),
@@ -117,6 +128,12 @@ pub async fn message(
 /// puis le geste noté.
 async fn geste(etat: &AppState, poste: &Poste, id: &str, g: scenario::Geste) -> Result<i64, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::Introuvable("Message".into()))?;
+    if poste.lecture_seule.is_some() {
+        // Le formateur qui regarde ne fait rien à la place du stagiaire, même en suivant un lien.
+        return Err(AppError::Interdit(
+            "Lecture seule : vous regardez le portail du stagiaire, sans agir à sa place.".into(),
+        ));
+    }
     let bac_id = poste.bac_id.clone();
     let lecteur = lecteur(poste).await?;
     etat.ecrire(move |tx, h| {

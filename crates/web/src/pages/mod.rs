@@ -22,6 +22,7 @@ pub mod rejoindre;
 pub mod saisie;
 pub mod structure;
 pub mod suites;
+pub mod suivi_classe;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -45,6 +46,17 @@ impl Stagiaire {
 
 /// La page complète. `csrf` est repris dans `<meta name="csrf">` pour les scripts et les tests.
 pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, contenu: Markup) -> Markup {
+    let lecture = crate::lecture_seule::en_cours();
+    let contenu = match &lecture {
+        None => contenu,
+        Some(l) => html! {
+            (bandeau_lecture_seule(l))
+            // Un fieldset désactivé désactive tous les champs et boutons qu'il contient : la
+            // page se lit telle quelle, sans rien pouvoir envoyer (le serveur refuse de toute
+            // façon).
+            fieldset.lecture-seule disabled { (contenu) }
+        },
+    };
     document(
         &format!("{titre} · Simulateur Chorus Pro (formation)"),
         csrf,
@@ -77,9 +89,11 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                                 (ctx.stagiaire.utilisateur.prenom) " " (ctx.stagiaire.utilisateur.nom)
                                 " · " (ctx.stagiaire.structure.raison_sociale)
                             }
-                            form method="post" action="/deconnexion" {
-                                input type="hidden" name="csrf" value=(ctx.stagiaire.csrf);
-                                button.lien type="submit" { "Se déconnecter" }
+                            @if lecture.is_none() {
+                                form method="post" action="/deconnexion" {
+                                    input type="hidden" name="csrf" value=(ctx.stagiaire.csrf);
+                                    button.lien type="submit" { "Se déconnecter" }
+                                }
                             }
                         }
                     }
@@ -87,6 +101,27 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
         },
         contenu,
     )
+}
+
+/// Le bandeau du formateur qui regarde le portail d'un stagiaire.
+fn bandeau_lecture_seule(l: &crate::lecture_seule::LectureSeule) -> Markup {
+    html! {
+        div.bandeau-lecture-seule role="note" {
+            p {
+                strong { "Lecture seule" }
+                " — vous voyez le portail de " strong { (l.vue.nom) } " tel qu'il le voit. Aucune action n'y est possible."
+                @if l.vue.utilisateur_id.is_none() { " " (l.vue.nom) " n'a pas encore créé son compte." }
+            }
+            div.actions-lecture-seule {
+                a.bouton href={ "/formateur/classes/" (l.vue.classe_id) "/suivi" } { "Revenir au suivi de la classe" }
+                form method="post" action="/formateur/lecture-seule/quitter" {
+                    (champ_csrf(&l.csrf))
+                    input type="hidden" name="classe" value=(l.vue.classe_id);
+                    button.bouton type="submit" { "Quitter la lecture seule" }
+                }
+            }
+        }
+    }
 }
 
 /// Le squelette commun au portail et à la console : en-tête HTML, bandeau « simulateur »
