@@ -7,12 +7,15 @@
 //! qu'à travers lui.
 
 pub mod acheteur;
+pub mod attestation;
 pub mod bac;
 pub mod base;
 pub mod classe;
 pub mod compte;
 pub mod demo;
+pub mod emargement;
 pub mod erreur;
+pub mod export;
 pub mod facture;
 pub mod formateur;
 pub mod gestion;
@@ -23,6 +26,7 @@ pub mod messagerie;
 pub mod notification;
 pub mod paiement;
 pub mod piece_jointe;
+pub mod questionnaire;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;
