@@ -24,7 +24,7 @@ use crate::session::{self, FormateurConnecte, jeton_csrf, verifier_csrf};
 
 /// La mise en page de la console : même bandeau « simulateur », en-tête d'une autre couleur
 /// pour qu'un formateur qui projette son écran ne soit jamais pris pour un stagiaire.
-fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, contenu: Markup) -> Markup {
+pub(crate) fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, contenu: Markup) -> Markup {
     super::document(
         &format!("{titre} · Console du formateur · Simulateur Chorus Pro"),
         Some(csrf),
@@ -239,7 +239,7 @@ fn page_classes(
     )
 }
 
-fn dates(c: &Classe) -> String {
+pub(crate) fn dates(c: &Classe) -> String {
     if c.date_debut == c.date_fin {
         format::date_longue(c.date_debut)
     } else {
@@ -365,7 +365,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                     h2 { "La classe" }
                     dl.fiche {
                         dt { "Dates" } dd { (dates(c)) }
-                        dt { "Durée" } dd { (c.demi_journees) " demi-journée(s), " (format_heures(c.heures())) }
+                        dt { "Durée" } dd { (c.demi_journees) " demi-journée(s), " (chorus_domain::emargement::heures_lisibles(c.heures())) }
                         @if !c.lieu.is_empty() { dt { "Lieu" } dd { (c.lieu) } }
                         @if !c.organisme.is_empty() { dt { "Organisme" } dd { (c.organisme) } }
                         dt { "Point de départ" } dd { (c.depart.libelle()) }
@@ -379,6 +379,11 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                         }
                     }
                 }
+            }
+            section.carte {
+                h2 { "Émargement et fin de formation" }
+                p { "Les stagiaires signent depuis leur poste ; vous confirmez, puis imprimez la feuille d'émargement et les attestations, consultez le questionnaire de satisfaction et exportez les résultats." }
+                p { a.bouton.bouton-principal href={ "/formateur/classes/" (c.id) "/emargement" } { "Ouvrir la feuille d'émargement" } }
             }
             section.carte {
                 h2 { "Toute la classe" }
@@ -464,10 +469,6 @@ pub async fn jouer_acheteur(
     Ok(Redirect::to("/acheteur"))
 }
 
-fn format_heures(h: f32) -> String {
-    if h.fract() == 0.0 { format!("{h:.0} heures") } else { format!("{h:.1} heures").replace('.', ",") }
-}
-
 pub async fn page_classe_get(
     State(etat): State<AppState>,
     f: FormateurConnecte,
@@ -495,10 +496,10 @@ async fn apres_action(
 /// Une action de la console sur une classe : formateur connecté, formulaire vérifié (CSRF),
 /// classe désignée par l'adresse. Que la classe soit bien la sienne, le stockage le vérifie.
 pub struct ActionClasse {
-    f: FormateurConnecte,
-    entetes: HeaderMap,
-    id: String,
-    champs: Champs,
+    pub(crate) f: FormateurConnecte,
+    pub(crate) entetes: HeaderMap,
+    pub(crate) id: String,
+    pub(crate) champs: Champs,
 }
 
 impl FromRequest<AppState> for ActionClasse {
