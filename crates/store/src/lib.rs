@@ -10,6 +10,7 @@ pub mod acheteur;
 pub mod attestation;
 pub mod bac;
 pub mod base;
+pub mod bilan;
 pub mod classe;
 pub mod compte;
 pub mod demo;

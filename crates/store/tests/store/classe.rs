@@ -8,7 +8,7 @@ use chorus_store::{Erreur, bac, compte, facture, rattachement};
 
 use crate::commun::{Monde, saisie};
 
-fn classe(m: &Monde, formateur_id: &str, depart: Depart) -> Classe {
+pub fn classe(m: &Monde, formateur_id: &str, depart: Depart) -> Classe {
     let d = controler(&SaisieClasse {
         titre: "La facturation via Chorus Pro".into(),
         date_debut: "2026-11-23".into(),
@@ -20,7 +20,7 @@ fn classe(m: &Monde, formateur_id: &str, depart: Depart) -> Classe {
     m.store.ecrire(|c| classe::creer(c, formateur_id, &d, &m.horloge)).unwrap()
 }
 
-fn formateur(m: &Monde, email: &str) -> String {
+pub fn formateur(m: &Monde, email: &str) -> String {
     m.store.ecrire(|c| formateur::creer(c, email, &m.horloge)).unwrap().0.id
 }
 

@@ -6,6 +6,7 @@ mod acheteur;
 mod annuaire_volumineux;
 mod bac;
 mod base;
+mod bilan;
 mod classe;
 mod commun;
 mod compte;
