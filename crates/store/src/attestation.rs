@@ -3,70 +3,37 @@
 //! l'export des résultats pour le tableur de l'organisme.
 
 use chorus_documents::{Attestation, CaseFeuille, FeuilleEmargement, Formation, StagiaireFeuille};
-use chorus_domain::Statut;
 use chorus_domain::emargement::heures_lisibles;
 use chorus_domain::programme::OBJECTIFS;
 use rusqlite::Connection;
 
+use crate::bilan::{self, BilanStagiaire};
 use crate::classe::Classe;
 use crate::emargement::{self, Feuille, LigneFeuille, heure_locale};
 use crate::erreur::{Erreur, Resultat};
 use crate::formateur;
 use crate::horloge::Horloge;
 
-/// Ce qu'un stagiaire a fait dans son bac à sable.
-///
-/// Lecture provisoire, directement dans le journal, en attendant le bilan par stagiaire du
-/// suivi de classe (mêmes champs) : c'est lui qui devra la remplacer.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Realisations {
-    pub factures_envoyees: usize,
-    pub statuts_atteints: Vec<Statut>,
-    pub anomalies: usize,
-    pub rejets: usize,
+/// « Déposée, Mise à disposition du destinataire, Rejetée ».
+pub fn statuts_lisibles(b: &BilanStagiaire) -> String {
+    b.statuts_atteints.iter().map(|s| s.libelle()).collect::<Vec<_>>().join(", ")
 }
 
-pub fn realisations_provisoires(c: &Connection, bac_id: &str) -> Resultat<Realisations> {
-    let factures_envoyees = c
-        .prepare_cached("SELECT count(*) FROM facture WHERE bac_id = ?1 AND statut <> 'BROUILLON'")?
-        .query_row([bac_id], |r| r.get(0))?;
-    let mut statuts: Vec<Statut> = c
-        .prepare_cached(
-            "SELECT DISTINCT statut FROM journal WHERE bac_id = ?1 AND evenement = 'STATUT' AND statut IS NOT NULL",
-        )?
-        .query_map([bac_id], |r| r.get::<_, String>(0))?
-        .filter_map(|s| s.ok().and_then(|s| Statut::depuis_code(&s).ok()))
-        .filter(|s| *s != Statut::Brouillon)
-        .collect();
-    // L'ordre du cycle de vie (celui de l'énumération), pas celui de la base.
-    statuts.sort_by_key(|s| Statut::TOUS.iter().position(|t| t == s));
-    let (anomalies, rejets) = c
-        .prepare_cached(
-            "SELECT count(*) FILTER (WHERE evenement = 'ANOMALIES'),
-                    count(*) FILTER (WHERE evenement = 'STATUT' AND statut = 'REJETEE')
-             FROM journal WHERE bac_id = ?1",
-        )?
-        .query_row([bac_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(Realisations { factures_envoyees, statuts_atteints: statuts, anomalies, rejets })
-}
-
-impl Realisations {
-    pub fn statuts_lisibles(&self) -> String {
-        self.statuts_atteints.iter().map(|s| s.libelle()).collect::<Vec<_>>().join(", ")
+/// Ce que l'attestation dit du travail dans le simulateur.
+fn realisations(b: &BilanStagiaire) -> Vec<(String, String)> {
+    let mut lignes = vec![
+        ("Factures envoyées".into(), b.factures_envoyees.to_string()),
+        (
+            "Statuts suivis".into(),
+            if b.statuts_atteints.is_empty() { "—".into() } else { statuts_lisibles(b) },
+        ),
+        ("Saisies refusées puis reprises".into(), b.anomalies.to_string()),
+        ("Rejets reçus".into(), b.rejets.to_string()),
+    ];
+    if b.bac_partage {
+        lignes.push(("Travail en binôme".into(), "chiffres de l'entreprise partagée avec son binôme".into()));
     }
-
-    /// Les lignes de l'attestation.
-    fn lignes(&self) -> Vec<(String, String)> {
-        vec![
-            ("Factures envoyées".into(), self.factures_envoyees.to_string()),
-            (
-                "Statuts suivis".into(),
-                if self.statuts_atteints.is_empty() { "—".into() } else { self.statuts_lisibles() },
-            ),
-            ("Saisies refusées puis reprises".into(), self.anomalies.to_string()),
-            ("Rejets reçus".into(), self.rejets.to_string()),
-        ]
-    }
+    lignes
 }
 
 /// La formation telle que les documents l'énoncent.
@@ -116,23 +83,23 @@ pub fn feuille_pdf(
 }
 
 fn attestation_de(
-    c: &Connection,
     feuille: &Feuille,
     formation: &Formation,
     l: &LigneFeuille,
+    b: &BilanStagiaire,
     horloge: &Horloge,
-) -> Resultat<Attestation> {
-    Ok(Attestation {
+) -> Attestation {
+    Attestation {
         formation: formation.clone(),
         stagiaire: l.nom.clone(),
         demi_journees_confirmees: l.demi_journees_confirmees(),
         demi_journees_prevues: feuille.calendrier.len(),
         heures_presence: l.heures(),
         objectifs: OBJECTIFS.iter().map(|o| o.to_string()).collect(),
-        realisations: realisations_provisoires(c, &l.bac_id)?.lignes(),
+        realisations: realisations(b),
         evaluations: Vec::new(),
         delivree_le: heure_locale(horloge.maintenant()).date(),
-    })
+    }
 }
 
 /// L'attestation d'un stagiaire d'une classe du formateur : son nom et le PDF.
@@ -149,7 +116,8 @@ pub fn attestation(
         .iter()
         .find(|l| l.participant_id == participant_id)
         .ok_or(Erreur::Introuvable("stagiaire"))?;
-    let a = attestation_de(c, &f, &formation(c, &f.classe)?, l, horloge)?;
+    let b = bilan::du_participant(c, &l.participant_id)?;
+    let a = attestation_de(&f, &formation(c, &f.classe)?, l, &b, horloge);
     Ok((l.nom.clone(), chorus_documents::attestation(&a)?))
 }
 
@@ -160,23 +128,27 @@ pub fn attestations(
     classe_id: &str,
     horloge: &Horloge,
 ) -> Resultat<Vec<u8>> {
-    let f = emargement::feuille(c, formateur_id, classe_id)?;
+    let (f, bilans) = resultats(c, formateur_id, classe_id)?;
     let formation = formation(c, &f.classe)?;
-    let toutes = f
-        .lignes
-        .iter()
-        .map(|l| attestation_de(c, &f, &formation, l, horloge))
-        .collect::<Resultat<Vec<_>>>()?;
+    let toutes: Vec<Attestation> =
+        f.lignes.iter().zip(&bilans).map(|(l, b)| attestation_de(&f, &formation, l, b, horloge)).collect();
     Ok(chorus_documents::attestations(&f.classe.titre, &toutes)?)
 }
 
-/// Un stagiaire dans l'export : sa ligne de la feuille et ce qu'il a fait.
+/// La feuille d'une classe du formateur et le bilan de chacun de ses stagiaires, dans l'ordre
+/// des lignes de la feuille.
 pub(crate) fn resultats(
     c: &Connection,
     formateur_id: &str,
     classe_id: &str,
-) -> Resultat<(Feuille, Vec<Realisations>)> {
+) -> Resultat<(Feuille, Vec<BilanStagiaire>)> {
     let f = emargement::feuille(c, formateur_id, classe_id)?;
-    let r = f.lignes.iter().map(|l| realisations_provisoires(c, &l.bac_id)).collect::<Resultat<Vec<_>>>()?;
-    Ok((f, r))
+    let mut par_participant: std::collections::HashMap<String, BilanStagiaire> =
+        bilan::de_la_classe(c, &f.classe.id)?.into_iter().map(|b| (b.participant_id.clone(), b)).collect();
+    let bilans = f
+        .lignes
+        .iter()
+        .map(|l| par_participant.remove(&l.participant_id).ok_or(Erreur::Introuvable("bilan du stagiaire")))
+        .collect::<Resultat<Vec<_>>>()?;
+    Ok((f, bilans))
 }

@@ -25,7 +25,7 @@ pub fn neutraliser(cellule: &str) -> String {
 
 /// Les résultats d'une classe du formateur, en CSV.
 pub fn resultats_csv(c: &Connection, formateur_id: &str, classe_id: &str) -> Resultat<Vec<u8>> {
-    let (feuille, realisations) = attestation::resultats(c, formateur_id, classe_id)?;
+    let (feuille, bilans) = attestation::resultats(c, formateur_id, classe_id)?;
     let reponses = questionnaire::reponses_de_la_classe(c, &feuille.classe.id)?;
     let mut sortie = MARQUE_UTF8.to_vec();
     {
@@ -46,14 +46,14 @@ pub fn resultats_csv(c: &Connection, formateur_id: &str, classe_id: &str) -> Res
         entete.extend(QUESTIONS.iter().map(|q| format!("Questionnaire : {}", q.libelle)));
         entete.push("Questionnaire : commentaire".into());
         w.write_record(&entete).map_err(Erreur::Csv)?;
-        for (l, r) in feuille.lignes.iter().zip(&realisations) {
+        for (l, r) in feuille.lignes.iter().zip(&bilans) {
             let mut ligne = vec![
                 l.nom.clone(),
                 l.demi_journees_signees().to_string(),
                 l.demi_journees_confirmees().to_string(),
                 heures_lisibles(l.heures()),
                 r.factures_envoyees.to_string(),
-                r.statuts_lisibles(),
+                attestation::statuts_lisibles(r),
                 r.anomalies.to_string(),
                 r.rejets.to_string(),
             ];

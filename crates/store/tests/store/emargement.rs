@@ -7,7 +7,7 @@ use chorus_domain::questionnaire::Reponses;
 use chorus_store::classe::{self, Arrivee, Classe};
 use chorus_store::emargement::{self, Decision, Signature};
 use chorus_store::facture::Envoi;
-use chorus_store::{Erreur, Horloge, attestation, export, formateur, questionnaire};
+use chorus_store::{Erreur, Horloge, attestation, bilan, export, formateur, questionnaire};
 use lopdf::Document;
 
 use crate::commun::{Monde, Stagiaire, j, jour};
@@ -199,7 +199,7 @@ fn attestation_heures_confirmees_et_realisations() {
             )
         })
         .unwrap();
-    let r = m.store.lire(|c| attestation::realisations_provisoires(c, &zoe.bac_id)).unwrap();
+    let r = m.store.lire(|c| bilan::du_participant(c, &zoe.participant_id)).unwrap();
     assert_eq!(r.factures_envoyees, 1, "le brouillon n'est pas envoyé");
     assert!(!r.statuts_atteints.is_empty());
     let (nom, pdf) =
