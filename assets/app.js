@@ -59,4 +59,61 @@
       }
     });
   }
+  // Émargement : la signature se dessine dans le cadre (souris, doigt ou stylet) ; le tracé
+  // part dans le champ caché « trace » en « M x y L x y … », entiers bornés par le cadre.
+  document.querySelectorAll("[data-signature]").forEach(function (zone) {
+    var toile = zone.querySelector("canvas");
+    var champ = zone.querySelector("input[name=trace]");
+    if (!toile || !champ || !toile.getContext) { return; }
+    zone.hidden = false;
+    var ctx = toile.getContext("2d");
+    ctx.lineWidth = 3;
+    ctx.lineCap = "round";
+    var traits = [];
+    var enCours = null;
+    function point(e) {
+      var r = toile.getBoundingClientRect();
+      var x = Math.round((e.clientX - r.left) * toile.width / r.width);
+      var y = Math.round((e.clientY - r.top) * toile.height / r.height);
+      return [Math.max(0, Math.min(toile.width, x)), Math.max(0, Math.min(toile.height, y))];
+    }
+    function ecrire() {
+      champ.value = traits.map(function (t) {
+        return t.map(function (p, i) { return (i ? "L " : "M ") + p[0] + " " + p[1]; }).join(" ");
+      }).join(" ");
+    }
+    toile.addEventListener("pointerdown", function (e) {
+      e.preventDefault();
+      toile.setPointerCapture(e.pointerId);
+      enCours = [point(e)];
+      traits.push(enCours);
+    });
+    toile.addEventListener("pointermove", function (e) {
+      if (!enCours) { return; }
+      var p = point(e);
+      var dernier = enCours[enCours.length - 1];
+      // Un point tous les quelques pixels suffit, et garde le tracé sous la taille admise.
+      if (Math.abs(p[0] - dernier[0]) + Math.abs(p[1] - dernier[1]) < 4) { return; }
+      ctx.beginPath();
+      ctx.moveTo(dernier[0], dernier[1]);
+      ctx.lineTo(p[0], p[1]);
+      ctx.stroke();
+      enCours.push(p);
+    });
+    function finir() {
+      if (enCours && enCours.length < 2) { traits.pop(); }
+      enCours = null;
+      ecrire();
+    }
+    toile.addEventListener("pointerup", finir);
+    toile.addEventListener("pointercancel", finir);
+    var effacer = zone.querySelector("[data-effacer-signature]");
+    if (effacer) {
+      effacer.addEventListener("click", function () {
+        traits = [];
+        ctx.clearRect(0, 0, toile.width, toile.height);
+        ecrire();
+      });
+    }
+  });
 })();

@@ -6,15 +6,23 @@
 //! - [`production`] : une petite mise en page (titre, intertitres, paragraphes, fiches
 //!   libellé-valeur, tableaux) en Helvetica, accents français compris, réutilisée par chaque
 //!   document produit ;
-//! - [`certificat`] : le certificat de dépôt d'une facture.
+//! - [`certificat`] : le certificat de dépôt d'une facture ;
+//! - [`emargement`] : la feuille d'émargement d'une classe, par demi-journée ;
+//! - [`attestation`] : l'attestation de présence et des acquis de fin de formation.
 
+pub mod attestation;
 pub mod certificat;
 pub mod controle;
+pub mod emargement;
 pub mod erreur;
+pub mod formation;
 mod metriques;
 pub mod production;
 
+pub use attestation::{Attestation, attestation, attestations};
 pub use certificat::{CertificatDepot, certificat_depot};
 pub use controle::{PdfVerifie, verifier_pdf};
+pub use emargement::{CaseFeuille, FeuilleEmargement, StagiaireFeuille, feuille_emargement};
 pub use erreur::Erreur;
+pub use formation::Formation;
 pub use production::{Alignement, Colonne, DocumentPdf, Tableau};

@@ -89,6 +89,8 @@ enum Bloc {
     Fiche(Vec<(String, String)>),
     Tableau(Tableau),
     Espace(f32),
+    SautDePage,
+    Signatures(Vec<String>),
 }
 
 /// Un document à produire : on empile des blocs, puis [`DocumentPdf::produire`] les met en page.
@@ -137,6 +139,20 @@ impl DocumentPdf {
 
     pub fn tableau(mut self, tableau: Tableau) -> Self {
         self.blocs.push(Bloc::Tableau(tableau));
+        self
+    }
+
+    /// La suite commence en haut d'une nouvelle page (un document par page : une attestation
+    /// par stagiaire, une feuille par demi-journée).
+    pub fn saut_de_page(mut self) -> Self {
+        self.blocs.push(Bloc::SautDePage);
+        self
+    }
+
+    /// Des cadres vides côte à côte, chacun sous son libellé (« Signature du formateur ») :
+    /// la place de signatures à la main sur le document imprimé.
+    pub fn signatures(mut self, libelles: &[&str]) -> Self {
+        self.blocs.push(Bloc::Signatures(libelles.iter().map(|l| l.to_string()).collect()));
         self
     }
 
@@ -304,7 +320,34 @@ impl Mise {
             }
             Bloc::Tableau(t) => self.tableau(t),
             Bloc::Espace(p) => self.y -= p.clamp(0.0, HAUT - BAS),
+            Bloc::SautDePage => {
+                if self.y < HAUT {
+                    self.nouvelle_page();
+                }
+            }
+            Bloc::Signatures(libelles) => self.signatures(libelles),
         }
+    }
+
+    fn signatures(&mut self, libelles: &[String]) {
+        if libelles.is_empty() {
+            return;
+        }
+        const ECART: f32 = 16.0;
+        const HAUTEUR_CADRE: f32 = 70.0;
+        let n = libelles.len() as f32;
+        let l = (LARGEUR_UTILE - ECART * (n - 1.0)) / n;
+        let lignes: Vec<Vec<String>> = libelles.iter().map(|t| couper(t, Police::Grasse, CORPS, l)).collect();
+        let hauteur_libelles = lignes.iter().map(Vec::len).max().unwrap_or(1) as f32 * interligne(CORPS);
+        self.reserver(hauteur_libelles + HAUTEUR_CADRE + 6.0);
+        for (i, texte) in lignes.iter().enumerate() {
+            let x = MARGE + i as f32 * (l + ECART);
+            for (k, ligne) in texte.iter().enumerate() {
+                self.texte(x, self.y - CORPS - k as f32 * interligne(CORPS), Police::Grasse, CORPS, ligne);
+            }
+            self.cadre(x, self.y - hauteur_libelles - 4.0 - HAUTEUR_CADRE, l, HAUTEUR_CADRE, None);
+        }
+        self.y -= hauteur_libelles + HAUTEUR_CADRE + 14.0;
     }
 
     fn tableau(&mut self, t: &Tableau) {
@@ -501,6 +544,23 @@ pub(crate) mod tests {
         assert!(texte.contains(&format!("Page {n} / {n}")));
         // L'en-tête du tableau est répété sur chaque page.
         assert_eq!(texte.matches("Désignation").count(), n);
+    }
+
+    #[test]
+    fn sauts_de_page_et_cadres_de_signature() {
+        let pdf = DocumentPdf::nouveau("Deux pages")
+            .titre("Première")
+            .signatures(&["Signature du formateur", "Cachet de l'organisme"])
+            .saut_de_page()
+            .saut_de_page()
+            .titre("Seconde")
+            .produire()
+            .expect("produit");
+        let doc = Document::load_mem(&pdf).expect("relisible");
+        assert_eq!(doc.get_pages().len(), 2, "un saut de page en haut de page n'en ajoute pas");
+        let texte = texte_du_pdf(&pdf);
+        assert!(texte.contains("Cachet de l'organisme"));
+        assert!(texte.contains("Page 2 / 2"));
     }
 
     #[test]

@@ -127,6 +127,18 @@ pub fn charger(c: &Connection, formateur_id: &str, classe_id: &str) -> Resultat<
         .ok_or(Erreur::Introuvable("classe"))
 }
 
+/// La classe d'un stagiaire et son nom : ce que le stagiaire voit de sa classe passe par son
+/// identifiant de participant (celui de sa session), jamais par celui d'une classe.
+pub fn du_participant(c: &Connection, participant_id: &str) -> Resultat<(Classe, String)> {
+    let colonnes: String = COLONNES.split(", ").map(|col| format!("c.{col}")).collect::<Vec<_>>().join(", ");
+    c.prepare_cached(&format!(
+        "SELECT {colonnes}, p.nom FROM participant p JOIN classe c ON c.id = p.classe_id WHERE p.id = ?1"
+    ))?
+    .query_row([participant_id], |r| Ok((lire(r)?, r.get(11)?)))
+    .optional()?
+    .ok_or(Erreur::Introuvable("stagiaire"))
+}
+
 pub fn par_code(c: &Connection, code: &str) -> Resultat<Option<Classe>> {
     Ok(c.prepare_cached(&format!("SELECT {COLONNES} FROM classe WHERE code = ?1"))?
         .query_row([code], lire)

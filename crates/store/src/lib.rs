@@ -7,6 +7,7 @@
 //! qu'à travers lui.
 
 pub mod acheteur;
+pub mod attestation;
 pub mod bac;
 pub mod base;
 pub mod bilan;
@@ -14,7 +15,9 @@ pub mod catalogue;
 pub mod classe;
 pub mod compte;
 pub mod demo;
+pub mod emargement;
 pub mod erreur;
+pub mod export;
 pub mod facture;
 pub mod formateur;
 pub mod gestion;
@@ -26,6 +29,7 @@ pub mod notification;
 pub mod paiement;
 pub mod piece_jointe;
 pub mod pilotage;
+pub mod questionnaire;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;

@@ -22,6 +22,9 @@ pub enum AppError {
     /// Connecté, mais sans structure : il faut d'abord en créer une ou s'y rattacher.
     #[error("structure requise")]
     SansStructure,
+    /// Une page des stagiaires d'une classe, ouverte d'un poste qui n'a rejoint aucune classe.
+    #[error("classe requise")]
+    HorsClasse,
     #[error("{0}")]
     Introuvable(String),
     /// L'utilisateur n'a pas le droit de faire cela (rôle ou habilitation) : le message dit
@@ -74,6 +77,13 @@ impl IntoResponse for AppError {
             AppError::SansStructure => return Redirect::to("/structure/creer").into_response(),
             AppError::FormateurNonConnecte => return Redirect::to("/formateur/connexion").into_response(),
             AppError::Redirection(vers) => return Redirect::to(vers).into_response(),
+            AppError::HorsClasse => (
+                StatusCode::FORBIDDEN,
+                "Réservé aux stagiaires d'une classe",
+                "Cette page sert aux stagiaires d'une classe : rejoignez d'abord la vôtre avec le code \
+                 affiché par le formateur (« Rejoindre une classe »)."
+                    .to_string(),
+            ),
             AppError::Introuvable(m) => (
                 StatusCode::NOT_FOUND,
                 "Page introuvable",

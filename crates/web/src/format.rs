@@ -1,22 +1,7 @@
 //! Affichage à la française : dates, montants.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
-
-const MOIS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
 
 /// « 22/11/2026 ».
 pub fn date_courte(d: NaiveDate) -> String {
@@ -25,7 +10,7 @@ pub fn date_courte(d: NaiveDate) -> String {
 
 /// « 22 novembre 2026 ».
 pub fn date_longue(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MOIS[d.month0() as usize], d.year())
+    chorus_domain::dates::date_longue(d)
 }
 
 pub fn euros(m: Decimal) -> String {

@@ -68,6 +68,22 @@ pub fn app(etat: AppState) -> Router {
         .route("/formateur/classes/{id}/mot-de-passe", post(pages::formateur::nouveau_mot_de_passe))
         .route("/formateur/classes/{id}/jouer-acheteur", post(pages::formateur::jouer_acheteur))
         .route("/formateur/classes/{id}/exercice", post(pages::formateur::lancer_exercice))
+        .route(
+            "/formateur/classes/{id}/emargement",
+            get(pages::fin_de_formation::page_emargement_get).post(pages::fin_de_formation::decider),
+        )
+        .route("/formateur/classes/{id}/emargement.pdf", get(pages::fin_de_formation::feuille_pdf))
+        .route("/formateur/classes/{id}/attestations.pdf", get(pages::fin_de_formation::attestations_pdf))
+        .route(
+            "/formateur/classes/{id}/attestations/{participant}",
+            get(pages::fin_de_formation::attestation_pdf),
+        )
+        .route("/formateur/classes/{id}/questionnaire", get(pages::fin_de_formation::questionnaire_get))
+        .route("/formateur/classes/{id}/resultats.csv", get(pages::fin_de_formation::resultats_csv))
+        .route("/emargement", get(pages::emargement::page_get).post(pages::emargement::signer))
+        .route("/emargement/signe", get(pages::emargement::signe))
+        .route("/questionnaire", get(pages::questionnaire::page_get).post(pages::questionnaire::repondre))
+        .route("/questionnaire/merci", get(pages::questionnaire::merci))
         .route("/messagerie", get(pages::messagerie::boite))
         .route("/messagerie/{id}", get(pages::messagerie::message))
         .route("/messagerie/{id}/signaler", post(pages::messagerie::signaler))

@@ -366,6 +366,21 @@ async fn session_de(parts: &mut Parts, etat: &AppState) -> Result<Session, AppEr
     Session::from_request_parts(parts, etat).await.map_err(|(_, m)| AppError::Interne(m.to_string()))
 }
 
+/// La valeur `cle` de la session (sinon l'erreur `absente`), le jeton CSRF et la session.
+async fn valeur_de_session(
+    parts: &mut Parts,
+    etat: &AppState,
+    cle: &str,
+    absente: AppError,
+) -> Result<(String, String, Session), AppError> {
+    let session = session_de(parts, etat).await?;
+    let Some(valeur) = session.get::<String>(cle).await? else {
+        return Err(absente);
+    };
+    let csrf = jeton_csrf(&session).await?;
+    Ok((valeur, csrf, session))
+}
+
 /// Le poste : une session rattachée à un bac à sable, connectée ou non.
 pub struct Poste {
     pub bac_id: String,
@@ -425,6 +440,25 @@ impl FromRequestParts<AppState> for Connecte {
                 Err(AppError::NonConnecte)
             }
         }
+    }
+}
+
+/// Le stagiaire d'une classe, sur son poste : connecté ou non à un compte du portail (le
+/// matin du premier jour, il émarge avant d'avoir créé son compte). Il n'agit que sur sa
+/// propre participation, celle que sa session désigne.
+pub struct StagiaireDeClasse {
+    pub participant_id: String,
+    pub csrf: String,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for StagiaireDeClasse {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
+        let (participant_id, csrf, session) =
+            valeur_de_session(parts, etat, CLE_PARTICIPANT, AppError::HorsClasse).await?;
+        Ok(StagiaireDeClasse { participant_id, csrf, session })
     }
 }
 

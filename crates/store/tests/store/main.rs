@@ -11,6 +11,7 @@ mod classe;
 mod commun;
 mod compte;
 mod demo;
+mod emargement;
 mod facture;
 mod gestion;
 mod gestionnaire_simule;

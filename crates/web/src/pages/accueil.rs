@@ -44,6 +44,11 @@ pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<
             Ok((comptes, a_traiter))
         })
         .await?;
+    let emargement = match crate::session::participant(&stagiaire.session).await? {
+        // Un encart en plus : s'il ne peut pas s'afficher, l'accueil s'affiche sans lui.
+        Some(p) => etat.lire(move |c, h| chorus_store::emargement::pour_stagiaire(c, &p, h)).await.ok(),
+        None => None,
+    };
     let nombre = |s: Statut| comptes.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n);
     let total: usize = comptes.iter().map(|(_, n)| n).sum();
     let brouillons = nombre(Statut::Brouillon);
@@ -58,6 +63,7 @@ pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<
                 "Structure " strong { (stagiaire.structure.raison_sociale) }
                 " — SIRET " (stagiaire.structure.identifiant)
             }
+            @if let Some(f) = &emargement { (super::emargement::encart(f)) }
             @if brouillons > 0 {
                 div.alerte.alerte-attention role="alert" {
                     p {

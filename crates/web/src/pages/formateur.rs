@@ -27,7 +27,7 @@ use crate::session::{self, FormateurConnecte, jeton_csrf, verifier_csrf};
 
 /// La mise en page de la console : même bandeau « simulateur », en-tête d'une autre couleur
 /// pour qu'un formateur qui projette son écran ne soit jamais pris pour un stagiaire.
-pub(super) fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, contenu: Markup) -> Markup {
+pub(crate) fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, contenu: Markup) -> Markup {
     super::document(
         &format!("{titre} · Console du formateur · Simulateur Chorus Pro"),
         Some(csrf),
@@ -242,7 +242,7 @@ fn page_classes(
     )
 }
 
-fn dates(c: &Classe) -> String {
+pub(crate) fn dates(c: &Classe) -> String {
     if c.date_debut == c.date_fin {
         format::date_longue(c.date_debut)
     } else {
@@ -374,7 +374,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                     h2 { "La classe" }
                     dl.fiche {
                         dt { "Dates" } dd { (dates(c)) }
-                        dt { "Durée" } dd { (c.demi_journees) " demi-journée(s), " (format_heures(c.heures())) }
+                        dt { "Durée" } dd { (c.demi_journees) " demi-journée(s), " (chorus_domain::emargement::heures_lisibles(c.heures())) }
                         @if !c.lieu.is_empty() { dt { "Lieu" } dd { (c.lieu) } }
                         @if !c.organisme.is_empty() { dt { "Organisme" } dd { (c.organisme) } }
                         dt { "Point de départ" } dd { (c.depart.libelle()) }
@@ -388,6 +388,11 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                         }
                     }
                 }
+            }
+            section.carte {
+                h2 { "Émargement et fin de formation" }
+                p { "Les stagiaires signent depuis leur poste ; vous confirmez, puis imprimez la feuille d'émargement et les attestations, consultez le questionnaire de satisfaction et exportez les résultats." }
+                p { a.bouton.bouton-principal href={ "/formateur/classes/" (c.id) "/emargement" } { "Ouvrir la feuille d'émargement" } }
             }
             section.carte {
                 h2 { "Toute la classe" }
@@ -484,10 +489,6 @@ pub(super) async fn stagiaire_choisi(
     etat.lire(move |c, _| classe::participant(c, &fid, &classe_id, &participant)).await
 }
 
-fn format_heures(h: f32) -> String {
-    if h.fract() == 0.0 { format!("{h:.0} heures") } else { format!("{h:.1} heures").replace('.', ",") }
-}
-
 pub async fn page_classe_get(
     State(etat): State<AppState>,
     f: FormateurConnecte,
@@ -515,10 +516,10 @@ async fn apres_action(
 /// Une action de la console sur une classe : formateur connecté, formulaire vérifié (CSRF),
 /// classe désignée par l'adresse. Que la classe soit bien la sienne, le stockage le vérifie.
 pub struct ActionClasse {
-    pub(super) f: FormateurConnecte,
-    pub(super) entetes: HeaderMap,
-    pub(super) id: String,
-    pub(super) champs: Champs,
+    pub(crate) f: FormateurConnecte,
+    pub(crate) entetes: HeaderMap,
+    pub(crate) id: String,
+    pub(crate) champs: Champs,
 }
 
 impl FromRequest<AppState> for ActionClasse {

@@ -103,6 +103,7 @@ pub async fn rejoindre(
                         p { a.bouton.bouton-principal href="/compte/creer" { "Créer mon compte" } }
                     }
                 }
+                p { a href="/emargement" { "Signer la feuille d'émargement" } }
                 p.aide { "Votre code de binôme, à donner à un collègue qui doit rejoindre votre entreprise : " strong.code-classe #code-binome { (arrivee.code_binome) } }
             }
         },
