@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_classes.sql"),
     include_str!("migrations/0007_acheteur.sql"),
     include_str!("migrations/0008_pieces.sql"),
+    include_str!("migrations/0009_jeton_api.sql"),
 ];
 
 #[derive(Clone)]

@@ -18,6 +18,7 @@ pub mod formateur;
 pub mod gestion;
 pub mod horloge;
 pub mod jeton;
+pub mod jeton_api;
 pub mod journal;
 pub mod messagerie;
 pub mod notification;
@@ -26,6 +27,7 @@ pub mod piece_jointe;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;
+pub mod simulation;
 pub mod structure;
 pub mod suivi;
 
