@@ -2,6 +2,7 @@
 //! sessions, et le binaire `chorus-sandbox`. Aucune règle de Chorus Pro ici : les pages
 //! appellent les cas d'usage de `chorus-store`, qui interrogent `chorus-domain`.
 
+pub mod api;
 pub mod assets;
 pub mod erreur;
 pub mod etat;
@@ -121,8 +122,11 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::acheteur::routes())
         .merge(pages::depot::routes())
         .merge(pages::pieces::routes())
+        .merge(pages::jeton_api::routes())
         .fallback(pages::introuvable)
         .layer(sessions)
+        // Après la couche des sessions : l'API ne lit ni n'écrit de session (jeton bearer).
+        .merge(api::routes())
         .layer(entete(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(entete(header::X_FRAME_OPTIONS, "DENY"))
         .layer(entete(header::REFERRER_POLICY, "same-origin"))

@@ -11,6 +11,7 @@ pub mod depot;
 pub mod factures;
 pub mod formateur;
 pub mod gestion;
+pub mod jeton_api;
 pub mod messagerie;
 pub mod mon_compte;
 pub mod paiement;
