@@ -155,6 +155,109 @@ async fn rejet_puis_nouvelle_facture_et_suspension_completee_puis_payee() {
     serveur.arreter().await;
 }
 
+/// A script drives the simulation API of the real binary with the token given at start-up:
+/// sandbox, invoice through `soumettre`, clock, status history, over real HTTP.
+#[tokio::test(flavor = "multi_thread")]
+async fn api_de_simulation_avec_le_jeton_du_demarrage() {
+    let donnees = tempfile::tempdir().expect("dossier temporaire");
+    let jeton = "jeton-e2e-de-la-salle-12";
+    let serveur = Serveur::demarrer_avec(donnees.path(), &["--trainer-token", jeton]).await;
+    let api =
+        Api { client: Client::builder(TokioExecutor::new()).build_http(), base: serveur.url.clone(), jeton };
+
+    let (statut, refus) = api.appeler(Method::GET, "/api/sim/v1/bacs/inconnu", None, false).await;
+    assert_eq!(statut, StatusCode::UNAUTHORIZED, "{refus}");
+    assert_eq!(refus["codeRetour"], 401);
+
+    let (statut, bac) = api
+        .appeler(
+            Method::POST,
+            "/api/sim/v1/bacs",
+            Some(r#"{"stagiaire": "Camille Martin", "scenario": null}"#.into()),
+            true,
+        )
+        .await;
+    assert_eq!(statut, StatusCode::CREATED, "{bac}");
+    let id_bac = bac["idBac"].as_str().expect("idBac").to_string();
+    let date = bac["dateSimulee"].as_str().expect("dateSimulee").to_string();
+    let facture = format!(
+        r#"{{"numeroFactureSaisi": "E2E-API-1", "dateFacture": "{date}",
+            "destinataire": {{"codeDestinataire": "{COMMUNE}"}},
+            "cadreDeFacturation": {{"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"}},
+            "references": {{"typeFacture": "FACTURE", "typeTva": "TVA_SUR_DEBIT", "modePaiement": "VIREMENT", "deviseFacture": "EUR"}},
+            "lignePoste": [{{"lignePosteDenomination": "Journée de formation", "lignePosteQuantite": 2,
+                             "lignePosteMontantUnitaireHT": 600, "lignePosteTauxTvaManuel": 20}}],
+            "montantTotal": {{"montantTtcTotal": "1440.00"}}}}"#
+    );
+    let (statut, depot) =
+        api.appeler(Method::POST, &format!("/api/sim/v1/bacs/{id_bac}/factures"), Some(facture), true).await;
+    assert_eq!(statut, StatusCode::CREATED, "{depot}");
+    assert_eq!(depot["codeRetour"], 0);
+    assert_eq!(depot["statutFacture"], "MISE_A_DISPOSITION");
+    let id_facture = depot["identifiantFactureCPP"].as_str().expect("identifiantFactureCPP").to_string();
+
+    // A 30-day buyer puts the invoice into payment 20 simulated days after receiving it.
+    let (statut, horloge) = api
+        .appeler(
+            Method::POST,
+            &format!("/api/sim/v1/bacs/{id_bac}/horloge"),
+            Some(r#"{"avancerJours": 25}"#.into()),
+            true,
+        )
+        .await;
+    assert_eq!(statut, StatusCode::OK, "{horloge}");
+    let (_, lue) = api
+        .appeler(Method::GET, &format!("/api/sim/v1/bacs/{id_bac}/factures/{id_facture}"), None, true)
+        .await;
+    assert_eq!(lue["statutCourantCode"], "MISE_EN_PAIEMENT", "{lue}");
+    let (_, delai) = api
+        .appeler(
+            Method::GET,
+            &format!("/api/sim/v1/bacs/{id_bac}/factures/{id_facture}/delai-paiement"),
+            None,
+            true,
+        )
+        .await;
+    assert_eq!(delai["situation"], "PAYEE_DANS_LE_DELAI", "{delai}");
+
+    serveur.arreter().await;
+}
+
+/// A script of the simulation API: JSON in, JSON out, a bearer token.
+struct Api<'a> {
+    client: Client<HttpConnector, Full<Bytes>>,
+    base: String,
+    jeton: &'a str,
+}
+
+impl Api<'_> {
+    async fn appeler(
+        &self,
+        methode: Method,
+        chemin: &str,
+        corps: Option<String>,
+        avec_jeton: bool,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut requete = Request::builder()
+            .method(methode)
+            .uri(format!("{}{chemin}", self.base))
+            .header(CONTENT_TYPE, "application/json");
+        if avec_jeton {
+            requete = requete.header("authorization", format!("Bearer {}", self.jeton));
+        }
+        let requete = requete.body(Full::new(Bytes::from(corps.unwrap_or_default()))).expect("requête");
+        let echange = async {
+            let reponse = self.client.request(requete).await.expect("réponse HTTP");
+            let statut = reponse.status();
+            let octets = reponse.into_body().collect().await.expect("corps").to_bytes();
+            (statut, serde_json::from_slice(&octets).unwrap_or(serde_json::Value::Null))
+        };
+        tokio::time::timeout(DELAI_REQUETE, echange)
+            .await
+            .unwrap_or_else(|_| panic!("{chemin} : pas de réponse en {} s", DELAI_REQUETE.as_secs()))
+    }
+}
+
 async fn assert_renvoie_vers_connexion(nav: &mut Navigateur) {
     let accueil = nav.get("/").await;
     assert_eq!(accueil.statut, StatusCode::SEE_OTHER, "{}", accueil.extrait());
@@ -218,11 +321,18 @@ struct Serveur {
 
 impl Serveur {
     async fn demarrer(donnees: &Path) -> Serveur {
+        Serveur::demarrer_avec(donnees, &[]).await
+    }
+
+    /// The server with extra arguments after `serve` (`--trainer-token …`).
+    async fn demarrer_avec(donnees: &Path, arguments: &[&str]) -> Serveur {
         let mut processus = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(donnees)
+            .args(arguments)
             .env_remove("CHORUS_ADDR")
             .env_remove("CHORUS_DATA")
+            .env_remove("CHORUS_TRAINER_TOKEN")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -1058,6 +1058,62 @@ pub fn verifier(brut: &SaisieBrute, ctx: &Contexte<'_>) -> Result<Facture, Vec<A
     if anomalies.is_empty() { Ok(facture) } else { Err(anomalies) }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Montants déclarés (bloc `montantTotal` du service `soumettre`)
+// ---------------------------------------------------------------------------------------------
+
+/// Les totaux que le logiciel du fournisseur déclare à côté des lignes (bloc `montantTotal`
+/// du service `soumettre`), tels que reçus ; vide : non déclaré.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MontantsDeclares {
+    pub montant_ht_total: String,
+    pub montant_tva: String,
+    pub montant_ttc_total: String,
+    pub montant_a_payer: String,
+}
+
+/// Chorus Pro refuse une facture dont les totaux déclarés ne sont pas ceux de ses lignes
+/// (« Header synthesis is not correct ») : au centime près, puisque les totaux se calculent
+/// ligne à ligne avec l'arrondi de [`montants::arrondir`].
+pub fn controler_montants_declares(declares: &MontantsDeclares, totaux: &Totaux) -> Vec<Anomalie> {
+    let verifications = [
+        ("montant_ht_total", "Montant HT total", &declares.montant_ht_total, totaux.total_ht),
+        ("montant_tva", "Montant de TVA", &declares.montant_tva, totaux.total_tva),
+        ("montant_ttc_total", "Montant TTC total", &declares.montant_ttc_total, totaux.total_ttc),
+        ("montant_a_payer", "Montant à payer", &declares.montant_a_payer, totaux.montant_a_payer),
+    ];
+    let mut anomalies = Vec::new();
+    for (champ, libelle, brut, calcule) in verifications {
+        if brut.trim().is_empty() {
+            continue;
+        }
+        match lire_nombre(brut, true) {
+            Nombre::Valeur(v) if v == calcule => {}
+            Nombre::Valeur(v) => anomalies.push(Anomalie::champ(
+                champ,
+                "MONTANT_INCOHERENT",
+                format!(
+                    "« {libelle} » : vous déclarez {}, mais les lignes de la facture donnent {}. Corrigez le \
+                     montant déclaré ou les lignes : Chorus Pro refuse une facture dont les totaux ne \
+                     correspondent pas aux lignes.",
+                    format_euros(v),
+                    format_euros(calcule)
+                ),
+            )),
+            Nombre::Illisible | Nombre::TropDeChiffres => anomalies.push(Anomalie::champ(
+                champ,
+                "MONTANT_ILLISIBLE",
+                format!(
+                    "« {libelle} » : « {} » n'est pas un montant. Écrivez-le avec un point ou une virgule \
+                     décimale, par exemple 1440.00.",
+                    extrait(brut, 30)
+                ),
+            )),
+        }
+    }
+    anomalies
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2010,6 +2066,40 @@ mod tests {
                 "SERVICE_INCONNU",
                 "ENGAGEMENT_OBLIGATOIRE",
                 "FACTURE_ORIGINE_OBLIGATOIRE"
+            ]
+        );
+    }
+
+    #[test]
+    fn les_montants_declares_doivent_etre_ceux_des_lignes() {
+        let totaux = montants::calculer(
+            &[Ligne {
+                reference: String::new(),
+                designation: "Journée".into(),
+                quantite: dec!(2),
+                unite: String::new(),
+                prix_unitaire_ht: dec!(600),
+                remise_ht: Decimal::ZERO,
+                taux_tva: TauxTva::Normal,
+            }],
+            false,
+        );
+        let justes = MontantsDeclares {
+            montant_ht_total: "1200".into(),
+            montant_tva: "240.00".into(),
+            montant_ttc_total: "1440,00".into(),
+            montant_a_payer: String::new(),
+        };
+        assert!(controler_montants_declares(&justes, &totaux).is_empty());
+        let faux =
+            MontantsDeclares { montant_ttc_total: "1400".into(), montant_tva: "deux cents".into(), ..justes };
+        let codes: Vec<_> =
+            controler_montants_declares(&faux, &totaux).iter().map(|a| (a.champ.clone(), a.code)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("montant_tva".to_string(), "MONTANT_ILLISIBLE"),
+                ("montant_ttc_total".to_string(), "MONTANT_INCOHERENT")
             ]
         );
     }

@@ -30,6 +30,8 @@ pub enum Joueur {
     Formateur,
     /// Le comportement scripté d'un scénario.
     Scenario,
+    /// Un script du formateur, par l'API de simulation.
+    Api,
 }
 
 /// Ce que le destinataire (ou le comptable) fait de la facture, tel que demandé.

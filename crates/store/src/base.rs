@@ -19,8 +19,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_classes.sql"),
     include_str!("migrations/0007_acheteur.sql"),
     include_str!("migrations/0008_pieces.sql"),
-    include_str!("migrations/0011_emargement.sql"),
-    include_str!("migrations/0012_scenario.sql"),
+    include_str!("migrations/0009_jeton_api.sql"),
+    include_str!("migrations/0010_emargement.sql"),
+    include_str!("migrations/0011_scenario.sql"),
 ];
 
 #[derive(Clone)]

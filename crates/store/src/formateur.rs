@@ -72,11 +72,28 @@ pub fn creer_premier(c: &Connection, horloge: &Horloge) -> Resultat<Option<(Form
     if aucun { creer(c, PREMIER_FORMATEUR, horloge).map(Some) } else { Ok(None) }
 }
 
+/// Lit `id, email, a_changer`, dans cet ordre.
+pub(crate) fn depuis_ligne(r: &rusqlite::Row<'_>) -> rusqlite::Result<Formateur> {
+    Ok(Formateur { id: r.get(0)?, email: r.get(1)?, mot_de_passe_a_changer: r.get(2)? })
+}
+
 pub fn formateur(c: &Connection, id: &str) -> Resultat<Option<Formateur>> {
     Ok(c.prepare_cached("SELECT id, email, a_changer FROM formateur WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok(Formateur { id: r.get(0)?, email: r.get(1)?, mot_de_passe_a_changer: r.get(2)? })
-        })
+        .query_row([id], depuis_ligne)
+        .optional()?)
+}
+
+/// Le premier formateur (le plus ancien) : celui que `serve` crée sur un dossier de données
+/// vide, à qui revient le jeton donné au démarrage (`--trainer-token`).
+pub fn premier(c: &Connection) -> Resultat<Option<Formateur>> {
+    Ok(c.prepare_cached("SELECT id, email, a_changer FROM formateur ORDER BY cree_le, rowid LIMIT 1")?
+        .query_row([], depuis_ligne)
+        .optional()?)
+}
+
+pub fn par_email(c: &Connection, email: &str) -> Resultat<Option<Formateur>> {
+    Ok(c.prepare_cached("SELECT id, email, a_changer FROM formateur WHERE email = ?1")?
+        .query_row([regles::normaliser_email(email)], depuis_ligne)
         .optional()?)
 }
 

@@ -23,6 +23,7 @@ pub mod formateur;
 pub mod gestion;
 pub mod horloge;
 pub mod jeton;
+pub mod jeton_api;
 pub mod journal;
 pub mod messagerie;
 pub mod notification;
@@ -34,6 +35,7 @@ pub mod raccordement;
 pub mod rattachement;
 pub mod reference;
 pub mod scenario;
+pub mod simulation;
 pub mod structure;
 pub mod suivi;
 

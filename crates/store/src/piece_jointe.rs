@@ -25,6 +25,8 @@ pub const NATURE_COMPLEMENTAIRE: &str = "COMPLEMENTAIRE";
 pub enum ModeDepot {
     SaisiePortail,
     DepotPdfPortail,
+    /// Déposée par l'API de simulation (service `soumettre`).
+    SaisieApi,
 }
 
 impl ModeDepot {
@@ -32,6 +34,7 @@ impl ModeDepot {
         match self {
             ModeDepot::SaisiePortail => "SAISIE_PORTAIL",
             ModeDepot::DepotPdfPortail => "DEPOT_PDF_PORTAIL",
+            ModeDepot::SaisieApi => "SAISIE_API",
         }
     }
 
@@ -40,11 +43,16 @@ impl ModeDepot {
         match self {
             ModeDepot::SaisiePortail => "Saisie",
             ModeDepot::DepotPdfPortail => "Dépôt PDF",
+            ModeDepot::SaisieApi => "Saisie par l'API",
         }
     }
 
     fn depuis_code(code: &str) -> ModeDepot {
-        if code == "DEPOT_PDF_PORTAIL" { ModeDepot::DepotPdfPortail } else { ModeDepot::SaisiePortail }
+        match code {
+            "DEPOT_PDF_PORTAIL" => ModeDepot::DepotPdfPortail,
+            "SAISIE_API" => ModeDepot::SaisieApi,
+            _ => ModeDepot::SaisiePortail,
+        }
     }
 }
 
@@ -218,11 +226,7 @@ pub fn saisir_depot(
     if let Issue::Acceptee(id) = &issue {
         c.prepare_cached("UPDATE piece_jointe SET facture_id = ?3 WHERE bac_id = ?1 AND id = ?2")?
             .execute([bac_id, depot_id, id])?;
-        c.prepare_cached("UPDATE facture SET mode_depot = ?3 WHERE bac_id = ?1 AND id = ?2")?.execute([
-            bac_id,
-            id,
-            ModeDepot::DepotPdfPortail.code(),
-        ])?;
+        noter_mode_depot(c, bac_id, id, ModeDepot::DepotPdfPortail)?;
     }
     Ok(issue)
 }
@@ -368,7 +372,22 @@ pub fn contenu(c: &Connection, bac_id: &str, piece_id: &str) -> Resultat<(Piece,
     Ok((piece, octets))
 }
 
-/// Comment la facture est arrivée : saisie ou dépôt PDF.
+/// Note comment une facture tout juste enregistrée est arrivée (saisie par défaut).
+pub(crate) fn noter_mode_depot(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    mode: ModeDepot,
+) -> Resultat<()> {
+    c.prepare_cached("UPDATE facture SET mode_depot = ?3 WHERE bac_id = ?1 AND id = ?2")?.execute([
+        bac_id,
+        facture_id,
+        mode.code(),
+    ])?;
+    Ok(())
+}
+
+/// Comment la facture est arrivée : saisie, dépôt PDF ou API.
 pub fn mode_depot(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<ModeDepot> {
     let code: String = c
         .prepare_cached("SELECT mode_depot FROM facture WHERE bac_id = ?1 AND id = ?2")?
@@ -406,6 +425,7 @@ pub fn certificat(c: &Connection, bac_id: &str, structure_id: &str, facture_id: 
         mode_depot: match mode {
             ModeDepot::SaisiePortail => "Saisie sur le portail".into(),
             ModeDepot::DepotPdfPortail => "Dépôt PDF sur le portail".into(),
+            ModeDepot::SaisieApi => "Saisie par l'API".into(),
         },
         cadre: f.cadre.libelle().to_string(),
         fournisseur: Partie {

@@ -1,7 +1,9 @@
-//! L'unique type d'erreur du portail, et sa traduction en une page (ou une redirection) : un
-//! seul endroit décide du code HTTP et du message montré. Jamais de 500 pour une saisie.
+//! L'unique type d'erreur du portail, et sa traduction en une page (ou une redirection), ou en
+//! `{codeRetour, libelle}` pour l'API de simulation : un seul endroit décide du code HTTP et du
+//! message montré. Jamais de 500 pour une saisie.
 
-use axum::http::StatusCode;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chorus_store::Erreur;
 use thiserror::Error;
@@ -31,6 +33,9 @@ pub enum AppError {
     /// qui peut le faire.
     #[error("{0}")]
     Interdit(String),
+    /// L'API de simulation demande le jeton (bearer) d'un formateur : absent, inconnu ou révoqué.
+    #[error("jeton de l'API absent ou invalide")]
+    JetonApi,
     /// Jeton anti-falsification (CSRF) absent ou faux.
     #[error("formulaire expiré")]
     Formulaire,
@@ -103,6 +108,7 @@ impl IntoResponse for AppError {
                  textes saisis (désignations, commentaire) et recommencez."
                     .to_string(),
             ),
+            AppError::JetonApi => (StatusCode::UNAUTHORIZED, "Jeton requis", MESSAGE_JETON.to_string()),
             AppError::Requete(m) => (StatusCode::BAD_REQUEST, "Demande incorrecte", m.clone()),
             AppError::Interdit(m) => (StatusCode::FORBIDDEN, "Action réservée", m.clone()),
             AppError::Refus(m) => (StatusCode::CONFLICT, "Action impossible", m.clone()),
@@ -118,5 +124,88 @@ impl IntoResponse for AppError {
             }
         };
         (code, page_erreur(titre, &message)).into_response()
+    }
+}
+
+const MESSAGE_JETON: &str = "Cette API demande le jeton d'un formateur dans l'en-tête « Authorization: Bearer \
+                             <jeton> ». Le jeton est absent, inconnu ou a été remplacé : générez-en un depuis \
+                             la page d'accueil de la console du formateur (/formateur).";
+
+/// Une phrase : majuscule initiale, point final.
+fn phrase(m: &str) -> String {
+    let mut lettres = m.trim().chars();
+    let mut s: String = match lettres.next() {
+        Some(p) => p.to_uppercase().chain(lettres).collect(),
+        None => String::new(),
+    };
+    if !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
+}
+
+/// Une erreur de l'API de simulation : la même [`AppError`], rendue en JSON
+/// `{"codeRetour", "libelle"}` où le code retour est le code HTTP (0 est réservé au succès).
+#[derive(Debug)]
+pub struct ErreurApi(pub AppError);
+
+impl From<AppError> for ErreurApi {
+    fn from(e: AppError) -> Self {
+        ErreurApi(e)
+    }
+}
+
+impl From<Erreur> for ErreurApi {
+    fn from(e: Erreur) -> Self {
+        ErreurApi(AppError::from(e))
+    }
+}
+
+impl IntoResponse for ErreurApi {
+    fn into_response(self) -> Response {
+        let (code, libelle) = match self.0 {
+            // Les sessions du portail n'existent pas pour l'API : tout défaut d'identité est
+            // un jeton à fournir.
+            AppError::JetonApi | AppError::NonConnecte | AppError::FormateurNonConnecte => {
+                (StatusCode::UNAUTHORIZED, MESSAGE_JETON.to_string())
+            }
+            AppError::Introuvable(m) => (
+                StatusCode::NOT_FOUND,
+                format!(
+                    "{} Vérifiez l'identifiant dans l'adresse : un bac à sable n'est visible que du \
+                     formateur de sa classe.",
+                    phrase(&m)
+                ),
+            ),
+            AppError::TropVolumineux => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Le corps de la requête dépasse la taille acceptée par le simulateur (2 Mo).".to_string(),
+            ),
+            AppError::Requete(m) => (StatusCode::BAD_REQUEST, phrase(&m)),
+            AppError::Interdit(m) => (StatusCode::FORBIDDEN, phrase(&m)),
+            AppError::Refus(m) => (StatusCode::CONFLICT, phrase(&m)),
+            AppError::Redirection(_)
+            | AppError::SansStructure
+            | AppError::Formulaire
+            | AppError::HorsClasse => (
+                StatusCode::CONFLICT,
+                "Cette action n'est pas possible par l'API dans l'état actuel du bac à sable.".to_string(),
+            ),
+            AppError::Interne(m) => {
+                tracing::error!(erreur = %m, "erreur interne (API)");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Le simulateur a rencontré un problème ; les données déjà enregistrées sont intactes. \
+                     Réessayez."
+                        .to_string(),
+                )
+            }
+        };
+        let corps = serde_json::json!({ "codeRetour": code.as_u16(), "libelle": libelle });
+        let mut reponse = (code, Json(corps)).into_response();
+        if code == StatusCode::UNAUTHORIZED {
+            reponse.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        reponse
     }
 }

@@ -2,6 +2,7 @@
 //! sessions, et le binaire `chorus-sandbox`. Aucune règle de Chorus Pro ici : les pages
 //! appellent les cas d'usage de `chorus-store`, qui interrogent `chorus-domain`.
 
+pub mod api;
 pub mod assets;
 pub mod erreur;
 pub mod etat;
@@ -143,10 +144,13 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::exercices::routes())
         .merge(pages::pieces::routes())
         .merge(pages::suivi_classe::routes())
+        .merge(pages::jeton_api::routes())
         .fallback(pages::introuvable)
         // Sous la couche des sessions, qu'il lit : la lecture seule du formateur.
         .layer(axum::middleware::from_fn_with_state(etat.clone(), lecture_seule::filtrer))
         .layer(sessions)
+        // Après la couche des sessions : l'API ne lit ni n'écrit de session (jeton bearer).
+        .merge(api::routes())
         .layer(entete(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(entete(header::X_FRAME_OPTIONS, "DENY"))
         .layer(entete(header::REFERRER_POLICY, "same-origin"))

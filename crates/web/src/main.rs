@@ -7,7 +7,7 @@ use std::time::Instant;
 use chorus_domain::delai_paiement;
 use chorus_domain::montants::format_nombre;
 use chorus_store::catalogue::Catalogue;
-use chorus_store::{Horloge, Store, demo, formateur, paiement, reference};
+use chorus_store::{Horloge, Store, demo, formateur, jeton_api, paiement, reference};
 use chorus_web::{AppState, app};
 use clap::{Parser, Subcommand};
 
@@ -28,8 +28,9 @@ enum Commande {
         /// Dossier des données (base SQLite).
         #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
         data: PathBuf,
-        /// Jeton (bearer) accepté par l'API de simulation, pour automatiser la préparation des
-        /// bacs à sable.
+        /// Jeton (bearer) accepté par l'API de simulation au nom du premier formateur (le plus
+        /// ancien, celui que `serve` crée sur un dossier de données vide), pour automatiser la
+        /// préparation des bacs à sable.
         #[arg(long = "trainer-token", env = "CHORUS_TRAINER_TOKEN", hide_env_values = true)]
         jeton_formateur: Option<String>,
         /// Dossier des scénarios d'exercice (*.toml), relus dès qu'un fichier change ; par
@@ -102,6 +103,14 @@ enum ActionFormateur {
         #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
         data: PathBuf,
     },
+    /// Génère un nouveau jeton personnel de l'API de simulation pour ce formateur et l'affiche
+    /// (une seule fois) ; le jeton précédent cesse de fonctionner.
+    Jeton {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
+        data: PathBuf,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -120,6 +129,7 @@ fn main() -> std::process::ExitCode {
         Commande::Formateur { action: ActionFormateur::Create { email, data } } => {
             creer_formateur(&email, &data)
         }
+        Commande::Formateur { action: ActionFormateur::Jeton { email, data } } => jeton_api(&email, &data),
         Commande::ImportAnnuaire { fichier, services, data } => {
             importer(&fichier, services.as_deref(), &data)
         }
@@ -165,6 +175,27 @@ fn verifier_scenarios(fichiers: &[PathBuf]) -> Result<(), String> {
         0 => Ok(()),
         n => Err(format!("{n} fichier(s) de scénario à corriger")),
     }
+}
+
+fn jeton_api(email: &str, data: &std::path::Path) -> Result<(), String> {
+    let store =
+        Store::ouvrir(data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
+    let jeton = store
+        .ecrire(|tx| {
+            let f = formateur::par_email(tx, email)?.ok_or(chorus_store::Erreur::Introuvable("formateur"))?;
+            jeton_api::emettre(tx, &f.id, &Horloge::Systeme)
+        })
+        .map_err(|e| match e {
+            chorus_store::Erreur::Introuvable(_) => format!(
+                "aucun formateur n'a l'adresse {email} (créez-le avec : chorus-sandbox formateur create --email {email})"
+            ),
+            autre => autre.to_string(),
+        })?;
+    println!(
+        "Nouveau jeton de l'API de simulation pour {email} (affiché une seule fois ; le précédent ne fonctionne plus) :"
+    );
+    println!("{jeton}");
+    Ok(())
 }
 
 fn servir(

@@ -207,7 +207,7 @@ pub async fn verifier_csrf(session: &Session, recu: &str) -> Result<(), AppError
     }
 }
 
-fn egal_temps_constant(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn egal_temps_constant(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -212,6 +212,7 @@ fn page_classes(
     classes: &[(Classe, usize)],
     s: &SaisieClasse,
     anomalies: &[Anomalie],
+    jeton_api: Markup,
 ) -> Markup {
     gabarit_console(
         "Mes classes",
@@ -238,6 +239,7 @@ fn page_classes(
                 }
             }
             (formulaire_classe(&f.csrf, s, anomalies))
+            (jeton_api)
         },
     )
 }
@@ -251,6 +253,13 @@ pub(crate) fn dates(c: &Classe) -> String {
 }
 
 pub async fn classes(State(etat): State<AppState>, f: FormateurConnecte) -> Result<Markup, AppError> {
+    let jeton = super::jeton_api::section_de(&etat, &f).await?;
+    accueil(&etat, &f, jeton).await
+}
+
+/// L'accueil de la console (classes, nouvelle classe, jeton de l'API), avec la section du
+/// jeton donnée par l'appelant (qui y montre un jeton tout juste généré).
+pub async fn accueil(etat: &AppState, f: &FormateurConnecte, jeton_api: Markup) -> Result<Markup, AppError> {
     let id = f.formateur.id.clone();
     let classes = etat.lire(move |c, _| classe::lister(c, &id)).await?;
     let defaut = SaisieClasse {
@@ -259,7 +268,7 @@ pub async fn classes(State(etat): State<AppState>, f: FormateurConnecte) -> Resu
         date_debut: etat.horloge.aujourd_hui().format("%Y-%m-%d").to_string(),
         ..SaisieClasse::default()
     };
-    Ok(page_classes(&f, &classes, &defaut, &[]))
+    Ok(page_classes(f, &classes, &defaut, &[], jeton_api))
 }
 
 pub async fn creer_classe(
@@ -286,7 +295,9 @@ pub async fn creer_classe(
         Err(anomalies) => {
             let id = f.formateur.id.clone();
             let classes = etat.lire(move |c, _| classe::lister(c, &id)).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_classes(&f, &classes, &s, &anomalies)).into_response())
+            let jeton = super::jeton_api::section_de(&etat, &f).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_classes(&f, &classes, &s, &anomalies, jeton))
+                .into_response())
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod factures;
 pub mod fin_de_formation;
 pub mod formateur;
 pub mod gestion;
+pub mod jeton_api;
 pub mod messagerie;
 pub mod mon_compte;
 pub mod paiement;

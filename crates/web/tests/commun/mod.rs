@@ -34,11 +34,22 @@ pub struct Portail {
 
 impl Portail {
     pub fn nouveau() -> Portail {
+        Portail::construire(None)
+    }
+
+    /// The application started with a trainer token (`--trainer-token`).
+    pub fn avec_jeton_formateur(jeton: &str) -> Portail {
+        Portail::construire(Some(jeton.to_string()))
+    }
+
+    fn construire(jeton_formateur: Option<String>) -> Portail {
         let dossier = tempfile::tempdir().expect("temporary directory");
         let store = chorus_store::Store::ouvrir(dossier.path()).expect("open the database");
         let horloge = chorus_store::Horloge::fixe(date_fixe());
         chorus_store::demo::initialiser(&store, &horloge).expect("demo data");
-        let app = chorus_web::app(chorus_web::AppState::new(store, horloge));
+        let mut etat = chorus_web::AppState::new(store, horloge);
+        etat.config.jeton_formateur = jeton_formateur;
+        let app = chorus_web::app(etat);
         Portail { app, _dossier: dossier }
     }
 
@@ -719,5 +730,116 @@ impl Navigateur {
         let (parties, corps) = reponse.into_parts();
         let octets = corps.collect().await.expect("readable body").to_bytes().to_vec();
         Telechargement { statut: parties.status, entetes: parties.headers, octets }
+    }
+}
+
+impl Formateur {
+    /// Generates (or regenerates) the personal API token from the console home page.
+    pub async fn jeton_api(&mut self) -> String {
+        self.get("/formateur").await.assert_statut(StatusCode::OK).assert_contient("API de simulation");
+        let r = self.post_form("/formateur/jeton-api", &[] as &[(&str, &str)]).await;
+        r.assert_statut(StatusCode::OK).assert_contient("il ne sera plus affiché");
+        assert_eq!(r.entetes.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+        texte_de(&r.corps, "jeton-api-nouveau").expect("the new token is shown")
+    }
+}
+
+/// A script calling the simulation API with a bearer token (or none).
+#[derive(Clone)]
+pub struct ClientApi {
+    app: Router,
+    pub jeton: Option<String>,
+    /// The authorization scheme (`Bearer`).
+    pub schema: &'static str,
+}
+
+/// What the API answered.
+#[derive(Debug)]
+pub struct ReponseApi {
+    pub statut: StatusCode,
+    pub entetes: HeaderMap,
+    pub texte: String,
+    /// The body as JSON (`null` if it is not JSON).
+    pub json: serde_json::Value,
+}
+
+impl ReponseApi {
+    #[track_caller]
+    pub fn assert_statut(&self, attendu: StatusCode) -> &Self {
+        assert_eq!(self.statut, attendu, "unexpected status; body:\n{}", self.texte);
+        self
+    }
+
+    /// The French `libelle` of an error, with its `codeRetour` equal to the HTTP status.
+    #[track_caller]
+    pub fn assert_erreur(&self, attendu: StatusCode, extrait: &str) -> &Self {
+        self.assert_statut(attendu);
+        assert_eq!(self.json["codeRetour"], attendu.as_u16(), "{}", self.texte);
+        let libelle = self.libelle();
+        assert!(libelle.contains(extrait), "« {extrait} » missing from the libelle: {libelle}");
+        for anglais in ["expected", "invalid type", "missing field", "EOF", "Failed to"] {
+            assert!(!libelle.contains(anglais), "English text in the libelle: {libelle}");
+        }
+        self
+    }
+
+    /// The paths of the fields named by the `anomalies` of a refused invoice.
+    pub fn champs_en_anomalie(&self) -> Vec<String> {
+        let anomalies =
+            self.json["anomalies"].as_array().unwrap_or_else(|| panic!("no anomalies in {}", self.texte));
+        anomalies.iter().filter_map(|a| a["champ"].as_str().map(str::to_string)).collect()
+    }
+
+    pub fn libelle(&self) -> &str {
+        self.json["libelle"].as_str().unwrap_or("")
+    }
+
+    /// A string field of the JSON body.
+    #[track_caller]
+    pub fn texte_de(&self, champ: &str) -> String {
+        self.json[champ]
+            .as_str()
+            .unwrap_or_else(|| panic!("no string « {champ} » in {}", self.texte))
+            .to_string()
+    }
+}
+
+impl ClientApi {
+    pub fn new(app: &Router, jeton: &str) -> ClientApi {
+        ClientApi { app: app.clone(), jeton: Some(jeton.to_string()), schema: "Bearer" }
+    }
+
+    pub fn sans_jeton(app: &Router) -> ClientApi {
+        ClientApi { app: app.clone(), jeton: None, schema: "Bearer" }
+    }
+
+    pub async fn get(&self, chemin: &str) -> ReponseApi {
+        self.envoyer(Method::GET, chemin, None).await
+    }
+
+    pub async fn post(&self, chemin: &str, corps: serde_json::Value) -> ReponseApi {
+        self.envoyer(Method::POST, chemin, Some(corps.to_string().into_bytes())).await
+    }
+
+    /// A POST with exactly these bytes (malformed JSON, empty body…).
+    pub async fn post_brut(&self, chemin: &str, corps: &[u8]) -> ReponseApi {
+        self.envoyer(Method::POST, chemin, Some(corps.to_vec())).await
+    }
+
+    pub async fn envoyer(&self, methode: Method, chemin: &str, corps: Option<Vec<u8>>) -> ReponseApi {
+        let mut requete = Request::builder().method(methode).uri(chemin);
+        if let Some(j) = &self.jeton {
+            requete = requete.header("authorization", format!("{} {j}", self.schema));
+        }
+        if corps.is_some() {
+            requete = requete.header(CONTENT_TYPE, "application/json");
+        }
+        let requete = requete.body(Body::from(corps.unwrap_or_default())).expect("valid request");
+        let reponse = self.app.clone().oneshot(requete).await.expect("the router never fails");
+        let (parties, corps) = reponse.into_parts();
+        let octets = corps.collect().await.expect("readable body").to_bytes();
+        let texte = String::from_utf8(octets.to_vec()).expect("UTF-8 body");
+        let json = serde_json::from_str(&texte).unwrap_or(serde_json::Value::Null);
+        ReponseApi { statut: parties.status, entetes: parties.headers, texte, json }
     }
 }
