@@ -19,6 +19,7 @@ pub mod facture;
 pub mod identifiant;
 pub mod montants;
 pub mod piece_jointe;
+pub mod quiz;
 pub mod saisie;
 pub mod scenario;
 pub mod service;
