@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_acheteur.sql"),
     include_str!("migrations/0008_pieces.sql"),
     include_str!("migrations/0012_scenario.sql"),
+    include_str!("migrations/0013_quiz.sql"),
 ];
 
 #[derive(Clone)]

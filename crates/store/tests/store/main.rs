@@ -17,6 +17,7 @@ mod journal;
 mod mon_compte;
 mod paiement;
 mod piece_jointe;
+mod quiz;
 mod rattachement;
 mod reference;
 mod suivi;
