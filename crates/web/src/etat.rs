@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chorus_store::catalogue::Catalogue;
+use chorus_store::quiz::CatalogueQuiz;
 use chorus_store::{Horloge, Resultat, Store};
 use rusqlite::{Connection, Transaction};
 
@@ -29,11 +30,19 @@ pub struct AppState {
     pub config: Config,
     /// Les scénarios d'exercice : ceux livrés, ou ceux d'un dossier relu à chaque changement.
     pub catalogue: Arc<Catalogue>,
+    /// Les questions des quiz : celles livrées, ou celles d'un dossier relu à chaque changement.
+    pub quiz: Arc<CatalogueQuiz>,
 }
 
 impl AppState {
     pub fn new(store: Store, horloge: Horloge) -> Self {
-        AppState { store, horloge, config: Config::default(), catalogue: Arc::new(Catalogue::livre()) }
+        AppState {
+            store,
+            horloge,
+            config: Config::default(),
+            catalogue: Arc::new(Catalogue::livre()),
+            quiz: Arc::new(CatalogueQuiz::livre()),
+        }
     }
 
     /// Lecture en base, hors du fil asynchrone (SQLite est bloquant).

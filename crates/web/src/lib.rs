@@ -122,6 +122,7 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::acheteur::routes())
         .merge(pages::depot::routes())
         .merge(pages::exercices::routes())
+        .merge(pages::quiz::routes())
         .merge(pages::pieces::routes())
         .fallback(pages::introuvable)
         .layer(sessions)
