@@ -238,11 +238,11 @@ fn page_tentative(etat: &AppState, stagiaire: &Stagiaire, t: &Tentative, erreur:
 
 /// Les choix d'une question : des boutons radio pour une seule bonne réponse, des cases à
 /// cocher quand il y en a plusieurs (l'énoncé le dit aussi).
-fn choix_de(q: &Question, nom: &str) -> Markup {
+fn choix_de(q: &Question, nom: &str, numero: Option<usize>) -> Markup {
     let type_champ = if q.plusieurs_reponses() { "checkbox" } else { "radio" };
     html! {
         fieldset {
-            legend { (q.enonce) }
+            legend { @if let Some(n) = numero { "Question " (n) ". " } (q.enonce) }
             @if q.plusieurs_reponses() { p.aide { "Plusieurs réponses sont attendues : cochez-les toutes." } }
             @for (rang, texte) in q.choix.iter().enumerate() {
                 @let id_champ = format!("{nom}-{}", lettre(rang));
@@ -261,7 +261,7 @@ fn question_d_entrainement(t: &Tentative, q: &Question, csrf: &str) -> Markup {
         form method="post" action={ "/quiz/tentatives/" (t.id) "/repondre" } {
             (champ_csrf(csrf))
             input type="hidden" name="question" value=(q.id);
-            (choix_de(q, "reponse"))
+            (choix_de(q, "reponse", None))
             button.bouton.bouton-principal type="submit" { "Valider ma réponse" }
         }
     }
@@ -276,8 +276,7 @@ fn questions_d_examen(t: &Tentative, csrf: &str) -> Markup {
         form method="post" action={ "/quiz/tentatives/" (t.id) "/rendre" } {
             (champ_csrf(csrf))
             @for (n, q) in t.questions.iter().enumerate() {
-                h2.visuellement-cache { "Question " (n + 1) }
-                (choix_de(q, &format!("{PREFIXE_QUESTION}{}", q.id)))
+                (choix_de(q, &format!("{PREFIXE_QUESTION}{}", q.id), Some(n + 1)))
             }
             button.bouton.bouton-principal type="submit" { "Rendre l'examen" }
         }
