@@ -23,6 +23,7 @@ pub mod montants;
 pub mod piece_jointe;
 pub mod programme;
 pub mod questionnaire;
+pub mod quiz;
 pub mod saisie;
 pub mod scenario;
 pub mod service;

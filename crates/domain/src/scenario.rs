@@ -118,6 +118,32 @@ pub enum ItemProgramme {
 }
 
 impl ItemProgramme {
+    /// Tous les points, dans l'ordre du programme.
+    pub const TOUS: [ItemProgramme; 6] = [
+        ItemProgramme::Contexte,
+        ItemProgramme::Portail,
+        ItemProgramme::CircuitFacture,
+        ItemProgramme::Paiement,
+        ItemProgramme::SousTraitance,
+        ItemProgramme::Securite,
+    ];
+
+    /// Le code du point, tel qu'il s'écrit dans les fichiers (`circuit-facture`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemProgramme::Contexte => "contexte",
+            ItemProgramme::Portail => "portail",
+            ItemProgramme::CircuitFacture => "circuit-facture",
+            ItemProgramme::Paiement => "paiement",
+            ItemProgramme::SousTraitance => "sous-traitance",
+            ItemProgramme::Securite => "securite",
+        }
+    }
+
+    pub fn depuis_code(code: &str) -> Option<ItemProgramme> {
+        ItemProgramme::TOUS.into_iter().find(|i| i.code() == code)
+    }
+
     pub fn libelle(self) -> &'static str {
         match self {
             ItemProgramme::Contexte => "Contexte et obligations de la facturation électronique",
@@ -528,17 +554,12 @@ impl std::fmt::Display for Defaut {
 /// Lit et contrôle un fichier de scénario. Toutes les erreurs de sens sont rapportées, chacune
 /// avec la ligne de la table en cause.
 pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
-    let scenario: Scenario = toml::from_str(texte).map_err(|e| {
-        let ligne = e.span().map(|s| ligne_de(texte, s.start)).unwrap_or(1);
-        vec![Defaut { ligne, message: e.message().trim().to_string() }]
-    })?;
+    let scenario: Scenario = lire_toml(texte)?;
     let mut defauts = Vec::new();
     let mut defaut = |ligne: usize, message: String| defauts.push(Defaut { ligne, message });
     let ligne_cle = |cle: &str| ligne_de_la_cle(texte, cle).unwrap_or(1);
 
-    if scenario.id.is_empty()
-        || !scenario.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
+    if !est_un_identifiant(&scenario.id) {
         defaut(
             ligne_cle("id"),
             "l'identifiant ne doit contenir que des minuscules sans accent, des chiffres et des tirets"
@@ -702,12 +723,25 @@ fn rang_de_traitement(s: Statut) -> Option<u8> {
     }
 }
 
+/// Un identifiant stable : minuscules sans accent, chiffres et tirets.
+pub(crate) fn est_un_identifiant(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Lit un fichier TOML ; une erreur de syntaxe ou de forme devient un défaut à sa ligne.
+pub(crate) fn lire_toml<T: serde::de::DeserializeOwned>(texte: &str) -> Result<T, Vec<Defaut>> {
+    toml::from_str(texte).map_err(|e| {
+        let ligne = e.span().map(|s| ligne_de(texte, s.start)).unwrap_or(1);
+        vec![Defaut { ligne, message: e.message().trim().to_string() }]
+    })
+}
+
 fn ligne_de(texte: &str, octet: usize) -> usize {
     texte[..octet.min(texte.len())].matches('\n').count() + 1
 }
 
 /// La ligne de la `n`-ième table `[[nom]]` (0 pour la première).
-fn ligne_de_table(texte: &str, nom: &str, n: usize) -> usize {
+pub fn ligne_de_table(texte: &str, nom: &str, n: usize) -> usize {
     let entete = format!("[[{nom}]]");
     texte
         .lines()
@@ -719,7 +753,7 @@ fn ligne_de_table(texte: &str, nom: &str, n: usize) -> usize {
 }
 
 /// La ligne d'une clé de premier niveau (`cle = …`).
-fn ligne_de_la_cle(texte: &str, cle: &str) -> Option<usize> {
+pub(crate) fn ligne_de_la_cle(texte: &str, cle: &str) -> Option<usize> {
     texte
         .lines()
         .position(|l| {

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_jeton_api.sql"),
     include_str!("migrations/0010_emargement.sql"),
     include_str!("migrations/0011_scenario.sql"),
+    include_str!("migrations/0012_quiz.sql"),
 ];
 
 #[derive(Clone)]

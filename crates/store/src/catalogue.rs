@@ -2,11 +2,12 @@
 //! `fixtures/scenarios`), relus dès qu'un fichier change, sans redémarrer ; sans dossier, les
 //! scénarios livrés avec le simulateur, compilés dans le binaire.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
-use std::time::SystemTime;
+use std::path::Path;
+use std::sync::Arc;
 
 use chorus_domain::scenario::{self, Defaut, Scenario};
+
+use crate::fichiers::Rechargeable;
 
 /// Les scénarios livrés, compilés dans le binaire (un test vérifie qu'il n'en manque aucun).
 pub const LIVRES: &[(&str, &str)] = &[
@@ -29,102 +30,37 @@ pub const LIVRES: &[(&str, &str)] = &[
     ("suspendue-piece.toml", include_str!("../../../fixtures/scenarios/suspendue-piece.toml")),
 ];
 
-/// Un fichier refusé, avec ses défauts : la console et `scenario check` les montrent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FichierRefuse {
-    pub fichier: String,
-    pub defauts: Vec<Defaut>,
-}
-
-#[derive(Debug, Default)]
-struct Charge {
-    /// Nom, date de modification et taille de chaque fichier lu : s'ils changent, on relit.
-    signature: Vec<(PathBuf, Option<SystemTime>, u64)>,
-    scenarios: Arc<Vec<Scenario>>,
-    refuses: Arc<Vec<FichierRefuse>>,
-}
+pub use crate::fichiers::FichierRefuse;
 
 #[derive(Debug)]
-pub struct Catalogue {
-    dossier: Option<PathBuf>,
-    charge: RwLock<Charge>,
-}
+pub struct Catalogue(Rechargeable<Vec<Scenario>>);
 
 impl Catalogue {
     /// Les scénarios livrés avec le simulateur.
     pub fn livre() -> Catalogue {
-        let (scenarios, refuses) =
-            lire(LIVRES.iter().map(|(nom, texte)| (nom.to_string(), texte.to_string())));
-        Catalogue {
-            dossier: None,
-            charge: RwLock::new(Charge {
-                signature: Vec::new(),
-                scenarios: Arc::new(scenarios),
-                refuses: Arc::new(refuses),
-            }),
-        }
+        Catalogue(Rechargeable::livre(LIVRES, lire))
     }
 
     /// Les scénarios d'un dossier, relus à chaque modification.
     pub fn depuis_dossier(dossier: &Path) -> Catalogue {
-        let c = Catalogue { dossier: Some(dossier.to_path_buf()), charge: RwLock::new(Charge::default()) };
-        c.rafraichir();
-        c
+        Catalogue(Rechargeable::depuis_dossier(dossier, lire))
     }
 
     pub fn scenarios(&self) -> Arc<Vec<Scenario>> {
-        self.rafraichir();
-        self.charge.read().map(|c| c.scenarios.clone()).unwrap_or_default()
+        self.0.contenu()
     }
 
     pub fn refuses(&self) -> Arc<Vec<FichierRefuse>> {
-        self.rafraichir();
-        self.charge.read().map(|c| c.refuses.clone()).unwrap_or_default()
+        self.0.refuses()
     }
 
     pub fn scenario(&self, id: &str) -> Option<Scenario> {
         self.scenarios().iter().find(|s| s.id == id).cloned()
     }
-
-    /// Relit le dossier si un fichier a été ajouté, retiré ou modifié : quelques appels `stat`
-    /// par page, bien moins qu'une relecture.
-    fn rafraichir(&self) {
-        let Some(dossier) = &self.dossier else { return };
-        let signature = signature(dossier);
-        if self.charge.read().is_ok_and(|c| c.signature == signature) {
-            return;
-        }
-        let fichiers = signature.iter().filter_map(|(chemin, _, _)| {
-            let nom = chemin.file_name()?.to_string_lossy().into_owned();
-            Some((nom, std::fs::read_to_string(chemin).unwrap_or_default()))
-        });
-        let (scenarios, refuses) = lire(fichiers);
-        if let Ok(mut c) = self.charge.write() {
-            *c = Charge { signature, scenarios: Arc::new(scenarios), refuses: Arc::new(refuses) };
-        }
-    }
-}
-
-fn signature(dossier: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
-    let mut s: Vec<_> = std::fs::read_dir(dossier)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            let meta = std::fs::metadata(&p).ok();
-            let modifie = meta.as_ref().and_then(|m| m.modified().ok());
-            let taille = meta.map(|m| m.len()).unwrap_or(0);
-            (p, modifie, taille)
-        })
-        .collect();
-    s.sort();
-    s
 }
 
 /// Contrôle chaque fichier ; deux scénarios ne peuvent pas porter le même identifiant.
-fn lire(fichiers: impl Iterator<Item = (String, String)>) -> (Vec<Scenario>, Vec<FichierRefuse>) {
+fn lire(fichiers: Vec<(String, String)>) -> (Vec<Scenario>, Vec<FichierRefuse>) {
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut refuses = Vec::new();
     for (fichier, texte) in fichiers {

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chorus_store::catalogue::Catalogue;
+use chorus_store::quiz::CatalogueQuiz;
 use chorus_store::{Horloge, Resultat, Store};
 use rusqlite::{Connection, Transaction};
 use tokio::sync::watch;
@@ -33,6 +34,8 @@ pub struct AppState {
     /// Avancé à chaque écriture réussie : réveille le suivi en direct des classes, qui vérifie
     /// alors si sa grille a changé (voir docs/architecture.md, « Suivi en direct »).
     pub ecritures: Arc<watch::Sender<u64>>,
+    /// Les questions des quiz : celles livrées, ou celles d'un dossier relu à chaque changement.
+    pub quiz: Arc<CatalogueQuiz>,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             config: Config::default(),
             catalogue: Arc::new(Catalogue::livre()),
             ecritures: Arc::new(watch::channel(0).0),
+            quiz: Arc::new(CatalogueQuiz::livre()),
         }
     }
 

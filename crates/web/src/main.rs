@@ -7,6 +7,7 @@ use std::time::Instant;
 use chorus_domain::delai_paiement;
 use chorus_domain::montants::format_nombre;
 use chorus_store::catalogue::Catalogue;
+use chorus_store::quiz::CatalogueQuiz;
 use chorus_store::{Horloge, Store, demo, formateur, jeton_api, paiement, reference};
 use chorus_web::{AppState, app};
 use clap::{Parser, Subcommand};
@@ -37,11 +38,20 @@ enum Commande {
         /// défaut `fixtures/scenarios` s'il existe, sinon les scénarios livrés dans le binaire.
         #[arg(long, env = "CHORUS_SCENARIOS")]
         scenarios: Option<PathBuf>,
+        /// Dossier des quiz (*.toml), relus dès qu'un fichier change ; par défaut
+        /// `fixtures/quiz` s'il existe, sinon les quiz livrés dans le binaire.
+        #[arg(long, env = "CHORUS_QUIZ")]
+        quiz: Option<PathBuf>,
     },
     /// Contrôle des fichiers de scénario.
     Scenario {
         #[command(subcommand)]
         action: ActionScenario,
+    },
+    /// Contrôle des fichiers de quiz.
+    Quiz {
+        #[command(subcommand)]
+        action: ActionQuiz,
     },
     /// Gère les comptes des formateurs.
     Formateur {
@@ -95,6 +105,16 @@ enum ActionScenario {
 }
 
 #[derive(Subcommand)]
+enum ActionQuiz {
+    /// Vérifie des fichiers de quiz (et que deux questions n'ont pas le même identifiant) et
+    /// signale chaque erreur avec sa ligne.
+    Check {
+        #[arg(required = true)]
+        fichiers: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ActionFormateur {
     /// Crée un formateur et affiche son mot de passe à usage unique.
     Create {
@@ -122,10 +142,11 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let resultat = match Cli::parse().commande {
-        Commande::Serve { addr, data, jeton_formateur, scenarios } => {
-            servir(addr, data, jeton_formateur, scenarios)
+        Commande::Serve { addr, data, jeton_formateur, scenarios, quiz } => {
+            servir(addr, data, jeton_formateur, Dossiers { scenarios, quiz })
         }
         Commande::Scenario { action: ActionScenario::Check { fichiers } } => verifier_scenarios(&fichiers),
+        Commande::Quiz { action: ActionQuiz::Check { fichiers } } => verifier_quiz(&fichiers),
         Commande::Formateur { action: ActionFormateur::Create { email, data } } => {
             creer_formateur(&email, &data)
         }
@@ -198,11 +219,47 @@ fn jeton_api(email: &str, data: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
+fn verifier_quiz(fichiers: &[PathBuf]) -> Result<(), String> {
+    let mut textes = Vec::with_capacity(fichiers.len());
+    for f in fichiers {
+        let texte =
+            std::fs::read_to_string(f).map_err(|e| format!("impossible de lire {} : {e}", f.display()))?;
+        textes.push((f.display().to_string(), texte));
+    }
+    let (questions, refuses) = chorus_store::quiz::controler_fichiers(textes);
+    for r in refuses.iter() {
+        for d in &r.defauts {
+            println!("{}:{}: {}", r.fichier, d.ligne, d.message);
+        }
+    }
+    let corrects = fichiers.len() - refuses.len();
+    println!("{corrects} fichier(s) de quiz correct(s), {} question(s)", questions.len());
+    match refuses.len() {
+        0 => Ok(()),
+        n => Err(format!("{n} fichier(s) de quiz à corriger")),
+    }
+}
+
+/// Les dossiers de contenu relus à chaud ; à défaut, ceux de `fixtures/` s'ils existent.
+struct Dossiers {
+    scenarios: Option<PathBuf>,
+    quiz: Option<PathBuf>,
+}
+
+/// Le dossier donné (qui doit exister), sinon celui par défaut s'il existe.
+fn dossier_de_contenu(donne: Option<PathBuf>, defaut: &str, quoi: &str) -> Result<Option<PathBuf>, String> {
+    match donne {
+        Some(d) if !d.is_dir() => Err(format!("le dossier des {quoi} {} n'existe pas", d.display())),
+        Some(d) => Ok(Some(d)),
+        None => Ok(Some(PathBuf::from(defaut)).filter(|d| d.is_dir())),
+    }
+}
+
 fn servir(
     addr: SocketAddr,
     data: PathBuf,
     jeton_formateur: Option<String>,
-    scenarios: Option<PathBuf>,
+    dossiers: Dossiers,
 ) -> Result<(), String> {
     let store =
         Store::ouvrir(&data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
@@ -235,13 +292,13 @@ fn servir(
         }
         let mut etat = AppState::new(store, horloge);
         etat.config.jeton_formateur = jeton_formateur.map(|j| j.trim().to_string());
-        let dossier = scenarios.or_else(|| Some(PathBuf::from("fixtures/scenarios")).filter(|d| d.is_dir()));
-        if let Some(d) = dossier {
-            if !d.is_dir() {
-                return Err(format!("le dossier des scénarios {} n'existe pas", d.display()));
-            }
+        if let Some(d) = dossier_de_contenu(dossiers.scenarios, "fixtures/scenarios", "scénarios")? {
             println!("Scénarios : {} (relus à chaque modification)", d.display());
             etat.catalogue = std::sync::Arc::new(Catalogue::depuis_dossier(&d));
+        }
+        if let Some(d) = dossier_de_contenu(dossiers.quiz, "fixtures/quiz", "quiz")? {
+            println!("Quiz : {} (relus à chaque modification)", d.display());
+            etat.quiz = std::sync::Arc::new(CatalogueQuiz::depuis_dossier(&d));
         }
         let routeur = app(etat);
         axum::serve(ecoute, routeur)

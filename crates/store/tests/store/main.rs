@@ -20,6 +20,7 @@ mod mon_compte;
 mod paiement;
 mod piece_jointe;
 mod pilotage;
+mod quiz;
 mod rattachement;
 mod reference;
 mod suivi;

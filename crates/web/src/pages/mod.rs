@@ -20,6 +20,7 @@ pub mod mon_compte;
 pub mod paiement;
 pub mod pieces;
 pub mod questionnaire;
+pub mod quiz;
 pub mod raccordement;
 pub mod rattachement;
 pub mod rejoindre;
@@ -78,6 +79,7 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                             a href="/factures-emises/deposer" { "Déposer une facture" }
                             a href="/suivi-paiements" { "Suivi des paiements" }
                             a href="/exercices" { "Exercices" }
+                            a href="/quiz" { "Quiz" }
                             a href="/annuaire" { "Annuaire" }
                             a href="/structure" { "Ma structure" }
                             a href="/approbations" { "Approbations" }
