@@ -82,11 +82,34 @@ pub fn feuille_pdf(
     Ok(chorus_documents::feuille_emargement(&document, seulement)?)
 }
 
+/// Ce que le stagiaire a montré : ses examens de quiz (meilleur score par point du programme)
+/// et ses exercices faits en évaluation (mise en situation). Rien d'inventé : sans examen ni
+/// évaluation, la section n'apparaît pas.
+fn evaluations(c: &Connection, participant_id: &str) -> Resultat<Vec<(String, String)>> {
+    let mut v: Vec<(String, String)> = crate::quiz::scores_par_item_participant(c, participant_id)?
+        .into_iter()
+        .map(|(item, bonnes, total)| (format!("Quiz — {}", item.libelle()), format!("{bonnes} / {total}")))
+        .collect();
+    v.extend(
+        crate::scenario::progression_du_participant(c, participant_id)?
+            .into_iter()
+            .filter(|p| p.mode == chorus_domain::scenario::Mode::Evaluation)
+            .map(|p| {
+                let verdict = if p.reussi { " (réussie)" } else { "" };
+                (
+                    format!("Mise en situation — {}", p.titre),
+                    format!("{} / {}{verdict}", p.points, p.points_max),
+                )
+            }),
+    );
+    Ok(v)
+}
+
 fn attestation_de(
-    feuille: &Feuille,
-    formation: &Formation,
+    (feuille, formation): (&Feuille, &Formation),
     l: &LigneFeuille,
     b: &BilanStagiaire,
+    evaluations: Vec<(String, String)>,
     horloge: &Horloge,
 ) -> Attestation {
     Attestation {
@@ -97,7 +120,7 @@ fn attestation_de(
         heures_presence: l.heures(),
         objectifs: OBJECTIFS.iter().map(|o| o.to_string()).collect(),
         realisations: realisations(b),
-        evaluations: Vec::new(),
+        evaluations,
         delivree_le: heure_locale(horloge.maintenant()).date(),
     }
 }
@@ -117,7 +140,8 @@ pub fn attestation(
         .find(|l| l.participant_id == participant_id)
         .ok_or(Erreur::Introuvable("stagiaire"))?;
     let b = bilan::du_participant(c, &l.participant_id)?;
-    let a = attestation_de(&f, &formation(c, &f.classe)?, l, &b, horloge);
+    let a =
+        attestation_de((&f, &formation(c, &f.classe)?), l, &b, evaluations(c, &l.participant_id)?, horloge);
     Ok((l.nom.clone(), chorus_documents::attestation(&a)?))
 }
 
@@ -130,8 +154,12 @@ pub fn attestations(
 ) -> Resultat<Vec<u8>> {
     let (f, bilans) = resultats(c, formateur_id, classe_id)?;
     let formation = formation(c, &f.classe)?;
-    let toutes: Vec<Attestation> =
-        f.lignes.iter().zip(&bilans).map(|(l, b)| attestation_de(&f, &formation, l, b, horloge)).collect();
+    let toutes = f
+        .lignes
+        .iter()
+        .zip(&bilans)
+        .map(|(l, b)| Ok(attestation_de((&f, &formation), l, b, evaluations(c, &l.participant_id)?, horloge)))
+        .collect::<Resultat<Vec<Attestation>>>()?;
     Ok(chorus_documents::attestations(&f.classe.titre, &toutes)?)
 }
 

@@ -280,10 +280,10 @@ pub fn noter_progression(
     let indices: u32 = indices_vus(c, bac_id)?.values().sum();
     let essais: u32 = tentatives(c, bac_id)?.values().sum();
     c.prepare_cached(
-        "INSERT INTO progression (utilisateur_id, scenario, mode, points, points_max, reussi, indices, essais, mis_a_jour)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO progression (utilisateur_id, scenario, mode, points, points_max, reussi, indices, essais, mis_a_jour, titre)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (utilisateur_id, scenario, mode) DO UPDATE SET
-             points = max(points, excluded.points), points_max = excluded.points_max,
+             points = max(points, excluded.points), points_max = excluded.points_max, titre = excluded.titre,
              reussi = reussi OR excluded.reussi, indices = excluded.indices, essais = excluded.essais,
              mis_a_jour = excluded.mis_a_jour",
     )?
@@ -296,7 +296,8 @@ pub fn noter_progression(
         r.reussi,
         indices,
         essais,
-        horloge.maintenant()
+        horloge.maintenant(),
+        scenario.titre
     ])?;
     Ok(())
 }
@@ -305,6 +306,7 @@ pub fn noter_progression(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progression {
     pub scenario: String,
+    pub titre: String,
     pub mode: Mode,
     pub points: u32,
     pub points_max: u32,
@@ -312,19 +314,33 @@ pub struct Progression {
 }
 
 pub fn progression(c: &Connection, utilisateur_id: &str) -> Resultat<Vec<Progression>> {
-    let mut st = c.prepare_cached(
-        "SELECT scenario, mode, points, points_max, reussi FROM progression WHERE utilisateur_id = ?1
-         ORDER BY scenario, mode",
-    )?;
+    lire_progression(c, "p.utilisateur_id = ?1", utilisateur_id)
+}
+
+/// La progression d'un stagiaire de classe : celle de ses comptes (il peut en avoir recréé un).
+pub fn progression_du_participant(c: &Connection, participant_id: &str) -> Resultat<Vec<Progression>> {
+    lire_progression(
+        c,
+        "p.utilisateur_id IN (SELECT id FROM utilisateur WHERE participant_id = ?1)",
+        participant_id,
+    )
+}
+
+fn lire_progression(c: &Connection, filtre: &str, cle: &str) -> Resultat<Vec<Progression>> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT p.scenario, p.titre, p.mode, max(p.points), max(p.points_max), max(p.reussi) FROM progression p
+         WHERE {filtre} GROUP BY p.scenario, p.mode ORDER BY p.titre, p.mode"
+    ))?;
     let v = st
-        .query_map([utilisateur_id], |r| {
-            let mode: String = r.get(1)?;
+        .query_map([cle], |r| {
+            let mode: String = r.get(2)?;
             Ok(Progression {
                 scenario: r.get(0)?,
+                titre: r.get(1)?,
                 mode: Mode::depuis_code(&mode).unwrap_or(Mode::Entrainement),
-                points: r.get(2)?,
-                points_max: r.get(3)?,
-                reussi: r.get(4)?,
+                points: r.get(3)?,
+                points_max: r.get(4)?,
+                reussi: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -287,3 +287,42 @@ async fn cloisonnement_entre_formateurs_et_stagiaires() {
         .await;
     r.assert_statut(StatusCode::FORBIDDEN);
 }
+
+/// The attestation's « Évaluation des acquis » lists the trainee's quiz exam per programme item
+/// and the exercises done in assessment mode; nothing when there were none.
+#[tokio::test]
+async fn l_attestation_reprend_les_examens_et_les_mises_en_situation() {
+    let portail = Portail::nouveau();
+    let mut f = Formateur::connecte(&portail, "formatrice@cma48.exemple.fr").await;
+    let (classe, code) = classe_du_jour(&mut f, "1").await;
+    f.post_form(&format!("/formateur/classes/{classe}/double-authentification"), &[("active", "non")]).await;
+    let mut zoe = rejoindre(&portail.app, &code, "Zoé Lœuvre", "").await.nav;
+    let page = f.get(&format!("/formateur/classes/{classe}/emargement")).await;
+    let id = participants(&page.corps, &classe).remove(0);
+    let avant = f.telecharger(&format!("/formateur/classes/{classe}/attestations/{id}")).await;
+    assert!(!texte_pdf(&avant.octets).contains("Évaluation des acquis"));
+
+    // An exam handed in blank, and a phishing exercise assessed: signalled, link not followed.
+    zoe.get("/quiz").await.assert_statut(StatusCode::OK);
+    let tentative = zoe.post_form("/quiz/examen", &[("x", "y")]).await.location().to_string();
+    zoe.get(&tentative).await.assert_statut(StatusCode::OK);
+    zoe.post_form(&format!("{tentative}/rendre"), &[("x", "y")]).await.assert_redirige(&tentative);
+    zoe.get("/exercices").await;
+    zoe.post_form("/exercices/hameconnage/commencer", &[("mode", "evaluation")])
+        .await
+        .assert_redirige("/exercice");
+    let m =
+        zoe.boite().await.into_iter().find(|m| m.objet.starts_with("Action requise")).expect("message").id;
+    zoe.get(&format!("/messagerie/{m}")).await;
+    zoe.post_form(&format!("/messagerie/{m}/signaler"), &[("x", "y")]).await;
+    zoe.get("/exercice").await;
+    zoe.post_form("/exercice/terminer", &[("x", "y")]).await.assert_redirige("/exercice#debriefing");
+
+    let apres = f.telecharger(&format!("/formateur/classes/{classe}/attestations/{id}")).await;
+    let texte = texte_pdf(&apres.octets);
+    assert!(texte.contains("Évaluation des acquis"), "{texte}");
+    assert!(texte.contains("Quiz — Le circuit de la facture"), "{texte}");
+    assert!(texte.contains("Mise en situation — Un message urgent de « Chorus Pro »"), "{texte}");
+    // Reported (2 points); « link not followed » counts only once the rest is done: 2 / 5.
+    assert!(texte.contains("2 / 5"), "{texte}");
+}

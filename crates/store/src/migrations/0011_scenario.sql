@@ -41,6 +41,8 @@ CREATE TABLE scenario_indice (
 CREATE TABLE progression (
     utilisateur_id  TEXT NOT NULL REFERENCES utilisateur (id) ON DELETE CASCADE,
     scenario        TEXT NOT NULL,
+    -- Le titre au moment de l'exercice : l'attestation le cite même si le fichier change.
+    titre           TEXT NOT NULL,
     mode            TEXT NOT NULL,
     points          INTEGER NOT NULL,
     points_max      INTEGER NOT NULL,
