@@ -175,6 +175,14 @@ fn vrai() -> bool {
     true
 }
 
+impl Depart {
+    /// Le stagiaire doit avoir sa structure : l'exercice le demande, ou il commence avec des
+    /// factures à son nom.
+    pub fn demande_une_structure(&self) -> bool {
+        self.structure_requise || !self.factures.is_empty()
+    }
+}
+
 impl Default for Depart {
     fn default() -> Self {
         Depart { structure_requise: true, factures: Vec::new(), messages: Vec::new() }

@@ -303,16 +303,20 @@ pub fn rejoindre(
                 crate::raccordement::initialiser_espaces(c, &bac_id, s)?;
             }
             c.execute("UPDATE utilisateur SET participant_id = ?2 WHERE id = ?1", [&u.id, &participant_id])?;
-            // L'exercice que fait déjà la classe attend le retardataire (son binôme, qui
-            // partage son bac, l'a déjà).
-            if structure.is_some()
-                && let Some((s, mode)) = exercice(c, &classe.id)?
-            {
-                scenario::commencer(c, &bac_id, (&s, mode), structure.as_deref(), horloge)?;
-            }
+
             Some((u, mot_de_passe))
         }
     };
+    // L'exercice que fait déjà la classe attend le retardataire (son binôme, qui partage son
+    // bac, l'a déjà) ; un exercice qui demande une structure attend qu'il l'ait créée.
+    if binome.is_none()
+        && let Some((s, mode)) = exercice(c, &classe.id)?
+    {
+        let structure = scenario::structure_du_stagiaire(c, &bac_id)?;
+        if structure.is_some() || !s.depart.demande_une_structure() {
+            scenario::commencer(c, &bac_id, (&s, mode), structure.as_deref(), horloge)?;
+        }
+    }
     Ok(Arrivee { classe, participant_id, bac_id, code_binome, compte })
 }
 
@@ -489,7 +493,7 @@ pub fn lancer_exercice(
     for b in &bacs {
         match (s, scenario::structure_du_stagiaire(c, b)?) {
             (None, _) => scenario::quitter(c, b)?,
-            (Some(s), None) if s.depart.structure_requise || !s.depart.factures.is_empty() => {
+            (Some(s), None) if s.depart.demande_une_structure() => {
                 lancement.sans_structure.extend(noms_du_bac(c, b)?);
                 continue;
             }

@@ -78,7 +78,7 @@ pub fn commencer(
     horloge: &Horloge,
 ) -> Resultat<()> {
     let depart = &scenario.depart;
-    if (depart.structure_requise || !depart.factures.is_empty()) && structure_id.is_none() {
+    if depart.demande_une_structure() && structure_id.is_none() {
         return Err(Erreur::Invalide(
             "Cet exercice commence avec votre structure fournisseur déjà créée : créez-la d'abord (menu « Ma structure »), puis revenez ici."
                 .into(),

@@ -132,7 +132,11 @@ async fn mauvais_service_recycle() {
     objectifs(
         &mut s,
         &[],
-        &["Faire parvenir la facture au service", "Ne laisser aucune facture « À recycler »"],
+        &[
+            "Faire parvenir la facture au service",
+            "Obtenir la mise en paiement",
+            "Ne laisser aucune facture « À recycler »",
+        ],
     )
     .await;
     s.post_form(
@@ -199,10 +203,21 @@ async fn suspendue_piece_jamais_completee() {
     let portail = Portail::nouveau();
     let mut s = commencer(&portail, "suspendue-piece").await;
     s.envoyer(&Saisie::valide("EX-1", DEPARTEMENT).avec("code_service", "DIR_ROUTES")).await;
+    avancer(&mut s, 3).await;
+    // Wrong action: a new invoice instead of completing the suspended one. The rule suspends
+    // the second one too (a scripted buyer is consistent), so nothing is ever paid.
+    s.envoyer(&Saisie::valide("EX-2", DEPARTEMENT).avec("code_service", "DIR_ROUTES")).await;
     avancer(&mut s, 60).await;
-    objectifs(&mut s, &[], &["Compléter la facture suspendue", "Obtenir la mise en paiement"])
-        .await
-        .assert_contient("○ Ne pas déposer une nouvelle facture pour la même prestation");
+    objectifs(
+        &mut s,
+        &[],
+        &[
+            "Compléter la facture suspendue",
+            "Obtenir la mise en paiement",
+            "Ne laisser aucune facture suspendue",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -367,8 +382,16 @@ async fn annuaire_obligations() {
     // The portal itself refuses the invoice without EJ: that is what the annuaire warned of.
     s.envoi_refuse(&Saisie::valide("R-1", RECTORAT).avec("code_service", "DSI"), "engagement").await;
     repondre(&mut s, "delai", "50").await;
-    objectifs(&mut s, &[], &["Trouver le délai de paiement du rectorat", "Adresser la facture au service"])
-        .await;
+    objectifs(
+        &mut s,
+        &[],
+        &[
+            "Trouver le délai de paiement du rectorat",
+            "Adresser la facture au service",
+            "Indiquer le numéro d'engagement juridique",
+        ],
+    )
+    .await;
     repondre(&mut s, "delai", "30 jours").await;
     s.envoyer(
         &Saisie::valide("R-1", RECTORAT).avec("code_service", "DSI").avec("numero_engagement", "2100045871"),
@@ -393,7 +416,19 @@ async fn avoir_sur_une_facture_envoyee() {
         .avec("numero_facture_origine", "FA-2026-090")
         .ligne1("quantite", "2")
         .ligne1("prix_unitaire_ht", "80");
-    s.envoyer(&avoir).await;
+    // A credit note saved but not sent does not count, and leaves a draft behind.
+    s.enregistrer(&avoir).await;
+    objectifs(
+        &mut s,
+        &[],
+        &["Envoyer un avoir à la commune", "Envoyer l'avoir, pas seulement l'enregistrer"],
+    )
+    .await;
+    let brouillon = premiere_facture(&s.get("/factures-emises?statut=BROUILLON").await.corps);
+    s.get(&format!("/factures-emises/{brouillon}/envoyer")).await.assert_statut(StatusCode::OK);
+    s.post_form(&format!("/factures-emises/{brouillon}/envoyer"), &[("confirme", "oui")])
+        .await
+        .assert_redirige(&format!("/factures-emises/{brouillon}"));
     repondre(&mut s, "montant", "160,00").await;
     s.get("/exercice").await.assert_contient("Exercice réussi");
 }
@@ -425,6 +460,7 @@ async fn retard_et_interets_moratoires() {
     avancer(&mut s, 30).await;
     let id = premiere_facture(&s.get("/factures-emises").await.corps);
     s.get(&format!("/factures-emises/{id}")).await.assert_absent("Mise en paiement");
+    objectifs(&mut s, &[], &["Suivre la facture jusqu'à sa mise en paiement"]).await;
     avancer(&mut s, 10).await;
     // The scripted commune paid on day 39: 9 days late. The figure is the portal's own.
     let suivi = s.get(&format!("/factures-emises/{id}/suivi-paiement")).await;
@@ -461,6 +497,17 @@ async fn retard_et_interets_moratoires() {
 async fn hopital_et_ehpad() {
     let portail = Portail::nouveau();
     let mut s = commencer(&portail, "hopital-ehpad-delais").await;
+    repondre(&mut s, "delai-hopital", "30").await;
+    objectifs(
+        &mut s,
+        &[],
+        &[
+            "Envoyer la facture du centre hospitalier",
+            "Envoyer la facture de l'EHPAD",
+            "Délai de paiement du centre hospitalier",
+        ],
+    )
+    .await;
     s.envoyer(&Saisie::valide("H-1", HOPITAL).avec("numero_engagement", "EJ-CHV-2026-410")).await;
     s.envoyer(&Saisie::valide("E-1", EHPAD).avec("numero_engagement", "BC-GENT-2026-31")).await;
     repondre(&mut s, "delai-hopital", "50").await;
@@ -477,7 +524,9 @@ async fn college_sans_mise_en_paiement() {
     let portail = Portail::nouveau();
     let mut s = commencer(&portail, "college-mise-en-paiement").await;
     let id = s.envoyer(&Saisie::valide("C-1", COLLEGE)).await;
-    avancer(&mut s, 60).await;
+    avancer(&mut s, 5).await;
+    objectifs(&mut s, &[], &["Suivre la facture jusqu'à son dernier statut"]).await;
+    avancer(&mut s, 55).await;
     let r = s.get(&format!("/factures-emises/{id}")).await;
     r.assert_contient("Comptabilisée").assert_absent("Le comptable a lancé le virement");
     repondre(&mut s, "pourquoi", "2").await;
@@ -504,6 +553,8 @@ async fn hameconnage_signale_sans_cliquer() {
     s.get(&format!("/messagerie/{m}"))
         .await
         .assert_contient("Vous avez signalé ce message comme frauduleux.");
+    repondre(&mut s, "indice", "2").await;
+    objectifs(&mut s, &["Signaler le message frauduleux"], &["Reconnaître le signe qui ne trompe pas"]).await;
     repondre(&mut s, "indice", "1").await;
     s.get("/exercice").await.assert_contient("Exercice réussi").assert_contient("5 / 5");
 }
@@ -537,6 +588,8 @@ async fn mot_de_passe_demande_par_un_collegue() {
         .await
         .assert_contient("julien.vidal@entreprise.exemple");
     repondre(&mut s, "reponse", "1").await;
+    repondre(&mut s, "qui", "3").await;
+    objectifs(&mut s, &[], &["Répondre à Julien", "Savoir qui donne l'accès à Julien"]).await;
     repondre(&mut s, "qui", "1").await;
     objectifs(&mut s, &["Savoir qui donne l'accès à Julien"], &["Répondre à Julien"]).await;
     repondre(&mut s, "reponse", "2").await;
@@ -570,6 +623,8 @@ async fn creer_son_compte_et_sa_structure_en_classe() {
         .assert_contient("lancé dans 1 bac(s) à sable");
     // Not offered in the self-study catalogue: it starts without an account.
     compte_et_connexion(&mut marie, "marie@plomberie.exemple").await;
+    // Without a structure the portal sends her to create it: the objective is not met yet.
+    assert_eq!(objectifs_atteints(&portail, "Marie Dupont"), vec![false, false]);
     marie
         .post_form("/structure/creer", &[("type_identifiant", "SIRET"), ("identifiant", "92391234900068")])
         .await
@@ -602,8 +657,9 @@ async fn rejoindre_la_structure_de_l_entreprise_en_classe() {
         .await
         .assert_statut(StatusCode::OK);
     // Before the simulated manager answers, the objective is not met.
-    f.post_form(&format!("{chemin}/exercice"), &[("scenario", "rejoindre-structure")]).await;
+    assert_eq!(objectifs_atteints(&portail, "Paul Martin"), vec![false, false]);
     f.post_form(&format!("{chemin}/horloge"), &[("jours", "5")]).await.assert_statut(StatusCode::OK);
+    assert_eq!(objectifs_atteints(&portail, "Paul Martin"), vec![true, false]);
     repondre(&mut paul, "qui-valide", "1").await;
     paul.get("/exercice").await.assert_contient("Exercice réussi");
 }
@@ -736,4 +792,20 @@ async fn evaluation_sans_indice_une_reponse_resultat_a_la_fin() {
     s.post_form("/exercices/hameconnage/commencer", &[("mode", "examen")])
         .await
         .assert_statut(StatusCode::BAD_REQUEST);
+}
+
+/// Which objectives a class trainee has met, read from the store (a trainee without a
+/// structure yet cannot open the exercise page).
+fn objectifs_atteints(portail: &Portail, nom: &str) -> Vec<bool> {
+    let horloge = chorus_store::Horloge::fixe(commun::date_fixe());
+    portail
+        .store()
+        .lire(|c| {
+            let bac: String =
+                c.query_row("SELECT bac_id FROM participant WHERE nom = ?1", [nom], |r| r.get(0))?;
+            let s = chorus_store::scenario::en_cours(c, &bac)?.expect("an exercise");
+            let faits = chorus_store::scenario::faits(c, &bac, &horloge)?;
+            Ok(s.evaluer(&faits).objectifs.iter().map(|e| e.atteint()).collect())
+        })
+        .expect("read")
 }
