@@ -37,6 +37,12 @@
       if (!window.confirm(b.getAttribute("data-confirmer"))) { e.preventDefault(); }
     });
   });
+  // Le même attribut sur un formulaire : la confirmation vaut pour tous ses boutons.
+  document.querySelectorAll("form[data-confirmer]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirmer"))) { e.preventDefault(); }
+    });
+  });
   // Suivi en direct de la classe : le serveur pousse la grille à chaque changement ; on ne
   // remplace que les chiffres (data-direct), pour ne pas effacer un message en cours
   // d'écriture. Une ligne nouvelle (un stagiaire arrive) demande la grille entière.

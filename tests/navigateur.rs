@@ -293,6 +293,21 @@ impl Parcours {
         let (taille, entete): (usize, String) = serde_json::from_value(debut).expect("taille et en-tête");
         assert_eq!(entete, "%PDF-", "le certificat de dépôt n'est pas un PDF");
         assert!(taille > 500, "certificat de dépôt de {taille} octets");
+
+        // 7. An exercise, step by step: the current step and its hints are shown.
+        self.aller("/exercices").await;
+        self.attendre_titre("Exercices").await;
+        let mode = self.attendre(Locator::Id("mode-premiere-facture")).await;
+        mode.select_by_value("decouverte").await.expect("mode découverte");
+        let commencer =
+            self.attendre(Locator::Css("form[action='/exercices/premiere-facture/commencer'] button")).await;
+        commencer.click().await.expect("Commencer");
+        self.accepter_la_confirmation("repartent de zéro").await;
+        self.attendre_titre("Ma première facture à une commune").await;
+        let page = self.texte(Locator::Css("main")).await;
+        assert!(page.contains("Étape en cours"), "l'exercice en découverte : {page}");
+        assert!(page.contains("Indice 1"), "les indices de l'étape : {page}");
+        self.capture("12-exercice").await;
     }
 }
 

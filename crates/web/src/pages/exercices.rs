@@ -214,7 +214,7 @@ pub async fn en_cours(
         html! {
             p.fil { a href="/exercices" { "Exercices" } " › exercice en cours" }
             h1 { (s.titre) }
-            p { (s.niveau.libelle()) " · environ " (s.duree_minutes) " min · mode " strong { (mode.libelle()) } }
+            p { "Niveau : " (s.niveau.libelle()) " · environ " (s.duree_minutes) " min · mode " strong { (mode.libelle()) } }
             section.carte aria-labelledby="briefing" {
                 h2 #briefing { "La situation" }
                 @for paragraphe in s.briefing.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
