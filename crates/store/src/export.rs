@@ -39,6 +39,9 @@ pub fn resultats_csv(c: &Connection, formateur_id: &str, classe_id: &str) -> Res
             "Statuts atteints",
             "Saisies refusées",
             "Rejets reçus",
+            "Quiz : meilleur examen",
+            "Exercices réussis",
+            "Mises en situation (évaluation)",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -57,6 +60,7 @@ pub fn resultats_csv(c: &Connection, formateur_id: &str, classe_id: &str) -> Res
                 r.anomalies.to_string(),
                 r.rejets.to_string(),
             ];
+            ligne.extend(acquis(c, &l.participant_id)?);
             match reponses.get(&l.participant_id) {
                 Some(rep) => {
                     ligne.extend(rep.notes.iter().map(|n| n.to_string()));
@@ -69,6 +73,23 @@ pub fn resultats_csv(c: &Connection, formateur_id: &str, classe_id: &str) -> Res
         w.flush()?;
     }
     Ok(sortie)
+}
+
+/// Le meilleur examen de quiz (toutes questions confondues), les exercices réussis, et le
+/// score de chaque exercice fait en évaluation.
+fn acquis(c: &Connection, participant_id: &str) -> Resultat<[String; 3]> {
+    let scores = crate::quiz::scores_par_item_participant(c, participant_id)?;
+    let (bonnes, total) = scores.iter().fold((0, 0), |(b, t), (_, bi, ti)| (b + bi, t + ti));
+    let quiz = if total == 0 { String::new() } else { format!("{bonnes} / {total}") };
+    let progression = crate::scenario::progression_du_participant(c, participant_id)?;
+    let mut reussis: Vec<&str> = progression.iter().filter(|p| p.reussi).map(|p| p.titre.as_str()).collect();
+    reussis.dedup();
+    let evaluations: Vec<String> = progression
+        .iter()
+        .filter(|p| p.mode == chorus_domain::scenario::Mode::Evaluation)
+        .map(|p| format!("{} : {} / {}", p.titre, p.points, p.points_max))
+        .collect();
+    Ok([quiz, reussis.join(", "), evaluations.join(", ")])
 }
 
 #[cfg(test)]

@@ -325,4 +325,12 @@ async fn l_attestation_reprend_les_examens_et_les_mises_en_situation() {
     assert!(texte.contains("Mise en situation — Un message urgent de « Chorus Pro »"), "{texte}");
     // Reported (2 points); « link not followed » counts only once the rest is done: 2 / 5.
     assert!(texte.contains("2 / 5"), "{texte}");
+    // The results export carries the same.
+    let csv = f.telecharger(&format!("/formateur/classes/{classe}/resultats.csv")).await;
+    let csv = String::from_utf8(csv.octets).expect("UTF-8");
+    assert!(
+        csv.contains("Quiz : meilleur examen;Exercices réussis;Mises en situation (évaluation)"),
+        "{csv}"
+    );
+    assert!(csv.contains("0 / 20;;Un message urgent de « Chorus Pro » : 2 / 5"), "{csv}");
 }

@@ -265,7 +265,7 @@ fn questionnaire_modifiable_jusqu_a_la_fin_puis_synthese_et_export() {
     assert_eq!(lignes.len(), 2);
     assert_eq!(&lignes[0][0], "'=1+1 Zoé", "formule neutralisée");
     assert_eq!(&lignes[0][3], "0 heures");
-    assert_eq!(&lignes[0][8], "5");
+    assert_eq!(&lignes[0][11], "5");
     assert_eq!(&lignes[0][entetes.len() - 1], "'@Bien");
     assert_eq!(&lignes[1][0], "Paul");
 }
