@@ -17,6 +17,7 @@ pub mod emargement;
 pub mod erreur;
 pub mod formation;
 mod metriques;
+pub mod piece_exercice;
 pub mod production;
 
 pub use attestation::{Attestation, attestation, attestations};
@@ -25,4 +26,5 @@ pub use controle::{PdfVerifie, verifier_pdf};
 pub use emargement::{CaseFeuille, FeuilleEmargement, StagiaireFeuille, feuille_emargement};
 pub use erreur::Erreur;
 pub use formation::Formation;
+pub use piece_exercice::{PieceExercice, piece_exercice};
 pub use production::{Alignement, Colonne, DocumentPdf, Tableau};

@@ -169,6 +169,25 @@ pub struct Depart {
     /// Messages déjà dans la messagerie (un hameçonnage, un collègue trop curieux).
     #[serde(default, rename = "message")]
     pub messages: Vec<MessageDepart>,
+    /// Documents remis au stagiaire : bon de commande, fiche d'identité du marché…
+    #[serde(default, rename = "document")]
+    pub documents: Vec<DocumentDepart>,
+}
+
+/// Un document de l'exercice, que le stagiaire ouvre en PDF depuis la page de l'exercice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDepart {
+    /// « Bon de commande n° BC-2026-0147 », « Fiche d'identité du marché »…
+    pub titre: String,
+    /// Qui l'a émis (l'acheteur public, en général).
+    pub emetteur: String,
+    /// Les rubriques du document, dans l'ordre : `[["Engagement juridique", "2100045871"], …]`.
+    #[serde(default)]
+    pub champs: Vec<(String, String)>,
+    /// Le texte libre qui suit (paragraphes séparés par une ligne vide).
+    #[serde(default)]
+    pub texte: String,
 }
 
 fn vrai() -> bool {
@@ -185,7 +204,7 @@ impl Depart {
 
 impl Default for Depart {
     fn default() -> Self {
-        Depart { structure_requise: true, factures: Vec::new(), messages: Vec::new() }
+        Depart { structure_requise: true, factures: Vec::new(), messages: Vec::new(), documents: Vec::new() }
     }
 }
 
@@ -628,6 +647,12 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
                     i + 1
                 ),
             );
+        }
+    }
+    for (i, d) in scenario.depart.documents.iter().enumerate() {
+        if d.titre.trim().is_empty() || d.emetteur.trim().is_empty() {
+            let ligne = ligne_de_table(texte, "depart.document", i);
+            defaut(ligne, format!("document n° {} : « titre » et « emetteur » sont obligatoires", i + 1));
         }
     }
     if scenario.objectifs.is_empty() {

@@ -163,6 +163,20 @@ fn poser_message(
     Ok(())
 }
 
+/// Le document n° `rang` (à partir de 1) de l'exercice en cours, en PDF.
+pub fn document_pdf(c: &Connection, bac_id: &str, rang: usize) -> Resultat<Vec<u8>> {
+    let s = en_cours(c, bac_id)?.ok_or(Erreur::Introuvable("exercice en cours"))?;
+    let d =
+        rang.checked_sub(1).and_then(|i| s.depart.documents.get(i)).ok_or(Erreur::Introuvable("document"))?;
+    Ok(chorus_documents::piece_exercice(&chorus_documents::PieceExercice {
+        titre: &d.titre,
+        emetteur: &d.emetteur,
+        champs: &d.champs,
+        texte: &d.texte,
+        exercice: &s.titre,
+    })?)
+}
+
 /// Quitte le scénario : l'acheteur reprend son comportement par défaut ; rien n'est effacé.
 pub fn quitter(c: &Connection, bac_id: &str) -> Resultat<()> {
     let n = c.execute("UPDATE bac SET scenario = NULL WHERE id = ?1", [bac_id])?;

@@ -88,6 +88,17 @@ async fn premiere_facture_laissee_en_brouillon() {
 async fn rejet_engagement_sans_ej_puis_nouvelle_facture() {
     let portail = Portail::nouveau();
     let mut s = commencer(&portail, "rejet-engagement").await;
+    // The purchase order is a document of the exercise, as a PDF.
+    s.get("/exercice").await.assert_contient(r#"href="/exercice/documents/1""#);
+    let bon = s.telecharger("/exercice/documents/1").await;
+    assert_eq!(bon.entete("content-type"), "application/pdf");
+    let doc = lopdf::Document::load_mem(&bon.octets).expect("a PDF");
+    let texte = doc.extract_text(&doc.get_pages().keys().copied().collect::<Vec<_>>()).expect("text");
+    assert!(texte.contains("BC-2026-0147") && texte.contains("COMMUNE DE VALCOMBE"), "{texte}");
+    s.get("/exercice/documents/2").await.assert_statut(StatusCode::NOT_FOUND);
+    s.get("/exercice/documents/x").await.assert_statut(StatusCode::NOT_FOUND);
+    let mut voisin = Stagiaire::connecte(&portail.app, "formation2@exemple.fr").await;
+    voisin.get("/exercice/documents/1").await.assert_statut(StatusCode::NOT_FOUND);
     // Wrong action: no EJ. The scripted commune rejects it two days later, with its reason.
     let id = s.envoyer(&Saisie::valide("EX-1", COMMUNE)).await;
     avancer(&mut s, 1).await;

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/exercice/quitter", post(quitter))
         .route("/exercice/repondre", post(repondre))
         .route("/exercice/indice", post(voir_indice))
+        .route("/exercice/documents/{rang}", get(document))
         .route("/exercice/terminer", post(terminer))
 }
 
@@ -221,6 +222,16 @@ pub async fn en_cours(
                     p { (paragraphe) }
                 }
             }
+            @if !s.depart.documents.is_empty() {
+                section.carte aria-labelledby="documents" {
+                    h2 #documents { "Vos documents" }
+                    ul {
+                        @for (i, d) in s.depart.documents.iter().enumerate() {
+                            li { a href={ "/exercice/documents/" (i + 1) } target="_blank" { (d.titre) } " — " (d.emetteur) " (PDF)" }
+                        }
+                    }
+                }
+            }
             (objectifs(&stagiaire.csrf, &v, &resultat))
             @if debriefing { (debrief(s, &resultat)) }
             @else if mode == Mode::Evaluation {
@@ -300,6 +311,18 @@ fn indices(csrf: &str, o: &chorus_domain::scenario::Objectif, vus: usize) -> Mar
             }
         }
     }
+}
+
+/// Un document de l'exercice en cours (bon de commande…), en PDF, ouvert dans le navigateur.
+pub async fn document(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(rang): Path<String>,
+) -> Result<axum::response::Response, AppError> {
+    let rang: usize = rang.parse().map_err(|_| AppError::Introuvable("Document introuvable".into()))?;
+    let bac_id = stagiaire.bac.id.clone();
+    let pdf = etat.lire(move |c, _| scenario::document_pdf(c, &bac_id, rang)).await?;
+    Ok(super::pieces::servir_fichier(&format!("document-{rang}.pdf"), "application/pdf", pdf, true))
 }
 
 pub async fn voir_indice(
