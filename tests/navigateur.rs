@@ -336,6 +336,7 @@ async fn journee_de_formation(formateur: &Parcours, stagiaire: &Parcours, mot_de
     formateur.cliquer_bouton("Créer la classe").await;
     formateur.attendre_titre("Déposer ses factures sur Chorus Pro").await;
     let code = formateur.texte(Locator::Css(".code-classe-grand")).await;
+    let chemin_classe = formateur.chemin().await;
     assert_eq!(code.trim().len(), 6, "code de la classe : {code}");
     formateur.capture("10-console-classe").await;
 
@@ -351,18 +352,20 @@ async fn journee_de_formation(formateur: &Parcours, stagiaire: &Parcours, mot_de
     stagiaire.attendre_titre("Synthèse").await;
 
     // 4. The trainee keys and sends an invoice to the commune.
-    stagiaire.aller("/factures-emises/saisir").await;
-    stagiaire.saisir("numero", "PD-001").await;
-    stagiaire.saisir("destinataire", COMMUNE).await;
-    stagiaire.saisir("ligne_designation-1", "Taille des haies du cimetière").await;
-    stagiaire.saisir("ligne_quantite-1", "1").await;
-    stagiaire.saisir("ligne_prix_unitaire_ht-1", "480").await;
-    stagiaire.cliquer_bouton("Valider et envoyer").await;
-    stagiaire.attendre_titre("Confirmer l'envoi de la facture").await;
-    stagiaire.cliquer_bouton("Confirmer l'envoi").await;
+    stagiaire.envoyer_facture("PD-001", "Taille des haies du cimetière", "480").await;
     let facture = stagiaire.texte(Locator::Css("main")).await;
     assert!(facture.contains("Mise à disposition du destinataire"), "facture envoyée : {facture}");
     let chemin_facture = stagiaire.chemin().await;
+
+    // 4 bis. The live follow-up: the trainer's grid updates by itself (server-sent events)
+    // when the trainee sends a second invoice.
+    formateur.aller(&format!("{chemin_classe}/suivi")).await;
+    let envoyees = Locator::Css("td[id^='envoyees-']");
+    assert_eq!(formateur.texte(envoyees).await.trim(), "1", "une facture envoyée");
+    stagiaire.envoyer_facture("PD-002", "Désherbage des allées", "120").await;
+    formateur.attendre_texte(envoyees, "2").await;
+    formateur.capture("13-suivi-direct").await;
+    formateur.aller(&chemin_classe).await;
 
     // 5. The trainer sees it on the class page, plays the buyer and rejects it.
     formateur.client.refresh().await.expect("rechargement de la console");
@@ -500,6 +503,32 @@ impl Parcours {
             )
             .await
             .unwrap_or_else(|e| panic!("date dans #{id} : {e}"));
+    }
+
+    /// Keys an invoice of one line to the commune and sends it (confirmation included).
+    async fn envoyer_facture(&self, numero: &str, designation: &str, prix: &str) {
+        self.aller("/factures-emises/saisir").await;
+        self.saisir("numero", numero).await;
+        self.saisir("destinataire", COMMUNE).await;
+        self.saisir("ligne_designation-1", designation).await;
+        self.saisir("ligne_quantite-1", "1").await;
+        self.saisir("ligne_prix_unitaire_ht-1", prix).await;
+        self.cliquer_bouton("Valider et envoyer").await;
+        self.attendre_titre("Confirmer l'envoi de la facture").await;
+        self.cliquer_bouton("Confirmer l'envoi").await;
+        self.attendre(Locator::XPath(&format!("//h1[contains(., {})]", litteral_xpath(numero)))).await;
+    }
+
+    /// Waits, without reloading, until the element's text is `attendu`.
+    async fn attendre_texte(&self, locator: Locator<'_>, attendu: &str) {
+        loop {
+            let texte = self.texte(locator).await;
+            if texte.trim() == attendu {
+                return;
+            }
+            assert!(!self.reste().is_zero(), "{locator:?} : « {texte} » au lieu de « {attendu} »");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// The `data-confirmer` dialog: checks its text, then accepts it.

@@ -340,15 +340,11 @@ async fn charger_suivi(etat: &AppState, f: &FormateurConnecte, classe_id: String
     etat.lire(move |c, _| {
         let classe = classe::charger(c, &fid, &classe_id)?;
         let participants = classe::participants(c, &classe.id)?;
-        let mut envoyees = std::collections::HashMap::new();
-        let mut st = c.prepare_cached(
-            "SELECT f.bac_id, count(*) FROM facture f JOIN participant p ON p.bac_id = f.bac_id
-             WHERE p.classe_id = ?1 AND f.statut <> 'BROUILLON' GROUP BY f.bac_id",
-        )?;
-        for ligne in st.query_map([&classe.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, usize>(1)?)))? {
-            let (b, n) = ligne?;
-            envoyees.insert(b, n);
-        }
+        // Le bilan de la classe (celui du suivi en direct) donne les factures envoyées par bac.
+        let envoyees = chorus_store::bilan::de_la_classe(c, &classe.id)?
+            .into_iter()
+            .map(|b| (b.bac_id, b.factures_envoyees as usize))
+            .collect();
         let exercice = classe::exercice(c, &classe.id)?;
         Ok(Suivi { classe, participants, envoyees, exercice, catalogue })
     })
