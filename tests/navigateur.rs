@@ -308,6 +308,22 @@ impl Parcours {
         assert!(page.contains("Étape en cours"), "l'exercice en découverte : {page}");
         assert!(page.contains("Indice 1"), "les indices de l'étape : {page}");
         self.capture("12-exercice").await;
+
+        // 8. A practice quiz: one question, answered, corrected at once with its reference.
+        self.aller("/quiz").await;
+        self.attendre_titre("Quiz").await;
+        let entrainement = self
+            .attendre(Locator::XPath(
+                "//form[@action='/quiz/entrainement'][input[@value='paiement']]//button",
+            ))
+            .await;
+        entrainement.click().await.expect("S'entraîner : paiement");
+        let premier_choix = self.attendre(Locator::Css("fieldset input[value='A']")).await;
+        premier_choix.click().await.expect("choix A");
+        self.cliquer_bouton("Valider ma réponse").await;
+        let correction = self.texte(Locator::Css("main")).await;
+        assert!(correction.contains("Référence"), "la correction cite sa référence : {correction}");
+        self.capture("14-quiz").await;
     }
 }
 
