@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_emargement.sql"),
     include_str!("migrations/0011_scenario.sql"),
     include_str!("migrations/0012_quiz.sql"),
+    include_str!("migrations/0013_progression.sql"),
 ];
 
 #[derive(Clone)]

@@ -286,16 +286,17 @@ pub fn noter_progression(
 ) -> Resultat<()> {
     for e in r.objectifs.iter().filter(|e| e.atteint()) {
         c.prepare_cached(
-            "INSERT OR IGNORE INTO progression_objectif (utilisateur_id, scenario, objectif, atteint_le)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO progression_objectif (utilisateur_id, participant_id, scenario, objectif, atteint_le)
+             VALUES (?1, (SELECT participant_id FROM utilisateur WHERE id = ?1), ?2, ?3, ?4)",
         )?
         .execute(params![utilisateur_id, scenario.id, e.objectif.id, horloge.maintenant()])?;
     }
     let indices: u32 = indices_vus(c, bac_id)?.values().sum();
     let essais: u32 = tentatives(c, bac_id)?.values().sum();
     c.prepare_cached(
-        "INSERT INTO progression (utilisateur_id, scenario, mode, points, points_max, reussi, indices, essais, mis_a_jour, titre)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        "INSERT INTO progression (utilisateur_id, participant_id, scenario, mode, points, points_max, reussi, indices, essais,
+                                  mis_a_jour, titre)
+         VALUES (?1, (SELECT participant_id FROM utilisateur WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (utilisateur_id, scenario, mode) DO UPDATE SET
              points = max(points, excluded.points), points_max = excluded.points_max, titre = excluded.titre,
              reussi = reussi OR excluded.reussi, indices = excluded.indices, essais = excluded.essais,
@@ -331,13 +332,10 @@ pub fn progression(c: &Connection, utilisateur_id: &str) -> Resultat<Vec<Progres
     lire_progression(c, "p.utilisateur_id = ?1", utilisateur_id)
 }
 
-/// La progression d'un stagiaire de classe : celle de ses comptes (il peut en avoir recréé un).
+/// La progression d'un stagiaire de classe : celle de ses comptes, même effacés depuis (il peut
+/// en avoir recréé un après une remise au point de départ).
 pub fn progression_du_participant(c: &Connection, participant_id: &str) -> Resultat<Vec<Progression>> {
-    lire_progression(
-        c,
-        "p.utilisateur_id IN (SELECT id FROM utilisateur WHERE participant_id = ?1)",
-        participant_id,
-    )
+    lire_progression(c, "p.participant_id = ?1", participant_id)
 }
 
 fn lire_progression(c: &Connection, filtre: &str, cle: &str) -> Resultat<Vec<Progression>> {

@@ -820,3 +820,29 @@ fn objectifs_atteints(portail: &Portail, nom: &str) -> Vec<bool> {
         })
         .expect("read")
 }
+
+/// In a class that starts by creating accounts, resetting the class erases the accounts; the
+/// trainee's progress stays with them for the end-of-course documents.
+#[tokio::test]
+async fn la_progression_survit_a_la_remise_a_zero_de_la_classe() {
+    let portail = Portail::nouveau();
+    let mut f = commun::Formateur::connecte(&portail, "animatrice@cma.exemple").await;
+    let (classe, code) = f.creer_classe("creation_du_compte").await;
+    let chemin = format!("/formateur/classes/{classe}");
+    f.post_form(&format!("{chemin}/double-authentification"), &[("active", "non")]).await;
+    f.post_form(&format!("{chemin}/exercice"), &[("scenario", "creer-compte-structure")]).await;
+    let mut marie = commun::rejoindre(&portail.app, &code, "Marie Dupont", "").await.nav;
+    compte_et_connexion(&mut marie, "marie@plomberie.exemple").await;
+    marie
+        .post_form("/structure/creer", &[("type_identifiant", "SIRET"), ("identifiant", "92391234900068")])
+        .await
+        .assert_redirige("/");
+    repondre(&mut marie, "gestionnaire", "1").await;
+    marie.get("/exercice").await.assert_contient("Exercice réussi");
+
+    f.post_form(&format!("{chemin}/reinitialiser"), &[("x", "")]).await.assert_statut(StatusCode::OK);
+    marie.get("/compte/creer").await.assert_statut(StatusCode::OK);
+    let csv = f.telecharger(&format!("{chemin}/resultats.csv")).await;
+    let csv = String::from_utf8(csv.octets).expect("UTF-8");
+    assert!(csv.contains("Créer son compte et sa structure"), "{csv}");
+}
