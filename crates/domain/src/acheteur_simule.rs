@@ -18,8 +18,11 @@
 //! l'échéance : les étapes tombent alors les jours 1 à 5 (la mise en paiement peut dépasser
 //! l'échéance, ce qui n'arrive pas avec un délai réglementaire).
 
+use std::collections::BTreeSet;
+
 use chrono::{Days, NaiveDate};
 
+use crate::scenario::{FactureVue, Regle};
 use crate::statut::{Acteur, Statut};
 
 /// Une étape du calendrier de l'acheteur simulé.
@@ -111,6 +114,41 @@ pub fn prochaine_etape(
     let etape = calendrier.iter().find(|e| rang(e.statut).is_some_and(|r| r > rang_courant))?;
     let date = mise_a_disposition.checked_add_days(Days::new(u64::from(etape.jours)))?;
     Some((*etape, date))
+}
+
+/// Ce que l'acheteur fait ensuite d'une facture : une règle du scénario (son rang), ou l'étape
+/// de son calendrier par défaut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prochaine {
+    Etape(Etape),
+    Regle(usize),
+}
+
+/// Une facture telle que l'acheteur la voit pour décider de sa prochaine action.
+#[derive(Debug, Clone, Copy)]
+pub struct Suivi<'a> {
+    pub vue: FactureVue<'a>,
+    /// Le jour où la facture est arrivée à son statut actuel.
+    pub date_statut: NaiveDate,
+    /// Mise à disposition (ou complément) : le départ du calendrier par défaut.
+    pub mise_a_disposition: NaiveDate,
+}
+
+/// La prochaine action de l'acheteur sur une facture, avec sa date. Une règle du scénario qui
+/// concerne la facture (et n'a pas encore joué) passe avant le calendrier par défaut : tant
+/// qu'elle attend, l'acheteur ne fait rien d'autre de la facture (il la « regarde »).
+pub fn prochaine_action(
+    f: &Suivi<'_>,
+    (regles, faites): (&[Regle], &BTreeSet<usize>),
+    calendrier: &[Etape],
+) -> Option<(NaiveDate, Prochaine)> {
+    let regle = regles.iter().enumerate().find(|(i, r)| !faites.contains(i) && r.concerne(&f.vue));
+    if let Some((i, r)) = regle {
+        let date = f.date_statut.checked_add_days(Days::new(u64::from(r.apres_jours)))?;
+        return Some((date, Prochaine::Regle(i)));
+    }
+    prochaine_etape(f.vue.statut, f.mise_a_disposition, calendrier)
+        .map(|(etape, date)| (date, Prochaine::Etape(etape)))
 }
 
 #[cfg(test)]
@@ -226,5 +264,32 @@ mod tests {
         assert_eq!(date, d(2024, 2, 27));
         assert_eq!(prochaine_etape(Statut::MiseADisposition, d(2024, 1, 1), &[]), None);
         assert_eq!(prochaine_etape(Statut::MiseADisposition, NaiveDate::MAX, &c), None);
+    }
+
+    #[test]
+    fn une_regle_en_attente_retient_le_calendrier_par_defaut() {
+        let regle: Regle =
+            toml::from_str("action = \"SUSPENDUE\"\nmotif = \"Pièce manquante\"\napres_jours = 5")
+                .expect("règle");
+        let regles = [regle];
+        let mad = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let f = Suivi {
+            vue: FactureVue {
+                statut: Statut::MiseADisposition,
+                destinataire: "21852884200097",
+                code_service: "",
+                numero_engagement: "",
+            },
+            date_statut: mad,
+            mise_a_disposition: mad,
+        };
+        let cal = calendrier(30, false);
+        // The rule (day 5) comes before the default service fait (day 3).
+        let (date, p) = prochaine_action(&f, (&regles, &BTreeSet::new()), &cal).unwrap();
+        assert_eq!((date, p), (NaiveDate::from_ymd_opt(2026, 11, 7).unwrap(), Prochaine::Regle(0)));
+        // Once played, the default calendar resumes.
+        let (date, p) = prochaine_action(&f, (&regles, &BTreeSet::from([0])), &cal).unwrap();
+        assert_eq!(date, NaiveDate::from_ymd_opt(2026, 11, 5).unwrap());
+        assert!(matches!(p, Prochaine::Etape(e) if e.statut == Statut::ServiceFait));
     }
 }

@@ -99,6 +99,30 @@ impl Mode {
         }
     }
 
+    /// Le nom court, pour un tableau ou une liste de choix.
+    pub fn nom(self) -> &'static str {
+        match self {
+            Mode::Decouverte => "Découverte",
+            Mode::Entrainement => "Entraînement",
+            Mode::Evaluation => "Évaluation",
+        }
+    }
+
+    /// Ce que le mode change pour le stagiaire.
+    pub fn description(self) -> &'static str {
+        match self {
+            Mode::Decouverte => {
+                "l'étape en cours est signalée et ses indices sont affichés : pour une première fois."
+            }
+            Mode::Entrainement => {
+                "les indices s'ouvrent à la demande, un par un ; indices et essais sont comptés."
+            }
+            Mode::Evaluation => {
+                "aucun indice, une seule réponse par question, le résultat et le débriefing à la fin : la mise en situation."
+            }
+        }
+    }
+
     pub fn indices_permis(self) -> bool {
         self != Mode::Evaluation
     }

@@ -5,7 +5,7 @@
 use chorus_domain::Statut;
 use std::collections::BTreeSet;
 
-use chorus_domain::acheteur_simule;
+use chorus_domain::acheteur_simule::{self, Prochaine};
 use chorus_domain::scenario::{FactureVue, Regle};
 use chorus_domain::statut::{self, Action, Contexte};
 use chorus_domain::structure::Entreprise;
@@ -331,35 +331,19 @@ struct EnCours {
 }
 
 impl EnCours {
-    fn vue(&self) -> FactureVue<'_> {
-        FactureVue {
-            statut: self.statut,
-            destinataire: &self.destinataire,
-            code_service: &self.code_service,
-            numero_engagement: &self.numero_engagement,
-        }
-    }
-
-    /// La prochaine action de l'acheteur sur cette facture, avec sa date. Une règle du
-    /// scénario qui concerne la facture passe avant le calendrier par défaut : tant qu'elle
-    /// attend, l'acheteur ne fait rien d'autre (il « regarde » la facture).
     fn prochaine(&self, regles: &[Regle]) -> Option<(NaiveDate, Prochaine)> {
-        let regle = regles
-            .iter()
-            .enumerate()
-            .find(|(i, r)| !self.regles_faites.contains(i) && r.concerne(&self.vue()));
-        if let Some((i, r)) = regle {
-            let date = self.date_statut.checked_add_days(Days::new(u64::from(r.apres_jours)))?;
-            return Some((date, Prochaine::Regle(i)));
-        }
-        acheteur_simule::prochaine_etape(self.statut, self.mise_a_disposition, &self.calendrier)
-            .map(|(etape, date)| (date, Prochaine::Etape(etape)))
+        let suivi = acheteur_simule::Suivi {
+            vue: FactureVue {
+                statut: self.statut,
+                destinataire: &self.destinataire,
+                code_service: &self.code_service,
+                numero_engagement: &self.numero_engagement,
+            },
+            date_statut: self.date_statut,
+            mise_a_disposition: self.mise_a_disposition,
+        };
+        acheteur_simule::prochaine_action(&suivi, (regles, &self.regles_faites), &self.calendrier)
     }
-}
-
-enum Prochaine {
-    Etape(acheteur_simule::Etape),
-    Regle(usize),
 }
 
 /// Fait jouer l'acheteur simulé jusqu'à `jusqu_au` : à chaque tour, l'action due la plus

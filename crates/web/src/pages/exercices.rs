@@ -60,7 +60,7 @@ pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Re
             }
             p { "Votre progression : " strong { (reussis) " exercice(s) réussi(s) sur " (proposes.len()) } "." }
             dl.aide {
-                @for m in Mode::TOUS { dt { (m.libelle()) } dd { (description_mode(m)) } }
+                @for m in Mode::TOUS { dt { (m.libelle()) } dd { (m.description()) } }
             }
             table.tableau {
                 caption.visuellement-cache { "Les exercices disponibles" }
@@ -77,7 +77,7 @@ pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Re
                                 @if faits.is_empty() { span.vide { "pas encore fait" } }
                                 @for p in faits {
                                     span.resultat-exercice {
-                                        @if p.reussi { "✓ " } (mode_court(p.mode)) " : " (p.points) "/" (p.points_max)
+                                        @if p.reussi { "✓ " } (p.mode.nom()) " : " (p.points) "/" (p.points_max)
                                     }
                                     br;
                                 }
@@ -88,7 +88,7 @@ pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Re
                                     (champ_csrf(&stagiaire.csrf))
                                     label.visuellement-cache for={ "mode-" (s.id) } { "Mode" }
                                     select id={ "mode-" (s.id) } name="mode" {
-                                        @for m in Mode::TOUS { option value=(m.code()) selected[m == Mode::Entrainement] { (mode_court(m)) } }
+                                        @for m in Mode::TOUS { option value=(m.code()) selected[m == Mode::Entrainement] { (m.nom()) } }
                                     }
                                     " "
                                     button.bouton type="submit" { "Commencer" }
@@ -100,28 +100,6 @@ pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Re
             }
         },
     ))
-}
-
-pub fn mode_court(m: Mode) -> &'static str {
-    match m {
-        Mode::Decouverte => "Découverte",
-        Mode::Entrainement => "Entraînement",
-        Mode::Evaluation => "Évaluation",
-    }
-}
-
-fn description_mode(m: Mode) -> &'static str {
-    match m {
-        Mode::Decouverte => {
-            "l'étape en cours est signalée et ses indices sont affichés : pour une première fois."
-        }
-        Mode::Entrainement => {
-            "les indices s'ouvrent à la demande, un par un ; indices et essais sont comptés."
-        }
-        Mode::Evaluation => {
-            "aucun indice, une seule réponse par question, le résultat et le débriefing à la fin : la mise en situation."
-        }
-    }
 }
 
 /// Le mode choisi dans un formulaire ; « entraînement » s'il n'est pas donné.

@@ -551,7 +551,7 @@ fn section_exercice(csrf: &str, s: &Suivi) -> Markup {
         section.carte #exercice-classe {
             h2 { "Exercice pour toute la classe" }
             @if let Some((e, mode)) = &s.exercice {
-                p { "En cours : " strong { (e.titre) } " (" (super::exercices::mode_court(*mode)) ") — chaque stagiaire suit ses objectifs dans « Exercices »." }
+                p { "En cours : " strong { (e.titre) } " (" (mode.nom()) ") — chaque stagiaire suit ses objectifs dans « Exercices »." }
             } @else {
                 p.aide { "Lancez le même exercice chez tous les stagiaires : leur bac à sable repart de zéro, l'acheteur public suit le scénario, et ceux qui rejoignent la classe ensuite le reçoivent aussi." }
             }
@@ -568,7 +568,7 @@ fn section_exercice(csrf: &str, s: &Suivi) -> Markup {
                 label for="mode-classe" { "Mode" }
                 " "
                 select #mode-classe name="mode" {
-                    @for m in Mode::TOUS { option value=(m.code()) selected[m == Mode::Entrainement] { (super::exercices::mode_court(m)) } }
+                    @for m in Mode::TOUS { option value=(m.code()) selected[m == Mode::Entrainement] { (m.nom()) } }
                 }
                 " "
                 button.bouton type="submit" data-confirmer="Les factures, messages et horloges de tous les stagiaires repartent de zéro pour cet exercice. Lancer ?" { "Lancer pour toute la classe" }
