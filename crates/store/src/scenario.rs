@@ -25,12 +25,7 @@ pub const REPONSE_LONGUEUR_MAX: usize = 200;
 
 /// Le scénario en cours, s'il y en a un.
 pub fn en_cours(c: &Connection, bac_id: &str) -> Resultat<Option<Scenario>> {
-    let json: Option<String> = c
-        .prepare_cached("SELECT scenario FROM bac WHERE id = ?1")?
-        .query_row([bac_id], |r| r.get(0))
-        .optional()?
-        .ok_or(Erreur::Introuvable("bac à sable"))?;
-    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+    Ok(exercice(c, bac_id)?.map(|e| e.scenario))
 }
 
 /// L'exercice en cours d'un bac : le scénario, le mode, et la fin d'une évaluation.
@@ -271,17 +266,19 @@ pub fn terminer(c: &Connection, bac_id: &str, utilisateur_id: &str, horloge: &Ho
         params![bac_id, horloge.maintenant()],
     )?;
     let faits = faits(c, bac_id, horloge)?;
-    noter_progression(c, bac_id, utilisateur_id, (&e.scenario, e.mode), &e.scenario.evaluer(&faits), horloge)
+    let aides = (indices_vus(c, bac_id)?.values().sum(), tentatives(c, bac_id)?.values().sum());
+    let r = e.scenario.evaluer(&faits);
+    noter_progression(c, utilisateur_id, (&e.scenario, e.mode), (&r, aides), horloge)
 }
 
 /// Garde la progression du stagiaire : chaque objectif atteint (une fois pour toutes), et le
 /// meilleur résultat du scénario dans ce mode.
+/// `(indices, essais)` : les indices ouverts et les réponses données pendant l'exercice.
 pub fn noter_progression(
     c: &Connection,
-    bac_id: &str,
     utilisateur_id: &str,
     (scenario, mode): (&Scenario, Mode),
-    r: &ResultatScenario<'_>,
+    (r, (indices, essais)): (&ResultatScenario<'_>, (u32, u32)),
     horloge: &Horloge,
 ) -> Resultat<()> {
     for e in r.objectifs.iter().filter(|e| e.atteint()) {
@@ -291,8 +288,6 @@ pub fn noter_progression(
         )?
         .execute(params![utilisateur_id, scenario.id, e.objectif.id, horloge.maintenant()])?;
     }
-    let indices: u32 = indices_vus(c, bac_id)?.values().sum();
-    let essais: u32 = tentatives(c, bac_id)?.values().sum();
     c.prepare_cached(
         "INSERT INTO progression (utilisateur_id, participant_id, scenario, mode, points, points_max, reussi, indices, essais,
                                   mis_a_jour, titre)
@@ -326,6 +321,11 @@ pub struct Progression {
     pub points: u32,
     pub points_max: u32,
     pub reussi: bool,
+}
+
+/// Les scénarios qu'un stagiaire a réussis, dans un mode ou un autre.
+pub fn reussis(c: &Connection, utilisateur_id: &str) -> Resultat<BTreeSet<String>> {
+    Ok(progression(c, utilisateur_id)?.into_iter().filter(|p| p.reussi).map(|p| p.scenario).collect())
 }
 
 pub fn progression(c: &Connection, utilisateur_id: &str) -> Resultat<Vec<Progression>> {

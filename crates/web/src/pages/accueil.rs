@@ -13,20 +13,11 @@ use crate::session::Stagiaire;
 
 pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-    let (bac_ex, uid) = (stagiaire.bac.id.clone(), stagiaire.utilisateur.id.clone());
-    let (exercice, reussis) = etat
+    let uid = stagiaire.utilisateur.id.clone();
+    let (comptes, a_traiter, exercice, reussis) = etat
         .lire(move |c, _| {
-            let reussis = chorus_store::scenario::progression(c, &uid)?
-                .iter()
-                .filter(|p| p.reussi)
-                .map(|p| p.scenario.clone())
-                .collect::<std::collections::BTreeSet<_>>()
-                .len();
-            Ok((chorus_store::scenario::en_cours(c, &bac_ex)?.map(|s| s.titre), reussis))
-        })
-        .await?;
-    let (comptes, a_traiter) = etat
-        .lire(move |c, _| {
+            let exercice = chorus_store::scenario::en_cours(c, &bac_id)?.map(|s| s.titre);
+            let reussis = chorus_store::scenario::reussis(c, &uid)?.len();
             let comptes = facture::compter_par_statut_pour(c, &bac_id, Some(&sid))?;
             let mut a_traiter = Vec::new();
             for s in [Statut::Brouillon, Statut::ARecycler, Statut::Suspendue, Statut::Rejetee] {
@@ -41,7 +32,7 @@ pub async fn page(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<
             // Un rejet traité quitte la liste de travail (« Traiter le rejet »).
             let traites = chorus_store::suivi::rejets_traites(c, &bac_id, &sid)?;
             a_traiter.retain(|f| !traites.contains(&f.id));
-            Ok((comptes, a_traiter))
+            Ok((comptes, a_traiter, exercice, reussis))
         })
         .await?;
     let emargement = match crate::session::participant(&stagiaire.session).await? {

@@ -34,14 +34,20 @@ pub fn routes() -> Router<AppState> {
 
 pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
     let (bac_id, uid) = (stagiaire.bac.id.clone(), stagiaire.utilisateur.id.clone());
-    let (courant, progression) =
-        etat.lire(move |c, _| Ok((scenario::en_cours(c, &bac_id)?, scenario::progression(c, &uid)?))).await?;
+    let (courant, progression, reussis) = etat
+        .lire(move |c, _| {
+            Ok((
+                scenario::en_cours(c, &bac_id)?,
+                scenario::progression(c, &uid)?,
+                scenario::reussis(c, &uid)?,
+            ))
+        })
+        .await?;
     // Ceux qui commencent sans compte ni structure se lancent par le formateur, au début d'une
     // classe « création du compte ».
     let scenarios = etat.catalogue.scenarios();
     let proposes: Vec<&Scenario> = scenarios.iter().filter(|s| s.depart.structure_requise).collect();
-    let reussis =
-        proposes.iter().filter(|s| progression.iter().any(|p| p.scenario == s.id && p.reussi)).count();
+    let reussis = proposes.iter().filter(|s| reussis.contains(&s.id)).count();
     let ctx = stagiaire.contexte(&etat.horloge);
     Ok(gabarit(
         "Exercices",
@@ -167,12 +173,13 @@ pub async fn en_cours(
         .ecrire(move |tx, h| {
             let Some(exercice) = scenario::exercice(tx, &bac_id)? else { return Ok(None) };
             let faits = scenario::faits(tx, &bac_id, h)?;
-            if exercice.mode != Mode::Evaluation {
-                let s = &exercice.scenario;
-                scenario::noter_progression(tx, &bac_id, &uid, (s, exercice.mode), &s.evaluer(&faits), h)?;
-            }
             let (tentatives, indices) =
                 (scenario::tentatives(tx, &bac_id)?, scenario::indices_vus(tx, &bac_id)?);
+            if exercice.mode != Mode::Evaluation {
+                let s = &exercice.scenario;
+                let aides = (indices.values().sum(), tentatives.values().sum());
+                scenario::noter_progression(tx, &uid, (s, exercice.mode), (&s.evaluer(&faits), aides), h)?;
+            }
             Ok(Some(Vue { exercice, faits, tentatives, indices }))
         })
         .await?;
