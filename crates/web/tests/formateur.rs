@@ -180,7 +180,7 @@ async fn un_stagiaire_rejoint_avec_le_code_et_la_connexion_en_deux_etapes_suit_l
     let r = anne
         .post_form(
             &format!("/formateur/classes/{id}/mot-de-passe"),
-            &[("participant", participant_id(&p, &id, 1))],
+            &[("participant", p.participant_id(&id, 1))],
         )
         .await;
     r.assert_statut(StatusCode::OK).assert_contient("Nouveau mot de passe pour");
@@ -195,11 +195,6 @@ async fn un_stagiaire_rejoint_avec_le_code_et_la_connexion_en_deux_etapes_suit_l
         .post_form("/connexion", &[("identifiant", identifiant.as_str()), ("mot_de_passe", nouveau.as_str())])
         .await
         .assert_redirige("/");
-}
-
-fn participant_id(p: &Portail, classe_id: &str, rang: u32) -> String {
-    let participants = p.store().lire(|c| chorus_store::classe::participants(c, classe_id)).unwrap();
-    participants.into_iter().find(|x| x.rang == rang).expect("participant").id
 }
 
 #[tokio::test]
@@ -312,7 +307,7 @@ async fn reinitialiser_et_avancer_depuis_la_console() {
         .await
         .assert_statut(StatusCode::BAD_REQUEST);
     // Un seul stagiaire, puis toute la classe.
-    let marie_id = participant_id(&p, &id, 1);
+    let marie_id = p.participant_id(&id, 1);
     anne.post_form(&format!("/formateur/classes/{id}/reinitialiser"), &[("participant", marie_id.as_str())])
         .await
         .assert_contient("1 bac(s) à sable remis au point de départ");
@@ -367,7 +362,7 @@ async fn un_formateur_n_atteint_que_ses_classes_et_un_stagiaire_jamais_la_consol
     let mut bruno = Formateur::connecte(&p, "bruno@cci.exemple.fr").await;
     let (id, code) = anne.creer_classe("pratique_libre").await;
     let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
-    let marie_id = participant_id(&p, &id, 1);
+    let marie_id = p.participant_id(&id, 1);
     bruno.get(&format!("/formateur/classes/{id}")).await.assert_statut(StatusCode::NOT_FOUND);
     for (action, champs) in [
         ("reinitialiser", vec![("x", "")]),
@@ -411,7 +406,7 @@ async fn le_formateur_joue_l_acheteur_dans_le_bac_d_un_stagiaire() {
         )
         .await;
     let facture = r.id_facture();
-    let marie_id = participant_id(&p, &id, 1);
+    let marie_id = p.participant_id(&id, 1);
     // Un autre formateur ne peut pas jouer l'acheteur chez une stagiaire d'Anne.
     bruno
         .post_form(&format!("/formateur/classes/{id}/jouer-acheteur"), &[("participant", marie_id.as_str())])

@@ -15,11 +15,6 @@ use tower::ServiceExt;
 
 const COMMUNE: &str = "21852884200097";
 
-fn participant_id(p: &Portail, classe_id: &str, rang: u32) -> String {
-    let participants = p.store().lire(|c| chorus_store::classe::participants(c, classe_id)).unwrap();
-    participants.into_iter().find(|x| x.rang == rang).expect("participant").id
-}
-
 async fn envoyer_facture(stagiaire: &mut Arrivee, numero: &str) -> String {
     stagiaire.nav.get("/factures-emises/saisir").await.assert_statut(StatusCode::OK);
     stagiaire
@@ -73,7 +68,7 @@ async fn la_grille_montre_les_factures_envoyees_et_les_motifs_de_rejet() {
     let facture = envoyer_facture(&mut marie, "F-2026-001").await;
     envoyer_facture(&mut marie, "F-2026-002").await;
     rejeter(&p, &id, &facture, "Prix <différent> du devis");
-    let marie_id = participant_id(&p, &id, 1);
+    let marie_id = p.participant_id(&id, 1);
     let r = anne.get(&format!("/formateur/classes/{id}/suivi")).await;
     r.assert_statut(StatusCode::OK)
         .assert_contient("Suivi en direct")
@@ -123,7 +118,7 @@ async fn le_flux_envoie_la_grille_quand_un_stagiaire_agit() {
         .expect("a frame")
         .expect("no error");
     let texte = String::from_utf8(trame.into_data().expect("data frame").to_vec()).unwrap();
-    let marie_id = participant_id(&p, &id, 1);
+    let marie_id = p.participant_id(&id, 1);
     assert!(texte.starts_with("event: grille\n"), "{texte}");
     assert!(texte.contains(&format!(r#"id="envoyees-{marie_id}" data-direct>1<"#)), "{texte}");
     // A stale version (a reconnecting browser) gets the grid at once.
@@ -141,7 +136,7 @@ async fn le_message_n_arrive_qu_au_stagiaire_vise() {
     let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
     let mut paul = rejoindre(&p.app, &code, "Paul Martin", &marie.code_binome).await;
     let mut lea = rejoindre(&p.app, &code, "Léa Roux", "").await;
-    let paul_id = participant_id(&p, &id, 2);
+    let paul_id = p.participant_id(&id, 2);
     anne.get(&format!("/formateur/classes/{id}/suivi")).await;
     let r = anne
         .post_form(
@@ -183,7 +178,7 @@ async fn la_lecture_seule_montre_le_portail_du_stagiaire_et_refuse_toute_action(
     let (id, code) = anne.creer_classe("pratique_libre").await;
     let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
     let facture = envoyer_facture(&mut marie, "F-2026-042").await;
-    let marie_id = participant_id(&p, &id, 1);
+    let marie_id = p.participant_id(&id, 1);
     anne.get(&format!("/formateur/classes/{id}/suivi")).await;
     anne.post_form(&format!("/formateur/classes/{id}/voir"), &[("participant", marie_id.as_str())])
         .await
@@ -230,7 +225,7 @@ async fn les_routes_du_suivi_sont_fermees_aux_autres() {
     let mut bruno = Formateur::connecte(&p, "bruno@cci.exemple.fr").await;
     let (id, code) = anne.creer_classe("pratique_libre").await;
     let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
-    let marie_id = participant_id(&p, &id, 1);
+    let marie_id = p.participant_id(&id, 1);
     // Another trainer: 404 everywhere, and no read-only view of Anne's trainee.
     bruno.get(&format!("/formateur/classes/{id}/suivi")).await.assert_statut(StatusCode::NOT_FOUND);
     let (statut, _) =

@@ -558,6 +558,12 @@ impl Portail {
     pub fn store(&self) -> chorus_store::Store {
         chorus_store::Store::ouvrir(self._dossier.path()).expect("reopen the database")
     }
+
+    /// The id of the class trainee who joined `rang`-th (from 1).
+    pub fn participant_id(&self, classe_id: &str, rang: u32) -> String {
+        let participants = self.store().lire(|c| chorus_store::classe::participants(c, classe_id)).unwrap();
+        participants.into_iter().find(|x| x.rang == rang).expect("participant").id
+    }
 }
 
 /// A trainer logged in to the console, with their own password chosen.
