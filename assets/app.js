@@ -122,4 +122,16 @@
       });
     }
   });
+
+  // Une leçon imprimée montre aussi les corrections de ses questions.
+  function deplierLesCorrections() {
+    document.querySelectorAll(".lecon details").forEach(function (d) { d.open = true; });
+  }
+  window.addEventListener("beforeprint", deplierLesCorrections);
+  document.querySelectorAll("[data-imprimer]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      deplierLesCorrections();
+      window.print();
+    });
+  });
 })();

@@ -321,6 +321,8 @@ impl Parcours {
         let premier_choix = self.attendre(Locator::Css("fieldset input[value='A']")).await;
         premier_choix.click().await.expect("choix A");
         self.cliquer_bouton("Valider ma réponse").await;
+        // The corrected question replaces the form once the answer is saved.
+        self.attendre(Locator::Css("article.question-corrigee")).await;
         let correction = self.texte(Locator::Css("main")).await;
         assert!(correction.contains("Référence"), "la correction cite sa référence : {correction}");
         self.capture("14-quiz").await;

@@ -11,6 +11,10 @@
 //!
 //! Un destinataire qui ne remonte pas la mise en paiement s'arrête à « Comptabilisée ».
 //!
+//! Un avoir n'est jamais payé au fournisseur : il diminue ce que l'acheteur doit. Choix du
+//! simulateur (les sources ne disent pas quels statuts un avoir reçoit) : le comptable
+//! l'enregistre (« Comptabilisée ») le jour où il comptabiliserait une facture, et rien ne suit.
+//!
 //! Pour un autre délai (délai contractuel plus court, par exemple), le calendrier de 30 jours
 //! est mis à l'échelle (jours arrondis, la moitié vers le haut), puis corrigé pour rester
 //! strictement croissant avec une mise en paiement la veille de l'échéance au plus tard.
@@ -34,13 +38,14 @@ pub struct Etape {
     pub jours: u32,
 }
 
-/// Le calendrier pour un destinataire.
-pub fn calendrier(delai_jours: u16, mise_en_paiement_non_remontee: bool) -> Vec<Etape> {
+/// Le calendrier pour un destinataire, et pour une facture ou un avoir (`avoir`).
+pub fn calendrier(delai_jours: u16, mise_en_paiement_non_remontee: bool, avoir: bool) -> Vec<Etape> {
     let jours = jours_des_etapes(delai_jours);
     ETAPES
         .iter()
         .zip(jours)
         .filter(|((statut, _), _)| !(mise_en_paiement_non_remontee && *statut == Statut::MiseEnPaiement))
+        .filter(|((statut, _), _)| !avoir || *statut == Statut::Comptabilisee)
         .map(|(&(statut, acteur), jours)| Etape { statut, acteur, jours })
         .collect()
 }
@@ -165,14 +170,14 @@ mod tests {
 
     #[test]
     fn calendriers_de_reference() {
-        assert_eq!(jours(&calendrier(30, false)), [3, 10, 11, 15, 20]);
-        assert_eq!(jours(&calendrier(50, false)), [5, 20, 21, 30, 40]);
-        assert_eq!(jours(&calendrier(60, false)), [5, 25, 26, 35, 45]);
+        assert_eq!(jours(&calendrier(30, false, false)), [3, 10, 11, 15, 20]);
+        assert_eq!(jours(&calendrier(50, false, false)), [5, 20, 21, 30, 40]);
+        assert_eq!(jours(&calendrier(60, false, false)), [5, 25, 26, 35, 45]);
     }
 
     #[test]
     fn statuts_et_acteurs() {
-        let c = calendrier(30, false);
+        let c = calendrier(30, false, false);
         let attendu = [
             (Statut::ServiceFait, Acteur::Destinataire),
             (Statut::Mandatee, Acteur::Destinataire),
@@ -184,8 +189,20 @@ mod tests {
     }
 
     #[test]
+    fn un_avoir_est_comptabilise_et_jamais_mis_en_paiement() {
+        for (delai, jour) in [(30, 15), (50, 30), (60, 35)] {
+            let c = calendrier(delai, false, true);
+            assert_eq!(
+                c.iter().map(|e| (e.statut, e.acteur, e.jours)).collect::<Vec<_>>(),
+                [(Statut::Comptabilisee, Acteur::Comptable, jour)]
+            );
+        }
+        assert!(calendrier(30, true, true).iter().all(|e| e.statut != Statut::MiseEnPaiement));
+    }
+
+    #[test]
     fn sans_mise_en_paiement_remontee() {
-        let c = calendrier(50, true);
+        let c = calendrier(50, true, false);
         assert_eq!(jours(&c), [5, 20, 21, 30]);
         assert_eq!(c.last().map(|e| e.statut), Some(Statut::Comptabilisee));
     }
@@ -193,28 +210,28 @@ mod tests {
     #[test]
     fn autres_delais_a_l_echelle() {
         // 45 jours : 4,5→5 ; 15 ; 16,5→17 ; 22,5→23 ; 30.
-        assert_eq!(jours(&calendrier(45, false)), [5, 15, 17, 23, 30]);
+        assert_eq!(jours(&calendrier(45, false, false)), [5, 15, 17, 23, 30]);
         // 15 jours : 1,5→2 ; 5 ; 5,5→6 ; 7,5→8 ; 10.
-        assert_eq!(jours(&calendrier(15, false)), [2, 5, 6, 8, 10]);
+        assert_eq!(jours(&calendrier(15, false, false)), [2, 5, 6, 8, 10]);
         // Délai très court : cinq jours distincts avant l'échéance.
-        assert_eq!(jours(&calendrier(6, false)), [1, 2, 3, 4, 5]);
-        assert_eq!(jours(&calendrier(7, false)), [1, 2, 3, 4, 5]);
+        assert_eq!(jours(&calendrier(6, false, false)), [1, 2, 3, 4, 5]);
+        assert_eq!(jours(&calendrier(7, false, false)), [1, 2, 3, 4, 5]);
         // Trop court pour cinq étapes avant l'échéance : jours 1 à 5.
-        assert_eq!(jours(&calendrier(0, false)), [1, 2, 3, 4, 5]);
-        assert_eq!(jours(&calendrier(3, true)), [1, 2, 3, 4]);
+        assert_eq!(jours(&calendrier(0, false, false)), [1, 2, 3, 4, 5]);
+        assert_eq!(jours(&calendrier(3, true, false)), [1, 2, 3, 4]);
         for delai in 6..=400u16 {
-            let j = jours(&calendrier(delai, false));
+            let j = jours(&calendrier(delai, false, false));
             assert_eq!(j.len(), 5);
             assert!(j.windows(2).all(|w| w[0] < w[1]), "{delai} : {j:?}");
             assert!(j[0] >= 1 && j[4] < u32::from(delai), "{delai} : {j:?}");
         }
-        let j = jours(&calendrier(u16::MAX, false));
+        let j = jours(&calendrier(u16::MAX, false, false));
         assert!(j.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
     fn prochaine_etape_depuis_chaque_statut() {
-        let c = calendrier(30, false);
+        let c = calendrier(30, false, false);
         let mad = d(2025, 1, 30);
         let p = |s| prochaine_etape(s, mad, &c).map(|(e, date)| (e.statut, e.acteur, date));
         assert_eq!(
@@ -250,7 +267,7 @@ mod tests {
 
     #[test]
     fn plus_rien_apres_comptabilisee_si_mise_en_paiement_non_remontee() {
-        let c = calendrier(30, true);
+        let c = calendrier(30, true, false);
         assert_eq!(prochaine_etape(Statut::Comptabilisee, d(2025, 1, 1), &c), None);
         assert!(prochaine_etape(Statut::Mandatee, d(2025, 1, 1), &c).is_some());
     }
@@ -258,7 +275,7 @@ mod tests {
     #[test]
     fn etapes_sautees_par_le_destinataire() {
         // Le destinataire a mis « Mandatée » sans « Service fait » : on repart de là.
-        let c = calendrier(60, false);
+        let c = calendrier(60, false, false);
         let (e, date) = prochaine_etape(Statut::Mandatee, d(2024, 2, 1), &c).unwrap();
         assert_eq!(e.statut, Statut::MiseADispositionComptable);
         assert_eq!(date, d(2024, 2, 27));
@@ -283,7 +300,7 @@ mod tests {
             date_statut: mad,
             mise_a_disposition: mad,
         };
-        let cal = calendrier(30, false);
+        let cal = calendrier(30, false, false);
         // The rule (day 5) comes before the default service fait (day 3).
         let (date, p) = prochaine_action(&f, (&regles, &BTreeSet::new()), &cal).unwrap();
         assert_eq!((date, p), (NaiveDate::from_ymd_opt(2026, 11, 7).unwrap(), Prochaine::Regle(0)));

@@ -495,8 +495,11 @@ mod tests {
         let ehpad = structure(&a, "26949711100048");
         assert_eq!(ehpad.delai_paiement_jours, 30);
         assert_eq!(ehpad.categorie_juridique.as_deref(), Some("7366"));
-        let regie = structure(&a, "38496988700072");
-        assert_eq!(regie.delai_paiement_jours, 60);
+        // Établissement public national à caractère industriel ou commercial : entreprise
+        // publique, 60 jours (R2192-11 2°) ; un établissement public local aurait 30 jours.
+        let office = structure(&a, "38496988700072");
+        assert_eq!(office.delai_paiement_jours, 60);
+        assert_eq!(office.categorie_juridique.as_deref(), Some("4120"));
     }
 
     #[test]

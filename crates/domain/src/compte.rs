@@ -5,7 +5,7 @@
 //! Sources : création de compte (KB0011479 « Créer et gérer votre compte utilisateur » : champs
 //! obligatoires marqués d'un astérisque rouge, téléphone facultatif, adresse de contact égale par
 //! défaut à l'adresse de connexion, lien d'activation valable 60 minutes) ; double
-//! authentification obligatoire depuis le 19 septembre 2024 (code envoyé par e-mail) ; blocage
+//! authentification obligatoire depuis la mi-septembre 2024 (code envoyé par e-mail) ; blocage
 //! après 5 tentatives infructueuses, levé au bout d'une heure ; rôles « gestionnaire principal »
 //! et « utilisateur » (la notion de gestionnaire secondaire n'existe plus).
 //!

@@ -20,12 +20,21 @@ use crate::erreur::Erreur;
 use crate::montants::arrondir;
 
 /// Délai réglementaire selon l'acheteur, en jours (R2192-10 et R2192-11).
-/// Si l'annuaire donne `DelaiGlobalPaiementJours`, il prime ; sinon on le déduit de la
-/// catégorie juridique INSEE : 50 jours pour les établissements publics de santé
-/// (7364 établissement d'hospitalisation, 7365 syndicat inter-hospitalier), 60 jours pour les
-/// entreprises publiques (catégories 41xx : établissements publics industriels et commerciaux,
-/// 5xxx : sociétés), 30 jours sinon (État, collectivités, leurs établissements, dont les
-/// établissements médico-sociaux 7366 — piège classique).
+///
+/// Chorus Pro ne gère pas les délais et son annuaire n'en donne aucun : le délai se déduit de
+/// la nature juridique de l'acheteur (et du contrat, qui peut fixer plus court). L'annuaire de
+/// formation porte deux colonnes propres au simulateur, `CategorieJuridique` (code INSEE) et
+/// `DelaiGlobalPaiementJours` ; si la seconde est renseignée, elle prime ; sinon on déduit de
+/// la catégorie :
+/// - 50 jours pour les établissements publics de santé (7364 établissement d'hospitalisation,
+///   7365 syndicat inter-hospitalier) ;
+/// - 60 jours pour les entreprises publiques : établissements publics nationaux à caractère
+///   industriel ou commercial (4110, 4120), exploitants publics (4130) et sociétés (5xxx :
+///   sociétés d'économie mixte, sociétés publiques locales) ; **pas** les établissements
+///   publics locaux industriels ou commerciaux (4140) ni les régies locales (4150), que
+///   R2192-11 2° exclut : 30 jours ;
+/// - 30 jours sinon (État, collectivités, leurs établissements, dont les établissements
+///   médico-sociaux 7366 — piège classique).
 pub fn delai_reglementaire(categorie_juridique: Option<&str>, delai_annuaire: Option<u16>) -> u16 {
     if let Some(jours) = delai_annuaire {
         return jours;
@@ -36,7 +45,8 @@ pub fn delai_reglementaire(categorie_juridique: Option<&str>, delai_annuaire: Op
     }
     match categorie {
         "7364" | "7365" => DELAI_SANTE,
-        c if c.starts_with("41") || c.starts_with('5') => DELAI_ENTREPRISES_PUBLIQUES,
+        "4110" | "4120" | "4130" => DELAI_ENTREPRISES_PUBLIQUES,
+        c if c.starts_with('5') => DELAI_ENTREPRISES_PUBLIQUES,
         _ => DELAI_ETAT_COLLECTIVITES,
     }
 }
@@ -52,7 +62,9 @@ const DELAI_ENTREPRISES_PUBLIQUES: u16 = 60;
 pub fn article_du_delai(jours: u16) -> &'static str {
     match jours {
         50 => "R2192-11 1° du code de la commande publique (établissements publics de santé)",
-        60 => "R2192-11 2° du code de la commande publique (entreprises publiques)",
+        60 => {
+            "R2192-11 2° du code de la commande publique (entreprises publiques, sauf les établissements publics locaux)"
+        }
         _ => {
             "R2192-10 du code de la commande publique (État, collectivités territoriales et leurs établissements)"
         }
@@ -160,10 +172,14 @@ impl Article {
                 "30 jours pour l'État, les collectivités territoriales et leurs établissements publics."
             }
             Self::DelaiSante => "50 jours pour les établissements publics de santé.",
-            Self::DelaiEntreprisesPubliques => "60 jours pour les entreprises publiques.",
+            Self::DelaiEntreprisesPubliques => {
+                "60 jours pour les entreprises publiques, sauf celles qui sont des établissements publics \
+                 locaux (30 jours)."
+            }
             Self::Depart => {
                 "Le délai court de la réception de la facture ; sur le portail, de sa mise à disposition \
-                 du destinataire."
+                 du destinataire. Il court même si la facture est incomplète : ce qui manque se réclame \
+                 par une interruption."
             }
             Self::Interruption => {
                 "Le délai peut être interrompu une seule fois, si des pièces ou mentions manquent."
@@ -553,7 +569,12 @@ mod tests {
         assert_eq!(delai_reglementaire(Some("7364"), None), 50); // établissement d'hospitalisation
         assert_eq!(delai_reglementaire(Some("7365"), None), 50); // syndicat inter-hospitalier
         assert_eq!(delai_reglementaire(Some("7366"), None), 30); // EHPAD public : piège, 30 jours
-        assert_eq!(delai_reglementaire(Some("4140"), None), 60); // EPIC
+        assert_eq!(delai_reglementaire(Some("4110"), None), 60); // EPIC national
+        assert_eq!(delai_reglementaire(Some("4120"), None), 60); // EPIC national
+        assert_eq!(delai_reglementaire(Some("4130"), None), 60); // exploitant public
+        // Établissements publics locaux : exclus des entreprises publiques par R2192-11 2°.
+        assert_eq!(delai_reglementaire(Some("4140"), None), 30); // EPIC local
+        assert_eq!(delai_reglementaire(Some("4150"), None), 30); // régie locale
         assert_eq!(delai_reglementaire(Some("5710"), None), 60); // SAS (entreprise publique)
         assert_eq!(delai_reglementaire(Some("7210"), None), 30); // commune
         assert_eq!(delai_reglementaire(Some("7172"), None), 30); // service de l'État

@@ -7,10 +7,12 @@
 pub mod acheteur_simule;
 pub mod annuaire;
 pub mod anomalie;
+pub mod choix_simulateur;
 pub mod classe;
 pub mod compte;
 pub mod compte_technique;
 pub mod coordonnees_bancaires;
+pub mod cours;
 pub mod creation_structure;
 pub mod dates;
 pub mod delai_paiement;

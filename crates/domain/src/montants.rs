@@ -71,6 +71,20 @@ impl TauxTva {
     }
 }
 
+/// Le code de taux de l'API (`lignePosteTauxTva`, liste `recuperer/tauxtva`) dont la
+/// correspondance est attestée : `TVA1`, « Art 293B (FranchiseEnBase) », 0 %.
+pub const CODE_TVA_FRANCHISE: &str = "TVA1";
+/// Son libellé, repris comme motif d'exonération quand la facture n'en donne pas.
+pub const LIBELLE_TVA_FRANCHISE: &str = "Art 293B (FranchiseEnBase)";
+
+/// Le taux d'un code `lignePosteTauxTva`. La table complète des codes de Chorus Pro n'est pas
+/// publiée dans les sources : seul `TVA1` (0 %, franchise en base) est attesté. Un autre code
+/// (`TVA5`, `TVA20`…) n'est pas deviné : `None`, et l'appelant demande le taux en clair
+/// (`lignePosteTauxTvaManuel`).
+pub fn taux_du_code_tva(code: &str) -> Option<TauxTva> {
+    (code.trim() == CODE_TVA_FRANCHISE).then_some(TauxTva::Zero)
+}
+
 /// Une ligne de facture, déjà analysée.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ligne {
@@ -164,6 +178,15 @@ mod tests {
             prix_unitaire_ht: prix,
             remise_ht: remise,
             taux_tva: taux,
+        }
+    }
+
+    #[test]
+    fn seul_le_code_tva1_se_traduit() {
+        assert_eq!(taux_du_code_tva("TVA1"), Some(TauxTva::Zero));
+        assert_eq!(taux_du_code_tva(" TVA1 "), Some(TauxTva::Zero));
+        for code in ["TVA5", "TVA20", "TVA10", "TVA", "tva1", "20", ""] {
+            assert_eq!(taux_du_code_tva(code), None, "{code}");
         }
     }
 

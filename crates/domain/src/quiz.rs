@@ -230,13 +230,13 @@ pub fn scores_par_item(
     scores
 }
 
-/// Tire `nombre` questions parmi `questions`, réparties entre les points du programme (un tour
-/// de chaque point à la fois, dans l'ordre du programme), l'ordre de chaque point mélangé par
+/// Tire `nombre` questions parmi celles des points `items`, réparties entre ces points (un tour
+/// de chaque point à la fois, dans l'ordre donné), l'ordre de chaque point mélangé par
 /// `graine`. La même graine donne toujours le même tirage : recharger la page ne rebat pas les
 /// cartes.
-pub fn tirer(questions: &[Question], nombre: usize, graine: u64) -> Vec<Question> {
+pub fn tirer(questions: &[Question], items: &[ItemProgramme], nombre: usize, graine: u64) -> Vec<Question> {
     let mut alea = Alea(graine);
-    let mut paquets: Vec<Vec<&Question>> = ItemProgramme::TOUS
+    let mut paquets: Vec<Vec<&Question>> = items
         .iter()
         .map(|item| {
             let mut paquet: Vec<&Question> = questions.iter().filter(|q| q.item == *item).collect();
@@ -403,17 +403,24 @@ reference = "Articles R2192-31 et D2192-35 du code de la commande publique"
                 questions.push(question(&format!("{}-{n}", item.code()), item));
             }
         }
-        let tirage = tirer(&questions, 12, 42);
-        assert_eq!(tirage, tirer(&questions, 12, 42));
+        let items = &ItemProgramme::TOUS[..6];
+        let tirage = tirer(&questions, items, 12, 42);
+        assert_eq!(tirage, tirer(&questions, items, 12, 42));
         assert_ne!(
             tirage.iter().map(|q| &q.id).collect::<Vec<_>>(),
-            tirer(&questions, 12, 43).iter().map(|q| &q.id).collect::<Vec<_>>()
+            tirer(&questions, items, 12, 43).iter().map(|q| &q.id).collect::<Vec<_>>()
         );
         let par_item = scores_par_item(tirage.iter().map(|q| (q.item, true)));
+        assert_eq!(par_item.len(), 6);
         assert!(par_item.values().all(|s| s.total == 2), "{par_item:?}");
         let ids: BTreeSet<&str> = tirage.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(ids.len(), 12, "jamais deux fois la même question");
-        assert_eq!(tirer(&questions, 100, 1).len(), 30);
+        assert_eq!(tirer(&questions, items, 100, 1).len(), 30);
+        // Les points d'un programme seulement.
+        let cci = crate::programme::Programme::Cci.items();
+        let tirage = tirer(&questions, cci, 20, 5);
+        assert!(tirage.iter().all(|q| cci.contains(&q.item)));
+        assert_eq!(tirage.len(), 20);
     }
 
     #[test]

@@ -788,7 +788,7 @@ pub fn controler(facture: &Facture, ctx: &Contexte<'_>) -> Vec<Anomalie> {
             "DATE_FUTURE",
             format!(
                 "« {LIBELLE_DATE} » : le {} est postérieur à aujourd'hui ({}). Une facture ne peut pas être datée \
-                 dans le futur : saisissez la date d'émission qui figure sur la facture.",
+                 dans le futur : saisissez la date d'émission qui figure sur la facture (règle du simulateur).",
                 date_fr(facture.date_facture),
                 date_fr(ctx.aujourd_hui)
             ),

@@ -128,57 +128,7 @@ impl Mode {
     }
 }
 
-/// Les points du programme des formations « Déposer ses factures dématérialisées sur le
-/// portail Chorus Pro » (CMA, CCI).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ItemProgramme {
-    Contexte,
-    Portail,
-    CircuitFacture,
-    Paiement,
-    SousTraitance,
-    Securite,
-}
-
-impl ItemProgramme {
-    /// Tous les points, dans l'ordre du programme.
-    pub const TOUS: [ItemProgramme; 6] = [
-        ItemProgramme::Contexte,
-        ItemProgramme::Portail,
-        ItemProgramme::CircuitFacture,
-        ItemProgramme::Paiement,
-        ItemProgramme::SousTraitance,
-        ItemProgramme::Securite,
-    ];
-
-    /// Le code du point, tel qu'il s'écrit dans les fichiers (`circuit-facture`).
-    pub fn code(self) -> &'static str {
-        match self {
-            ItemProgramme::Contexte => "contexte",
-            ItemProgramme::Portail => "portail",
-            ItemProgramme::CircuitFacture => "circuit-facture",
-            ItemProgramme::Paiement => "paiement",
-            ItemProgramme::SousTraitance => "sous-traitance",
-            ItemProgramme::Securite => "securite",
-        }
-    }
-
-    pub fn depuis_code(code: &str) -> Option<ItemProgramme> {
-        ItemProgramme::TOUS.into_iter().find(|i| i.code() == code)
-    }
-
-    pub fn libelle(self) -> &'static str {
-        match self {
-            ItemProgramme::Contexte => "Contexte et obligations de la facturation électronique",
-            ItemProgramme::Portail => "Le portail : accès, compte, structure, annuaire",
-            ItemProgramme::CircuitFacture => "Le circuit de la facture : saisie, dépôt, statuts",
-            ItemProgramme::Paiement => "Le paiement : délai global, suivi",
-            ItemProgramme::SousTraitance => "Sous-traitance et cotraitance",
-            ItemProgramme::Securite => "Sécuriser ses pratiques",
-        }
-    }
-}
+pub use crate::programme::ItemProgramme;
 
 /// L'état du bac à sable au début de l'exercice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::erreur::Erreur;
+use crate::facture::TypeFacture;
 
 /// Longueur maximale d'un motif de rejet ou de suspension (API `traiterFactureRecue`).
 pub const MOTIF_LONGUEUR_MAX: usize = 255;
@@ -113,8 +114,8 @@ impl Statut {
             }
             Self::Suspendue => {
                 "Le destinataire attend une pièce ou une précision (voir le motif). Cliquez sur \
-                 « Compléter » et ajoutez ce qui manque (pièce jointe, commentaire) : le délai de paiement \
-                 reprend alors."
+                 « Compléter » et ajoutez ce qui manque (pièce jointe, commentaire) : un nouveau délai de \
+                 paiement s'ouvrira alors."
             }
             Self::Completee => {
                 "Vous avez complété la facture : elle est de nouveau à la disposition du destinataire. \
@@ -138,6 +139,31 @@ impl Statut {
                 "Le comptable a lancé le virement : le paiement arrive sur votre compte dans les jours \
                  qui suivent."
             }
+        }
+    }
+
+    /// Ce que le statut veut dire pour une pièce de ce type : un avoir n'est jamais payé, les
+    /// statuts de l'acheteur n'y annoncent donc aucun paiement.
+    pub fn explication_pour(self, type_facture: TypeFacture) -> &'static str {
+        if type_facture == TypeFacture::Facture {
+            return self.explication();
+        }
+        match self {
+            Self::MiseADisposition => {
+                "Le destinataire a reçu l'avoir dans son espace. Un avoir n'est jamais payé : il diminue ce \
+                 que l'acheteur vous doit, sans échéance ni intérêts. Rien à faire."
+            }
+            Self::ServiceFait | Self::Mandatee | Self::MiseADispositionComptable => {
+                "Le destinataire traite l'avoir, qui viendra en déduction de ce qu'il vous doit. Rien à faire."
+            }
+            Self::Comptabilisee => {
+                "Le comptable public a enregistré l'avoir : il diminue ce que l'acheteur vous doit. Un avoir \
+                 n'est jamais payé. Rien à faire."
+            }
+            Self::MiseEnPaiement => {
+                "Un avoir n'est jamais mis en paiement : il diminue ce que l'acheteur vous doit."
+            }
+            autre => autre.explication(),
         }
     }
 
@@ -239,6 +265,8 @@ pub struct Contexte<'a> {
     pub mise_en_paiement_non_remontee: bool,
     /// Le destinataire peut encore mettre une facture « À recycler » (réglage, voir docs).
     pub a_recycler_autorise: bool,
+    /// La pièce est un avoir : elle diminue ce que l'acheteur doit, elle n'est jamais payée.
+    pub avoir: bool,
 }
 
 fn refus(message: impl Into<String>) -> Result<Statut, Erreur> {
@@ -347,7 +375,8 @@ fn traiter(
             // le rejet suit la même borne : après le mandat, la facture est engagée.
             if rang >= 2 {
                 return refus(format!(
-                    "Une facture au statut « {} » ne peut plus être {} : le mandat a déjà été émis.",
+                    "Une facture au statut « {} » ne peut plus être {} : le mandat a déjà été émis \
+                     (règle du simulateur, appuyée sur l'article R2192-27).",
                     courant.libelle(),
                     if cible == Suspendue { "suspendue" } else { "rejetée" }
                 ));
@@ -376,6 +405,12 @@ fn traiter(
             Ok(ARecycler)
         }
         ServiceFait | Mandatee | MiseADispositionComptable | Comptabilisee | MiseEnPaiement => {
+            if cible == MiseEnPaiement && ctx.avoir {
+                return refus(
+                    "Un avoir n'est jamais mis en paiement : il ne se paie pas au fournisseur, il diminue ce \
+                     que l'acheteur lui doit.",
+                );
+            }
             if cible == MiseEnPaiement && ctx.mise_en_paiement_non_remontee {
                 return refus(
                     "Ce destinataire ne remonte pas le statut « Mise en paiement » dans Chorus Pro \
@@ -446,6 +481,23 @@ mod tests {
         match transition(courant, action, acteur, c) {
             Err(Erreur::Transition(m)) => m,
             autre => panic!("refus attendu pour {courant:?} {action:?} {acteur:?}, obtenu {autre:?}"),
+        }
+    }
+
+    #[test]
+    fn un_avoir_n_est_jamais_mis_en_paiement() {
+        let c = Contexte { avoir: true, ..Contexte::default() };
+        let m = refuse(Some(Comptabilisee), Action::Traiter(MiseEnPaiement), Acteur::Comptable, &c);
+        assert!(m.contains("Un avoir n'est jamais mis en paiement"), "{m}");
+        assert_eq!(
+            ok(Some(MiseADisposition), Action::Traiter(Comptabilisee), Acteur::Comptable, &c),
+            Comptabilisee
+        );
+        // Aucun statut ne promet un paiement pour un avoir.
+        for s in Statut::TOUS {
+            let e = s.explication_pour(TypeFacture::Avoir);
+            assert!(!e.contains("arrive sur votre compte"), "{s:?} : {e}");
+            assert_eq!(s.explication_pour(TypeFacture::Facture), s.explication());
         }
     }
 
@@ -767,6 +819,7 @@ mod tests {
             debut in prefixe(),
             pas in prop::collection::vec(pas_quelconque(), 0..60),
             mise_en_paiement_non_remontee in any::<bool>(),
+            avoir in any::<bool>(),
         ) {
             let mut courant: Option<Statut> = None;
             let mut historique: Vec<Statut> = Vec::new();
@@ -778,6 +831,7 @@ mod tests {
                     deja_suspendue: historique.contains(&Suspendue),
                     mise_en_paiement_non_remontee,
                     a_recycler_autorise,
+                    avoir,
                 };
                 let resultat = transition(courant, action, acteur, &ctx);
                 if courant.is_some_and(Statut::est_final) {
@@ -806,7 +860,7 @@ mod tests {
                     let m = motif.map(str::trim).unwrap_or("");
                     prop_assert!(!m.is_empty() && m.chars().count() <= MOTIF_LONGUEUR_MAX);
                 }
-                if mise_en_paiement_non_remontee {
+                if mise_en_paiement_non_remontee || avoir {
                     prop_assert_ne!(nouveau, MiseEnPaiement);
                 }
 

@@ -8,6 +8,7 @@
 //! changement (journal et projection) et prévient le fournisseur, dans la même transaction.
 
 use chorus_domain::Statut;
+use chorus_domain::facture::TypeFacture;
 use chorus_domain::statut::{self, Acteur, Action, Contexte};
 use chorus_domain::suites;
 use chrono::NaiveDate;
@@ -88,6 +89,7 @@ fn contexte<'a>(
         deja_suspendue: f.deja_suspendue,
         mise_en_paiement_non_remontee: mep_non_remontee,
         a_recycler_autorise: a_recycler,
+        avoir: f.facture.type_facture == TypeFacture::Avoir,
     }
 }
 

@@ -321,6 +321,8 @@ struct EnCours {
     mise_a_disposition: NaiveDate,
     calendrier: Vec<acheteur_simule::Etape>,
     mise_en_paiement_non_remontee: bool,
+    /// Un avoir : jamais mis en paiement.
+    avoir: bool,
     destinataire: String,
     code_service: String,
     numero_engagement: String,
@@ -364,7 +366,8 @@ fn jouer_parties_simulees(
                          f.date_mise_a_disposition),
                 coalesce(a.delai_paiement_jours, 30), coalesce(a.mise_en_paiement_non_remontee, 0),
                 f.destinataire, coalesce(json_extract(f.saisie, '$.code_service'), ''),
-                coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.date_statut
+                coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.date_statut,
+                coalesce(json_extract(f.saisie, '$.type_facture'), '') = 'AVOIR'
          FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
          WHERE f.bac_id = ?1 AND f.date_mise_a_disposition IS NOT NULL
            AND f.statut IN ('MISE_A_DISPOSITION', 'COMPLETEE', 'SERVICE_FAIT', 'MANDATEE',
@@ -384,17 +387,28 @@ fn jouer_parties_simulees(
                 mep,
                 (r.get(5)?, r.get(6)?, r.get(7)?),
                 r.get(8)?,
+                r.get::<_, bool>(9)?,
             ))
         })?
         .filter_map(|r| r.ok())
         .filter_map(
-            |(id, statut, mad, delai, mep, (destinataire, code_service, numero_engagement), date_statut)| {
+            |(
+                id,
+                statut,
+                mad,
+                delai,
+                mep,
+                (destinataire, code_service, numero_engagement),
+                date_statut,
+                avoir,
+            )| {
                 Some(EnCours {
                     id,
                     statut: Statut::depuis_code(&statut).ok()?,
                     mise_a_disposition: mad,
-                    calendrier: acheteur_simule::calendrier(delai, mep),
+                    calendrier: acheteur_simule::calendrier(delai, mep, avoir),
                     mise_en_paiement_non_remontee: mep,
+                    avoir,
                     destinataire,
                     code_service,
                     numero_engagement,
@@ -420,6 +434,7 @@ fn jouer_parties_simulees(
             Prochaine::Etape(etape) => {
                 let ctx = Contexte {
                     mise_en_paiement_non_remontee: f.mise_en_paiement_non_remontee,
+                    avoir: f.avoir,
                     ..Contexte::default()
                 };
                 let nouveau =

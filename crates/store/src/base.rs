@@ -24,6 +24,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_scenario.sql"),
     include_str!("migrations/0012_quiz.sql"),
     include_str!("migrations/0013_progression.sql"),
+    include_str!("migrations/0014_examen_par_programme.sql"),
+    include_str!("migrations/0015_taux_second_semestre_2026.sql"),
 ];
 
 #[derive(Clone)]

@@ -14,6 +14,7 @@ pub mod bilan;
 pub mod catalogue;
 pub mod classe;
 pub mod compte;
+pub mod cours;
 pub mod demo;
 pub mod emargement;
 pub mod erreur;

@@ -49,6 +49,7 @@ use std::collections::BTreeMap;
 
 use chorus_domain::Statut;
 use chorus_domain::compte::Role;
+use chorus_domain::facture::TypeFacture;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use rusqlite::{Connection, params};
 
@@ -335,13 +336,20 @@ pub fn evenement_facture(
     commentaire: &str,
     instant_simule: NaiveDateTime,
 ) -> Resultat<()> {
-    let (structure_id, numero, destinataire, raison_sociale_destinataire): (String, String, String, String) =
-        c.query_row(
-            "SELECT structure_id, numero, destinataire, raison_sociale_destinataire FROM facture
-             WHERE bac_id = ?1 AND id = ?2",
-            [bac_id, facture_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+    let (structure_id, numero, destinataire, raison_sociale_destinataire, avoir): (
+        String,
+        String,
+        String,
+        String,
+        bool,
+    ) = c.query_row(
+        "SELECT structure_id, numero, destinataire, raison_sociale_destinataire,
+                coalesce(json_extract(saisie, '$.type_facture'), '') = 'AVOIR'
+         FROM facture WHERE bac_id = ?1 AND id = ?2",
+        [bac_id, facture_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
+    let type_facture = if avoir { TypeFacture::Avoir } else { TypeFacture::Facture };
     let destinataires = destinataires(c, bac_id, &structure_id, false)?;
     if destinataires.is_empty() {
         return Ok(());
@@ -370,7 +378,7 @@ pub fn evenement_facture(
             date(instant_simule.date()),
             instant_simule.format("%H:%M"),
             statut.libelle(),
-            statut.explication()
+            statut.explication_pour(type_facture)
         );
         messagerie::envoyer(
             c,

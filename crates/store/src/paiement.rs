@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chorus_domain::Statut;
 use chorus_domain::delai_paiement::{self, Donnees, Situation, SuiviPaiement, Suspension, TauxSemestre};
+use chorus_domain::facture::TypeFacture;
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
@@ -105,6 +106,9 @@ pub enum EtatPaiement {
     EnAttente(Statut),
     /// Rejetée : elle ne sera pas payée, il faut une nouvelle facture.
     Rejetee(NaiveDate),
+    /// Un avoir transmis : jamais payé au fournisseur, il diminue ce que l'acheteur doit ; ni
+    /// échéance ni intérêts moratoires.
+    Avoir,
     Suivie(Box<SuiviPaiement>),
 }
 
@@ -114,6 +118,9 @@ pub struct SuiviFacture {
     pub facture: FactureStockee,
     pub delai_jours: u16,
     pub etat: EtatPaiement,
+    /// La facture est passée par « À recycler » : son délai part de la dernière mise à
+    /// disposition (choix du simulateur).
+    pub recyclee: bool,
 }
 
 /// Le délai réglementaire du destinataire (annuaire), ou le cas général s'il n'y est plus.
@@ -121,8 +128,10 @@ fn delai_du_destinataire(c: &Connection, identifiant: &str) -> Resultat<u16> {
     Ok(reference::structure_publique(c, identifiant)?.map_or(DELAI_PAR_DEFAUT, |s| s.delai_paiement_jours))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn etat(
     statut: Statut,
+    avoir: bool,
     date_statut: NaiveDate,
     delai_jours: u16,
     montant: Decimal,
@@ -133,6 +142,7 @@ fn etat(
     match statut {
         Statut::Brouillon => return EtatPaiement::NonTransmise,
         Statut::Rejetee => return EtatPaiement::Rejetee(date_statut),
+        _ if avoir => return EtatPaiement::Avoir,
         Statut::Deposee | Statut::EnCoursAcheminement | Statut::ARecycler => {
             return EtatPaiement::EnAttente(statut);
         }
@@ -169,9 +179,11 @@ pub fn suivi_facture(
     let delai_jours = delai_du_destinataire(c, &facture.facture.destinataire)?;
     let historique = crate::journal::historique_facture(c, bac_id, facture_id)?;
     let j = jalons(historique.iter().filter_map(|e| Some((e.statut?, e.date_simulee))));
+    let recyclee = historique.iter().any(|e| e.statut == Some(Statut::ARecycler));
     let taux = lister_taux(c)?;
     let etat = etat(
         facture.statut,
+        facture.facture.type_facture == TypeFacture::Avoir,
         facture.date_statut,
         delai_jours,
         facture.totaux().montant_a_payer,
@@ -179,7 +191,7 @@ pub fn suivi_facture(
         aujourd_hui,
         &taux,
     );
-    Ok(SuiviFacture { facture, delai_jours, etat })
+    Ok(SuiviFacture { facture, delai_jours, etat, recyclee })
 }
 
 /// Une facture à surveiller, pour la vue d'ensemble.
@@ -235,6 +247,7 @@ pub fn a_surveiller(
                 f.total_ttc, coalesce(a.delai_paiement_jours, ?3)
          FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
          WHERE f.bac_id = ?1 AND f.structure_id = ?2 AND f.date_mise_a_disposition IS NOT NULL
+           AND coalesce(json_extract(f.saisie, '$.type_facture'), '') <> 'AVOIR'
          ORDER BY f.ordre",
     )?;
     let lignes = st
@@ -256,7 +269,8 @@ pub fn a_surveiller(
         let Ok(statut) = Statut::depuis_code(&statut) else { continue };
         let j = jalons(historiques.remove(&id).unwrap_or_default());
         let montant = a_payer.parse().unwrap_or_default();
-        let EtatPaiement::Suivie(suivi) = etat(statut, date_statut, delai, montant, &j, aujourd_hui, &taux)
+        let EtatPaiement::Suivie(suivi) =
+            etat(statut, false, date_statut, delai, montant, &j, aujourd_hui, &taux)
         else {
             continue;
         };

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 
+use chorus_domain::programme::Programme;
 use chorus_domain::quiz::{self, Question, Score};
 use chorus_domain::scenario::{Defaut, ItemProgramme, ligne_de_table};
 use chrono::{DateTime, Utc};
@@ -27,6 +28,14 @@ pub const LIVRES: &[(&str, &str)] = &[
     ("paiement.toml", include_str!("../../../fixtures/quiz/paiement.toml")),
     ("sous-traitance.toml", include_str!("../../../fixtures/quiz/sous-traitance.toml")),
     ("securite.toml", include_str!("../../../fixtures/quiz/securite.toml")),
+    ("travaux.toml", include_str!("../../../fixtures/quiz/travaux.toml")),
+    ("reforme.toml", include_str!("../../../fixtures/quiz/reforme.toml")),
+    ("regles-2016.toml", include_str!("../../../fixtures/quiz/regles-2016.toml")),
+    ("concernes.toml", include_str!("../../../fixtures/quiz/concernes.toml")),
+    ("enjeux.toml", include_str!("../../../fixtures/quiz/enjeux.toml")),
+    ("modes-echange.toml", include_str!("../../../fixtures/quiz/modes-echange.toml")),
+    ("types-factures.toml", include_str!("../../../fixtures/quiz/types-factures.toml")),
+    ("obligations-acheteur.toml", include_str!("../../../fixtures/quiz/obligations-acheteur.toml")),
 ];
 
 /// Nombre de questions d'un examen (moins si le catalogue en a moins).
@@ -142,6 +151,8 @@ pub struct Tentative {
     pub id: String,
     pub mode: Mode,
     pub item: Option<ItemProgramme>,
+    /// Le programme d'un examen (None : tous les points).
+    pub programme: Option<Programme>,
     pub questions: Vec<Question>,
     pub commencee_le: DateTime<Utc>,
     pub terminee_le: Option<DateTime<Utc>>,
@@ -176,29 +187,45 @@ impl Tentative {
     }
 }
 
+/// Sur quoi porte une tentative : un point du programme (entraînement), ou un examen sur les
+/// points d'un programme (ou de tous).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Portee {
+    Point(ItemProgramme),
+    Examen(Option<Programme>),
+}
+
 /// Commence une tentative. En entraînement, toutes les questions du point `item`, dans un
-/// ordre mélangé ; en examen, [`QUESTIONS_PAR_EXAMEN`] questions réparties entre les points.
-/// `graine` fixe le tirage, gardé avec la tentative.
+/// ordre mélangé ; en examen, [`QUESTIONS_PAR_EXAMEN`] questions réparties entre les points du
+/// programme choisi. `graine` fixe le tirage, gardé avec la tentative.
 pub fn commencer(
     c: &Connection,
     utilisateur_id: &str,
     mode: Mode,
-    item: Option<ItemProgramme>,
+    portee: Option<Portee>,
     catalogue: &[Question],
     graine: u64,
     maintenant: DateTime<Utc>,
 ) -> Resultat<String> {
+    let (item, programme) = match portee {
+        Some(Portee::Point(i)) => (Some(i), None),
+        Some(Portee::Examen(p)) => (None, p),
+        None => (None, None),
+    };
     let tirees = match (mode, item) {
         (Mode::Entrainement, Some(item)) => {
             let du_point: Vec<Question> = catalogue.iter().filter(|q| q.item == item).cloned().collect();
-            quiz::tirer(&du_point, du_point.len(), graine)
+            quiz::tirer(&du_point, &[item], du_point.len(), graine)
         }
         (Mode::Entrainement, None) => {
             return Err(Erreur::Invalide(
                 "Choisissez le point du programme sur lequel vous entraîner.".into(),
             ));
         }
-        (Mode::Examen, _) => quiz::tirer(catalogue, QUESTIONS_PAR_EXAMEN, graine),
+        (Mode::Examen, _) => {
+            let items = programme.map_or(&ItemProgramme::TOUS[..], Programme::items);
+            quiz::tirer(catalogue, items, QUESTIONS_PAR_EXAMEN, graine)
+        }
     };
     if tirees.is_empty() {
         return Err(Erreur::Invalide("Il n'y a pas encore de question pour ce point du programme.".into()));
@@ -210,8 +237,9 @@ pub fn commencer(
         .ok_or(Erreur::Introuvable("compte"))?;
     let id = Uuid::new_v4().to_string();
     c.execute(
-        "INSERT INTO quiz_tentative (id, utilisateur_id, participant_id, mode, item, graine, questions, commencee_le)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO quiz_tentative
+             (id, utilisateur_id, participant_id, mode, item, graine, questions, commencee_le, programme)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             id,
             utilisateur_id,
@@ -221,7 +249,8 @@ pub fn commencer(
             // SQLite n'a que des entiers signés : on garde les 64 bits tels quels.
             graine as i64,
             serde_json::to_string(&tirees)?,
-            maintenant
+            maintenant,
+            programme.map(Programme::code)
         ],
     )?;
     Ok(id)
@@ -229,19 +258,29 @@ pub fn commencer(
 
 /// Une tentative de cet utilisateur ; celle d'un autre est introuvable.
 pub fn tentative(c: &Connection, utilisateur_id: &str, id: &str) -> Resultat<Tentative> {
-    let (mode, item, questions, commencee_le, terminee_le): (
-        String,
-        Option<String>,
-        String,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-    ) = c
+    /// Une ligne de `quiz_tentative`, telle que lue.
+    struct Ligne {
+        mode: String,
+        item: Option<String>,
+        questions: String,
+        commencee_le: DateTime<Utc>,
+        terminee_le: Option<DateTime<Utc>>,
+        programme: Option<String>,
+    }
+    let Ligne { mode, item, questions, commencee_le, terminee_le, programme } = c
         .prepare_cached(
-            "SELECT mode, item, questions, commencee_le, terminee_le FROM quiz_tentative
+            "SELECT mode, item, questions, commencee_le, terminee_le, programme FROM quiz_tentative
              WHERE id = ?1 AND utilisateur_id = ?2",
         )?
         .query_row(params![id, utilisateur_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(Ligne {
+                mode: r.get(0)?,
+                item: r.get(1)?,
+                questions: r.get(2)?,
+                commencee_le: r.get(3)?,
+                terminee_le: r.get(4)?,
+                programme: r.get(5)?,
+            })
         })
         .optional()?
         .ok_or(Erreur::Introuvable("tentative de quiz"))?;
@@ -257,6 +296,7 @@ pub fn tentative(c: &Connection, utilisateur_id: &str, id: &str) -> Resultat<Ten
         id: id.to_string(),
         mode: Mode::depuis_code(&mode),
         item: item.as_deref().and_then(ItemProgramme::depuis_code),
+        programme: programme.as_deref().and_then(Programme::depuis_code),
         questions: serde_json::from_str(&questions)?,
         commencee_le,
         terminee_le,

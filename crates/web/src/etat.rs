@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use chorus_store::catalogue::Catalogue;
+use chorus_store::cours::CatalogueCours;
 use chorus_store::quiz::CatalogueQuiz;
 use chorus_store::{Horloge, Resultat, Store};
 use rusqlite::{Connection, Transaction};
@@ -36,6 +37,8 @@ pub struct AppState {
     pub ecritures: Arc<watch::Sender<u64>>,
     /// Les questions des quiz : celles livrées, ou celles d'un dossier relu à chaque changement.
     pub quiz: Arc<CatalogueQuiz>,
+    /// Les leçons : celles livrées, ou celles d'un dossier relu à chaque changement.
+    pub cours: Arc<CatalogueCours>,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
             catalogue: Arc::new(Catalogue::livre()),
             ecritures: Arc::new(watch::channel(0).0),
             quiz: Arc::new(CatalogueQuiz::livre()),
+            cours: Arc::new(CatalogueCours::livre()),
         }
     }
 

@@ -143,6 +143,7 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::depot::routes())
         .merge(pages::exercices::routes())
         .merge(pages::quiz::routes())
+        .merge(pages::cours::routes())
         .merge(pages::pieces::routes())
         .merge(pages::suivi_classe::routes())
         .merge(pages::jeton_api::routes())

@@ -7,6 +7,7 @@ use std::time::Instant;
 use chorus_domain::delai_paiement;
 use chorus_domain::montants::format_nombre;
 use chorus_store::catalogue::Catalogue;
+use chorus_store::cours::CatalogueCours;
 use chorus_store::quiz::CatalogueQuiz;
 use chorus_store::{Horloge, Store, demo, formateur, jeton_api, paiement, reference};
 use chorus_web::{AppState, app};
@@ -42,6 +43,10 @@ enum Commande {
         /// `fixtures/quiz` s'il existe, sinon les quiz livrés dans le binaire.
         #[arg(long, env = "CHORUS_QUIZ")]
         quiz: Option<PathBuf>,
+        /// Dossier des leçons (*.toml), relues dès qu'un fichier change ; par défaut
+        /// `fixtures/cours` s'il existe, sinon les leçons livrées dans le binaire.
+        #[arg(long, env = "CHORUS_COURS")]
+        cours: Option<PathBuf>,
     },
     /// Contrôle des fichiers de scénario.
     Scenario {
@@ -52,6 +57,11 @@ enum Commande {
     Quiz {
         #[command(subcommand)]
         action: ActionQuiz,
+    },
+    /// Contrôle des fichiers de leçon (menu « Cours »).
+    Cours {
+        #[command(subcommand)]
+        action: ActionCours,
     },
     /// Gère les comptes des formateurs.
     Formateur {
@@ -115,6 +125,20 @@ enum ActionQuiz {
 }
 
 #[derive(Subcommand)]
+enum ActionCours {
+    /// Vérifie des fichiers de leçon (un seul par point du programme, exercices cités qui
+    /// existent) et signale chaque erreur avec sa ligne.
+    Check {
+        #[arg(required = true)]
+        fichiers: Vec<PathBuf>,
+        /// Dossier des scénarios auxquels les leçons renvoient ; par défaut
+        /// `fixtures/scenarios` s'il existe, sinon les scénarios livrés dans le binaire.
+        #[arg(long, env = "CHORUS_SCENARIOS")]
+        scenarios: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ActionFormateur {
     /// Crée un formateur et affiche son mot de passe à usage unique.
     Create {
@@ -142,11 +166,14 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let resultat = match Cli::parse().commande {
-        Commande::Serve { addr, data, jeton_formateur, scenarios, quiz } => {
-            servir(addr, data, jeton_formateur, Dossiers { scenarios, quiz })
+        Commande::Serve { addr, data, jeton_formateur, scenarios, quiz, cours } => {
+            servir(addr, data, jeton_formateur, Dossiers { scenarios, quiz, cours })
         }
         Commande::Scenario { action: ActionScenario::Check { fichiers } } => verifier_scenarios(&fichiers),
         Commande::Quiz { action: ActionQuiz::Check { fichiers } } => verifier_quiz(&fichiers),
+        Commande::Cours { action: ActionCours::Check { fichiers, scenarios } } => {
+            verifier_cours(&fichiers, scenarios)
+        }
         Commande::Formateur { action: ActionFormateur::Create { email, data } } => {
             creer_formateur(&email, &data)
         }
@@ -240,10 +267,63 @@ fn verifier_quiz(fichiers: &[PathBuf]) -> Result<(), String> {
     }
 }
 
+fn verifier_cours(fichiers: &[PathBuf], scenarios: Option<PathBuf>) -> Result<(), String> {
+    let mut textes = Vec::with_capacity(fichiers.len());
+    for f in fichiers {
+        let texte =
+            std::fs::read_to_string(f).map_err(|e| format!("impossible de lire {} : {e}", f.display()))?;
+        textes.push((f.display().to_string(), texte));
+    }
+    let catalogue = match dossier_de_contenu(scenarios, "fixtures/scenarios", "scénarios")? {
+        Some(d) => Catalogue::depuis_dossier(&d),
+        None => Catalogue::livre(),
+    };
+    let scenarios = catalogue.scenarios();
+    let ids: Vec<&str> = scenarios.iter().map(|s| s.id.as_str()).collect();
+    let (lecons, refuses) = chorus_store::cours::controler_fichiers(textes.clone());
+    let mut en_erreur = refuses.len();
+    for r in refuses.iter() {
+        for d in &r.defauts {
+            println!("{}:{}: {}", r.fichier, d.ligne, d.message);
+        }
+    }
+    for l in &lecons {
+        let inconnus = chorus_store::cours::exercices_inconnus(l, &ids);
+        if !inconnus.is_empty() {
+            en_erreur += 1;
+            // Le fichier de la leçon et la ligne de sa clé « exercices ».
+            let (fichier, texte) = textes
+                .iter()
+                .find(|(_, t)| chorus_domain::cours::controler(t).is_ok_and(|x| x.item == l.item))
+                .map_or(("?", ""), |(f, t)| (f.as_str(), t.as_str()));
+            let ligne =
+                texte.lines().position(|x| x.trim_start().starts_with("exercices")).map_or(1, |i| i + 1);
+            println!("{fichier}:{ligne}: exercice(s) inconnu(s) : {}", inconnus.join(", "));
+        } else {
+            let a_revoir = l
+                .plus_ancienne_verification()
+                .map(|d| format!(", fait daté le plus ancien : {}", d.format("%d/%m/%Y")))
+                .unwrap_or_default();
+            println!(
+                "{} : correcte (« {} », {} mots, {} min annoncées{a_revoir})",
+                l.item.code(),
+                l.titre,
+                l.mots(),
+                l.duree_minutes
+            );
+        }
+    }
+    match en_erreur {
+        0 => Ok(()),
+        n => Err(format!("{n} fichier(s) de leçon à corriger")),
+    }
+}
+
 /// Les dossiers de contenu relus à chaud ; à défaut, ceux de `fixtures/` s'ils existent.
 struct Dossiers {
     scenarios: Option<PathBuf>,
     quiz: Option<PathBuf>,
+    cours: Option<PathBuf>,
 }
 
 /// Le dossier donné (qui doit exister), sinon celui par défaut s'il existe.
@@ -299,6 +379,10 @@ fn servir(
         if let Some(d) = dossier_de_contenu(dossiers.quiz, "fixtures/quiz", "quiz")? {
             println!("Quiz : {} (relus à chaque modification)", d.display());
             etat.quiz = std::sync::Arc::new(CatalogueQuiz::depuis_dossier(&d));
+        }
+        if let Some(d) = dossier_de_contenu(dossiers.cours, "fixtures/cours", "leçons")? {
+            println!("Cours : {} (relus à chaque modification)", d.display());
+            etat.cours = std::sync::Arc::new(CatalogueCours::depuis_dossier(&d));
         }
         let routeur = app(etat);
         axum::serve(ecoute, routeur)

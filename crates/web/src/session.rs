@@ -531,3 +531,17 @@ impl FromRequestParts<AppState> for Stagiaire {
         }
     }
 }
+
+/// Les pages ouvertes à tous (cours, choix du simulateur) : le stagiaire s'il est connecté à une
+/// structure, pour l'en-tête et les boutons d'entraînement ; sinon rien, sans redirection.
+impl axum::extract::OptionalFromRequestParts<AppState> for Stagiaire {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Option<Self>, AppError> {
+        match <Stagiaire as FromRequestParts<AppState>>::from_request_parts(parts, etat).await {
+            Ok(s) => Ok(Some(s)),
+            Err(AppError::NonConnecte | AppError::SansStructure) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

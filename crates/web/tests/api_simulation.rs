@@ -395,14 +395,31 @@ async fn soumettre_accepte_une_facture_et_la_rend_lisible() {
     let synthese = client.get(&format!("/api/sim/v1/bacs/{bac}")).await;
     assert_eq!(synthese.json["factures"]["parStatut"], json!({ "MISE_A_DISPOSITION": 1 }));
 
-    // A VAT code instead of a manual rate.
+    // A VAT code whose rate is not established is refused rather than guessed.
     let mut code_tva = facture("API-0002");
     code_tva["lignePoste"][0]["lignePosteTauxTvaManuel"] = Value::Null;
     code_tva["lignePoste"][0]["lignePosteTauxTva"] = json!("TVA20");
-    client
-        .post(&format!("/api/sim/v1/bacs/{bac}/factures"), code_tva)
-        .await
-        .assert_statut(StatusCode::CREATED);
+    let r = client.post(&format!("/api/sim/v1/bacs/{bac}/factures"), code_tva).await;
+    r.assert_erreur(StatusCode::BAD_REQUEST, "« lignePoste[0].lignePosteTauxTva » : le code « TVA20 »");
+    assert!(r.json["libelle"].as_str().unwrap().contains("lignePosteTauxTvaManuel"), "{}", r.json);
+
+    // TVA1 is the franchise en base (art. 293 B du CGI): 0 %, its label as the exemption motive.
+    let mut franchise = facture("API-0003");
+    franchise["lignePoste"][0]["lignePosteTauxTvaManuel"] = Value::Null;
+    franchise["lignePoste"][0]["lignePosteTauxTva"] = json!("TVA1");
+    franchise["references"]["typeTva"] = json!("EXONERATION");
+    franchise["montantTotal"] = json!({});
+    let r = client.post(&format!("/api/sim/v1/bacs/{bac}/factures"), franchise).await;
+    r.assert_statut(StatusCode::CREATED);
+    let id = r.json["identifiantFactureCPP"].as_str().unwrap().to_string();
+    let lue = client.get(&format!("/api/sim/v1/bacs/{bac}/factures/{id}")).await;
+    assert_eq!(lue.json["montantTotal"]["montantTVA"], json!("0.00"), "{}", lue.json);
+    assert_eq!(
+        lue.json["references"]["motifExonerationTva"],
+        json!("Art 293B (FranchiseEnBase)"),
+        "{}",
+        lue.json
+    );
 }
 
 #[tokio::test]

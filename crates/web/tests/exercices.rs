@@ -397,7 +397,7 @@ async fn annuaire_obligations() {
         &mut s,
         &[],
         &[
-            "Trouver le délai de paiement du rectorat",
+            "Déterminer le délai légal de paiement du rectorat",
             "Adresser la facture au service",
             "Indiquer le numéro d'engagement juridique",
         ],

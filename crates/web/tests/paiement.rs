@@ -162,7 +162,7 @@ async fn hopital_suspendu_12_jours_et_paye_9_jours_en_retard() {
             "Taux des intérêts moratoires",
             "10 % = taux de la BCE au 01/01/2027 (2 %) + 8 points art. R2192-31",
         ),
-        ("Intérêts moratoires", "360,00 € × 9 j × 10 % ÷ 365 = 0,89 € art. L2192-13"),
+        ("Intérêts moratoires", "360,00 € × 9 j × 10 % ÷ 365 = 0,89 € choix du simulateur art. L2192-13"),
         ("Indemnité forfaitaire pour frais de recouvrement", "40,00 € art. D2192-35"),
         ("Total dû par l'acheteur en plus de la facture", "40,89 €"),
         ("À verser au plus tard le", "18/03/2027 art. R2192-36"),
@@ -221,16 +221,16 @@ async fn la_vue_d_ensemble_des_paiements() {
         .assert_contient("Payée avec 8 jours de retard")
         .assert_absent("FA-SUSPENDUE")
         .assert_absent("FA-BROUILLON");
-    // Intérêts de la facture payée : 360 × 8 × 10,15 % / 365 = 0,80 € (taux du 2e semestre 2026
-    // absent de la table : dernier connu, 2,15 + 8) ; avec les 40 € : 40,80 €.
+    // Intérêts de la facture payée : 360 × 8 × 10,15 % / 365 = 0,80 € (taux du 2e semestre 2026,
+    // à vérifier : 2,15 + 8) ; avec les 40 € : 40,80 €.
     let ordre: Vec<usize> =
         ["FA-COMMUNE", "FA-HOPITAL", "FA-PAYEE"].iter().map(|n| r.corps.find(n).unwrap()).collect();
     assert!(ordre.windows(2).all(|w| w[0] < w[1]), "{ordre:?}");
     r.assert_contient("40,80 €");
 
-    // Le détail de la facture payée dit que le semestre manque dans la table.
+    // Le détail de la facture payée dit que le taux du semestre reste à vérifier.
     let r = plus_tard.get(&suivi(&payee)).await;
-    r.assert_contient("Ce semestre n'est pas encore dans la table des taux");
+    r.assert_contient("Taux à vérifier : pas encore confirmé par la publication officielle.");
 
     // Les états sans délai.
     let r = plus_tard.get(&suivi(&suspendue)).await;

@@ -70,10 +70,12 @@ async fn la_page_des_quiz_liste_les_points_du_programme() {
         .assert_contient("href=\"/quiz\"")
         .assert_contient("Sous-traitance et cotraitance")
         .assert_contient("Sécuriser ses pratiques")
-        .assert_contient("Commencer un examen");
+        .assert_contient("Examen « Déposer ses factures dématérialisées sur le portail Chorus Pro »")
+        .assert_contient("Examen « La facturation via Chorus Pro »")
+        .assert_contient("Les règles applicables depuis 2016");
     assert_eq!(
         r.corps.matches("action=\"/quiz/entrainement\"").count(),
-        6,
+        chorus_domain::programme::ItemProgramme::TOUS.len(),
         "one practice per programme item"
     );
 }

@@ -26,6 +26,41 @@ async fn un_avoir_cite_la_facture_qu_il_corrige() {
     s.assert_nombre_factures(2).await;
 }
 
+/// Un avoir n'est jamais payé : l'acheteur simulé l'enregistre (« Comptabilisée ») et s'arrête ;
+/// ni échéance, ni intérêts, ni « le paiement arrive sur votre compte », même très en retard.
+#[tokio::test]
+async fn un_avoir_n_est_jamais_mis_en_paiement() {
+    let p = Portail::nouveau();
+    let mut s = Stagiaire::connecte(&p.app, "formation1@exemple.fr").await;
+    s.envoyer(&Saisie::valide("FA-2026-110", COMMUNE)).await;
+    let avoir = Saisie::valide("AV-2026-002", COMMUNE)
+        .avec("type_facture", "AVOIR")
+        .avec("numero_facture_origine", "FA-2026-110");
+    let id = s.envoyer(&avoir).await;
+    s.post_form("/bac/horloge", &[("jours", "90")]).await.assert_redirige("/");
+
+    let page = s.get(&format!("/factures-emises/{id}")).await;
+    page.assert_statut(StatusCode::OK)
+        .assert_contient("Comptabilisée")
+        .assert_absent("pastille-paye")
+        .assert_contient("Un avoir n'est jamais payé")
+        .assert_contient(r#"href="/choix-du-simulateur#traitement-avoir""#)
+        .assert_absent("arrive sur votre compte")
+        .assert_absent("Échéance");
+    let suivi = s.get(&format!("/factures-emises/{id}/suivi-paiement")).await;
+    suivi
+        .assert_statut(StatusCode::OK)
+        .assert_contient("Cette pièce est un avoir : elle n'est jamais payée")
+        .assert_absent("Intérêts moratoires")
+        .assert_absent("Échéance");
+    // La facture d'origine, elle, est mise en paiement ; l'avoir n'est pas « à surveiller ».
+    s.get("/factures-emises?statut=MISE_EN_PAIEMENT")
+        .await
+        .assert_contient("FA-2026-110")
+        .assert_absent("AV-2026-002");
+    s.get("/suivi-paiements").await.assert_absent("AV-2026-002");
+}
+
 #[tokio::test]
 async fn une_facture_a2_deja_payee_n_a_rien_a_payer() {
     let p = Portail::nouveau();

@@ -9,7 +9,8 @@ use crate::commun::{COLLEGE, COMMUNE, Monde, Stagiaire, compter, j, jour};
 use crate::facture::{charger, deposer, historique, statuts};
 
 /// La régie des transports : délai de 60 jours, rien d'exigé.
-const REGIE: &str = "38496988700072";
+/// Office national (EPIC national, catégorie 4120) : entreprise publique, 60 jours.
+const OFFICE_NATIONAL: &str = "38496988700072";
 
 fn avancer(m: &Monde, s: &Stagiaire, jours: u32) -> chorus_store::Resultat<NaiveDate> {
     m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, jours, &m.horloge))
@@ -140,11 +141,11 @@ fn le_delai_de_l_acheteur_fixe_son_calendrier() {
     let m = Monde::nouveau();
     let s = m.stagiaire(1);
     // Délai de 60 jours : 5, 25, 26, 35, 45.
-    let regie = deposer(&m, &s, "FA-R", REGIE);
+    let office = deposer(&m, &s, "FA-R", OFFICE_NATIONAL);
     avancer(&m, &s, 30).unwrap();
-    assert_eq!(charger(&m, &s, &regie).statut, Statut::MiseADispositionComptable);
+    assert_eq!(charger(&m, &s, &office).statut, Statut::MiseADispositionComptable);
     avancer(&m, &s, 15).unwrap();
-    let h = historique(&m, &s, &regie);
+    let h = historique(&m, &s, &office);
     assert_eq!(h.last().map(|e| (e.statut.unwrap(), e.date_simulee)), Some((Statut::MiseEnPaiement, j(45))));
     let dates: Vec<NaiveDate> = h[3..].iter().map(|e| e.date_simulee).collect();
     assert_eq!(dates, [j(5), j(25), j(26), j(35), j(45)]);

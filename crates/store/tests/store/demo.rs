@@ -17,7 +17,7 @@ fn les_fixtures_livrees_s_importent_sans_rejet() {
             ])
         })
         .unwrap();
-    let attendus = [16, 36, 47, 7];
+    let attendus = [16, 36, 47, 8];
     for (rapport, attendu) in rapports.iter().zip(attendus) {
         assert_eq!(rapport.nombre_erreurs, 0, "{rapport:?}");
         assert!(rapport.erreurs.is_empty(), "{rapport:?}");
@@ -33,7 +33,7 @@ fn initialiser_charge_tout_et_cree_cinq_comptes() {
     assert_eq!(compter(&store, "annuaire_structure"), 16);
     assert_eq!(compter(&store, "annuaire_service"), 36);
     assert_eq!(compter(&store, "entreprise"), 47);
-    assert_eq!(compter(&store, "taux_interets_moratoires"), 7);
+    assert_eq!(compter(&store, "taux_interets_moratoires"), 8);
     assert_eq!(compter(&store, "bac"), 5);
     assert_eq!(compter(&store, "utilisateur"), 5);
     assert_eq!(compter(&store, "structure"), 5);
@@ -96,7 +96,7 @@ fn initialiser_deux_fois_ne_duplique_rien() {
         ("annuaire_structure", 16),
         ("annuaire_service", 36),
         ("entreprise", 47),
-        ("taux_interets_moratoires", 7),
+        ("taux_interets_moratoires", 8),
         ("bac", 5),
         ("utilisateur", 5),
         ("structure", 5),

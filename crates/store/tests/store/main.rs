@@ -10,6 +10,7 @@ mod bilan;
 mod classe;
 mod commun;
 mod compte;
+mod cours;
 mod demo;
 mod emargement;
 mod facture;

@@ -40,9 +40,11 @@ fn suivi_le(m: &Monde, s: &Stagiaire, id: &str, le: NaiveDate) -> paiement::Suiv
 fn la_table_livree_puis_ajout_et_modification_d_un_taux() {
     let m = Monde::nouveau();
     let taux = m.store.lire(paiement::lister_taux).unwrap();
-    assert_eq!(taux.len(), 7);
+    assert_eq!(taux.len(), 8);
     assert_eq!(taux[0], TauxSemestre { debut: d(2023, 1, 1), taux_bce: dec!(2.5), a_verifier: false });
     assert!(taux[6].a_verifier && taux[6].debut == d(2026, 1, 1));
+    // Le second semestre 2026 est dans la table, à vérifier.
+    assert_eq!(taux[7], TauxSemestre { debut: d(2026, 7, 1), taux_bce: dec!(2.15), a_verifier: true });
 
     let nouveau = delai_paiement::lire_taux(d(2026, 7, 1), "2,15").unwrap();
     m.store.ecrire(|tx| paiement::definir_taux(tx, &nouveau)).unwrap();
@@ -96,7 +98,8 @@ fn l_import_des_taux_refuse_les_lignes_fausses() {
     let taux = store.lire(paiement::lister_taux).unwrap();
     assert_eq!(
         taux.iter().map(|t| (t.debut, t.a_verifier)).collect::<Vec<_>>(),
-        [(d(2025, 1, 1), false), (d(2025, 7, 1), true)]
+        // 2026-07-01 vient de la migration qui l'ajoute à toute base, pas de la ligne refusée.
+        [(d(2025, 1, 1), false), (d(2025, 7, 1), true), (d(2026, 7, 1), true)]
     );
 }
 

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use chorus_domain::delai_paiement::montant_interets;
 use chorus_domain::montants::format_nombre;
+use chorus_domain::programme::Programme;
 use chorus_domain::scenario::ItemProgramme;
 use chorus_store::fichiers::ecarts_avec_le_dossier;
-use chorus_store::quiz::{self, CatalogueQuiz, LIVRES, Mode, QUESTIONS_PAR_EXAMEN};
+use chorus_store::quiz::{self, CatalogueQuiz, LIVRES, Mode, Portee, QUESTIONS_PAR_EXAMEN};
 use chorus_store::{Erreur, compte, demo};
 use rust_decimal_macros::dec;
 
@@ -34,7 +35,7 @@ fn le_catalogue_livre_est_complet_et_valide() {
     assert_eq!(*CatalogueQuiz::livre().questions(), *catalogue.questions());
     assert!(catalogue.questions().len() >= 60, "au moins 60 questions : {}", catalogue.questions().len());
     for (item, n) in catalogue.nombre_par_item() {
-        assert!(n >= 5, "le point « {} » n'a que {n} question(s)", item.libelle());
+        assert!(n >= 6, "le point « {} » n'a que {n} question(s)", item.libelle());
     }
 }
 
@@ -94,10 +95,13 @@ fn examen_scores_par_point_et_meilleure_tentative() {
     let u = utilisateur(&m, 1);
     let catalogue = CatalogueQuiz::livre().questions();
     let maintenant = m.horloge.maintenant();
+    let cma = Some(Portee::Examen(Some(Programme::Cma)));
     let id =
-        m.store.ecrire(|tx| quiz::commencer(tx, &u, Mode::Examen, None, &catalogue, 7, maintenant)).unwrap();
+        m.store.ecrire(|tx| quiz::commencer(tx, &u, Mode::Examen, cma, &catalogue, 7, maintenant)).unwrap();
     let t = m.store.lire(|c| quiz::tentative(c, &u, &id)).unwrap();
     assert_eq!(t.questions.len(), QUESTIONS_PAR_EXAMEN);
+    assert_eq!(t.programme, Some(Programme::Cma));
+    assert!(t.questions.iter().all(|q| Programme::Cma.items().contains(&q.item)));
     assert_eq!(t.questions, m.store.lire(|c| quiz::tentative(c, &u, &id)).unwrap().questions, "tirage gardé");
 
     // Tout juste sauf les questions « paiement » laissées sans réponse.
@@ -112,9 +116,9 @@ fn examen_scores_par_point_et_meilleure_tentative() {
     assert!(matches!(deja, Err(Erreur::Invalide(ref m)) if m.contains("déjà rendu")), "{deja:?}");
 
     let scores = m.store.lire(|c| quiz::scores_par_item(c, &u)).unwrap();
-    assert_eq!(scores.len(), 6, "{scores:?}");
+    assert_eq!(scores.len(), Programme::Cma.items().len(), "{scores:?}");
     for (item, bonnes, total) in &scores {
-        assert!(*total >= 3, "{scores:?}");
+        assert!(*total >= 2, "{scores:?}");
         if *item == ItemProgramme::Paiement {
             assert_eq!(*bonnes, 0);
         } else {
@@ -124,7 +128,7 @@ fn examen_scores_par_point_et_meilleure_tentative() {
 
     // Un second examen parfait : pour chaque point, la meilleure tentative compte.
     let id2 =
-        m.store.ecrire(|tx| quiz::commencer(tx, &u, Mode::Examen, None, &catalogue, 8, maintenant)).unwrap();
+        m.store.ecrire(|tx| quiz::commencer(tx, &u, Mode::Examen, cma, &catalogue, 8, maintenant)).unwrap();
     let t2 = m.store.lire(|c| quiz::tentative(c, &u, &id2)).unwrap();
     let parfaites = t2.questions.iter().map(|q| (q.id.clone(), q.bonnes.clone())).collect();
     m.store.ecrire(|tx| quiz::rendre_examen(tx, &u, &id2, &parfaites, maintenant)).unwrap();
@@ -149,7 +153,7 @@ fn entrainement_question_par_question_et_historique() {
                 tx,
                 &u,
                 Mode::Entrainement,
-                Some(ItemProgramme::SousTraitance),
+                Some(Portee::Point(ItemProgramme::SousTraitance)),
                 &catalogue,
                 1,
                 maintenant,

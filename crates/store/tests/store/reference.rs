@@ -162,8 +162,8 @@ fn export_sans_les_colonnes_de_formation() {
     assert_eq!((rapport.importees, rapport.nombre_erreurs), (16, 0), "{rapport:?}");
     let hopital = store.lire(|c| reference::structure_publique(c, "26236940800063")).unwrap().unwrap();
     assert_eq!((hopital.categorie_juridique, hopital.delai_paiement_jours), (None, 30));
-    let regie = store.lire(|c| reference::structure_publique(c, "38496988700072")).unwrap().unwrap();
-    assert_eq!(regie.delai_paiement_jours, 30);
+    let office = store.lire(|c| reference::structure_publique(c, "38496988700072")).unwrap().unwrap();
+    assert_eq!(office.delai_paiement_jours, 30);
 }
 
 #[test]

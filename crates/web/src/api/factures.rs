@@ -8,6 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use chorus_domain::Statut;
 use chorus_domain::delai_paiement::Situation;
+use chorus_domain::montants;
 use chorus_domain::saisie::{LigneBrute, MontantsDeclares, SaisieBrute};
 use chorus_store::acheteur::{self, Joueur, Traitement};
 use chorus_store::facture::{self, Filtre, Issue};
@@ -115,15 +116,29 @@ fn chemin_du_champ(champ: &str, ligne: Option<usize>) -> String {
 }
 
 /// Le taux d'une ligne : `lignePosteTauxTvaManuel` (le taux en %), sinon le code
-/// `lignePosteTauxTva` dont le simulateur lit le taux après « TVA » (`TVA20`, `TVA5,5`).
-fn taux_de_la_ligne(l: &Objet<'_>) -> Result<String, AppError> {
+/// `lignePosteTauxTva`, traduit seulement quand sa correspondance est attestée (`TVA1`, 0 %) ;
+/// un autre code est refusé plutôt que deviné. Le second élément dit si c'est la franchise en
+/// base (son libellé sert alors de motif d'exonération par défaut).
+fn taux_de_la_ligne(l: &Objet<'_>, rang: usize) -> Result<(String, bool), AppError> {
     let manuel = l.texte("lignePosteTauxTvaManuel")?;
     if !manuel.trim().is_empty() {
-        return Ok(manuel);
+        return Ok((manuel, false));
     }
     let code = l.texte("lignePosteTauxTva")?;
     let code = code.trim();
-    Ok(code.strip_prefix("TVA").or_else(|| code.strip_prefix("tva")).unwrap_or(code).to_string())
+    if code.is_empty() {
+        return Ok((String::new(), false));
+    }
+    match montants::taux_du_code_tva(code) {
+        Some(taux) => Ok((taux.libelle().to_string(), true)),
+        None => Err(AppError::Requete(format!(
+            "« lignePoste[{rang}].lignePosteTauxTva » : le code « {code} » n'a pas de taux connu avec certitude \
+             (seul {franchise}, 0 %, « {libelle} », est établi). Donnez le taux en pourcentage dans \
+             « lignePosteTauxTvaManuel » : 20, 10, 5.5, 2.1 ou 0",
+            franchise = montants::CODE_TVA_FRANCHISE,
+            libelle = montants::LIBELLE_TVA_FRANCHISE
+        ))),
+    }
 }
 
 /// Ce que contient le corps de `soumettre`, pour la saisie du portail.
@@ -165,10 +180,14 @@ fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
                 .into(),
         ));
     }
+    let mut franchise = false;
     let lignes = racine
         .liste("lignePoste")?
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(rang, l)| {
+            let (taux_tva, en_franchise) = taux_de_la_ligne(l, rang)?;
+            franchise |= en_franchise;
             Ok(LigneBrute {
                 reference: l.texte("lignePosteReference")?,
                 designation: l.texte("lignePosteDenomination")?,
@@ -176,7 +195,7 @@ fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
                 unite: l.texte("lignePosteUnite")?,
                 prix_unitaire_ht: l.texte("lignePosteMontantUnitaireHT")?,
                 remise_ht: l.texte("lignePosteMontantRemiseHT")?,
-                taux_tva: taux_de_la_ligne(l)?,
+                taux_tva,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -194,7 +213,9 @@ fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
             numero_marche: references.texte("numeroMarche")?,
             mode_paiement: references.texte("modePaiement")?,
             type_tva: references.texte("typeTva")?,
-            motif_exoneration: references.texte("motifExonerationTva")?,
+            motif_exoneration: Some(references.texte("motifExonerationTva")?)
+                .filter(|m| !m.trim().is_empty() || !franchise)
+                .unwrap_or_else(|| montants::LIBELLE_TVA_FRANCHISE.to_string()),
             numero_facture_origine: references.texte("numeroFactureOrigine")?,
             commentaire: racine.texte("commentaire")?,
             lignes,
@@ -324,6 +345,8 @@ pub async fn lire(
                 "numeroMarche": ff.numero_marche,
                 "modePaiement": ff.mode_paiement.code(),
                 "typeTva": ff.type_tva.code(),
+                "motifExonerationTva": ff.motif_exoneration,
+                "numeroFactureOrigine": ff.numero_facture_origine,
                 "deviseFacture": "EUR",
             },
             "montantTotal": {
@@ -449,6 +472,12 @@ pub async fn delai_paiement(
         EtatPaiement::NonTransmise => vide("NON_TRANSMISE"),
         EtatPaiement::EnAttente(_) => vide("EN_ATTENTE"),
         EtatPaiement::Rejetee(_) => vide("REJETEE"),
+        // Un avoir n'est pas payé : ni délai, ni échéance, ni intérêts.
+        EtatPaiement::Avoir => {
+            let mut v = vide("AVOIR_NON_PAYABLE");
+            v["delaiJours"] = json!(null);
+            v
+        }
         EtatPaiement::Suivie(s) => {
             let interets = s.interets.as_ref();
             let zero_si_a_l_heure = |v: Option<Decimal>| match interets {

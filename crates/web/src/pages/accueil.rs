@@ -2,9 +2,11 @@
 
 use axum::extract::State;
 use chorus_domain::Statut;
+use chorus_domain::choix_simulateur::ChoixSimulateur;
 use chorus_store::facture::{self, Filtre};
 use maud::{Markup, html};
 
+use super::cours::marque_choix;
 use super::{champ_csrf, gabarit, pastille};
 use crate::erreur::AppError;
 use crate::etat::AppState;
@@ -127,7 +129,8 @@ pub fn bloc_horloge(csrf: &str, date: chrono::NaiveDate, bac: &chorus_store::bac
             p {
                 "Date simulée : " strong { (format::date_longue(date)) } ". "
                 "Dans le simulateur, le temps n'avance que quand vous le décidez : l'acheteur public "
-                "simulé traite alors vos factures comme il le ferait pendant ces jours."
+                "simulé traite alors vos factures comme il le ferait pendant ces jours, selon un calendrier fixe "
+                (marque_choix(ChoixSimulateur::CalendrierAcheteur)) "."
             }
             form.en-ligne method="post" action="/bac/horloge" {
                 (champ_csrf(csrf))

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chorus_domain::Statut;
+use chorus_domain::choix_simulateur::ChoixSimulateur;
 use chorus_domain::statut::Acteur;
 use chorus_domain::statut::MOTIF_LONGUEUR_MAX;
 use chorus_domain::suites::NUMERO_MANDAT_LONGUEUR_MAX;
@@ -21,6 +22,7 @@ use chorus_store::journal::{self, Entree};
 use chorus_store::reference;
 use maud::{Markup, html};
 
+use super::cours::marque_choix;
 use super::{Contexte, champ_csrf, gabarit, pastille};
 use crate::erreur::AppError;
 use crate::etat::AppState;
@@ -155,7 +157,7 @@ pub async fn accueil(State(etat): State<AppState>, stagiaire: Joue) -> Result<Ma
                     }
                 }
                 section {
-                    h2 { "Réglage : « À recycler »" }
+                    h2 { "Réglage : « À recycler » " (marque_choix(ChoixSimulateur::ARecycler)) }
                     p { "Les sources ne disent pas si le destinataire peut encore mettre lui-même une facture « À recycler » (erreur de SIRET, de service ou d'engagement) : l'exemple officiel de l'API le propose, des logiciels récents ne le proposent plus. Dans ce simulateur, c'est permis par défaut, pour s'exercer au recyclage." }
                     form method="post" action="/acheteur/reglages" {
                         (champ_csrf(&stagiaire.csrf))
@@ -303,7 +305,7 @@ fn titre_action(s: Statut) -> &'static str {
 fn aide_action(s: Statut) -> &'static str {
     match s {
         Statut::Suspendue => {
-            "Une pièce ou une précision manque : le délai de paiement est interrompu jusqu'au complément du fournisseur. Une seule fois, et avant le mandat."
+            "Une pièce ou une précision manque : le délai de paiement est interrompu ; au complément du fournisseur, un nouveau délai s'ouvre. Une seule fois, et avant le mandat."
         }
         Statut::ARecycler => {
             "Erreur de SIRET, de code service ou de numéro d'engagement : le fournisseur corrige et renvoie la même facture."
@@ -369,7 +371,13 @@ fn page_facture(
                             (champ_csrf(csrf))
                             input type="hidden" name="statut" value=(code);
                             h3 { (titre_action(p.statut)) " → " (pastille(p.statut)) }
-                            p.aide { (if p.acteur == Acteur::Comptable { "Action du comptable public. " } else { "Action du destinataire. " }) (aide_action(p.statut)) }
+                            p.aide {
+                                (if p.acteur == Acteur::Comptable { "Action du comptable public. " } else { "Action du destinataire. " }) (aide_action(p.statut))
+                                @if matches!(p.statut, Statut::Suspendue | Statut::Rejetee) {
+                                    " Plus possible une fois la facture « Mandatée » " (marque_choix(ChoixSimulateur::RejetApresMandat)) "."
+                                }
+                                @if p.statut == Statut::ARecycler { " " (marque_choix(ChoixSimulateur::ARecycler)) }
+                            }
                             @if p.statut == Statut::Mandatee {
                                 div.champ {
                                     label for=(id_mandat) { "Numéro de mandat (facultatif)" }

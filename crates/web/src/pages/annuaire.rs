@@ -1,12 +1,15 @@
-//! L'annuaire des structures publiques : recherche et fiche (services, obligations, délai).
+//! L'annuaire des structures publiques : recherche et fiche (services, obligations), et le
+//! délai légal de l'acheteur, aide du simulateur que le vrai annuaire ne donne pas.
 
 use axum::extract::{Path, Query, State};
+use chorus_domain::choix_simulateur::ChoixSimulateur;
 use chorus_domain::delai_paiement;
 use chorus_domain::structure::{FACTURES_PUBLIQUES, StructurePublique};
 use chorus_store::reference;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::cours::marque_choix;
 use super::gabarit;
 use crate::erreur::AppError;
 use crate::etat::AppState;
@@ -35,7 +38,6 @@ pub fn obligations(s: &StructurePublique) -> Markup {
             @if p.est_moa_uniquement { li.etiquette.etiquette-rouge { "Maîtrise d'ouvrage uniquement (travaux)" } }
             @else if p.est_moa { li.etiquette.etiquette-neutre { "Maîtrise d'ouvrage" } }
             @if p.mise_en_paiement_non_remontee { li.etiquette.etiquette-neutre { "Ne remonte pas la mise en paiement" } }
-            li.etiquette.etiquette-neutre { "Délai de paiement : " (s.delai_paiement_jours) " jours" }
         }
     }
 }
@@ -118,7 +120,20 @@ pub async fn fiche(
             dl.fiche {
                 dt { "Identifiant (" (s.type_identifiant.libelle()) ")" } dd.nombre { (s.identifiant) }
                 dt { "Adresse" } dd { (s.adresse.adresse) ", " (s.adresse.code_postal) " " (s.adresse.ville) }
-                dt { "Délai global de paiement" } dd { (s.delai_paiement_jours) " jours — " (delai_paiement::article_du_delai(s.delai_paiement_jours)) }
+            }
+            div.alerte.alerte-info.aide-simulateur {
+                p {
+                    strong { "Délai légal selon la nature de l'acheteur : " (s.delai_paiement_jours) " jours" }
+                    " — " (delai_paiement::article_du_delai(s.delai_paiement_jours))
+                    @if let Some(c) = &s.categorie_juridique { " ; catégorie juridique INSEE " (c) }
+                    "."
+                }
+                p {
+                    "Aide du simulateur, absente du vrai annuaire " (marque_choix(ChoixSimulateur::DelaiLegalAnnuaire))
+                    " : Chorus Pro ne gère pas les délais de paiement. Le délai se déduit de la nature juridique de "
+                    "l'acheteur (État, collectivité, établissement public de santé, entreprise publique…) et du contrat, "
+                    "qui peut prévoir plus court."
+                }
             }
             h2 { "Obligations pour facturer" }
             (obligations(&s))

@@ -73,7 +73,7 @@ pub async fn catalogue(State(etat): State<AppState>, stagiaire: Stagiaire) -> Re
                 thead { tr { th scope="col" { "Exercice" } th scope="col" { "Niveau" } th scope="col" { "Durée" } th scope="col" { "Programme" } th scope="col" { "Votre résultat" } th scope="col" { span.visuellement-cache { "Action" } } } }
                 tbody {
                     @for s in &proposes {
-                        tr {
+                        tr id={ "exercice-" (s.id) } {
                             td { (s.titre) }
                             td { (s.niveau.libelle()) }
                             td { (s.duree_minutes) " min" }

@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chorus_domain::Statut;
 use chorus_domain::delai_paiement;
+use chorus_domain::facture::TypeFacture;
 use chorus_domain::statut::Acteur;
 use chorus_store::facture::{self, FactureStockee, Filtre, Issue, PAR_PAGE};
 use chorus_store::journal::{self, Entree};
@@ -255,6 +256,15 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
                 @if !f.commentaire.is_empty() { p { strong { "Commentaire : " } (f.commentaire) } }
             }
             (pieces)
+            @if f.type_facture == TypeFacture::Avoir && fs.statut.est_transmise() && fs.statut != Statut::Rejetee {
+                section {
+                    h2 { "Paiement" }
+                    p { "Un avoir n'est jamais payé : il diminue ce que l'acheteur vous doit au titre de la facture n° "
+                        (f.numero_facture_origine) ". Ni délai de paiement, ni échéance, ni intérêts moratoires. "
+                        "L'acheteur simulé l'enregistre (« Comptabilisée ») et s'arrête là "
+                        (super::cours::marque_choix(chorus_domain::choix_simulateur::ChoixSimulateur::TraitementAvoir)) "." }
+                }
+            }
             @if let Some(p) = &d.paiement {
                 (bloc_delai(p))
                 p { a href={ "/factures-emises/" (fs.id) "/suivi-paiement" } { "Suivi du paiement : chaque date, la loi qui la fixe, les intérêts de retard" } }

@@ -48,7 +48,11 @@ pub async fn boite(State(etat): State<AppState>, poste: Poste) -> Result<Markup,
         None,
         html! {
             h1 { "Messagerie du bac à sable" }
-            p.chapeau { "Dans le simulateur, les courriers électroniques du portail arrivent ici : messages d'activation, codes de connexion, notifications. " a href="/" { "Retour au portail" } }
+            p.chapeau {
+                "Dans le simulateur, les courriers électroniques du portail arrivent ici : messages d'activation, codes de connexion, notifications "
+                (super::cours::marque_choix(chorus_domain::choix_simulateur::ChoixSimulateur::Messagerie)) ". "
+                a href="/" { "Retour au portail" }
+            }
             @if messages.is_empty() {
                 p.vide { "Aucun message." }
             } @else {

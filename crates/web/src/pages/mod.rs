@@ -7,6 +7,7 @@ pub mod annuaire;
 pub mod bac;
 pub mod compte;
 pub mod connexion;
+pub mod cours;
 pub mod depot;
 pub mod emargement;
 pub mod exercices;
@@ -80,6 +81,7 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                             a href="/suivi-paiements" { "Suivi des paiements" }
                             a href="/exercices" { "Exercices" }
                             a href="/quiz" { "Quiz" }
+                            a href="/cours" { "Cours" }
                             a href="/annuaire" { "Annuaire" }
                             a href="/structure" { "Ma structure" }
                             a href="/approbations" { "Approbations" }

@@ -4,6 +4,7 @@
 //! complément pédagogique du simulateur, et le disent.
 
 use axum::extract::{Path, State};
+use chorus_domain::choix_simulateur::ChoixSimulateur;
 use chorus_domain::delai_paiement::{
     Article, Interets, Interruption, NOUVEAU_DELAI_MINIMUM, Situation, SuiviPaiement, Suspension,
     SuspensionSansEffet,
@@ -14,6 +15,7 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 use rust_decimal::Decimal;
 
+use super::cours::marque_choix;
 use super::{Contexte, gabarit, pastille};
 use crate::erreur::AppError;
 use crate::etat::AppState;
@@ -100,7 +102,7 @@ fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
         html! {
             p { a href={ "/factures-emises/" (f.id) } { "← Facture n° " (numero) } }
             h1 { "Suivi du paiement — facture n° " (numero) " " (pastille(f.statut)) }
-            p.aide { (AVERTISSEMENT) }
+            p.aide { (AVERTISSEMENT) " " (marque_choix(ChoixSimulateur::SuiviDuDelai)) }
             dl.fiche {
                 dt { "Destinataire" }
                 dd {
@@ -129,7 +131,16 @@ fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
                         "aucun délai ne court. Émettez une nouvelle facture, avec un nouveau numéro."
                     } }
                 }
-                EtatPaiement::Suivie(suivi) => { (detail(suivi, s.delai_jours)) }
+                EtatPaiement::Avoir => {
+                    div.alerte.alerte-info { p {
+                        "Cette pièce est un avoir : elle n'est jamais payée. Elle diminue ce que l'acheteur vous doit "
+                        "au titre de la facture d'origine n° " (f.facture.numero_facture_origine) ". "
+                        "Un avoir n'a ni délai de paiement, ni échéance, ni intérêts moratoires. "
+                        "L'acheteur simulé l'enregistre (« Comptabilisée ») et s'arrête là "
+                        (marque_choix(ChoixSimulateur::TraitementAvoir)) "."
+                    } }
+                }
+                EtatPaiement::Suivie(suivi) => { (detail(suivi, s.delai_jours, s.recyclee)) }
             }
         },
     )
@@ -171,7 +182,7 @@ fn resume(s: &SuiviPaiement) -> Markup {
     html! { div class={ "alerte " (classe) } role="status" { p { (etiquette_situation(s.situation())) " " (texte) } } }
 }
 
-fn detail(s: &SuiviPaiement, delai_jours: u16) -> Markup {
+fn detail(s: &SuiviPaiement, delai_jours: u16, recyclee: bool) -> Markup {
     let delai = s.article_delai;
     let sources_echeance: &[Article] =
         if s.interruption.is_some() { &[Article::NouveauDelai] } else { &[Article::Depart, delai] };
@@ -185,7 +196,17 @@ fn detail(s: &SuiviPaiement, delai_jours: u16) -> Markup {
                         th scope="col" { "Élément" } th scope="col" { "Date ou chiffre" } th scope="col" { "D'où ça vient" }
                     } }
                     tbody {
-                        (ligne("Départ du délai : mise à disposition du destinataire", html! { (format::date_courte(s.debut)) }, &[Article::Depart]))
+                        (ligne(
+                            "Départ du délai : mise à disposition du destinataire",
+                            html! {
+                                (format::date_courte(s.debut))
+                                @if recyclee {
+                                    br; small { "Après le recyclage : la mise à disposition au bon destinataire "
+                                        (marque_choix(ChoixSimulateur::DepartApresRecyclage)) }
+                                }
+                            },
+                            &[Article::Depart],
+                        ))
                         (ligne("Délai réglementaire du destinataire", html! { (jours(i64::from(delai_jours))) }, &[delai]))
                         (ligne(
                             "Échéance sans suspension",
@@ -218,7 +239,8 @@ fn detail(s: &SuiviPaiement, delai_jours: u16) -> Markup {
         }
         section {
             h2 { "Les articles cités" }
-            p.aide { "Code de la commande publique. Les choix du simulateur là où les textes se taisent sont expliqués dans sa documentation." }
+            p.aide { "Code de la commande publique. Ce que le simulateur fait là où les textes se taisent : "
+                a href="/choix-du-simulateur" { "les choix du simulateur" } "." }
             dl.fiche {
                 @for a in Article::TOUS {
                     dt id=(ancre(a)) { "art. " (a.numero()) } dd { (a.regle()) }
@@ -298,7 +320,7 @@ fn lignes_interets(im: &Interets) -> Markup {
             html! { @match (&im.taux, im.montant) {
                 (Some(t), Some(m)) => {
                     (format::euros(im.montant_ttc)) " × " (im.jours) " j × " (pourcentage(t.taux)) " ÷ 365 = "
-                    strong { (format::euros(m)) }
+                    strong { (format::euros(m)) } " " (marque_choix(ChoixSimulateur::CalculInterets))
                 },
                 _ => "non calculables sans taux",
             } },
@@ -340,7 +362,7 @@ pub async fn vue_ensemble(State(etat): State<AppState>, stagiaire: Stagiaire) ->
         Some(&ctx),
         html! {
             h1 { "Suivi des paiements" }
-            p.aide { (AVERTISSEMENT) }
+            p.aide { (AVERTISSEMENT) " " (marque_choix(ChoixSimulateur::SuiviDuDelai)) }
             @if factures.is_empty() {
                 p.vide {
                     "Aucune facture en retard ni attendue dans les " (JOURS_A_VENIR) " prochains jours. "

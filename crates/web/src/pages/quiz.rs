@@ -9,9 +9,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use chorus_domain::programme::Programme;
 use chorus_domain::quiz::{Question, Score, lettre, rang_de_lettre};
 use chorus_domain::scenario::ItemProgramme;
-use chorus_store::quiz::{self, Mode, QUESTIONS_PAR_EXAMEN, Reponse, Tentative};
+use chorus_store::quiz::{self, Mode, Portee, QUESTIONS_PAR_EXAMEN, Reponse, Tentative};
 use maud::{Markup, html};
 
 use super::{champ_csrf, gabarit};
@@ -29,6 +30,11 @@ pub fn routes() -> Router<AppState> {
         .route("/quiz/tentatives/{id}/repondre", post(repondre))
         .route("/quiz/tentatives/{id}/rendre", post(rendre))
         .route("/quiz/tentatives/{id}/questions/{question}", get(correction_question))
+}
+
+/// Les programmes où figure un point : « CMA », « CCI » ou « CMA, CCI ».
+fn programmes(item: ItemProgramme) -> String {
+    item.programmes().iter().map(|p| p.code().to_uppercase()).collect::<Vec<_>>().join(", ")
 }
 
 /// Préfixe des champs de l'examen : `q-<identifiant de la question>`.
@@ -69,6 +75,7 @@ pub async fn accueil(State(etat): State<AppState>, stagiaire: Stagiaire) -> Resu
                         caption.visuellement-cache { "Les points du programme, leurs questions et vos scores" }
                         thead { tr {
                             th scope="col" { "Point du programme" }
+                            th scope="col" { "Programme" }
                             th scope="col" { "Questions" }
                             th scope="col" { "Meilleur examen" }
                             th scope="col" { "Entraînement" }
@@ -78,6 +85,7 @@ pub async fn accueil(State(etat): State<AppState>, stagiaire: Stagiaire) -> Resu
                             @for (item, n) in &nombres {
                                 tr {
                                     th scope="row" { (item.libelle()) }
+                                    td { (programmes(*item)) }
                                     td.nombre { (n) }
                                     td { (score_ou_tiret(examens.get(item).copied())) }
                                     td { (score_ou_tiret(entrainement.get(item).copied())) }
@@ -101,13 +109,21 @@ pub async fn accueil(State(etat): State<AppState>, stagiaire: Stagiaire) -> Resu
             section.carte aria-labelledby="titre-examen" {
                 h2 #titre-examen { "Passer un examen" }
                 p {
-                    (QUESTIONS_PAR_EXAMEN) " questions tirées dans tous les points du programme. Aucune correction avant la fin ; "
+                    (QUESTIONS_PAR_EXAMEN) " questions tirées dans les points d'un programme de formation. Aucune correction avant la fin ; "
                     "vous voyez ensuite votre score par point du programme, et la correction de chaque question. "
                     "Une question à plusieurs bonnes réponses n'est juste que si vous les cochez toutes, et elles seules."
                 }
-                form method="post" action="/quiz/examen" {
-                    (champ_csrf(&stagiaire.csrf))
-                    button.bouton.bouton-principal type="submit" { "Commencer un examen" }
+                div.boutons {
+                    @for p in Programme::TOUS {
+                        form method="post" action="/quiz/examen" {
+                            (champ_csrf(&stagiaire.csrf))
+                            input type="hidden" name="programme" value=(p.code());
+                            button.bouton.bouton-principal type="submit" {
+                                "Examen « " (p.intitule()) " »"
+                                span.visuellement-cache { " (" (p.organisme()) ")" }
+                            }
+                        }
+                    }
                 }
             }
             @if !tentatives.is_empty() {
@@ -166,7 +182,7 @@ pub async fn commencer_entrainement(
             "« {code} » n'est pas un point du programme : choisissez-en un dans la liste des quiz."
         ))
     })?;
-    commencer(etat, stagiaire, Mode::Entrainement, Some(item)).await
+    commencer(etat, stagiaire, Mode::Entrainement, Some(Portee::Point(item))).await
 }
 
 pub async fn commencer_examen(
@@ -175,14 +191,21 @@ pub async fn commencer_examen(
     champs: Champs,
 ) -> Result<Redirect, AppError> {
     stagiaire.verifier_csrf(&champs.un("csrf")).await?;
-    commencer(etat, stagiaire, Mode::Examen, None).await
+    let code = champs.un("programme");
+    let programme = match code.trim() {
+        "" => None,
+        c => Some(Programme::depuis_code(c).ok_or_else(|| {
+            AppError::Requete(format!("« {c} » n'est pas un programme : choisissez l'examen CMA ou CCI."))
+        })?),
+    };
+    commencer(etat, stagiaire, Mode::Examen, Some(Portee::Examen(programme))).await
 }
 
 async fn commencer(
     etat: AppState,
     stagiaire: Stagiaire,
     mode: Mode,
-    item: Option<ItemProgramme>,
+    portee: Option<Portee>,
 ) -> Result<Redirect, AppError> {
     let catalogue = etat.quiz.questions();
     let uid = stagiaire.utilisateur.id.clone();
@@ -190,7 +213,7 @@ async fn commencer(
     let graine: u64 = rand::random();
     let id = etat
         .ecrire(move |tx, horloge| {
-            quiz::commencer(tx, &uid, mode, item, &catalogue, graine, horloge.maintenant())
+            quiz::commencer(tx, &uid, mode, portee, &catalogue, graine, horloge.maintenant())
         })
         .await?;
     Ok(Redirect::to(&format!("/quiz/tentatives/{id}")))
@@ -214,7 +237,10 @@ fn page_tentative(etat: &AppState, stagiaire: &Stagiaire, t: &Tentative, erreur:
     let ctx = stagiaire.contexte(&etat.horloge);
     let titre = match (t.mode, t.item) {
         (Mode::Entrainement, Some(item)) => format!("Entraînement — {}", item.libelle()),
-        _ => "Examen".to_string(),
+        _ => match t.programme {
+            Some(p) => format!("Examen — {}", p.intitule()),
+            None => "Examen".to_string(),
+        },
     };
     let contenu = match (t.mode, t.question_suivante(), t.terminee()) {
         (Mode::Entrainement, Some(q), false) => question_d_entrainement(t, q, &stagiaire.csrf),

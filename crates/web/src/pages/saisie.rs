@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chorus_domain::Anomalie;
+use chorus_domain::choix_simulateur::ChoixSimulateur;
 use chorus_domain::facture::{CadreFacturation, Facture, ModePaiement, TypeFacture, TypeTva};
 use chorus_domain::montants::TauxTva;
 use chorus_domain::saisie::{LigneBrute, SaisieBrute};
@@ -12,6 +13,7 @@ use chorus_store::facture::{self, Envoi, Issue};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::cours::marque_choix;
 use super::{Contexte, champ_csrf, champ_texte, erreurs_du_champ, gabarit, id_champ};
 use crate::erreur::AppError;
 use crate::etat::AppState;
@@ -268,10 +270,13 @@ pub fn page_formulaire_vers(
                     legend { "4. Références de la facture" }
                     (champ_texte(anomalies, "numero", "Numéro de facture", &brut.numero, true,
                         Some("20 caractères au plus. Un numéro ne sert qu'une fois, même après un rejet."), ("text", 20)))
+                    p.aide { "Unicité du numéro pour votre structure, toutes années confondues : " (marque_choix(ChoixSimulateur::UniciteNumero)) }
                     (champ_texte(anomalies, "date_facture", "Date de facture", &brut.date_facture, true, None, ("date", 10)))
+                    p.aide { "Une date postérieure à la date du jour est refusée : " (marque_choix(ChoixSimulateur::DateFuture)) }
                     (champ_texte(anomalies, "numero_engagement", "Numéro d'engagement juridique (n° de bon de commande)", &brut.numero_engagement, false,
                         Some("Le numéro donné par l'acheteur sur son bon de commande. Obligatoire si l'annuaire l'indique."), ("text", 50)))
-                    (champ_texte(anomalies, "numero_marche", "Numéro de marché", &brut.numero_marche, false, None, ("text", 50)))
+                    (champ_texte(anomalies, "numero_marche", "Numéro de marché", &brut.numero_marche, false,
+                        Some("Le numéro du marché public, s'il y en a un. Ce n'est pas le numéro d'engagement : chacun a son champ."), ("text", 50)))
                     (select_codes("mode_paiement", "Mode de paiement", &brut.mode_paiement, &modes))
                     (select_codes("type_tva", "Type de TVA", &brut.type_tva, &types_tva))
                     (champ_texte(anomalies, "motif_exoneration", "Motif d'exonération de TVA", &brut.motif_exoneration, false,

@@ -43,7 +43,7 @@ pub fn panneau(fs: &FactureStockee, suivi: &Suivi, csrf: &str) -> Markup {
     let base = format!("/factures-emises/{}", fs.id);
     html! {
         div class=(classe) {
-            p { strong { "Ce que cela veut dire : " } (s.explication()) }
+            p { strong { "Ce que cela veut dire : " } (s.explication_pour(fs.facture.type_facture)) }
             p { strong { "Qui a donné ce statut : " } (suites::qui_le_donne(s)) ", le " (format::date_courte(fs.date_statut)) "." }
             @if matches!(s, Statut::ARecycler | Statut::Suspendue | Statut::Rejetee) {
                 @if let Some(m) = &suivi.motif {
