@@ -1,6 +1,18 @@
 // Améliorations facultatives : tout fonctionne sans JavaScript.
 (function () {
   "use strict";
+  // Sur un petit écran, les menus se replient derrière le bouton « Menu » (sans JavaScript,
+  // ils restent dépliés).
+  document.documentElement.classList.add("js");
+  var boutonMenu = document.querySelector(".bouton-menu");
+  var menus = document.getElementById("menus");
+  if (boutonMenu && menus) {
+    boutonMenu.hidden = false;
+    boutonMenu.addEventListener("click", function () {
+      var ouverts = menus.classList.toggle("ouverts");
+      boutonMenu.setAttribute("aria-expanded", ouverts ? "true" : "false");
+    });
+  }
   // Après une saisie refusée, on place le focus sur le résumé des erreurs (lecteurs d'écran).
   var resume = document.getElementById("resume-erreurs");
   if (resume) { resume.focus(); }

@@ -54,30 +54,208 @@ async fn creer_son_compte_et_sa_structure_dans_chromium() {
 #[tokio::test(flavor = "multi_thread")]
 async fn une_classe_dans_deux_navigateurs() {
     let mut mot_de_passe = String::new();
-    let Some(banc) = Banc::demarrer(|donnees| {
-        let sortie = std::process::Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
-            .args(["formateur", "create", "--email", FORMATEUR, "--data"])
-            .arg(donnees)
-            .env_remove("CHORUS_DATA")
-            .output()
-            .expect("chorus-sandbox formateur create");
-        let texte = String::from_utf8_lossy(&sortie.stdout);
-        mot_de_passe = texte
-            .lines()
-            .find_map(|l| l.split("première connexion) : ").nth(1))
-            .unwrap_or_else(|| panic!("pas de mot de passe dans : {texte}"))
-            .trim()
-            .to_string();
-    })
-    .await
-    else {
-        return;
-    };
+    let Some(banc) = Banc::demarrer(|donnees| mot_de_passe = creer_formateur(donnees)).await else { return };
     let formateur = banc.navigateur().await;
     let stagiaire = banc.navigateur().await;
     let clients = vec![formateur.client.clone(), stagiaire.client.clone()];
     banc.derouler(clients, async move { journee_de_formation(&formateur, &stagiaire, &mot_de_passe).await })
         .await;
+}
+
+/// A class day in a room: the join link comes from `--public-url`; a trainee joins, then logs
+/// in again from another browser with the class login and signs the afternoon sheet; Entrée in
+/// the entry form saves nothing; the clock summary after « Avancer l'horloge »; a phone-sized
+/// screen (375 px) without sideways scrolling, its menu collapsed; the live grid of thirteen
+/// trainees on a 1280×720 projector, at least twelve of them without scrolling.
+#[tokio::test(flavor = "multi_thread")]
+async fn une_salle_de_classe() {
+    let mut mot_de_passe = String::new();
+    let Some(banc) = Banc::demarrer_avec(SALLE, |donnees| mot_de_passe = creer_formateur(donnees)).await
+    else {
+        return;
+    };
+    let formateur = banc.navigateur().await;
+    let poste = banc.navigateur().await;
+    let autre_poste = banc.navigateur().await;
+    let telephone = banc.telephone(375, 812).await;
+    let clients = vec![
+        formateur.client.clone(),
+        poste.client.clone(),
+        autre_poste.client.clone(),
+        telephone.client.clone(),
+    ];
+    let postes = [poste, autre_poste, telephone];
+    banc.derouler(clients, async move { salle_de_classe(&formateur, &postes, &mot_de_passe).await }).await;
+}
+
+/// The options of the classroom's server: its public address, a Monday afternoon of a course
+/// day (the afternoon sheet can be signed), a token for the simulation API.
+const SALLE: &[&str] = &[
+    "--public-url",
+    "http://salle-b.exemple:8080",
+    "--maintenant",
+    "2026-11-23T14:00:00Z",
+    "--trainer-token",
+    "jeton-de-la-salle-b-0123456789",
+];
+
+/// Creates the trainer with the command line; returns the one-time password it prints.
+fn creer_formateur(donnees: &Path) -> String {
+    let sortie = std::process::Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
+        .args(["formateur", "create", "--email", FORMATEUR, "--data"])
+        .arg(donnees)
+        .env_remove("CHORUS_DATA")
+        .output()
+        .expect("chorus-sandbox formateur create");
+    let texte = String::from_utf8_lossy(&sortie.stdout);
+    texte
+        .lines()
+        .find_map(|l| l.split("première connexion) : ").nth(1))
+        .unwrap_or_else(|| panic!("pas de mot de passe dans : {texte}"))
+        .trim()
+        .to_string()
+}
+
+/// `postes`: the room's laptop, another browser after lunch, a phone.
+async fn salle_de_classe(formateur: &Parcours, postes: &[Parcours; 3], mot_de_passe: &str) {
+    let [poste, autre_poste, telephone] = postes;
+    formateur.dimensionner().await;
+    poste.dimensionner().await;
+    autre_poste.dimensionner().await;
+
+    // 1. The trainer's class: the address projected is the room's, not the console's.
+    formateur.connecter_formateur(mot_de_passe).await;
+    formateur.saisir("titre", "La facturation via Chorus Pro").await;
+    formateur.saisir_date("date_debut", "2026-11-23").await;
+    formateur.saisir("demi_journees", "2").await;
+    formateur.saisir("lieu", "CCI, salle B").await;
+    formateur.cliquer_bouton("Créer la classe").await;
+    formateur.attendre_titre("La facturation via Chorus Pro").await;
+    let code = formateur.texte(Locator::Css(".code-classe-grand")).await.trim().to_string();
+    let chemin_classe = formateur.chemin().await;
+    let projetee = formateur.texte(Locator::Id("adresse-salle-projetee")).await;
+    assert_eq!(projetee, "http://salle-b.exemple:8080/rejoindre", "l'adresse projetée");
+    assert!(formateur.base.starts_with("http://127.0.0.1:"), "la console est ouverte sur la boucle locale");
+
+    // 2. Twelve trainees join through the simulation API (a script before the course).
+    let crees = formateur
+        .client
+        .execute_async(
+            "const [code, fini] = arguments;
+             Promise.all(Array.from({ length: 12 }, (_, i) => fetch('/api/sim/v1/bacs', {
+                 method: 'POST',
+                 headers: { 'Authorization': 'Bearer jeton-de-la-salle-b-0123456789', 'Content-Type': 'application/json' },
+                 body: JSON.stringify({ stagiaire: 'Stagiaire ' + (i + 1) + ' Salle', scenario: null, codeClasse: code }),
+             }).then(r => r.status))).then(fini);",
+            vec![serde_json::json!(code)],
+        )
+        .await
+        .expect("stagiaires créés par l'API");
+    let statuts: Vec<u16> = serde_json::from_value(crees).expect("statuts");
+    assert!(statuts.iter().all(|s| *s == 201), "création des stagiaires : {statuts:?}");
+
+    // 3. A trainee joins on the room's laptop with the code and her name.
+    poste.aller(&format!("/rejoindre?code={code}")).await;
+    poste.attendre_titre("Rejoindre une classe").await;
+    poste.saisir("nom", "Lucie Marchal").await;
+    poste.cliquer_bouton("Rejoindre la classe").await;
+    poste.attendre_titre("Bienvenue dans la classe").await;
+    let identifiant = poste.texte(Locator::Id("identifiant-classe")).await;
+    let mdp = poste.texte(Locator::Id("mot-de-passe-classe")).await;
+    assert!(
+        identifiant.ends_with("@classe.fr") && identifiant.len() <= 16,
+        "identifiant court : {identifiant}"
+    );
+    poste.cliquer_lien("Entrer dans le portail").await;
+    poste.attendre_titre("Accueil").await;
+
+    // 4. Entrée in a field of the entry form saves nothing and sends nothing.
+    poste.aller("/factures-emises/saisir").await;
+    poste.attendre_titre("Saisir une facture").await;
+    poste.saisir("numero", "LM-ENTREE").await;
+    poste.saisir("destinataire", COMMUNE).await;
+    let numero = poste.attendre(Locator::Id("numero")).await;
+    numero.send_keys("\u{E007}").await.expect("touche Entrée");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(poste.chemin().await, "/factures-emises/saisir", "Entrée ne doit rien envoyer");
+    poste.aller("/factures-emises?numero=LM-ENTREE").await;
+    poste.attendre_titre("Rechercher une facture émise").await;
+    let liste = poste.texte(Locator::Css("main")).await;
+    assert!(liste.contains("0 facture(s)"), "Entrée n'a enregistré aucun brouillon : {liste}");
+
+    // 5. The clock summary: an invoice sent, five days later the commune has acted on it.
+    poste.envoyer_facture("LM-001", "Réfection d'un muret", "900").await;
+    poste.saisir("jours-barre", "5").await;
+    poste.cliquer_bouton("Avancer l'horloge").await;
+    poste.attendre_titre("Ce qu'a fait l'horloge").await;
+    let bilan = poste.texte(Locator::Css("main")).await;
+    assert!(bilan.contains("Facture n° LM-001"), "le bilan nomme la facture : {bilan}");
+    assert!(bilan.contains("Service fait"), "le bilan montre le statut atteint : {bilan}");
+    assert!(bilan.contains("Destinataire"), "le bilan dit qui a agi : {bilan}");
+    poste.capture("15-horloge").await;
+
+    // 6. After lunch, another browser: the class login brings her back to her place.
+    autre_poste.connecter_stagiaire_de_classe(&identifiant, &mdp).await;
+    autre_poste.aller("/factures-emises?numero=LM-001").await;
+    let liste = autre_poste.texte(Locator::Css("main")).await;
+    assert!(liste.contains("LM-001"), "le même bac à sable : {liste}");
+    autre_poste.aller("/emargement").await;
+    autre_poste.attendre_titre("Feuille d'émargement").await;
+    let feuille = autre_poste.texte(Locator::Css("main")).await;
+    assert!(feuille.contains("Lucie Marchal") && feuille.contains("après-midi"), "sa feuille : {feuille}");
+    autre_poste.cliquer_href("#certifie").await;
+    autre_poste.saisir("nom_signe", "Lucie Marchal").await;
+    autre_poste.cliquer_bouton("Signer").await;
+    let signe = autre_poste.attendre(Locator::Css("[role=status]")).await;
+    let signe = signe.text().await.expect("confirmation de la signature");
+    assert!(signe.to_lowercase().contains("sign"), "après la signature : {signe}");
+
+    // 7. A phone: no sideways scrolling on any page; the menu collapses behind « Menu ».
+    telephone.connecter_stagiaire_de_classe(&identifiant, &mdp).await;
+    for chemin in [
+        "/",
+        "/facturation",
+        "/factures-emises/synthese",
+        "/factures-emises/saisir",
+        "/factures-emises",
+        "/annuaire?q=valcombe",
+        "/cours/paiement",
+        "/bac/horloge",
+        "/quiz",
+        "/exercices",
+    ] {
+        telephone.aller(chemin).await;
+        telephone.attendre(Locator::Css("main h1")).await;
+        telephone.verifier_sans_defilement_horizontal(chemin).await;
+    }
+    telephone.aller("/").await;
+    telephone.attendre_titre("Accueil").await;
+    let menus = telephone.attendre(Locator::Id("menus")).await;
+    assert!(!menus.is_displayed().await.expect("visibilité"), "menus repliés sur un téléphone");
+    telephone.cliquer_bouton("Menu").await;
+    assert!(menus.is_displayed().await.expect("visibilité"), "menus dépliés par le bouton");
+    telephone.capture_taille("16-telephone", 375, 812).await;
+    telephone.aller("/factures-emises/saisir").await;
+    telephone.attendre_titre("Saisir une facture").await;
+    telephone.capture_taille("17-telephone-saisie", 375, 812).await;
+
+    // 8. The projector: the live grid of thirteen trainees, twelve at least without scrolling.
+    formateur.dimensionner_a(1280, 720).await;
+    formateur.aller(&format!("{chemin_classe}/suivi")).await;
+    formateur.attendre(Locator::Css("td[id^='envoyees-']")).await;
+    formateur.verifier_sans_defilement_horizontal("suivi").await;
+    let visibles = formateur
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('td[id^=envoyees-]'))
+                 .filter(td => td.getBoundingClientRect().bottom <= window.innerHeight).length;",
+            vec![],
+        )
+        .await
+        .expect("lignes visibles");
+    let visibles: usize = serde_json::from_value(visibles).expect("nombre");
+    formateur.capture_taille("18-videoprojecteur", 1280, 720).await;
+    assert!(visibles >= 12, "{visibles} stagiaires visibles sans défiler au vidéoprojecteur");
 }
 
 /// The server, chromedriver, and the browsers opened on them.
@@ -96,11 +274,16 @@ impl Banc {
     /// `None` when the browser is missing (outside CI). `preparer` runs on the data folder
     /// before the server starts.
     async fn demarrer(preparer: impl FnOnce(&Path)) -> Option<Banc> {
+        Banc::demarrer_avec(&[], preparer).await
+    }
+
+    /// [`Banc::demarrer`] with more options for `serve`.
+    async fn demarrer_avec(options: &[&str], preparer: impl FnOnce(&Path)) -> Option<Banc> {
         let outils = Outils::trouver()?;
         let debut = Instant::now();
         let donnees = tempfile::tempdir().expect("dossier temporaire");
         preparer(donnees.path());
-        let serveur = Processus::serveur(donnees.path()).await;
+        let serveur = Processus::serveur(donnees.path(), options).await;
         let pilote = Processus::chromedriver(&outils.chromedriver).await;
         // A relative path is taken from the workspace root (tests run in crates/web).
         let racine = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -119,10 +302,20 @@ impl Banc {
 
     /// A new browser (its own Chromium profile: its own cookies).
     async fn navigateur(&self) -> Parcours {
+        self.ouvrir(None).await
+    }
+
+    /// A phone's browser: Chromium's device emulation at `largeur` × `hauteur` (a desktop
+    /// window cannot be narrower than 500 px).
+    async fn telephone(&self, largeur: u32, hauteur: u32) -> Parcours {
+        self.ouvrir(Some((largeur, hauteur))).await
+    }
+
+    async fn ouvrir(&self, telephone: Option<(u32, u32)>) -> Parcours {
         let profil = tempfile::tempdir().expect("dossier temporaire du profil Chromium");
         let client = ClientBuilder::rustls()
             .expect("rustls")
-            .capabilities(capacites(&self.outils.chromium, profil.path()))
+            .capabilities(capacites(&self.outils.chromium, profil.path(), telephone))
             .connect(&self.pilote.url)
             .await
             .unwrap_or_else(|e| panic!("session WebDriver impossible : {e}\n{}", self.pilote.sortie()));
@@ -239,12 +432,25 @@ impl Parcours {
         self.saisir("identifiant", SIRET).await;
         self.capture("06-structure").await;
         self.cliquer_bouton("Créer la structure").await;
-        self.attendre_titre("Synthèse").await;
+        self.attendre_titre("Accueil").await;
         assert_eq!(self.chemin().await, "/");
-        let synthese = self.texte(Locator::Css("main")).await;
-        assert!(synthese.contains(RAISON_SOCIALE), "la synthèse ne montre pas {RAISON_SOCIALE} : {synthese}");
-        assert!(synthese.contains(SIRET), "la synthèse ne montre pas le SIRET : {synthese}");
+        let accueil = self.texte(Locator::Css("main")).await;
+        assert!(accueil.contains(RAISON_SOCIALE), "l'accueil ne montre pas {RAISON_SOCIALE} : {accueil}");
+        assert!(accueil.contains(SIRET), "l'accueil ne montre pas le SIRET : {accueil}");
+        // The real portal's way in: domain « Facturation », application « Factures émises »,
+        // its tabs ; the user menu under the name.
+        self.cliquer_href("main a[href='/facturation']").await;
+        self.attendre_titre("Facturation").await;
+        self.cliquer_href("main a[href='/factures-emises/synthese']").await;
+        self.attendre_titre("Synthèse").await;
+        let onglets = self.texte(Locator::Css("nav.onglets")).await;
+        for onglet in ["Synthèse", "Déposer facture", "Saisir facture", "Rechercher"] {
+            assert!(onglets.contains(onglet), "onglet « {onglet} » absent : {onglets}");
+        }
         self.capture("07-synthese").await;
+        self.cliquer_href("summary").await;
+        self.cliquer_href(".menu-utilisateur a[href='/mon-compte/habilitations']").await;
+        self.attendre_titre("Mes habilitations").await;
 
         // 6. Deposit a PDF invoice made elsewhere: the PDF is shown beside the form.
         let dossier = tempfile::tempdir().expect("dossier du PDF");
@@ -335,16 +541,7 @@ async fn journee_de_formation(formateur: &Parcours, stagiaire: &Parcours, mot_de
     stagiaire.dimensionner().await;
 
     // 1. The trainer logs in with the one-time password, then chooses their own.
-    formateur.aller("/formateur").await;
-    formateur.attendre_titre("Connexion du formateur").await;
-    formateur.saisir("email", FORMATEUR).await;
-    formateur.saisir("mot_de_passe", mot_de_passe).await;
-    formateur.cliquer_bouton("Se connecter").await;
-    formateur.attendre_titre("Choisir votre mot de passe").await;
-    formateur.saisir("mot_de_passe", NOUVEAU_MOT_DE_PASSE_FORMATEUR).await;
-    formateur.saisir("confirmation", NOUVEAU_MOT_DE_PASSE_FORMATEUR).await;
-    formateur.cliquer_bouton("Enregistrer").await;
-    formateur.attendre_titre("Mes classes").await;
+    formateur.connecter_formateur(mot_de_passe).await;
 
     // 2. A one-day class in free practice; the code is shown large.
     formateur.saisir("titre", "Déposer ses factures sur Chorus Pro").await;
@@ -367,7 +564,7 @@ async fn journee_de_formation(formateur: &Parcours, stagiaire: &Parcours, mot_de
     let identifiant = stagiaire.texte(Locator::Id("identifiant-classe")).await;
     assert!(identifiant.contains('@'), "identifiant de connexion : {identifiant}");
     stagiaire.cliquer_lien("Entrer dans le portail").await;
-    stagiaire.attendre_titre("Synthèse").await;
+    stagiaire.attendre_titre("Accueil").await;
 
     // 4. The trainee keys and sends an invoice to the commune.
     stagiaire.envoyer_facture("PD-001", "Taille des haies du cimetière", "480").await;
@@ -484,8 +681,17 @@ impl Parcours {
         }
     }
 
+    /// Waits for the page whose title is `titre`, then checks its accessibility: every page of
+    /// the journeys goes through here.
     async fn attendre_titre(&self, titre: &str) {
         self.attendre(Locator::XPath(&format!("//h1[normalize-space()={}]", litteral_xpath(titre)))).await;
+        self.verifier_accessibilite(titre).await;
+    }
+
+    /// Clicks the first element matching a CSS selector (a link by its address, a summary…).
+    async fn cliquer_href(&self, css: &str) {
+        let element = self.attendre(Locator::Css(css)).await;
+        element.click().await.unwrap_or_else(|e| panic!("clic sur {css} : {e}"));
     }
 
     /// The element's text; a page still being replaced after a click makes the element stale:
@@ -571,7 +777,56 @@ impl Parcours {
     /// A viewport of exactly LARGEUR × HAUTEUR: the window, minus what Chromium keeps for
     /// its own (invisible, in headless mode) frame.
     async fn dimensionner(&self) {
-        self.client.set_window_size(LARGEUR, HAUTEUR).await.expect("taille de la fenêtre");
+        self.dimensionner_a(LARGEUR, HAUTEUR).await;
+    }
+
+    /// The trainer logs in with the one-time password, then chooses their own.
+    async fn connecter_formateur(&self, mot_de_passe: &str) {
+        self.aller("/formateur").await;
+        self.attendre_titre("Connexion du formateur").await;
+        self.saisir("email", FORMATEUR).await;
+        self.saisir("mot_de_passe", mot_de_passe).await;
+        self.cliquer_bouton("Se connecter").await;
+        self.attendre_titre("Choisir votre mot de passe").await;
+        self.saisir("mot_de_passe", NOUVEAU_MOT_DE_PASSE_FORMATEUR).await;
+        self.saisir("confirmation", NOUVEAU_MOT_DE_PASSE_FORMATEUR).await;
+        self.cliquer_bouton("Enregistrer").await;
+        self.attendre_titre("Mes classes").await;
+    }
+
+    /// A class trainee logs in with the class login (and the two-step code from the sandbox's
+    /// Messagerie), from a browser that never joined the class.
+    async fn connecter_stagiaire_de_classe(&self, identifiant: &str, mot_de_passe: &str) {
+        self.aller(&format!("/connexion?identifiant={identifiant}")).await;
+        self.attendre_titre("Se connecter").await;
+        self.saisir("mot_de_passe", mot_de_passe).await;
+        self.cliquer_bouton("Se connecter").await;
+        self.attendre_titre("Saisir le code de connexion").await;
+        self.aller("/messagerie").await;
+        // The newest code first: the list is sorted from the most recent message.
+        self.cliquer_lien("Votre code de connexion").await;
+        let message = self.texte(Locator::Css("article")).await;
+        let code = code_a_six_chiffres(&message).expect("code à six chiffres");
+        self.aller("/connexion/code").await;
+        self.saisir("code", &code).await;
+        self.cliquer_bouton("Valider").await;
+        self.attendre_titre("Accueil").await;
+    }
+
+    /// The page is no wider than the window: nothing scrolls sideways.
+    async fn verifier_sans_defilement_horizontal(&self, quoi: &str) {
+        let mesure = self
+            .client
+            .execute("return [document.documentElement.scrollWidth, window.innerWidth];", vec![])
+            .await
+            .expect("mesure de la page");
+        let (largeur, fenetre): (u32, u32) = serde_json::from_value(mesure).expect("deux nombres");
+        assert!(largeur <= fenetre, "{quoi} : la page fait {largeur} px pour une fenêtre de {fenetre} px");
+    }
+
+    /// A viewport of exactly `largeur` × `hauteur`.
+    async fn dimensionner_a(&self, largeur: u32, hauteur: u32) {
+        self.client.set_window_size(largeur, hauteur).await.expect("taille de la fenêtre");
         let cadre = self
             .client
             .execute(
@@ -582,18 +837,51 @@ impl Parcours {
             .expect("mesure de la fenêtre");
         let cadre: Vec<u32> = serde_json::from_value(cadre).expect("deux nombres");
         self.client
-            .set_window_size(LARGEUR + cadre[0], HAUTEUR + cadre[1])
+            .set_window_size(largeur + cadre[0], hauteur + cadre[1])
             .await
             .expect("taille de la fenêtre");
     }
 
+    /// Runs axe-core on the page and fails on any serious or critical violation. The script
+    /// comes from npm (`axe-core`, installed by `.ci/run`); missing, the check is skipped,
+    /// except under CI.
+    async fn verifier_accessibilite(&self, quoi: &str) {
+        let Some(axe) = axe_core() else { return };
+        self.client.execute(axe, vec![]).await.unwrap_or_else(|e| panic!("chargement d'axe-core : {e}"));
+        let resultat = self
+            .client
+            .execute_async(
+                "const fini = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => fini([r.passes.length, r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.impact + ' ' + v.id + ' : ' + v.help + ' — '
+                          + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(' | '))]))
+                   .catch(e => fini([0, ['axe-core en échec : ' + e]]));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("axe-core sur {quoi} : {e}"));
+        let (reussies, violations): (usize, Vec<String>) =
+            serde_json::from_value(resultat).expect("règles réussies et violations");
+        // Axe really ran: a page always passes some rules (lang, title, landmarks…).
+        assert!(reussies > 5 || !violations.is_empty(), "axe-core n'a rien vérifié sur {quoi}");
+        let url = self.client.current_url().await.map(|u| u.path().to_string()).unwrap_or_default();
+        assert!(violations.is_empty(), "accessibilité de {quoi} ({url}) :\n{}", violations.join("\n"));
+    }
+
     /// Always taken (the screenshot must work), written only into `CHORUS_CAPTURES`.
     async fn capture(&self, nom: &str) {
+        self.capture_taille(nom, LARGEUR, HAUTEUR).await;
+    }
+
+    /// [`Parcours::capture`] of a window of another size.
+    async fn capture_taille(&self, nom: &str, largeur: u32, hauteur: u32) {
         let png = self.client.screenshot().await.unwrap_or_else(|e| panic!("capture {nom} : {e}"));
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 24, "la capture {nom} n'est pas un PNG");
         // IHDR: width and height, big-endian, right after the signature and the chunk header.
         let dimension = |i: usize| u32::from_be_bytes([png[i], png[i + 1], png[i + 2], png[i + 3]]);
-        assert_eq!((dimension(16), dimension(20)), (LARGEUR, HAUTEUR), "taille de la capture {nom}");
+        assert_eq!((dimension(16), dimension(20)), (largeur, hauteur), "taille de la capture {nom}");
         if let Some(dossier) = &self.captures {
             std::fs::create_dir_all(dossier).expect("dossier des captures");
             let fichier = dossier.join(format!("{nom}.png"));
@@ -604,8 +892,8 @@ impl Parcours {
     }
 }
 
-fn capacites(chromium: &Path, profil: &Path) -> fantoccini::wd::Capabilities {
-    let options = serde_json::json!({
+fn capacites(chromium: &Path, profil: &Path, telephone: Option<(u32, u32)>) -> fantoccini::wd::Capabilities {
+    let mut options = serde_json::json!({
         "binary": chromium,
         "args": [
             "--headless",
@@ -621,6 +909,12 @@ fn capacites(chromium: &Path, profil: &Path) -> fantoccini::wd::Capabilities {
             format!("--user-data-dir={}", profil.display()),
         ],
     });
+    if let Some((largeur, hauteur)) = telephone {
+        options["mobileEmulation"] = serde_json::json!({
+            "deviceMetrics": { "width": largeur, "height": hauteur, "pixelRatio": 1.0, "touch": true },
+            "userAgent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
+        });
+    }
     let mut capacites = fantoccini::wd::Capabilities::new();
     capacites.insert("goog:chromeOptions".to_string(), options);
     capacites
@@ -656,6 +950,32 @@ impl Outils {
     }
 }
 
+/// The axe-core script (`AXE_CORE`, or `target/axe/node_modules/axe-core/axe.min.js` from the
+/// workspace root, where `.ci/run` installs it), read once.
+fn axe_core() -> Option<&'static str> {
+    static AXE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    AXE.get_or_init(|| {
+        let chemin = std::env::var_os("AXE_CORE").map(PathBuf::from).unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/axe/node_modules/axe-core/axe.min.js")
+        });
+        match std::fs::read_to_string(&chemin) {
+            Ok(script) => Some(script),
+            Err(_) if std::env::var_os("CI").is_some() => {
+                panic!("axe-core introuvable ({}) alors que CI est défini : voir .ci/run", chemin.display())
+            }
+            Err(_) => {
+                println!(
+                    "contrôle d'accessibilité ignoré : {} introuvable \
+                     (npm install --prefix target/axe axe-core@4)",
+                    chemin.display()
+                );
+                None
+            }
+        }
+    })
+    .as_deref()
+}
+
 /// The program named by the variable `variable`, or `nom` in /usr/bin or on the PATH.
 fn executable(variable: &str, nom: &str) -> Option<PathBuf> {
     if let Some(chemin) = std::env::var_os(variable) {
@@ -682,11 +1002,12 @@ struct Processus {
 }
 
 impl Processus {
-    async fn serveur(donnees: &Path) -> Processus {
+    async fn serveur(donnees: &Path, options: &[&str]) -> Processus {
         let mut commande = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"));
         commande
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(donnees)
+            .args(options)
             .env_remove("CHORUS_ADDR")
             .env_remove("CHORUS_DATA");
         Processus::lancer("chorus-sandbox", commande, |ligne| {

@@ -1,7 +1,8 @@
 //! L'attestation de présence et des acquis de fin de formation, une par stagiaire : la
 //! formation, les heures de présence confirmées, les objectifs du programme, ce que le
 //! stagiaire a fait dans le simulateur ; les résultats des évaluations (quiz) viendront
-//! s'y ajouter en une section de plus, sans rien changer au reste.
+//! s'y ajouter en une section de plus, sans rien changer au reste. C'est un vrai document de la
+//! formation, que l'organisme remet au stagiaire : il ne porte pas la mention du simulateur.
 
 use chorus_domain::emargement::heures_lisibles;
 use chrono::NaiveDate;
@@ -72,17 +73,24 @@ fn ajouter(doc: DocumentPdf, a: &Attestation) -> DocumentPdf {
     let date = a.delivree_le.format("%d/%m/%Y");
     let fait =
         if f.lieu.trim().is_empty() { format!("Le {date}.") } else { format!("À {}, le {date}.", f.lieu) };
-    doc.espace(8.0).paragraphe(&fait).signatures(&["Le formateur", "Cachet et signature de l'organisme"])
+    let formateur = if f.formateur.trim().is_empty() {
+        "Le formateur".to_string()
+    } else {
+        format!("Le formateur : {}", f.formateur)
+    };
+    doc.espace(8.0).paragraphe(&fait).signatures(&[formateur.as_str(), "Cachet et signature de l'organisme"])
 }
 
 /// L'attestation d'un stagiaire.
 pub fn attestation(a: &Attestation) -> Result<Vec<u8>, Erreur> {
-    ajouter(DocumentPdf::nouveau(&format!("Attestation de fin de formation — {}", a.stagiaire)), a).produire()
+    let doc = DocumentPdf::nouveau(&format!("Attestation de fin de formation — {}", a.stagiaire));
+    ajouter(doc.document_de_formation(), a).produire()
 }
 
 /// Les attestations de toute la classe, une par page, en un seul PDF à imprimer.
 pub fn attestations(titre: &str, toutes: &[Attestation]) -> Result<Vec<u8>, Erreur> {
-    let mut doc = DocumentPdf::nouveau(&format!("Attestations de fin de formation — {titre}"));
+    let mut doc =
+        DocumentPdf::nouveau(&format!("Attestations de fin de formation — {titre}")).document_de_formation();
     for (i, a) in toutes.iter().enumerate() {
         if i > 0 {
             doc = doc.saut_de_page();
@@ -132,9 +140,12 @@ mod tests {
             "Déposée, Rejetée",
             "À CMA Lozère, Mende, le 23/11/2026.",
             "Cachet et signature de l'organisme",
+            "Anne Martin (Formations Martin)",
+            "Le formateur : Anne Martin",
         ] {
             assert!(texte.contains(attendu), "« {attendu} » absent de :\n{texte}");
         }
+        assert!(!texte.contains("SIMULATEUR DE FORMATION") && !texte.contains("sans valeur"), "{texte}");
         assert!(!texte.contains("Évaluation des acquis"), "pas d'évaluation inventée");
         let avec = Attestation {
             evaluations: vec![("Le cadre de facturation".into(), "8 / 10".into())],

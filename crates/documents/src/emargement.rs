@@ -1,6 +1,7 @@
 //! La feuille d'émargement imprimable : une page par demi-journée, avec l'état de chaque
 //! stagiaire (« Présent » une fois confirmé par le formateur), l'heure de sa signature à
-//! l'écran, et la place de la signature du formateur ; puis le récapitulatif des heures.
+//! l'écran, et la place de la signature du formateur ; puis le récapitulatif des heures. C'est
+//! un vrai document de la formation : il ne porte pas la mention du simulateur.
 
 use chorus_domain::emargement::{DemiJournee, Presence, heures, heures_lisibles};
 
@@ -33,7 +34,12 @@ pub struct FeuilleEmargement {
 /// La feuille de toutes les demi-journées (`seulement` : `None`), ou d'une seule (son rang).
 pub fn feuille_emargement(f: &FeuilleEmargement, seulement: Option<u8>) -> Result<Vec<u8>, Erreur> {
     let titre = format!("Feuille d'émargement — {}", f.formation.titre);
-    let mut doc = DocumentPdf::nouveau(&titre);
+    let mut doc = DocumentPdf::nouveau(&titre).document_de_formation();
+    let signature = if f.formation.formateur.trim().is_empty() {
+        "Signature du formateur".to_string()
+    } else {
+        format!("Signature du formateur : {}", f.formation.formateur)
+    };
     let choisies: Vec<&DemiJournee> =
         f.calendrier.iter().filter(|d| seulement.is_none_or(|r| d.rang == r)).collect();
     for (i, d) in choisies.iter().enumerate() {
@@ -69,7 +75,7 @@ pub fn feuille_emargement(f: &FeuilleEmargement, seulement: Option<u8>) -> Resul
             .paragraphe(
                 "Seules les présences confirmées par le formateur (« Présent ») sont retenues pour l'attestation.",
             )
-            .signatures(&["Signature du formateur"]);
+            .signatures(&[signature.as_str()]);
     }
     if seulement.is_none() && !f.calendrier.is_empty() {
         doc = doc.saut_de_page().titre("Récapitulatif des présences").tableau(Tableau {
@@ -104,7 +110,8 @@ pub(crate) mod tests {
             titre: "Déposer ses factures sur Chorus Pro".into(),
             organisme: "Chambre de métiers et de l'artisanat".into(),
             lieu: "CMA Lozère, Mende".into(),
-            formateur: "formatrice@cma48.exemple.fr".into(),
+            formateur: "Anne Martin".into(),
+            organisme_formateur: "Formations Martin".into(),
             date_debut: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             date_fin: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             duree: "7 heures (2 demi-journées)".into(),
@@ -138,7 +145,7 @@ pub(crate) mod tests {
             "Feuille d'émargement",
             "Chambre de métiers et de l'artisanat",
             "CMA Lozère, Mende",
-            "formatrice@cma48.exemple.fr",
+            "Anne Martin (Formations Martin)",
             "le lundi 23 novembre 2026",
             "Demi-journée du lundi 23 novembre 2026, matin",
             "Demi-journée du lundi 23 novembre 2026, après-midi",
@@ -148,12 +155,13 @@ pub(crate) mod tests {
             "Absent",
             "Signé le 23/11/2026 à 09:12",
             "Feuille papier",
-            "Signature du formateur",
+            "Signature du formateur : Anne Martin",
             "Récapitulatif des présences",
             "3,5 heures",
         ] {
             assert!(texte.contains(attendu), "« {attendu} » absent de :\n{texte}");
         }
+        assert!(!texte.contains("SIMULATEUR") && !texte.contains("fictif"), "un vrai document : {texte}");
         let une = texte_du_pdf(&feuille_emargement(&f, Some(2)).unwrap());
         assert!(une.contains("après-midi") && !une.contains(", matin") && !une.contains("Récapitulatif"));
     }

@@ -10,8 +10,12 @@ pub struct Formation {
     pub titre: String,
     pub organisme: String,
     pub lieu: String,
-    /// L'adresse électronique du formateur (la console n'en connaît pas le nom).
+    /// Le formateur : son prénom et son nom (son profil dans la console), à défaut son adresse
+    /// électronique.
     pub formateur: String,
+    /// L'organisme du formateur, s'il en a donné un ; imprimé à côté de son nom quand ce n'est
+    /// pas déjà l'organisme de la formation.
+    pub organisme_formateur: String,
     pub date_debut: NaiveDate,
     pub date_fin: NaiveDate,
     /// « 7 heures (2 demi-journées) ».
@@ -32,6 +36,16 @@ impl Formation {
         }
     }
 
+    /// « Anne Martin (CMA de la Lozère) », ou le nom seul.
+    pub fn formateur_et_organisme(&self) -> String {
+        let o = self.organisme_formateur.trim();
+        if o.is_empty() || o == self.organisme.trim() || self.formateur.trim().is_empty() {
+            self.formateur.clone()
+        } else {
+            format!("{} ({o})", self.formateur)
+        }
+    }
+
     /// Les paires libellé-valeur de la fiche d'en-tête.
     pub fn fiche(&self) -> Vec<(&'static str, String)> {
         let ou_tiret = |s: &str| if s.trim().is_empty() { "—".to_string() } else { s.to_string() };
@@ -39,7 +53,7 @@ impl Formation {
             ("Formation", self.titre.clone()),
             ("Organisme de formation", ou_tiret(&self.organisme)),
             ("Lieu", ou_tiret(&self.lieu)),
-            ("Formateur", ou_tiret(&self.formateur)),
+            ("Formateur", ou_tiret(&self.formateur_et_organisme())),
             ("Dates", self.dates()),
             ("Durée", self.duree.clone()),
         ]

@@ -3,7 +3,8 @@
 //!
 //! Les polices sont Helvetica et Helvetica-Bold, deux des 14 polices standard que tout lecteur
 //! PDF possède : rien à embarquer, et le codage WinAnsi couvre les accents français, « », œ, €.
-//! Chaque page porte la mention du simulateur en tête et sa pagination en pied.
+//! Chaque page porte sa pagination en pied et, sauf pour un document de formation réel, la
+//! mention du simulateur en tête.
 
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, Stream, StringFormat, dictionary};
@@ -98,13 +99,24 @@ enum Bloc {
 pub struct DocumentPdf {
     titre: String,
     blocs: Vec<Bloc>,
+    mention_simulateur: bool,
 }
 
 impl DocumentPdf {
     /// `titre` va dans les propriétés du fichier et en pied de chaque page ; il n'est pas
-    /// affiché en tête (voir [`DocumentPdf::titre`]).
+    /// affiché en tête (voir [`DocumentPdf::titre`]). Chaque page porte la mention du
+    /// simulateur, sauf [`DocumentPdf::document_de_formation`].
     pub fn nouveau(titre: &str) -> DocumentPdf {
-        DocumentPdf { titre: titre.to_string(), blocs: Vec::new() }
+        DocumentPdf { titre: titre.to_string(), blocs: Vec::new(), mention_simulateur: true }
+    }
+
+    /// Un vrai document de la formation (feuille d'émargement, attestation) : l'organisme le
+    /// signe, le garde et le remet au financeur ; il ne dit donc pas « fictif, sans valeur ».
+    /// Les documents qui imitent Chorus Pro (certificat de dépôt, pièces d'un exercice) gardent
+    /// la mention, pour n'être jamais pris pour de vrais.
+    pub fn document_de_formation(mut self) -> Self {
+        self.mention_simulateur = false;
+        self
     }
 
     /// Le grand titre du document.
@@ -169,7 +181,7 @@ impl DocumentPdf {
         for bloc in &self.blocs {
             mise.bloc(bloc);
         }
-        assembler(&self.titre, mise.pages)
+        assembler(&self.titre, mise.pages, self.mention_simulateur.then_some(MENTION_SIMULATEUR))
     }
 }
 
@@ -426,8 +438,8 @@ fn police(nom: &str) -> Dictionary {
     }
 }
 
-/// Ajoute en-tête et pied à chaque page, puis écrit le fichier.
-fn assembler(titre: &str, pages: Vec<Vec<Operation>>) -> Result<Vec<u8>, Erreur> {
+/// Ajoute en-tête (la mention, s'il y en a une) et pied à chaque page, puis écrit le fichier.
+fn assembler(titre: &str, pages: Vec<Vec<Operation>>, mention: Option<&str>) -> Result<Vec<u8>, Erreur> {
     let mut doc = Document::with_version("1.7");
     let id_pages = doc.new_object_id();
     let f1 = doc.add_object(police("Helvetica"));
@@ -439,7 +451,9 @@ fn assembler(titre: &str, pages: Vec<Vec<Operation>>) -> Result<Vec<u8>, Erreur>
         let mut mise = Mise::default();
         mise.nouvelle_page();
         mise.ops().push(Operation::new("g", vec![0.35.into()]));
-        mise.texte(MARGE, HAUTEUR_PAGE - 36.0, Police::Grasse, 8.0, MENTION_SIMULATEUR);
+        if let Some(m) = mention {
+            mise.texte(MARGE, HAUTEUR_PAGE - 36.0, Police::Grasse, 8.0, m);
+        }
         let pied = format!("Page {} / {total}", i + 1);
         let x_pied = LARGEUR_PAGE - MARGE - largeur(&pied, Police::Normale, 8.0);
         mise.texte(x_pied, 30.0, Police::Normale, 8.0, &pied);
@@ -523,6 +537,15 @@ pub(crate) mod tests {
             assert!(texte.contains(attendu), "« {attendu} » absent de :\n{texte}");
         }
         crate::controle::verifier_pdf(&pdf).expect("le simulateur accepte ses propres PDF");
+    }
+
+    #[test]
+    fn un_document_de_formation_n_a_pas_la_mention_du_simulateur() {
+        let doc = DocumentPdf::nouveau("Attestation").titre("Attestation de présence");
+        assert!(texte_du_pdf(&doc.clone().produire().unwrap()).contains("SIMULATEUR DE FORMATION"));
+        let texte = texte_du_pdf(&doc.document_de_formation().produire().unwrap());
+        assert!(texte.contains("Attestation de présence") && texte.contains("Page 1 / 1"), "{texte}");
+        assert!(!texte.contains("SIMULATEUR") && !texte.contains("fictif"), "{texte}");
     }
 
     #[test]

@@ -257,24 +257,179 @@ pub fn decouper_nom(nom: &str) -> (String, String) {
     }
 }
 
-/// L'identifiant de connexion d'un stagiaire de classe en pratique libre :
-/// `marie.dupont.k7f3hq@stagiaires.exemple.fr`, lisible, et unique grâce au code de binôme.
-/// `nom_sans_accents` est le nom déjà débarrassé de ses accents (majuscules acceptées).
-pub fn identifiant_stagiaire(nom_sans_accents: &str, code_binome: &str) -> String {
-    let mut local = String::new();
-    for c in nom_sans_accents.chars() {
-        if c.is_ascii_alphanumeric() {
-            local.push(c.to_ascii_lowercase());
-        } else if !local.is_empty() && !local.ends_with('.') {
-            local.push('.');
-        }
-        if local.len() >= 40 {
-            break;
-        }
+/// Le domaine des identifiants de connexion des stagiaires de classe : court, à taper par des
+/// stagiaires qui n'ont pas l'habitude du clavier.
+pub const DOMAINE_IDENTIFIANTS: &str = "classe.fr";
+
+/// L'identifiant de connexion d'un stagiaire de classe en pratique libre : son code de binôme
+/// (`k7f3hq@classe.fr`), unique dans le simulateur et tiré dans l'alphabet du code de classe,
+/// sans 0/O ni 1/I : il se recopie sans erreur depuis une carte ou le tableau.
+pub fn identifiant_stagiaire(code_binome: &str) -> String {
+    format!("{}@{DOMAINE_IDENTIFIANTS}", code_binome.trim().to_ascii_lowercase())
+}
+
+/// Les mots des mots de passe de classe : des noms communs sans accent (rien à chercher sur
+/// le clavier), de cinq lettres au moins, qui ne commencent ni par I ni par O (lus l ou 0).
+pub const MOTS_DE_PASSE: &[&str] = &[
+    "Abeille",
+    "Abricot",
+    "Ananas",
+    "Arbre",
+    "Ardoise",
+    "Balcon",
+    "Baleine",
+    "Banane",
+    "Bateau",
+    "Biscuit",
+    "Bougie",
+    "Bouquet",
+    "Bouton",
+    "Brioche",
+    "Cabane",
+    "Cactus",
+    "Caillou",
+    "Camion",
+    "Canard",
+    "Carotte",
+    "Cartable",
+    "Castor",
+    "Cerise",
+    "Chaton",
+    "Chemin",
+    "Cheval",
+    "Citron",
+    "Clocher",
+    "Colline",
+    "Concombre",
+    "Coquille",
+    "Crayon",
+    "Croissant",
+    "Dauphin",
+    "Domino",
+    "Dragon",
+    "Fanfare",
+    "Farine",
+    "Fenouil",
+    "Figue",
+    "Flocon",
+    "Fontaine",
+    "Fourmi",
+    "Fraise",
+    "Framboise",
+    "Gaufre",
+    "Girafe",
+    "Grenier",
+    "Griotte",
+    "Guitare",
+    "Hamac",
+    "Hibou",
+    "Horloge",
+    "Jambon",
+    "Jardin",
+    "Jasmin",
+    "Jonquille",
+    "Lanterne",
+    "Lapin",
+    "Lavande",
+    "Lilas",
+    "Limonade",
+    "Loutre",
+    "Luciole",
+    "Macaron",
+    "Manteau",
+    "Marmotte",
+    "Marron",
+    "Melon",
+    "Mimosa",
+    "Miroir",
+    "Moineau",
+    "Moulin",
+    "Mouton",
+    "Muguet",
+    "Myrtille",
+    "Navet",
+    "Navire",
+    "Noisette",
+    "Nuage",
+    "Panier",
+    "Papillon",
+    "Parasol",
+    "Pelouse",
+    "Perle",
+    "Piano",
+    "Pigeon",
+    "Pinson",
+    "Pivoine",
+    "Plage",
+    "Poire",
+    "Poivron",
+    "Pomme",
+    "Potiron",
+    "Prairie",
+    "Prune",
+    "Radis",
+    "Raisin",
+    "Renard",
+    "Rocher",
+    "Ruisseau",
+    "Sabot",
+    "Salade",
+    "Sapin",
+    "Sardine",
+    "Sorbet",
+    "Soleil",
+    "Tambour",
+    "Tartine",
+    "Tilleul",
+    "Tomate",
+    "Tonneau",
+    "Tortue",
+    "Toupie",
+    "Tracteur",
+    "Tulipe",
+    "Vanille",
+    "Verger",
+    "Village",
+    "Violon",
+    "Voilier",
+];
+
+/// Les chiffres des mots de passe de classe : ni 0 ni 1, qu'on confond avec O et l.
+const CHIFFRES_MOT_DE_PASSE: &[u8] = b"23456789";
+
+/// Un mot de passe de classe, `Jardin-47-Pomme` : deux mots, deux chiffres, des tirets, soit
+/// majuscule, minuscule, chiffre et caractère spécial, de 14 caractères au moins (les règles du
+/// portail). Facile à lire sur une carte et à taper, au prix d'une entropie modeste (environ
+/// 20 bits) : il protège un bac d'entraînement sur le réseau de la salle, derrière le blocage
+/// après 5 échecs, et le stagiaire peut le changer. `tirer(n)` rend un entier de `0..n` (le
+/// hasard vient de l'appelant : le domaine n'en tire pas).
+pub fn mot_de_passe_de_classe(mut tirer: impl FnMut(usize) -> usize) -> String {
+    let n = MOTS_DE_PASSE.len();
+    let premier = tirer(n) % n;
+    // Deux mots différents : « Pomme-47-Pomme » se retient mal.
+    let second = (premier + 1 + tirer(n - 1) % (n - 1)) % n;
+    let mut chiffre = || {
+        char::from(CHIFFRES_MOT_DE_PASSE[tirer(CHIFFRES_MOT_DE_PASSE.len()) % CHIFFRES_MOT_DE_PASSE.len()])
+    };
+    let (d, u) = (chiffre(), chiffre());
+    format!("{}-{d}{u}-{}", MOTS_DE_PASSE[premier], MOTS_DE_PASSE[second])
+}
+
+/// Le nom et l'organisme du formateur, tels que les documents de formation les impriment.
+pub const FORMATEUR_NOM_LONGUEUR_MAX: usize = 80;
+
+/// Contrôle le profil du formateur : son prénom et son nom (obligatoires), son organisme
+/// (facultatif, celui de la classe le remplace sur les documents).
+pub fn controler_profil_formateur(nom: &str, organisme: &str) -> Result<(String, String), Vec<Anomalie>> {
+    let propre = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (nom, organisme) = (propre(nom), propre(organisme));
+    let mut anomalies = Vec::new();
+    texte(&mut anomalies, "nom", &nom, FORMATEUR_NOM_LONGUEUR_MAX, (true, "votre prénom et votre nom"));
+    texte(&mut anomalies, "organisme", &organisme, ORGANISME_LONGUEUR_MAX, (false, ""));
+    if nom.chars().chain(organisme.chars()).any(char::is_control) {
+        anomalies.push(Anomalie::champ("nom", "CARACTERES", "Le texte contient des caractères invalides."));
     }
-    let local = local.trim_matches('.');
-    let local = if local.is_empty() { "stagiaire" } else { local };
-    format!("{local}.{}@stagiaires.exemple.fr", code_binome.to_ascii_lowercase())
+    if anomalies.is_empty() { Ok((nom, organisme)) } else { Err(anomalies) }
 }
 
 #[cfg(test)]
@@ -341,11 +496,8 @@ mod tests {
 
     #[test]
     fn identifiants_des_stagiaires() {
-        assert_eq!(
-            identifiant_stagiaire("MARIE DUPONT-ELAN", "K7F3HQ"),
-            "marie.dupont.elan.k7f3hq@stagiaires.exemple.fr"
-        );
-        assert_eq!(identifiant_stagiaire("  ", "K7F3HQ"), "stagiaire.k7f3hq@stagiaires.exemple.fr");
+        assert_eq!(identifiant_stagiaire("K7F3HQ"), "k7f3hq@classe.fr");
+        assert_eq!(identifiant_stagiaire(" k7f3hq "), "k7f3hq@classe.fr");
         assert_eq!(decouper_nom("Marie Dupont Élan"), ("Marie".into(), "Dupont Élan".into()));
         assert_eq!(decouper_nom("Paul"), (String::new(), "Paul".into()));
     }
@@ -369,5 +521,44 @@ mod tests {
         let long = "x".repeat(CORPS_MESSAGE_LONGUEUR_MAX + 1);
         assert_eq!(controler_message("Objet", &long).unwrap_err()[0].code, "TROP_LONG");
         assert_eq!(controler_message("Objet", "a\u{0}b").unwrap_err()[0].code, "CARACTERES");
+    }
+
+    #[test]
+    fn mots_de_passe_de_classe_faciles_et_conformes() {
+        use crate::compte::controler_mot_de_passe;
+        for m in MOTS_DE_PASSE {
+            assert!(m.len() >= 5 && m.is_ascii(), "{m}");
+            assert!(!m.starts_with(['I', 'O']), "{m}");
+            assert!(m[1..].chars().all(|c| c.is_ascii_lowercase()), "{m}");
+        }
+        // Tous les tirages extrêmes, puis un balayage : toujours deux mots différents.
+        let mut graine = 7usize;
+        for essai in 0..500 {
+            let mut tirer = |n: usize| match essai {
+                0 => 0,
+                1 => n - 1,
+                _ => {
+                    graine = graine.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (graine >> 33) % n
+                }
+            };
+            let m = mot_de_passe_de_classe(&mut tirer);
+            let parties: Vec<&str> = m.split('-').collect();
+            assert_eq!(parties.len(), 3, "{m}");
+            assert_ne!(parties[0], parties[2], "{m}");
+            assert!(parties[1].len() == 2 && parties[1].bytes().all(|b| (b'2'..=b'9').contains(&b)), "{m}");
+            assert!(controler_mot_de_passe(&m, &m, "k7f3hq@classe.fr", "Marie Dupont").is_empty(), "{m}");
+        }
+    }
+
+    #[test]
+    fn profil_du_formateur() {
+        assert_eq!(
+            controler_profil_formateur("  Anne   Martin ", " CMA de la Lozère "),
+            Ok(("Anne Martin".to_string(), "CMA de la Lozère".to_string()))
+        );
+        assert_eq!(controler_profil_formateur("Anne Martin", ""), Ok(("Anne Martin".into(), String::new())));
+        let a = controler_profil_formateur(" ", &"x".repeat(121)).unwrap_err();
+        assert_eq!(a.iter().map(|a| a.champ.as_str()).collect::<Vec<_>>(), ["nom", "organisme"]);
     }
 }

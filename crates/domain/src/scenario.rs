@@ -467,6 +467,14 @@ impl Verification {
 
     /// Un objectif « négatif » (ne jamais…, ne rien laisser…) est tenu dès le début : il ne
     /// rapporte ses points qu'une fois les objectifs à atteindre tous atteints.
+    /// Une interdiction qui porte sur l'état final (« aucun brouillon », « aucune facture
+    /// suspendue ») : enfreinte, elle se rattrape encore. Tant que l'exercice dure, elle est « à
+    /// faire », pas « pas respectée » : un brouillon posé par le départ de l'exercice ne doit pas
+    /// s'afficher comme une faute avant que le stagiaire ait agi.
+    pub fn se_rattrape(&self) -> bool {
+        matches!(self, Verification::AucunBrouillon | Verification::AucuneFactureAuStatut { .. })
+    }
+
     pub fn est_une_interdiction(&self) -> bool {
         matches!(
             self,
@@ -525,6 +533,7 @@ impl Scenario {
                 let etat = match (o.verification.est_une_interdiction(), v) {
                     (false, true) => Etat::Atteint,
                     (false, false) => Etat::AFaire,
+                    (true, false) if o.verification.se_rattrape() => Etat::AFaire,
                     (true, false) => Etat::Enfreint,
                     (true, true) if a_faire_atteints => Etat::Atteint,
                     (true, true) => Etat::Respecte,

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::erreur::{Erreur, Resultat};
 use crate::facture::{self, FactureStockee};
 use crate::horloge::Horloge;
-use crate::{bac, notification, reference};
+use crate::{bac, notification, piece_jointe, reference};
 
 /// Qui joue l'acheteur public : gardé au journal pour le débriefing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,6 +71,33 @@ pub fn facture_recue(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat
         return Err(Erreur::Introuvable("facture"));
     }
     Ok(f)
+}
+
+/// Ce que le destinataire reçoit avec une facture : comment elle a été déposée, et ses
+/// fichiers (le PDF déposé d'abord, puis les pièces jointes).
+pub fn fichiers_recus(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+) -> Resultat<(piece_jointe::ModeDepot, Vec<piece_jointe::Piece>)> {
+    facture_recue(c, bac_id, facture_id)?;
+    Ok((piece_jointe::mode_depot(c, bac_id, facture_id)?, piece_jointe::lister(c, bac_id, facture_id)?))
+}
+
+/// Un fichier d'une facture reçue, avec son contenu. Celui d'une autre facture, d'un brouillon
+/// ou d'un autre bac est « introuvable ».
+pub fn fichier_recu(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    piece_id: &str,
+) -> Resultat<(piece_jointe::Piece, Vec<u8>)> {
+    facture_recue(c, bac_id, facture_id)?;
+    let (piece, contenu) = piece_jointe::contenu(c, bac_id, piece_id)?;
+    if piece.facture_id.as_deref() != Some(facture_id) {
+        return Err(Erreur::Introuvable("pièce jointe"));
+    }
+    Ok((piece, contenu))
 }
 
 fn mise_en_paiement_non_remontee(c: &Connection, destinataire: &str) -> Resultat<bool> {

@@ -36,14 +36,19 @@ fn realisations(b: &BilanStagiaire) -> Vec<(String, String)> {
     lignes
 }
 
-/// La formation telle que les documents l'énoncent.
+/// La formation telle que les documents l'énoncent : le formateur par son nom (son profil),
+/// à défaut par son adresse ; l'organisme de la classe, à défaut celui du formateur.
 fn formation(c: &Connection, classe: &Classe) -> Resultat<Formation> {
-    let formateur = formateur::formateur(c, &classe.formateur_id)?.map(|f| f.email).unwrap_or_default();
+    let email = formateur::formateur(c, &classe.formateur_id)?.map(|f| f.email).unwrap_or_default();
+    let profil = formateur::profil(c, &classe.formateur_id)?;
+    let organisme =
+        if classe.organisme.trim().is_empty() { profil.organisme.clone() } else { classe.organisme.clone() };
     Ok(Formation {
         titre: classe.titre.clone(),
-        organisme: classe.organisme.clone(),
+        organisme,
         lieu: classe.lieu.clone(),
-        formateur,
+        formateur: if profil.nom.is_empty() { email } else { profil.nom },
+        organisme_formateur: profil.organisme,
         date_debut: classe.date_debut,
         date_fin: classe.date_fin,
         duree: format!("{} ({} demi-journée(s))", heures_lisibles(classe.heures()), classe.demi_journees),

@@ -26,6 +26,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_progression.sql"),
     include_str!("migrations/0014_examen_par_programme.sql"),
     include_str!("migrations/0015_taux_second_semestre_2026.sql"),
+    include_str!("migrations/0016_identifiants_de_classe.sql"),
+    include_str!("migrations/0017_profil_formateur.sql"),
+    include_str!("migrations/0018_acquittement.sql"),
 ];
 
 #[derive(Clone)]

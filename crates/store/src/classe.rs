@@ -165,7 +165,8 @@ pub struct Participant {
 pub fn participants(c: &Connection, classe_id: &str) -> Resultat<Vec<Participant>> {
     let mut st = c.prepare_cached(
         "SELECT p.id, p.classe_id, p.bac_id, p.nom, p.rang, p.code_binome, b.decalage_jours,
-                (SELECT group_concat(u.email, ' ') FROM utilisateur u WHERE u.participant_id = p.id),
+                (SELECT group_concat(email, ' ') FROM
+                    (SELECT u.email FROM utilisateur u WHERE u.participant_id = p.id ORDER BY u.rowid)),
                 (SELECT group_concat(q.nom, ', ') FROM participant q WHERE q.bac_id = p.bac_id AND q.id <> p.id)
          FROM participant p JOIN bac b ON b.id = p.bac_id
          WHERE p.classe_id = ?1 ORDER BY p.rang",
@@ -215,6 +216,105 @@ fn refus(champ: &str, code: &'static str, message: &str) -> Erreur {
     Erreur::Anomalies(vec![Anomalie::champ(champ, code, message)])
 }
 
+/// La classe du code tapé par un stagiaire.
+fn classe_du_code(c: &Connection, code: &str) -> Resultat<Classe> {
+    let inconnu =
+        "Aucune classe n'a ce code. Vérifiez-le au tableau (6 caractères, sans 0 ni O, sans 1 ni I).";
+    let code = regles::normaliser_code(code).ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))?;
+    par_code(c, &code)?.ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))
+}
+
+/// Un stagiaire déjà inscrit dans la classe sous le nom qu'on vient de taper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Homonyme {
+    pub participant_id: String,
+    pub nom: String,
+    /// Les identifiants de connexion de ses comptes ; vide : il n'en a pas encore.
+    pub identifiants: Vec<String>,
+}
+
+/// Ce que donne « Rejoindre la classe » sur le portail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entree {
+    Arrivee(Arrivee),
+    /// Ce nom figure déjà dans la classe : sans doute le même stagiaire, revenu sur un autre
+    /// poste, qui doit retrouver son bac à sable plutôt que d'en recevoir un vide. Rien n'est
+    /// créé.
+    DejaInscrit {
+        classe: Classe,
+        nom: String,
+        homonymes: Vec<Homonyme>,
+    },
+}
+
+/// Les stagiaires de la classe qui portent ce nom, casse, accents et espaces mis à part (le
+/// nom qu'on tape pour émarger se compare de la même façon).
+fn homonymes(c: &Connection, classe_id: &str, nom: &str) -> Resultat<Vec<Participant>> {
+    Ok(participants(c, classe_id)?
+        .into_iter()
+        .filter(|p| chorus_domain::emargement::nom_concorde(nom, &p.nom, reference::normaliser))
+        .collect())
+}
+
+/// « Rejoindre la classe » depuis le portail : comme [`rejoindre`], sauf si le nom figure déjà
+/// dans la classe et que le stagiaire n'a pas confirmé être une autre personne
+/// (`autre_personne`) ; on lui propose alors de reprendre sa place.
+pub fn rejoindre_sans_doublon(
+    c: &Connection,
+    code: &str,
+    nom: &str,
+    binome: Option<&str>,
+    autre_personne: bool,
+    horloge: &Horloge,
+) -> Resultat<Entree> {
+    let classe = classe_du_code(c, code)?;
+    let nom_controle = regles::controler_nom_stagiaire(nom).map_err(|a| Erreur::Anomalies(vec![a]))?;
+    if !autre_personne {
+        let homonymes: Vec<Homonyme> = homonymes(c, &classe.id, &nom_controle)?
+            .into_iter()
+            .map(|p| Homonyme { participant_id: p.id, nom: p.nom, identifiants: p.identifiants })
+            .collect();
+        if !homonymes.is_empty() {
+            return Ok(Entree::DejaInscrit { classe, nom: nom_controle, homonymes });
+        }
+    }
+    rejoindre(c, code, nom, binome, horloge).map(Entree::Arrivee)
+}
+
+/// Un stagiaire revenu sur un autre poste reprend sa place dans la classe, s'il n'a pas encore
+/// de compte (sinon, c'est en se connectant à son compte qu'il la retrouve : son mot de passe
+/// prouve qui il est). Le nom tapé doit être le sien.
+pub fn reprendre_sans_compte(
+    c: &Connection,
+    code: &str,
+    nom: &str,
+    participant_id: &str,
+) -> Resultat<Arrivee> {
+    let classe = classe_du_code(c, code)?;
+    let p = homonymes(c, &classe.id, nom)?
+        .into_iter()
+        .find(|p| p.id == participant_id)
+        .ok_or(Erreur::Introuvable("stagiaire"))?;
+    if let Some(identifiant) = p.identifiants.first() {
+        return Err(Erreur::Invalide(format!(
+            "{} a déjà un compte : reconnectez-vous avec l'identifiant {identifiant} et son mot de passe.",
+            p.nom
+        )));
+    }
+    Ok(Arrivee { classe, participant_id: p.id, bac_id: p.bac_id, code_binome: p.code_binome, compte: None })
+}
+
+/// Le stagiaire de classe à qui appartient ce compte, s'il y en a un : la connexion à ce compte,
+/// depuis n'importe quel poste, rend au stagiaire sa place dans la classe.
+pub fn participant_du_compte(c: &Connection, utilisateur_id: &str) -> Resultat<Option<String>> {
+    Ok(c.prepare_cached(
+        "SELECT p.id FROM utilisateur u JOIN participant p ON p.id = u.participant_id AND p.bac_id = u.bac_id
+         WHERE u.id = ?1",
+    )?
+    .query_row([utilisateur_id], |r| r.get(0))
+    .optional()?)
+}
+
 /// Rejoindre la classe de code `code` sous le nom `nom` ; avec `binome`, le code de binôme d'un
 /// collègue de la même classe, pour partager son bac à sable (et son entreprise).
 pub fn rejoindre(
@@ -224,10 +324,7 @@ pub fn rejoindre(
     binome: Option<&str>,
     horloge: &Horloge,
 ) -> Resultat<Arrivee> {
-    let inconnu =
-        "Aucune classe n'a ce code. Vérifiez-le au tableau (6 caractères, sans 0 ni O, sans 1 ni I).";
-    let code = regles::normaliser_code(code).ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))?;
-    let classe = par_code(c, &code)?.ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))?;
+    let classe = classe_du_code(c, code)?;
     let nom = regles::controler_nom_stagiaire(nom).map_err(|a| Erreur::Anomalies(vec![a]))?;
     let rang: u32 = c.query_row(
         "SELECT coalesce(max(rang), 0) + 1 FROM participant WHERE classe_id = ?1",
@@ -283,8 +380,8 @@ pub fn rejoindre(
                     .optional()?,
             };
             let (prenom, nom_famille) = regles::decouper_nom(&nom);
-            let email = regles::identifiant_stagiaire(&reference::normaliser(&nom), &code_binome);
-            let mot_de_passe = crate::formateur::mot_de_passe_aleatoire();
+            let email = regles::identifiant_stagiaire(&code_binome);
+            let mot_de_passe = mot_de_passe_de_classe(&email, &nom);
             let u = compte::creer(
                 c,
                 &bac_id,
@@ -302,7 +399,11 @@ pub fn rejoindre(
                 )?;
                 crate::raccordement::initialiser_espaces(c, &bac_id, s)?;
             }
-            c.execute("UPDATE utilisateur SET participant_id = ?2 WHERE id = ?1", [&u.id, &participant_id])?;
+            // Le mot de passe tiré est gardé pour la carte que le formateur imprime.
+            c.execute(
+                "UPDATE utilisateur SET participant_id = ?2, mot_de_passe_initial = ?3 WHERE id = ?1",
+                [&u.id, &participant_id, &mot_de_passe],
+            )?;
 
             Some((u, mot_de_passe))
         }
@@ -429,7 +530,7 @@ pub fn avancer(
     Ok(bacs.len())
 }
 
-/// Active ou coupe la connexion en deux étapes pour toute la classe (et ses futurs stagiaires).
+/// Active ou coupe la double authentification pour toute la classe (et ses futurs stagiaires).
 pub fn regler_double_authentification(
     c: &Connection,
     formateur_id: &str,
@@ -458,10 +559,63 @@ pub fn nouveau_mot_de_passe(
         Erreur::Invalide(format!("{} n'a pas encore de compte : il doit d'abord le créer.", p.nom))
     })?;
     let u = compte::par_email(c, &p.bac_id, email)?.ok_or(Erreur::Introuvable("compte"))?;
-    let mot_de_passe = crate::formateur::mot_de_passe_aleatoire();
+    let mot_de_passe = mot_de_passe_de_classe(email, &p.nom);
     compte::definir_mot_de_passe(c, &u.id, &mot_de_passe)?;
+    // Donné par le formateur, il va sur la carte comme celui de l'arrivée.
+    c.execute("UPDATE utilisateur SET mot_de_passe_initial = ?2 WHERE id = ?1", [&u.id, &mot_de_passe])?;
     compte::noter_succes(c, &u.id)?;
     Ok((email.clone(), mot_de_passe))
+}
+
+/// Un mot de passe de classe (`Jardin-47-Pomme`) qui respecte les règles du portail pour ce
+/// compte : tiré de nouveau dans le cas rarissime où un mot rappelle le nom du stagiaire.
+fn mot_de_passe_de_classe(email: &str, nom: &str) -> String {
+    let mut r = rand::rngs::OsRng;
+    (0..1000)
+        .map(|_| regles::mot_de_passe_de_classe(|n| r.gen_range(0..n)))
+        .find(|m| chorus_domain::compte::controler_mot_de_passe(m, m, email, nom).is_empty())
+        // Un nom fait de morceaux de tous les mots de la liste : des groupes tirés au hasard.
+        .unwrap_or_else(crate::formateur::mot_de_passe_aleatoire)
+}
+
+/// La carte des identifiants d'un stagiaire, que le formateur imprime et découpe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carte {
+    pub rang: u32,
+    pub nom: String,
+    pub code_binome: String,
+    /// L'identifiant de connexion de son compte (le premier, s'il en a créé plusieurs).
+    pub identifiant: Option<String>,
+    /// Le compte a un mot de passe (en création du compte : activé).
+    pub compte_active: bool,
+    /// Le mot de passe tiré par le simulateur, tant que le stagiaire ne l'a pas changé.
+    pub mot_de_passe: Option<String>,
+}
+
+/// Les cartes des identifiants des stagiaires d'une classe du formateur, dans l'ordre
+/// d'arrivée.
+pub fn cartes(c: &Connection, formateur_id: &str, classe_id: &str) -> Resultat<(Classe, Vec<Carte>)> {
+    let classe = charger(c, formateur_id, classe_id)?;
+    let mut st = c.prepare_cached(
+        "SELECT p.rang, p.nom, p.code_binome, u.email, u.mot_de_passe IS NOT NULL, u.mot_de_passe_initial
+         FROM participant p
+         LEFT JOIN utilisateur u ON u.id = (SELECT v.id FROM utilisateur v WHERE v.participant_id = p.id
+                                            ORDER BY v.rowid LIMIT 1)
+         WHERE p.classe_id = ?1 ORDER BY p.rang",
+    )?;
+    let cartes = st
+        .query_map([&classe.id], |r| {
+            Ok(Carte {
+                rang: r.get(0)?,
+                nom: r.get(1)?,
+                code_binome: r.get(2)?,
+                identifiant: r.get(3)?,
+                compte_active: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
+                mot_de_passe: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((classe, cartes))
 }
 
 /// Ce que donne le lancement d'un exercice pour toute la classe.

@@ -259,10 +259,13 @@ pub fn est_active(c: &Connection, utilisateur_id: &str) -> Resultat<bool> {
 }
 
 /// Choisit (activation) ou change (réinitialisation) le mot de passe ; remet les échecs à zéro.
+/// Le mot de passe tiré pour une classe est oublié : celui-ci, le stagiaire l'a choisi, et
+/// la carte de ses identifiants ne doit plus rien en dire.
 pub fn definir_mot_de_passe(c: &Connection, utilisateur_id: &str, mot_de_passe: &str) -> Resultat<()> {
     let hache = hacher(mot_de_passe)?;
     c.execute(
-        "UPDATE utilisateur SET mot_de_passe = ?2, echecs_connexion = 0, dernier_echec = NULL WHERE id = ?1",
+        "UPDATE utilisateur SET mot_de_passe = ?2, mot_de_passe_initial = NULL, echecs_connexion = 0, dernier_echec = NULL
+         WHERE id = ?1",
         params![utilisateur_id, hache],
     )?;
     Ok(())

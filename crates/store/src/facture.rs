@@ -557,3 +557,45 @@ pub fn compter_par_statut_pour(
         .collect();
     Ok(v)
 }
+
+/// Supprime un brouillon de la structure (jamais envoyé : l'acheteur ne l'a jamais vu), avec
+/// ses pièces jointes ; une facture envoyée ne se supprime pas. Le journal garde la trace de
+/// la suppression, pour le suivi du formateur.
+pub fn supprimer_brouillon(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    id: &str,
+    horloge: &Horloge,
+) -> Resultat<String> {
+    let f = charger(c, bac_id, id)?;
+    if f.structure_id != structure_id {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    if f.statut != Statut::Brouillon {
+        return Err(Erreur::Conflit(format!(
+            "La facture {} a été envoyée (statut « {} ») : elle ne se supprime pas. Une facture envoyée \
+             se corrige par un avoir, ou suit son traitement.",
+            f.facture.numero,
+            f.statut.libelle()
+        )));
+    }
+    c.execute("DELETE FROM piece_jointe WHERE bac_id = ?1 AND facture_id = ?2", params![bac_id, id])?;
+    c.execute("DELETE FROM facture WHERE bac_id = ?1 AND id = ?2", params![bac_id, id])?;
+    let date = crate::bac::bac(c, bac_id)?.date_simulee(horloge);
+    crate::journal::ajouter(
+        c,
+        crate::journal::Nouvelle {
+            bac_id,
+            facture_id: Some(id),
+            evenement: crate::journal::evenement::BROUILLON_SUPPRIME,
+            statut: None,
+            date_simulee: date,
+            horodatage: horloge.maintenant(),
+            acteur: "FOURNISSEUR",
+            commentaire: &format!("Brouillon {} supprimé", f.facture.numero),
+            donnees: None,
+        },
+    )?;
+    Ok(f.facture.numero)
+}

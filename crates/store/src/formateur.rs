@@ -97,6 +97,36 @@ pub fn par_email(c: &Connection, email: &str) -> Resultat<Option<Formateur>> {
         .optional()?)
 }
 
+/// Ce que les documents de formation disent du formateur.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Profil {
+    /// Son prénom et son nom (vide tant qu'il ne l'a pas donné).
+    pub nom: String,
+    /// Son organisme de formation (facultatif).
+    pub organisme: String,
+}
+
+pub fn profil(c: &Connection, formateur_id: &str) -> Resultat<Profil> {
+    c.prepare_cached("SELECT nom, organisme FROM formateur WHERE id = ?1")?
+        .query_row([formateur_id], |r| Ok(Profil { nom: r.get(0)?, organisme: r.get(1)? }))
+        .optional()?
+        .ok_or(Erreur::Introuvable("formateur"))
+}
+
+/// Enregistre le nom et l'organisme du formateur, contrôlés par le domaine.
+pub fn definir_profil(c: &Connection, formateur_id: &str, nom: &str, organisme: &str) -> Resultat<Profil> {
+    let (nom, organisme) =
+        chorus_domain::classe::controler_profil_formateur(nom, organisme).map_err(Erreur::Anomalies)?;
+    let n = c.execute(
+        "UPDATE formateur SET nom = ?2, organisme = ?3 WHERE id = ?1",
+        params![formateur_id, nom, organisme],
+    )?;
+    if n == 0 {
+        return Err(Erreur::Introuvable("formateur"));
+    }
+    Ok(Profil { nom, organisme })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Connexion {
     Reussie(Formateur),

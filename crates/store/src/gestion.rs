@@ -314,3 +314,40 @@ pub fn definir_habilitations(
     }
     Ok(())
 }
+
+/// Les habilitations d'un compte, structure par structure (rattachements validés seulement).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HabilitationsCompte {
+    pub structure: String,
+    pub identifiant: String,
+    pub role: Role,
+    /// Les services où l'utilisateur est habilité ; le gestionnaire principal agit sur tous.
+    pub services: Vec<String>,
+}
+
+/// « Mes habilitations » : le rôle et les services habilités du compte, dans chaque structure
+/// où son rattachement est validé.
+pub fn habilitations_du_compte(
+    c: &Connection,
+    bac_id: &str,
+    utilisateur_id: &str,
+) -> Resultat<Vec<HabilitationsCompte>> {
+    let mut hab = c.prepare_cached(
+        "SELECT code_service FROM habilitation WHERE utilisateur_id = ?1 AND structure_id = ?2 ORDER BY code_service",
+    )?;
+    crate::compte::rattachements(c, bac_id, utilisateur_id)?
+        .into_iter()
+        .filter(|r| r.statut == "VALIDE")
+        .map(|r| {
+            let services = hab
+                .query_map([utilisateur_id, r.structure_id.as_str()], |l| l.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(HabilitationsCompte {
+                structure: r.raison_sociale,
+                identifiant: r.identifiant,
+                role: r.role,
+                services,
+            })
+        })
+        .collect()
+}

@@ -7,6 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub enum Horloge {
     Systeme,
     Fixe(DateTime<Utc>),
+    /// L'heure du système décalée : le temps passe, à partir d'un autre instant (démonstrations
+    /// et tests de bout en bout, `serve --maintenant`).
+    Decalee(chrono::TimeDelta),
 }
 
 impl Horloge {
@@ -14,11 +17,17 @@ impl Horloge {
         match self {
             Horloge::Systeme => Utc::now(),
             Horloge::Fixe(t) => *t,
+            Horloge::Decalee(d) => Utc::now() + *d,
         }
     }
 
     pub fn aujourd_hui(&self) -> NaiveDate {
         self.maintenant().date_naive()
+    }
+
+    /// L'horloge du système, décalée pour qu'il soit `maintenant` à cet instant.
+    pub fn a_partir_de(maintenant: DateTime<Utc>) -> Self {
+        Horloge::Decalee(maintenant - Utc::now())
     }
 
     /// Horloge fixe au jour donné, midi UTC : pratique pour les tests.

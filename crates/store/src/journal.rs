@@ -21,6 +21,8 @@ pub mod evenement {
     pub const LIEN_PIEGE: &str = "LIEN_PIEGE";
     /// Une réponse à une question d'exercice.
     pub const REPONSE: &str = "REPONSE";
+    /// Un brouillon supprimé par le fournisseur (il n'avait jamais été envoyé).
+    pub const BROUILLON_SUPPRIME: &str = "BROUILLON_SUPPRIME";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,9 @@
 //! qu'à travers lui.
 
 pub mod acheteur;
+pub mod acquittement;
 pub mod attestation;
+pub mod avancee;
 pub mod bac;
 pub mod base;
 pub mod bilan;

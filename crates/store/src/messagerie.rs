@@ -69,7 +69,7 @@ pub fn boite(c: &Connection, bac_id: &str) -> Resultat<Vec<Message>> {
 
 /// Un stagiaire de classe ne lit que le courrier de ses propres comptes, même dans le bac
 /// qu'il partage avec un binôme (sinon il lirait ses codes de connexion).
-const POUR_LE_LECTEUR: &str = "(?2 IS NULL OR lower(destinataire) IN (
+pub(crate) const POUR_LE_LECTEUR: &str = "(?2 IS NULL OR lower(destinataire) IN (
         SELECT lower(email) FROM utilisateur WHERE bac_id = ?1 AND participant_id = ?2
         UNION SELECT lower(email_contact) FROM utilisateur WHERE bac_id = ?1 AND participant_id = ?2))";
 

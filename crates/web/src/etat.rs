@@ -17,11 +17,21 @@ pub struct Config {
     pub inactivite_minutes: i64,
     /// Jeton (bearer) de l'API de simulation, donné au démarrage ; sans lui, l'API est fermée.
     pub jeton_formateur: Option<String>,
+    /// L'adresse que la salle ouvre pour rejoindre une classe (voir `adresse.rs`).
+    pub adresses: crate::adresse::AdressesDuPortail,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { inactivite_minutes: 120, jeton_formateur: None }
+        Config {
+            inactivite_minutes: 120,
+            jeton_formateur: None,
+            adresses: crate::adresse::AdressesDuPortail {
+                locales: vec!["http://127.0.0.1:8080".to_string()],
+                boucle_locale_seulement: true,
+                ..Default::default()
+            },
+        }
     }
 }
 

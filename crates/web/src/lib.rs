@@ -2,6 +2,7 @@
 //! sessions, et le binaire `chorus-sandbox`. Aucune règle de Chorus Pro ici : les pages
 //! appellent les cas d'usage de `chorus-store`, qui interrogent `chorus-domain`.
 
+pub mod adresse;
 pub mod api;
 pub mod assets;
 pub mod erreur;
@@ -130,9 +131,13 @@ pub fn app(etat: AppState) -> Router {
             get(pages::factures::confirmer_envoi).post(pages::factures::envoyer),
         )
         .route("/factures-emises/{id}/modifier", get(pages::saisie::modifier))
+        .route("/factures-emises/{id}/supprimer", post(pages::factures::supprimer))
         .route("/factures-emises/{id}/suivi-paiement", get(pages::paiement::suivi))
         .route("/suivi-paiements", get(pages::paiement::vue_ensemble))
-        .route("/bac/horloge", post(pages::bac::avancer))
+        .route("/bac", get(pages::bac::page))
+        .route("/bac/horloge", get(pages::bac::resume).post(pages::bac::avancer))
+        .route("/acquitter", post(pages::accueil::acquitter))
+        .route("/factures-emises/synthese", get(pages::accueil::synthese))
         .route("/bac/double-authentification", post(pages::bac::double_authentification))
         .route(
             "/bac/reinitialiser",
@@ -144,9 +149,11 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::exercices::routes())
         .merge(pages::quiz::routes())
         .merge(pages::cours::routes())
+        .merge(pages::portail::routes())
         .merge(pages::pieces::routes())
         .merge(pages::suivi_classe::routes())
         .merge(pages::jeton_api::routes())
+        .merge(pages::formateur::routes())
         .fallback(pages::introuvable)
         // Sous la couche des sessions, qu'il lit : la lecture seule du formateur.
         .layer(axum::middleware::from_fn_with_state(etat.clone(), lecture_seule::filtrer))

@@ -10,7 +10,7 @@ use chorus_store::catalogue::Catalogue;
 use chorus_store::cours::CatalogueCours;
 use chorus_store::quiz::CatalogueQuiz;
 use chorus_store::{Horloge, Store, demo, formateur, jeton_api, paiement, reference};
-use chorus_web::{AppState, app};
+use chorus_web::{AppState, adresse, app};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -35,6 +35,16 @@ enum Commande {
         /// préparation des bacs à sable.
         #[arg(long = "trainer-token", env = "CHORUS_TRAINER_TOKEN", hide_env_values = true)]
         jeton_formateur: Option<String>,
+        /// L'adresse du simulateur telle que les postes de la salle l'ouvrent (par exemple
+        /// http://192.168.1.20:8080) : le lien et le QR code pour rejoindre une classe en
+        /// viennent. Sans elle, écoutant sur toutes les interfaces (--addr 0.0.0.0:8080), la
+        /// console propose les adresses de la machine sur le réseau local.
+        #[arg(long = "public-url", env = "CHORUS_PUBLIC_URL")]
+        adresse_publique: Option<String>,
+        /// Fait partir l'horloge du serveur de cet instant (AAAA-MM-JJTHH:MM:SSZ), pour une
+        /// démonstration ou un test un jour de formation donné ; le temps passe ensuite.
+        #[arg(long, hide = true, env = "CHORUS_MAINTENANT")]
+        maintenant: Option<String>,
         /// Dossier des scénarios d'exercice (*.toml), relus dès qu'un fichier change ; par
         /// défaut `fixtures/scenarios` s'il existe, sinon les scénarios livrés dans le binaire.
         #[arg(long, env = "CHORUS_SCENARIOS")]
@@ -166,8 +176,18 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let resultat = match Cli::parse().commande {
-        Commande::Serve { addr, data, jeton_formateur, scenarios, quiz, cours } => {
-            servir(addr, data, jeton_formateur, Dossiers { scenarios, quiz, cours })
+        Commande::Serve {
+            addr,
+            data,
+            jeton_formateur,
+            adresse_publique,
+            maintenant,
+            scenarios,
+            quiz,
+            cours,
+        } => {
+            let reglages = Reglages { jeton_formateur, adresse_publique, maintenant };
+            servir(addr, data, reglages, Dossiers { scenarios, quiz, cours })
         }
         Commande::Scenario { action: ActionScenario::Check { fichiers } } => verifier_scenarios(&fichiers),
         Commande::Quiz { action: ActionQuiz::Check { fichiers } } => verifier_quiz(&fichiers),
@@ -335,15 +355,29 @@ fn dossier_de_contenu(donne: Option<PathBuf>, defaut: &str, quoi: &str) -> Resul
     }
 }
 
-fn servir(
-    addr: SocketAddr,
-    data: PathBuf,
+/// Les réglages de `serve` au-delà de l'adresse, des données et des dossiers de contenu.
+struct Reglages {
     jeton_formateur: Option<String>,
-    dossiers: Dossiers,
-) -> Result<(), String> {
+    adresse_publique: Option<String>,
+    maintenant: Option<String>,
+}
+
+fn servir(addr: SocketAddr, data: PathBuf, reglages: Reglages, dossiers: Dossiers) -> Result<(), String> {
+    let Reglages { jeton_formateur, adresse_publique, maintenant } = reglages;
+    let adresse_publique = adresse_publique
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| adresse::lire_adresse_publique(&a))
+        .transpose()?;
+    let horloge = match maintenant.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => Horloge::Systeme,
+        Some(m) => Horloge::a_partir_de(
+            chrono::DateTime::parse_from_rfc3339(m)
+                .map_err(|_| format!("« {m} » : écrivez l'instant de départ AAAA-MM-JJTHH:MM:SSZ"))?
+                .to_utc(),
+        ),
+    };
     let store =
         Store::ouvrir(&data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
-    let horloge = Horloge::Systeme;
     demo::initialiser(&store, &horloge).map_err(|e| format!("données de démonstration : {e}"))?;
     let comptes = demo::comptes(&store).map_err(|e| e.to_string())?;
     let premier_formateur = store
@@ -358,7 +392,13 @@ fn servir(
             .await
             .map_err(|e| format!("impossible d'écouter sur {addr} : {e} (le port est-il déjà pris ? essayez --addr 127.0.0.1:8081)"))?;
         let adresse = ecoute.local_addr().map_err(|e| e.to_string())?;
+        let adresses = adresse::adresses(adresse, adresse_publique, &adresse::interfaces_de_la_machine());
         println!("Simulateur prêt : http://{adresse}/");
+        if let Some(p) = &adresses.publique {
+            println!("Adresse pour la salle : {p}/");
+        } else if adresse.ip().is_unspecified() {
+            println!("Adresses pour la salle (réseau local) : {}", adresses.locales.join(", "));
+        }
         println!("Données : {}", store.chemin().display());
         if !comptes.is_empty() {
             println!("Comptes de démonstration (mot de passe : {}) :", demo::MOT_DE_PASSE_DEMO);
@@ -372,6 +412,7 @@ fn servir(
         }
         let mut etat = AppState::new(store, horloge);
         etat.config.jeton_formateur = jeton_formateur.map(|j| j.trim().to_string());
+        etat.config.adresses = adresses;
         if let Some(d) = dossier_de_contenu(dossiers.scenarios, "fixtures/scenarios", "scénarios")? {
             println!("Scénarios : {} (relus à chaque modification)", d.display());
             etat.catalogue = std::sync::Arc::new(Catalogue::depuis_dossier(&d));

@@ -183,3 +183,170 @@ async fn sans_connexion_retour_a_la_connexion() {
     let mut v = commun::Visiteur::new(&portail.app);
     v.get("/acheteur").await.assert_redirige("/connexion");
 }
+
+/// A PDF deposit in a sandbox, kept as a draft, given an attachment, then sent: what the buyer
+/// receives. Returns the invoice id.
+fn depot_pdf_envoye(portail: &Portail, bac: &str, numero: &str, pdf: &[u8], piece: (&str, &[u8])) -> String {
+    use chorus_domain::saisie::{LigneBrute, SaisieBrute};
+    use chorus_store::facture::{self, Envoi, Issue};
+    use chorus_store::piece_jointe as pj;
+    let horloge = chorus_store::Horloge::fixe(commun::date_fixe());
+    let ligne = |designation: &str, quantite: &str, prix: &str, remise: &str, taux: &str| LigneBrute {
+        reference: "REF-1".into(),
+        designation: designation.into(),
+        quantite: quantite.into(),
+        unite: "heure".into(),
+        prix_unitaire_ht: prix.into(),
+        remise_ht: remise.into(),
+        taux_tva: taux.into(),
+    };
+    let brut = SaisieBrute {
+        numero: numero.into(),
+        date_facture: commun::date_fixe().to_string(),
+        destinataire: COMMUNE.into(),
+        lignes: vec![
+            ligne("Entretien des espaces verts", "2", "150", "10", "20"),
+            ligne("Engrais biologique", "3", "12,50", "", "5,5"),
+        ],
+        ..SaisieBrute::default()
+    };
+    portail
+        .store()
+        .ecrire(|c| {
+            let sid = chorus_store::simulation::structure_du_bac(c, bac, None)?.expect("a structure").id;
+            let depot =
+                pj::deposer_pdf(c, bac, &sid, &format!("{numero}.pdf"), pdf, &horloge)?.expect("a real PDF");
+            let Issue::Acceptee(id) =
+                pj::saisir_depot(c, bac, &sid, &depot, &brut, Envoi::Enregistrer, &horloge)?
+            else {
+                panic!("valid data");
+            };
+            pj::ajouter_au_brouillon(c, bac, &sid, &id, piece.0, piece.1, &horloge)?
+                .expect("a valid attachment");
+            assert!(matches!(facture::envoyer_brouillon(c, bac, &id, &horloge)?, Issue::Acceptee(_)));
+            Ok(id)
+        })
+        .expect("invoice sent")
+}
+
+/// The ids of an invoice's files: the deposited PDF, then the attachment.
+fn fichiers(portail: &Portail, bac: &str, facture: &str) -> (String, String) {
+    let pieces = portail.store().lire(|c| chorus_store::piece_jointe::lister(c, bac, facture)).unwrap();
+    assert_eq!(pieces.len(), 2);
+    (pieces[0].id.clone(), pieces[1].id.clone())
+}
+
+/// The buyer's view of a received invoice shows, before the actions, its lines, the VAT
+/// breakdown and totals, the attachments and the deposited PDF, served from the played
+/// sandbox only: the trainer playing the buyer for one trainee never reaches another's files.
+#[tokio::test]
+async fn la_facture_recue_montre_lignes_tva_pieces_et_pdf_du_seul_bac_joue() {
+    let portail = Portail::nouveau();
+    let mut anne = commun::Formateur::connecte(&portail, "anne@cma.exemple.fr").await;
+    let mut bruno = commun::Formateur::connecte(&portail, "bruno@cci.exemple.fr").await;
+    let (classe, code) = anne.creer_classe("pratique_libre").await;
+    let mut marie = commun::rejoindre(&portail.app, &code, "Marie Dupont", "").await;
+    let mut paul = commun::rejoindre(&portail.app, &code, "Paul Martin", "").await;
+    let bac = |rang: u32| {
+        let ps = portail.store().lire(|c| chorus_store::classe::participants(c, &classe)).unwrap();
+        ps.into_iter().find(|p| p.rang == rang).unwrap().bac_id
+    };
+    let (bac_marie, bac_paul) = (bac(1), bac(2));
+    let pdf = chorus_documents::DocumentPdf::nouveau("Facture").titre("Facture FA-PDF-1").produire().unwrap();
+    let id = depot_pdf_envoye(&portail, &bac_marie, "FA-PDF-1", &pdf, ("bon de livraison.jpg", b"JPEG..."));
+    let (pdf_id, piece_id) = fichiers(&portail, &bac_marie, &id);
+    let autre_pdf =
+        chorus_documents::DocumentPdf::nouveau("Facture").titre("Facture de Paul").produire().unwrap();
+    let id_paul =
+        depot_pdf_envoye(&portail, &bac_paul, "FA-PAUL-1", &autre_pdf, ("devis.pdf", b"%PDF-devis"));
+    let (pdf_paul, piece_paul) = fichiers(&portail, &bac_paul, &id_paul);
+
+    anne.post_form(
+        &format!("/formateur/classes/{classe}/jouer-acheteur"),
+        &[("participant", portail.participant_id(&classe, 1))],
+    )
+    .await
+    .assert_redirige("/acheteur");
+    let r = anne.get(&format!("/acheteur/factures/{id}")).await;
+    r.assert_statut(StatusCode::OK)
+        .assert_contient("dans le bac à sable de <strong>Marie Dupont</strong>")
+        .assert_contient("Lignes de la facture")
+        .assert_contient("Entretien des espaces verts")
+        .assert_contient("Engrais biologique")
+        .assert_contient("2 heure")
+        .assert_contient("150,00 €")
+        .assert_contient("10,00 €")
+        .assert_contient("290,00 €")
+        .assert_contient("37,50 €")
+        .assert_contient("5,5 %")
+        .assert_contient("Récapitulatif de TVA")
+        .assert_contient("58,00 €")
+        .assert_contient("2,06 €")
+        .assert_contient("327,50 €")
+        .assert_contient("60,06 €")
+        .assert_contient("387,56 €")
+        .assert_contient("Dépôt PDF")
+        .assert_contient("bon de livraison.jpg")
+        .assert_contient(&format!(r#"href="/acheteur/factures/{id}/fichiers/{piece_id}""#))
+        .assert_contient(&format!(r#"data="/acheteur/factures/{id}/fichiers/{pdf_id}/apercu""#));
+    let lignes = r.corps.find("Lignes de la facture").unwrap();
+    let pieces = r.corps.find("bon de livraison.jpg").unwrap();
+    let actions = r.corps.find("Traiter la facture").unwrap();
+    assert!(lignes < pieces && pieces < actions, "the invoice before the action forms");
+    let csp = r.entetes.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(csp.contains("object-src 'self'"), "{csp}");
+
+    let t = anne.telecharger(&format!("/acheteur/factures/{id}/fichiers/{piece_id}")).await;
+    assert_eq!((t.statut, t.octets.as_slice()), (StatusCode::OK, b"JPEG...".as_slice()));
+    assert!(t.entete("content-disposition").starts_with("attachment"), "{}", t.entete("content-disposition"));
+    let vu = anne.telecharger(&format!("/acheteur/factures/{id}/fichiers/{pdf_id}/apercu")).await;
+    assert_eq!((vu.statut, vu.entete("content-type")), (StatusCode::OK, "application/pdf"));
+    assert!(vu.entete("content-disposition").starts_with("inline"));
+    assert_eq!(vu.octets, pdf);
+    // An attachment is never opened inline.
+    let r = anne.telecharger(&format!("/acheteur/factures/{id}/fichiers/{piece_id}/apercu")).await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND);
+
+    // Paul's invoice and files are out of reach while Anne plays in Marie's sandbox.
+    anne.get(&format!("/acheteur/factures/{id_paul}")).await.assert_statut(StatusCode::NOT_FOUND);
+    for chemin in [
+        format!("/acheteur/factures/{id_paul}/fichiers/{piece_paul}"),
+        format!("/acheteur/factures/{id_paul}/fichiers/{pdf_paul}/apercu"),
+        format!("/acheteur/factures/{id}/fichiers/{piece_paul}"),
+        format!("/acheteur/factures/{id}/fichiers/{pdf_paul}/apercu"),
+    ] {
+        assert_eq!(anne.telecharger(&chemin).await.statut, StatusCode::NOT_FOUND, "{chemin}");
+    }
+    // Another trainer plays nobody's buyer; Paul, playing his own buyer, sees his sandbox only.
+    let r = bruno.telecharger(&format!("/acheteur/factures/{id}/fichiers/{piece_id}")).await;
+    assert_eq!(r.statut, StatusCode::SEE_OTHER);
+    paul.nav.get("/").await;
+    let r = paul.nav.telecharger(&format!("/acheteur/factures/{id}/fichiers/{piece_id}")).await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND);
+    let t = paul.nav.telecharger(&format!("/acheteur/factures/{id_paul}/fichiers/{piece_paul}")).await;
+    assert_eq!((t.statut, t.octets.as_slice()), (StatusCode::OK, b"%PDF-devis".as_slice()));
+    // Marie, playing her own buyer, sees the same page.
+    marie
+        .nav
+        .get(&format!("/acheteur/factures/{id}"))
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient("387,56 €");
+}
+
+/// An invoice keyed in the portal: lines and totals, no attachment, no PDF, and the page keeps
+/// the portal's strict content policy.
+#[tokio::test]
+async fn une_facture_saisie_sans_piece_ni_pdf() {
+    let portail = Portail::nouveau();
+    let (mut s, id) = stagiaire_avec_facture(&portail, "FA-ACH-9", COMMUNE).await;
+    let r = s.get(&format!("/acheteur/factures/{id}")).await;
+    r.assert_statut(StatusCode::OK)
+        .assert_contient("Entretien des espaces verts")
+        .assert_contient("300,00 €")
+        .assert_contient("360,00 €")
+        .assert_contient("Aucune pièce jointe.")
+        .assert_absent("<object");
+    let csp = r.entetes.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(csp.contains("object-src 'none'"), "{csp}");
+}

@@ -139,7 +139,7 @@ async fn structure_creee(nav: &mut Navigateur, champs: &[(&str, &str)], nom: &st
     nav.get("/")
         .await
         .assert_statut(StatusCode::OK)
-        .assert_contient("<h1>Synthèse</h1>")
+        .assert_contient("<h1>Accueil</h1>")
         .assert_contient(&format!("<strong>{}</strong>", echapper(nom)))
         .assert_contient(identifiant);
 }
@@ -456,7 +456,7 @@ async fn les_comptes_de_demonstration_entrent_sans_code() {
     )
     .await
     .assert_redirige("/");
-    v.get("/").await.assert_statut(StatusCode::OK).assert_contient("<h1>Synthèse</h1>");
+    v.get("/").await.assert_statut(StatusCode::OK).assert_contient("<h1>Accueil</h1>");
     assert!(v.boite().await.is_empty(), "no code sent");
 }
 
@@ -505,7 +505,7 @@ async fn cinq_echecs_bloquent_le_compte_une_heure() {
     let mut v61 = Navigateur::new(&portail.minutes_plus_tard(61));
     v61.get("/connexion").await;
     v61.post_form("/connexion", &[("identifiant", compte), ("mot_de_passe", bon)]).await.assert_redirige("/");
-    v61.get("/").await.assert_statut(StatusCode::OK).assert_contient("<h1>Synthèse</h1>");
+    v61.get("/").await.assert_statut(StatusCode::OK).assert_contient("<h1>Accueil</h1>");
 }
 
 #[tokio::test]
@@ -845,14 +845,14 @@ async fn un_meme_navigateur_enchaine_deux_comptes_de_demonstration() {
     nav.get("/").await.assert_contient("ELECTRICITE GENERALE GIRAUD SARL").assert_absent("PLOMBERIE MARTIN");
 }
 
-/// La double authentification se règle par bac à sable, depuis l'encadré « Bac à sable ».
+/// La double authentification se règle par bac à sable, depuis la page « Bac à sable ».
 #[tokio::test]
 async fn la_double_authentification_se_regle_dans_le_bac() {
     let portail = Portail::nouveau();
     let mut s = Stagiaire::connecte(&portail.app, "formation3@exemple.fr").await;
-    s.get("/").await.assert_contient("<strong>désactivée</strong>");
-    s.post_form("/bac/double-authentification", &[("active", "oui")]).await.assert_redirige("/");
-    s.get("/").await.assert_contient("<strong>activée</strong>");
+    s.get("/bac").await.assert_contient("<strong>désactivée</strong>");
+    s.post_form("/bac/double-authentification", &[("active", "oui")]).await.assert_redirige("/bac");
+    s.get("/bac").await.assert_contient("<strong>activée</strong>");
     s.post_form("/bac/double-authentification", &[("active", "peut-être")])
         .await
         .assert_statut(StatusCode::BAD_REQUEST);

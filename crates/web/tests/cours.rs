@@ -92,7 +92,7 @@ async fn les_choix_sont_marques_la_ou_le_stagiaire_les_rencontre() {
     let p = Portail::nouveau();
     let mut s = Stagiaire::connecte(&p.app, "formation1@exemple.fr").await;
     for (page, choix) in [
-        ("/", ChoixSimulateur::CalendrierAcheteur),
+        ("/bac", ChoixSimulateur::CalendrierAcheteur),
         ("/factures-emises/saisir", ChoixSimulateur::DateFuture),
         ("/factures-emises/saisir", ChoixSimulateur::UniciteNumero),
         ("/annuaire/38496988700072", ChoixSimulateur::DelaiLegalAnnuaire),

@@ -71,7 +71,7 @@ async fn depot_refuse(s: &mut Stagiaire, nom: &str, contenu: &[u8], message: &st
 async fn deposer_un_pdf_saisir_ses_donnees_l_envoyer_et_telecharger_le_certificat() {
     let portail = Portail::nouveau();
     let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
-    s.get("/").await.assert_contient(r#"href="/factures-emises/deposer""#);
+    s.get("/factures-emises/synthese").await.assert_contient(r#"href="/factures-emises/deposer""#);
     let pdf = un_pdf("FA-DEP-1");
     let formulaire = deposer(&mut s, "facture FA-DEP-1.pdf", &pdf).await;
 

@@ -334,3 +334,101 @@ async fn l_attestation_reprend_les_examens_et_les_mises_en_situation() {
     );
     assert!(csv.contains("0 / 20;;Un message urgent de « Chorus Pro » : 2 / 5"), "{csv}");
 }
+
+/// A class trainee who logs in again from another browser with the class credentials (here with
+/// the two-step code) gets back their class place: they sign the afternoon on their own line,
+/// and no second trainee appears.
+#[tokio::test]
+async fn reconnecte_sur_un_autre_poste_il_signe_l_apres_midi_sur_sa_ligne() {
+    let portail = Portail::nouveau();
+    let mut f = Formateur::connecte(&portail, "formatrice@cma48.exemple.fr").await;
+    let (classe, code) = classe_du_jour(&mut f, "2").await;
+    let marie = rejoindre(&portail.app, &code, "Marie Dupont", "").await;
+    let (identifiant, mdp) = (marie.identifiant.expect("login"), marie.mot_de_passe.expect("password"));
+
+    // After lunch, another computer: nothing links it to the class yet.
+    let apres_midi = portail.minutes_plus_tard(120);
+    let mut poste = Navigateur::new(&apres_midi);
+    poste.get("/emargement").await.assert_statut(StatusCode::FORBIDDEN);
+    poste.get("/connexion").await.assert_statut(StatusCode::OK);
+    poste
+        .post_form("/connexion", &[("identifiant", identifiant.as_str()), ("mot_de_passe", mdp.as_str())])
+        .await
+        .assert_redirige("/connexion/code");
+    let code_connexion = poste.code_de_connexion().await;
+    poste.get("/connexion/code").await.assert_statut(StatusCode::OK);
+    poste.post_form("/connexion/code", &[("code", code_connexion.as_str())]).await.assert_redirige("/");
+    signer(&mut poste, "Marie Dupont").await.assert_redirige("/emargement/signe");
+
+    let mut f = f.sur(&apres_midi);
+    let page = f.get(&format!("/formateur/classes/{classe}/emargement")).await;
+    assert_eq!(participants(&page.corps, &classe).len(), 1, "no second trainee");
+    let apres_midi_pdf =
+        f.telecharger(&format!("/formateur/classes/{classe}/emargement.pdf?demi_journee=2")).await;
+    let texte = texte_pdf(&apres_midi_pdf.octets);
+    assert!(texte.contains("Marie Dupont") && texte.contains("Signé, à confirmer"), "{texte}");
+    let matin = f.telecharger(&format!("/formateur/classes/{classe}/emargement.pdf?demi_journee=1")).await;
+    assert!(!texte_pdf(&matin.octets).contains("Signé, à confirmer"), "the afternoon, not the morning");
+
+    // Without the two-step code, a third computer gets its place back at once.
+    f.post_form(&format!("/formateur/classes/{classe}/double-authentification"), &[("active", "non")]).await;
+    let mut troisieme = Navigateur::new(&apres_midi);
+    troisieme.get("/connexion").await;
+    troisieme
+        .post_form("/connexion", &[("identifiant", identifiant.as_str()), ("mot_de_passe", mdp.as_str())])
+        .await
+        .assert_redirige("/");
+    troisieme.get("/emargement").await.assert_statut(StatusCode::OK).assert_contient("Marie Dupont");
+    troisieme.get("/questionnaire").await.assert_statut(StatusCode::OK);
+}
+
+/// The trainer's name and organisation (« Mon profil ») are printed on the attendance sheet and
+/// the attestations, which are real training documents: no simulator mention on them, while
+/// the Chorus-like certificat de dépôt keeps it.
+#[tokio::test]
+async fn le_profil_du_formateur_sur_les_documents_de_formation_sans_mention_du_simulateur() {
+    let portail = Portail::nouveau();
+    let mut f = Formateur::connecte(&portail, "formatrice@cma48.exemple.fr").await;
+    f.get("/formateur").await.assert_contient("Mon profil").assert_contient("href=\"/formateur/profil\"");
+    f.get("/formateur/profil").await.assert_statut(StatusCode::OK);
+    f.post_form("/formateur/profil", &[("nom", "  "), ("organisme", "CMA")])
+        .await
+        .assert_statut(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contient("Indiquez votre prénom et votre nom.");
+    f.post_form("/formateur/profil", &[("nom", "Anne Martin"), ("organisme", "CMA de la Lozère")])
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient("Profil enregistré")
+        .assert_contient("value=\"Anne Martin\"");
+    f.get("/formateur").await.assert_contient("Anne Martin").assert_contient("CMA de la Lozère");
+
+    let (classe, code) = classe_du_jour(&mut f, "1").await;
+    let mut zoe = rejoindre(&portail.app, &code, "Zoé Lœuvre", "").await.nav;
+    signer(&mut zoe, "Zoé Lœuvre").await.assert_redirige("/emargement/signe");
+    let page = f.get(&format!("/formateur/classes/{classe}/emargement")).await;
+    let id = participants(&page.corps, &classe).remove(0);
+
+    let feuille =
+        texte_pdf(&f.telecharger(&format!("/formateur/classes/{classe}/emargement.pdf")).await.octets);
+    let attestation =
+        texte_pdf(&f.telecharger(&format!("/formateur/classes/{classe}/attestations/{id}")).await.octets);
+    let toutes =
+        texte_pdf(&f.telecharger(&format!("/formateur/classes/{classe}/attestations.pdf")).await.octets);
+    for texte in [&feuille, &attestation, &toutes] {
+        assert!(texte.contains("Anne Martin (CMA de la Lozère)"), "{texte}");
+        assert!(!texte.contains("formatrice@cma48.exemple.fr"), "the name, not the address: {texte}");
+        for mention in ["SIMULATEUR DE FORMATION", "document fictif", "sans valeur"] {
+            assert!(!texte.contains(mention), "« {mention} » on a training document:\n{texte}");
+        }
+    }
+    assert!(feuille.contains("Signature du formateur : Anne Martin"), "{feuille}");
+    assert!(attestation.contains("Le formateur : Anne Martin"), "{attestation}");
+
+    // The certificat de dépôt imitates Chorus Pro: it keeps the simulator mark.
+    let mut s = commun::Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    let facture = s.envoyer(&commun::Saisie::valide("FA-CERT-1", "21852884200097")).await;
+    let certificat = s.telecharger(&format!("/factures-emises/{facture}/certificat-depot")).await;
+    assert_eq!(certificat.statut, StatusCode::OK);
+    let texte = texte_pdf(&certificat.octets);
+    assert!(texte.contains("SIMULATEUR DE FORMATION") && texte.contains("sans valeur"), "{texte}");
+}

@@ -20,7 +20,7 @@ async fn commencer(portail: &Portail, id: &str) -> Stagiaire {
 }
 
 async fn avancer(s: &mut Stagiaire, jours: u32) {
-    s.post_form("/bac/horloge", &[("jours", &jours.to_string())]).await.assert_redirige("/");
+    s.post_form("/bac/horloge", &[("jours", &jours.to_string())]).await.assert_redirige_vers_le_bilan();
 }
 
 /// The exercise page; `atteints` objectives are met, the others not.
@@ -240,7 +240,7 @@ async fn exercices_cloisonnes_et_proteges() {
     let mut voisin = Stagiaire::connecte(&portail.app, "formation2@exemple.fr").await;
     voisin.get("/exercice").await.assert_redirige("/exercices");
     let id = voisin.envoyer(&Saisie::valide("V-1", DEPARTEMENT).avec("code_service", "DIR_ROUTES")).await;
-    voisin.post_form("/bac/horloge", &[("jours", "5")]).await.assert_redirige("/");
+    voisin.post_form("/bac/horloge", &[("jours", "5")]).await.assert_redirige_vers_le_bilan();
     voisin.get(&format!("/factures-emises/{id}")).await.assert_absent("Suspendue");
     // Unknown scenario, and no CSRF token.
     voisin

@@ -129,13 +129,14 @@ async fn un_stagiaire_rejoint_avec_le_code_et_la_connexion_en_deux_etapes_suit_l
     let mut marie = rejoindre(&p.app, &tape, "Marie Dupont", "").await;
     let identifiant = marie.identifiant.clone().expect("a ready account");
     let mot_de_passe = marie.mot_de_passe.clone().expect("its password");
-    assert!(identifiant.starts_with("marie.dupont."), "{identifiant}");
+    // Court et facile à taper : le code de binôme, puis « @classe.fr ».
+    assert_eq!(identifiant, format!("{}@classe.fr", marie.code_binome.to_lowercase()));
+    marie.nav.get("/").await.assert_statut(StatusCode::OK).assert_contient("PLOMBERIE MARTIN");
     marie
         .nav
-        .get("/")
+        .get("/bac")
         .await
         .assert_statut(StatusCode::OK)
-        .assert_contient("PLOMBERIE MARTIN")
         .assert_contient("par le formateur de la classe");
     // Dans une classe, c'est le formateur qui règle la double authentification.
     marie
@@ -329,20 +330,7 @@ async fn creation_du_compte_en_classe_puis_reinitialisation() {
     let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
     assert!(marie.identifiant.is_none(), "pas de compte tout prêt");
     marie.nav.get("/compte/creer").await.assert_statut(StatusCode::OK);
-    marie
-        .nav
-        .post_form(
-            "/compte/creer",
-            &[
-                ("email_connexion", "marie@plomberie.exemple"),
-                ("nom", "Dupont"),
-                ("prenom", "Marie"),
-                ("telephone", ""),
-                ("email_contact", ""),
-            ],
-        )
-        .await
-        .assert_statut(StatusCode::OK);
+    creer_le_compte_de_marie(&mut marie.nav).await;
     assert_eq!(marie.nav.boite().await.len(), 1, "le message d'activation");
     anne.get(&format!("/formateur/classes/{id}")).await.assert_contient("marie@plomberie.exemple");
     // Une voisine qui rejoint la classe ne voit pas ce courrier… même en binôme.
@@ -447,4 +435,321 @@ async fn le_formateur_joue_l_acheteur_dans_le_bac_d_un_stagiaire() {
         })
         .unwrap();
     assert!(donnees.contains("FORMATEUR"), "{donnees}");
+}
+
+/// The class logins are short and easy to type: the binôme code at `classe.fr`, a password of two
+/// simple words and two digits (no 0 or 1), which the portal's password rules accept.
+#[tokio::test]
+async fn identifiants_de_classe_faciles_a_taper() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (_, code) = anne.creer_classe("pratique_libre").await;
+    for nom in ["Marie Dupont", "Jean-Édouard Lœuvre", "Paul"] {
+        let a = rejoindre(&p.app, &code, nom, "").await;
+        let identifiant = a.identifiant.expect("login");
+        let mdp = a.mot_de_passe.expect("password");
+        assert_eq!(identifiant, format!("{}@classe.fr", a.code_binome.to_lowercase()));
+        let local = identifiant.trim_end_matches("@classe.fr");
+        assert!(!local.contains(['0', 'o', '1', 'i', 'l']), "no ambiguous character: {identifiant}");
+        let parties: Vec<&str> = mdp.split('-').collect();
+        assert_eq!(parties.len(), 3, "{mdp}");
+        for mot in [parties[0], parties[2]] {
+            assert!(mot.len() >= 5 && mot.is_ascii(), "{mdp}");
+            assert!(mot.starts_with(|c: char| c.is_ascii_uppercase()), "{mdp}");
+            assert!(mot[1..].chars().all(|c| c.is_ascii_lowercase()), "{mdp}");
+        }
+        assert!(parties[1].len() == 2 && parties[1].bytes().all(|b| (b'2'..=b'9').contains(&b)), "{mdp}");
+        assert!(
+            chorus_domain::compte::controler_mot_de_passe(&mdp, &mdp, &identifiant, nom).is_empty(),
+            "{mdp}"
+        );
+    }
+}
+
+/// Joining again with a name already in the class (case and accents aside) creates nobody: a
+/// page offers to log in again with the class login (prefilled), and only an explicit « I am
+/// another person » creates a second trainee.
+#[tokio::test]
+async fn rejoindre_sous_le_meme_nom_propose_de_reprendre_sa_place() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (id, code) = anne.creer_classe("pratique_libre").await;
+    let marie = rejoindre(&p.app, &code, "Marie Dupont-Élan", "").await;
+    let identifiant = marie.identifiant.clone().expect("login");
+    let nombre = |p: &Portail| p.store().lire(|c| chorus_store::classe::participants(c, &id)).unwrap().len();
+
+    let mut poste = Navigateur::new(&p.app);
+    poste.get(&format!("/rejoindre?code={code}")).await;
+    let r = poste
+        .post_form("/rejoindre", &[("code", code.as_str()), ("nom", " MARIE dupont-elan "), ("binome", "")])
+        .await;
+    r.assert_statut(StatusCode::OK)
+        .assert_contient("Vous êtes peut-être déjà inscrit")
+        .assert_contient("« Marie Dupont-Élan » figure déjà")
+        .assert_contient(&identifiant)
+        .assert_absent("Bienvenue dans la classe")
+        .assert_absent(&marie.mot_de_passe.clone().unwrap());
+    assert_eq!(nombre(&p), 1, "nobody created");
+    let lien = commun::lien_de(&r.corps, "/connexion?identifiant=").expect("a link to log in again");
+    assert_eq!(lien, format!("/connexion?identifiant={}", identifiant.replace('@', "%40")));
+    poste.get(&lien).await.assert_statut(StatusCode::OK).assert_contient(&format!(
+        r#"name="identifiant" required autocomplete="username" value="{identifiant}""#
+    ));
+    // The « other person » form needs its box ticked.
+    let r = poste
+        .post_form(
+            "/rejoindre",
+            &[("code", code.as_str()), ("nom", "Marie Dupont-Élan"), ("binome", ""), ("homonyme", "1")],
+        )
+        .await;
+    r.assert_statut(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contient("Cochez la case pour confirmer")
+        .assert_contient(r##"href="#autre_personne""##);
+    assert_eq!(nombre(&p), 1);
+    let r = poste
+        .post_form(
+            "/rejoindre",
+            &[
+                ("code", code.as_str()),
+                ("nom", "Marie Dupont-Élan"),
+                ("binome", ""),
+                ("homonyme", "1"),
+                ("autre_personne", "oui"),
+            ],
+        )
+        .await;
+    r.assert_statut(StatusCode::OK).assert_contient("Bienvenue dans la classe");
+    assert_eq!(nombre(&p), 2);
+    assert_ne!(commun::texte_de(&r.corps, "identifiant-classe"), Some(identifiant));
+}
+
+/// In a class where trainees create their own account, one who has not created it yet takes
+/// their place back on another computer (attendance sheet, binôme code) with their name alone.
+#[tokio::test]
+async fn sans_compte_encore_on_reprend_sa_place_sur_un_autre_poste() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (id, code) = anne.creer_classe("creation_du_compte").await;
+    let lea = rejoindre(&p.app, &code, "Léa Martin", "").await;
+    let mut poste = Navigateur::new(&p.app);
+    poste.get("/rejoindre").await;
+    let r = poste
+        .post_form("/rejoindre", &[("code", code.as_str()), ("nom", "lea martin"), ("binome", "")])
+        .await;
+    r.assert_statut(StatusCode::OK).assert_contient("C'est moi : reprendre ma place");
+    let lea_id = p.participant_id(&id, 1);
+    assert!(r.corps.contains(&format!(r#"name="reprendre" value="{lea_id}""#)), "{}", r.extrait());
+    let r = poste
+        .post_form(
+            "/rejoindre",
+            &[("code", code.as_str()), ("nom", "lea martin"), ("reprendre", lea_id.as_str())],
+        )
+        .await;
+    r.assert_statut(StatusCode::OK).assert_contient("Vous retrouvez votre place dans la classe");
+    assert_eq!(commun::texte_de(&r.corps, "code-binome"), Some(lea.code_binome));
+    poste.get("/emargement").await.assert_statut(StatusCode::OK).assert_contient("Léa Martin");
+    assert_eq!(p.store().lire(|c| chorus_store::classe::participants(c, &id)).unwrap().len(), 1);
+    // Someone else's place cannot be taken with another name.
+    let mut intrus = Navigateur::new(&p.app);
+    intrus.get("/rejoindre").await;
+    intrus
+        .post_form("/rejoindre", &[("code", code.as_str()), ("nom", "Paul"), ("reprendre", lea_id.as_str())])
+        .await
+        .assert_statut(StatusCode::NOT_FOUND);
+    intrus.get("/emargement").await.assert_statut(StatusCode::FORBIDDEN);
+}
+
+/// The printable cards of a class: one per trainee with name, class code, login and the password
+/// drawn by the simulator, shown only until the trainee changes it; the trainer's « Nouveau mot
+/// de passe » updates it. Another trainer gets 404, a trainee never enters the console.
+#[tokio::test]
+async fn cartes_des_identifiants_a_imprimer() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let mut bruno = Formateur::connecte(&p, "bruno@cci.exemple.fr").await;
+    let (id, code) = anne.creer_classe("pratique_libre").await;
+    anne.post_form(&format!("/formateur/classes/{id}/double-authentification"), &[("active", "non")]).await;
+    let chemin = format!("/formateur/classes/{id}/identifiants");
+    anne.get(&format!("/formateur/classes/{id}")).await.assert_contient(&format!(r#"href="{chemin}""#));
+    anne.get(&chemin)
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient("Personne n'a encore rejoint la classe.");
+    let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
+    let paul = rejoindre(&p.app, &code, "Paul Martin", "").await;
+    let (marie_login, marie_mdp) = (marie.identifiant.clone().unwrap(), marie.mot_de_passe.clone().unwrap());
+
+    let cartes = anne.get(&chemin).await;
+    cartes
+        .assert_statut(StatusCode::OK)
+        .assert_contient("Cartes des identifiants")
+        .assert_contient("data-imprimer")
+        .assert_contient(&code)
+        .assert_contient("http://127.0.0.1:8080");
+    for (nom, login, mdp) in [
+        ("Marie Dupont", &marie_login, &marie_mdp),
+        ("Paul Martin", paul.identifiant.as_ref().unwrap(), paul.mot_de_passe.as_ref().unwrap()),
+    ] {
+        cartes
+            .assert_contient(&format!(r#"aria-label="Carte de {nom}""#))
+            .assert_contient(login)
+            .assert_contient(mdp);
+    }
+    assert_eq!(cartes.corps.matches("class=\"carte-identifiants\"").count(), 2);
+
+    // Marie chooses her own password: her card no longer shows one.
+    let nouveau = "Mon atelier, 2026 !";
+    marie.nav.get("/mon-compte").await.assert_statut(StatusCode::OK);
+    marie
+        .nav
+        .post_form(
+            "/mon-compte/mot-de-passe",
+            &[("actuel", marie_mdp.as_str()), ("mot_de_passe", nouveau), ("confirmation", nouveau)],
+        )
+        .await
+        .assert_redirige("/mon-compte?enregistre=mot-de-passe");
+    anne.get(&chemin)
+        .await
+        .assert_absent(&marie_mdp)
+        .assert_absent(nouveau)
+        .assert_contient("modifié par le stagiaire");
+    // She forgot it: the trainer's new password goes on her card, and opens the account.
+    let r = anne
+        .post_form(
+            &format!("/formateur/classes/{id}/mot-de-passe"),
+            &[("participant", p.participant_id(&id, 1))],
+        )
+        .await;
+    let donne = commun::texte_de(
+        &r.corps.replace("<strong class=\"mot-de-passe-affiche\">", "<strong id=\"mdp\">"),
+        "mdp",
+    )
+    .expect("the new password");
+    assert_eq!(donne.split('-').count(), 3, "an easy class password: {donne}");
+    anne.get(&chemin).await.assert_contient(&donne).assert_absent("modifié par le stagiaire");
+    let mut poste = Navigateur::new(&p.app);
+    poste.get("/connexion").await;
+    poste
+        .post_form("/connexion", &[("identifiant", marie_login.as_str()), ("mot_de_passe", donne.as_str())])
+        .await
+        .assert_redirige("/");
+
+    // Another trainer: 404; a trainee: back to the trainer's login.
+    bruno.get(&chemin).await.assert_statut(StatusCode::NOT_FOUND);
+    marie.nav.get(&chemin).await.assert_redirige("/formateur/connexion");
+}
+
+/// In a class where trainees create their account, the card gives the name, the class code,
+/// the binôme code, and the account address once it exists.
+#[tokio::test]
+async fn cartes_en_creation_du_compte() {
+    let p = Portail::nouveau();
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let (id, code) = anne.creer_classe("creation_du_compte").await;
+    let mut marie = rejoindre(&p.app, &code, "Marie Dupont", "").await;
+    let chemin = format!("/formateur/classes/{id}/identifiants");
+    anne.get(&chemin)
+        .await
+        .assert_contient("Marie Dupont")
+        .assert_contient(&code)
+        .assert_contient(&marie.code_binome)
+        .assert_contient("compte pas encore créé");
+    marie.nav.get("/compte/creer").await;
+    creer_le_compte_de_marie(&mut marie.nav).await;
+    anne.get(&chemin)
+        .await
+        .assert_contient("marie@plomberie.exemple")
+        .assert_contient("à choisir avec le lien d'activation")
+        .assert_absent("compte pas encore créé");
+}
+
+/// The token given at start-up (`--trainer-token`) is announced, where the console shows the API
+/// token, to the trainer it applies to (the first one) only.
+#[tokio::test]
+async fn le_jeton_du_demarrage_est_signale_au_premier_formateur() {
+    let p = Portail::avec_jeton_formateur("jeton-de-la-salle-12-cma48");
+    let mut anne = Formateur::connecte(&p, "anne@cma.exemple.fr").await;
+    let mut bruno = Formateur::connecte(&p, "bruno@cci.exemple.fr").await;
+    let accueil = anne.get("/formateur").await;
+    accueil
+        .assert_contient("id=\"jeton-demarrage\"")
+        .assert_contient("--trainer-token")
+        .assert_absent("jeton-de-la-salle-12-cma48");
+    anne.jeton_api().await;
+    anne.get("/formateur").await.assert_contient("id=\"jeton-demarrage\"");
+    bruno.get("/formateur").await.assert_statut(StatusCode::OK).assert_absent("id=\"jeton-demarrage\"");
+    let sans = Portail::nouveau();
+    let mut anne = Formateur::connecte(&sans, "anne@cma.exemple.fr").await;
+    anne.get("/formateur").await.assert_absent("id=\"jeton-demarrage\"");
+}
+
+/// The join link and its QR code come from the address given at startup (`--public-url`),
+/// never from the address the trainer's own browser used; without it, on all interfaces, the
+/// machine's local addresses are offered, and a loopback-only server is flagged.
+#[tokio::test]
+async fn l_adresse_de_la_salle_vient_du_demarrage_pas_du_navigateur() {
+    use chorus_web::adresse::{AdressesDuPortail, adresses};
+
+    let publique = Portail::avec_config(|c| {
+        c.adresses =
+            AdressesDuPortail { publique: Some("http://salle-b.exemple:8080".into()), ..Default::default() }
+    });
+    let mut f = Formateur::connecte(&publique, "formateur@exemple.fr").await;
+    let (id, code) = f.creer_classe("pratique_libre").await;
+    let page = f.get(&format!("/formateur/classes/{id}")).await;
+    page.assert_contient(
+        r#"<strong id="adresse-salle-projetee">http://salle-b.exemple:8080/rejoindre</strong>"#,
+    )
+    .assert_absent("127.0.0.1")
+    .assert_absent("localhost")
+    .assert_absent("Adresse de ce poste sur le réseau de la salle");
+    assert!(page.corps.contains("<svg"), "the QR code");
+    rejoindre(&publique.app, &code, "Marie Dupont", "").await;
+    let cartes = f.get(&format!("/formateur/classes/{id}/identifiants")).await;
+    cartes.assert_contient("http://salle-b.exemple:8080");
+
+    // On all interfaces, two local addresses: the trainer picks one; a wrong choice falls back.
+    let machine =
+        ["127.0.0.1".parse().unwrap(), "192.168.1.20".parse().unwrap(), "10.0.0.5".parse().unwrap()];
+    let lan =
+        Portail::avec_config(|c| c.adresses = adresses("0.0.0.0:8080".parse().unwrap(), None, &machine));
+    let mut f = Formateur::connecte(&lan, "formateur@exemple.fr").await;
+    let (id, _) = f.creer_classe("pratique_libre").await;
+    f.get(&format!("/formateur/classes/{id}"))
+        .await
+        .assert_contient(r#"id="adresse-salle-projetee">http://192.168.1.20:8080/rejoindre"#)
+        .assert_contient("Adresse de ce poste sur le réseau de la salle")
+        .assert_contient(r#"<option value="1">http://10.0.0.5:8080</option>"#);
+    f.get(&format!("/formateur/classes/{id}?adresse=1"))
+        .await
+        .assert_contient(r#"id="adresse-salle-projetee">http://10.0.0.5:8080/rejoindre"#);
+    f.get(&format!("/formateur/classes/{id}?adresse=%0A"))
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient(r#"id="adresse-salle-projetee">http://192.168.1.20:8080/rejoindre"#);
+
+    // Listening on loopback only: the class page warns that the room cannot come.
+    let local = Portail::nouveau();
+    let mut f = Formateur::connecte(&local, "formateur@exemple.fr").await;
+    let (id, _) = f.creer_classe("pratique_libre").await;
+    f.get(&format!("/formateur/classes/{id}"))
+        .await
+        .assert_contient("les postes de la salle ne pourront pas ouvrir ce lien")
+        .assert_contient("--public-url");
+}
+
+/// Marie, trainee of a « création du compte » class, fills in « Créer un compte ».
+async fn creer_le_compte_de_marie(nav: &mut Navigateur) {
+    nav.post_form(
+        "/compte/creer",
+        &[
+            ("email_connexion", "marie@plomberie.exemple"),
+            ("nom", "Dupont"),
+            ("prenom", "Marie"),
+            ("telephone", ""),
+            ("email_contact", ""),
+        ],
+    )
+    .await
+    .assert_statut(StatusCode::OK);
 }

@@ -46,7 +46,7 @@ async fn creer_structure(s: &mut Stagiaire, siret: &str) {
 }
 
 async fn avancer(s: &mut Stagiaire, jours: &str) {
-    s.post_form("/bac/horloge", &[("jours", jours)]).await.assert_redirige("/");
+    s.post_form("/bac/horloge", &[("jours", jours)]).await.assert_redirige_vers_le_bilan();
 }
 
 /// Subjects of the mailbox, oldest first.

@@ -178,7 +178,7 @@ async fn l_acheteur_simule_paie_dans_le_delai() {
     let banc = Banc::nouveau();
     let mut s = Stagiaire::connecte(&banc.app, "formation1@exemple.fr").await;
     let id = s.envoyer(&Saisie::valide("FA-COM-1", COMMUNE)).await;
-    s.post_form("/bac/horloge", &[("jours", "25")]).await.assert_redirige("/");
+    s.post_form("/bac/horloge", &[("jours", "25")]).await.assert_redirige_vers_le_bilan();
     let r = s.get(&suivi(&id)).await;
     r.assert_statut(StatusCode::OK).assert_contient("Payée dans le délai").assert_absent("Jours de retard");
     assert!(ligne_du_tableau(&r.corps, "Mise en paiement").contains("12/12/2026"));

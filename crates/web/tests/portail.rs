@@ -44,12 +44,37 @@ async fn chaque_page_s_affiche_pour_un_stagiaire_connecte() {
         (
             "/",
             &[
-                "Synthèse",
+                "<h1>Accueil</h1>",
+                r#"href="/facturation""#,
+                "Accéder au domaine",
                 "Démo 1 Stagiaire",
                 "Date simulée : <strong>22 novembre 2026</strong>",
                 "Avancer l'horloge",
+                "Bac à sable / Formation",
             ],
         ),
+        (
+            "/facturation",
+            &["<h1>Facturation</h1>", r#"href="/factures-emises/synthese""#, r#"href="/annuaire""#],
+        ),
+        ("/organisation", &["<h1>Organisation</h1>", r#"href="/structure""#, r#"href="/approbations""#]),
+        ("/raccordements", &["<h1>Raccordements</h1>", r#"href="/structure/compte-technique""#]),
+        (
+            "/factures-emises/synthese",
+            &[
+                "<h1>Synthèse</h1>",
+                r#"aria-current="page">Synthèse</a>"#,
+                r#"href="/factures-emises/deposer">Déposer facture</a>"#,
+                r#"href="/factures-emises/saisir">Saisir facture</a>"#,
+                r#"href="/factures-emises">Rechercher</a>"#,
+            ],
+        ),
+        (
+            "/mon-compte/habilitations",
+            &["<h1>Mes habilitations</h1>", "Gestionnaire principal", "Tous les services"],
+        ),
+        ("/bac", &["<h1>Bac à sable</h1>", "Avancer l'horloge", "Réinitialiser le bac à sable"]),
+        ("/bac/horloge", &["<h1>Ce qu'a fait l'horloge</h1>", "L'horloge n'a pas encore avancé"]),
         ("/annuaire", &["<h1>Annuaire des structures publiques</h1>", r#"name="q""#]),
         (
             "/annuaire?q=hospitalier",
@@ -74,7 +99,10 @@ async fn chaque_page_s_affiche_pour_un_stagiaire_connecte() {
                 r#"href="/factures-emises/saisir?destinataire=26236940800063""#,
             ],
         ),
-        ("/factures-emises", &["<h1>Factures émises</h1>", "<p>0 facture(s).</p>", "Aucune facture."]),
+        (
+            "/factures-emises",
+            &["<h1>Rechercher une facture émise</h1>", "<p>0 facture(s).</p>", "Aucune facture."],
+        ),
         (
             "/factures-emises/saisir",
             &[
@@ -125,7 +153,7 @@ async fn chaque_page_s_affiche_pour_un_stagiaire_connecte() {
     r.assert_statut(StatusCode::OK);
     s.get("/assets/inconnu.css").await.assert_statut(StatusCode::NOT_FOUND);
 
-    for chemin in ["/nimporte-quoi", "/factures-emises/saisir/en-trop", "/bac"] {
+    for chemin in ["/nimporte-quoi", "/factures-emises/saisir/en-trop", "/bac/inconnu"] {
         let r = s.get(chemin).await;
         assert_eq!(r.statut, StatusCode::NOT_FOUND, "{chemin}");
         r.assert_contient(BANDEAU)
@@ -280,7 +308,7 @@ async fn connexion_refusee_puis_acceptee_puis_deconnexion() {
     v.get("/")
         .await
         .assert_statut(StatusCode::OK)
-        .assert_contient("Synthèse")
+        .assert_contient("<h1>Accueil</h1>")
         .assert_contient("Démo 1 Stagiaire");
     // Whoever knew the anonymous cookie is not logged in.
     let mut tiers = Navigateur::new(&portail.app);
@@ -458,7 +486,7 @@ async fn un_brouillon_se_modifie_puis_s_envoie() {
         .assert_contient(&format!(r#"href="/factures-emises/{id}/envoyer""#))
         .assert_contient(&format!(r#"href="/factures-emises/{id}/modifier""#))
         .assert_absent("Départ du délai");
-    s.get("/")
+    s.get("/factures-emises/synthese")
         .await
         .assert_contient("1 facture(s) enregistrée(s) mais jamais envoyée(s).")
         .assert_contient("FA-BROUILLON-1");
@@ -748,7 +776,7 @@ async fn siret_mal_forme_et_html_dans_les_champs() {
     }
     s.get(&pages[0])
         .await
-        .assert_contient(&format!("<td>{SCRIPT_ECHAPPE}</td>"))
+        .assert_contient(&format!("<td>{SCRIPT_ECHAPPE}<br>"))
         .assert_contient(&format!("<code>{SCRIPT_ECHAPPE}</code>"))
         .assert_contient(IMG_ECHAPPE);
     brouillon.assert_reaffichee(&s.get(&pages[1]).await);
@@ -780,7 +808,7 @@ async fn sql_et_identifiants_forges() {
         .await;
     s.get(&format!("/factures-emises/{brouillon}"))
         .await
-        .assert_contient(&format!("<td>{SQL}</td>"))
+        .assert_contient(&format!("<td>{SQL}<br>"))
         .assert_contient("Robert'); DROP TABLE facture;--");
 
     let q = encoder(SQL);
@@ -955,7 +983,7 @@ async fn parametres_invalides_et_formulaire_trop_gros() {
     s.get(&format!("/factures-emises/{id}")).await.assert_statut(StatusCode::OK);
     assert_eq!(s.date_simulee().await, "22 novembre 2026");
     // A valid value does move the clock.
-    s.post_form("/bac/horloge", &[("jours", " 3 ")]).await.assert_redirige("/");
+    s.post_form("/bac/horloge", &[("jours", " 3 ")]).await.assert_redirige_vers_le_bilan();
     assert_eq!(s.date_simulee().await, "25 novembre 2026");
 }
 
@@ -985,7 +1013,7 @@ async fn horloge_delais_de_paiement_et_reinitialisation() {
         .assert_contient("50 jour(s) restant(s)");
     s.get(&page(&ehpad)).await.assert_contient("30 jours").assert_contient("<strong>22/12/2026</strong>");
 
-    s.post_form("/bac/horloge", &[("jours", "25")]).await.assert_redirige("/");
+    s.post_form("/bac/horloge", &[("jours", "25")]).await.assert_redirige_vers_le_bilan();
     assert_eq!(s.date_simulee().await, "17 décembre 2026");
 
     s.get(&page(&commune))

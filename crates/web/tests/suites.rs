@@ -11,14 +11,6 @@ const COMMUNE: &str = "21852884200097";
 /// Département du Causse: the code service is mandatory.
 const DEPARTEMENT: &str = "22221733300095";
 
-/// The trainee plays the buyer and gives `statut` to the invoice.
-async fn acheteur(s: &mut Stagiaire, id: &str, statut: &str, motif: &str) {
-    s.get(&format!("/acheteur/factures/{id}")).await.assert_statut(StatusCode::OK);
-    s.post_form(&format!("/acheteur/factures/{id}/traiter"), &[("statut", statut), ("motif", motif)])
-        .await
-        .assert_redirige(&format!("/acheteur/factures/{id}"));
-}
-
 #[tokio::test]
 async fn recycler_une_facture_a_recycler() {
     let portail = Portail::nouveau();
@@ -26,7 +18,7 @@ async fn recycler_une_facture_a_recycler() {
     let id = s.envoyer(&Saisie::valide("FA-REC-1", COMMUNE)).await;
     // Nothing to recycle yet.
     s.get(&format!("/factures-emises/{id}/recycler")).await.assert_statut(StatusCode::CONFLICT);
-    acheteur(&mut s, &id, "A_RECYCLER", "Facture à adresser au Département, direction des routes").await;
+    s.traiter_en_acheteur(&id, "A_RECYCLER", "Facture à adresser au Département, direction des routes").await;
 
     let r = s.get(&format!("/factures-emises/{id}")).await;
     r.assert_contient("À recycler")
@@ -85,7 +77,7 @@ async fn completer_une_facture_suspendue() {
     let portail = Portail::nouveau();
     let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
     let id = s.envoyer(&Saisie::valide("FA-SUS-1", COMMUNE)).await;
-    acheteur(&mut s, &id, "SUSPENDUE", "Il manque le bon de livraison signé").await;
+    s.traiter_en_acheteur(&id, "SUSPENDUE", "Il manque le bon de livraison signé").await;
     let r = s.get(&format!("/factures-emises/{id}")).await;
     r.assert_contient("Suspendue")
         .assert_contient("Il manque le bon de livraison signé")
@@ -120,7 +112,7 @@ async fn traiter_le_rejet_puis_nouvelle_facture() {
     let portail = Portail::nouveau();
     let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
     let id = s.envoyer(&Saisie::valide("FA-REJ-1", COMMUNE)).await;
-    acheteur(&mut s, &id, "REJETEE", "Le prix unitaire ne correspond pas au devis").await;
+    s.traiter_en_acheteur(&id, "REJETEE", "Le prix unitaire ne correspond pas au devis").await;
 
     let r = s.get("/").await;
     r.assert_contient("FA-REJ-1");
@@ -139,8 +131,10 @@ async fn traiter_le_rejet_puis_nouvelle_facture() {
     s.post_form(&format!("/factures-emises/{id}/traiter-rejet"), &[("x", "y")])
         .await
         .assert_statut(StatusCode::CONFLICT);
-    // The acknowledged rejection has left the work list of the home page.
-    s.get("/").await.assert_contient("Aucune : rien n'attend d'action de votre part.");
+    // The acknowledged rejection has left the work list (« Synthèse »).
+    s.get("/factures-emises/synthese")
+        .await
+        .assert_contient("Aucune : rien n'attend d'action de votre part.");
 
     // The rejected invoice's number cannot be used again, and the message says why.
     s.envoi_refuse(
@@ -160,7 +154,7 @@ async fn suites_refusees_sur_la_facture_d_un_autre() {
     let portail = Portail::nouveau();
     let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
     let id = s.envoyer(&Saisie::valide("FA-AUT-1", COMMUNE)).await;
-    acheteur(&mut s, &id, "REJETEE", "Prix").await;
+    s.traiter_en_acheteur(&id, "REJETEE", "Prix").await;
     let mut voisin = Stagiaire::connecte(&portail.app, "formation2@exemple.fr").await;
     for chemin in ["recycler", "completer"] {
         voisin.get(&format!("/factures-emises/{id}/{chemin}")).await.assert_statut(StatusCode::NOT_FOUND);
@@ -178,12 +172,12 @@ async fn parcours_suspendre_completer_puis_payee() {
     let portail = Portail::nouveau();
     let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
     let id = s.envoyer(&Saisie::valide("FA-PAY-1", COMMUNE)).await;
-    acheteur(&mut s, &id, "SUSPENDUE", "Attestation d'assurance manquante").await;
+    s.traiter_en_acheteur(&id, "SUSPENDUE", "Attestation d'assurance manquante").await;
     s.ouvrir_dernier("Facture FA-PAY-1 suspendue").await.assert_contient("Attestation d'assurance manquante");
     completer(&mut s, &id, "Attestation jointe", &[("attestation.pdf", b"%PDF-1.4 attestation")])
         .await
         .assert_redirige(&format!("/factures-emises/{id}"));
-    s.post_form("/bac/horloge", &[("jours", "25")]).await.assert_redirige("/");
+    s.post_form("/bac/horloge", &[("jours", "25")]).await.assert_redirige_vers_le_bilan();
     let r = s.get(&format!("/factures-emises/{id}")).await;
     r.assert_contient("Le comptable a lancé le virement").assert_contient("Payée dans le délai");
 }

@@ -37,7 +37,7 @@ async fn un_avoir_n_est_jamais_mis_en_paiement() {
         .avec("type_facture", "AVOIR")
         .avec("numero_facture_origine", "FA-2026-110");
     let id = s.envoyer(&avoir).await;
-    s.post_form("/bac/horloge", &[("jours", "90")]).await.assert_redirige("/");
+    s.post_form("/bac/horloge", &[("jours", "90")]).await.assert_redirige_vers_le_bilan();
 
     let page = s.get(&format!("/factures-emises/{id}")).await;
     page.assert_statut(StatusCode::OK)
@@ -72,7 +72,7 @@ async fn une_facture_a2_deja_payee_n_a_rien_a_payer() {
     let montant = r.corps.split("Montant à payer").nth(1).expect("the amount to pay");
     assert!(montant[..200.min(montant.len())].contains("0,00"), "{}", &montant[..200.min(montant.len())]);
     // Même payée en retard, une facture déjà payée ne donne aucun intérêt moratoire.
-    s.post_form("/bac/horloge", &[("jours", "90")]).await.assert_redirige("/");
+    s.post_form("/bac/horloge", &[("jours", "90")]).await.assert_redirige_vers_le_bilan();
     let suivi = s.get(&format!("/factures-emises/{id}/suivi-paiement")).await;
     suivi
         .assert_statut(StatusCode::OK)
@@ -84,7 +84,9 @@ async fn le_brouillon_jamais_envoye_se_voit() {
     let p = Portail::nouveau();
     let mut s = Stagiaire::connecte(&p.app, "formation1@exemple.fr").await;
     s.enregistrer(&Saisie::valide("FA-BR-001", COMMUNE)).await;
-    s.get("/").await.assert_contient("1 facture(s) enregistrée(s) mais jamais envoyée(s).");
+    s.get("/factures-emises/synthese")
+        .await
+        .assert_contient("1 facture(s) enregistrée(s) mais jamais envoyée(s).");
     s.get("/factures-emises?statut=BROUILLON")
         .await
         .assert_contient("<p>1 facture(s).</p>")

@@ -74,7 +74,8 @@ fn rejoindre_en_pratique_libre_donne_un_compte_et_une_entreprise() {
         .ecrire(|c| classe::rejoindre(c, &code_tape, "  Marie   Dupont-Élan ", None, &m.horloge))
         .unwrap();
     let (u, mdp) = a.compte.clone().unwrap();
-    assert!(u.email.starts_with("marie.dupont.elan."), "{}", u.email);
+    assert_eq!(u.email, format!("{}@classe.fr", a.code_binome.to_lowercase()));
+    assert!(mdp.split('-').count() == 3 && mdp.is_ascii(), "deux mots et deux chiffres : {mdp}");
     assert_eq!((u.prenom.as_str(), u.nom.as_str()), ("Marie", "Dupont-Élan"));
     let connecte = m.store.lire(|c| compte::authentifier(c, &u.email, &mdp)).unwrap();
     assert_eq!(connecte.bac_id, a.bac_id);
@@ -274,4 +275,172 @@ fn un_formateur_n_atteint_que_ses_classes() {
     let (email, mdp) =
         m.store.ecrire(|c| classe::nouveau_mot_de_passe(c, &anne, &cl.id, &a.participant_id)).unwrap();
     assert_eq!(m.store.lire(|c| compte::authentifier(c, &email, &mdp)).unwrap().bac_id, a.bac_id);
+}
+
+#[test]
+fn rejoindre_sous_un_nom_deja_inscrit_propose_de_reprendre_sa_place() {
+    let m = Monde::nouveau();
+    let f = formateur(&m, "anne@cma.exemple.fr");
+    let cl = classe(&m, &f, Depart::PratiqueLibre);
+    let marie =
+        m.store.ecrire(|c| classe::rejoindre(c, &cl.code, "Marie Dupont-Élan", None, &m.horloge)).unwrap();
+    let identifiant = marie.compte.clone().unwrap().0.email;
+    // Casse, accents et espaces mis à part, c'est le même nom : rien n'est créé.
+    let entree = m
+        .store
+        .ecrire(|c| {
+            classe::rejoindre_sans_doublon(c, &cl.code, " marie  dupont-elan ", None, false, &m.horloge)
+        })
+        .unwrap();
+    match entree {
+        classe::Entree::DejaInscrit { nom, homonymes, .. } => {
+            assert_eq!(nom, "marie dupont-elan");
+            assert_eq!(homonymes.len(), 1);
+            assert_eq!(homonymes[0].participant_id, marie.participant_id);
+            assert_eq!(homonymes[0].identifiants, std::slice::from_ref(&identifiant));
+        }
+        autre => panic!("un second stagiaire créé : {autre:?}"),
+    }
+    assert_eq!(m.store.lire(|c| classe::participants(c, &cl.id)).unwrap().len(), 1);
+    // Une autre personne du même nom, qui l'a confirmé : un nouveau stagiaire, un autre bac.
+    let entree = m
+        .store
+        .ecrire(|c| classe::rejoindre_sans_doublon(c, &cl.code, "Marie Dupont-Élan", None, true, &m.horloge))
+        .unwrap();
+    let classe::Entree::Arrivee(homonyme) = entree else { panic!("confirmé : il rejoint") };
+    assert_ne!(homonyme.bac_id, marie.bac_id);
+    // Un autre nom passe sans question.
+    let entree = m
+        .store
+        .ecrire(|c| classe::rejoindre_sans_doublon(c, &cl.code, "Marie Dupond", None, false, &m.horloge))
+        .unwrap();
+    assert!(matches!(entree, classe::Entree::Arrivee(_)));
+    assert_eq!(m.store.lire(|c| classe::participants(c, &cl.id)).unwrap().len(), 3);
+    // Le code et le nom restent contrôlés d'abord.
+    assert!(matches!(
+        m.store.ecrire(|c| classe::rejoindre_sans_doublon(c, "ZZZZZZ", "Marie", None, false, &m.horloge)),
+        Err(Erreur::Anomalies(_))
+    ));
+}
+
+#[test]
+fn sans_compte_on_reprend_sa_place_avec_son_nom_avec_un_compte_on_se_reconnecte() {
+    let m = Monde::nouveau();
+    let f = formateur(&m, "anne@cma.exemple.fr");
+    let cl = classe(&m, &f, Depart::CreationDuCompte);
+    let lea = m.store.ecrire(|c| classe::rejoindre(c, &cl.code, "Léa Martin", None, &m.horloge)).unwrap();
+    let reprise = m
+        .store
+        .ecrire(|c| classe::reprendre_sans_compte(c, &cl.code, "LEA MARTIN", &lea.participant_id))
+        .unwrap();
+    assert_eq!(
+        (reprise.participant_id.as_str(), reprise.bac_id.as_str()),
+        (lea.participant_id.as_str(), lea.bac_id.as_str())
+    );
+    assert_eq!(reprise.code_binome, lea.code_binome);
+    // Pas avec un autre nom, ni dans une autre classe.
+    assert!(matches!(
+        m.store.ecrire(|c| classe::reprendre_sans_compte(c, &cl.code, "Paul", &lea.participant_id)),
+        Err(Erreur::Introuvable(_))
+    ));
+    let autre = classe(&m, &f, Depart::CreationDuCompte);
+    assert!(matches!(
+        m.store.ecrire(|c| classe::reprendre_sans_compte(c, &autre.code, "Léa Martin", &lea.participant_id)),
+        Err(Erreur::Introuvable(_))
+    ));
+    // Son compte créé, c'est son mot de passe qui prouve qui elle est.
+    let saisie = chorus_domain::compte::CreationCompte {
+        email_connexion: "lea@menuiserie.exemple".into(),
+        nom: "Martin".into(),
+        prenom: "Léa".into(),
+        ..Default::default()
+    };
+    m.store
+        .ecrire(|c| {
+            let u = compte::creer_en_attente(c, &lea.bac_id, &saisie)?;
+            classe::attribuer_compte(c, &lea.participant_id, &lea.bac_id, &u.id)
+        })
+        .unwrap();
+    assert!(matches!(
+        m.store.ecrire(|c| classe::reprendre_sans_compte(c, &cl.code, "Léa Martin", &lea.participant_id)),
+        Err(Erreur::Invalide(m)) if m.contains("lea@menuiserie.exemple")
+    ));
+}
+
+#[test]
+fn le_compte_d_un_stagiaire_de_classe_le_ramene_a_sa_place() {
+    let m = Monde::nouveau();
+    let f = formateur(&m, "anne@cma.exemple.fr");
+    let cl = classe(&m, &f, Depart::PratiqueLibre);
+    let a = m.store.ecrire(|c| classe::rejoindre(c, &cl.code, "Marie", None, &m.horloge)).unwrap();
+    let u = a.compte.unwrap().0;
+    assert_eq!(m.store.lire(|c| classe::participant_du_compte(c, &u.id)).unwrap(), Some(a.participant_id));
+    let demo = m
+        .store
+        .lire(|c| {
+            compte::authentifier(
+                c,
+                &chorus_store::demo::identifiant_demo(1),
+                chorus_store::demo::MOT_DE_PASSE_DEMO,
+            )
+        })
+        .unwrap();
+    assert_eq!(m.store.lire(|c| classe::participant_du_compte(c, &demo.id)).unwrap(), None);
+}
+
+#[test]
+fn cartes_des_identifiants_le_mot_de_passe_tire_jusqu_a_ce_qu_il_change() {
+    let m = Monde::nouveau();
+    let f = formateur(&m, "anne@cma.exemple.fr");
+    let cl = classe(&m, &f, Depart::PratiqueLibre);
+    let a = m.store.ecrire(|c| classe::rejoindre(c, &cl.code, "Marie Dupont", None, &m.horloge)).unwrap();
+    let (u, mdp) = a.compte.clone().unwrap();
+    let carte = |m: &Monde| m.store.lire(|c| classe::cartes(c, &f, &cl.id)).unwrap().1.remove(0);
+    let c1 = carte(&m);
+    assert_eq!(
+        (c1.nom.as_str(), c1.identifiant.as_deref(), c1.mot_de_passe.as_deref()),
+        ("Marie Dupont", Some(u.email.as_str()), Some(mdp.as_str()))
+    );
+    assert!(c1.compte_active);
+    // Le stagiaire choisit le sien : la carte ne dit plus rien du mot de passe.
+    let nouveau = "Mon jardin, 2026 !";
+    let anomalies = m
+        .store
+        .ecrire(|c| {
+            compte::changer_mot_de_passe(
+                c,
+                &a.bac_id,
+                &u.id,
+                compte::ChangementMotDePasse { actuel: &mdp, nouveau, confirmation: nouveau },
+                &m.horloge,
+            )
+        })
+        .unwrap();
+    assert!(anomalies.is_empty(), "{anomalies:?}");
+    assert_eq!(carte(&m).mot_de_passe, None);
+    // Le formateur lui en donne un nouveau : il est sur la carte, et il ouvre le compte.
+    let (email, donne) =
+        m.store.ecrire(|c| classe::nouveau_mot_de_passe(c, &f, &cl.id, &a.participant_id)).unwrap();
+    assert_eq!(email, u.email);
+    assert_eq!(carte(&m).mot_de_passe.as_deref(), Some(donne.as_str()));
+    assert!(m.store.lire(|c| compte::authentifier(c, &email, &donne)).is_ok());
+    // Les cartes d'une autre formatrice : introuvables.
+    let autre = formateur(&m, "paule@cci.exemple.fr");
+    assert!(matches!(m.store.lire(|c| classe::cartes(c, &autre, &cl.id)), Err(Erreur::Introuvable(_))));
+}
+
+#[test]
+fn le_profil_du_formateur_est_controle_et_garde() {
+    let m = Monde::nouveau();
+    let f = formateur(&m, "anne@cma.exemple.fr");
+    assert_eq!(m.store.lire(|c| formateur::profil(c, &f)).unwrap(), formateur::Profil::default());
+    assert!(matches!(
+        m.store.ecrire(|c| formateur::definir_profil(c, &f, "  ", "CMA")),
+        Err(Erreur::Anomalies(a)) if a[0].champ == "nom"
+    ));
+    m.store.ecrire(|c| formateur::definir_profil(c, &f, " Anne  Martin ", "CMA de la Lozère")).unwrap();
+    assert_eq!(
+        m.store.lire(|c| formateur::profil(c, &f)).unwrap(),
+        formateur::Profil { nom: "Anne Martin".into(), organisme: "CMA de la Lozère".into() }
+    );
 }

@@ -5,6 +5,11 @@
 //! Chaque action passe par `acheteur::traiter`, le même cas d'usage que la console du formateur
 //! et les scénarios ; la page ne propose que ce que les règles permettent, et le serveur
 //! revérifie tout.
+//!
+//! La page d'une facture reçue montre, avant les actions, ce que le destinataire a sous les
+//! yeux pour décider : les lignes, la TVA et les totaux, les pièces jointes et le PDF déposé.
+//! Ses fichiers se téléchargent par des adresses de l'espace de l'acheteur, limitées au bac
+//! joué (jamais celui d'un autre stagiaire).
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -19,6 +24,7 @@ use chorus_domain::suites::NUMERO_MANDAT_LONGUEUR_MAX;
 use chorus_store::acheteur::{self, Joueur, Possibilites, Traitement};
 use chorus_store::facture::FactureStockee;
 use chorus_store::journal::{self, Entree};
+use chorus_store::piece_jointe::{ModeDepot, Piece};
 use chorus_store::reference;
 use maud::{Markup, html};
 
@@ -94,6 +100,8 @@ pub fn routes() -> Router<AppState> {
         .route("/acheteur/structures/{identifiant}", get(factures_recues))
         .route("/acheteur/factures/{id}", get(facture))
         .route("/acheteur/factures/{id}/traiter", post(traiter))
+        .route("/acheteur/factures/{id}/fichiers/{piece}", get(telecharger))
+        .route("/acheteur/factures/{id}/fichiers/{piece}/apercu", get(apercu))
 }
 
 /// L'espace de l'acheteur : un bandeau et un cadre de couleur qui ne se confondent pas avec le
@@ -257,6 +265,15 @@ struct Vue {
     facture: FactureStockee,
     possibilites: Possibilites,
     historique: Vec<Entree>,
+    mode: ModeDepot,
+    fichiers: Vec<Piece>,
+}
+
+impl Vue {
+    /// Le PDF de la facture, pour un dépôt PDF.
+    fn pdf_depose(&self) -> Option<&Piece> {
+        self.fichiers.iter().find(|p| p.est_pdf_de_facture())
+    }
 }
 
 async fn charger(etat: &AppState, stagiaire: &Joue, id: String) -> Result<Vue, AppError> {
@@ -265,19 +282,102 @@ async fn charger(etat: &AppState, stagiaire: &Joue, id: String) -> Result<Vue, A
         let facture = acheteur::facture_recue(c, &bac_id, &id)?;
         let possibilites = acheteur::possibilites(c, &bac_id, &facture)?;
         let historique = journal::historique_facture(c, &bac_id, &id)?;
-        Ok(Vue { facture, possibilites, historique })
+        let (mode, fichiers) = acheteur::fichiers_recus(c, &bac_id, &id)?;
+        Ok(Vue { facture, possibilites, historique, mode, fichiers })
     })
     .await
+}
+
+/// La page d'une facture reçue ; avec un PDF déposé, sa politique de sécurité permet de
+/// l'afficher dans la page.
+fn reponse_facture(v: &Vue, page: Markup) -> Response {
+    let r = page.into_response();
+    if v.pdf_depose().is_some() { super::pieces::avec_pdf_integre(r) } else { r }
 }
 
 pub async fn facture(
     State(etat): State<AppState>,
     stagiaire: Joue,
     Path(id): Path<String>,
-) -> Result<Markup, AppError> {
+) -> Result<Response, AppError> {
     let v = charger(&etat, &stagiaire, id).await?;
     let ctx = stagiaire.contexte(&etat.horloge);
-    Ok(page_facture(&stagiaire, ctx.as_ref(), &v, None, &Saisi::default()))
+    Ok(reponse_facture(&v, page_facture(&stagiaire, ctx.as_ref(), &v, None, &Saisi::default())))
+}
+
+/// Un fichier d'une facture reçue du bac joué, en téléchargement.
+pub async fn telecharger(
+    State(etat): State<AppState>,
+    joue: Joue,
+    Path((id, piece)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let bac_id = joue.bac_id.clone();
+    let (p, contenu) = etat.lire(move |c, _| acheteur::fichier_recu(c, &bac_id, &id, &piece)).await?;
+    Ok(super::pieces::servir_fichier(&p.nom, &p.type_mime, contenu, false))
+}
+
+/// Le PDF déposé d'une facture reçue, affiché dans la page (seul le PDF de la facture s'ouvre
+/// ainsi ; une pièce jointe se télécharge).
+pub async fn apercu(
+    State(etat): State<AppState>,
+    joue: Joue,
+    Path((id, piece)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let bac_id = joue.bac_id.clone();
+    let (p, contenu) = etat.lire(move |c, _| acheteur::fichier_recu(c, &bac_id, &id, &piece)).await?;
+    if !p.est_pdf_de_facture() {
+        return Err(AppError::Introuvable("PDF de la facture introuvable".into()));
+    }
+    Ok(super::pieces::servir_fichier(&p.nom, &p.type_mime, contenu, true))
+}
+
+/// Ce que contient la facture : lignes, TVA par taux, totaux.
+fn contenu_facture(fs: &FactureStockee) -> Markup {
+    let f = &fs.facture;
+    let t = fs.totaux();
+    html! {
+        section #contenu-facture {
+            h2 { "Contenu de la facture" }
+            (super::contenu_facture::lignes(f))
+            (super::contenu_facture::recapitulatif(&t))
+        }
+    }
+}
+
+/// Les fichiers reçus avec la facture : le PDF déposé, affiché, et les pièces jointes.
+fn fichiers_recus(fs: &FactureStockee, v: &Vue) -> Markup {
+    let lien = |p: &Piece| format!("/acheteur/factures/{}/fichiers/{}", fs.id, p.id);
+    let pieces: Vec<&Piece> = v.fichiers.iter().filter(|p| !p.est_pdf_de_facture()).collect();
+    html! {
+        section #fichiers-recus {
+            h2 { "Pièces jointes" }
+            @if pieces.is_empty() {
+                p.vide { "Aucune pièce jointe." }
+            } @else {
+                ul {
+                    @for p in &pieces {
+                        li {
+                            a href=(lien(p)) download { (p.nom) }
+                            " (" (chorus_domain::piece_jointe::taille_lisible(p.taille)) ", ajoutée le " (format::date_courte(p.ajoutee_le)) ")"
+                        }
+                    }
+                }
+            }
+            @if let Some(pdf) = v.pdf_depose() {
+                @let apercu = format!("{}/apercu", lien(pdf));
+                details.pdf-recu open {
+                    summary { "PDF de la facture déposé par le fournisseur : " (pdf.nom) }
+                    p {
+                        a href=(apercu) target="_blank" { "Ouvrir le PDF dans un nouvel onglet" }
+                        " · " a href=(lien(pdf)) download { "Télécharger le PDF" }
+                    }
+                    object.depot-pdf data=(apercu) type="application/pdf" aria-label={ "PDF de la facture " (pdf.nom) } {
+                        p { "Votre navigateur n'affiche pas le PDF ici : " a href=(apercu) target="_blank" { "ouvrez-le dans un nouvel onglet" } "." }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Ce que l'acheteur avait tapé, réaffiché avec l'erreur.
@@ -340,6 +440,9 @@ fn page_facture(
                 p { a href={ "/acheteur/structures/" (f.destinataire) } { "← Factures reçues de " (fs.raison_sociale_destinataire) } }
                 h1 { "Facture reçue n° " (f.numero) " " (pastille(fs.statut)) }
                 dl.fiche {
+                    dt { "Type" } dd { (f.type_facture.libelle()) @if !f.numero_facture_origine.is_empty() { " de la facture n° " (f.numero_facture_origine) } }
+                    dt { "Cadre de facturation" } dd { (f.cadre.libelle()) }
+                    dt { "Mode de dépôt" } dd { (v.mode.libelle()) }
                     dt { "Destinataire" } dd { (fs.raison_sociale_destinataire) " (" (f.destinataire) ")" }
                     dt { "Code service" } dd { @if f.code_service.is_empty() { "—" } @else { code { (f.code_service) } } }
                     dt { "N° d'engagement" } dd { @if f.numero_engagement.is_empty() { "—" } @else { (f.numero_engagement) } }
@@ -348,6 +451,8 @@ fn page_facture(
                     dt { "Montant TTC" } dd.nombre { strong { (format::euros(fs.totaux().total_ttc)) } }
                     @if !f.commentaire.is_empty() { dt { "Commentaire du fournisseur" } dd { (f.commentaire) } }
                 }
+                (contenu_facture(fs))
+                (fichiers_recus(fs, v))
                 @if let Some(e) = erreur {
                     div.alerte.alerte-erreur.resume-erreurs role="alert" tabindex="-1" id="resume-erreurs" {
                         h2 { "Action impossible :" }
@@ -449,11 +554,10 @@ pub async fn traiter(
         Err(AppError::Refus(message)) => {
             let v = charger(&etat, &stagiaire, id).await?;
             let ctx = stagiaire.contexte(&etat.horloge);
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                page_facture(&stagiaire, ctx.as_ref(), &v, Some(&message), &saisi),
-            )
-                .into_response())
+            let page = page_facture(&stagiaire, ctx.as_ref(), &v, Some(&message), &saisi);
+            let mut r = reponse_facture(&v, page);
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
         }
         Err(e) => Err(e),
     }

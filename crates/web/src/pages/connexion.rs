@@ -1,7 +1,7 @@
 //! Connexion (mot de passe, puis code reçu dans la messagerie si la double authentification
 //! est active), déconnexion.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chorus_domain::compte as regles;
@@ -9,6 +9,7 @@ use chorus_store::compte::{self, Connexion};
 use chorus_store::jeton::{self, Nature, Verification};
 use chorus_store::{bac, demo, messagerie};
 use maud::{Markup, html};
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{champ_csrf, gabarit};
@@ -77,8 +78,20 @@ pub async fn page_avec(
     Ok(formulaire(&csrf, identifiant, bandeau, demo))
 }
 
-pub async fn page(State(etat): State<AppState>, session: Session) -> Result<Markup, AppError> {
-    page_avec(&etat, &session, "", Bandeau::Aucun).await
+#[derive(Deserialize)]
+pub struct Parametres {
+    /// L'identifiant déjà rempli : un stagiaire de classe revenu sur un autre poste est envoyé
+    /// ici avec le sien, il n'a plus qu'à taper son mot de passe.
+    #[serde(default)]
+    identifiant: String,
+}
+
+pub async fn page(
+    State(etat): State<AppState>,
+    session: Session,
+    Query(p): Query<Parametres>,
+) -> Result<Markup, AppError> {
+    page_avec(&etat, &session, p.identifiant.trim(), Bandeau::Aucun).await
 }
 
 fn compte_demo_present(c: &rusqlite::Connection) -> bool {
@@ -94,8 +107,23 @@ const REFUS: &str = "Identifiant ou mot de passe incorrect. Vérifiez l'adresse 
 
 /// Ce que devient une connexion par mot de passe réussie.
 enum Suite {
-    Ouverte(String, String),
+    /// Le compte, son bac, et le stagiaire de classe à qui il appartient.
+    Ouverte(String, String, Option<String>),
     Code(String, String),
+}
+
+/// Ouvre la session du compte. Le compte d'un stagiaire de classe lui rend aussi sa place dans
+/// la classe, quel que soit le poste : feuille d'émargement, encart de sa formation.
+async fn ouvrir(
+    session: &Session,
+    utilisateur: &str,
+    bac: &str,
+    participant: Option<&str>,
+) -> Result<(), AppError> {
+    match participant {
+        Some(p) => session::entrer_en_classe(session, p, bac, Some(utilisateur)).await,
+        None => session::ouvrir(session, utilisateur, bac).await,
+    }
 }
 
 pub async fn connecter(
@@ -116,7 +144,8 @@ pub async fn connecter(
                     let b = bac::bac(tx, &u.bac_id)?;
                     if !b.double_authentification {
                         compte::noter_succes(tx, &u.id)?;
-                        return Ok(Ok(Suite::Ouverte(u.id, u.bac_id)));
+                        let participant = chorus_store::classe::participant_du_compte(tx, &u.id)?;
+                        return Ok(Ok(Suite::Ouverte(u.id, u.bac_id, participant)));
                     }
                     let instant = b.maintenant_simule(h);
                     let code = jeton::emettre(tx, &b.id, &u.id, Nature::CodeConnexion, instant)?;
@@ -148,8 +177,8 @@ pub async fn connecter(
         })
         .await?;
     match resultat {
-        Ok(Suite::Ouverte(u, b)) => {
-            session::ouvrir(&session, &u, &b).await?;
+        Ok(Suite::Ouverte(u, b, participant)) => {
+            ouvrir(&session, &u, &b, participant.as_deref()).await?;
             Ok(Redirect::to("/").into_response())
         }
         Ok(Suite::Code(u, b)) => {
@@ -242,7 +271,7 @@ pub async fn valider_code(
                 Verification::Valable(_) => {
                     // Les mauvais codes saisis avant le bon ne comptent plus pour le blocage.
                     compte::noter_succes(tx, &u)?;
-                    Ok(())
+                    Ok(chorus_store::classe::participant_du_compte(tx, &u)?)
                 }
                 Verification::Expire(_) => Err(format!(
                     "Ce code a expiré (il n'est valable que {} minutes). Reconnectez-vous pour en recevoir un nouveau.",
@@ -256,8 +285,8 @@ pub async fn valider_code(
         })
         .await?;
     match verdict {
-        Ok(()) => {
-            session::ouvrir(&session, &utilisateur, &bac_id).await?;
+        Ok(participant) => {
+            ouvrir(&session, &utilisateur, &bac_id, participant.as_deref()).await?;
             Ok(Redirect::to("/").into_response())
         }
         Err(message) => {

@@ -15,6 +15,7 @@ use chorus_store::piece_jointe::{self as pj, Piece, RefusFichier};
 use maud::{Markup, html};
 
 use super::pieces::{self, LIMITE_ENVOI, lire_envoi, multipart};
+use super::portail::{Onglet, onglets_factures_emises};
 use super::saisie::{Cible, page_confirmation_vers, page_formulaire_vers, saisie_depuis};
 use super::{Contexte, champ_csrf, gabarit};
 use crate::erreur::AppError;
@@ -51,6 +52,7 @@ fn page_envoi(stagiaire: &Stagiaire, ctx: &Contexte<'_>, refus: Option<&RefusFic
         Some(&stagiaire.csrf),
         Some(ctx),
         html! {
+            (onglets_factures_emises(Some(Onglet::Deposer)))
             h1 { "Déposer une facture (PDF)" }
             p.chapeau {
                 "Pour une facture faite en dehors du portail, dans votre logiciel : déposez son PDF, puis vérifiez et complétez "
@@ -200,7 +202,10 @@ pub async fn soumettre(
             let verifiee =
                 etat.ecrire(move |tx, h| pj::previsualiser_depot(tx, &bac_id, &sid, &d, &b, h)).await?;
             return Ok(match verifiee {
-                Ok(f) => page_confirmation_vers(&ctx, &brut, &f, None, &action).into_response(),
+                Ok(f) => {
+                    let nom = super::saisie::raison_sociale(&etat, &f.destinataire).await?;
+                    page_confirmation_vers(&ctx, &brut, &f, &nom, None, &action).into_response()
+                }
                 Err(anomalies) => formulaire(&anomalies, StatusCode::UNPROCESSABLE_ENTITY),
             });
         }

@@ -332,6 +332,21 @@ pub async fn terminer(
     Ok(Redirect::to("/exercice#debriefing"))
 }
 
+/// La réponse donnée, telle que le stagiaire l'a choisie : pour une question à choix, le texte
+/// de l'option (la réponse est gardée par son rang, 1 pour la première).
+fn libelle_reponse<'a>(v: &'a Verification, donnee: &'a str) -> &'a str {
+    match v {
+        Verification::Choix { options, .. } => donnee
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| options.get(i))
+            .map_or(donnee, String::as_str),
+        _ => donnee,
+    }
+}
+
 /// Une question de l'exercice : tant qu'elle n'est pas juste (ou, en évaluation, tant qu'elle
 /// n'a pas de réponse), le formulaire pour répondre.
 fn question(csrf: &str, e: &EtatObjectif<'_>, v: &Vue, montrer: bool) -> Markup {
@@ -348,7 +363,7 @@ fn question(csrf: &str, e: &EtatObjectif<'_>, v: &Vue, montrer: bool) -> Markup 
         div.question {
             @if let Some(d) = donnee {
                 p.aide {
-                    "Votre réponse : « " (d) " »"
+                    "Votre réponse : « " (libelle_reponse(&o.verification, d)) " »"
                     @if montrer {
                         @if let Some(n) = essais { " (" (n) " essai" @if n > 1 { "s" } ")" }
                         @if !e.atteint() { " — ce n'est pas la bonne réponse" @if ouverte { ", réessayez" } "." }

@@ -12,6 +12,7 @@ use chorus_store::journal::{self, Entree};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::portail::{Onglet, onglets_factures_emises};
 use super::{Contexte, champ_csrf, gabarit, pastille};
 use crate::erreur::AppError;
 use crate::etat::AppState;
@@ -66,7 +67,8 @@ pub async fn liste(
         Some(&stagiaire.csrf),
         Some(&ctx),
         html! {
-            h1 { "Factures émises" }
+            (onglets_factures_emises(Some(Onglet::Rechercher)))
+            h1 { "Rechercher une facture émise" }
             form.filtres method="get" action="/factures-emises" role="search" {
                 div.champ {
                     label for="statut" { "Statut" }
@@ -179,13 +181,18 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
         Some(&ctx.stagiaire.csrf),
         Some(ctx),
         html! {
-            p { a href="/factures-emises" { "← Factures émises" } }
+            (onglets_factures_emises(None))
             h1 { "Facture n° " (f.numero) " " (pastille(fs.statut)) }
             (super::suites::panneau(fs, &d.suivi, &ctx.stagiaire.csrf))
             @if fs.statut == Statut::Brouillon {
                 p.boutons {
                     a.bouton.bouton-principal href={ "/factures-emises/" (fs.id) "/envoyer" } { "Valider et envoyer" }
                     a.bouton href={ "/factures-emises/" (fs.id) "/modifier" } { "Modifier le brouillon" }
+                    form method="post" action={ "/factures-emises/" (fs.id) "/supprimer" }
+                        data-confirmer={ "Supprimer le brouillon " (f.numero) " ? Il n'a jamais été envoyé ; ses pièces jointes seront effacées aussi." } {
+                        (champ_csrf(&ctx.stagiaire.csrf))
+                        button.bouton.bouton-danger type="submit" { "Supprimer le brouillon" }
+                    }
                 }
             }
             div.colonnes {
@@ -215,44 +222,8 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
             }
             section {
                 h2 { "Lignes" }
-                div.defilement {
-                    table.tableau {
-                        thead { tr {
-                            th scope="col" { "Référence" } th scope="col" { "Désignation" } th scope="col" { "Quantité" }
-                            th scope="col" { "Unité" } th scope="col" { "Prix unitaire HT" } th scope="col" { "Remise HT" }
-                            th scope="col" { "TVA" } th scope="col" { "Montant HT" }
-                        } }
-                        tbody {
-                            @for l in &f.lignes {
-                                tr {
-                                    td { (l.reference) } td { (l.designation) }
-                                    td.nombre { (format::nombre(l.quantite)) } td { (l.unite) }
-                                    td.nombre { (format::euros(l.prix_unitaire_ht)) }
-                                    td.nombre { @if l.remise_ht.is_zero() { "—" } @else { (format::euros(l.remise_ht)) } }
-                                    td.nombre { (l.taux_tva.libelle()) " %" }
-                                    td.nombre { (format::euros(l.montant_ht())) }
-                                }
-                            }
-                        }
-                    }
-                }
-                div.colonnes {
-                    table.tableau.recap {
-                        caption { "Récapitulatif de TVA" }
-                        thead { tr { th scope="col" { "Taux" } th scope="col" { "Base HT" } th scope="col" { "TVA" } } }
-                        tbody {
-                            @for l in &t.tva {
-                                tr { td.nombre { (l.taux.libelle()) " %" } td.nombre { (format::euros(l.base_ht)) } td.nombre { (format::euros(l.montant_tva)) } }
-                            }
-                        }
-                    }
-                    dl.fiche.totaux {
-                        dt { "Total HT" } dd.nombre { (format::euros(t.total_ht)) }
-                        dt { "Total TVA" } dd.nombre { (format::euros(t.total_tva)) }
-                        dt { "Total TTC" } dd.nombre { strong { (format::euros(t.total_ttc)) } }
-                        dt { "Montant à payer" } dd.nombre { strong { (format::euros(t.montant_a_payer)) } }
-                    }
-                }
+                (super::contenu_facture::lignes(f))
+                (super::contenu_facture::recapitulatif(&t))
                 @if !f.commentaire.is_empty() { p { strong { "Commentaire : " } (f.commentaire) } }
             }
             (pieces)
@@ -324,6 +295,19 @@ fn bloc_delai(s: &delai_paiement::SuiviPaiement) -> Markup {
     }
 }
 
+/// « Supprimer le brouillon » : un brouillon oublié, qui n'a plus lieu d'être.
+pub async fn supprimer(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(id): Path<String>,
+    champs: Champs,
+) -> Result<Redirect, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
+    etat.ecrire(move |tx, h| facture::supprimer_brouillon(tx, &bac_id, &sid, &id, h)).await?;
+    Ok(Redirect::to("/factures-emises/synthese"))
+}
+
 pub async fn confirmer_envoi(
     State(etat): State<AppState>,
     stagiaire: Stagiaire,
@@ -340,10 +324,16 @@ pub async fn confirmer_envoi(
         Some(&stagiaire.csrf),
         Some(&ctx),
         html! {
+            (onglets_factures_emises(None))
             h1 { "Confirmer l'envoi de la facture " (f.numero) }
             div.alerte.alerte-info {
-                p { "Vous allez transmettre cette facture de " strong { (format::euros(d.facture.totaux().total_ttc)) } " TTC au destinataire " (f.destinataire) ". Une fois envoyée, elle ne pourra plus être modifiée." }
+                p {
+                    "Vous allez transmettre cette facture de " strong { (format::euros(d.facture.totaux().total_ttc)) } " TTC au destinataire "
+                    strong { @if d.facture.raison_sociale_destinataire.is_empty() { (f.destinataire) } @else { (d.facture.raison_sociale_destinataire) } }
+                    " (SIRET " (f.destinataire) "). Une fois envoyée, elle ne pourra plus être modifiée."
+                }
             }
+            (super::contenu_facture::lignes(f))
             form method="post" action={ "/factures-emises/" (d.facture.id) "/envoyer" } {
                 (champ_csrf(&stagiaire.csrf))
                 input type="hidden" name="confirme" value="oui";

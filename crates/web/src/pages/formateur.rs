@@ -1,12 +1,15 @@
 //! La console du formateur : connexion, classes et codes d'accès (avec QR code), stagiaires et
 //! leurs identifiants, réinitialisation et horloge d'un stagiaire ou de toute la classe,
-//! connexion en deux étapes par classe. Un formateur n'atteint que ses classes : chaque action
+//! double authentification par classe. Un formateur n'atteint que ses classes : chaque action
 //! passe par `classe::charger(formateur, classe)` dans le stockage.
+
+pub mod identifiants;
+pub mod profil;
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chorus_domain::Anomalie;
 use chorus_domain::classe::{self as regles, Depart, SaisieClasse};
@@ -16,6 +19,7 @@ use chorus_store::bac;
 use chorus_store::classe::{self, Classe, Participant};
 use chorus_store::formateur::{self, Connexion};
 use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{champ_csrf, champ_texte, resume_anomalies};
@@ -33,7 +37,7 @@ pub(crate) fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, 
         Some(csrf),
         "console du formateur : rien n'est transmis à l'administration.",
         html! {
-            header.entete.entete-console {
+            div.entete.entete-console {
                 div.entete-gauche {
                     a.marque href="/formateur" { span.marque-nom { "Console du formateur" } span.marque-simu { "Chorus Pro · simulateur" } }
                 }
@@ -54,6 +58,11 @@ pub(crate) fn gabarit_console(titre: &str, csrf: &str, formateur: Option<&str>, 
         },
         contenu,
     )
+}
+
+/// Les pages de la console rangées à part : cartes des identifiants, profil du formateur.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().merge(identifiants::routes()).merge(profil::routes())
 }
 
 // --- Connexion -------------------------------------------------------------------------------
@@ -207,12 +216,13 @@ fn formulaire_classe(csrf: &str, s: &SaisieClasse, anomalies: &[Anomalie]) -> Ma
     }
 }
 
+/// `sections` : ce qui suit la création d'une classe (profil du formateur, jeton de l'API).
 fn page_classes(
     f: &FormateurConnecte,
     classes: &[(Classe, usize)],
     s: &SaisieClasse,
     anomalies: &[Anomalie],
-    jeton_api: Markup,
+    sections: Markup,
 ) -> Markup {
     gabarit_console(
         "Mes classes",
@@ -239,7 +249,7 @@ fn page_classes(
                 }
             }
             (formulaire_classe(&f.csrf, s, anomalies))
-            (jeton_api)
+            (sections)
         },
     )
 }
@@ -268,7 +278,8 @@ pub async fn accueil(etat: &AppState, f: &FormateurConnecte, jeton_api: Markup) 
         date_debut: etat.horloge.aujourd_hui().format("%Y-%m-%d").to_string(),
         ..SaisieClasse::default()
     };
-    Ok(page_classes(f, &classes, &defaut, &[], jeton_api))
+    let profil = profil::section_de(etat, f).await?;
+    Ok(page_classes(f, &classes, &defaut, &[], html! { (profil) (jeton_api) }))
 }
 
 pub async fn creer_classe(
@@ -296,21 +307,65 @@ pub async fn creer_classe(
             let id = f.formateur.id.clone();
             let classes = etat.lire(move |c, _| classe::lister(c, &id)).await?;
             let jeton = super::jeton_api::section_de(&etat, &f).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_classes(&f, &classes, &s, &anomalies, jeton))
+            let profil = profil::section_de(&etat, &f).await?;
+            let sections = html! { (profil) (jeton) };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_classes(&f, &classes, &s, &anomalies, sections))
                 .into_response())
         }
     }
 }
 
-/// L'adresse que les stagiaires ouvrent pour rejoindre la classe, telle que la salle voit le
-/// serveur (l'en-tête Host de la requête du formateur).
-fn adresse_rejoindre(entetes: &HeaderMap, code: &str) -> String {
-    let hote = entetes
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
-        .unwrap_or("localhost:8080");
-    format!("http://{hote}/rejoindre?code={code}")
+/// L'adresse du portail que la salle ouvre : celle donnée au démarrage, ou l'une des adresses
+/// de la machine sur le réseau local (`choix`) ; jamais celle que le navigateur du formateur
+/// a utilisée (voir `adresse.rs`).
+pub(crate) fn adresse_du_portail(etat: &AppState, choix: Option<usize>) -> String {
+    etat.config.adresses.pour_la_salle(choix)
+}
+
+/// L'adresse que les stagiaires ouvrent pour rejoindre la classe, et de quoi choisir l'adresse
+/// de la salle quand la machine en a plusieurs.
+pub(crate) struct Salle {
+    pub rejoindre: String,
+    pub choix: usize,
+}
+
+fn salle(etat: &AppState, choix: Option<usize>, code: &str) -> Salle {
+    let choix = choix.filter(|&i| i < etat.config.adresses.locales.len()).unwrap_or(0);
+    Salle { rejoindre: format!("{}/rejoindre?code={code}", adresse_du_portail(etat, Some(choix))), choix }
+}
+
+/// Le choix de l'adresse de la salle (`?adresse=N` sur la page de la classe).
+#[derive(Deserialize)]
+pub struct ChoixAdresse {
+    #[serde(default)]
+    adresse: Option<String>,
+}
+
+/// Ce que la page de la classe dit de l'adresse : le choix parmi les adresses du réseau local,
+/// ou l'avertissement d'un serveur que la salle ne peut pas joindre.
+fn reglage_adresse(etat: &AppState, c: &Classe, choix: usize) -> Markup {
+    let a = &etat.config.adresses;
+    html! {
+        @if a.boucle_locale_seulement {
+            div.alerte.alerte-attention {
+                p {
+                    "Le simulateur n'écoute que sur cet ordinateur : les postes de la salle ne pourront pas ouvrir ce lien. "
+                    "Relancez-le avec " code { "--addr 0.0.0.0:8080" } " et, de préférence, "
+                    code { "--public-url http://ADRESSE-DE-CE-POSTE:8080" } " (voir le README)."
+                }
+            }
+        } @else if a.a_choisir() {
+            form.en-ligne method="get" action={ "/formateur/classes/" (c.id) } {
+                label for="adresse-salle" { "Adresse de ce poste sur le réseau de la salle" }
+                select #adresse-salle name="adresse" {
+                    @for (i, l) in a.locales.iter().enumerate() {
+                        option value=(i) selected[i == choix] { (l) }
+                    }
+                }
+                button.bouton type="submit" { "Utiliser cette adresse" }
+            }
+        }
+    }
 }
 
 fn qr_svg(texte: &str) -> Option<String> {
@@ -351,7 +406,14 @@ async fn charger_suivi(etat: &AppState, f: &FormateurConnecte, classe_id: String
     .await
 }
 
-fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<Markup>) -> Markup {
+fn page_classe(
+    etat: &AppState,
+    f: &FormateurConnecte,
+    s: &Suivi,
+    salle: &Salle,
+    message: Option<Markup>,
+) -> Markup {
+    let adresse = salle.rejoindre.as_str();
     let c = &s.classe;
     let aujourd_hui_reel = |p: &Participant| p.decalage_jours;
     gabarit_console(
@@ -366,7 +428,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
             div.colonnes-classe {
                 section.carte {
                     h2 { "Rejoindre la classe" }
-                    p { "Les stagiaires ouvrent " strong { (adresse.split('?').next().unwrap_or(adresse)) } " et saisissent le code :" }
+                    p { "Les stagiaires ouvrent " strong #adresse-salle-projetee { (adresse.split('?').next().unwrap_or(adresse)) } " et saisissent le code :" }
                     p.code-classe-grand aria-label={ "Code de la classe : " (c.code.chars().map(String::from).collect::<Vec<_>>().join(" ")) } { (c.code) }
                     @if let Some(svg) = qr_svg(adresse) {
                         figure.qr {
@@ -376,6 +438,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                             figcaption { "Ou flashez ce QR code avec une tablette." }
                         }
                     }
+                    (reglage_adresse(etat, c, salle.choix))
                 }
                 section.carte {
                     h2 { "La classe" }
@@ -385,13 +448,13 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
                         @if !c.lieu.is_empty() { dt { "Lieu" } dd { (c.lieu) } }
                         @if !c.organisme.is_empty() { dt { "Organisme" } dd { (c.organisme) } }
                         dt { "Point de départ" } dd { (c.depart.libelle()) }
-                        dt { "Connexion en deux étapes" } dd { @if c.double_authentification { "activée (code reçu dans la messagerie)" } @else { "désactivée" } }
+                        dt { "Double authentification" } dd { @if c.double_authentification { "activée (code reçu dans la messagerie)" } @else { "désactivée" } }
                     }
                     form method="post" action={ "/formateur/classes/" (c.id) "/double-authentification" } {
                         (champ_csrf(&f.csrf))
                         input type="hidden" name="active" value=(if c.double_authentification { "non" } else { "oui" });
                         button.bouton type="submit" {
-                            @if c.double_authentification { "Désactiver la connexion en deux étapes" } @else { "Activer la connexion en deux étapes" }
+                            @if c.double_authentification { "Désactiver la double authentification" } @else { "Activer la double authentification" }
                         }
                     }
                 }
@@ -420,6 +483,7 @@ fn page_classe(f: &FormateurConnecte, s: &Suivi, adresse: &str, message: Option<
             (section_exercice(&f.csrf, s))
             section {
                 h2 { "Stagiaires (" (s.participants.len()) ")" }
+                p { a.bouton href=(identifiants::chemin(&c.id)) { "Imprimer les cartes des identifiants" } }
                 @if s.participants.is_empty() {
                     p.vide { "Personne n'a encore rejoint la classe." }
                 } @else {
@@ -499,32 +563,31 @@ pub(super) async fn stagiaire_choisi(
 pub async fn page_classe_get(
     State(etat): State<AppState>,
     f: FormateurConnecte,
-    entetes: HeaderMap,
     Path(id): Path<String>,
+    Query(q): Query<ChoixAdresse>,
 ) -> Result<Markup, AppError> {
     let s = charger_suivi(&etat, &f, id).await?;
-    let adresse = adresse_rejoindre(&entetes, &s.classe.code);
-    Ok(page_classe(&f, &s, &adresse, None))
+    let choix = q.adresse.as_deref().and_then(|a| a.trim().parse().ok());
+    let salle = salle(&etat, choix, &s.classe.code);
+    Ok(page_classe(&etat, &f, &s, &salle, None))
 }
 
 /// Après une action sur la classe : la page de la classe, avec ce qui vient d'être fait.
 async fn apres_action(
     etat: &AppState,
     f: &FormateurConnecte,
-    entetes: &HeaderMap,
     id: String,
     message: Markup,
 ) -> Result<Markup, AppError> {
     let s = charger_suivi(etat, f, id).await?;
-    let adresse = adresse_rejoindre(entetes, &s.classe.code);
-    Ok(page_classe(f, &s, &adresse, Some(message)))
+    let salle = salle(etat, None, &s.classe.code);
+    Ok(page_classe(etat, f, &s, &salle, Some(message)))
 }
 
 /// Une action de la console sur une classe : formateur connecté, formulaire vérifié (CSRF),
 /// classe désignée par l'adresse. Que la classe soit bien la sienne, le stockage le vérifie.
 pub struct ActionClasse {
     pub(crate) f: FormateurConnecte,
-    pub(crate) entetes: HeaderMap,
     pub(crate) id: String,
     pub(crate) champs: Champs,
 }
@@ -538,10 +601,9 @@ impl FromRequest<AppState> for ActionClasse {
         let Path(id) = Path::<String>::from_request_parts(&mut parts, etat)
             .await
             .map_err(|_| AppError::Introuvable("Classe introuvable".into()))?;
-        let entetes = parts.headers.clone();
         let champs = Champs::from_request(Request::from_parts(parts, corps), etat).await?;
         verifier_csrf(&f.session, &champs.un("csrf")).await?;
-        Ok(ActionClasse { f, entetes, id, champs })
+        Ok(ActionClasse { f, id, champs })
     }
 }
 
@@ -587,7 +649,7 @@ fn section_exercice(csrf: &str, s: &Suivi) -> Markup {
 /// Lance un exercice chez tous les stagiaires de la classe, ou l'arrête (`scenario` vide).
 pub async fn lancer_exercice(
     State(etat): State<AppState>,
-    ActionClasse { f, entetes, id, champs }: ActionClasse,
+    ActionClasse { f, id, champs }: ActionClasse,
 ) -> Result<Markup, AppError> {
     let choisi = champs.un("scenario");
     let scenario = match choisi.trim() {
@@ -614,7 +676,7 @@ pub async fn lancer_exercice(
             l.sans_structure.join(", ")
         ));
     }
-    apres_action(&etat, &f, &entetes, id, succes(texte)).await
+    apres_action(&etat, &f, id, succes(texte)).await
 }
 
 pub(super) fn participant_choisi(champs: &Champs) -> Option<String> {
@@ -627,7 +689,7 @@ pub(super) fn succes(texte: String) -> Markup {
 
 pub async fn reinitialiser(
     State(etat): State<AppState>,
-    ActionClasse { f, entetes, id, champs }: ActionClasse,
+    ActionClasse { f, id, champs }: ActionClasse,
 ) -> Result<Markup, AppError> {
     let (fid, cid, participant) = (f.formateur.id.clone(), id.clone(), participant_choisi(&champs));
     let debut = std::time::Instant::now();
@@ -637,12 +699,12 @@ pub async fn reinitialiser(
         "{n} bac(s) à sable remis au point de départ en {} ms.",
         (duree.as_secs_f64() * 1000.0).round()
     );
-    apres_action(&etat, &f, &entetes, id, succes(texte)).await
+    apres_action(&etat, &f, id, succes(texte)).await
 }
 
 pub async fn avancer(
     State(etat): State<AppState>,
-    ActionClasse { f, entetes, id, champs }: ActionClasse,
+    ActionClasse { f, id, champs }: ActionClasse,
 ) -> Result<Markup, AppError> {
     let jours: u32 = champs.un("jours").trim().parse().map_err(|_| {
         AppError::Requete(format!("Indiquez un nombre de jours entier entre 1 et {}.", bac::AVANCE_MAX_JOURS))
@@ -653,27 +715,27 @@ pub async fn avancer(
     let texte = format!(
         "Horloge avancée de {jours} jour(s) pour {n} bac(s) à sable ; les acheteurs simulés ont joué."
     );
-    apres_action(&etat, &f, &entetes, id, succes(texte)).await
+    apres_action(&etat, &f, id, succes(texte)).await
 }
 
 pub async fn double_authentification(
     State(etat): State<AppState>,
-    ActionClasse { f, entetes, id, champs }: ActionClasse,
+    ActionClasse { f, id, champs }: ActionClasse,
 ) -> Result<Markup, AppError> {
     let active = champs.un("active") == "oui";
     let (fid, cid) = (f.formateur.id.clone(), id.clone());
     etat.ecrire(move |tx, _| classe::regler_double_authentification(tx, &fid, &cid, active)).await?;
     let texte = if active {
-        "Connexion en deux étapes activée : à leur prochaine connexion, les stagiaires saisiront le code reçu dans leur messagerie."
+        "Double authentification activée : à leur prochaine connexion, les stagiaires saisiront le code reçu dans leur messagerie."
     } else {
-        "Connexion en deux étapes désactivée pour cette classe : l'identifiant et le mot de passe suffisent."
+        "Double authentification désactivée pour cette classe : l'identifiant et le mot de passe suffisent."
     };
-    apres_action(&etat, &f, &entetes, id, succes(texte.to_string())).await
+    apres_action(&etat, &f, id, succes(texte.to_string())).await
 }
 
 pub async fn nouveau_mot_de_passe(
     State(etat): State<AppState>,
-    ActionClasse { f, entetes, id, champs }: ActionClasse,
+    ActionClasse { f, id, champs }: ActionClasse,
 ) -> Result<Markup, AppError> {
     let participant = participant_choisi(&champs).ok_or(AppError::Introuvable("Stagiaire".into()))?;
     let (fid, cid) = (f.formateur.id.clone(), id.clone());
@@ -686,8 +748,8 @@ pub async fn nouveau_mot_de_passe(
     let message = html! {
         div.alerte.alerte-info role="status" {
             p { "Nouveau mot de passe pour " code { (email) } " : " strong.mot-de-passe-affiche { (mdp) } }
-            p { "Il ne sera plus affiché : dictez-le ou notez-le pour le stagiaire. Le compte est débloqué." }
+            p { "Dictez-le ou notez-le pour le stagiaire ; il figure aussi sur sa carte (« Imprimer les cartes des identifiants ») tant qu'il ne l'a pas changé. Le compte est débloqué." }
         }
     };
-    apres_action(&etat, &f, &entetes, id, message).await
+    apres_action(&etat, &f, id, message).await
 }

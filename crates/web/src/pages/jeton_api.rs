@@ -25,8 +25,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// La section « API de simulation » de l'accueil de la console ; `nouveau` : le jeton qui
-/// vient d'être généré, affiché cette fois seulement.
-pub fn section(csrf: &str, emis_le: Option<DateTime<Utc>>, nouveau: Option<&str>) -> Markup {
+/// vient d'être généré, affiché cette fois seulement ; `jeton_du_demarrage` : le simulateur a
+/// été démarré avec un jeton (`--trainer-token`) qui vaut pour ce formateur.
+pub fn section(
+    csrf: &str,
+    emis_le: Option<DateTime<Utc>>,
+    nouveau: Option<&str>,
+    jeton_du_demarrage: bool,
+) -> Markup {
     html! {
         section.carte #jeton-api {
             h2 { "API de simulation" }
@@ -40,6 +46,16 @@ pub fn section(csrf: &str, emis_le: Option<DateTime<Utc>>, nouveau: Option<&str>
                 p { "Un jeton est actif depuis le " (format::date_courte(le.date_naive())) ". Le régénérer le remplace : les scripts qui utilisent l'ancien seront refusés." }
             } @else {
                 p { "Vous n'avez pas encore de jeton." }
+            }
+            @if jeton_du_demarrage {
+                div.alerte.alerte-info #jeton-demarrage {
+                    p {
+                        "Le simulateur a aussi été démarré avec un jeton (option " code { "--trainer-token" } " ou variable "
+                        code { "CHORUS_TRAINER_TOKEN" } ") : il vaut pour vous, le premier formateur, et l'API l'accepte tant que "
+                        "le serveur tourne avec lui. Régénérer votre jeton personnel ne le révoque pas : pour le retirer, "
+                        "redémarrez le simulateur sans cette option."
+                    }
+                }
             }
             form method="post" action=(CHEMIN) {
                 (champ_csrf(csrf))
@@ -55,7 +71,17 @@ pub fn section(csrf: &str, emis_le: Option<DateTime<Utc>>, nouveau: Option<&str>
 pub async fn section_de(etat: &AppState, f: &FormateurConnecte) -> Result<Markup, AppError> {
     let id = f.formateur.id.clone();
     let emis_le = etat.lire(move |c, _| jeton_api::emis_le(c, &id)).await?;
-    Ok(section(&f.csrf, emis_le, None))
+    Ok(section(&f.csrf, emis_le, None, jeton_du_demarrage(etat, f).await?))
+}
+
+/// Le jeton donné au démarrage vaut-il pour ce formateur ? Il vaut pour le premier (le plus
+/// ancien), comme l'API le décide (`api::client`).
+async fn jeton_du_demarrage(etat: &AppState, f: &FormateurConnecte) -> Result<bool, AppError> {
+    if etat.config.jeton_formateur.is_none() {
+        return Ok(false);
+    }
+    let premier = etat.lire(|c, _| chorus_store::formateur::premier(c)).await?;
+    Ok(premier.is_some_and(|p| p.id == f.formateur.id))
 }
 
 async fn generer(
@@ -66,7 +92,7 @@ async fn generer(
     verifier_csrf(&f.session, &champs.un("csrf")).await?;
     let id = f.formateur.id.clone();
     let jeton = etat.ecrire(move |tx, h| jeton_api::emettre(tx, &id, h)).await?;
-    let section = section(&f.csrf, None, Some(&jeton));
+    let section = section(&f.csrf, None, Some(&jeton), jeton_du_demarrage(&etat, &f).await?);
     let mut reponse = super::formateur::accueil(&etat, &f, section).await?.into_response();
     // Le jeton ne doit rester dans aucun cache ni historique de navigation.
     reponse.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

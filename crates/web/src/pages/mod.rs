@@ -7,6 +7,7 @@ pub mod annuaire;
 pub mod bac;
 pub mod compte;
 pub mod connexion;
+pub mod contenu_facture;
 pub mod cours;
 pub mod depot;
 pub mod emargement;
@@ -20,6 +21,7 @@ pub mod messagerie;
 pub mod mon_compte;
 pub mod paiement;
 pub mod pieces;
+pub mod portail;
 pub mod questionnaire;
 pub mod quiz;
 pub mod raccordement;
@@ -68,47 +70,80 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
         csrf,
         "ce site n'est pas Chorus Pro : rien n'est transmis à l'administration, les structures et les montants sont fictifs.",
         html! {
-                header.entete {
+                div.entete {
                     div.entete-gauche {
                         a.marque href="/" { span.marque-nom { "Chorus Pro" } span.marque-simu { "simulateur" } }
                     }
                     @if let Some(ctx) = ctx {
-                        nav.menu aria-label="Menu principal" {
-                            a href="/" { "Accueil" }
-                            a href="/factures-emises" { "Factures émises" }
-                            a href="/factures-emises/saisir" { "Saisir une facture" }
-                            a href="/factures-emises/deposer" { "Déposer une facture" }
-                            a href="/suivi-paiements" { "Suivi des paiements" }
-                            a href="/exercices" { "Exercices" }
-                            a href="/quiz" { "Quiz" }
-                            a href="/cours" { "Cours" }
-                            a href="/annuaire" { "Annuaire" }
-                            a href="/structure" { "Ma structure" }
-                            a href="/approbations" { "Approbations" }
-                            a href="/messagerie" { "Messagerie" }
-                            a.menu-acheteur href="/acheteur" { "Jouer l'acheteur public" }
-                            a href="/mon-compte" { "Mon compte" }
-                        }
-                        div.entete-droite {
-                            span.date-simulee title="Date du bac à sable (simulée)" {
-                                "Date simulée : " strong { (format::date_longue(ctx.date_simulee)) }
+                        // Sur un écran étroit, app.js replie les menus derrière ce bouton ; sans
+                        // JavaScript ils restent dépliés.
+                        button.bouton-menu type="button" aria-controls="menus" aria-expanded="false" hidden { "Menu" }
+                        div #menus .menus {
+                            nav.menu aria-label="Menu du portail" {
+                                a href="/" { "Accueil" }
+                                a href="/facturation" { "Facturation" }
+                                a href="/organisation" { "Organisation" }
+                                a href="/raccordements" { "Raccordements" }
+                                a href="/approbations" { "Approbations" }
                             }
-                            span.qui {
-                                (ctx.stagiaire.utilisateur.prenom) " " (ctx.stagiaire.utilisateur.nom)
-                                " · " (ctx.stagiaire.structure.raison_sociale)
-                            }
-                            @if lecture.is_none() {
-                                form method="post" action="/deconnexion" {
-                                    input type="hidden" name="csrf" value=(ctx.stagiaire.csrf);
-                                    button.lien type="submit" { "Se déconnecter" }
+                            details.menu-utilisateur {
+                                summary {
+                                    span.visuellement-cache { "Menu de l'utilisateur : " }
+                                    (ctx.stagiaire.utilisateur.prenom) " " (ctx.stagiaire.utilisateur.nom)
+                                    span.structure-courante { (ctx.stagiaire.structure.raison_sociale) }
+                                }
+                                ul {
+                                    li { a href="/mon-compte" { "Mon compte" } }
+                                    li { a href="/mon-compte#rattachements" { "Mes rattachements" } }
+                                    li { a href="/mon-compte/habilitations" { "Mes habilitations" } }
+                                    @if lecture.is_none() {
+                                        li {
+                                            form method="post" action="/deconnexion" {
+                                                input type="hidden" name="csrf" value=(ctx.stagiaire.csrf);
+                                                button.lien type="submit" { "Se déconnecter" }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                @if let Some(ctx) = ctx { (barre_formation(ctx, lecture.is_none())) }
         },
         contenu,
     )
+}
+
+/// La barre « Bac à sable / Formation » : ce qui n'existe pas sur le vrai portail (le temps
+/// simulé, les exercices, les quiz, les cours, la messagerie qui remplace le courriel, jouer
+/// l'acheteur public), à part du menu du portail et d'une autre couleur, pour que personne ne
+/// les prenne pour des fonctions de Chorus Pro.
+fn barre_formation(ctx: &Contexte<'_>, actions: bool) -> Markup {
+    html! {
+        nav.barre-formation aria-label="Bac à sable et formation" {
+            span.titre-formation { "Bac à sable / Formation" }
+            span.date-simulee title="Date du bac à sable (simulée)" {
+                "Date simulée : " strong { (format::date_longue(ctx.date_simulee)) }
+            }
+            @if actions {
+                form.horloge-rapide method="post" action="/bac/horloge" {
+                    input type="hidden" name="csrf" value=(ctx.stagiaire.csrf);
+                    label for="jours-barre" { "Avancer de" }
+                    input #jours-barre type="number" name="jours" min="1" max="365" value="5" required;
+                    span { "j" }
+                    button.bouton type="submit" { "Avancer l'horloge" }
+                }
+            }
+            a href="/bac" { "Bac à sable" }
+            a href="/exercices" { "Exercices" }
+            a href="/quiz" { "Quiz" }
+            a href="/cours" { "Cours" }
+            a href="/suivi-paiements" { "Suivi des paiements" }
+            a href="/messagerie" { "Messagerie" }
+            a.menu-acheteur href="/acheteur" { "Jouer l'acheteur public" }
+        }
+    }
 }
 
 /// Le bandeau du formateur qui regarde le portail d'un stagiaire.
@@ -154,11 +189,15 @@ pub fn document(
             }
             body {
                 a.evitement href="#contenu" { "Aller au contenu" }
-                div.bandeau-simulateur role="note" {
-                    strong { "SIMULATEUR DE FORMATION" }
-                    " — " (avertissement)
+                // Le bandeau « simulateur » est dans l'en-tête de la page (un repère ARIA) : aucune
+                // partie de la page ne reste hors des repères.
+                header.haut-de-page {
+                    div.bandeau-simulateur role="note" {
+                        strong { "SIMULATEUR DE FORMATION" }
+                        " — " (avertissement)
+                    }
+                    (entete)
                 }
-                (entete)
                 main #contenu tabindex="-1" { (contenu) }
                 footer.pied {
                     "Simulateur d'entraînement au portail Chorus Pro — données fictives, à usage de formation uniquement."

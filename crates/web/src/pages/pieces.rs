@@ -216,6 +216,20 @@ pub fn servir_fichier(nom: &str, type_mime: &str, contenu: Vec<u8>, en_ligne: bo
     r
 }
 
+/// Une page qui affiche un PDF du simulateur dans un `<object>` : sa politique de sécurité
+/// l'autorise, pour les fichiers du simulateur seulement (le reste du portail n'en intègre
+/// aucun).
+pub fn avec_pdf_integre(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-src 'self'; base-uri 'none'; \
+             form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    r
+}
+
 /// La facture de la structure du stagiaire, et ses fichiers.
 async fn facture_et_pieces(
     etat: &AppState,

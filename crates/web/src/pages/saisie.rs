@@ -14,6 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::cours::marque_choix;
+use super::portail::{Onglet, onglets_factures_emises};
 use super::{Contexte, champ_csrf, champ_texte, erreurs_du_champ, gabarit, id_champ};
 use crate::erreur::AppError;
 use crate::etat::AppState;
@@ -134,7 +135,10 @@ pub async fn soumettre(
                 })
                 .await?;
             return Ok(match verifiee {
-                Ok(f) => page_confirmation(&ctx, &brut, &f, brouillon.as_deref()).into_response(),
+                Ok(f) => {
+                    let nom = raison_sociale(&etat, &f.destinataire).await?;
+                    page_confirmation(&ctx, &brut, &f, &nom, brouillon.as_deref()).into_response()
+                }
                 Err(anomalies) => refus(&ctx, &brut, &anomalies, brouillon.as_deref()),
             });
         }
@@ -230,6 +234,7 @@ pub fn page_formulaire_vers(
         Some(csrf),
         Some(ctx),
         html! {
+            (onglets_factures_emises(Some(if cible.apercu.is_some() { Onglet::Deposer } else { Onglet::Saisir })))
             h1 { @if brouillon.is_some() { "Modifier le brouillon" } @else { (cible.titre) } }
             @if let Some(apercu) = &cible.apercu { (apercu) }
             p.chapeau { "Les champs marqués d'un astérisque rouge " span.obligatoire { "*" } " sont obligatoires." }
@@ -244,6 +249,11 @@ pub fn page_formulaire_vers(
                 }
             }
             form.saisie method="post" action=(cible.action) novalidate {
+                // Le bouton par défaut du formulaire est ce bouton désactivé : la touche Entrée
+                // dans un champ n'enregistre ni n'envoie rien (HTML : soumission implicite sans
+                // effet quand le bouton par défaut est désactivé). Les deux vrais boutons gardent
+                // leur sens.
+                button.soumission-implicite type="submit" disabled hidden aria-hidden="true" tabindex="-1" { "Ne rien faire" }
                 (champ_csrf(csrf))
                 @if let Some(b) = brouillon { input type="hidden" name="brouillon" value=(b); }
                 fieldset {
@@ -364,14 +374,29 @@ fn ligne_formulaire(anomalies: &[Anomalie], n: usize, l: &LigneBrute) -> Markup 
 
 /// « L'outil vous demandera de confirmer votre demande d'envoi » : le récapitulatif, et la
 /// saisie reportée en champs cachés pour l'envoi ou le retour au formulaire.
-fn page_confirmation(ctx: &Contexte<'_>, brut: &SaisieBrute, f: &Facture, brouillon: Option<&str>) -> Markup {
-    page_confirmation_vers(ctx, brut, f, brouillon, SAISIE.action)
+fn page_confirmation(
+    ctx: &Contexte<'_>,
+    brut: &SaisieBrute,
+    f: &Facture,
+    destinataire: &str,
+    brouillon: Option<&str>,
+) -> Markup {
+    page_confirmation_vers(ctx, brut, f, destinataire, brouillon, SAISIE.action)
+}
+
+/// La raison sociale du destinataire (annuaire), pour que la confirmation nomme le client.
+pub async fn raison_sociale(etat: &AppState, identifiant: &str) -> Result<String, AppError> {
+    let id = identifiant.to_string();
+    etat.lire(move |c, _| Ok(chorus_store::reference::structure_publique(c, &id)?.map(|s| s.raison_sociale)))
+        .await
+        .map(Option::unwrap_or_default)
 }
 
 pub fn page_confirmation_vers(
     ctx: &Contexte<'_>,
     brut: &SaisieBrute,
     f: &Facture,
+    destinataire: &str,
     brouillon: Option<&str>,
     action: &str,
 ) -> Markup {
@@ -399,11 +424,17 @@ pub fn page_confirmation_vers(
         Some(&ctx.stagiaire.csrf),
         Some(ctx),
         html! {
+            (onglets_factures_emises(None))
             h1 { "Confirmer l'envoi de la facture" }
             div.alerte.alerte-info {
-                p { "Vous allez transmettre la facture " strong { (f.numero) } " à " strong { (f.destinataire) } ". Une fois envoyée, elle ne pourra plus être modifiée." }
+                p {
+                    "Vous allez transmettre la facture " strong { (f.numero) } " à "
+                    strong { @if destinataire.is_empty() { (f.destinataire) } @else { (destinataire) " (SIRET " (f.destinataire) ")" } }
+                    ". Une fois envoyée, elle ne pourra plus être modifiée."
+                }
             }
             dl.fiche {
+                dt { "Destinataire" } dd { @if destinataire.is_empty() { "—" } @else { (destinataire) } " " small.nombre { "(" (f.destinataire) ")" } }
                 dt { "Date de facture" } dd { (format::date_courte(f.date_facture)) }
                 dt { "Code service" } dd { @if f.code_service.is_empty() { "—" } @else { (f.code_service) } }
                 dt { "N° d'engagement" } dd { @if f.numero_engagement.is_empty() { "—" } @else { (f.numero_engagement) } }
@@ -412,6 +443,7 @@ pub fn page_confirmation_vers(
                 dt { "Total TTC" } dd.nombre { strong { (format::euros(t.total_ttc)) } }
                 dt { "Montant à payer" } dd.nombre { (format::euros(t.montant_a_payer)) }
             }
+            (super::contenu_facture::lignes(f))
             div.boutons {
                 form method="post" action=(action) {
                     (champs_caches)

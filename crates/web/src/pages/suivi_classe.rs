@@ -90,10 +90,10 @@ fn grille(g: &Grille, csrf: &str, maintenant: DateTime<Utc>, brouillon: Option<&
                 p.vide #suivi-vide data-direct { "Personne n'a encore rejoint la classe." }
             } @else {
                 table.tableau.grille-suivi {
-                    caption { "Ce que chaque stagiaire a fait, mis à jour en direct" }
+                    caption.visuellement-cache { "Ce que chaque stagiaire a fait, mis à jour en direct" }
                     thead { tr {
                         th scope="col" { "Stagiaire" }
-                        th.nombre scope="col" { "Factures envoyées" }
+                        th.nombre scope="col" { "Envoyées" }
                         th scope="col" { "Statuts atteints" }
                         th.nombre scope="col" { "Saisies refusées" }
                         th.nombre scope="col" { "Rejets" }
@@ -124,7 +124,7 @@ fn grille(g: &Grille, csrf: &str, maintenant: DateTime<Utc>, brouillon: Option<&
                                     form method="post" action={ "/formateur/classes/" (cid) "/voir" } {
                                         (champ_csrf(csrf))
                                         input type="hidden" name="participant" value=(b.participant_id);
-                                        button.lien type="submit" { "Voir ce que voit le stagiaire" }
+                                        button.lien type="submit" { "Voir" span.visuellement-cache { " ce que voit " (b.nom) } }
                                     }
                                     (formulaire_message(cid, b, csrf, brouillon.filter(|m| m.participant_id == b.participant_id)))
                                 }
@@ -164,7 +164,7 @@ fn formulaire_message(
     let (objet, corps, anomalies) = brouillon.map_or(("", "", &[][..]), |m| (m.objet, m.corps, m.anomalies));
     html! {
         details.ecrire open[brouillon.is_some()] {
-            summary { "Écrire à " (b.nom) }
+            summary { "Écrire" span.visuellement-cache { " à " (b.nom) } }
             form method="post" action={ "/formateur/classes/" (classe_id) "/message" } novalidate {
                 (resume_anomalies("Le message n'est pas parti :", anomalies))
                 (champ_csrf(csrf))
@@ -197,9 +197,11 @@ fn page_suivi(
         &f.csrf,
         Some(&f.formateur.email),
         html! {
-            p { a href={ "/formateur/classes/" (c.id) } { "← La classe" } }
-            h1 { "Suivi en direct — " (c.titre) }
-            p.chapeau { "La grille se met à jour toute seule quand un stagiaire agit. Sans JavaScript, rechargez la page." }
+            h1.titre-suivi { "Suivi en direct — " (c.titre) }
+            p.aide {
+                a href={ "/formateur/classes/" (c.id) } { "← La classe" }
+                " · La grille se met à jour toute seule quand un stagiaire agit. Sans JavaScript, rechargez la page."
+            }
             @if let Some(m) = message { (m) }
             div #suivi-direct data-flux={ "/formateur/classes/" (c.id) "/evenements?depuis=" (g.version) } {
                 (grille(g, &f.csrf, maintenant, brouillon))

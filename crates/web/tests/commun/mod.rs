@@ -43,12 +43,17 @@ impl Portail {
     }
 
     fn construire(jeton_formateur: Option<String>) -> Portail {
+        Portail::avec_config(|config| config.jeton_formateur = jeton_formateur)
+    }
+
+    /// The application whose settings `regler` changes (address of the room, token…).
+    pub fn avec_config(regler: impl FnOnce(&mut chorus_web::etat::Config)) -> Portail {
         let dossier = tempfile::tempdir().expect("temporary directory");
         let store = chorus_store::Store::ouvrir(dossier.path()).expect("open the database");
         let horloge = chorus_store::Horloge::fixe(date_fixe());
         chorus_store::demo::initialiser(&store, &horloge).expect("demo data");
         let mut etat = chorus_web::AppState::new(store, horloge);
-        etat.config.jeton_formateur = jeton_formateur;
+        regler(&mut etat.config);
         let app = chorus_web::app(etat);
         Portail { app, _dossier: dossier }
     }
@@ -115,6 +120,14 @@ impl Reponse {
             "expected a 303 to {vers}; body:\n{}",
             self.extrait()
         );
+        self
+    }
+
+    /// The 303 after « Avancer l'horloge » : to the summary of what the clock did.
+    #[track_caller]
+    pub fn assert_redirige_vers_le_bilan(&self) -> &Self {
+        assert_eq!(self.statut, StatusCode::SEE_OTHER, "expected a redirect; body:\n{}", self.extrait());
+        assert!(self.location().starts_with("/bac/horloge?avancee="), "{}", self.location());
         self
     }
 
@@ -290,6 +303,19 @@ impl Navigateur {
         let r = self.get(&format!("/messagerie/{}", m.id)).await;
         r.assert_statut(StatusCode::OK).assert_contient(&format!("<h1>{}</h1>", echapper(objet)));
         r
+    }
+}
+
+impl Navigateur {
+    /// The code of the newest « Votre code de connexion » message of this browser's mailbox.
+    pub async fn code_de_connexion(&mut self) -> String {
+        let m = self.ouvrir_dernier("Votre code de connexion").await;
+        let marque = "Voici votre code de connexion au portail : ";
+        let debut =
+            m.corps.find(marque).unwrap_or_else(|| panic!("no code:\n{}", m.extrait())) + marque.len();
+        let code: String = m.corps[debut..].chars().take(6).collect();
+        assert!(code.bytes().all(|b| b.is_ascii_digit()), "code « {code} »");
+        code
     }
 }
 
@@ -529,6 +555,14 @@ impl Stagiaire {
     /// « Enregistrer » : a draft; returns its id.
     pub async fn enregistrer(&mut self, saisie: &Saisie) -> String {
         self.post_form("/factures-emises/saisir", &saisie.champs("enregistrer", &[])).await.id_facture()
+    }
+
+    /// Plays the buyer of its own sandbox and gives `statut` (a Chorus Pro code) to the invoice.
+    pub async fn traiter_en_acheteur(&mut self, id: &str, statut: &str, motif: &str) {
+        self.get(&format!("/acheteur/factures/{id}")).await.assert_statut(StatusCode::OK);
+        self.post_form(&format!("/acheteur/factures/{id}/traiter"), &[("statut", statut), ("motif", motif)])
+            .await
+            .assert_redirige(&format!("/acheteur/factures/{id}"));
     }
 
     /// « Valider et envoyer », confirmed: returns the id of the sent invoice.
