@@ -1,8 +1,8 @@
 // Améliorations facultatives : tout fonctionne sans JavaScript.
 (function () {
   "use strict";
-  // Sur un petit écran, les menus se replient derrière le bouton « Menu » (sans JavaScript,
-  // ils restent dépliés).
+  // Sur un petit écran, les menus et les liens de la barre de formation se replient derrière
+  // le bouton « Menu » (sans JavaScript, ils restent dépliés).
   document.documentElement.classList.add("js");
   var boutonMenu = document.querySelector(".bouton-menu");
   var menus = document.getElementById("menus");
@@ -10,8 +10,15 @@
     boutonMenu.hidden = false;
     boutonMenu.addEventListener("click", function () {
       var ouverts = menus.classList.toggle("ouverts");
+      var liens = document.getElementById("liens-formation");
+      if (liens) { liens.classList.toggle("ouverts", ouverts); }
       boutonMenu.setAttribute("aria-expanded", ouverts ? "true" : "false");
     });
+  }
+  // Sur un petit écran, les onglets défilent : l'onglet de la page est ramené en vue.
+  var actif = document.querySelector(".onglets .onglet-actif");
+  if (actif && actif.parentNode.scrollWidth > actif.parentNode.clientWidth) {
+    actif.parentNode.scrollLeft = actif.offsetLeft - actif.parentNode.offsetLeft - 8;
   }
   // Après une saisie refusée, on place le focus sur le résumé des erreurs (lecteurs d'écran).
   var resume = document.getElementById("resume-erreurs");

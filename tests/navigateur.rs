@@ -210,23 +210,27 @@ async fn salle_de_classe(formateur: &Parcours, postes: &[Parcours; 3], mot_de_pa
     let signe = signe.text().await.expect("confirmation de la signature");
     assert!(signe.to_lowercase().contains("sign"), "après la signature : {signe}");
 
-    // 7. A phone: no sideways scrolling on any page; the menu collapses behind « Menu ».
+    // 7. A phone, then a tablet (the desktop trainee's window at 768 × 1024): no page scrolls
+    // sideways and the header leaves the page's title in sight.
     telephone.connecter_stagiaire_de_classe(&identifiant, &mdp).await;
-    for chemin in [
-        "/",
-        "/facturation",
-        "/factures-emises/synthese",
-        "/factures-emises/saisir",
-        "/factures-emises",
-        "/annuaire?q=valcombe",
-        "/cours/paiement",
-        "/bac/horloge",
-        "/quiz",
-        "/exercices",
-    ] {
-        telephone.aller(chemin).await;
-        telephone.attendre(Locator::Css("main h1")).await;
-        telephone.verifier_sans_defilement_horizontal(chemin).await;
+    poste.dimensionner_a(768, 1024).await;
+    for ecran in [telephone, poste] {
+        for chemin in [
+            "/",
+            "/facturation",
+            "/factures-emises/synthese",
+            "/factures-emises/saisir",
+            "/factures-emises",
+            "/annuaire?q=valcombe",
+            "/cours/paiement",
+            "/bac/horloge",
+            "/quiz",
+            "/exercices",
+        ] {
+            ecran.aller(chemin).await;
+            ecran.attendre(Locator::Css("main h1")).await;
+            ecran.verifier_petit_ecran(chemin).await;
+        }
     }
     telephone.aller("/").await;
     telephone.attendre_titre("Accueil").await;
@@ -813,6 +817,26 @@ impl Parcours {
         self.attendre_titre("Accueil").await;
     }
 
+    /// A small screen: nothing scrolls sideways, and the page's title shows in the upper half
+    /// of the window on arrival (the header does not push the content out of sight).
+    async fn verifier_petit_ecran(&self, quoi: &str) {
+        self.verifier_sans_defilement_horizontal(quoi).await;
+        let mesure = self
+            .client
+            .execute(
+                "return [Math.round(document.querySelector('main h1').getBoundingClientRect().top),
+                         window.innerHeight];",
+                vec![],
+            )
+            .await
+            .expect("position du titre");
+        let (haut, fenetre): (i64, i64) = serde_json::from_value(mesure).expect("deux nombres");
+        assert!(
+            (0..fenetre / 2).contains(&haut),
+            "{quoi} : le titre commence à {haut} px dans une fenêtre de {fenetre} px"
+        );
+    }
+
     /// The page is no wider than the window: nothing scrolls sideways.
     async fn verifier_sans_defilement_horizontal(&self, quoi: &str) {
         let mesure = self
@@ -821,7 +845,25 @@ impl Parcours {
             .await
             .expect("mesure de la page");
         let (largeur, fenetre): (u32, u32) = serde_json::from_value(mesure).expect("deux nombres");
-        assert!(largeur <= fenetre, "{quoi} : la page fait {largeur} px pour une fenêtre de {fenetre} px");
+        if largeur > fenetre {
+            // The deepest elements that stick out, to say what to fix.
+            let depassent = self
+                .client
+                .execute(
+                    "return Array.from(document.querySelectorAll('body *'))
+                         .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                                      && !Array.from(e.children).some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+                         .slice(0, 5)
+                         .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')
+                                   + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)');",
+                    vec![],
+                )
+                .await
+                .expect("éléments qui dépassent");
+            panic!(
+                "{quoi} : la page fait {largeur} px pour une fenêtre de {fenetre} px ; dépassent : {depassent}"
+            );
+        }
     }
 
     /// A viewport of exactly `largeur` × `hauteur`.

@@ -77,7 +77,7 @@ pub fn gabarit(titre: &str, csrf: Option<&str>, ctx: Option<&Contexte<'_>>, cont
                     @if let Some(ctx) = ctx {
                         // Sur un écran étroit, app.js replie les menus derrière ce bouton ; sans
                         // JavaScript ils restent dépliés.
-                        button.bouton-menu type="button" aria-controls="menus" aria-expanded="false" hidden { "Menu" }
+                        button.bouton-menu type="button" aria-controls="menus liens-formation" aria-expanded="false" hidden { "Menu" }
                         div #menus .menus {
                             nav.menu aria-label="Menu du portail" {
                                 a href="/" { "Accueil" }
@@ -135,13 +135,16 @@ fn barre_formation(ctx: &Contexte<'_>, actions: bool) -> Markup {
                     button.bouton type="submit" { "Avancer l'horloge" }
                 }
             }
-            a href="/bac" { "Bac à sable" }
-            a href="/exercices" { "Exercices" }
-            a href="/quiz" { "Quiz" }
-            a href="/cours" { "Cours" }
-            a href="/suivi-paiements" { "Suivi des paiements" }
-            a href="/messagerie" { "Messagerie" }
-            a.menu-acheteur href="/acheteur" { "Jouer l'acheteur public" }
+            // Sur un petit écran, ces liens se replient avec les menus du portail (app.js).
+            span #liens-formation .liens-formation {
+                a href="/bac" { "Bac à sable" }
+                a href="/exercices" { "Exercices" }
+                a href="/quiz" { "Quiz" }
+                a href="/cours" { "Cours" }
+                a href="/suivi-paiements" { "Suivi des paiements" }
+                a href="/messagerie" { "Messagerie" }
+                a.menu-acheteur href="/acheteur" { "Jouer l'acheteur public" }
+            }
         }
     }
 }
