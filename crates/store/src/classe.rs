@@ -14,10 +14,12 @@ use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use crate::bac::{self, PointDepart};
 use crate::compte::{self, Utilisateur};
+use crate::depart;
+use crate::depart::PointDepart;
 use crate::erreur::{Erreur, Resultat};
 use crate::horloge::Horloge;
+use crate::moteur;
 use crate::{reference, scenario};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -397,7 +399,7 @@ pub fn rejoindre(
                      VALUES (?1, ?2, ?3, 'GESTIONNAIRE_PRINCIPAL', 'VALIDE')",
                     params![u.id, s, bac_id],
                 )?;
-                crate::raccordement::initialiser_espaces(c, &bac_id, s)?;
+                crate::structure::initialiser_espaces(c, &bac_id, s)?;
             }
             // Le mot de passe tiré est gardé pour la carte que le formateur imprime.
             c.execute(
@@ -424,7 +426,9 @@ pub fn rejoindre(
 fn creer_bac(c: &Connection, classe: &Classe, nom: &str, rang: u32, horloge: &Horloge) -> Resultat<String> {
     let libelle = format!("{} — {nom}", classe.titre);
     let bac_id = match classe.depart {
-        Depart::CreationDuCompte => bac::creer_vide(c, &libelle, &PointDepart::CreationDuCompte, horloge)?.id,
+        Depart::CreationDuCompte => {
+            depart::creer_vide(c, &libelle, &PointDepart::CreationDuCompte, horloge)?.id
+        }
         Depart::PratiqueLibre => {
             // Chaque stagiaire reçoit une entreprise différente du registre fictif (au-delà de
             // la quarantaine, on recommence : les bacs sont isolés, deux homonymes ne se voient pas).
@@ -433,7 +437,7 @@ fn creer_bac(c: &Connection, classe: &Classe, nom: &str, rang: u32, horloge: &Ho
                 .get((rang as usize - 1) % entreprises.len().max(1))
                 .ok_or(Erreur::Introuvable("entreprise du registre"))?;
             let id = Uuid::new_v4().to_string();
-            bac::inserer_pratique_libre(c, &id, &libelle, e, horloge)?;
+            depart::inserer_pratique_libre(c, &id, &libelle, e, horloge)?;
             id
         }
     };
@@ -509,7 +513,7 @@ pub fn reinitialiser(
 ) -> Resultat<usize> {
     let bacs = bacs(c, formateur_id, classe_id, participant)?;
     for b in &bacs {
-        bac::reinitialiser(c, b)?;
+        depart::reinitialiser(c, b)?;
     }
     Ok(bacs.len())
 }
@@ -525,7 +529,7 @@ pub fn avancer(
 ) -> Resultat<usize> {
     let bacs = bacs(c, formateur_id, classe_id, participant)?;
     for b in &bacs {
-        bac::avancer(c, b, jours, horloge)?;
+        moteur::avancer(c, b, jours, horloge)?;
     }
     Ok(bacs.len())
 }

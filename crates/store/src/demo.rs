@@ -3,9 +3,10 @@
 //! démonstration (un bac à sable de pratique libre chacun).
 
 use crate::base::Store;
+use crate::depart;
 use crate::erreur::{Erreur, Resultat};
 use crate::horloge::Horloge;
-use crate::{bac, compte, reference};
+use crate::{compte, reference};
 
 pub const ANNUAIRE: &str = include_str!("../../../fixtures/annuaire-formation.csv");
 pub const SERVICES: &str = include_str!("../../../fixtures/services-formation.csv");
@@ -50,7 +51,7 @@ pub fn initialiser(store: &Store, horloge: &Horloge) -> Resultat<()> {
         let entreprises = reference::entreprises_stagiaires(tx)?;
         for (i, entreprise) in entreprises.iter().take(NOMBRE_COMPTES_DEMO).enumerate() {
             let n = i + 1;
-            let (bac, _) = bac::creer_pratique_libre(
+            let (bac, _) = depart::creer_pratique_libre(
                 tx,
                 &format!("Démonstration {n}"),
                 entreprise,

@@ -171,8 +171,42 @@ fn verifier(
             saisie::controler(&facture, &ctx)
         }
     };
-    crate::suivi::preciser_numero_rejete(c, &bac.id, structure_id, &facture.numero, &mut anomalies)?;
+    preciser_numero_rejete(c, &bac.id, structure_id, &facture.numero, &mut anomalies)?;
     Ok(if anomalies.is_empty() { Ok(facture) } else { Err(anomalies) })
+}
+
+/// Le numéro est-il celui d'une facture rejetée de cette structure ? La saisie le refuse alors
+/// avec un message qui dit pourquoi il faut un nouveau numéro.
+fn numero_d_une_facture_rejetee(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    numero: &str,
+) -> Resultat<bool> {
+    Ok(c.prepare_cached(
+        "SELECT 1 FROM facture WHERE bac_id = ?1 AND structure_id = ?2 AND numero = ?3 AND statut = 'REJETEE'",
+    )?
+    .query_row([bac_id, structure_id, numero], |_| Ok(()))
+    .optional()?
+    .is_some())
+}
+
+/// Remplace, dans les anomalies d'une saisie, celle du numéro déjà utilisé par celle d'un
+/// numéro de facture rejetée quand c'est le cas.
+fn preciser_numero_rejete(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    numero: &str,
+    anomalies: &mut [Anomalie],
+) -> Resultat<()> {
+    let Some(a) = anomalies.iter_mut().find(|a| a.code == "NUMERO_DEJA_UTILISE") else {
+        return Ok(());
+    };
+    if numero_d_une_facture_rejetee(c, bac_id, structure_id, numero)? {
+        *a = chorus_domain::suites::anomalie_numero_de_facture_rejetee(numero);
+    }
+    Ok(())
 }
 
 /// Le statut de la facture `id` que la structure `structure_id` reprend : `Introuvable` si elle

@@ -10,7 +10,7 @@
 //! Choix du simulateur, là où les sources se taisent :
 //!
 //! - **Quand.** Les notifications sont produites quand l'horloge du bac avance
-//!   ([`apres_avancee`], appelée par `bac::avancer` une fois que les parties simulées ont joué) :
+//!   ([`apres_avancee`], appelée par `crate::moteur::avancer` une fois que les parties simulées ont joué) :
 //!   dans le simulateur, le temps ne passe que là. Elles sont datées du jour simulé concerné, à
 //!   7 h 00 ([`HEURE_ENVOI`]) : les étapes de l'acheteur et du comptable simulés n'ont pas
 //!   d'heure, on les considère faites dans la nuit, et le message du matin les annonce.

@@ -252,23 +252,6 @@ pub fn espaces(c: &Connection, bac_id: &str, structure_id: &str) -> Resultat<Vec
     Ok(v)
 }
 
-/// La structure de départ : l'espace « Factures émises », ses gestionnaires principaux abonnés
-/// en modification. À appeler à la création d'une structure ; sans effet si c'est déjà fait.
-pub fn initialiser_espaces(c: &Connection, bac_id: &str, structure_id: &str) -> Resultat<()> {
-    let espace = Espace::PAR_DEFAUT.code();
-    c.execute(
-        "INSERT OR IGNORE INTO espace_structure (bac_id, structure_id, espace) VALUES (?1, ?2, ?3)",
-        params![bac_id, structure_id, espace],
-    )?;
-    c.execute(
-        "INSERT OR IGNORE INTO abonnement (bac_id, utilisateur_id, structure_id, espace, mode)
-         SELECT bac_id, utilisateur_id, structure_id, ?3, ?4 FROM rattachement
-         WHERE bac_id = ?1 AND structure_id = ?2 AND role = ?5 AND statut = 'VALIDE'",
-        params![bac_id, structure_id, espace, Mode::Modification.code(), Role::GestionnairePrincipal.code()],
-    )?;
-    Ok(())
-}
-
 /// « Ajouter des espaces » : ouvre ces espaces à la structure (ceux déjà ouverts sont ignorés).
 /// Retourne le nombre d'espaces réellement ajoutés.
 pub fn ajouter_espaces(
@@ -796,7 +779,7 @@ mod tests {
                 let siret: String =
                     tx.query_row("SELECT identifiant FROM structure WHERE id = ?1", [&st], |r| r.get(0))?;
                 assert_eq!(e.siret, siret, "formation1 a la première entreprise du registre");
-                let (bac, u) = crate::bac::creer_pratique_libre(
+                let (bac, u) = crate::depart::creer_pratique_libre(
                     tx,
                     "Autre",
                     &e,

@@ -1,7 +1,7 @@
 //! Le scénario en cours d'un bac à sable : le commencer (le bac repart de zéro, sans toucher
 //! aux comptes ni aux structures, avec les factures et les messages du départ), le quitter,
 //! répondre à ses questions, et lire les faits que vérifient ses objectifs. L'acheteur
-//! scripté joue ses règles pendant les avancées d'horloge ([`crate::bac::avancer`]).
+//! scripté joue ses règles pendant les avancées d'horloge ([`crate::moteur::avancer`]).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -14,6 +14,7 @@ use chrono::{Days, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::bac;
+use crate::depart;
 use crate::erreur::{Erreur, Resultat};
 use crate::facture::{self, Envoi};
 use crate::horloge::Horloge;
@@ -79,7 +80,7 @@ pub fn commencer(
                 .into(),
         ));
     }
-    bac::effacer_l_activite(c, bac_id)?;
+    depart::effacer_l_activite(c, bac_id)?;
     c.execute(
         "UPDATE bac SET scenario = ?2, scenario_mode = ?3, scenario_termine_le = NULL, decalage_jours = 0
          WHERE id = ?1",

@@ -2,6 +2,7 @@
 //! de leurs utilisateurs.
 
 use chorus_domain::compte::Role;
+use chorus_domain::espace::{Espace, Mode};
 use chorus_domain::structure::TypeIdentifiant;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -61,8 +62,25 @@ pub fn creer(
         "UPDATE utilisateur SET structure_id = ?2 WHERE id = ?1 AND bac_id = ?3",
         params![utilisateur_id, id, bac_id],
     )?;
-    crate::raccordement::initialiser_espaces(c, bac_id, &id)?;
+    initialiser_espaces(c, bac_id, &id)?;
     Ok(id)
+}
+
+/// La structure de départ : l'espace « Factures émises », ses gestionnaires principaux abonnés
+/// en modification. À appeler à la création d'une structure ; sans effet si c'est déjà fait.
+pub fn initialiser_espaces(c: &Connection, bac_id: &str, structure_id: &str) -> Resultat<()> {
+    let espace = Espace::PAR_DEFAUT.code();
+    c.execute(
+        "INSERT OR IGNORE INTO espace_structure (bac_id, structure_id, espace) VALUES (?1, ?2, ?3)",
+        params![bac_id, structure_id, espace],
+    )?;
+    c.execute(
+        "INSERT OR IGNORE INTO abonnement (bac_id, utilisateur_id, structure_id, espace, mode)
+         SELECT bac_id, utilisateur_id, structure_id, ?3, ?4 FROM rattachement
+         WHERE bac_id = ?1 AND structure_id = ?2 AND role = ?5 AND statut = 'VALIDE'",
+        params![bac_id, structure_id, espace, Mode::Modification.code(), Role::GestionnairePrincipal.code()],
+    )?;
+    Ok(())
 }
 
 /// La structure de ce bac qui porte cet identifiant, s'il y en a une.

@@ -196,40 +196,6 @@ pub fn traiter_rejet(
     Ok(())
 }
 
-/// Le numéro est-il celui d'une facture rejetée de cette structure ? La saisie le refuse alors
-/// avec un message qui dit pourquoi il faut un nouveau numéro.
-pub fn numero_d_une_facture_rejetee(
-    c: &Connection,
-    bac_id: &str,
-    structure_id: &str,
-    numero: &str,
-) -> Resultat<bool> {
-    Ok(c.prepare_cached(
-        "SELECT 1 FROM facture WHERE bac_id = ?1 AND structure_id = ?2 AND numero = ?3 AND statut = 'REJETEE'",
-    )?
-    .query_row([bac_id, structure_id, numero], |_| Ok(()))
-    .optional()?
-    .is_some())
-}
-
-/// Remplace, dans les anomalies d'une saisie, celle du numéro déjà utilisé par celle d'un
-/// numéro de facture rejetée quand c'est le cas.
-pub fn preciser_numero_rejete(
-    c: &Connection,
-    bac_id: &str,
-    structure_id: &str,
-    numero: &str,
-    anomalies: &mut [Anomalie],
-) -> Resultat<()> {
-    let Some(a) = anomalies.iter_mut().find(|a| a.code == "NUMERO_DEJA_UTILISE") else {
-        return Ok(());
-    };
-    if numero_d_une_facture_rejetee(c, bac_id, structure_id, numero)? {
-        *a = suites::anomalie_numero_de_facture_rejetee(numero);
-    }
-    Ok(())
-}
-
 /// Les factures de la structure que le fournisseur doit reprendre : à recycler, suspendues, ou
 /// rejetées dont le rejet n'est pas encore traité.
 pub fn a_reprendre(c: &Connection, bac_id: &str, structure_id: &str) -> Resultat<usize> {

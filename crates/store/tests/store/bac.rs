@@ -7,13 +7,15 @@ use chrono::NaiveDate;
 
 use crate::commun::{COLLEGE, COMMUNE, Monde, Stagiaire, compter, j, jour};
 use crate::facture::{charger, deposer, historique, statuts};
+use chorus_store::depart;
+use chorus_store::moteur;
 
 /// La régie des transports : délai de 60 jours, rien d'exigé.
 /// Office national (EPIC national, catégorie 4120) : entreprise publique, 60 jours.
 const OFFICE_NATIONAL: &str = "38496988700072";
 
 fn avancer(m: &Monde, s: &Stagiaire, jours: u32) -> chorus_store::Resultat<NaiveDate> {
-    m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, jours, &m.horloge))
+    m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, jours, &m.horloge))
 }
 
 fn le_bac(m: &Monde, s: &Stagiaire) -> bac::Bac {
@@ -194,9 +196,9 @@ fn avancer_de_0_ou_plus_d_un_an_est_refuse() {
     }
     assert_eq!(le_bac(&m, &s).decalage_jours, 0);
     assert_eq!(compter(&m.store, "journal"), 0);
-    assert_eq!(avancer(&m, &s, bac::AVANCE_MAX_JOURS).unwrap(), j(365));
+    assert_eq!(avancer(&m, &s, moteur::AVANCE_MAX_JOURS).unwrap(), j(365));
     // Un bac inventé.
-    let r = m.store.ecrire(|tx| bac::avancer(tx, "bac-invente", 1, &m.horloge));
+    let r = m.store.ecrire(|tx| moteur::avancer(tx, "bac-invente", 1, &m.horloge));
     assert!(matches!(r, Err(Erreur::Introuvable("bac à sable"))), "{r:?}");
 }
 
@@ -230,7 +232,7 @@ fn reinitialiser_revient_au_point_de_depart() {
     avancer(&m, &s2, 3).unwrap();
     let journal_s2 = m.store.lire(|c| journal::entrees(c, &s2.bac_id)).unwrap();
 
-    m.store.ecrire(|tx| bac::reinitialiser(tx, &s1.bac_id)).unwrap();
+    m.store.ecrire(|tx| depart::reinitialiser(tx, &s1.bac_id)).unwrap();
 
     let b1 = le_bac(&m, &s1);
     assert_eq!((b1.decalage_jours, b1.date_simulee(&m.horloge)), (0, jour()));
@@ -260,6 +262,6 @@ fn reinitialiser_revient_au_point_de_depart() {
     assert_eq!(compter(&m.store, "structure"), 5);
     assert_eq!(compter(&m.store, "bac"), 5);
 
-    let r = m.store.ecrire(|tx| bac::reinitialiser(tx, "bac-invente"));
+    let r = m.store.ecrire(|tx| depart::reinitialiser(tx, "bac-invente"));
     assert!(matches!(r, Err(Erreur::Introuvable("bac à sable"))), "{r:?}");
 }

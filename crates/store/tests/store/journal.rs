@@ -2,12 +2,14 @@
 //! chronologique.
 
 use chorus_domain::Statut;
+use chorus_store::facture;
 use chorus_store::facture::Envoi;
 use chorus_store::journal::{self, evenement};
-use chorus_store::{bac, facture};
 
 use crate::commun::{COMMUNE, Monde, SIRET_HORS_ANNUAIRE, Stagiaire, saisie, saisie_pour};
 use crate::facture::{acceptee, deposer, historique, saisir, statuts};
+use chorus_store::depart;
+use chorus_store::moteur;
 
 fn entrees(m: &Monde, s: &Stagiaire) -> Vec<journal::Entree> {
     m.store.lire(|c| journal::entrees(c, &s.bac_id)).unwrap()
@@ -50,13 +52,13 @@ fn le_journal_ne_fait_que_grandir() {
         deposer(&m, &s, "FA-3", COMMUNE);
     });
     etape(&|| {
-        m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, 12, &m.horloge)).unwrap();
+        m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, 12, &m.horloge)).unwrap();
     });
 
     // Après une réinitialisation, les identifiants ne repartent pas de 1 : une entrée
     // supprimée n'est jamais « remplacée » par une autre (AUTOINCREMENT).
     let max_avant = vu.last().unwrap().id;
-    m.store.ecrire(|tx| bac::reinitialiser(tx, &s.bac_id)).unwrap();
+    m.store.ecrire(|tx| depart::reinitialiser(tx, &s.bac_id)).unwrap();
     assert!(entrees(&m, &s).is_empty());
     deposer(&m, &s, "FA-1", COMMUNE);
     let apres = entrees(&m, &s);
@@ -87,12 +89,12 @@ fn historique_dans_l_ordre_chronologique() {
     let id = acceptee(saisir(&m, &s, None, &saisie("FA-1"), Envoi::Enregistrer));
     // Deux jours passent avant l'envoi, puis l'acheteur traite la facture ; une autre facture
     // et une saisie refusée s'intercalent dans le journal.
-    m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, 2, &m.horloge)).unwrap();
+    m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, 2, &m.horloge)).unwrap();
     saisir(&m, &s, None, &saisie_pour("FA-2", SIRET_HORS_ANNUAIRE), Envoi::ValiderEtEnvoyer).unwrap();
     let issue = m.store.ecrire(|tx| facture::envoyer_brouillon(tx, &s.bac_id, &id, &m.horloge));
     acceptee(issue);
     deposer(&m, &s, "FA-3", COMMUNE);
-    m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, 11, &m.horloge)).unwrap();
+    m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, 11, &m.horloge)).unwrap();
 
     let h = historique(&m, &s, &id);
     assert_eq!(

@@ -17,6 +17,7 @@ mod facture;
 mod gestion;
 mod gestionnaire_simule;
 mod journal;
+mod modules;
 mod mon_compte;
 mod paiement;
 mod piece_jointe;

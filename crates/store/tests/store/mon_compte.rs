@@ -8,10 +8,11 @@ use chorus_store::compte::{self, ChangementMotDePasse};
 use chorus_store::messagerie::{self, Message};
 use chorus_store::notification::{OBJET_RECAPITULATIF, objet_activite};
 use chorus_store::rattachement::{self, Decision};
-use chorus_store::{Erreur, bac, demo, structure};
+use chorus_store::{Erreur, demo, structure};
 
 use crate::commun::{COMMUNE, Monde, Stagiaire, j};
 use crate::facture::deposer;
+use chorus_store::moteur;
 
 const MDP: &str = "Tournesol-Bleu-42!";
 
@@ -27,7 +28,7 @@ fn messages(m: &Monde, bac_id: &str) -> Vec<Message> {
 }
 
 fn avancer(m: &Monde, s: &Stagiaire, jours: u32) {
-    m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, jours, &m.horloge)).unwrap();
+    m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, jours, &m.horloge)).unwrap();
 }
 
 /// Un compte actif, sans structure, dans le bac.

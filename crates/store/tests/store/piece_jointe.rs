@@ -5,9 +5,10 @@ use chorus_domain::Statut;
 use chorus_domain::piece_jointe::MO;
 use chorus_store::facture::{Envoi, Issue};
 use chorus_store::piece_jointe::{self as pj, ModeDepot};
-use chorus_store::{Erreur, bac, facture};
+use chorus_store::{Erreur, facture};
 
 use crate::commun::{Monde, Stagiaire, compter, saisie};
+use chorus_store::depart;
 
 fn un_pdf(texte: &str) -> Vec<u8> {
     DocumentPdf::nouveau("Facture").titre("Facture").paragraphe(texte).produire().unwrap()
@@ -244,6 +245,6 @@ fn reinitialiser_efface_les_fichiers_et_les_depots_en_cours() {
     deposer(&m, &s1, "en-cours.pdf", &un_pdf("b")).unwrap();
     deposer(&m, &s2, "autre-bac.pdf", &un_pdf("c")).unwrap();
     assert_eq!(compter(&m.store, "piece_jointe"), 4);
-    m.store.ecrire(|tx| bac::reinitialiser(tx, &s1.bac_id)).unwrap();
+    m.store.ecrire(|tx| depart::reinitialiser(tx, &s1.bac_id)).unwrap();
     assert_eq!(compter(&m.store, "piece_jointe"), 1, "seul le dépôt de l'autre bac reste");
 }

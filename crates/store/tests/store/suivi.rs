@@ -5,11 +5,12 @@ use chorus_domain::Statut;
 use chorus_domain::suites::Acheminement;
 use chorus_store::facture::Envoi;
 use chorus_store::suivi::{self, Complement};
-use chorus_store::{Erreur, bac, journal};
+use chorus_store::{Erreur, journal};
 
 use crate::acheteur::traiter;
 use crate::commun::{COMMUNE, Monde, Stagiaire, j, saisie};
 use crate::facture::{acceptee, charger, codes_refuses, deposer, historique, saisir};
+use chorus_store::moteur;
 
 /// Département du Causse : le code service est obligatoire.
 const DEPARTEMENT: &str = "22221733300095";
@@ -54,7 +55,7 @@ fn recycler_une_facture_a_recycler() {
         [Statut::ARecycler, Statut::Deposee, Statut::EnCoursAcheminement, Statut::MiseADisposition]
     );
     // Le nouveau destinataire a reçu la facture aujourd'hui : son calendrier part d'aujourd'hui.
-    m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, 3, &m.horloge)).unwrap();
+    m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, 3, &m.horloge)).unwrap();
     let e = historique(&m, &s, &id).pop().unwrap();
     assert_eq!((e.statut, e.date_simulee), (Some(Statut::ServiceFait), j(3)));
 }
@@ -178,7 +179,7 @@ fn suspendre_completer_puis_payee_par_l_acheteur_simule() {
     let id = deposer(&m, &s, "FA-1", COMMUNE);
     traiter(&m, &s, &id, Statut::Suspendue, "Attestation manquante").unwrap();
     // Suspendue : l'acheteur simulé attend, même longtemps.
-    m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, 40, &m.horloge)).unwrap();
+    m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, 40, &m.horloge)).unwrap();
     assert_eq!(charger(&m, &s, &id).statut, Statut::Suspendue);
     m.store
         .ecrire(|tx| {
@@ -187,9 +188,9 @@ fn suspendre_completer_puis_payee_par_l_acheteur_simule() {
         })
         .unwrap();
     // Son calendrier repart du complément (jour 40) : mise en paiement 20 jours plus tard.
-    m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, 19, &m.horloge)).unwrap();
+    m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, 19, &m.horloge)).unwrap();
     assert_eq!(charger(&m, &s, &id).statut, Statut::Comptabilisee);
-    m.store.ecrire(|tx| bac::avancer(tx, &s.bac_id, 1, &m.horloge)).unwrap();
+    m.store.ecrire(|tx| moteur::avancer(tx, &s.bac_id, 1, &m.horloge)).unwrap();
     let e = historique(&m, &s, &id).pop().unwrap();
     assert_eq!((e.statut, e.date_simulee), (Some(Statut::MiseEnPaiement), j(60)));
     let dates: Vec<_> = historique(&m, &s, &id).iter().map(|e| e.date_simulee).collect();

@@ -13,6 +13,8 @@ use super::client::{ClientApi, CorpsJson};
 use super::lecture::Objet;
 use crate::erreur::{AppError, ErreurApi};
 use crate::etat::AppState;
+use chorus_store::depart;
+use chorus_store::moteur;
 
 type Reponse = Result<(StatusCode, Json<Value>), ErreurApi>;
 
@@ -103,14 +105,14 @@ pub async fn avancer(
     let jours = corps.entier("avancerJours")?.ok_or_else(|| {
         AppError::Requete(format!(
             "Le champ « avancerJours » est obligatoire : le nombre de jours dont avancer l'horloge, de 1 à {}",
-            bac::AVANCE_MAX_JOURS
+            moteur::AVANCE_MAX_JOURS
         ))
     })?;
     let formateur_id = client.formateur.id;
     let date = etat
         .ecrire(move |tx, h| {
             simulation::bac_du_formateur(tx, &formateur_id, &id_bac)?;
-            bac::avancer(tx, &id_bac, jours, h)
+            moteur::avancer(tx, &id_bac, jours, h)
         })
         .await?;
     Ok((StatusCode::OK, Json(json!({ "dateSimulee": date }))))
@@ -128,7 +130,7 @@ pub async fn reinitialiser(
     let date = etat
         .ecrire(move |tx, h| {
             simulation::bac_du_formateur(tx, &formateur_id, &id_bac)?;
-            bac::reinitialiser(tx, &id_bac)?;
+            depart::reinitialiser(tx, &id_bac)?;
             Ok(bac::bac(tx, &id_bac)?.date_simulee(h))
         })
         .await?;

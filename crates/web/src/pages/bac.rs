@@ -16,6 +16,8 @@ use crate::etat::AppState;
 use crate::format;
 use crate::formulaire::Champs;
 use crate::session::{self, Stagiaire};
+use chorus_store::depart;
+use chorus_store::moteur;
 
 /// La page du bac à sable : l'horloge, la double authentification, la réinitialisation, et ce
 /// qu'a fait la dernière avancée d'horloge.
@@ -138,13 +140,13 @@ pub async fn avancer(
     let jours: u32 = saisi.trim().parse().map_err(|_| {
         AppError::Requete(format!(
             "« {saisi} » n'est pas un nombre de jours : indiquez un nombre entier entre 1 et {}.",
-            bac::AVANCE_MAX_JOURS
+            moteur::AVANCE_MAX_JOURS
         ))
     })?;
     let bac_id = stagiaire.bac.id.clone();
     let id = etat
         .ecrire(move |tx, h| {
-            bac::avancer(tx, &bac_id, jours, h)?;
+            moteur::avancer(tx, &bac_id, jours, h)?;
             avancee::derniere(tx, &bac_id)
         })
         .await?;
@@ -186,7 +188,7 @@ pub async fn reinitialiser(
         return Ok(Redirect::to("/bac/reinitialiser"));
     }
     let bac_id = stagiaire.bac.id.clone();
-    etat.ecrire(move |tx, _| bac::reinitialiser(tx, &bac_id)).await?;
+    etat.ecrire(move |tx, _| depart::reinitialiser(tx, &bac_id)).await?;
     Ok(Redirect::to("/"))
 }
 

@@ -18,6 +18,7 @@ use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::formulaire::Champs;
 use crate::session::{self, jeton_csrf, verifier_csrf};
+use chorus_store::depart;
 
 fn page_creation(csrf: &str, saisie: &CreationCompte, anomalies: &[Anomalie]) -> Markup {
     gabarit(
@@ -111,7 +112,7 @@ pub async fn creer(
             // autonomie : l'apprenant y crée ensuite sa structure.
             let bac_id = match poste {
                 Some(b) => b,
-                None => bac::creer_autonome(tx, h)?.id,
+                None => depart::creer_autonome(tx, h)?.id,
             };
             if compte::par_email(tx, &bac_id, &s.email_connexion)?.is_some() {
                 return Ok(Err(bac_id));

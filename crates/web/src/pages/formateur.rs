@@ -15,7 +15,6 @@ use chorus_domain::Anomalie;
 use chorus_domain::classe::{self as regles, Depart, SaisieClasse};
 use chorus_domain::compte as regles_compte;
 use chorus_domain::scenario::{Mode, Scenario};
-use chorus_store::bac;
 use chorus_store::classe::{self, Classe, Participant};
 use chorus_store::formateur::{self, Connexion};
 use maud::{Markup, PreEscaped, html};
@@ -28,6 +27,7 @@ use crate::etat::AppState;
 use crate::format;
 use crate::formulaire::Champs;
 use crate::session::{self, FormateurConnecte, jeton_csrf, verifier_csrf};
+use chorus_store::moteur;
 
 /// La mise en page de la console : même bandeau « simulateur », en-tête d'une autre couleur
 /// pour qu'un formateur qui projette son écran ne soit jamais pris pour un stagiaire.
@@ -470,7 +470,7 @@ fn page_classe(
                     form method="post" action={ "/formateur/classes/" (c.id) "/horloge" } {
                         (champ_csrf(&f.csrf))
                         label for="jours-classe" { "Avancer l'horloge de " }
-                        input #jours-classe type="number" name="jours" min="1" max=(bac::AVANCE_MAX_JOURS) value="1" required;
+                        input #jours-classe type="number" name="jours" min="1" max=(moteur::AVANCE_MAX_JOURS) value="1" required;
                         " jour(s) "
                         button.bouton type="submit" { "Avancer pour tous" }
                     }
@@ -707,7 +707,10 @@ pub async fn avancer(
     ActionClasse { f, id, champs }: ActionClasse,
 ) -> Result<Markup, AppError> {
     let jours: u32 = champs.un("jours").trim().parse().map_err(|_| {
-        AppError::Requete(format!("Indiquez un nombre de jours entier entre 1 et {}.", bac::AVANCE_MAX_JOURS))
+        AppError::Requete(format!(
+            "Indiquez un nombre de jours entier entre 1 et {}.",
+            moteur::AVANCE_MAX_JOURS
+        ))
     })?;
     let (fid, cid, participant) = (f.formateur.id.clone(), id.clone(), participant_choisi(&champs));
     let n =
