@@ -8,6 +8,7 @@ pub mod acheteur_simule;
 pub mod annuaire;
 pub mod anomalie;
 pub mod choix_simulateur;
+pub mod circuit;
 pub mod classe;
 pub mod compte;
 pub mod compte_technique;

@@ -1,5 +1,7 @@
-//! Le cycle de vie d'une facture (parcours classique, cadres A1/A2) : une seule fonction,
-//! [`transition`], décide si une action est permise et quel statut elle produit.
+//! Les statuts d'une facture (l'énumération complète de l'API, avec les libellés du portail),
+//! qui agit, et les règles de la réception par le destinataire et son comptable, communes à tous
+//! les circuits. Qui passe d'un statut à l'autre dans chaque cadre de facturation : voir
+//! [`crate::circuit`].
 
 use serde::{Deserialize, Serialize};
 
@@ -9,84 +11,135 @@ use crate::facture::TypeFacture;
 /// Longueur maximale d'un motif de rejet ou de suspension (API `traiterFactureRecue`).
 pub const MOTIF_LONGUEUR_MAX: usize = 255;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Statut {
-    Brouillon,
-    Deposee,
-    EnCoursAcheminement,
-    MiseADisposition,
-    ARecycler,
-    Suspendue,
-    Completee,
-    Rejetee,
-    ServiceFait,
-    Mandatee,
-    MiseADispositionComptable,
-    Comptabilisee,
-    MiseEnPaiement,
+/// D'où vient le libellé français d'un statut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrigineLibelle {
+    /// Libellé du portail ou des codes du cycle de vie (C01–C40) relayés par les opérateurs.
+    Publie,
+    /// Les sources donnent le code de l'API sans son libellé : libellé choisi par le simulateur.
+    Simulateur,
+}
+
+macro_rules! statuts {
+    ($($(#[$m:meta])* $var:ident => $code:literal, $libelle:literal, $origine:ident;)+) => {
+        /// L'état d'une demande de paiement, dans l'ordre où l'API les énumère
+        /// (`recupererEtatParTypeDemandePaiement`, `statutCourantCode`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Statut { $($(#[$m])* #[serde(rename = $code)] $var,)+ }
+
+        impl Statut {
+            pub const TOUS: [Statut; [$($code),+].len()] = [$(Statut::$var,)+];
+
+            /// Le code tel que l'API l'écrit (`statutFacture`, `histoStatutCode`).
+            pub fn code(self) -> &'static str {
+                match self { $(Statut::$var => $code,)+ }
+            }
+
+            /// Le libellé affiché par le portail.
+            pub fn libelle(self) -> &'static str {
+                match self { $(Statut::$var => $libelle,)+ }
+            }
+
+            /// Le libellé vient-il des sources, ou du simulateur ?
+            pub fn origine_libelle(self) -> OrigineLibelle {
+                match self { $(Statut::$var => OrigineLibelle::$origine,)+ }
+            }
+        }
+    };
+}
+
+statuts! {
+    Brouillon => "BROUILLON", "Brouillon", Publie;
+    /// Mise à disposition du premier valideur (C13).
+    AValider1 => "A_VALIDER_1", "Mise à disposition du premier valideur", Publie;
+    /// Refusée par le premier valideur pour erreur dans les données d'acheminement (C24).
+    ErreurFournisseurSurValideur => "ERREUR_FOURNISSEUR_SUR_VALIDEUR", "Refusée par le premier valideur pour erreur dans les données d'acheminement", Publie;
+    /// Refusée par le premier valideur pour autre motif (C14).
+    Refusee1 => "REFUSEE_1", "Refusée par le premier valideur pour autre motif", Publie;
+    Validee1 => "VALIDEE_1", "Validée par le premier valideur", Simulateur;
+    /// Validation 1 hors délai (C15).
+    AbsenceValidation1HorsDelai => "ABSENCE_VALIDATION_1_HORS_DELAI", "Validation 1 hors délai", Publie;
+    /// Mise à disposition du second valideur (C25).
+    AValider2 => "A_VALIDER_2", "Mise à disposition du second valideur", Publie;
+    /// Refusée par le second valideur pour erreur des données d'acheminement (C26).
+    ErreurCotraitantSurValideur => "ERREUR_COTRAITANT_SUR_VALIDEUR", "Refusée par le second valideur pour erreur dans les données d'acheminement", Publie;
+    /// Refusée par le second valideur pour autre motif (C17).
+    Refusee2 => "REFUSEE_2", "Refusée par le second valideur pour autre motif", Publie;
+    /// Validée par le second valideur (C16).
+    Validee2 => "VALIDEE_2", "Validée par le second valideur", Publie;
+    /// Validation 2 hors délai (C18).
+    AbsenceValidation2HorsDelai => "ABSENCE_VALIDATION_2_HORS_DELAI", "Validation 2 hors délai", Publie;
+    Deposee => "DEPOSEE", "Déposée", Publie;
+    /// Refusée par la MOE pour erreur dans les données d'acheminement (C28).
+    ErreurFournisseurSurMoe => "ERREUR_FOURNISSEUR_SUR_MOE", "Refusée par la MOE pour erreur dans les données d'acheminement", Publie;
+    EnCoursAcheminement => "EN_COURS_ACHEMINEMENT", "En cours d'acheminement", Publie;
+    MiseADisposition => "MISE_A_DISPOSITION", "Mise à disposition du destinataire", Publie;
+    ARecycler => "A_RECYCLER", "À recycler", Publie;
+    Suspendue => "SUSPENDUE", "Suspendue", Publie;
+    Rejetee => "REJETEE", "Rejetée", Publie;
+    Mandatee => "MANDATEE", "Mandatée", Publie;
+    MiseEnPaiement => "MISE_EN_PAIEMENT", "Mise en paiement", Publie;
+    Comptabilisee => "COMPTABILISEE", "Comptabilisée", Publie;
+    MiseADispositionComptable => "MISE_A_DISPOSITION_COMPTABLE", "Mise à disposition du comptable", Publie;
+    Abandonnee => "ABANDONNEE", "Abandonnée", Simulateur;
+    Supprimee => "SUPPRIMEE", "Supprimée", Simulateur;
+    /// Associée (C21).
+    Associee => "ASSOCIEE", "Associée", Publie;
+    EnCoursTraitementPivotS => "EN_COURS_TRAITEMENT_PIVOT_S", "En cours de traitement par Chorus Pro", Simulateur;
+    AValiderMoe => "A_VALIDER_MOE", "À valider par la MOE", Simulateur;
+    /// Refusée par la MOE pour autre motif (C19).
+    RefuseeMoe => "REFUSEE_MOE", "Refusée par la MOE pour autre motif", Publie;
+    EnAttenteRecyclageFournisseur => "EN_ATTENTE_RECYCLAGE_FOURNISSEUR", "En attente de recyclage par le fournisseur", Simulateur;
+    ErreurMoeSurFournisseur => "ERREUR_MOE_SUR_FOURNISSEUR", "Erreur de la MOE sur le fournisseur", Simulateur;
+    ErreurMoaSurFournisseur => "ERREUR_MOA_SUR_FOURNISSEUR", "Erreur de la MOA sur le fournisseur", Simulateur;
+    InterpreteeOcr => "INTERPRETEE_OCR", "Lue par reconnaissance de caractères", Simulateur;
+    /// Complétée – mise à disposition (C12).
+    Completee => "COMPLETEE", "Complétée", Publie;
+    /// Refusée par la MOA pour erreur dans les données d'acheminement (C31).
+    ErreurFournisseurSurMoa => "ERREUR_FOURNISSEUR_SUR_MOA", "Refusée par la MOA pour erreur dans les données d'acheminement", Publie;
+    /// C31 aussi : le libellé publié ne distingue pas l'erreur de la MOE de celle du fournisseur.
+    ErreurMoeSurMoa => "ERREUR_MOE_SUR_MOA", "Refusée par la MOA pour erreur de la MOE", Simulateur;
+    ErreurDestinatairePd => "ERREUR_DESTINATAIRE_PD", "Erreur de destinataire (projet de décompte)", Simulateur;
+    ErreurDestinataireEa => "ERREUR_DESTINATAIRE_EA", "Erreur de destinataire (état d'acompte)", Simulateur;
+    ServiceFait => "SERVICE_FAIT", "Service fait", Publie;
+    /// Non conforme – non intégrée (C37).
+    NonConforme => "NON_CONFORME", "Non conforme – non intégrée", Publie;
+    AAssocierMoe => "A_ASSOCIER_MOE", "À associer par la MOE", Simulateur;
+    ErreurDeMoe => "ERREUR_DE_MOE", "Erreur de MOE", Simulateur;
+    /// Mise à disposition MOE (C27).
+    MiseADispositionMoe => "MISE_A_DISPOSITION_MOE", "Mise à disposition MOE", Publie;
+    /// Prise en compte MOE (C29).
+    PriseEnCompteMoe => "PRISE_EN_COMPTE_MOE", "Prise en compte MOE", Publie;
+    AAssocierMoa => "A_ASSOCIER_MOA", "À associer par la MOA", Simulateur;
+    ErreurDeMoa => "ERREUR_DE_MOA", "Erreur de MOA", Simulateur;
+    /// Refusée par la MOA pour autre motif (C32).
+    RefuseeMoa => "REFUSEE_MOA", "Refusée par la MOA pour autre motif", Publie;
+    /// Mise à disposition fournisseur (C33).
+    AAssocierFournisseur => "A_ASSOCIER_FOURNISSEUR", "Mise à disposition fournisseur", Publie;
+    /// Refusée par le fournisseur pour autre motif (C20).
+    RefuseeFournisseur => "REFUSEE_FOURNISSEUR", "Refusée par le fournisseur pour autre motif", Publie;
+    /// Demande de complément (C34).
+    ACompleter => "A_COMPLETER", "Demande de complément", Publie;
+    /// Transmise à la MOA (C35).
+    TransmiseMoa => "TRANSMISE_MOA", "Transmise à la MOA", Publie;
+    /// Prise en compte par le destinataire (C36).
+    PriseEnCompteDestinataire => "PRISE_EN_COMPTE_DESTINATAIRE", "Prise en compte par le destinataire", Publie;
+    RemplaceeParA22 => "REMPLACEE_PAR_A22", "Remplacée par un projet de décompte général (A22)", Simulateur;
+    DupliqueApresRefus => "DUPLIQUE_APRES_REFUS", "Dupliquée après refus", Simulateur;
+    /// Mise à disposition MOA (C30).
+    MiseADispositionMoa => "MISE_A_DISPOSITION_MOA", "Mise à disposition MOA", Publie;
+    /// Prise en compte par la MOA (C38).
+    PriseEnCompteMoa => "PRISE_EN_COMPTE_MOA", "Prise en compte par la MOA", Publie;
+    AbsenceValidationMoeDelaiReglementaire => "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE", "Absence de validation par la MOE dans le délai réglementaire", Simulateur;
+    TechniqueInconnu => "TECHNIQUE_INCONNU", "Statut technique inconnu", Simulateur;
 }
 
 impl Statut {
-    pub const TOUS: [Statut; 13] = [
-        Self::Brouillon,
-        Self::Deposee,
-        Self::EnCoursAcheminement,
-        Self::MiseADisposition,
-        Self::ARecycler,
-        Self::Suspendue,
-        Self::Completee,
-        Self::Rejetee,
-        Self::ServiceFait,
-        Self::Mandatee,
-        Self::MiseADispositionComptable,
-        Self::Comptabilisee,
-        Self::MiseEnPaiement,
-    ];
-
-    /// Le code tel que l'API l'écrit (`statutFacture`, `histoStatutCode`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Brouillon => "BROUILLON",
-            Self::Deposee => "DEPOSEE",
-            Self::EnCoursAcheminement => "EN_COURS_ACHEMINEMENT",
-            Self::MiseADisposition => "MISE_A_DISPOSITION",
-            Self::ARecycler => "A_RECYCLER",
-            Self::Suspendue => "SUSPENDUE",
-            Self::Completee => "COMPLETEE",
-            Self::Rejetee => "REJETEE",
-            Self::ServiceFait => "SERVICE_FAIT",
-            Self::Mandatee => "MANDATEE",
-            Self::MiseADispositionComptable => "MISE_A_DISPOSITION_COMPTABLE",
-            Self::Comptabilisee => "COMPTABILISEE",
-            Self::MiseEnPaiement => "MISE_EN_PAIEMENT",
-        }
-    }
-
     pub fn depuis_code(code: &str) -> Result<Self, Erreur> {
         Self::TOUS
             .into_iter()
             .find(|s| s.code() == code.trim())
             .ok_or_else(|| Erreur::CodeInconnu { champ: "statut", valeur: code.to_string() })
-    }
-
-    /// Le libellé affiché par le portail.
-    pub fn libelle(self) -> &'static str {
-        match self {
-            Self::Brouillon => "Brouillon",
-            Self::Deposee => "Déposée",
-            Self::EnCoursAcheminement => "En cours d'acheminement",
-            Self::MiseADisposition => "Mise à disposition du destinataire",
-            Self::ARecycler => "À recycler",
-            Self::Suspendue => "Suspendue",
-            Self::Completee => "Complétée",
-            Self::Rejetee => "Rejetée",
-            Self::ServiceFait => "Service fait",
-            Self::Mandatee => "Mandatée",
-            Self::MiseADispositionComptable => "Mise à disposition du comptable",
-            Self::Comptabilisee => "Comptabilisée",
-            Self::MiseEnPaiement => "Mise en paiement",
-        }
     }
 
     /// Ce que le statut veut dire pour le fournisseur, et ce qu'il doit faire.
@@ -139,6 +192,53 @@ impl Statut {
                 "Le comptable a lancé le virement : le paiement arrive sur votre compte dans les jours \
                  qui suivent."
             }
+            Self::AValider1 => {
+                "La facture attend l'accord du premier valideur que vous avez désigné : le titulaire du \
+                 marché (sous-traitance) ou le mandataire du groupement (cotraitance). Il a 15 jours à \
+                 compter du dépôt pour la valider ou la refuser ; sans réponse dans ce délai, elle est \
+                 réputée validée et part vers le destinataire. Rien à faire."
+            }
+            Self::ErreurFournisseurSurValideur => {
+                "Le valideur que vous avez désigné répond qu'il n'est pas le bon (voir le motif) : la \
+                 facture ne partira pas tant que vous ne l'aurez pas corrigé. Cliquez sur « Corriger le \
+                 valideur » et indiquez le SIRET du titulaire (ou du mandataire) du marché."
+            }
+            Self::Refusee1 => {
+                "Le premier valideur a refusé la demande de paiement (voir le motif). Elle ne sera pas \
+                 payée : réglez le désaccord avec lui, puis déposez une nouvelle facture avec un nouveau \
+                 numéro."
+            }
+            Self::Validee1 => {
+                "Le premier valideur a donné son accord : la facture part vers le destinataire, ou vers le \
+                 second valideur s'il y en a un. Rien à faire."
+            }
+            Self::AbsenceValidation1HorsDelai => {
+                "Le premier valideur n'a pas répondu dans les 15 jours : son silence vaut accord (validation \
+                 tacite). La facture part vers le destinataire. Rien à faire."
+            }
+            Self::AValider2 => {
+                "Le premier valideur a donné son accord ; la facture attend celui du second valideur (le \
+                 mandataire du groupement), qui a lui aussi 15 jours. Rien à faire."
+            }
+            Self::ErreurCotraitantSurValideur => {
+                "Le second valideur répond qu'il n'est pas le bon : c'est au premier valideur (le \
+                 cotraitant qui vous a sous-traité les travaux) de le corriger. Prévenez-le."
+            }
+            Self::Refusee2 => {
+                "Le second valideur a refusé la demande de paiement (voir le motif). Elle ne sera pas \
+                 payée : réglez le désaccord, puis déposez une nouvelle facture avec un nouveau numéro."
+            }
+            Self::Validee2 => {
+                "Le second valideur a donné son accord : la facture part vers le destinataire. Rien à faire."
+            }
+            Self::AbsenceValidation2HorsDelai => {
+                "Le second valideur n'a pas répondu dans les 15 jours : son silence vaut accord. La facture \
+                 part vers le destinataire. Rien à faire."
+            }
+            _ => {
+                "Ce statut appartient à un circuit que ce simulateur ne fait pas encore parcourir \
+                 (factures de travaux, flux, mémoires de justice)."
+            }
         }
     }
 
@@ -180,9 +280,36 @@ impl Statut {
         }
     }
 
-    /// Statut qui renvoie la facture au fournisseur (il doit agir).
+    /// Statut qui renvoie la facture au fournisseur (il doit agir, ou prendre connaissance d'un
+    /// refus).
     pub fn attend_le_fournisseur(self) -> bool {
-        matches!(self, Self::Brouillon | Self::ARecycler | Self::Suspendue | Self::Rejetee)
+        matches!(
+            self,
+            Self::Brouillon
+                | Self::ARecycler
+                | Self::Suspendue
+                | Self::Rejetee
+                | Self::ErreurFournisseurSurValideur
+                | Self::Refusee1
+                | Self::Refusee2
+        )
+    }
+
+    /// Un statut de la validation par le titulaire ou le mandataire (cadres A9, A12).
+    pub fn est_de_validation(self) -> bool {
+        matches!(
+            self,
+            Self::AValider1
+                | Self::ErreurFournisseurSurValideur
+                | Self::Refusee1
+                | Self::Validee1
+                | Self::AbsenceValidation1HorsDelai
+                | Self::AValider2
+                | Self::ErreurCotraitantSurValideur
+                | Self::Refusee2
+                | Self::Validee2
+                | Self::AbsenceValidation2HorsDelai
+        )
     }
 
     /// La facture a été transmise (elle n'est plus un brouillon).
@@ -192,7 +319,7 @@ impl Statut {
 
     /// Plus aucune action n'est possible.
     pub fn est_final(self) -> bool {
-        matches!(self, Self::Rejetee | Self::MiseEnPaiement)
+        matches!(self, Self::Rejetee | Self::MiseEnPaiement | Self::Refusee1 | Self::Refusee2)
     }
 }
 
@@ -208,6 +335,11 @@ pub enum Acteur {
     Destinataire,
     /// Le comptable public.
     Comptable,
+    /// Le premier valideur : le titulaire du marché (ou le cotraitant qui a sous-traité) pour une
+    /// facture de sous-traitant, le mandataire pour une facture de cotraitant.
+    PremierValideur,
+    /// Le second valideur : le mandataire du groupement, pour le sous-traitant d'un cotraitant.
+    SecondValideur,
 }
 
 impl Acteur {
@@ -217,10 +349,20 @@ impl Acteur {
             Self::Systeme => "SYSTEME",
             Self::Destinataire => "DESTINATAIRE",
             Self::Comptable => "COMPTABLE",
+            Self::PremierValideur => "PREMIER_VALIDEUR",
+            Self::SecondValideur => "SECOND_VALIDEUR",
         }
     }
+    pub const TOUS: [Acteur; 6] = [
+        Self::Fournisseur,
+        Self::Systeme,
+        Self::Destinataire,
+        Self::Comptable,
+        Self::PremierValideur,
+        Self::SecondValideur,
+    ];
     pub fn depuis_code(code: &str) -> Result<Self, Erreur> {
-        [Self::Fournisseur, Self::Systeme, Self::Destinataire, Self::Comptable]
+        Self::TOUS
             .into_iter()
             .find(|a| a.code() == code)
             .ok_or_else(|| Erreur::CodeInconnu { champ: "acteur", valeur: code.to_string() })
@@ -231,6 +373,8 @@ impl Acteur {
             Self::Systeme => "Chorus Pro",
             Self::Destinataire => "Destinataire",
             Self::Comptable => "Comptable public",
+            Self::PremierValideur => "Premier valideur",
+            Self::SecondValideur => "Second valideur",
         }
     }
 }
@@ -252,6 +396,19 @@ pub enum Action {
     Recycler,
     /// Le fournisseur complète une facture suspendue.
     Completer,
+    /// Le valideur donne son accord (`traiter/factureAValider`, action `VALIDATION`).
+    Valider,
+    /// Le valideur refuse la demande de paiement, avec un motif (action `REFUS`).
+    Refuser,
+    /// Le valideur répond qu'il n'est pas le bon valideur (erreur dans les données
+    /// d'acheminement), avec un motif.
+    SignalerErreurDeValideur,
+    /// Celui qui a désigné le valideur le corrige (`corriger/valideur/facture`).
+    CorrigerValideur,
+    /// Chorus Pro constate que le valideur n'a pas répondu dans les 15 jours.
+    ConstaterAbsenceDeValidation,
+    /// Chorus Pro fait suivre une facture validée : au second valideur, ou au destinataire.
+    Transmettre,
 }
 
 /// Ce que la règle doit savoir au-delà du statut courant.
@@ -267,13 +424,17 @@ pub struct Contexte<'a> {
     pub a_recycler_autorise: bool,
     /// La pièce est un avoir : elle diminue ce que l'acheteur doit, elle n'est jamais payée.
     pub avoir: bool,
+    /// Un second valideur est désigné (sous-traitant d'un cotraitant).
+    pub second_valideur: bool,
+    /// Les 15 jours laissés au valideur sont écoulés.
+    pub delai_de_validation_ecoule: bool,
 }
 
-fn refus(message: impl Into<String>) -> Result<Statut, Erreur> {
+pub(crate) fn refus(message: impl Into<String>) -> Result<Statut, Erreur> {
     Err(Erreur::Transition(message.into()))
 }
 
-fn motif_valide(ctx: &Contexte<'_>, cible: Statut) -> Result<(), Erreur> {
+pub(crate) fn motif_valide(ctx: &Contexte<'_>, cible: Statut) -> Result<(), Erreur> {
     let motif = ctx.motif.map(str::trim).unwrap_or("");
     if motif.is_empty() {
         return Err(Erreur::Transition(format!(
@@ -290,58 +451,9 @@ fn motif_valide(ctx: &Contexte<'_>, cible: Statut) -> Result<(), Erreur> {
     Ok(())
 }
 
-/// La règle unique du cycle de vie : depuis `courant` (None pour une facture pas encore créée),
-/// `acteur` peut-il faire `action` ? Si oui, le nouveau statut ; sinon un refus expliqué.
-pub fn transition(
-    courant: Option<Statut>,
-    action: Action,
-    acteur: Acteur,
-    ctx: &Contexte<'_>,
-) -> Result<Statut, Erreur> {
-    use Statut::*;
-    let libelle_courant = courant.map(Statut::libelle).unwrap_or("nouvelle facture");
-    match action {
-        Action::Enregistrer | Action::ValiderEtEnvoyer => {
-            if acteur != Acteur::Fournisseur {
-                return refus("Seul le fournisseur enregistre ou envoie sa facture.");
-            }
-            match courant {
-                None | Some(Brouillon) => Ok(if action == Action::Enregistrer { Brouillon } else { Deposee }),
-                Some(s) => refus(format!(
-                    "Cette facture a déjà été envoyée (statut « {} ») : elle ne peut plus être modifiée ni renvoyée.",
-                    s.libelle()
-                )),
-            }
-        }
-        Action::Acheminer | Action::MettreADisposition => {
-            if acteur != Acteur::Systeme {
-                return refus("L'acheminement est fait par Chorus Pro.");
-            }
-            match (action, courant) {
-                (Action::Acheminer, Some(Deposee)) => Ok(EnCoursAcheminement),
-                (Action::MettreADisposition, Some(EnCoursAcheminement)) => Ok(MiseADisposition),
-                _ => refus(format!("Acheminement impossible depuis le statut « {libelle_courant} ».")),
-            }
-        }
-        Action::Recycler => match (acteur, courant) {
-            (Acteur::Fournisseur, Some(ARecycler)) => Ok(Deposee),
-            (Acteur::Fournisseur, _) => refus(format!(
-                "Seule une facture « À recycler » peut être recyclée (statut actuel : « {libelle_courant} »)."
-            )),
-            _ => refus("Seul le fournisseur recycle sa facture."),
-        },
-        Action::Completer => match (acteur, courant) {
-            (Acteur::Fournisseur, Some(Suspendue)) => Ok(Completee),
-            (Acteur::Fournisseur, _) => refus(format!(
-                "Seule une facture suspendue peut être complétée (statut actuel : « {libelle_courant} »)."
-            )),
-            _ => refus("Seul le fournisseur complète sa facture."),
-        },
-        Action::Traiter(cible) => traiter(courant, cible, acteur, ctx),
-    }
-}
-
-fn traiter(
+/// Les règles de la réception : ce que le destinataire et son comptable peuvent donner comme
+/// statut, depuis le statut courant. Communes à tous les circuits (voir [`crate::circuit`]).
+pub(crate) fn traiter(
     courant: Option<Statut>,
     cible: Statut,
     acteur: Acteur,
@@ -459,13 +571,23 @@ pub fn acteur_de(cible: Statut) -> Acteur {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use Statut::*;
     use proptest::prelude::*;
 
     fn ctx() -> Contexte<'static> {
         Contexte::default()
+    }
+
+    /// Les règles du parcours classique (A1, A2).
+    fn transition(
+        courant: Option<Statut>,
+        action: Action,
+        acteur: Acteur,
+        ctx: &Contexte<'_>,
+    ) -> Result<Statut, Erreur> {
+        crate::circuit::transition(&crate::circuit::CLASSIQUE, courant, action, acteur, ctx)
     }
 
     fn avec_motif(motif: &str) -> Contexte<'_> {
@@ -728,7 +850,8 @@ mod tests {
     const ACTEURS: [Acteur; 4] =
         [Acteur::Fournisseur, Acteur::Systeme, Acteur::Destinataire, Acteur::Comptable];
 
-    fn actions() -> Vec<Action> {
+    /// Toutes les actions, pour les tests des circuits aussi.
+    pub(crate) fn actions() -> Vec<Action> {
         let mut v = vec![
             Action::Enregistrer,
             Action::ValiderEtEnvoyer,
@@ -736,6 +859,12 @@ mod tests {
             Action::MettreADisposition,
             Action::Recycler,
             Action::Completer,
+            Action::Valider,
+            Action::Refuser,
+            Action::SignalerErreurDeValideur,
+            Action::CorrigerValideur,
+            Action::ConstaterAbsenceDeValidation,
+            Action::Transmettre,
         ];
         v.extend(Statut::TOUS.map(Action::Traiter));
         v
@@ -754,7 +883,7 @@ mod tests {
             MiseADispositionComptable => Some(6),
             Comptabilisee => Some(7),
             MiseEnPaiement => Some(8),
-            ARecycler | Suspendue | Rejetee => None,
+            _ => None,
         }
     }
 
@@ -767,6 +896,9 @@ mod tests {
             Action::Acheminer | Action::MettreADisposition => Acteur::Systeme,
             Action::Traiter(MiseADispositionComptable | Comptabilisee | MiseEnPaiement) => Acteur::Comptable,
             Action::Traiter(_) => Acteur::Destinataire,
+            Action::Valider | Action::Refuser | Action::SignalerErreurDeValideur => Acteur::PremierValideur,
+            Action::CorrigerValideur => Acteur::Fournisseur,
+            Action::ConstaterAbsenceDeValidation | Action::Transmettre => Acteur::Systeme,
         }
     }
 
@@ -832,6 +964,7 @@ mod tests {
                     mise_en_paiement_non_remontee,
                     a_recycler_autorise,
                     avoir,
+                    ..Contexte::default()
                 };
                 let resultat = transition(courant, action, acteur, &ctx);
                 if courant.is_some_and(Statut::est_final) {

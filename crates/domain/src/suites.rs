@@ -166,6 +166,17 @@ pub fn qui_le_donne(statut: Statut) -> &'static str {
         Statut::MiseADispositionComptable | Statut::Comptabilisee | Statut::MiseEnPaiement => {
             "le comptable public de l'acheteur"
         }
+        Statut::AValider1
+        | Statut::AbsenceValidation1HorsDelai
+        | Statut::AValider2
+        | Statut::AbsenceValidation2HorsDelai => "Chorus Pro, automatiquement",
+        Statut::Validee1 | Statut::Refusee1 | Statut::ErreurFournisseurSurValideur => {
+            "le premier valideur (le titulaire du marché, ou le mandataire du groupement)"
+        }
+        Statut::Validee2 | Statut::Refusee2 | Statut::ErreurCotraitantSurValideur => {
+            "le second valideur (le mandataire du groupement)"
+        }
+        _ => "une autre partie du circuit (maîtrise d'œuvre, maîtrise d'ouvrage, Chorus Pro)",
     }
 }
 

@@ -1,7 +1,7 @@
 //! Le guide du stagiaire reprend, statut par statut, les explications que le portail affiche :
 //! ce test les garde identiques (titre = libellé, citation = explication, auteur du statut).
 
-use chorus_domain::Statut;
+use chorus_domain::circuit::statuts_parcourus;
 use chorus_domain::suites::qui_le_donne;
 
 const GUIDE: &str = include_str!("../../../docs/guide-stagiaire.md");
@@ -21,7 +21,7 @@ fn section(libelle: &str) -> Option<String> {
 
 #[test]
 fn une_section_par_statut_fidele_au_portail() {
-    for s in Statut::TOUS {
+    for s in statuts_parcourus() {
         let Some(texte) = section(s.libelle()) else {
             panic!("pas de section « ### {} » dans docs/guide-stagiaire.md", s.libelle());
         };

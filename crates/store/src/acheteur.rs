@@ -8,8 +8,9 @@
 //! changement (journal et projection) et prévient le fournisseur, dans la même transaction.
 
 use chorus_domain::Statut;
+use chorus_domain::circuit::{self, Circuit};
 use chorus_domain::facture::TypeFacture;
-use chorus_domain::statut::{self, Acteur, Action, Contexte};
+use chorus_domain::statut::{Acteur, Action, Contexte};
 use chorus_domain::suites;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -117,6 +118,7 @@ fn contexte<'a>(
         mise_en_paiement_non_remontee: mep_non_remontee,
         a_recycler_autorise: a_recycler,
         avoir: f.facture.type_facture == TypeFacture::Avoir,
+        ..Contexte::default()
     }
 }
 
@@ -173,7 +175,9 @@ fn jouer(
     let mep = mise_en_paiement_non_remontee(c, &f.facture.destinataire)?;
     let ctx = contexte(&f, Some(&motif), mep, a_recycler_autorise(c, bac_id)?);
     let acteur = acteur_de(t.nouveau_statut);
-    let nouveau = statut::transition(Some(f.statut), Action::Traiter(t.nouveau_statut), acteur, &ctx)?;
+    let circuit = Circuit::de(f.facture.cadre);
+    let nouveau =
+        circuit::transition(circuit, Some(f.statut), Action::Traiter(t.nouveau_statut), acteur, &ctx)?;
     let commentaire = match (&numero_mandat, motif.is_empty()) {
         (Some(n), true) => format!("Mandat n° {n}"),
         (Some(n), false) => format!("Mandat n° {n} — {motif}"),
@@ -218,17 +222,20 @@ pub fn possibilites(c: &Connection, bac_id: &str, f: &FactureStockee) -> Resulta
     // Un motif quelconque : on demande si l'action est possible, le motif sera saisi ensuite.
     let avec = contexte(f, Some("motif"), mep, a_recycler);
     let sans_parametres = contexte(f, Some("motif"), false, true);
+    let circuit = Circuit::de(f.facture.cadre);
     let mut p = Possibilites::default();
     for cible in CIBLES {
         let acteur = acteur_de(cible);
         let action = Action::Traiter(cible);
-        match statut::transition(Some(f.statut), action, acteur, &avec) {
+        match circuit::transition(circuit, Some(f.statut), action, acteur, &avec) {
             Ok(_) => p.actions.push(Possible {
                 statut: cible,
                 acteur,
                 motif_obligatoire: matches!(cible, Statut::Rejetee | Statut::Suspendue),
             }),
-            Err(e) if statut::transition(Some(f.statut), action, acteur, &sans_parametres).is_ok() => {
+            Err(e)
+                if circuit::transition(circuit, Some(f.statut), action, acteur, &sans_parametres).is_ok() =>
+            {
                 p.empechements.push(e.to_string());
             }
             Err(_) => {}

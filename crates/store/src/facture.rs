@@ -1,9 +1,10 @@
 //! Les factures d'un bac à sable : saisie, envoi, acheminement, lecture, changement de statut.
 
+use chorus_domain::circuit::{self, Circuit};
 use chorus_domain::facture::Facture;
 use chorus_domain::montants::Totaux;
 use chorus_domain::saisie::{self, SaisieBrute};
-use chorus_domain::statut::{self, Acteur, Action, Contexte};
+use chorus_domain::statut::{Acteur, Action, Contexte};
 use chorus_domain::{Anomalie, Statut};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -240,7 +241,9 @@ pub fn saisir(
         Envoi::Enregistrer => Action::Enregistrer,
         Envoi::ValiderEtEnvoyer => Action::ValiderEtEnvoyer,
     };
-    let statut = statut::transition(courant, action, Acteur::Fournisseur, &Contexte::default())?;
+    // Le brouillon peut-il encore être enregistré ou envoyé ? (La même règle dans tous les
+    // circuits ; le statut d'arrivée, lui, dépend du cadre de la facture vérifiée.)
+    circuit::transition(&circuit::CLASSIQUE, courant, action, Acteur::Fournisseur, &Contexte::default())?;
     let facture = match verifier(c, &bac, structure_id, brut, envoi, brouillon, horloge)? {
         Ok(f) => f,
         Err(anomalies) => {
@@ -248,6 +251,8 @@ pub fn saisir(
             return Ok(Issue::Refusee(anomalies));
         }
     };
+    let circuit = Circuit::de(facture.cadre);
+    let statut = circuit::transition(circuit, courant, action, Acteur::Fournisseur, &Contexte::default())?;
     let aujourd_hui = bac.date_simulee(horloge);
     let raison_sociale = reference::structure_publique(c, &facture.destinataire)?
         .map(|s| s.raison_sociale)
@@ -301,7 +306,7 @@ pub fn saisir(
             "UPDATE facture SET date_depot = ?3 WHERE id = ?1 AND bac_id = ?2",
             params![id, bac_id, aujourd_hui],
         )?;
-        acheminer(c, bac_id, &id, aujourd_hui, horloge)?;
+        acheminer(c, bac_id, &id, circuit, aujourd_hui, horloge)?;
     }
     Ok(Issue::Acceptee(id))
 }
@@ -320,7 +325,8 @@ pub fn previsualiser_envoi(
     bac::structure_fournisseur(c, bac_id, structure_id)?;
     if let Some(id) = brouillon {
         let statut = statut_du_brouillon(c, bac_id, structure_id, id)?;
-        statut::transition(
+        circuit::transition(
+            &circuit::CLASSIQUE,
             Some(statut),
             Action::ValiderEtEnvoyer,
             Acteur::Fournisseur,
@@ -398,12 +404,13 @@ pub(crate) fn acheminer(
     c: &Connection,
     bac_id: &str,
     facture_id: &str,
+    circuit: &Circuit,
     date: NaiveDate,
     horloge: &Horloge,
 ) -> Resultat<()> {
     let mut courant = Statut::Deposee;
     for action in [Action::Acheminer, Action::MettreADisposition] {
-        courant = statut::transition(Some(courant), action, Acteur::Systeme, &Contexte::default())?;
+        courant = circuit::transition(circuit, Some(courant), action, Acteur::Systeme, &Contexte::default())?;
         let ch = Changement { statut: courant, acteur: Acteur::Systeme, date, commentaire: "" };
         changer_statut(c, bac_id, facture_id, ch, horloge)?;
     }

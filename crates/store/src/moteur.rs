@@ -6,8 +6,10 @@ use chorus_domain::Statut;
 use std::collections::BTreeSet;
 
 use chorus_domain::acheteur_simule::{self, Prochaine};
+use chorus_domain::circuit::{self, Circuit};
+use chorus_domain::facture::CadreFacturation;
 use chorus_domain::scenario::{FactureVue, Regle};
-use chorus_domain::statut::{self, Action, Contexte};
+use chorus_domain::statut::{Action, Contexte};
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
@@ -56,6 +58,7 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
 /// Une facture que l'acheteur simulé a encore à traiter.
 struct EnCours {
     id: String,
+    circuit: &'static Circuit,
     statut: Statut,
     mise_a_disposition: NaiveDate,
     calendrier: Vec<acheteur_simule::Etape>,
@@ -106,7 +109,8 @@ fn jouer_parties_simulees(
                 coalesce(a.delai_paiement_jours, 30), coalesce(a.mise_en_paiement_non_remontee, 0),
                 f.destinataire, coalesce(json_extract(f.saisie, '$.code_service'), ''),
                 coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.date_statut,
-                coalesce(json_extract(f.saisie, '$.type_facture'), '') = 'AVOIR'
+                coalesce(json_extract(f.saisie, '$.type_facture'), '') = 'AVOIR',
+                coalesce(json_extract(f.saisie, '$.cadre'), '')
          FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
          WHERE f.bac_id = ?1 AND f.date_mise_a_disposition IS NOT NULL
            AND f.statut IN ('MISE_A_DISPOSITION', 'COMPLETEE', 'SERVICE_FAIT', 'MANDATEE',
@@ -126,7 +130,7 @@ fn jouer_parties_simulees(
                 mep,
                 (r.get(5)?, r.get(6)?, r.get(7)?),
                 r.get(8)?,
-                r.get::<_, bool>(9)?,
+                (r.get::<_, bool>(9)?, r.get::<_, String>(10)?),
             ))
         })?
         .filter_map(|r| r.ok())
@@ -139,10 +143,11 @@ fn jouer_parties_simulees(
                 mep,
                 (destinataire, code_service, numero_engagement),
                 date_statut,
-                avoir,
+                (avoir, cadre),
             )| {
                 Some(EnCours {
                     id,
+                    circuit: Circuit::de(CadreFacturation::depuis_code(&cadre).ok()?),
                     statut: Statut::depuis_code(&statut).ok()?,
                     mise_a_disposition: mad,
                     calendrier: acheteur_simule::calendrier(delai, mep, avoir),
@@ -176,8 +181,8 @@ fn jouer_parties_simulees(
                     avoir: f.avoir,
                     ..Contexte::default()
                 };
-                let nouveau =
-                    statut::transition(Some(f.statut), Action::Traiter(etape.statut), etape.acteur, &ctx)?;
+                let action = Action::Traiter(etape.statut);
+                let nouveau = circuit::transition(f.circuit, Some(f.statut), action, etape.acteur, &ctx)?;
                 let ch = facture::Changement { statut: nouveau, acteur: etape.acteur, date, commentaire: "" };
                 facture::changer_statut(c, bac_id, &f.id, ch, horloge)?;
                 nouveau

@@ -2,7 +2,8 @@
 //! une facture « À recycler », compléter une facture suspendue, traiter un rejet. Les règles
 //! sont dans `chorus_domain::statut` (quel statut) et `chorus_domain::suites` (quelles données).
 
-use chorus_domain::statut::{self, Acteur, Action, Contexte};
+use chorus_domain::circuit::{self, Circuit};
+use chorus_domain::statut::{Acteur, Action, Contexte};
 use chorus_domain::suites::{self, Acheminement};
 use chorus_domain::{Anomalie, Statut, saisie};
 use chrono::NaiveDate;
@@ -73,8 +74,14 @@ pub fn recycler(
 ) -> Resultat<Result<(), Vec<Anomalie>>> {
     let bac = bac::bac(c, bac_id)?;
     let f = facture_de(c, bac_id, structure_id, facture_id)?;
-    let nouveau =
-        statut::transition(Some(f.statut), Action::Recycler, Acteur::Fournisseur, &Contexte::default())?;
+    let circuit = Circuit::de(f.facture.cadre);
+    let nouveau = circuit::transition(
+        circuit,
+        Some(f.statut),
+        Action::Recycler,
+        Acteur::Fournisseur,
+        &Contexte::default(),
+    )?;
     let commentaire = suites::verifier_motif(commentaire).map_err(|_| {
         Erreur::Invalide("Le commentaire du recyclage ne doit pas dépasser 255 caractères.".into())
     })?;
@@ -112,7 +119,7 @@ pub fn recycler(
     let ch =
         facture::Changement { statut: nouveau, acteur: Acteur::Fournisseur, date, commentaire: &commentaire };
     facture::changer_statut(c, bac_id, facture_id, ch, horloge)?;
-    facture::acheminer(c, bac_id, facture_id, date, horloge)?;
+    facture::acheminer(c, bac_id, facture_id, circuit, date, horloge)?;
     Ok(Ok(()))
 }
 
@@ -138,8 +145,14 @@ pub fn completer(
 ) -> Resultat<()> {
     let bac = bac::bac(c, bac_id)?;
     let f = facture_de(c, bac_id, structure_id, facture_id)?;
-    let nouveau =
-        statut::transition(Some(f.statut), Action::Completer, Acteur::Fournisseur, &Contexte::default())?;
+    let circuit = Circuit::de(f.facture.cadre);
+    let nouveau = circuit::transition(
+        circuit,
+        Some(f.statut),
+        Action::Completer,
+        Acteur::Fournisseur,
+        &Contexte::default(),
+    )?;
     let commentaire = suites::verifier_complement(complement.commentaire, complement.pieces_jointes)?;
     let ch = facture::Changement {
         statut: nouveau,

@@ -74,7 +74,7 @@ pub async fn liste(
                     label for="statut" { "Statut" }
                     select #statut name="statut" {
                         option value="" { "Tous les statuts" }
-                        @for s in Statut::TOUS {
+                        @for s in chorus_domain::circuit::statuts_parcourus() {
                             option value=(s.code()) selected[statut == Some(s)] { (s.libelle()) }
                         }
                     }
