@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 
-use crate::scenario::{FactureVue, Regle};
+use crate::scenario::{FactureVue, Partie, Regle};
 use crate::statut::{Acteur, Statut};
 
 /// Une étape du calendrier de l'acheteur simulé.
@@ -147,7 +147,12 @@ pub fn prochaine_action(
     (regles, faites): (&[Regle], &BTreeSet<usize>),
     calendrier: &[Etape],
 ) -> Option<(NaiveDate, Prochaine)> {
-    let regle = regles.iter().enumerate().find(|(i, r)| !faites.contains(i) && r.concerne(&f.vue));
+    // Les règles de l'acheteur : celles du destinataire et de son comptable.
+    let regle = regles.iter().enumerate().find(|(i, r)| {
+        !faites.contains(i)
+            && matches!(r.partie(), Partie::Destinataire | Partie::Comptable)
+            && r.concerne(&f.vue)
+    });
     if let Some((i, r)) = regle {
         let date = f.date_statut.checked_add_days(Days::new(u64::from(r.apres_jours)))?;
         return Some((date, Prochaine::Regle(i)));
@@ -296,6 +301,7 @@ mod tests {
                 destinataire: "21852884200097",
                 code_service: "",
                 numero_engagement: "",
+                valideur: "",
             },
             date_statut: mad,
             mise_a_disposition: mad,

@@ -121,6 +121,10 @@ pub enum Article {
     /// R2192-12 à R2192-15 : le délai court de la réception de la demande de paiement ; pour une
     /// facture déposée sur le portail, de sa mise à disposition.
     Depart,
+    /// R2192-22 et R2192-23 : le sous-traitant payé directement a le délai du titulaire, qui
+    /// court de la réception par l'acheteur de l'accord du titulaire, ou de l'expiration des
+    /// quinze jours de R2193-12.
+    DepartSousTraitant,
     /// R2192-27 : le délai peut être interrompu une seule fois.
     Interruption,
     /// R2192-29 : à la réception des pièces, un nouveau délai de 30 jours ou du solde restant.
@@ -136,11 +140,12 @@ pub enum Article {
 }
 
 impl Article {
-    pub const TOUS: [Article; 10] = [
+    pub const TOUS: [Article; 11] = [
         Self::DelaiEtatCollectivites,
         Self::DelaiSante,
         Self::DelaiEntreprisesPubliques,
         Self::Depart,
+        Self::DepartSousTraitant,
         Self::Interruption,
         Self::NouveauDelai,
         Self::Retard,
@@ -156,6 +161,7 @@ impl Article {
             Self::DelaiSante => "R2192-11 1°",
             Self::DelaiEntreprisesPubliques => "R2192-11 2°",
             Self::Depart => "R2192-12 à R2192-15",
+            Self::DepartSousTraitant => "R2192-22 et R2192-23",
             Self::Interruption => "R2192-27",
             Self::NouveauDelai => "R2192-29",
             Self::Retard => "L2192-13",
@@ -180,6 +186,11 @@ impl Article {
                 "Le délai court de la réception de la facture ; sur le portail, de sa mise à disposition \
                  du destinataire. Il court même si la facture est incomplète : ce qui manque se réclame \
                  par une interruption."
+            }
+            Self::DepartSousTraitant => {
+                "Le sous-traitant payé directement a le même délai que le titulaire ; il court de la \
+                 réception par l'acheteur de l'accord du titulaire sur la demande de paiement ou, sans \
+                 réponse du titulaire dans les quinze jours (R2193-12), de l'expiration de ce délai."
             }
             Self::Interruption => {
                 "Le délai peut être interrompu une seule fois, si des pièces ou mentions manquent."

@@ -86,6 +86,13 @@ pub struct Facture {
     /// Numéro de la facture d'origine (avoir), `references.numeroFactureOrigine`.
     pub numero_facture_origine: String,
     pub commentaire: String,
+    /// Cadres A9 et A12 : le SIRET du premier valideur (`codeStructureValideur`), que le
+    /// fournisseur désigne et peut corriger.
+    #[serde(default)]
+    pub code_structure_valideur: String,
+    /// Le service du valideur, facultatif (`codeServiceValideur`).
+    #[serde(default)]
+    pub code_service_valideur: String,
     pub lignes: Vec<Ligne>,
 }
 

@@ -28,6 +28,12 @@ pub struct SaisieBrute {
     pub motif_exoneration: String,
     pub numero_facture_origine: String,
     pub commentaire: String,
+    /// Cadres A9 et A12 : le SIRET du valideur (`cadreDeFacturation.codeStructureValideur`).
+    #[serde(default)]
+    pub code_structure_valideur: String,
+    /// Son service, facultatif (`cadreDeFacturation.codeServiceValideur`).
+    #[serde(default)]
+    pub code_service_valideur: String,
     pub lignes: Vec<LigneBrute>,
 }
 
@@ -113,6 +119,8 @@ const LIBELLE_TYPE_TVA: &str = "Type de TVA";
 const LIBELLE_MOTIF_EXONERATION: &str = "Motif d'exonération de TVA";
 const LIBELLE_FACTURE_ORIGINE: &str = "Numéro de la facture d'origine";
 const LIBELLE_COMMENTAIRE: &str = "Commentaire";
+const LIBELLE_VALIDEUR: &str = "SIRET du valideur";
+const LIBELLE_SERVICE_VALIDEUR: &str = "Code service du valideur";
 
 // ---------------------------------------------------------------------------------------------
 // Analyse de la forme
@@ -658,6 +666,17 @@ pub fn analyser(brut: &SaisieBrute) -> Result<Facture, Vec<Anomalie>> {
         None,
     );
 
+    let valideur_compact: String =
+        brut.code_structure_valideur.chars().filter(|c| !c.is_whitespace()).collect();
+    let code_structure_valideur =
+        a.texte(Champ::entete("code_structure_valideur", LIBELLE_VALIDEUR), &valideur_compact, 20, None);
+    let code_service_valideur = a.texte(
+        Champ::entete("code_service_valideur", LIBELLE_SERVICE_VALIDEUR),
+        &brut.code_service_valideur,
+        crate::validation::CODE_SERVICE_VALIDEUR_MAX,
+        None,
+    );
+
     let saisies: Vec<&LigneBrute> = brut.lignes.iter().filter(|l| !l.est_vide()).collect();
     let champ_lignes = Champ::entete("lignes", "Lignes de la facture");
     if saisies.is_empty() {
@@ -700,6 +719,8 @@ pub fn analyser(brut: &SaisieBrute) -> Result<Facture, Vec<Anomalie>> {
             motif_exoneration,
             numero_facture_origine,
             commentaire,
+            code_structure_valideur,
+            code_service_valideur,
             lignes: lignes.into_iter().flatten().collect(),
         }),
         _ => Err(a.anomalies),
@@ -791,21 +812,6 @@ pub fn controler(facture: &Facture, ctx: &Contexte<'_>) -> Vec<Anomalie> {
                  dans le futur : saisissez la date d'émission qui figure sur la facture (règle du simulateur).",
                 date_fr(facture.date_facture),
                 date_fr(ctx.aujourd_hui)
-            ),
-        ));
-    }
-
-    if matches!(
-        facture.cadre,
-        CadreFacturation::A9FactureSousTraitant | CadreFacturation::A12FactureCotraitant
-    ) {
-        anomalies.push(Anomalie::champ(
-            "cadre",
-            "CADRE_NON_DISPONIBLE",
-            format!(
-                "Le cadre de facturation « {} » n'est pas encore disponible dans ce simulateur : choisissez A1 \
-                 (facture d'un fournisseur) ou A2 (facture déjà payée).",
-                facture.cadre.libelle()
             ),
         ));
     }
@@ -1219,6 +1225,8 @@ mod tests {
             motif_exoneration: String::new(),
             numero_facture_origine: "FA-2024-0001".into(),
             commentaire: "Ligne 1\nLigne 2\tavec tabulation".into(),
+            code_structure_valideur: " 622 113 066 00055 ".into(),
+            code_service_valideur: "COMPTA".into(),
             lignes: vec![
                 LigneBrute::default(),
                 LigneBrute {
@@ -1241,6 +1249,10 @@ mod tests {
         assert_eq!(f.type_tva, TypeTva::TvaSurEncaissement);
         assert_eq!(f.code_service, "ECOLES");
         assert_eq!(f.commentaire, "Ligne 1\nLigne 2\tavec tabulation");
+        assert_eq!(
+            (f.code_structure_valideur.as_str(), f.code_service_valideur.as_str()),
+            ("62211306600055", "COMPTA")
+        );
         assert_eq!(f.lignes.len(), 1);
         let l = &f.lignes[0];
         assert_eq!((l.quantite, l.prix_unitaire_ht, l.remise_ht), (dec!(1234.5), dec!(0.123456), dec!(1.5)));
@@ -2028,17 +2040,11 @@ mod tests {
     }
 
     #[test]
-    fn cadres_a9_a12_non_disponibles() {
+    fn cadres_a9_a12_passent_les_controles_de_la_facture() {
+        // Le valideur se contrôle à part, avec le registre des entreprises (`validation`).
         let d = destinataire(actif());
         for cadre in [CadreFacturation::A9FactureSousTraitant, CadreFacturation::A12FactureCotraitant] {
-            let a = controle_seul(&facture(|f| f.cadre = cadre), Some(&d));
-            verifie(
-                &a,
-                "cadre",
-                None,
-                "CADRE_NON_DISPONIBLE",
-                &["pas encore disponible dans ce simulateur", cadre.libelle()],
-            );
+            assert!(controle(&facture(|f| f.cadre = cadre), Some(&d)).is_empty());
         }
     }
 

@@ -35,8 +35,9 @@ pub struct Scenario {
     pub briefing: String,
     #[serde(default)]
     pub depart: Depart,
-    /// Le comportement scripté de l'acheteur public et de son comptable.
-    #[serde(default, rename = "acheteur")]
+    /// Le comportement scripté des autres parties : l'acheteur public et son comptable, les
+    /// valideurs, les gestionnaires des structures simulées.
+    #[serde(default, rename = "partie", alias = "acheteur")]
     pub regles: Vec<Regle>,
     #[serde(rename = "objectif")]
     pub objectifs: Vec<Objectif>,
@@ -229,28 +230,79 @@ pub struct MessageDepart {
     pub piege: bool,
 }
 
-/// Une règle de l'acheteur scripté : quand une facture reçue correspond, il fait `action`
-/// `apres_jours` jours après qu'elle est arrivée au statut déclencheur. Une règle joue au plus
-/// une fois par facture ; tant qu'elle attend, l'acheteur ne fait rien d'autre de la facture.
+/// Une partie simulée qu'un scénario peut scripter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Partie {
+    /// Le destinataire public (ordonnateur, service gestionnaire).
+    Destinataire,
+    /// Le comptable public du destinataire.
+    Comptable,
+    /// Le titulaire ou le mandataire qui valide une facture de sous-traitant ou de cotraitant.
+    Valideur,
+    /// Le gestionnaire principal simulé d'une structure, qui répond aux demandes de rattachement.
+    Gestionnaire,
+}
+
+impl Partie {
+    pub fn libelle(self) -> &'static str {
+        match self {
+            Partie::Destinataire => "le destinataire",
+            Partie::Comptable => "le comptable",
+            Partie::Valideur => "le valideur",
+            Partie::Gestionnaire => "le gestionnaire principal",
+        }
+    }
+}
+
+/// La réponse scriptée d'un gestionnaire principal à une demande de rattachement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DecisionRattachement {
+    Accepter,
+    Refuser,
+}
+
+/// Une règle d'une partie simulée : quand une facture (ou une demande de rattachement)
+/// correspond, la partie fait `action` (ou répond au rattachement, ou se tait) `apres_jours`
+/// jours après que la facture est arrivée au statut déclencheur. Une règle joue au plus une fois
+/// par facture ; tant qu'elle attend, la partie ne fait rien d'autre de la facture. Les règles de
+/// l'acheteur s'écrivent `[[acheteur]]` ou `[[partie]]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Regle {
+    /// Qui agit ; sans précision, déduit de l'action.
+    #[serde(default)]
+    pub qui: Option<Partie>,
     #[serde(default)]
     pub quand: Declencheur,
     #[serde(default)]
     pub apres_jours: u32,
-    /// Le statut que donne l'acheteur (ou son comptable).
-    pub action: Statut,
-    /// Obligatoire pour un rejet ou une suspension.
+    /// Le statut que donne la partie : le destinataire ou son comptable, ou le valideur
+    /// (`VALIDEE_1`, `REFUSEE_1`, `ERREUR_FOURNISSEUR_SUR_VALIDEUR`…).
+    #[serde(default)]
+    pub action: Option<Statut>,
+    /// La réponse d'un gestionnaire principal simulé à une demande de rattachement.
+    #[serde(default)]
+    pub rattachement: Option<DecisionRattachement>,
+    /// La partie ne répond pas (un valideur qui laisse passer ses 15 jours).
+    #[serde(default)]
+    pub silence: bool,
+    /// Obligatoire pour un rejet ou une suspension ; pour un refus du valideur, le code d'un motif
+    /// de la liste (`MONTANT_NON_CONFORME`…).
     #[serde(default)]
     pub motif: String,
+    /// La précision d'un refus du valideur.
+    #[serde(default)]
+    pub precision: String,
     /// Avec « Mandatée » : le numéro de mandat.
     #[serde(default)]
     pub numero_mandat: String,
 }
 
 /// Ce qui déclenche une règle : le statut de la facture et, au choix, son destinataire, son
-/// service, la présence de son engagement juridique.
+/// service, la présence de son engagement juridique, son valideur ; pour le gestionnaire, la
+/// structure demandée.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Declencheur {
@@ -268,6 +320,12 @@ pub struct Declencheur {
     /// `true` : facture sans numéro d'engagement ; `false` : avec.
     #[serde(default)]
     pub sans_engagement: Option<bool>,
+    /// SIRET du valideur à qui la facture est soumise.
+    #[serde(default)]
+    pub valideur: Option<String>,
+    /// SIRET de la structure dont le gestionnaire reçoit la demande de rattachement.
+    #[serde(default)]
+    pub structure: Option<String>,
 }
 
 fn mise_a_disposition() -> Statut {
@@ -282,28 +340,58 @@ impl Default for Declencheur {
             code_service: None,
             sauf_code_service: None,
             sans_engagement: None,
+            valideur: None,
+            structure: None,
         }
     }
 }
 
-/// Ce que la règle regarde d'une facture reçue.
+/// Ce que la règle regarde d'une facture.
 #[derive(Debug, Clone, Copy)]
 pub struct FactureVue<'a> {
     pub statut: Statut,
     pub destinataire: &'a str,
     pub code_service: &'a str,
     pub numero_engagement: &'a str,
+    /// Le SIRET du valideur au niveau où la facture attend (vide hors validation).
+    pub valideur: &'a str,
 }
 
 impl Regle {
+    /// La partie qui joue la règle.
+    pub fn partie(&self) -> Partie {
+        if let Some(qui) = self.qui {
+            return qui;
+        }
+        if self.rattachement.is_some() {
+            return Partie::Gestionnaire;
+        }
+        match self.action {
+            Some(s) if s.est_de_validation() => Partie::Valideur,
+            Some(s) if crate::statut::acteur_de(s) == crate::statut::Acteur::Comptable => Partie::Comptable,
+            Some(_) => Partie::Destinataire,
+            None if self.quand.statut.est_de_validation() => Partie::Valideur,
+            None => Partie::Destinataire,
+        }
+    }
+
     /// La règle s'applique-t-elle à cette facture, dans son statut actuel ?
     pub fn concerne(&self, f: &FactureVue<'_>) -> bool {
         let q = &self.quand;
-        q.statut == f.statut
+        self.partie() != Partie::Gestionnaire
+            && q.statut == f.statut
             && q.destinataire.as_deref().is_none_or(|d| d == f.destinataire)
             && q.code_service.as_deref().is_none_or(|s| s == f.code_service)
             && q.sauf_code_service.as_deref().is_none_or(|s| s != f.code_service)
             && q.sans_engagement.is_none_or(|sans| sans == f.numero_engagement.trim().is_empty())
+            && q.valideur.as_deref().is_none_or(|v| v == f.valideur)
+    }
+
+    /// La règle d'un gestionnaire s'applique-t-elle à une demande de rattachement à cette
+    /// structure ?
+    pub fn concerne_la_demande(&self, structure: &str) -> bool {
+        self.partie() == Partie::Gestionnaire
+            && self.quand.structure.as_deref().is_none_or(|s| s == structure)
     }
 }
 
@@ -592,9 +680,15 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
     }
 
     for (i, r) in scenario.regles.iter().enumerate() {
-        let ligne = ligne_de_table(texte, "acheteur", i);
+        let table = if texte.contains("[[partie]]") { "partie" } else { "acheteur" };
+        let ligne = ligne_de_table(texte, table, i);
         for message in defauts_de_regle(r) {
-            defaut(ligne, format!("règle de l'acheteur n° {} : {message}", i + 1));
+            let regle = if table == "acheteur" {
+                format!("règle de l'acheteur n° {}", i + 1)
+            } else {
+                format!("règle n° {} ({})", i + 1, r.partie().libelle())
+            };
+            defaut(ligne, format!("{regle} : {message}"));
         }
     }
 
@@ -697,21 +791,57 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
 
 fn defauts_de_regle(r: &Regle) -> Vec<String> {
     let mut d = Vec::new();
-    if !CIBLES_ACHETEUR.contains(&r.action) {
-        d.push(format!(
-            "l'action « {} » n'est pas une action de l'acheteur public ou de son comptable",
-            r.action.code()
-        ));
+    let reponses =
+        usize::from(r.action.is_some()) + usize::from(r.rattachement.is_some()) + usize::from(r.silence);
+    if reponses != 1 {
+        d.push(
+            "donnez une réponse, et une seule : « action », « rattachement » ou « silence = true »".into(),
+        );
     }
-    let motif_obligatoire = matches!(r.action, Statut::Rejetee | Statut::Suspendue);
-    if motif_obligatoire && r.motif.trim().is_empty() {
-        d.push("un rejet ou une suspension demande un motif".into());
+    if r.apres_jours > APRES_JOURS_MAX {
+        d.push(format!("« apres_jours » ne peut dépasser {APRES_JOURS_MAX}"));
     }
     if r.motif.chars().count() > MOTIF_LONGUEUR_MAX {
         d.push(format!("le motif dépasse {MOTIF_LONGUEUR_MAX} caractères"));
     }
-    if r.apres_jours > APRES_JOURS_MAX {
-        d.push(format!("« apres_jours » ne peut dépasser {APRES_JOURS_MAX}"));
+    for (cle, valeur) in [
+        ("destinataire", &r.quand.destinataire),
+        ("valideur", &r.quand.valideur),
+        ("structure", &r.quand.structure),
+    ] {
+        if let Some(s) = valeur
+            && let Err(e) = s.parse::<Siret>()
+        {
+            d.push(format!("{cle} « {s} » : {e}"));
+        }
+    }
+    match r.partie() {
+        Partie::Destinataire | Partie::Comptable => defauts_de_l_acheteur(r, &mut d),
+        Partie::Valideur => defauts_du_valideur(r, &mut d),
+        Partie::Gestionnaire => {
+            if r.rattachement.is_none() {
+                d.push("le gestionnaire répond à une demande de rattachement : « rattachement = \"ACCEPTER\" » ou « \"REFUSER\" »".into());
+            }
+        }
+    }
+    d
+}
+
+fn defauts_de_l_acheteur(r: &Regle, d: &mut Vec<String>) {
+    if let Some(action) = r.action {
+        if !CIBLES_ACHETEUR.contains(&action) {
+            d.push(format!(
+                "l'action « {} » n'est pas une action de l'acheteur public ou de son comptable",
+                action.code()
+            ));
+        }
+        let motif_obligatoire = matches!(action, Statut::Rejetee | Statut::Suspendue);
+        if motif_obligatoire && r.motif.trim().is_empty() {
+            d.push("un rejet ou une suspension demande un motif".into());
+        }
+    }
+    if r.rattachement.is_some() {
+        d.push("seul un gestionnaire répond à une demande de rattachement".into());
     }
     if !matches!(r.quand.statut, Statut::MiseADisposition | Statut::Completee)
         && rang_de_traitement(r.quand.statut).is_none()
@@ -721,12 +851,53 @@ fn defauts_de_regle(r: &Regle) -> Vec<String> {
             r.quand.statut.code()
         ));
     }
-    if let Some(s) = &r.quand.destinataire
-        && let Err(e) = s.parse::<Siret>()
-    {
-        d.push(format!("destinataire « {s} » : {e}"));
+}
+
+fn defauts_du_valideur(r: &Regle, d: &mut Vec<String>) {
+    use crate::circuit::niveau_de_validation;
+    let attente = match r.quand.statut {
+        Statut::AValider1 => 1,
+        Statut::AValider2 => 2,
+        autre => {
+            d.push(format!(
+                "le statut déclencheur d'un valideur est A_VALIDER_1 ou A_VALIDER_2, pas « {} »",
+                autre.code()
+            ));
+            return;
+        }
+    };
+    let Some(action) = r.action else { return };
+    let permises: [Statut; 3] = if attente == 1 {
+        [Statut::Validee1, Statut::Refusee1, Statut::ErreurFournisseurSurValideur]
+    } else {
+        [Statut::Validee2, Statut::Refusee2, Statut::ErreurCotraitantSurValideur]
+    };
+    if !permises.contains(&action) || niveau_de_validation(action) != Some(attente) {
+        d.push(format!(
+            "l'action « {} » n'est pas une réponse du valideur à ce niveau ({})",
+            action.code(),
+            permises.map(Statut::code).join(", ")
+        ));
+        return;
     }
-    d
+    if matches!(action, Statut::Refusee1 | Statut::Refusee2) {
+        match crate::validation::MotifRefus::depuis_code(&r.motif) {
+            Some(m) if !m.erreur_de_valideur => {
+                if let Err(e) = crate::validation::texte_du_refus(m, &r.precision) {
+                    d.push(e);
+                }
+            }
+            _ => d.push(format!(
+                "un refus du valideur donne le code d'un motif de la liste : {}",
+                crate::validation::MOTIFS_REFUS
+                    .iter()
+                    .filter(|m| !m.erreur_de_valideur)
+                    .map(|m| m.code)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
 }
 
 fn rang_de_traitement(s: Statut) -> Option<u8> {
@@ -812,6 +983,60 @@ explication = "Il faut l'EJ."
         assert_eq!(s.objectifs[0].points, 1);
     }
 
+    /// MINIMAL, ses règles remplacées par ces tables `[[partie]]`.
+    fn avec_parties(parties: &str) -> String {
+        let debut = MINIMAL.find("[[acheteur]]").unwrap();
+        let fin = MINIMAL.find("[[objectif]]").unwrap();
+        format!("{}{parties}\n{}", &MINIMAL[..debut], &MINIMAL[fin..])
+    }
+
+    fn defauts(parties: &str) -> Vec<String> {
+        controler(&avec_parties(parties)).err().unwrap_or_default().into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn les_regles_des_autres_parties() {
+        let s = controler(&avec_parties(
+            "[[partie]]\nquand = { statut = \"A_VALIDER_1\" }\napres_jours = 3\naction = \"REFUSEE_1\"\n\
+             motif = \"MONTANT_NON_CONFORME\"\n\n[[partie]]\nquand = { statut = \"A_VALIDER_1\", valideur = \"62211306600055\" }\n\
+             silence = true\n\n[[partie]]\nquand = { structure = \"98049212800023\" }\nrattachement = \"REFUSER\"\n\
+             motif = \"Inconnu chez nous\"\n",
+        ))
+        .unwrap();
+        let parties: Vec<Partie> = s.regles.iter().map(Regle::partie).collect();
+        assert_eq!(parties, [Partie::Valideur, Partie::Valideur, Partie::Gestionnaire]);
+        assert!(s.regles[2].concerne_la_demande("98049212800023"));
+        assert!(!s.regles[2].concerne_la_demande("92391234900068"));
+        let vue = FactureVue {
+            statut: Statut::AValider1,
+            destinataire: "21852884200097",
+            code_service: "",
+            numero_engagement: "",
+            valideur: "33079647500086",
+        };
+        assert!(s.regles[0].concerne(&vue) && !s.regles[1].concerne(&vue));
+
+        let d = defauts("[[partie]]\nquand = { statut = \"A_VALIDER_1\" }\naction = \"VALIDEE_2\"\n");
+        assert!(d[0].contains("n'est pas une réponse du valideur à ce niveau"), "{d:?}");
+        let d = defauts(
+            "[[partie]]\nquand = { statut = \"A_VALIDER_1\" }\naction = \"REFUSEE_1\"\nmotif = \"Trop cher\"\n",
+        );
+        assert!(d[0].contains("code d'un motif de la liste"), "{d:?}");
+        let d = defauts(
+            "[[partie]]\nqui = \"valideur\"\nquand = { statut = \"MISE_A_DISPOSITION\" }\nsilence = true\n",
+        );
+        assert!(d[0].contains("A_VALIDER_1 ou A_VALIDER_2"), "{d:?}");
+        let d = defauts(
+            "[[partie]]\nquand = { statut = \"A_VALIDER_1\" }\naction = \"VALIDEE_1\"\nsilence = true\n",
+        );
+        assert!(d[0].contains("une réponse, et une seule"), "{d:?}");
+        let d = defauts("[[partie]]\nqui = \"gestionnaire\"\nsilence = false\n");
+        assert!(d.iter().any(|m| m.contains("« rattachement = ")), "{d:?}");
+        // Le nom de la table et le numéro de la règle dans les messages.
+        let d = defauts("[[partie]]\naction = \"DEPOSEE\"\n");
+        assert!(d[0].starts_with("règle n° 1 (le destinataire) :"), "{d:?}");
+    }
+
     #[test]
     fn les_erreurs_de_sens_donnent_leur_ligne() {
         let texte =
@@ -845,6 +1070,7 @@ explication = "Il faut l'EJ."
             destinataire: "26236940800063",
             code_service: "ACHATS",
             numero_engagement: "",
+            valideur: "",
         };
         assert!(r.concerne(&f));
         assert!(!r.concerne(&FactureVue { numero_engagement: "EJ-1", ..f }));

@@ -15,26 +15,13 @@ use chorus_domain::suites;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 use crate::erreur::{Erreur, Resultat};
 use crate::facture::{self, FactureStockee};
 use crate::horloge::Horloge;
-use crate::{bac, notification, piece_jointe, reference};
+use crate::{bac, journal, notification, piece_jointe, reference};
 
-/// Qui joue l'acheteur public : gardé au journal pour le débriefing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Joueur {
-    /// Le stagiaire, en mode « Jouer l'acheteur public ».
-    Stagiaire,
-    /// Le formateur, depuis sa console.
-    Formateur,
-    /// Le comportement scripté d'un scénario.
-    Scenario,
-    /// Un script du formateur, par l'API de simulation.
-    Api,
-}
+pub use crate::journal::{Coup, Joueur};
 
 /// Ce que le destinataire (ou le comptable) fait de la facture, tel que demandé.
 #[derive(Debug, Clone, Copy)]
@@ -65,10 +52,11 @@ pub fn regler_a_recycler(c: &Connection, bac_id: &str, autorise: bool) -> Result
     Ok(())
 }
 
-/// Une facture reçue par le destinataire : jamais un brouillon, qu'il ne voit pas.
+/// Une facture reçue par le destinataire : une facture qui lui a été mise à disposition. Il ne
+/// voit ni un brouillon, ni une facture qui attend encore son valideur (A9, A12).
 pub fn facture_recue(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<FactureStockee> {
     let f = facture::charger(c, bac_id, facture_id)?;
-    if f.statut == Statut::Brouillon {
+    if f.date_mise_a_disposition.is_none() {
         return Err(Erreur::Introuvable("facture"));
     }
     Ok(f)
@@ -151,13 +139,6 @@ pub fn traiter_par_le_scenario(
     jouer(c, bac_id, facture_id, t, coup, horloge)
 }
 
-/// Qui joue, à quelle date simulée, et selon quelle règle de scénario.
-struct Coup {
-    joueur: Joueur,
-    date: NaiveDate,
-    regle: Option<usize>,
-}
-
 fn jouer(
     c: &Connection,
     bac_id: &str,
@@ -184,15 +165,10 @@ fn jouer(
         (None, _) => motif,
     };
     let ch = facture::Changement { statut: nouveau, acteur, date: coup.date, commentaire: &commentaire };
-    facture::changer_statut(c, bac_id, facture_id, ch, horloge)?;
-    // `changer_statut` vient d'ajouter l'entrée du journal : on y joint qui a joué l'acheteur
-    // et le numéro de mandat, sans changer la signature partagée par tous les changements.
+    let entree = facture::changer_statut(c, bac_id, facture_id, ch, horloge)?;
     let donnees =
         serde_json::json!({ "joue_par": coup.joueur, "numero_mandat": numero_mandat, "regle": coup.regle });
-    c.execute(
-        "UPDATE journal SET donnees = ?3 WHERE id = ?1 AND bac_id = ?2",
-        params![c.last_insert_rowid(), bac_id, donnees.to_string()],
-    )?;
+    journal::annoter(c, bac_id, entree, &donnees)?;
     let moment = coup.date.and_time(horloge.maintenant().time());
     notification::evenement_facture(c, bac_id, facture_id, nouveau, &commentaire, moment)?;
     Ok(nouveau)
@@ -262,7 +238,7 @@ const EN_TRAITEMENT: &str = "('MISE_A_DISPOSITION', 'COMPLETEE', 'SERVICE_FAIT',
 pub fn structures_destinataires(c: &Connection, bac_id: &str) -> Resultat<Vec<StructureDestinataire>> {
     let sql = format!(
         "SELECT destinataire, max(raison_sociale_destinataire), count(*), sum(statut IN {EN_TRAITEMENT})
-         FROM facture WHERE bac_id = ?1 AND statut <> 'BROUILLON'
+         FROM facture WHERE bac_id = ?1 AND date_mise_a_disposition IS NOT NULL
          GROUP BY destinataire ORDER BY max(raison_sociale_destinataire), destinataire"
     );
     let mut st = c.prepare_cached(&sql)?;
@@ -298,7 +274,7 @@ pub fn factures_recues(c: &Connection, bac_id: &str, identifiant: &str) -> Resul
     let mut st = c.prepare_cached(
         "SELECT f.id, f.numero, s.raison_sociale, s.identifiant, f.date_depot, f.statut, f.date_statut, f.total_ttc
          FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
-         WHERE f.bac_id = ?1 AND f.destinataire = ?2 AND f.statut <> 'BROUILLON'
+         WHERE f.bac_id = ?1 AND f.destinataire = ?2 AND f.date_mise_a_disposition IS NOT NULL
          ORDER BY f.ordre DESC LIMIT 500",
     )?;
     let v = st

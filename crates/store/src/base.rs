@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_identifiants_de_classe.sql"),
     include_str!("migrations/0017_profil_formateur.sql"),
     include_str!("migrations/0018_acquittement.sql"),
+    include_str!("migrations/0019_validation.sql"),
 ];
 
 #[derive(Clone)]

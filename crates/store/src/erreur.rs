@@ -35,6 +35,10 @@ pub enum Erreur {
     /// L'action ne convient pas à l'état présent (une évaluation terminée, par exemple).
     #[error("{0}")]
     Conflit(String),
+    /// Un défaut du simulateur lui-même (jamais une erreur de saisie) : le journal le garde, la
+    /// page dit seulement qu'une erreur est survenue.
+    #[error("erreur interne : {0}")]
+    Interne(String),
     /// Un document PDF du simulateur n'a pas pu être produit.
     #[error("document : {0}")]
     Document(#[from] chorus_documents::Erreur),

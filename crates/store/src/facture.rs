@@ -5,6 +5,7 @@ use chorus_domain::facture::Facture;
 use chorus_domain::montants::Totaux;
 use chorus_domain::saisie::{self, SaisieBrute};
 use chorus_domain::statut::{Acteur, Action, Contexte};
+use chorus_domain::validation::{self, ValideurConnu, VerificationValideur};
 use chorus_domain::{Anomalie, Statut};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -48,6 +49,8 @@ pub struct FactureStockee {
     pub date_mise_a_disposition: Option<NaiveDate>,
     pub date_statut: NaiveDate,
     pub deja_suspendue: bool,
+    /// Le second valideur, désigné par le premier (sous-traitant d'un cotraitant).
+    pub valideur_2: Option<String>,
 }
 
 impl FactureStockee {
@@ -169,7 +172,12 @@ fn verifier(
                 numero_deja_utilise: deja,
                 aujourd_hui: bac.date_simulee(horloge),
             };
-            saisie::controler(&facture, &ctx)
+            let mut anomalies = saisie::controler(&facture, &ctx);
+            let fournisseur = bac::structure_fournisseur(c, &bac.id, structure_id)?.identifiant;
+            if let Some(a) = anomalie_du_valideur(c, &facture, &fournisseur)? {
+                anomalies.push(a);
+            }
+            anomalies
         }
     };
     preciser_numero_rejete(c, &bac.id, structure_id, &facture.numero, &mut anomalies)?;
@@ -208,6 +216,30 @@ fn preciser_numero_rejete(
         *a = chorus_domain::suites::anomalie_numero_de_facture_rejetee(numero);
     }
     Ok(())
+}
+
+/// Le valideur désigné, contrôlé avec le registre des entreprises (cadres A9 et A12).
+pub(crate) fn anomalie_du_valideur(
+    c: &Connection,
+    facture: &Facture,
+    fournisseur: &str,
+) -> Resultat<Option<Anomalie>> {
+    let connu = if facture.code_structure_valideur.is_empty() {
+        None
+    } else {
+        reference::entreprise(c, &facture.code_structure_valideur)?
+            .map(|e| ValideurConnu { raison_sociale: e.raison_sociale, active: e.active })
+    };
+    let v = VerificationValideur {
+        cadre: facture.cadre,
+        valideur: &facture.code_structure_valideur,
+        code_service_valideur: &facture.code_service_valideur,
+        connu: connu.as_ref(),
+        fournisseur,
+        destinataire: &facture.destinataire,
+    };
+    Ok(validation::controler_valideur(&v)
+        .map(|(code, message)| Anomalie::champ("code_structure_valideur", code, message)))
 }
 
 /// Le statut de la facture `id` que la structure `structure_id` reprend : `Introuvable` si elle
@@ -273,20 +305,23 @@ pub fn saisir(
         totaux.total_ht.to_string(),
         totaux.total_ttc.to_string(),
         totaux.montant_a_payer.to_string(),
+        Some(facture.code_structure_valideur.as_str()).filter(|v| !v.is_empty()),
+        Some(facture.code_service_valideur.as_str()).filter(|v| !v.is_empty()),
     ];
     if brouillon.is_some() {
         c.prepare_cached(
             "UPDATE facture SET numero = ?4, statut = ?5, saisie = ?6, destinataire = ?7,
                  raison_sociale_destinataire = ?8, date_facture = ?9, date_statut = ?10, total_ht = ?11,
-                 total_ttc = ?12, montant_a_payer = ?13
+                 total_ttc = ?12, montant_a_payer = ?13, valideur_1 = ?14, service_valideur_1 = ?15
              WHERE id = ?1 AND bac_id = ?2 AND structure_id = ?3",
         )?
         .execute(valeurs)?;
     } else {
         c.prepare_cached(
             "INSERT INTO facture (id, bac_id, structure_id, numero, statut, saisie, destinataire,
-                 raison_sociale_destinataire, date_facture, date_statut, total_ht, total_ttc, montant_a_payer, ordre)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+                 raison_sociale_destinataire, date_facture, date_statut, total_ht, total_ttc, montant_a_payer,
+                 valideur_1, service_valideur_1, ordre)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
                      (SELECT coalesce(max(ordre), 0) + 1 FROM facture WHERE bac_id = ?2))",
         )?
         .execute(valeurs)?;
@@ -301,12 +336,20 @@ pub fn saisir(
             horloge,
         )?;
     }
-    if statut == Statut::Deposee {
+    if statut.est_transmise() {
+        // Le dépôt : sa date fait foi, et fait partir les 15 jours du valideur (A9, A12).
         c.execute(
             "UPDATE facture SET date_depot = ?3 WHERE id = ?1 AND bac_id = ?2",
             params![id, bac_id, aujourd_hui],
         )?;
-        acheminer(c, bac_id, &id, circuit, aujourd_hui, horloge)?;
+    }
+    match statut {
+        Statut::Deposee => acheminer(c, bac_id, &id, circuit, aujourd_hui, horloge)?,
+        Statut::AValider1 => {
+            let moment = bac.maintenant_simule(horloge);
+            crate::notification::facture_a_valider(c, bac_id, &id, &facture.code_structure_valideur, moment)?;
+        }
+        _ => {}
     }
     Ok(Issue::Acceptee(id))
 }
@@ -378,6 +421,8 @@ pub fn saisie_de(f: &Facture) -> SaisieBrute {
         motif_exoneration: f.motif_exoneration.clone(),
         numero_facture_origine: f.numero_facture_origine.clone(),
         commentaire: f.commentaire.clone(),
+        code_structure_valideur: f.code_structure_valideur.clone(),
+        code_service_valideur: f.code_service_valideur.clone(),
         lignes: f
             .lignes
             .iter()
@@ -434,7 +479,7 @@ fn journaliser_statut(
     facture_id: &str,
     ch: Changement<'_>,
     horloge: &Horloge,
-) -> Resultat<()> {
+) -> Resultat<i64> {
     let Changement { statut, acteur, date, commentaire } = ch;
     journal::ajouter(
         c,
@@ -449,12 +494,12 @@ fn journaliser_statut(
             commentaire,
             donnees: None,
         },
-    )?;
-    Ok(())
+    )
 }
 
 /// Enregistre un changement de statut déjà accepté par le domaine : l'entrée du journal et la
-/// projection sur la facture (dates de dépôt et de mise à disposition comprises).
+/// projection sur la facture (dates de dépôt et de mise à disposition comprises). Retourne
+/// l'entrée du journal, que l'appelant peut annoter ([`journal::annoter`]).
 // Les arguments d'un cas d'usage : les regrouper dans une structure n'ajouterait rien.
 pub fn changer_statut(
     c: &Connection,
@@ -462,7 +507,7 @@ pub fn changer_statut(
     facture_id: &str,
     ch: Changement<'_>,
     horloge: &Horloge,
-) -> Resultat<()> {
+) -> Resultat<i64> {
     let (statut, date) = (ch.statut, ch.date);
     let n = c
         .prepare_cached(
@@ -485,7 +530,7 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
     let ligne = c
         .prepare_cached(
             "SELECT id, structure_id, statut, saisie, raison_sociale_destinataire, date_depot,
-                    date_mise_a_disposition, date_statut, deja_suspendue
+                    date_mise_a_disposition, date_statut, deja_suspendue, valideur_2
              FROM facture WHERE bac_id = ?1 AND id = ?2",
         )?
         .query_row([bac_id, id], |r| {
@@ -498,12 +543,22 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
                 r.get::<_, Option<NaiveDate>>(5)?,
                 r.get::<_, Option<NaiveDate>>(6)?,
                 r.get::<_, NaiveDate>(7)?,
-                r.get::<_, bool>(8)?,
+                (r.get::<_, bool>(8)?, r.get::<_, Option<String>>(9)?),
             ))
         })
         .optional()?
         .ok_or(Erreur::Introuvable("facture"))?;
-    let (id, structure_id, statut, saisie, raison_sociale, depot, mad, date_statut, deja_suspendue) = ligne;
+    let (
+        id,
+        structure_id,
+        statut,
+        saisie,
+        raison_sociale,
+        depot,
+        mad,
+        date_statut,
+        (deja_suspendue, valideur_2),
+    ) = ligne;
     Ok(FactureStockee {
         id,
         structure_id,
@@ -514,6 +569,7 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
         date_mise_a_disposition: mad,
         date_statut,
         deja_suspendue,
+        valideur_2,
     })
 }
 

@@ -52,6 +52,40 @@ pub struct Nouvelle<'a> {
     pub donnees: Option<String>,
 }
 
+/// Qui joue une partie simulée (l'acheteur public, un valideur) : gardé au journal pour le
+/// débriefing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Joueur {
+    /// Le stagiaire, en mode « Jouer l'acheteur public » ou « Jouer les autres parties ».
+    Stagiaire,
+    /// Le formateur, depuis sa console.
+    Formateur,
+    /// Le comportement scripté d'un scénario.
+    Scenario,
+    /// Un script du formateur, par l'API de simulation.
+    Api,
+    /// Le comportement par défaut de la partie simulée.
+    Simulateur,
+}
+
+/// Qui joue, à quelle date simulée, et selon quelle règle de scénario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coup {
+    pub joueur: Joueur,
+    pub date: NaiveDate,
+    pub regle: Option<usize>,
+}
+
+/// Joint des données à une entrée du journal (qui a joué, le numéro de mandat…).
+pub fn annoter(c: &Connection, bac_id: &str, id: i64, donnees: &serde_json::Value) -> Resultat<()> {
+    c.execute(
+        "UPDATE journal SET donnees = ?3 WHERE id = ?1 AND bac_id = ?2",
+        params![id, bac_id, donnees.to_string()],
+    )?;
+    Ok(())
+}
+
 pub fn ajouter(c: &Connection, e: Nouvelle<'_>) -> Resultat<i64> {
     c.prepare_cached(
         "INSERT INTO journal (bac_id, facture_id, evenement, statut, date_simulee, horodatage, acteur, commentaire, donnees)

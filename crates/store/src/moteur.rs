@@ -1,26 +1,39 @@
 //! Le moteur du temps simulé : avancer l'horloge d'un bac et faire jouer, dans l'ordre des
-//! dates, les parties simulées (l'acheteur public et son comptable, les gestionnaires des
-//! structures simulées), par les mêmes cas d'usage qu'un humain.
+//! dates, toutes les parties simulées — le destinataire public et son comptable, les valideurs
+//! (titulaire, mandataire), Chorus Pro lui-même (la validation tacite au bout de 15 jours), les
+//! gestionnaires principaux des structures simulées — par les mêmes cas d'usage qu'un humain.
+//!
+//! À chaque tour, le moteur relit l'état du bac, demande à chaque partie sa prochaine action
+//! datée (son comportement par défaut, du domaine, ou la règle du scénario qui la remplace), et
+//! joue la plus ancienne ; à date égale, la facture (ou la demande) la plus ancienne d'abord,
+//! puis Chorus Pro avant le valideur, le valideur avant l'acheteur, l'acheteur avant le
+//! gestionnaire. Le résultat ne dépend donc que de l'état du bac et du scénario.
 
-use chorus_domain::Statut;
 use std::collections::BTreeSet;
 
+use chorus_domain::Statut;
 use chorus_domain::acheteur_simule::{self, Prochaine};
 use chorus_domain::circuit::{self, Circuit};
 use chorus_domain::facture::CadreFacturation;
-use chorus_domain::scenario::{FactureVue, Regle};
+use chorus_domain::scenario::{DecisionRattachement, FactureVue, Partie, Regle};
 use chorus_domain::statut::{Action, Contexte};
-use chrono::NaiveDate;
+use chorus_domain::validation::{self, MotifRefus, Reponse, RoleMarche};
+use chrono::{Days, NaiveDate, NaiveTime};
 use rusqlite::{Connection, params};
 
 use crate::bac::{self, decaler};
 use crate::erreur::{Erreur, Resultat};
 use crate::facture;
 use crate::horloge::Horloge;
-use crate::journal::{self, evenement};
+use crate::journal::{self, Coup, Joueur, evenement};
+use crate::rattachement::{self, DemandeEnAttente};
 
 /// Nombre de jours dont on peut avancer l'horloge en une fois.
 pub const AVANCE_MAX_JOURS: u32 = 365;
+
+/// Garde-fou : une avancée d'un an pour une classe chargée joue quelques centaines de coups.
+const COUPS_MAX: usize = 20_000;
+
 /// Avance l'horloge du bac de `jours` et fait jouer, dans l'ordre des dates, tout ce que les
 /// parties simulées avaient à faire d'ici là. Retourne la nouvelle date simulée.
 pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> Resultat<NaiveDate> {
@@ -33,10 +46,9 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
     let depart = avant.date_simulee(horloge);
     c.execute("UPDATE bac SET decalage_jours = decalage_jours + ?2 WHERE id = ?1", params![bac_id, jours])?;
     let arrivee = decaler(depart, i64::from(jours));
-    // Les étapes de l'acheteur, datées de leur propre jour, précèdent l'avancée d'horloge au
+    // Les coups des parties, datés de leur propre jour, précèdent l'avancée d'horloge au
     // journal : il reste dans l'ordre des dates.
     jouer_parties_simulees(c, bac_id, arrivee, horloge)?;
-    crate::rattachement::repondre_pour_les_gestionnaires_simules(c, bac_id, arrivee, horloge)?;
     crate::notification::apres_avancee(c, bac_id, depart, arrivee, horloge)?;
     journal::ajouter(
         c,
@@ -55,43 +67,30 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
     Ok(arrivee)
 }
 
-/// Une facture que l'acheteur simulé a encore à traiter.
-struct EnCours {
-    id: String,
-    circuit: &'static Circuit,
-    statut: Statut,
-    mise_a_disposition: NaiveDate,
-    calendrier: Vec<acheteur_simule::Etape>,
-    mise_en_paiement_non_remontee: bool,
-    /// Un avoir : jamais mis en paiement.
-    avoir: bool,
-    destinataire: String,
-    code_service: String,
-    numero_engagement: String,
-    /// Le jour où la facture est arrivée à son statut actuel.
-    date_statut: NaiveDate,
-    /// Les règles du scénario déjà jouées (ou devenues impossibles) pour cette facture.
-    regles_faites: BTreeSet<usize>,
+/// Un coup d'une partie simulée, prêt à jouer.
+#[derive(Debug, Clone)]
+enum Coup_ {
+    /// Le destinataire ou son comptable : l'étape de son calendrier, ou une règle du scénario.
+    Acheteur { facture: String, circuit: &'static Circuit, prochaine: Prochaine, avoir: bool, mep: bool },
+    /// Un valideur que personne ne joue répond (son comportement par défaut, ou une règle).
+    Valideur { facture: String, niveau: u8, reponse: Reponse, regle: Option<usize> },
+    /// Chorus Pro constate que le valideur n'a pas répondu dans les 15 jours.
+    Tacite { facture: String },
+    /// Un gestionnaire principal simulé répond à une demande de rattachement.
+    Gestionnaire { demande: DemandeEnAttente, approuver: bool, commentaire: String },
 }
 
-impl EnCours {
-    fn prochaine(&self, regles: &[Regle]) -> Option<(NaiveDate, Prochaine)> {
-        let suivi = acheteur_simule::Suivi {
-            vue: FactureVue {
-                statut: self.statut,
-                destinataire: &self.destinataire,
-                code_service: &self.code_service,
-                numero_engagement: &self.numero_engagement,
-            },
-            date_statut: self.date_statut,
-            mise_a_disposition: self.mise_a_disposition,
-        };
-        acheteur_simule::prochaine_action(&suivi, (regles, &self.regles_faites), &self.calendrier)
-    }
+/// Un coup daté, avec ce qui l'ordonne à date égale.
+struct Prevu {
+    date: NaiveDate,
+    /// Le rang de la facture ou de la demande dans le bac.
+    ordre: i64,
+    /// Chorus Pro (0), le valideur (1), l'acheteur (2), le gestionnaire (3).
+    rang_partie: u8,
+    coup: Coup_,
 }
 
-/// Fait jouer l'acheteur simulé jusqu'à `jusqu_au` : à chaque tour, l'action due la plus
-/// ancienne (à date égale, la facture la plus ancienne) est appliquée, à sa propre date.
+/// Fait jouer les parties simulées jusqu'au jour `jusqu_au` compris.
 fn jouer_parties_simulees(
     c: &Connection,
     bac_id: &str,
@@ -99,10 +98,127 @@ fn jouer_parties_simulees(
     horloge: &Horloge,
 ) -> Resultat<()> {
     let regles = crate::scenario::en_cours(c, bac_id)?.map(|s| s.regles).unwrap_or_default();
+    // Les règles que le cycle de vie a refusées (une facture déjà suspendue une fois, par
+    // exemple) : elles ne rejouent pas.
+    let mut impossibles: BTreeSet<(String, usize)> = BTreeSet::new();
+    for _ in 0..COUPS_MAX {
+        let mut prevus = coups_de_l_acheteur(c, bac_id, &regles, &impossibles)?;
+        prevus.extend(coups_des_valideurs(c, bac_id, &regles)?);
+        prevus.extend(coups_des_gestionnaires(c, bac_id, &regles)?);
+        let Some(p) = prevus
+            .into_iter()
+            .filter(|p| p.date <= jusqu_au)
+            .min_by_key(|p| (p.date, p.ordre, p.rang_partie))
+        else {
+            return Ok(());
+        };
+        jouer(c, bac_id, p, horloge, &mut impossibles)?;
+    }
+    Err(Erreur::Interne(format!("les parties simulées du bac {bac_id} ne s'arrêtent pas de jouer")))
+}
+
+fn jouer(
+    c: &Connection,
+    bac_id: &str,
+    p: Prevu,
+    horloge: &Horloge,
+    impossibles: &mut BTreeSet<(String, usize)>,
+) -> Resultat<()> {
+    let date = p.date;
+    match p.coup {
+        Coup_::Acheteur { facture, circuit, prochaine: Prochaine::Etape(etape), avoir, mep } => {
+            let ctx = Contexte { mise_en_paiement_non_remontee: mep, avoir, ..Contexte::default() };
+            let courant = facture::charger(c, bac_id, &facture)?.statut;
+            let action = Action::Traiter(etape.statut);
+            let nouveau = circuit::transition(circuit, Some(courant), action, etape.acteur, &ctx)?;
+            let ch = facture::Changement { statut: nouveau, acteur: etape.acteur, date, commentaire: "" };
+            facture::changer_statut(c, bac_id, &facture, ch, horloge)?;
+        }
+        Coup_::Acheteur { facture, prochaine: Prochaine::Regle(n), .. } => {
+            let Some(r) = p_regle(&regles_du_bac(c, bac_id)?, n) else { return Ok(()) };
+            let Some(action) = r.action else {
+                impossibles.insert((facture, n));
+                return Ok(());
+            };
+            let t = crate::acheteur::Traitement {
+                nouveau_statut: action,
+                motif: &r.motif,
+                numero_mandat: &r.numero_mandat,
+            };
+            match crate::acheteur::traiter_par_le_scenario(c, bac_id, &facture, &t, (n, date), horloge) {
+                Ok(_) => {}
+                // Une règle que le cycle de vie ne permet plus ne joue pas : l'acheteur passe à
+                // la suite.
+                Err(Erreur::Domaine(_)) => {
+                    impossibles.insert((facture, n));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Coup_::Valideur { facture, niveau, reponse, regle } => {
+            let joueur = if regle.is_some() { Joueur::Scenario } else { Joueur::Simulateur };
+            let coup = Coup { joueur, date, regle };
+            crate::validation::repondre(c, bac_id, &facture, niveau, &reponse, coup, horloge)?;
+        }
+        Coup_::Tacite { facture } => {
+            crate::validation::constater_absence(c, bac_id, &facture, date, horloge)?;
+        }
+        Coup_::Gestionnaire { demande, approuver, commentaire } => {
+            let d = rattachement::Decision {
+                demandeur_id: &demande.demandeur_id,
+                structure_id: &demande.structure_id,
+                approuver,
+                commentaire: &commentaire,
+            };
+            // Le gestionnaire simulé répond à l'ouverture des bureaux, le jour dû.
+            let instant = date.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
+            rattachement::decider_le(c, bac_id, &demande.gestionnaire_id, d, instant)?;
+        }
+    }
+    Ok(())
+}
+
+fn regles_du_bac(c: &Connection, bac_id: &str) -> Resultat<Vec<Regle>> {
+    Ok(crate::scenario::en_cours(c, bac_id)?.map(|s| s.regles).unwrap_or_default())
+}
+
+fn p_regle(regles: &[Regle], n: usize) -> Option<Regle> {
+    regles.get(n).cloned()
+}
+
+fn apres(date: NaiveDate, jours: u32) -> NaiveDate {
+    date.checked_add_days(Days::new(u64::from(jours))).unwrap_or(date)
+}
+
+/// Les règles du scénario déjà jouées sur chaque facture, d'après le journal.
+fn regles_jouees(c: &Connection, bac_id: &str) -> Resultat<BTreeSet<(String, usize)>> {
+    let mut st = c.prepare_cached(
+        "SELECT facture_id, json_extract(donnees, '$.regle') FROM journal
+         WHERE bac_id = ?1 AND evenement = 'STATUT' AND json_extract(donnees, '$.regle') IS NOT NULL",
+    )?;
+    let jouees = st.query_map([bac_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut v = BTreeSet::new();
+    for j in jouees {
+        let (facture, regle) = j?;
+        if let Ok(regle) = usize::try_from(regle) {
+            v.insert((facture, regle));
+        }
+    }
+    Ok(v)
+}
+
+/// La prochaine action de l'acheteur (destinataire, comptable) sur chaque facture qu'il a
+/// encore à traiter.
+fn coups_de_l_acheteur(
+    c: &Connection,
+    bac_id: &str,
+    regles: &[Regle],
+    impossibles: &BTreeSet<(String, usize)>,
+) -> Resultat<Vec<Prevu>> {
     let mut st = c.prepare_cached(
         // Après un complément, le destinataire reprend la facture à la date du complément : son
         // calendrier repart de là (le délai de paiement aussi, R2192-29).
-        "SELECT f.id, f.statut,
+        "SELECT f.id, f.statut, f.ordre,
                 coalesce((SELECT max(j.date_simulee) FROM journal j
                           WHERE j.bac_id = f.bac_id AND j.facture_id = f.id AND j.statut = 'COMPLETEE'),
                          f.date_mise_a_disposition),
@@ -117,112 +233,216 @@ fn jouer_parties_simulees(
                             'MISE_A_DISPOSITION_COMPTABLE', 'COMPTABILISEE')
          ORDER BY f.ordre",
     )?;
-    let mut en_cours: Vec<EnCours> = st
+    struct Ligne {
+        id: String,
+        statut: String,
+        ordre: i64,
+        mise_a_disposition: NaiveDate,
+        delai: u16,
+        mep: bool,
+        destinataire: String,
+        code_service: String,
+        numero_engagement: String,
+        date_statut: NaiveDate,
+        avoir: bool,
+        cadre: String,
+    }
+    let lignes = st
         .query_map([bac_id], |r| {
-            let statut: String = r.get(1)?;
-            let delai: u16 = r.get(3)?;
-            let mep: bool = r.get(4)?;
-            Ok((
-                r.get::<_, String>(0)?,
-                statut,
-                r.get::<_, NaiveDate>(2)?,
-                delai,
-                mep,
-                (r.get(5)?, r.get(6)?, r.get(7)?),
-                r.get(8)?,
-                (r.get::<_, bool>(9)?, r.get::<_, String>(10)?),
-            ))
+            Ok(Ligne {
+                id: r.get(0)?,
+                statut: r.get(1)?,
+                ordre: r.get(2)?,
+                mise_a_disposition: r.get(3)?,
+                delai: r.get(4)?,
+                mep: r.get(5)?,
+                destinataire: r.get(6)?,
+                code_service: r.get(7)?,
+                numero_engagement: r.get(8)?,
+                date_statut: r.get(9)?,
+                avoir: r.get(10)?,
+                cadre: r.get(11)?,
+            })
         })?
-        .filter_map(|r| r.ok())
-        .filter_map(
-            |(
-                id,
-                statut,
-                mad,
-                delai,
-                mep,
-                (destinataire, code_service, numero_engagement),
-                date_statut,
-                (avoir, cadre),
-            )| {
-                Some(EnCours {
-                    id,
-                    circuit: Circuit::de(CadreFacturation::depuis_code(&cadre).ok()?),
-                    statut: Statut::depuis_code(&statut).ok()?,
-                    mise_a_disposition: mad,
-                    calendrier: acheteur_simule::calendrier(delai, mep, avoir),
-                    mise_en_paiement_non_remontee: mep,
-                    avoir,
-                    destinataire,
-                    code_service,
-                    numero_engagement,
-                    date_statut,
-                    regles_faites: BTreeSet::new(),
-                })
-            },
-        )
-        .collect();
-    if !regles.is_empty() {
-        marquer_les_regles_jouees(c, bac_id, &mut en_cours)?;
-    }
-    loop {
-        let prochaine = en_cours
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| f.prochaine(&regles).map(|(date, p)| (date, i, p)))
-            .filter(|(date, _, _)| *date <= jusqu_au)
-            .min_by_key(|(date, i, _)| (*date, *i));
-        let Some((date, i, prochaine)) = prochaine else { break };
-        let f = &mut en_cours[i];
-        let nouveau = match prochaine {
-            Prochaine::Etape(etape) => {
-                let ctx = Contexte {
-                    mise_en_paiement_non_remontee: f.mise_en_paiement_non_remontee,
-                    avoir: f.avoir,
-                    ..Contexte::default()
-                };
-                let action = Action::Traiter(etape.statut);
-                let nouveau = circuit::transition(f.circuit, Some(f.statut), action, etape.acteur, &ctx)?;
-                let ch = facture::Changement { statut: nouveau, acteur: etape.acteur, date, commentaire: "" };
-                facture::changer_statut(c, bac_id, &f.id, ch, horloge)?;
-                nouveau
-            }
-            Prochaine::Regle(n) => {
-                f.regles_faites.insert(n);
-                let r = &regles[n];
-                let t = crate::acheteur::Traitement {
-                    nouveau_statut: r.action,
-                    motif: &r.motif,
-                    numero_mandat: &r.numero_mandat,
-                };
-                match crate::acheteur::traiter_par_le_scenario(c, bac_id, &f.id, &t, (n, date), horloge) {
-                    Ok(nouveau) => nouveau,
-                    // Une règle que le cycle de vie ne permet plus (facture déjà suspendue une
-                    // fois, par exemple) ne joue pas : l'acheteur passe à la suite.
-                    Err(Erreur::Domaine(_)) => continue,
-                    Err(e) => return Err(e),
-                }
-            }
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut faites = if regles.is_empty() { BTreeSet::new() } else { regles_jouees(c, bac_id)? };
+    faites.extend(impossibles.iter().cloned());
+    let mut v = Vec::new();
+    for l in lignes {
+        let (Ok(statut), Ok(cadre)) =
+            (Statut::depuis_code(&l.statut), CadreFacturation::depuis_code(&l.cadre))
+        else {
+            continue;
         };
-        f.statut = nouveau;
-        f.date_statut = date;
-    }
-    Ok(())
-}
-
-/// Les règles du scénario déjà jouées sur chaque facture, d'après le journal.
-fn marquer_les_regles_jouees(c: &Connection, bac_id: &str, en_cours: &mut [EnCours]) -> Resultat<()> {
-    let mut st = c.prepare_cached(
-        "SELECT facture_id, json_extract(donnees, '$.regle') FROM journal
-         WHERE bac_id = ?1 AND evenement = 'STATUT' AND json_extract(donnees, '$.regle') IS NOT NULL",
-    )?;
-    let jouees = st.query_map([bac_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    for j in jouees {
-        let (facture, regle) = j?;
-        if let (Some(f), Ok(regle)) = (en_cours.iter_mut().find(|f| f.id == facture), usize::try_from(regle))
+        let calendrier = acheteur_simule::calendrier(l.delai, l.mep, l.avoir);
+        let suivi = acheteur_simule::Suivi {
+            vue: FactureVue {
+                statut,
+                destinataire: &l.destinataire,
+                code_service: &l.code_service,
+                numero_engagement: &l.numero_engagement,
+                valideur: "",
+            },
+            date_statut: l.date_statut,
+            mise_a_disposition: l.mise_a_disposition,
+        };
+        let faites_ici: BTreeSet<usize> =
+            faites.iter().filter(|(f, _)| *f == l.id).map(|(_, n)| *n).collect();
+        if let Some((date, prochaine)) =
+            acheteur_simule::prochaine_action(&suivi, (regles, &faites_ici), &calendrier)
         {
-            f.regles_faites.insert(regle);
+            v.push(Prevu {
+                date,
+                ordre: l.ordre,
+                rang_partie: 2,
+                coup: Coup_::Acheteur {
+                    facture: l.id,
+                    circuit: Circuit::de(cadre),
+                    prochaine,
+                    avoir: l.avoir,
+                    mep: l.mep,
+                },
+            });
         }
     }
-    Ok(())
+    Ok(v)
+}
+
+/// Pour chaque facture qui attend un valideur : la validation tacite de Chorus Pro au bout de
+/// 15 jours et, si personne ne joue ce valideur dans le bac, sa réponse simulée.
+fn coups_des_valideurs(c: &Connection, bac_id: &str, regles: &[Regle]) -> Resultat<Vec<Prevu>> {
+    let mut st = c.prepare_cached(
+        "SELECT f.id, f.statut, f.ordre, f.date_statut, coalesce(json_extract(f.saisie, '$.cadre'), ''),
+                CASE f.statut WHEN 'A_VALIDER_2' THEN f.valideur_2 ELSE f.valideur_1 END AS valideur,
+                f.destinataire, coalesce(json_extract(f.saisie, '$.code_service'), ''),
+                coalesce(json_extract(f.saisie, '$.numero_engagement'), ''),
+                EXISTS (SELECT 1 FROM structure s JOIN rattachement r ON r.structure_id = s.id AND r.statut = 'VALIDE'
+                        JOIN utilisateur u ON u.id = r.utilisateur_id AND NOT u.simule
+                        WHERE s.bac_id = f.bac_id AND s.identifiant =
+                              CASE f.statut WHEN 'A_VALIDER_2' THEN f.valideur_2 ELSE f.valideur_1 END)
+         FROM facture f WHERE f.bac_id = ?1 AND f.statut IN ('A_VALIDER_1', 'A_VALIDER_2') ORDER BY f.ordre",
+    )?;
+    type LigneValidation =
+        (String, String, i64, NaiveDate, String, Option<String>, (String, String, String), bool);
+    let lignes: Vec<LigneValidation> = st
+        .query_map([bac_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                (r.get(6)?, r.get(7)?, r.get(8)?),
+                r.get(9)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let jouees = if regles.is_empty() { BTreeSet::new() } else { regles_jouees(c, bac_id)? };
+    let mut v = Vec::new();
+    for (id, statut, ordre, date_statut, cadre, valideur, (destinataire, code_service, engagement), joue) in
+        lignes
+    {
+        let (Ok(statut), Ok(cadre)) = (Statut::depuis_code(&statut), CadreFacturation::depuis_code(&cadre))
+        else {
+            continue;
+        };
+        let niveau = circuit::niveau_de_validation(statut).unwrap_or(1);
+        let valideur = valideur.unwrap_or_default();
+        v.push(Prevu {
+            date: validation::jour_de_la_validation_tacite(date_statut),
+            ordre,
+            rang_partie: 0,
+            coup: Coup_::Tacite { facture: id.clone() },
+        });
+        if joue {
+            // Un humain du bac joue ce valideur : il répond lui-même, ou Chorus Pro constatera
+            // son silence.
+            continue;
+        }
+        let vue = FactureVue {
+            statut,
+            destinataire: &destinataire,
+            code_service: &code_service,
+            numero_engagement: &engagement,
+            valideur: &valideur,
+        };
+        let regle = regles.iter().enumerate().find(|(n, r)| {
+            r.partie() == Partie::Valideur && r.concerne(&vue) && !jouees.contains(&(id.clone(), *n))
+        });
+        let (jours, reponse, numero) = match regle {
+            Some((_, r)) if r.silence => continue,
+            Some((n, r)) => match reponse_de_la_regle(r) {
+                Some(reponse) => (r.apres_jours, reponse, Some(n)),
+                None => continue,
+            },
+            None => {
+                let role = crate::reference::entreprise(c, &valideur)?
+                    .map(|e| RoleMarche::depuis_registre(&e.role))
+                    .unwrap_or(RoleMarche::Autre);
+                let mandataire = mandataire_du_registre(c)?;
+                let (jours, reponse) =
+                    validation::reponse_simulee(cadre, niveau, role, mandataire.as_deref());
+                (jours, reponse, None)
+            }
+        };
+        v.push(Prevu {
+            date: apres(date_statut, jours),
+            ordre,
+            rang_partie: 1,
+            coup: Coup_::Valideur { facture: id, niveau, reponse, regle: numero },
+        });
+    }
+    Ok(v)
+}
+
+/// La réponse qu'une règle de valideur donne (les contrôles du scénario garantissent sa forme).
+fn reponse_de_la_regle(r: &Regle) -> Option<Reponse> {
+    match r.action? {
+        Statut::Validee1 | Statut::Validee2 => Some(Reponse::Valider { second_valideur: None }),
+        Statut::ErreurFournisseurSurValideur | Statut::ErreurCotraitantSurValideur => {
+            let motif = validation::MOTIFS_REFUS.iter().find(|m| m.erreur_de_valideur)?;
+            Some(Reponse::Refuser { motif, precision: r.precision.clone() })
+        }
+        Statut::Refusee1 | Statut::Refusee2 => {
+            let motif = MotifRefus::depuis_code(&r.motif)?;
+            Some(Reponse::Refuser { motif, precision: r.precision.clone() })
+        }
+        _ => None,
+    }
+}
+
+/// Le mandataire du groupement du monde simulé : celui que désigne un cotraitant simulé.
+fn mandataire_du_registre(c: &Connection) -> Resultat<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(c.prepare_cached(
+        "SELECT siret FROM entreprise WHERE role = 'mandataire' AND active ORDER BY rowid LIMIT 1",
+    )?
+    .query_row([], |r| r.get(0))
+    .optional()?)
+}
+
+/// Les réponses des gestionnaires principaux simulés aux demandes de rattachement.
+fn coups_des_gestionnaires(c: &Connection, bac_id: &str, regles: &[Regle]) -> Resultat<Vec<Prevu>> {
+    let delai = u32::try_from(chorus_domain::compte::DELAI_REPONSE_GESTIONNAIRE_SIMULE_JOURS).unwrap_or(2);
+    let mut v = Vec::new();
+    for (ordre, demande) in
+        rattachement::demandes_aux_gestionnaires_simules(c, bac_id)?.into_iter().enumerate()
+    {
+        let regle = regles.iter().find(|r| r.concerne_la_demande(&demande.identifiant_structure));
+        let (jours, approuver, commentaire) = match regle {
+            Some(r) if r.silence => continue,
+            Some(r) => {
+                (r.apres_jours, r.rattachement != Some(DecisionRattachement::Refuser), r.motif.clone())
+            }
+            None => (delai, true, rattachement::REPONSE_DU_GESTIONNAIRE_SIMULE.to_string()),
+        };
+        v.push(Prevu {
+            date: apres(demande.demande_le, jours),
+            ordre: i64::try_from(ordre).unwrap_or(i64::MAX),
+            rang_partie: 3,
+            coup: Coup_::Gestionnaire { demande, approuver, commentaire },
+        });
+    }
+    Ok(v)
 }

@@ -51,7 +51,7 @@ use chorus_domain::Statut;
 use chorus_domain::compte::Role;
 use chorus_domain::facture::TypeFacture;
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::erreur::Resultat;
 use crate::horloge::Horloge;
@@ -336,19 +336,27 @@ pub fn evenement_facture(
     commentaire: &str,
     instant_simule: NaiveDateTime,
 ) -> Resultat<()> {
-    let (structure_id, numero, destinataire, raison_sociale_destinataire, avoir): (
-        String,
-        String,
-        String,
-        String,
-        bool,
-    ) = c.query_row(
-        "SELECT structure_id, numero, destinataire, raison_sociale_destinataire,
-                coalesce(json_extract(saisie, '$.type_facture'), '') = 'AVOIR'
+    type Ligne = (String, String, String, String, bool, (Option<String>, Option<String>));
+    let (structure_id, numero, destinataire, raison_sociale_destinataire, avoir, valideurs): Ligne = c
+        .query_row(
+            "SELECT structure_id, numero, destinataire, raison_sociale_destinataire,
+                coalesce(json_extract(saisie, '$.type_facture'), '') = 'AVOIR', valideur_1, valideur_2
          FROM facture WHERE bac_id = ?1 AND id = ?2",
-        [bac_id, facture_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )?;
+            [bac_id, facture_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, (r.get(5)?, r.get(6)?))),
+        )?;
+    // Qui a donné le statut : le valideur de ce niveau, Chorus Pro, ou le destinataire.
+    let qui = match chorus_domain::circuit::niveau_de_validation(statut) {
+        _ if matches!(statut, Statut::AbsenceValidation1HorsDelai | Statut::AbsenceValidation2HorsDelai) => {
+            "Chorus Pro, faute de réponse du valideur dans les 15 jours,".to_string()
+        }
+        Some(n) => {
+            let siret = if n == 2 { valideurs.1 } else { valideurs.0 }.unwrap_or_default();
+            let nom = crate::reference::entreprise(c, &siret)?.map(|e| e.raison_sociale).unwrap_or_default();
+            format!("le valideur {nom} ({siret})")
+        }
+        None => format!("le destinataire {raison_sociale_destinataire} ({destinataire})"),
+    };
     let type_facture = if avoir { TypeFacture::Avoir } else { TypeFacture::Facture };
     let destinataires = destinataires(c, bac_id, &structure_id, false)?;
     if destinataires.is_empty() {
@@ -359,7 +367,16 @@ pub fn evenement_facture(
     let motif = if commentaire.trim().is_empty() {
         String::new()
     } else {
-        let quoi = if matches!(statut, Statut::Rejetee | Statut::Suspendue | Statut::ARecycler) {
+        let quoi = if matches!(
+            statut,
+            Statut::Rejetee
+                | Statut::Suspendue
+                | Statut::ARecycler
+                | Statut::Refusee1
+                | Statut::Refusee2
+                | Statut::ErreurFournisseurSurValideur
+                | Statut::ErreurCotraitantSurValideur
+        ) {
             "Motif"
         } else {
             "Commentaire"
@@ -369,7 +386,7 @@ pub fn evenement_facture(
     let lien = format!("/factures-emises/{facture_id}");
     for d in destinataires {
         let corps = format!(
-            "Bonjour {} {},\n\nLe {} à {}, le destinataire {raison_sociale_destinataire} ({destinataire}) a passé la \
+            "Bonjour {} {},\n\nLe {} à {}, {qui} a passé la \
              facture n° {numero} de votre structure {raison_sociale} ({identifiant}) au statut « {} ».{motif}\n\n\
              Ce que cela veut dire : {}\n\nVous recevez ce message parce que la case « Recevoir des notifications \
              périodiques d'activité » est cochée dans « Mon compte ».",
@@ -380,12 +397,70 @@ pub fn evenement_facture(
             statut.libelle(),
             statut.explication_pour(type_facture)
         );
-        messagerie::envoyer(
-            c,
-            bac_id,
-            messagerie::Nouveau { destinataire: &d.adresse, objet: &objet, corps: &corps, lien: Some(&lien) },
-            instant_simule,
-        )?;
+        poster(c, bac_id, &d.adresse, (&objet, &corps, &lien), instant_simule)?;
     }
+    Ok(())
+}
+
+/// Annonce aux utilisateurs de la structure valideuse (celle du SIRET `valideur`, dans ce bac)
+/// qu'une facture attend sa validation : un message de compte, envoyé quelles que soient les
+/// préférences, comme une demande de rattachement (le délai de 15 jours court).
+pub fn facture_a_valider(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    valideur: &str,
+    instant_simule: NaiveDateTime,
+) -> Resultat<()> {
+    let Some(structure_id) = c
+        .prepare_cached("SELECT id FROM structure WHERE bac_id = ?1 AND identifiant = ?2")?
+        .query_row([bac_id, valideur], |r| r.get::<_, String>(0))
+        .optional()?
+    else {
+        return Ok(());
+    };
+    let (numero, fournisseur, montant): (String, String, String) = c.query_row(
+        "SELECT f.numero, s.raison_sociale || ' (' || s.identifiant || ')', f.total_ttc
+         FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
+         WHERE f.bac_id = ?1 AND f.id = ?2",
+        [bac_id, facture_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let echeance = chorus_domain::validation::dernier_jour(instant_simule.date());
+    let objet = format!("Facture {numero} à valider");
+    let lien = format!("/factures-a-valider/{facture_id}");
+    let mut st = c.prepare_cached(
+        "SELECT u.id, u.prenom, u.nom FROM rattachement r JOIN utilisateur u ON u.id = r.utilisateur_id
+         WHERE r.bac_id = ?1 AND r.structure_id = ?2 AND r.statut = 'VALIDE' AND NOT u.simule ORDER BY u.email",
+    )?;
+    let utilisateurs: Vec<(String, String, String)> = st
+        .query_map([bac_id, &structure_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, prenom, nom) in utilisateurs {
+        let d = Destinataire { prenom, nom, adresse: compte::adresse_de_contact(c, &id)? };
+        let corps = format!(
+            "Bonjour {} {},\n\n{fournisseur} a déposé la facture n° {numero} ({montant} € TTC) et vous a désigné \
+             comme valideur. Validez-la ou refusez-la dans « Factures à valider » au plus tard le {} : sans \
+             réponse dans les 15 jours, elle sera réputée validée (article R2193-12 du code de la commande \
+             publique).",
+            d.prenom,
+            d.nom,
+            date(echeance),
+        );
+        poster(c, bac_id, &d.adresse, (&objet, &corps, &lien), instant_simule)?;
+    }
+    Ok(())
+}
+
+/// Un message du portail, avec son lien, dans la messagerie du bac.
+fn poster(
+    c: &Connection,
+    bac_id: &str,
+    adresse: &str,
+    (objet, corps, lien): (&str, &str, &str),
+    instant: NaiveDateTime,
+) -> Resultat<()> {
+    let m = messagerie::Nouveau { destinataire: adresse, objet, corps, lien: Some(lien) };
+    messagerie::envoyer(c, bac_id, m, instant)?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chorus_domain::Statut;
 use chorus_domain::delai_paiement::{self, Donnees, Situation, SuiviPaiement, Suspension, TauxSemestre};
-use chorus_domain::facture::TypeFacture;
+use chorus_domain::facture::{CadreFacturation, TypeFacture};
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
@@ -106,10 +106,44 @@ pub enum EtatPaiement {
     EnAttente(Statut),
     /// Rejetée : elle ne sera pas payée, il faut une nouvelle facture.
     Rejetee(NaiveDate),
+    /// Refusée par son valideur (titulaire, mandataire) : elle ne sera pas payée.
+    RefuseeParLeValideur(NaiveDate),
     /// Un avoir transmis : jamais payé au fournisseur, il diminue ce que l'acheteur doit ; ni
     /// échéance ni intérêts moratoires.
     Avoir,
     Suivie(Box<SuiviPaiement>),
+}
+
+/// Ce qui fait partir le délai de paiement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepartDuDelai {
+    /// La mise à disposition du destinataire (R2192-12 à R2192-15).
+    MiseADisposition,
+    /// Sous-traitant payé directement : la réception par l'acheteur de l'accord du valideur,
+    /// le jour où la facture validée lui est mise à disposition (R2192-22, R2192-23).
+    AccordDuValideur(NaiveDate),
+    /// Sous-traitant payé directement, sans réponse du valideur : l'expiration des quinze jours
+    /// (R2192-23, R2193-12).
+    ExpirationDuDelaiDeValidation(NaiveDate),
+}
+
+/// Le départ du délai d'une facture, d'après son cadre et son historique : pour un
+/// sous-traitant, la dernière validation (expresse ou tacite) avant la mise à disposition.
+pub fn depart_du_delai(cadre: CadreFacturation, historique: &[(Statut, NaiveDate)]) -> DepartDuDelai {
+    if cadre != CadreFacturation::A9FactureSousTraitant {
+        return DepartDuDelai::MiseADisposition;
+    }
+    historique
+        .iter()
+        .rev()
+        .find_map(|(s, d)| match s {
+            Statut::Validee1 | Statut::Validee2 => Some(DepartDuDelai::AccordDuValideur(*d)),
+            Statut::AbsenceValidation1HorsDelai | Statut::AbsenceValidation2HorsDelai => {
+                Some(DepartDuDelai::ExpirationDuDelaiDeValidation(*d))
+            }
+            _ => None,
+        })
+        .unwrap_or(DepartDuDelai::MiseADisposition)
 }
 
 /// Le suivi du paiement d'une facture, tel que la page l'affiche.
@@ -121,6 +155,7 @@ pub struct SuiviFacture {
     /// La facture est passée par « À recycler » : son délai part de la dernière mise à
     /// disposition (choix du simulateur).
     pub recyclee: bool,
+    pub depart: DepartDuDelai,
 }
 
 /// Le délai réglementaire du destinataire (annuaire), ou le cas général s'il n'y est plus.
@@ -142,6 +177,7 @@ fn etat(
     match statut {
         Statut::Brouillon => return EtatPaiement::NonTransmise,
         Statut::Rejetee => return EtatPaiement::Rejetee(date_statut),
+        Statut::Refusee1 | Statut::Refusee2 => return EtatPaiement::RefuseeParLeValideur(date_statut),
         _ if avoir => return EtatPaiement::Avoir,
         Statut::Deposee | Statut::EnCoursAcheminement | Statut::ARecycler => {
             return EtatPaiement::EnAttente(statut);
@@ -180,6 +216,9 @@ pub fn suivi_facture(
     let historique = crate::journal::historique_facture(c, bac_id, facture_id)?;
     let j = jalons(historique.iter().filter_map(|e| Some((e.statut?, e.date_simulee))));
     let recyclee = historique.iter().any(|e| e.statut == Some(Statut::ARecycler));
+    let statuts: Vec<(Statut, NaiveDate)> =
+        historique.iter().filter_map(|e| Some((e.statut?, e.date_simulee))).collect();
+    let depart = depart_du_delai(facture.facture.cadre, &statuts);
     let taux = lister_taux(c)?;
     let etat = etat(
         facture.statut,
@@ -191,7 +230,7 @@ pub fn suivi_facture(
         aujourd_hui,
         &taux,
     );
-    Ok(SuiviFacture { facture, delai_jours, etat, recyclee })
+    Ok(SuiviFacture { facture, delai_jours, etat, recyclee, depart })
 }
 
 /// Une facture à surveiller, pour la vue d'ensemble.

@@ -163,6 +163,19 @@ pub fn decider(
     d: Decision<'_>,
     horloge: &Horloge,
 ) -> Resultat<()> {
+    let instant = bac::bac(c, bac_id)?.maintenant_simule(horloge);
+    decider_le(c, bac_id, gestionnaire_id, d, instant)
+}
+
+/// La même décision, à l'instant simulé donné (un gestionnaire simulé répond le jour dû, pendant
+/// une avancée d'horloge).
+pub fn decider_le(
+    c: &Connection,
+    bac_id: &str,
+    gestionnaire_id: &str,
+    d: Decision<'_>,
+    instant: chrono::NaiveDateTime,
+) -> Resultat<()> {
     let Decision { demandeur_id, structure_id, approuver, commentaire } = d;
     let est_gestionnaire =
         crate::structure::role(c, gestionnaire_id, structure_id)? == Some(Role::GestionnairePrincipal);
@@ -204,7 +217,6 @@ pub fn decider(
     if !commentaire.trim().is_empty() {
         corps.push_str(&format!("\n\nSon commentaire : « {} »", commentaire.trim()));
     }
-    let instant = bac::bac(c, bac_id)?.maintenant_simule(horloge);
     let adresse = crate::compte::adresse_de_contact(c, demandeur_id)?;
     messagerie::envoyer(
         c,
@@ -215,41 +227,47 @@ pub fn decider(
     Ok(())
 }
 
-/// Les gestionnaires principaux simulés répondent (favorablement) aux demandes qui attendent
-/// depuis [`chorus_domain::compte::DELAI_REPONSE_GESTIONNAIRE_SIMULE_JOURS`] jours simulés.
-pub fn repondre_pour_les_gestionnaires_simules(
-    c: &Connection,
-    bac_id: &str,
-    jusqu_au: chrono::NaiveDate,
-    horloge: &Horloge,
-) -> Resultat<()> {
-    let delai = chorus_domain::compte::DELAI_REPONSE_GESTIONNAIRE_SIMULE_JOURS;
-    let mut st = c.prepare(
-        "SELECT d.utilisateur_id, d.structure_id, g.utilisateur_id, d.demande_le
+/// Une demande de rattachement qui attend la réponse d'un gestionnaire principal simulé.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemandeEnAttente {
+    pub demandeur_id: String,
+    pub structure_id: String,
+    /// Le SIRET (ou l'identifiant) de la structure demandée.
+    pub identifiant_structure: String,
+    pub gestionnaire_id: String,
+    pub demande_le: chrono::NaiveDate,
+}
+
+/// Les demandes de rattachement en attente dont le gestionnaire principal est simulé, dans
+/// l'ordre où elles ont été faites : le moteur les fait répondre
+/// ([`chorus_domain::compte::DELAI_REPONSE_GESTIONNAIRE_SIMULE_JOURS`] jours après, sans scénario).
+pub fn demandes_aux_gestionnaires_simules(c: &Connection, bac_id: &str) -> Resultat<Vec<DemandeEnAttente>> {
+    let mut st = c.prepare_cached(
+        "SELECT d.utilisateur_id, d.structure_id, s.identifiant, g.utilisateur_id, d.demande_le
          FROM rattachement d
+         JOIN structure s ON s.id = d.structure_id
          JOIN rattachement g ON g.structure_id = d.structure_id AND g.role = 'GESTIONNAIRE_PRINCIPAL' AND g.statut = 'VALIDE'
          JOIN utilisateur u ON u.id = g.utilisateur_id AND u.simule
          WHERE d.bac_id = ?1 AND d.statut = 'EN_ATTENTE' AND d.demande_le IS NOT NULL
          ORDER BY d.demande_le, d.utilisateur_id",
     )?;
-    let demandes: Vec<(String, String, String, chrono::NaiveDate)> = st
-        .query_map([bac_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    let v = st
+        .query_map([bac_id], |r| {
+            Ok(DemandeEnAttente {
+                demandeur_id: r.get(0)?,
+                structure_id: r.get(1)?,
+                identifiant_structure: r.get(2)?,
+                gestionnaire_id: r.get(3)?,
+                demande_le: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    for (demandeur, structure, gestionnaire, demande_le) in demandes {
-        let echeance = demande_le.checked_add_days(chrono::Days::new(delai)).unwrap_or(demande_le);
-        if echeance > jusqu_au {
-            continue;
-        }
-        let d = Decision {
-            demandeur_id: &demandeur,
-            structure_id: &structure,
-            approuver: true,
-            commentaire: "Bienvenue dans l'équipe : vous pouvez maintenant déposer nos factures.",
-        };
-        decider(c, bac_id, &gestionnaire, d, horloge)?;
-    }
-    Ok(())
+    Ok(v)
 }
+
+/// Ce que répond un gestionnaire simulé, sans scénario.
+pub const REPONSE_DU_GESTIONNAIRE_SIMULE: &str =
+    "Bienvenue dans l'équipe : vous pouvez maintenant déposer nos factures.";
 
 /// Une structure existante dont le gestionnaire principal est simulé : pour s'exercer seul au
 /// rattachement. Retourne l'identifiant de la structure.

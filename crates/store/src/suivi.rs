@@ -160,7 +160,8 @@ pub fn completer(
         date: bac.date_simulee(horloge),
         commentaire: &commentaire,
     };
-    facture::changer_statut(c, bac_id, facture_id, ch, horloge)
+    facture::changer_statut(c, bac_id, facture_id, ch, horloge)?;
+    Ok(())
 }
 
 /// « Traiter le rejet » : le fournisseur atteste avoir pris connaissance du rejet ; la facture

@@ -26,3 +26,4 @@ mod quiz;
 mod rattachement;
 mod reference;
 mod suivi;
+mod validation;

@@ -218,6 +218,8 @@ fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
                 .unwrap_or_else(|| montants::LIBELLE_TVA_FRANCHISE.to_string()),
             numero_facture_origine: references.texte("numeroFactureOrigine")?,
             commentaire: racine.texte("commentaire")?,
+            code_structure_valideur: cadre.texte("codeStructureValideur")?,
+            code_service_valideur: cadre.texte("codeServiceValideur")?,
             lignes,
         },
         declares: MontantsDeclares {
@@ -472,6 +474,7 @@ pub async fn delai_paiement(
         EtatPaiement::NonTransmise => vide("NON_TRANSMISE"),
         EtatPaiement::EnAttente(_) => vide("EN_ATTENTE"),
         EtatPaiement::Rejetee(_) => vide("REJETEE"),
+        EtatPaiement::RefuseeParLeValideur(_) => vide("REFUSEE_PAR_LE_VALIDEUR"),
         // Un avoir n'est pas payé : ni délai, ni échéance, ni intérêts.
         EtatPaiement::Avoir => {
             let mut v = vide("AVOIR_NON_PAYABLE");

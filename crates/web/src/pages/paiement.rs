@@ -10,7 +10,7 @@ use chorus_domain::delai_paiement::{
     SuspensionSansEffet,
 };
 use chorus_domain::montants::format_nombre;
-use chorus_store::paiement::{self, ASurveiller, EtatPaiement, SuiviFacture};
+use chorus_store::paiement::{self, ASurveiller, DepartDuDelai, EtatPaiement, SuiviFacture};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use rust_decimal::Decimal;
@@ -119,10 +119,24 @@ fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
                         "Ouvrez-la et cliquez sur « Valider et envoyer »."
                     } }
                 }
+                EtatPaiement::EnAttente(statut) if statut.est_de_validation() => {
+                    div.alerte.alerte-info { p {
+                        "Statut « " (statut.libelle()) " » : la facture attend son valideur. Pour un sous-traitant payé "
+                        "directement, le délai de paiement partira du jour où l'acheteur recevra l'accord du titulaire, "
+                        "ou de la fin des 15 jours qu'il a pour répondre (art. " (Article::DepartSousTraitant.numero()) ")."
+                    } }
+                }
                 EtatPaiement::EnAttente(statut) => {
                     div.alerte.alerte-info { p {
                         "Statut « " (statut.libelle()) " » : le délai de paiement partira de la mise à disposition "
                         "du destinataire (art. " (Article::Depart.numero()) "), qui n'a pas encore eu lieu."
+                    } }
+                }
+                EtatPaiement::RefuseeParLeValideur(le) => {
+                    div.alerte.alerte-attention { p {
+                        "Cette facture a été refusée par son valideur le " (format::date_courte(*le)) " : elle ne sera "
+                        "pas payée et aucun délai ne court. Réglez le désaccord avec lui, puis déposez une nouvelle "
+                        "facture, avec un nouveau numéro."
                     } }
                 }
                 EtatPaiement::Rejetee(le) => {
@@ -140,7 +154,7 @@ fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
                         (marque_choix(ChoixSimulateur::TraitementAvoir)) "."
                     } }
                 }
-                EtatPaiement::Suivie(suivi) => { (detail(suivi, s.delai_jours, s.recyclee)) }
+                EtatPaiement::Suivie(suivi) => { (detail(suivi, s.delai_jours, s.recyclee, s.depart)) }
             }
         },
     )
@@ -182,10 +196,24 @@ fn resume(s: &SuiviPaiement) -> Markup {
     html! { div class={ "alerte " (classe) } role="status" { p { (etiquette_situation(s.situation())) " " (texte) } } }
 }
 
-fn detail(s: &SuiviPaiement, delai_jours: u16, recyclee: bool) -> Markup {
+fn detail(s: &SuiviPaiement, delai_jours: u16, recyclee: bool, depart: DepartDuDelai) -> Markup {
     let delai = s.article_delai;
+    let (libelle_depart, article_depart) = match depart {
+        DepartDuDelai::MiseADisposition => {
+            ("Départ du délai : mise à disposition du destinataire", Article::Depart)
+        }
+        DepartDuDelai::AccordDuValideur(_) => (
+            "Départ du délai : l'acheteur reçoit l'accord du titulaire (sous-traitant payé directement)",
+            Article::DepartSousTraitant,
+        ),
+        DepartDuDelai::ExpirationDuDelaiDeValidation(_) => (
+            "Départ du délai : fin des 15 jours laissés au titulaire, sans réponse (sous-traitant payé directement)",
+            Article::DepartSousTraitant,
+        ),
+    };
+    let sources_depart = [article_depart];
     let sources_echeance: &[Article] =
-        if s.interruption.is_some() { &[Article::NouveauDelai] } else { &[Article::Depart, delai] };
+        if s.interruption.is_some() { &[Article::NouveauDelai] } else { &[article_depart, delai] };
     html! {
         (resume(s))
         section {
@@ -197,7 +225,7 @@ fn detail(s: &SuiviPaiement, delai_jours: u16, recyclee: bool) -> Markup {
                     } }
                     tbody {
                         (ligne(
-                            "Départ du délai : mise à disposition du destinataire",
+                            libelle_depart,
                             html! {
                                 (format::date_courte(s.debut))
                                 @if recyclee {
@@ -205,13 +233,13 @@ fn detail(s: &SuiviPaiement, delai_jours: u16, recyclee: bool) -> Markup {
                                         (marque_choix(ChoixSimulateur::DepartApresRecyclage)) }
                                 }
                             },
-                            &[Article::Depart],
+                            &sources_depart,
                         ))
                         (ligne("Délai réglementaire du destinataire", html! { (jours(i64::from(delai_jours))) }, &[delai]))
                         (ligne(
                             "Échéance sans suspension",
                             html! { (format::date_courte(s.echeance_initiale)) " (" (format::date_courte(s.debut)) " + " (jours(i64::from(delai_jours))) ")" },
-                            &[Article::Depart, delai],
+                            &[article_depart, delai],
                         ))
                         @if let Some(i) = &s.interruption { (lignes_interruption(i)) }
                         @for (susp, motif) in &s.suspensions_sans_effet { (ligne_sans_effet(susp, *motif)) }

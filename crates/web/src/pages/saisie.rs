@@ -67,6 +67,8 @@ pub fn saisie_depuis(champs: &Champs) -> SaisieBrute {
         motif_exoneration: champs.un("motif_exoneration"),
         numero_facture_origine: champs.un("numero_facture_origine"),
         commentaire: champs.un("commentaire"),
+        code_structure_valideur: champs.un("code_structure_valideur"),
+        code_service_valideur: champs.un("code_service_valideur"),
         lignes,
     }
 }
@@ -219,13 +221,9 @@ pub fn page_formulaire_vers(
                 .take(LIGNES_VIDES),
         )
         .collect();
-    // Les cadres d'une facture classique de fournisseur (les autres cadres — sous-traitance,
-    // travaux — ont leurs propres circuits).
-    let cadres: Vec<(&str, &str)> =
-        [CadreFacturation::A1FactureFournisseur, CadreFacturation::A2FactureFournisseurDejaPayee]
-            .iter()
-            .map(|c| (c.code(), c.libelle()))
-            .collect();
+    // Les cadres du type de demande de paiement « facture » (`recupererCadreFacturation`) ; les
+    // pièces de travaux se déposent ailleurs.
+    let cadres: Vec<(&str, &str)> = CadreFacturation::TOUS.iter().map(|c| (c.code(), c.libelle())).collect();
     let types: Vec<(&str, &str)> = TypeFacture::TOUS.iter().map(|t| (t.code(), t.libelle())).collect();
     let modes: Vec<(&str, &str)> = ModePaiement::TOUS.iter().map(|m| (m.code(), m.libelle())).collect();
     let types_tva: Vec<(&str, &str)> = TypeTva::TOUS.iter().map(|t| (t.code(), t.libelle())).collect();
@@ -271,7 +269,19 @@ pub fn page_formulaire_vers(
                 fieldset {
                     legend { "3. Cadre de facturation" }
                     (select_codes("cadre", "Cadre de facturation", &brut.cadre, &cadres))
-                    p.aide { "A2 : la facture est déjà payée (par carte d'achat, par exemple) ; le montant à payer sera nul." }
+                    p.aide { "A2 : la facture est déjà payée (par carte d'achat, par exemple) ; le montant à payer sera nul. \
+                        A9 : vous êtes sous-traitant de premier rang, payé directement par l'acheteur. \
+                        A12 : vous êtes cotraitant d'un groupement." }
+                    div.groupe-valideur {
+                        p.aide { strong { "Valideur (A9 et A12 seulement). " }
+                            "Votre facture passe d'abord par lui : pour A9, le titulaire du marché (ou le cotraitant qui vous a \
+                             sous-traité les travaux) ; pour A12, le mandataire du groupement. Il a 15 jours pour l'accepter ou la \
+                             refuser ; sans réponse, elle est réputée acceptée. Laissez vide pour A1 et A2." }
+                        (champ_texte(anomalies, "code_structure_valideur", "SIRET du valideur", &brut.code_structure_valideur, false,
+                            Some("14 chiffres, tels qu'ils figurent sur l'acte de sous-traitance ou la convention de groupement."), ("text", 20)))
+                        (champ_texte(anomalies, "code_service_valideur", "Code service du valideur (facultatif)", &brut.code_service_valideur, false,
+                            None, ("text", 100)))
+                    }
                     (select_codes("type_facture", "Type de facture", &brut.type_facture, &types))
                     (champ_texte(anomalies, "numero_facture_origine", "Numéro de la facture d'origine", &brut.numero_facture_origine, false,
                         Some("Pour un avoir seulement : le numéro de la facture qu'il annule ou réduit."), ("text", 20)))
@@ -412,6 +422,8 @@ pub fn page_confirmation_vers(
         (cache("mode_paiement", &brut.mode_paiement)) (cache("type_tva", &brut.type_tva))
         (cache("motif_exoneration", &brut.motif_exoneration)) (cache("numero_facture_origine", &brut.numero_facture_origine))
         (cache("commentaire", &brut.commentaire))
+        (cache("code_structure_valideur", &brut.code_structure_valideur))
+        (cache("code_service_valideur", &brut.code_service_valideur))
         @for l in &brut.lignes {
             (cache("ligne_reference", &l.reference)) (cache("ligne_designation", &l.designation))
             (cache("ligne_quantite", &l.quantite)) (cache("ligne_unite", &l.unite))
