@@ -18,10 +18,17 @@ pub enum ChoixSimulateur {
     TraitementAvoir,
     CodeTvaApi,
     Messagerie,
+    ValideurSimule,
+    MotifsRefus,
+    DelaiDeValidation,
+    SecondValideur,
+    RecyclageApresValidation,
+    LibellesStatuts,
+    GestionnaireSimule,
 }
 
 impl ChoixSimulateur {
-    pub const TOUS: [ChoixSimulateur; 12] = [
+    pub const TOUS: [ChoixSimulateur; 19] = [
         Self::SuiviDuDelai,
         Self::CalculInterets,
         Self::DelaiLegalAnnuaire,
@@ -34,6 +41,13 @@ impl ChoixSimulateur {
         Self::TraitementAvoir,
         Self::CodeTvaApi,
         Self::Messagerie,
+        Self::ValideurSimule,
+        Self::MotifsRefus,
+        Self::DelaiDeValidation,
+        Self::SecondValideur,
+        Self::RecyclageApresValidation,
+        Self::LibellesStatuts,
+        Self::GestionnaireSimule,
     ];
 
     /// L'ancre du choix sur la page qui les liste.
@@ -51,6 +65,13 @@ impl ChoixSimulateur {
             Self::TraitementAvoir => "traitement-avoir",
             Self::CodeTvaApi => "code-tva-api",
             Self::Messagerie => "messagerie",
+            Self::ValideurSimule => "valideur-simule",
+            Self::MotifsRefus => "motifs-refus",
+            Self::DelaiDeValidation => "delai-de-validation",
+            Self::SecondValideur => "second-valideur",
+            Self::RecyclageApresValidation => "recyclage-apres-validation",
+            Self::LibellesStatuts => "libelles-statuts",
+            Self::GestionnaireSimule => "gestionnaire-simule",
         }
     }
 
@@ -68,6 +89,15 @@ impl ChoixSimulateur {
             Self::TraitementAvoir => "Le traitement d'un avoir par l'acheteur simulé",
             Self::CodeTvaApi => "Les codes de taux de TVA de l'API",
             Self::Messagerie => "La messagerie du bac à sable remplace le courrier électronique",
+            Self::ValideurSimule => "Le titulaire ou le mandataire simulé",
+            Self::MotifsRefus => "La liste des motifs de refus d'une facture à valider",
+            Self::DelaiDeValidation => "Le décompte des 15 jours du valideur",
+            Self::SecondValideur => "La désignation du second valideur",
+            Self::RecyclageApresValidation => {
+                "Une facture validée puis recyclée ne repasse pas par son valideur"
+            }
+            Self::LibellesStatuts => "Les libellés des statuts que les sources ne donnent pas",
+            Self::GestionnaireSimule => "Le gestionnaire principal simulé d'une structure",
         }
     }
 
@@ -127,6 +157,40 @@ impl ChoixSimulateur {
                 "Les liens d'activation, les codes de connexion et les notifications arrivent dans la \
                  messagerie du bac à sable, pas dans une vraie boîte aux lettres."
             }
+            Self::ValideurSimule => {
+                "Quand personne ne joue le valideur d'une facture A9 ou A12, le simulateur répond pour lui : une \
+                 entreprise titulaire, mandataire ou cotraitante d'un marché valide 5 jours après la mise à \
+                 disposition ; toute autre entreprise répond au bout de 2 jours qu'elle n'est pas le bon \
+                 valideur. Un exercice peut le faire refuser ou se taire."
+            }
+            Self::MotifsRefus => {
+                "Le valideur choisit un motif dans une liste : erreur de valideur, travaux non réalisés, montant \
+                 non conforme, prestations hors de l'acte spécial, sous-traitant non accepté, sous-traitant de \
+                 second rang, doublon, autre motif (à préciser)."
+            }
+            Self::DelaiDeValidation => {
+                "Les 15 jours comptent à partir du lendemain de la mise à disposition du valideur : il peut \
+                 répondre jusqu'au 15e jour inclus ; le 16e, Chorus Pro constate l'absence de réponse et la \
+                 facture part vers l'acheteur. Après une correction du valideur, ses 15 jours repartent. Une \
+                 facture de cotraitant (A12) suit le même délai."
+            }
+            Self::SecondValideur => {
+                "Pour le sous-traitant d'un cotraitant, le cotraitant qui valide désigne le mandataire du \
+                 groupement comme second valideur ; sans validation expresse du cotraitant (silence), il n'y a \
+                 pas de second niveau."
+            }
+            Self::RecyclageApresValidation => {
+                "Une facture de sous-traitant ou de cotraitant que l'acheteur met « À recycler » repart, une \
+                 fois recyclée, au statut « Déposée » sans repasser par son valideur."
+            }
+            Self::LibellesStatuts => {
+                "L'API énumère des statuts dont les sources ne donnent pas le libellé français (par exemple \
+                 VALIDEE_1, ABANDONNEE, A_VALIDER_MOE) : le simulateur leur donne un libellé descriptif."
+            }
+            Self::GestionnaireSimule => {
+                "Le gestionnaire principal d'une structure simulée accepte une demande de rattachement 2 jours \
+                 après qu'elle est faite ; un exercice peut le faire refuser ou tarder."
+            }
         }
     }
 
@@ -179,6 +243,34 @@ impl ChoixSimulateur {
             }
             Self::Messagerie => {
                 "Le simulateur n'envoie rien hors de lui-même : ni courriel, ni donnée à l'administration."
+            }
+            Self::ValideurSimule => {
+                "Un stagiaire seul doit voir sa facture avancer en quelques minutes, et voir ce qui arrive s'il \
+                 désigne une entreprise qui n'est pas le titulaire."
+            }
+            Self::MotifsRefus => {
+                "Un refus doit dire pourquoi ; ces motifs reprennent les raisons qu'un titulaire peut opposer au \
+                 paiement direct d'un sous-traitant selon la réglementation."
+            }
+            Self::DelaiDeValidation => {
+                "Le code dit « quinze jours à compter de ce dépôt » ; le jour du dépôt ne compte pas, comme pour \
+                 les délais de procédure. Un valideur corrigé n'a reçu la facture qu'à la correction."
+            }
+            Self::SecondValideur => {
+                "Le nom du statut ERREUR_COTRAITANT_SUR_VALIDEUR dit que l'erreur sur le second valideur est celle \
+                 du cotraitant : c'est donc lui qui le désigne."
+            }
+            Self::RecyclageApresValidation => {
+                "Le valideur a déjà accepté la demande de paiement ; le recyclage ne change que les données \
+                 d'acheminement vers l'acheteur."
+            }
+            Self::LibellesStatuts => {
+                "Un stagiaire doit lire un statut en français ; la marque dit que le libellé n'est pas celui du \
+                 portail."
+            }
+            Self::GestionnaireSimule => {
+                "S'exercer seul au rattachement demande une réponse rapide ; dans une structure réelle, le \
+                 gestionnaire répond quand il le peut."
             }
         }
     }
@@ -243,6 +335,35 @@ impl ChoixSimulateur {
             Self::Messagerie => {
                 "Sur le vrai portail, ces messages arrivent par courriel à l'adresse de connexion ou de \
                  contact du compte (communauté Chorus Pro, « Gérer son compte utilisateur »)."
+            }
+            Self::ValideurSimule => {
+                "Le titulaire dispose de quinze jours pour accepter ou refuser la demande de paiement, son \
+                 silence valant accord (article R2193-12) ; rien ne dit quand il répond dans ce délai."
+            }
+            Self::MotifsRefus => {
+                "Le service recuperer/motifs/refus/Facture/AValider renvoie une liste de motifs (idMotif, \
+                 codeMotif, libelleMotif) dont le contenu n'est pas publié."
+            }
+            Self::DelaiDeValidation => {
+                "Article R2193-12 : « Le titulaire dispose de quinze jours à compter de ce dépôt pour accepter ou \
+                 refuser la demande de paiement ». Le délai de paiement court de l'expiration de ce délai \
+                 (R2192-23). La règle est écrite pour la sous-traitance ; rien n'est publié pour la cotraitance."
+            }
+            Self::SecondValideur => {
+                "L'API connaît un second niveau de validation (A_VALIDER_2, VALIDEE_2, REFUSEE_2, \
+                 ERREUR_COTRAITANT_SUR_VALIDEUR) et la communauté Chorus Pro décrit la sous-traitance de \
+                 cotraitance ; la façon de désigner le second valideur n'est pas publiée."
+            }
+            Self::RecyclageApresValidation => {
+                "Le parcours d'une facture validée puis recyclée n'est décrit par aucune source."
+            }
+            Self::LibellesStatuts => {
+                "Les libellés viennent des codes du cycle de vie C01 à C40 relayés par un opérateur ; une \
+                 partie des codes de l'API n'y figure pas."
+            }
+            Self::GestionnaireSimule => {
+                "Le gestionnaire principal valide ou refuse les demandes de rattachement (« Approbations ») ; \
+                 aucun délai n'est fixé."
             }
         }
     }

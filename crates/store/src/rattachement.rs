@@ -236,6 +236,9 @@ pub struct DemandeEnAttente {
     pub identifiant_structure: String,
     pub gestionnaire_id: String,
     pub demande_le: chrono::NaiveDate,
+    /// Prénom et nom du demandeur, raison sociale de la structure.
+    pub demandeur: String,
+    pub raison_sociale: String,
 }
 
 /// Les demandes de rattachement en attente dont le gestionnaire principal est simulé, dans
@@ -243,9 +246,11 @@ pub struct DemandeEnAttente {
 /// ([`chorus_domain::compte::DELAI_REPONSE_GESTIONNAIRE_SIMULE_JOURS`] jours après, sans scénario).
 pub fn demandes_aux_gestionnaires_simules(c: &Connection, bac_id: &str) -> Resultat<Vec<DemandeEnAttente>> {
     let mut st = c.prepare_cached(
-        "SELECT d.utilisateur_id, d.structure_id, s.identifiant, g.utilisateur_id, d.demande_le
+        "SELECT d.utilisateur_id, d.structure_id, s.identifiant, g.utilisateur_id, d.demande_le,
+                trim(coalesce(du.prenom, '') || ' ' || coalesce(du.nom, '')), s.raison_sociale
          FROM rattachement d
          JOIN structure s ON s.id = d.structure_id
+         JOIN utilisateur du ON du.id = d.utilisateur_id
          JOIN rattachement g ON g.structure_id = d.structure_id AND g.role = 'GESTIONNAIRE_PRINCIPAL' AND g.statut = 'VALIDE'
          JOIN utilisateur u ON u.id = g.utilisateur_id AND u.simule
          WHERE d.bac_id = ?1 AND d.statut = 'EN_ATTENTE' AND d.demande_le IS NOT NULL
@@ -259,6 +264,8 @@ pub fn demandes_aux_gestionnaires_simules(c: &Connection, bac_id: &str) -> Resul
                 identifiant_structure: r.get(2)?,
                 gestionnaire_id: r.get(3)?,
                 demande_le: r.get(4)?,
+                demandeur: r.get(5)?,
+                raison_sociale: r.get(6)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -36,7 +36,8 @@ fn facture_de(
 /// Ce que la page d'une facture montre de ses suites.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Suivi {
-    /// Le motif (ou commentaire) du dernier statut donné par le destinataire ou le comptable.
+    /// Le motif (ou commentaire) du dernier statut donné par le destinataire, le comptable ou
+    /// un valideur.
     pub motif: Option<String>,
     /// « Traiter le rejet » a été fait, à cette date simulée.
     pub rejet_traite_le: Option<NaiveDate>,
@@ -51,7 +52,8 @@ pub fn suivi(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<Suivi> 
     let motif: Option<String> = c
         .prepare_cached(
             "SELECT commentaire FROM journal WHERE bac_id = ?1 AND facture_id = ?2 AND evenement = 'STATUT'
-               AND acteur IN ('DESTINATAIRE', 'COMPTABLE') ORDER BY id DESC LIMIT 1",
+               AND acteur IN ('DESTINATAIRE', 'COMPTABLE', 'PREMIER_VALIDEUR', 'SECOND_VALIDEUR')
+             ORDER BY id DESC LIMIT 1",
         )?
         .query_row([bac_id, facture_id], |r| r.get(0))
         .optional()?;

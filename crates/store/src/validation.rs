@@ -22,7 +22,7 @@ use crate::erreur::{Erreur, Resultat};
 use crate::facture::{self, Changement, FactureStockee};
 use crate::horloge::Horloge;
 use crate::journal::{self, Coup, Joueur};
-use crate::{bac, notification, reference};
+use crate::{bac, notification, piece_jointe, reference};
 
 /// Une ligne des « Factures à valider » d'une structure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -398,4 +398,75 @@ pub fn corriger_second_valideur(
 /// Les motifs qu'un valideur peut donner à un refus, dans l'ordre de la liste.
 pub fn motifs_de_refus() -> &'static [MotifRefus] {
     &validation::MOTIFS_REFUS
+}
+
+/// Ce que le valideur reçoit avec une facture : comment elle a été déposée, et ses fichiers
+/// (le PDF déposé d'abord, puis les pièces jointes).
+pub fn fichiers_a_valider(
+    c: &Connection,
+    bac_id: &str,
+    valideur: &str,
+    facture_id: &str,
+) -> Resultat<(piece_jointe::ModeDepot, Vec<piece_jointe::Piece>)> {
+    facture_a_valider(c, bac_id, valideur, facture_id)?;
+    Ok((piece_jointe::mode_depot(c, bac_id, facture_id)?, piece_jointe::lister(c, bac_id, facture_id)?))
+}
+
+/// Un fichier d'une facture à valider, avec son contenu ; celui d'une autre facture ou d'un
+/// autre bac est « introuvable ».
+pub fn fichier_a_valider(
+    c: &Connection,
+    bac_id: &str,
+    valideur: &str,
+    facture_id: &str,
+    piece_id: &str,
+) -> Resultat<(piece_jointe::Piece, Vec<u8>)> {
+    facture_a_valider(c, bac_id, valideur, facture_id)?;
+    let (piece, contenu) = piece_jointe::contenu(c, bac_id, piece_id)?;
+    if piece.facture_id.as_deref() != Some(facture_id) {
+        return Err(Erreur::Introuvable("pièce jointe"));
+    }
+    Ok((piece, contenu))
+}
+
+/// Un valideur que personne ne joue dans le bac, et ses factures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValideurSimule {
+    pub siret: String,
+    pub raison_sociale: String,
+    pub factures: usize,
+    pub a_traiter: usize,
+}
+
+/// Les valideurs désignés sur les factures du bac qu'aucune structure du bac ne joue : le
+/// stagiaire ou le formateur peuvent jouer leur rôle (« Jouer un valideur »).
+pub fn valideurs_simules(c: &Connection, bac_id: &str) -> Resultat<Vec<ValideurSimule>> {
+    let mut st = c.prepare_cached(
+        "SELECT v.siret, coalesce(e.raison_sociale, ''), count(*), sum(v.a_traiter)
+         FROM (SELECT valideur_1 AS siret, statut IN ('A_VALIDER_1', 'ERREUR_COTRAITANT_SUR_VALIDEUR') AS a_traiter
+               FROM facture WHERE bac_id = ?1 AND valideur_1 IS NOT NULL AND statut <> 'BROUILLON'
+               UNION ALL
+               SELECT valideur_2, statut = 'A_VALIDER_2' FROM facture WHERE bac_id = ?1 AND valideur_2 IS NOT NULL) v
+         LEFT JOIN entreprise e ON e.siret = v.siret
+         WHERE NOT EXISTS (SELECT 1 FROM structure s JOIN rattachement r ON r.structure_id = s.id AND r.statut = 'VALIDE'
+                           JOIN utilisateur u ON u.id = r.utilisateur_id AND NOT u.simule
+                           WHERE s.bac_id = ?1 AND s.identifiant = v.siret)
+         GROUP BY v.siret ORDER BY 2, 1",
+    )?;
+    let v = st
+        .query_map([bac_id], |r| {
+            Ok(ValideurSimule {
+                siret: r.get(0)?,
+                raison_sociale: r.get(1)?,
+                factures: r.get::<_, i64>(2)? as usize,
+                a_traiter: r.get::<_, i64>(3)? as usize,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Le valideur `siret` est-il joué par personne dans ce bac (on peut alors jouer son rôle) ?
+pub fn est_simule(c: &Connection, bac_id: &str, siret: &str) -> Resultat<bool> {
+    Ok(valideurs_simules(c, bac_id)?.iter().any(|v| v.siret == siret))
 }

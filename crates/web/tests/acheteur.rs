@@ -29,7 +29,11 @@ async fn un_espace_a_part_avec_les_factures_recues() {
     s.enregistrer(&Saisie::valide("BROUILLON-1", COLLEGE)).await;
 
     let r = s.get("/").await;
-    r.assert_contient(r#"href="/acheteur""#).assert_contient("Jouer l'acheteur public");
+    r.assert_contient(r#"href="/parties""#).assert_contient("Jouer les autres parties");
+    let r = s.get("/parties").await;
+    r.assert_statut(StatusCode::OK)
+        .assert_contient(r#"href="/acheteur""#)
+        .assert_contient("Jouer l'acheteur public");
     let r = s.get("/acheteur").await;
     r.assert_statut(StatusCode::OK)
         .assert_contient("Vous jouez l'acheteur public")

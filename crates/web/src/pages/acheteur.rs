@@ -39,17 +39,17 @@ use crate::session::{self, Stagiaire, verifier_csrf};
 /// Qui joue l'acheteur public : le stagiaire dans son propre bac à sable, ou le formateur dans
 /// le bac d'un stagiaire de l'une de ses classes (choisi depuis la console).
 pub struct Joue {
-    bac_id: String,
-    csrf: String,
-    session: tower_sessions::Session,
-    joueur: Joueur,
-    stagiaire: Option<Stagiaire>,
+    pub(crate) bac_id: String,
+    pub(crate) csrf: String,
+    pub(crate) session: tower_sessions::Session,
+    pub(crate) joueur: Joueur,
+    pub(crate) stagiaire: Option<Stagiaire>,
     /// Pour le formateur : les stagiaires du bac à sable joué.
-    pour: Option<String>,
+    pub(crate) pour: Option<String>,
 }
 
 impl Joue {
-    fn contexte(&self, horloge: &chorus_store::Horloge) -> Option<Contexte<'_>> {
+    pub(crate) fn contexte(&self, horloge: &chorus_store::Horloge) -> Option<Contexte<'_>> {
         self.stagiaire.as_ref().map(|s| s.contexte(horloge))
     }
 }
@@ -107,16 +107,27 @@ pub fn routes() -> Router<AppState> {
 /// L'espace de l'acheteur : un bandeau et un cadre de couleur qui ne se confondent pas avec le
 /// portail du fournisseur.
 fn espace(pour: Option<&str>, contenu: Markup) -> Markup {
+    espace_de_jeu("l'acheteur public", pour, contenu)
+}
+
+/// L'espace où l'on joue une autre partie que le fournisseur (`qui` : « l'acheteur public »,
+/// « un valideur »…) : un bandeau et un cadre de couleur qui ne se confondent pas avec le
+/// portail, et le passage d'une partie à l'autre.
+pub(crate) fn espace_de_jeu(qui: &str, pour: Option<&str>, contenu: Markup) -> Markup {
     html! {
         div.mode-acheteur {
             div.bandeau-acheteur role="note" {
-                strong { "Vous jouez l'acheteur public" }
+                strong { "Vous jouez " (qui) }
                 @if let Some(noms) = pour {
                     " dans le bac à sable de " strong { (noms) } " — chaque action est notée comme venant du formateur. "
                     a href="/formateur" { "Revenir à la console" }
                 } @else {
-                    " — vous traitez ici les factures reçues par les structures publiques, comme leur service et leur comptable. "
+                    " — une autre partie que le fournisseur, pour voir l'autre côté du circuit. "
                     a href="/" { "Revenir au portail du fournisseur" }
+                }
+                nav.parties-jouees aria-label="Parties à jouer" {
+                    "Jouer : " a href="/acheteur" { "l'acheteur public" } " · " a href="/valideur" { "un valideur" }
+                    " · " a href="/gestionnaire" { "un gestionnaire de structure" }
                 }
             }
             (contenu)
@@ -344,42 +355,6 @@ fn contenu_facture(fs: &FactureStockee) -> Markup {
     }
 }
 
-/// Les fichiers reçus avec la facture : le PDF déposé, affiché, et les pièces jointes.
-fn fichiers_recus(fs: &FactureStockee, v: &Vue) -> Markup {
-    let lien = |p: &Piece| format!("/acheteur/factures/{}/fichiers/{}", fs.id, p.id);
-    let pieces: Vec<&Piece> = v.fichiers.iter().filter(|p| !p.est_pdf_de_facture()).collect();
-    html! {
-        section #fichiers-recus {
-            h2 { "Pièces jointes" }
-            @if pieces.is_empty() {
-                p.vide { "Aucune pièce jointe." }
-            } @else {
-                ul {
-                    @for p in &pieces {
-                        li {
-                            a href=(lien(p)) download { (p.nom) }
-                            " (" (chorus_domain::piece_jointe::taille_lisible(p.taille)) ", ajoutée le " (format::date_courte(p.ajoutee_le)) ")"
-                        }
-                    }
-                }
-            }
-            @if let Some(pdf) = v.pdf_depose() {
-                @let apercu = format!("{}/apercu", lien(pdf));
-                details.pdf-recu open {
-                    summary { "PDF de la facture déposé par le fournisseur : " (pdf.nom) }
-                    p {
-                        a href=(apercu) target="_blank" { "Ouvrir le PDF dans un nouvel onglet" }
-                        " · " a href=(lien(pdf)) download { "Télécharger le PDF" }
-                    }
-                    object.depot-pdf data=(apercu) type="application/pdf" aria-label={ "PDF de la facture " (pdf.nom) } {
-                        p { "Votre navigateur n'affiche pas le PDF ici : " a href=(apercu) target="_blank" { "ouvrez-le dans un nouvel onglet" } "." }
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Ce que l'acheteur avait tapé, réaffiché avec l'erreur.
 #[derive(Default)]
 struct Saisi {
@@ -452,7 +427,7 @@ fn page_facture(
                     @if !f.commentaire.is_empty() { dt { "Commentaire du fournisseur" } dd { (f.commentaire) } }
                 }
                 (contenu_facture(fs))
-                (fichiers_recus(fs, v))
+                (super::contenu_facture::fichiers_recus(&format!("/acheteur/factures/{}", fs.id), &v.fichiers))
                 @if let Some(e) = erreur {
                     div.alerte.alerte-erreur.resume-erreurs role="alert" tabindex="-1" id="resume-erreurs" {
                         h2 { "Action impossible :" }
@@ -505,19 +480,7 @@ fn page_facture(
                         }
                     }
                 }
-                section {
-                    h2 { "Historique des statuts" }
-                    ol.chronologie {
-                        @for e in v.historique.iter().rev() {
-                            li {
-                                @if let Some(s) = e.statut { (pastille(s)) }
-                                " le " strong { (format::date_courte(e.date_simulee)) }
-                                " — " (Acteur::depuis_code(&e.acteur).map(Acteur::libelle).unwrap_or(&e.acteur))
-                                @if !e.commentaire.is_empty() { " : « " (e.commentaire) " »" }
-                            }
-                        }
-                    }
-                }
+                (super::contenu_facture::historique(&v.historique))
             },
         ),
     )

@@ -4,6 +4,7 @@
 
 use chorus_domain::facture::Facture;
 use chorus_domain::montants::Totaux;
+use chorus_store::piece_jointe::Piece;
 use maud::{Markup, html};
 
 use crate::format;
@@ -56,6 +57,64 @@ pub fn recapitulatif(t: &Totaux) -> Markup {
                 dt { "Total TVA" } dd.nombre { (format::euros(t.total_tva)) }
                 dt { "Total TTC" } dd.nombre { strong { (format::euros(t.total_ttc)) } }
                 dt { "Montant à payer" } dd.nombre { strong { (format::euros(t.montant_a_payer)) } }
+            }
+        }
+    }
+}
+
+/// Les fichiers reçus avec la facture, par celui qui la traite (acheteur, valideur) : les pièces
+/// jointes à télécharger et le PDF déposé, affiché dans la page. `base` : l'adresse de la facture
+/// dans l'espace de celui qui la lit ; ses fichiers sont sous `{base}/fichiers/{piece}`.
+pub fn fichiers_recus(base: &str, fichiers: &[Piece]) -> Markup {
+    let lien = |p: &Piece| format!("{base}/fichiers/{}", p.id);
+    let pieces: Vec<&Piece> = fichiers.iter().filter(|p| !p.est_pdf_de_facture()).collect();
+    html! {
+        section #fichiers-recus {
+            h2 { "Pièces jointes" }
+            @if pieces.is_empty() {
+                p.vide { "Aucune pièce jointe." }
+            } @else {
+                ul {
+                    @for p in &pieces {
+                        li {
+                            a href=(lien(p)) download { (p.nom) }
+                            " (" (chorus_domain::piece_jointe::taille_lisible(p.taille)) ", ajoutée le " (format::date_courte(p.ajoutee_le)) ")"
+                        }
+                    }
+                }
+            }
+            @if let Some(pdf) = fichiers.iter().find(|p| p.est_pdf_de_facture()) {
+                @let apercu = format!("{}/apercu", lien(pdf));
+                details.pdf-recu open {
+                    summary { "PDF de la facture déposé par le fournisseur : " (pdf.nom) }
+                    p {
+                        a href=(apercu) target="_blank" { "Ouvrir le PDF dans un nouvel onglet" }
+                        " · " a href=(lien(pdf)) download { "Télécharger le PDF" }
+                    }
+                    object.depot-pdf data=(apercu) type="application/pdf" aria-label={ "PDF de la facture " (pdf.nom) } {
+                        p { "Votre navigateur n'affiche pas le PDF ici : " a href=(apercu) target="_blank" { "ouvrez-le dans un nouvel onglet" } "." }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// L'historique des statuts, du plus récent au plus ancien, avec qui les a donnés.
+pub fn historique(entrees: &[chorus_store::journal::Entree]) -> Markup {
+    use chorus_domain::statut::Acteur;
+    html! {
+        section {
+            h2 { "Historique des statuts" }
+            ol.chronologie {
+                @for e in entrees.iter().rev() {
+                    li {
+                        @if let Some(s) = e.statut { (super::pastille(s)) }
+                        " le " strong { (format::date_courte(e.date_simulee)) }
+                        " — " (Acteur::depuis_code(&e.acteur).map(Acteur::libelle).unwrap_or(&e.acteur))
+                        @if !e.commentaire.is_empty() { " : « " (e.commentaire) " »" }
+                    }
+                }
             }
         }
     }

@@ -208,6 +208,11 @@ fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {
                     h2 { "Références" }
                     dl.fiche {
                         dt { "Cadre de facturation" } dd { (f.cadre.libelle()) }
+                        @if !f.code_structure_valideur.is_empty() {
+                            dt { "Valideur" } dd.nombre { (f.code_structure_valideur)
+                                @if !f.code_service_valideur.is_empty() { " — service " code { (f.code_service_valideur) } } }
+                        }
+                        @if let Some(second) = &fs.valideur_2 { dt { "Second valideur" } dd.nombre { (second) } }
                         dt { "Type" } dd { (f.type_facture.libelle()) }
                         @if !f.numero_facture_origine.is_empty() { dt { "Facture d'origine" } dd { (f.numero_facture_origine) } }
                         dt { "Date de facture" } dd { (format::date_courte(f.date_facture)) }

@@ -20,6 +20,7 @@ pub mod jeton_api;
 pub mod messagerie;
 pub mod mon_compte;
 pub mod paiement;
+pub mod parties;
 pub mod pieces;
 pub mod portail;
 pub mod questionnaire;
@@ -31,6 +32,7 @@ pub mod saisie;
 pub mod structure;
 pub mod suites;
 pub mod suivi_classe;
+pub mod validation;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -143,7 +145,7 @@ fn barre_formation(ctx: &Contexte<'_>, actions: bool) -> Markup {
                 a href="/cours" { "Cours" }
                 a href="/suivi-paiements" { "Suivi des paiements" }
                 a href="/messagerie" { "Messagerie" }
-                a.menu-acheteur href="/acheteur" { "Jouer l'acheteur public" }
+                a.menu-acheteur href="/parties" { "Jouer les autres parties" }
             }
         }
     }
@@ -232,7 +234,8 @@ pub fn pastille(statut: Statut) -> Markup {
     let famille = match statut {
         Statut::Brouillon => "brouillon",
         Statut::ARecycler | Statut::Suspendue => "attention",
-        Statut::Rejetee => "rejet",
+        Statut::Rejetee | Statut::Refusee1 | Statut::Refusee2 => "rejet",
+        Statut::ErreurFournisseurSurValideur | Statut::ErreurCotraitantSurValideur => "attention",
         Statut::MiseEnPaiement => "paye",
         _ => "en-cours",
     };

@@ -447,6 +447,10 @@ pub fn page_confirmation_vers(
             }
             dl.fiche {
                 dt { "Destinataire" } dd { @if destinataire.is_empty() { "—" } @else { (destinataire) } " " small.nombre { "(" (f.destinataire) ")" } }
+                dt { "Cadre de facturation" } dd { (f.cadre.libelle()) }
+                @if !f.code_structure_valideur.is_empty() {
+                    dt { "Valideur" } dd { (f.code_structure_valideur) " — il a 15 jours pour valider votre facture avant qu'elle parte vers l'acheteur" }
+                }
                 dt { "Date de facture" } dd { (format::date_courte(f.date_facture)) }
                 dt { "Code service" } dd { @if f.code_service.is_empty() { "—" } @else { (f.code_service) } }
                 dt { "N° d'engagement" } dd { @if f.numero_engagement.is_empty() { "—" } @else { (f.numero_engagement) } }

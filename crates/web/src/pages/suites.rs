@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
             get(formulaire_complement).post(completer).layer(DefaultBodyLimit::max(pieces::LIMITE_ENVOI)),
         )
         .route("/factures-emises/{id}/traiter-rejet", post(traiter_rejet))
+        .route("/factures-emises/{id}/corriger-valideur", get(formulaire_correction).post(corriger_valideur))
 }
 
 /// Le panneau du statut, en tête de la page d'une facture : ce que le statut veut dire, qui l'a
@@ -50,12 +51,20 @@ pub fn panneau(fs: &FactureStockee, suivi: &Suivi, csrf: &str) -> Markup {
                     p { strong { "Motif du destinataire : " } "« " (m) " »" }
                 }
             }
+            @if matches!(s, Statut::Refusee1 | Statut::Refusee2 | Statut::ErreurFournisseurSurValideur | Statut::ErreurCotraitantSurValideur) {
+                @if let Some(m) = &suivi.motif {
+                    p { strong { "Motif du valideur : " } "« " (m) " »" }
+                }
+            }
             @match s {
                 Statut::ARecycler => {
                     p.boutons { a.bouton.bouton-principal href={ (base) "/recycler" } { "Recycler la facture" } }
                 }
                 Statut::Suspendue => {
                     p.boutons { a.bouton.bouton-principal href={ (base) "/completer" } { "Compléter la facture" } }
+                }
+                Statut::ErreurFournisseurSurValideur => {
+                    p.boutons { a.bouton.bouton-principal href={ (base) "/corriger-valideur" } { "Corriger le valideur" } }
                 }
                 Statut::Rejetee => {
                     @if let Some(le) = suivi.rejet_traite_le {
@@ -318,4 +327,80 @@ pub async fn traiter_rejet(
     let (bac_id, sid, fid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone(), id.clone());
     etat.ecrire(move |tx, h| suivi::traiter_rejet(tx, &bac_id, &sid, &fid, h)).await?;
     Ok(Redirect::to(&format!("/factures-emises/{id}")))
+}
+
+fn page_correction(
+    ctx: &Contexte<'_>,
+    fs: &FactureStockee,
+    (siret, service): (&str, &str),
+    anomalies: &[Anomalie],
+) -> Markup {
+    gabarit(
+        "Corriger le valideur",
+        Some(&ctx.stagiaire.csrf),
+        Some(ctx),
+        html! {
+            p { a href={ "/factures-emises/" (fs.id) } { "← Facture " (fs.facture.numero) } }
+            h1 { "Corriger le valideur de la facture n° " (fs.facture.numero) " " (pastille(fs.statut)) }
+            div.alerte.alerte-info {
+                p { "L'entreprise " strong { (fs.facture.code_structure_valideur) } " a répondu qu'elle n'est pas le valideur de \
+                    cette facture. Indiquez le SIRET du titulaire du marché (sous-traitance) ou du mandataire du groupement \
+                    (cotraitance), tel qu'il figure sur l'acte de sous-traitance ou la convention de groupement. La facture \
+                    garde son numéro et son contenu ; le nouveau valideur a 15 jours à partir d'aujourd'hui." }
+            }
+            (resume_anomalies("Le valideur ne peut pas être corrigé :", anomalies))
+            form.saisie method="post" action={ "/factures-emises/" (fs.id) "/corriger-valideur" } novalidate {
+                (champ_csrf(&ctx.stagiaire.csrf))
+                (champ_texte(anomalies, "code_structure_valideur", "SIRET du valideur", siret, true, Some("14 chiffres."), ("text", 20)))
+                (champ_texte(anomalies, "code_service_valideur", "Code service du valideur (facultatif)", service, false, None, ("text", 100)))
+                div.boutons {
+                    button.bouton.bouton-principal type="submit" { "Renvoyer au valideur" }
+                    a.bouton href={ "/factures-emises/" (fs.id) } { "Annuler" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn formulaire_correction(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(id): Path<String>,
+) -> Result<Markup, AppError> {
+    let fs = facture_du_stagiaire(&etat, &stagiaire, id).await?;
+    exiger(&fs, Statut::ErreurFournisseurSurValideur, "corrigée")?;
+    let ctx = stagiaire.contexte(&etat.horloge);
+    Ok(page_correction(&ctx, &fs, ("", ""), &[]))
+}
+
+pub async fn corriger_valideur(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(id): Path<String>,
+    champs: Champs,
+) -> Result<Response, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    let fs = facture_du_stagiaire(&etat, &stagiaire, id.clone()).await?;
+    exiger(&fs, Statut::ErreurFournisseurSurValideur, "corrigée")?;
+    let (siret, service) = (champs.un("code_structure_valideur"), champs.un("code_service_valideur"));
+    let (bac_id, sid, fid, s2, sv2) = (
+        stagiaire.bac.id.clone(),
+        stagiaire.structure.id.clone(),
+        id.clone(),
+        siret.clone(),
+        service.clone(),
+    );
+    let issue = etat
+        .ecrire(move |tx, h| {
+            chorus_store::validation::corriger_valideur(tx, &bac_id, &sid, &fid, (&s2, &sv2), h)
+        })
+        .await?;
+    match issue {
+        Ok(()) => Ok(Redirect::to(&format!("/factures-emises/{id}")).into_response()),
+        Err(anomalies) => {
+            let ctx = stagiaire.contexte(&etat.horloge);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page_correction(&ctx, &fs, (&siret, &service), &anomalies))
+                .into_response())
+        }
+    }
 }
