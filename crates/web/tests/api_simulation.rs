@@ -14,6 +14,10 @@ use serde_json::{Value, json};
 const COMMUNE: &str = "21852884200097";
 const JETON_DU_SERVEUR: &str = "jeton-de-demarrage-0123456789";
 const INCONNU: &str = "00000000-0000-4000-8000-000000000000";
+/// BATIMENTS DU CAUSSE SAS : titulaire des marchés de travaux du monde simulé.
+const TITULAIRE: &str = "62211306600055";
+/// ATELIER D'ARCHITECTURE SERRE : le maître d'œuvre, pas un titulaire.
+const ARCHITECTE: &str = "49228449200070";
 
 /// A valid `soumettre` body: 2 × 600 € HT at 20 %, amounts given both as strings and numbers.
 fn facture(numero: &str) -> Value {
@@ -98,6 +102,8 @@ fn toutes_les_routes(bac: &str, facture_id: &str) -> Vec<(Method, String, Option
         (Method::POST, format!("{f}/traiter"), Some(json!({ "nouveauStatut": "SERVICE_FAIT" }))),
         (Method::POST, format!("{f}/completer"), Some(json!({ "commentaire": "Pièce ajoutée" }))),
         (Method::GET, format!("{f}/delai-paiement"), None),
+        (Method::POST, format!("{f}/traiter-a-valider"), Some(json!({ "action": "VALIDATION" }))),
+        (Method::POST, format!("{f}/corriger-valideur"), Some(json!({ "identifiantStructure": TITULAIRE }))),
     ]
 }
 
@@ -685,4 +691,90 @@ async fn creer_un_bac_sur_un_exercice() {
     assert!(
         dernier["histoStatutCommentaire"].as_str().unwrap_or_default().contains("attestation de passage")
     );
+}
+
+/// A9 through the API: the validator is mandatory and checked, the invoice waits for it, the
+/// trainer makes the validator answer (refusal for a wrong validator, then validation after the
+/// supplier's correction), and the invoice reads back with the consultation fields.
+#[tokio::test]
+async fn sous_traitance_par_l_api() {
+    let s = scene("FA-A1").await;
+    let client = &s.client;
+    let a9 = |numero: &str, valideur: Value| {
+        let mut f = facture(numero);
+        f["cadreDeFacturation"] =
+            json!({ "codeCadreFacturation": "A9_FACTURE_SOUSTRAITANT", "codeStructureValideur": valideur });
+        f
+    };
+    let factures = format!("{}/factures", s.b);
+    for (valideur, code) in
+        [(json!(null), "VALIDEUR_OBLIGATOIRE"), (json!("12000015300011"), "VALIDEUR_INCONNU")]
+    {
+        let r = client.post(&factures, a9("ST-1", valideur)).await;
+        r.assert_statut(StatusCode::BAD_REQUEST);
+        assert_eq!(r.json["codeRetour"], 400);
+        assert_eq!(
+            r.json["anomalies"][0]["champ"], "cadreDeFacturation.codeStructureValideur",
+            "{}",
+            r.texte
+        );
+        assert_eq!(r.json["anomalies"][0]["code"], code, "{}", r.texte);
+    }
+    let r = client.post(&factures, a9("ST-1", json!(ARCHITECTE))).await;
+    r.assert_statut(StatusCode::CREATED);
+    assert_eq!(r.json["statutFacture"], "A_VALIDER_1", "{}", r.texte);
+    let f = format!("{factures}/{}", r.texte_de("identifiantFactureCPP"));
+    let lue = client.get(&f).await;
+    assert_eq!(lue.json["cadreDeFacturation"]["codeValideur1"], ARCHITECTE, "{}", lue.texte);
+    assert_eq!(lue.json["cadreDeFacturation"]["raisonSocialeValideur1"], "ATELIER D'ARCHITECTURE SERRE");
+    assert_eq!(lue.json["cadreDeFacturation"]["dateValidation1"], Value::Null);
+
+    let motifs = client.get("/api/sim/v1/motifs-refus").await;
+    motifs.assert_statut(StatusCode::OK);
+    assert_eq!(motifs.json["listeMotifRefusFactureAValider"].as_array().unwrap().len(), 8);
+    let r = client
+        .post(&format!("{f}/traiter-a-valider"), json!({ "action": "REFUS", "motifRefus": "TROP_CHER" }))
+        .await;
+    r.assert_statut(StatusCode::BAD_REQUEST);
+    assert!(r.json["libelle"].as_str().unwrap().contains("n'est pas un motif de la liste"), "{}", r.texte);
+    let r =
+        client.post(&format!("{f}/traiter-a-valider"), json!({ "action": "REFUS", "motifRefus": 1 })).await;
+    r.assert_statut(StatusCode::OK);
+    assert_eq!(r.json["statutFacture"], "ERREUR_FOURNISSEUR_SUR_VALIDEUR", "{}", r.texte);
+    // Waiting for no validator now: 409.
+    let r = client.post(&format!("{f}/traiter-a-valider"), json!({ "action": "VALIDATION" })).await;
+    r.assert_statut(StatusCode::CONFLICT);
+    let r =
+        client.post(&format!("{f}/corriger-valideur"), json!({ "identifiantStructure": ARCHITECTE })).await;
+    r.assert_statut(StatusCode::BAD_REQUEST);
+    let r =
+        client.post(&format!("{f}/corriger-valideur"), json!({ "identifiantStructure": TITULAIRE })).await;
+    r.assert_statut(StatusCode::OK);
+    assert_eq!(r.json["statutFacture"], "A_VALIDER_1", "{}", r.texte);
+    let r = client.post(&format!("{f}/traiter-a-valider"), json!({ "action": "VALIDATION" })).await;
+    assert_eq!(r.json["statutFacture"], "MISE_A_DISPOSITION", "{}", r.texte);
+    let lue = client.get(&f).await;
+    assert_eq!(lue.json["cadreDeFacturation"]["codeValideur1"], TITULAIRE);
+    assert_eq!(lue.json["cadreDeFacturation"]["dateValidation1"], date_fixe().to_string());
+    let acteurs: Vec<&str> = lue.json["historiquesDesStatuts"]["histoStatut"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["histoStatutActeur"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        acteurs,
+        [
+            "FOURNISSEUR",
+            "PREMIER_VALIDEUR",
+            "FOURNISSEUR",
+            "PREMIER_VALIDEUR",
+            "SYSTEME",
+            "SYSTEME",
+            "SYSTEME"
+        ]
+    );
+    // A classic invoice waits for no validator.
+    let r = client.post(&format!("{}/traiter-a-valider", s.f), json!({ "action": "VALIDATION" })).await;
+    r.assert_statut(StatusCode::CONFLICT);
 }

@@ -92,6 +92,8 @@ fn chemin_du_champ(champ: &str, ligne: Option<usize>) -> String {
         "type_tva" => "references.typeTva",
         "motif_exoneration" => "references.motifExonerationTva",
         "numero_facture_origine" => "references.numeroFactureOrigine",
+        "code_structure_valideur" => "cadreDeFacturation.codeStructureValideur",
+        "code_service_valideur" => "cadreDeFacturation.codeServiceValideur",
         "lignes" => "lignePoste",
         "montant_ht_total" => "montantTotal.montantHtTotal",
         "montant_tva" => "montantTotal.montantTVA",
@@ -301,15 +303,42 @@ pub async fn lire(
     Path((id_bac, id_facture)): Path<(String, String)>,
 ) -> Reponse {
     let formateur_id = client.formateur.id;
-    let (f, historique, mode) = etat
+    let (f, historique, mode, noms) = etat
         .lire(move |c, _| {
             simulation::bac_du_formateur(c, &formateur_id, &id_bac)?;
             let f = facture::charger(c, &id_bac, &id_facture)?;
             let historique = journal::historique_facture(c, &id_bac, &id_facture)?;
             let mode = chorus_store::piece_jointe::mode_depot(c, &id_bac, &id_facture)?;
-            Ok((f, historique, mode))
+            let nom = |s: &str| -> Result<Option<String>, chorus_store::Erreur> {
+                Ok(chorus_store::reference::entreprise(c, s)?.map(|e| e.raison_sociale))
+            };
+            let noms = (
+                nom(&f.facture.code_structure_valideur)?,
+                f.valideur_2.as_deref().map(nom).transpose()?.flatten(),
+            );
+            Ok((f, historique, mode, noms))
         })
         .await?;
+    let date_de = |statuts: &[Statut]| {
+        historique
+            .iter()
+            .rev()
+            .find(|e| e.statut.is_some_and(|s| statuts.contains(&s)))
+            .map(|e| e.date_simulee)
+    };
+    let cadre = json!({
+        "codeCadreFacturation": f.facture.cadre.code(),
+        "codeStructureValideur": f.facture.code_structure_valideur,
+        "codeServiceValideur": f.facture.code_service_valideur,
+        "codeValideur1": f.facture.code_structure_valideur,
+        "typeIdentifiantValideur1": (!f.facture.code_structure_valideur.is_empty()).then_some("SIRET"),
+        "raisonSocialeValideur1": noms.0,
+        "dateValidation1": date_de(&[Statut::Validee1, Statut::AbsenceValidation1HorsDelai]),
+        "codeValideur2": f.valideur_2,
+        "typeIdentifiantValideur2": f.valideur_2.as_ref().map(|_| "SIRET"),
+        "raisonSocialeValideur2": noms.1,
+        "dateValidation2": date_de(&[Statut::Validee2, Statut::AbsenceValidation2HorsDelai]),
+    });
     let t = f.totaux();
     let histo: Vec<Value> = historique
         .iter()
@@ -340,7 +369,7 @@ pub async fn lire(
                 "codeServiceExecutant": ff.code_service,
                 "raisonSociale": f.raison_sociale_destinataire,
             },
-            "cadreDeFacturation": { "codeCadreFacturation": ff.cadre.code() },
+            "cadreDeFacturation": cadre,
             "references": {
                 "typeFacture": ff.type_facture.code(),
                 "numeroBonCommande": ff.numero_engagement,

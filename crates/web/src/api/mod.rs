@@ -8,6 +8,7 @@ pub mod bacs;
 pub mod client;
 pub mod factures;
 pub mod lecture;
+pub mod validation;
 
 use axum::Router;
 use axum::routing::{any, get, post};
@@ -29,6 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/bacs/{id_bac}/factures/{id_facture}/traiter", post(factures::traiter))
         .route("/bacs/{id_bac}/factures/{id_facture}/completer", post(factures::completer))
         .route("/bacs/{id_bac}/factures/{id_facture}/delai-paiement", get(factures::delai_paiement))
+        .route("/bacs/{id_bac}/factures/{id_facture}/traiter-a-valider", post(validation::traiter_a_valider))
+        .route("/bacs/{id_bac}/factures/{id_facture}/corriger-valideur", post(validation::corriger_valideur))
+        .route("/motifs-refus", get(validation::motifs))
         // Une adresse inconnue de l'API répond en JSON, pas par la page 404 du portail.
         .fallback(any(inconnue));
     Router::new().nest(PREFIXE, routes)
