@@ -302,6 +302,7 @@ mod tests {
                 code_service: "",
                 numero_engagement: "",
                 valideur: "",
+                total_ht: rust_decimal::Decimal::ZERO,
             },
             date_statut: mad,
             mise_a_disposition: mad,

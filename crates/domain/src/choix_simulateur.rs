@@ -338,14 +338,14 @@ impl ChoixSimulateur {
             }
             Self::ValideurSimule => {
                 "Le titulaire dispose de quinze jours pour accepter ou refuser la demande de paiement, son \
-                 silence valant accord (article R2193-12) ; rien ne dit quand il répond dans ce délai."
+                 silence valant accord (articles R2193-13 et R2193-16) ; rien ne dit quand il répond dans ce délai."
             }
             Self::MotifsRefus => {
                 "Le service recuperer/motifs/refus/Facture/AValider renvoie une liste de motifs (idMotif, \
                  codeMotif, libelleMotif) dont le contenu n'est pas publié."
             }
             Self::DelaiDeValidation => {
-                "Article R2193-12 : « Le titulaire dispose de quinze jours à compter de ce dépôt pour accepter ou \
+                "Article R2193-16 : « Le titulaire dispose de quinze jours à compter de ce dépôt pour accepter ou \
                  refuser la demande de paiement ». Le délai de paiement court de l'expiration de ce délai \
                  (R2192-23). La règle est écrite pour la sous-traitance ; rien n'est publié pour la cotraitance."
             }

@@ -12,7 +12,7 @@
 //!   tacite), il n'y a pas de second niveau et la facture part vers le destinataire ;
 //! - une facture de cotraitant (A12) suit la même validation que celle d'un sous-traitant, avec
 //!   le même délai de 15 jours (la règle des 15 jours est écrite pour la sous-traitance,
-//!   article R2193-12) ;
+//!   articles R2193-12 et R2193-16) ;
 //! - une facture « À recycler » d'un circuit avec validation, une fois recyclée, repart au
 //!   statut « Déposée » sans repasser par ses valideurs (ils ont déjà donné leur accord).
 
@@ -249,7 +249,7 @@ pub fn transition(
             DelaiEcoule => {
                 attente = Some(
                     "Le valideur a encore le temps de répondre : il dispose de 15 jours à compter du dépôt \
-                     (article R2193-12 du code de la commande publique).",
+                     (articles R2193-12 et R2193-16 du code de la commande publique).",
                 )
             }
             Condition::SecondValideur | SansSecondValideur => {}
@@ -432,7 +432,7 @@ mod tests {
     fn tacite_au_bout_de_quinze_jours() {
         let c = &SOUS_TRAITANT;
         let m = refuse(c, Some(AValider1), Action::ConstaterAbsenceDeValidation, Systeme, &ctx());
-        assert!(m.contains("15 jours") && m.contains("R2193-12"), "{m}");
+        assert!(m.contains("15 jours") && m.contains("R2193-16"), "{m}");
         let ecoule = Contexte { delai_de_validation_ecoule: true, ..Contexte::default() };
         assert_eq!(
             ok(c, Some(AValider1), Action::ConstaterAbsenceDeValidation, Systeme, &ecoule),

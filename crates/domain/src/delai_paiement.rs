@@ -123,7 +123,7 @@ pub enum Article {
     Depart,
     /// R2192-22 et R2192-23 : le sous-traitant payé directement a le délai du titulaire, qui
     /// court de la réception par l'acheteur de l'accord du titulaire, ou de l'expiration des
-    /// quinze jours de R2193-12.
+    /// quinze jours de R2193-12 (R2193-16 sur le portail).
     DepartSousTraitant,
     /// R2192-27 : le délai peut être interrompu une seule fois.
     Interruption,
@@ -190,7 +190,7 @@ impl Article {
             Self::DepartSousTraitant => {
                 "Le sous-traitant payé directement a le même délai que le titulaire ; il court de la \
                  réception par l'acheteur de l'accord du titulaire sur la demande de paiement ou, sans \
-                 réponse du titulaire dans les quinze jours (R2193-12), de l'expiration de ce délai."
+                 réponse du titulaire dans les quinze jours (R2193-12 et R2193-16), de l'expiration de ce délai."
             }
             Self::Interruption => {
                 "Le délai peut être interrompu une seule fois, si des pièces ou mentions manquent."

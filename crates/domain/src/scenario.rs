@@ -202,9 +202,16 @@ pub struct FactureDepart {
     /// Datée de tant de jours avant le début de l'exercice.
     #[serde(default)]
     pub jours_avant: u32,
-    /// `false` : restée en brouillon ; `true` : envoyée (mise à disposition du destinataire).
+    /// `false` : restée en brouillon ; `true` : envoyée (mise à disposition du destinataire,
+    /// ou de son valideur pour une facture de sous-traitant ou de cotraitant).
     #[serde(default)]
     pub envoyee: bool,
+    /// Le cadre de facturation (code de l'API) ; A1 par défaut.
+    #[serde(default)]
+    pub cadre: Option<String>,
+    /// Le SIRET du valideur, pour les cadres A9 et A12.
+    #[serde(default)]
+    pub valideur: Option<String>,
 }
 
 fn un_texte() -> String {
@@ -326,6 +333,10 @@ pub struct Declencheur {
     /// SIRET de la structure dont le gestionnaire reçoit la demande de rattachement.
     #[serde(default)]
     pub structure: Option<String>,
+    /// Une facture dont le total HT dépasse ce montant (par exemple, celui de l'acte spécial
+    /// de sous-traitance), en euros : « 4200 » ou « 4200,00 ».
+    #[serde(default)]
+    pub montant_ht_superieur_a: Option<String>,
 }
 
 fn mise_a_disposition() -> Statut {
@@ -342,6 +353,7 @@ impl Default for Declencheur {
             sans_engagement: None,
             valideur: None,
             structure: None,
+            montant_ht_superieur_a: None,
         }
     }
 }
@@ -355,6 +367,7 @@ pub struct FactureVue<'a> {
     pub numero_engagement: &'a str,
     /// Le SIRET du valideur au niveau où la facture attend (vide hors validation).
     pub valideur: &'a str,
+    pub total_ht: rust_decimal::Decimal,
 }
 
 impl Regle {
@@ -385,6 +398,9 @@ impl Regle {
             && q.sauf_code_service.as_deref().is_none_or(|s| s != f.code_service)
             && q.sans_engagement.is_none_or(|sans| sans == f.numero_engagement.trim().is_empty())
             && q.valideur.as_deref().is_none_or(|v| v == f.valideur)
+            && q.montant_ht_superieur_a
+                .as_deref()
+                .is_none_or(|m| lire_montant(m).is_some_and(|m| f.total_ht > m))
     }
 
     /// La règle d'un gestionnaire s'applique-t-elle à une demande de rattachement à cette
@@ -437,6 +453,8 @@ pub enum Verification {
     AucuneFactureAuStatut { statut: Statut },
     /// Un avoir envoyé à ce destinataire.
     AvoirEnvoye { destinataire: String },
+    /// Une facture envoyée dans ce cadre (A9, A12) qui désigne ce valideur.
+    EnvoyeeAvecValideur { cadre: crate::facture::CadreFacturation, valideur: String },
     /// Le stagiaire a sa structure fournisseur (créée, ou rejointe et validée).
     StructureCreee,
     /// Le stagiaire est rattaché (rattachement validé) à la structure de ce SIRET.
@@ -466,6 +484,12 @@ impl Verification {
     }
 }
 
+/// Un montant en euros écrit dans un scénario : « 4200 », « 4200,00 », « 4 200 € ».
+fn lire_montant(texte: &str) -> Option<rust_decimal::Decimal> {
+    let t: String = texte.chars().filter(|c| !c.is_whitespace() && *c != '€').collect();
+    t.replace(',', ".").parse().ok()
+}
+
 /// Une réponse telle que comparée : sans espaces ni casse, l'unité (€, jours, %) retirée, la
 /// virgule décimale lue comme un point ; un nombre se compare en valeur.
 fn meme_reponse(donnee: &str, attendue: &str) -> bool {
@@ -492,6 +516,9 @@ pub struct FactureFaits {
     pub statut: Statut,
     /// Tous les statuts qu'elle a eus, d'après le journal.
     pub statuts: BTreeSet<Statut>,
+    pub cadre: crate::facture::CadreFacturation,
+    /// Le SIRET du premier valideur (A9, A12), vide sinon.
+    pub valideur: String,
 }
 
 /// Ce que les vérifications lisent d'un bac à sable.
@@ -540,6 +567,9 @@ impl Verification {
                 .iter()
                 .filter(envoyee)
                 .any(|f| f.type_facture == "AVOIR" && f.destinataire == *destinataire),
+            Verification::EnvoyeeAvecValideur { cadre, valideur } => {
+                faits.factures.iter().filter(envoyee).any(|f| f.cadre == *cadre && f.valideur == *valideur)
+            }
             Verification::StructureCreee => !faits.structures.is_empty(),
             Verification::RattacheA { siret } => faits.structures.contains(siret),
             Verification::Reponse { attendues, .. } => {
@@ -700,6 +730,24 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
                 format!("facture de départ n° {} : destinataire « {} » : {e}", i + 1, f.destinataire),
             );
         }
+        if let Some(cadre) = &f.cadre {
+            match crate::facture::CadreFacturation::depuis_code(cadre) {
+                Err(e) => defaut(ligne, format!("facture de départ n° {} : {e}", i + 1)),
+                Ok(c) if crate::circuit::Circuit::de(c).exige_un_valideur() => {
+                    if let Err(e) = f.valideur.as_deref().unwrap_or("").parse::<Siret>() {
+                        defaut(
+                            ligne,
+                            format!(
+                                "facture de départ n° {} : le cadre {} demande un valideur : {e}",
+                                i + 1,
+                                c.code()
+                            ),
+                        );
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
         if f.numero.trim().is_empty() || f.designation.trim().is_empty() {
             defaut(
                 ligne,
@@ -814,6 +862,13 @@ fn defauts_de_regle(r: &Regle) -> Vec<String> {
         {
             d.push(format!("{cle} « {s} » : {e}"));
         }
+    }
+    if let Some(m) = &r.quand.montant_ht_superieur_a
+        && lire_montant(m).is_none()
+    {
+        d.push(format!(
+            "« montant_ht_superieur_a » : « {m} » n'est pas un montant en euros (par exemple 4200,00)"
+        ));
     }
     match r.partie() {
         Partie::Destinataire | Partie::Comptable => defauts_de_l_acheteur(r, &mut d),
@@ -1013,6 +1068,7 @@ explication = "Il faut l'EJ."
             code_service: "",
             numero_engagement: "",
             valideur: "33079647500086",
+            total_ht: rust_decimal::Decimal::ZERO,
         };
         assert!(s.regles[0].concerne(&vue) && !s.regles[1].concerne(&vue));
 
@@ -1071,6 +1127,7 @@ explication = "Il faut l'EJ."
             code_service: "ACHATS",
             numero_engagement: "",
             valideur: "",
+            total_ht: rust_decimal::Decimal::ZERO,
         };
         assert!(r.concerne(&f));
         assert!(!r.concerne(&FactureVue { numero_engagement: "EJ-1", ..f }));
@@ -1090,6 +1147,8 @@ explication = "Il faut l'EJ."
             numero_engagement: "EJ".into(),
             statut: Statut::MiseEnPaiement,
             statuts: [Statut::Deposee, Statut::MiseEnPaiement].into(),
+            cadre: crate::facture::CadreFacturation::A1FactureFournisseur,
+            valideur: String::new(),
         });
         let r = s.evaluer(&faits);
         assert!(r.reussi);

@@ -4,7 +4,8 @@
 //! simulé quand personne ne joue son rôle.
 //!
 //! Sources : « Le titulaire dispose de quinze jours à compter de ce dépôt pour accepter ou
-//! refuser la demande de paiement » (article R2193-12 du code de la commande publique) ; le
+//! refuser la demande de paiement » (article R2193-16 du code de la commande publique, pour une
+//! demande déposée sur le portail ; silence vaut acceptation, R2193-13) ; le
 //! délai de paiement du sous-traitant court de la réception par l'acheteur de l'accord du
 //! titulaire ou de l'expiration de ces quinze jours (R2192-22, R2192-23) ; seul le sous-traitant
 //! de premier rang est payé directement (communauté Chorus Pro, sous-traitance et cotraitance).
@@ -16,7 +17,7 @@ use chrono::{Days, NaiveDate};
 use crate::facture::CadreFacturation;
 use crate::siret::Siret;
 
-/// Le délai du valideur, en jours (article R2193-12).
+/// Le délai du valideur, en jours (articles R2193-12 et R2193-16).
 pub const DELAI_VALIDATION_JOURS: u64 = 15;
 
 /// Longueur maximale du code service du valideur et du complément d'un refus.

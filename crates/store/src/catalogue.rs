@@ -18,16 +18,23 @@ pub const LIVRES: &[(&str, &str)] = &[
         "college-mise-en-paiement.toml",
         include_str!("../../../fixtures/scenarios/college-mise-en-paiement.toml"),
     ),
+    ("cotraitant-groupement.toml", include_str!("../../../fixtures/scenarios/cotraitant-groupement.toml")),
     ("creer-compte-structure.toml", include_str!("../../../fixtures/scenarios/creer-compte-structure.toml")),
     ("hameconnage.toml", include_str!("../../../fixtures/scenarios/hameconnage.toml")),
     ("hopital-ehpad-delais.toml", include_str!("../../../fixtures/scenarios/hopital-ehpad-delais.toml")),
     ("mauvais-service.toml", include_str!("../../../fixtures/scenarios/mauvais-service.toml")),
     ("mot-de-passe-collegue.toml", include_str!("../../../fixtures/scenarios/mot-de-passe-collegue.toml")),
     ("premiere-facture.toml", include_str!("../../../fixtures/scenarios/premiere-facture.toml")),
+    ("refus-du-titulaire.toml", include_str!("../../../fixtures/scenarios/refus-du-titulaire.toml")),
     ("rejet-engagement.toml", include_str!("../../../fixtures/scenarios/rejet-engagement.toml")),
     ("rejoindre-structure.toml", include_str!("../../../fixtures/scenarios/rejoindre-structure.toml")),
     ("retard-interets.toml", include_str!("../../../fixtures/scenarios/retard-interets.toml")),
+    (
+        "sous-traitant-paiement-direct.toml",
+        include_str!("../../../fixtures/scenarios/sous-traitant-paiement-direct.toml"),
+    ),
     ("suspendue-piece.toml", include_str!("../../../fixtures/scenarios/suspendue-piece.toml")),
+    ("titulaire-silencieux.toml", include_str!("../../../fixtures/scenarios/titulaire-silencieux.toml")),
 ];
 
 pub use crate::fichiers::FichierRefuse;

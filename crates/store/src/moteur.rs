@@ -103,7 +103,7 @@ fn jouer_parties_simulees(
     let mut impossibles: BTreeSet<(String, usize)> = BTreeSet::new();
     for _ in 0..COUPS_MAX {
         let mut prevus = coups_de_l_acheteur(c, bac_id, &regles, &impossibles)?;
-        prevus.extend(coups_des_valideurs(c, bac_id, &regles)?);
+        prevus.extend(coups_des_valideurs(c, bac_id, &regles, &impossibles)?);
         prevus.extend(coups_des_gestionnaires(c, bac_id, &regles)?);
         let Some(p) = prevus
             .into_iter()
@@ -158,7 +158,15 @@ fn jouer(
         Coup_::Valideur { facture, niveau, reponse, regle } => {
             let joueur = if regle.is_some() { Joueur::Scenario } else { Joueur::Simulateur };
             let coup = Coup { joueur, date, regle };
-            crate::validation::repondre(c, bac_id, &facture, niveau, &reponse, coup, horloge)?;
+            match (crate::validation::repondre(c, bac_id, &facture, niveau, &reponse, coup, horloge), regle) {
+                (Ok(_), _) => {}
+                // Une règle de scénario que les règles refusent ne joue pas ; le valideur reprend
+                // son comportement par défaut.
+                (Err(Erreur::Domaine(_) | Erreur::Invalide(_)), Some(n)) => {
+                    impossibles.insert((facture, n));
+                }
+                (Err(e), _) => return Err(e),
+            }
         }
         Coup_::Tacite { facture } => {
             crate::validation::constater_absence(c, bac_id, &facture, date, horloge)?;
@@ -226,7 +234,7 @@ fn coups_de_l_acheteur(
                 f.destinataire, coalesce(json_extract(f.saisie, '$.code_service'), ''),
                 coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.date_statut,
                 coalesce(json_extract(f.saisie, '$.type_facture'), '') = 'AVOIR',
-                coalesce(json_extract(f.saisie, '$.cadre'), '')
+                coalesce(json_extract(f.saisie, '$.cadre'), ''), f.total_ht
          FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
          WHERE f.bac_id = ?1 AND f.date_mise_a_disposition IS NOT NULL
            AND f.statut IN ('MISE_A_DISPOSITION', 'COMPLETEE', 'SERVICE_FAIT', 'MANDATEE',
@@ -246,6 +254,7 @@ fn coups_de_l_acheteur(
         date_statut: NaiveDate,
         avoir: bool,
         cadre: String,
+        total_ht: String,
     }
     let lignes = st
         .query_map([bac_id], |r| {
@@ -262,6 +271,7 @@ fn coups_de_l_acheteur(
                 date_statut: r.get(9)?,
                 avoir: r.get(10)?,
                 cadre: r.get(11)?,
+                total_ht: r.get(12)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -282,6 +292,7 @@ fn coups_de_l_acheteur(
                 code_service: &l.code_service,
                 numero_engagement: &l.numero_engagement,
                 valideur: "",
+                total_ht: l.total_ht.parse().unwrap_or_default(),
             },
             date_statut: l.date_statut,
             mise_a_disposition: l.mise_a_disposition,
@@ -310,12 +321,17 @@ fn coups_de_l_acheteur(
 
 /// Pour chaque facture qui attend un valideur : la validation tacite de Chorus Pro au bout de
 /// 15 jours et, si personne ne joue ce valideur dans le bac, sa réponse simulée.
-fn coups_des_valideurs(c: &Connection, bac_id: &str, regles: &[Regle]) -> Resultat<Vec<Prevu>> {
+fn coups_des_valideurs(
+    c: &Connection,
+    bac_id: &str,
+    regles: &[Regle],
+    impossibles: &BTreeSet<(String, usize)>,
+) -> Resultat<Vec<Prevu>> {
     let mut st = c.prepare_cached(
         "SELECT f.id, f.statut, f.ordre, f.date_statut, coalesce(json_extract(f.saisie, '$.cadre'), ''),
                 CASE f.statut WHEN 'A_VALIDER_2' THEN f.valideur_2 ELSE f.valideur_1 END AS valideur,
                 f.destinataire, coalesce(json_extract(f.saisie, '$.code_service'), ''),
-                coalesce(json_extract(f.saisie, '$.numero_engagement'), ''),
+                coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.total_ht,
                 EXISTS (SELECT 1 FROM structure s JOIN rattachement r ON r.structure_id = s.id AND r.statut = 'VALIDE'
                         JOIN utilisateur u ON u.id = r.utilisateur_id AND NOT u.simule
                         WHERE s.bac_id = f.bac_id AND s.identifiant =
@@ -323,7 +339,7 @@ fn coups_des_valideurs(c: &Connection, bac_id: &str, regles: &[Regle]) -> Result
          FROM facture f WHERE f.bac_id = ?1 AND f.statut IN ('A_VALIDER_1', 'A_VALIDER_2') ORDER BY f.ordre",
     )?;
     type LigneValidation =
-        (String, String, i64, NaiveDate, String, Option<String>, (String, String, String), bool);
+        (String, String, i64, NaiveDate, String, Option<String>, (String, String, String, String), bool);
     let lignes: Vec<LigneValidation> = st
         .query_map([bac_id], |r| {
             Ok((
@@ -333,15 +349,23 @@ fn coups_des_valideurs(c: &Connection, bac_id: &str, regles: &[Regle]) -> Result
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
-                (r.get(6)?, r.get(7)?, r.get(8)?),
-                r.get(9)?,
+                (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?),
+                r.get(10)?,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let jouees = if regles.is_empty() { BTreeSet::new() } else { regles_jouees(c, bac_id)? };
     let mut v = Vec::new();
-    for (id, statut, ordre, date_statut, cadre, valideur, (destinataire, code_service, engagement), joue) in
-        lignes
+    for (
+        id,
+        statut,
+        ordre,
+        date_statut,
+        cadre,
+        valideur,
+        (destinataire, code_service, engagement, ht),
+        joue,
+    ) in lignes
     {
         let (Ok(statut), Ok(cadre)) = (Statut::depuis_code(&statut), CadreFacturation::depuis_code(&cadre))
         else {
@@ -366,9 +390,14 @@ fn coups_des_valideurs(c: &Connection, bac_id: &str, regles: &[Regle]) -> Result
             code_service: &code_service,
             numero_engagement: &engagement,
             valideur: &valideur,
+            total_ht: ht.parse().unwrap_or_default(),
         };
         let regle = regles.iter().enumerate().find(|(n, r)| {
-            r.partie() == Partie::Valideur && r.concerne(&vue) && !jouees.contains(&(id.clone(), *n))
+            let cle = (id.clone(), *n);
+            r.partie() == Partie::Valideur
+                && r.concerne(&vue)
+                && !jouees.contains(&cle)
+                && !impossibles.contains(&cle)
         });
         let (jours, reponse, numero) = match regle {
             Some((_, r)) if r.silence => continue,

@@ -441,8 +441,8 @@ pub fn facture_a_valider(
         let corps = format!(
             "Bonjour {} {},\n\n{fournisseur} a déposé la facture n° {numero} ({montant} € TTC) et vous a désigné \
              comme valideur. Validez-la ou refusez-la dans « Factures à valider » au plus tard le {} : sans \
-             réponse dans les 15 jours, elle sera réputée validée (article R2193-12 du code de la commande \
-             publique).",
+             réponse dans les 15 jours, elle sera réputée validée (articles R2193-13 et R2193-16 du code de la \
+             commande publique).",
             d.prenom,
             d.nom,
             date(echeance),

@@ -123,7 +123,7 @@ pub enum DepartDuDelai {
     /// le jour où la facture validée lui est mise à disposition (R2192-22, R2192-23).
     AccordDuValideur(NaiveDate),
     /// Sous-traitant payé directement, sans réponse du valideur : l'expiration des quinze jours
-    /// (R2192-23, R2193-12).
+    /// (R2192-23, R2193-12, R2193-16).
     ExpirationDuDelaiDeValidation(NaiveDate),
 }
 

@@ -111,7 +111,8 @@ fn poser_facture(
         numero: f.numero.clone(),
         date_facture: date.to_string(),
         type_facture: "FACTURE".into(),
-        cadre: "A1_FACTURE_FOURNISSEUR".into(),
+        cadre: f.cadre.clone().unwrap_or_else(|| "A1_FACTURE_FOURNISSEUR".into()),
+        code_structure_valideur: f.valideur.clone().unwrap_or_default(),
         destinataire: f.destinataire.clone(),
         code_service: f.code_service.clone(),
         numero_engagement: f.numero_engagement.clone(),
@@ -427,7 +428,8 @@ pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits>
     let mut st = c.prepare_cached(
         "SELECT id, structure_id, coalesce(json_extract(saisie, '$.type_facture'), 'FACTURE'), destinataire,
                 coalesce(json_extract(saisie, '$.code_service'), ''),
-                coalesce(json_extract(saisie, '$.numero_engagement'), ''), statut
+                coalesce(json_extract(saisie, '$.numero_engagement'), ''), statut,
+                coalesce(json_extract(saisie, '$.cadre'), ''), coalesce(valideur_1, '')
          FROM facture WHERE bac_id = ?1 ORDER BY ordre",
     )?;
     let lignes = st
@@ -438,13 +440,22 @@ pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits>
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
-                r.get::<_, String>(6)?,
+                (r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?),
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut faits = Faits::default();
-    for ((id, structure_id), type_facture, destinataire, code_service, numero_engagement, statut) in lignes {
+    for (
+        (id, structure_id),
+        type_facture,
+        destinataire,
+        code_service,
+        numero_engagement,
+        (statut, cadre, valideur),
+    ) in lignes
+    {
         let statut = Statut::depuis_code(&statut)?;
+        let cadre = chorus_domain::facture::CadreFacturation::depuis_code(&cadre)?;
         if statut == Statut::MiseEnPaiement
             && let EtatPaiement::Suivie(suivi) =
                 paiement::suivi_facture(c, bac_id, &structure_id, &id, horloge)?.etat
@@ -461,6 +472,8 @@ pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits>
             numero_engagement,
             statut,
             statuts: tous,
+            cadre,
+            valideur,
         });
     }
     let mut st = c.prepare_cached(

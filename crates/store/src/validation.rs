@@ -309,7 +309,7 @@ pub fn constater_absence(
     };
     let nouveau = permis(&f, Action::ConstaterAbsenceDeValidation, Acteur::Systeme, &ctx)?;
     let commentaire = format!(
-        "Aucune réponse du valideur entre le {} et le {} : la facture est réputée validée (article R2193-12).",
+        "Aucune réponse du valideur entre le {} et le {} : la facture est réputée validée (articles R2193-13 et R2193-16).",
         f.date_statut.format("%d/%m/%Y"),
         validation::dernier_jour(f.date_statut).format("%d/%m/%Y")
     );

@@ -205,7 +205,7 @@ fn validee_tacitement_au_bout_de_quinze_jours() {
     );
     let h = historique(&m, &s, &id);
     assert_eq!(h[1].acteur, "SYSTEME");
-    assert!(h[1].commentaire.contains("R2193-12"), "{}", h[1].commentaire);
+    assert!(h[1].commentaire.contains("R2193-16"), "{}", h[1].commentaire);
     let suivi =
         m.store.lire(|c| paiement::suivi_facture(c, &s.bac_id, &s.structure_id, &id, &m.horloge)).unwrap();
     assert_eq!(suivi.depart, paiement::DepartDuDelai::ExpirationDuDelaiDeValidation(j(16)));

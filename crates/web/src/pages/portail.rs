@@ -70,6 +70,7 @@ pub async fn organisation(State(etat): State<AppState>, stagiaire: Stagiaire) ->
             h1 { "Organisation" }
             div.grille-tuiles {
                 (tuile("Structures", "Gérer votre structure : informations, services, coordonnées bancaires, espaces.", "/structure", "Accéder"))
+                (tuile("Créer une structure", "Créer la structure d'une autre entreprise dont vous êtes responsable (le titulaire d'un marché, en binôme, par exemple), ou demander à rejoindre une structure existante.", "/structure/creer", "Accéder"))
                 (tuile("Utilisateurs", "Les utilisateurs rattachés à la structure, leurs rôles et leurs habilitations.", "/structure#utilisateurs", "Accéder"))
                 (tuile("Approbations", "Les demandes de rattachement à valider (gestionnaire principal).", "/approbations", "Accéder"))
             }

@@ -155,7 +155,7 @@ async fn page_liste(etat: &AppState, poste: &Poste<'_>) -> Result<Markup, AppErr
             p.chapeau { strong { (nom) } " — SIRET " (poste.siret) }
             p { "Les factures de sous-traitants (cadre A9) et de cotraitants (cadre A12) qui vous désignent comme valideur. \
                  Vous avez 15 jours à compter de leur dépôt pour les valider ou les refuser ; sans réponse, elles sont réputées \
-                 validées et partent vers l'acheteur (article R2193-12 du code de la commande publique)." }
+                 validées et partent vers l'acheteur (articles R2193-13 et R2193-16 du code de la commande publique)." }
             @if factures.is_empty() {
                 p.vide { "Aucune facture ne vous attend." }
             } @else {
@@ -353,7 +353,7 @@ fn page_facture(etat: &AppState, poste: &Poste<'_>, v: &Vue, erreur: Option<&str
                 div.alerte.alerte-attention { p {
                     "Répondez au plus tard le " strong { (format::date_courte(regles::dernier_jour(fs.date_statut))) } " : sans réponse, "
                     "la facture sera réputée validée le " (format::date_courte(regles::jour_de_la_validation_tacite(fs.date_statut)))
-                    " et partira vers l'acheteur (article R2193-12)."
+                    " et partira vers l'acheteur (articles R2193-13 et R2193-16)."
                 } }
             }
             section #contenu-facture {
