@@ -37,6 +37,11 @@ const DELAI_DEMARRAGE: Duration = Duration::from_secs(30);
 const DELAI_PARCOURS: Duration = Duration::from_secs(90);
 /// One page to appear (a debug build answers in milliseconds).
 const DELAI_ETAPE: Duration = Duration::from_secs(15);
+/// ATELIER D'ARCHITECTURE SERRE, the maître d'œuvre: not the validator of an A9 invoice.
+const ARCHITECTE: &str = "49228449200070";
+/// BATIMENTS DU CAUSSE SAS, titulaire of the works contracts.
+const TITULAIRE: &str = "62211306600055";
+
 /// Screenshot size: the guide's images.
 const LARGEUR: u32 = 1280;
 const HAUTEUR: u32 = 900;
@@ -536,6 +541,68 @@ impl Parcours {
         let correction = self.texte(Locator::Css("main")).await;
         assert!(correction.contains("Référence"), "la correction cite sa référence : {correction}");
         self.capture("14-quiz").await;
+
+        // 9. Sub-contracting: an A9 invoice naming the architect as validator, who answers
+        // « wrong validator » (played by the trainee); the supplier corrects the validator.
+        self.aller("/factures-emises/saisir").await;
+        self.attendre_titre("Saisir une facture").await;
+        let cadre = self.attendre(Locator::Id("cadre")).await;
+        cadre.select_by_value("A9_FACTURE_SOUSTRAITANT").await.expect("cadre A9");
+        self.saisir("code_structure_valideur", ARCHITECTE).await;
+        self.saisir("numero", "ST-2026-001").await;
+        self.saisir("destinataire", COMMUNE).await;
+        self.saisir("numero_marche", "2026-TRV-031").await;
+        self.saisir("ligne_designation-1", "Plomberie des sanitaires").await;
+        self.saisir("ligne_quantite-1", "1").await;
+        self.saisir("ligne_prix_unitaire_ht-1", "3500").await;
+        self.cliquer_bouton("Valider et envoyer").await;
+        self.attendre_titre("Confirmer l'envoi de la facture").await;
+        let confirmation = self.texte(Locator::Css("main")).await;
+        assert!(
+            confirmation.contains(ARCHITECTE) && confirmation.contains("A9"),
+            "confirmation : {confirmation}"
+        );
+        self.cliquer_bouton("Confirmer l'envoi").await;
+        self.attendre_titre("Facture n° ST-2026-001 Mise à disposition du premier valideur").await;
+        let facture = self.chemin().await;
+        self.aller("/parties").await;
+        self.attendre_titre("Jouer les autres parties").await;
+        self.cliquer_href("main a[href='/valideur']").await;
+        self.attendre_titre("Jouer un valideur").await;
+        self.cliquer_lien("ATELIER D'ARCHITECTURE SERRE").await;
+        self.attendre_titre("Factures à valider").await;
+        self.cliquer_lien("ST-2026-001").await;
+        self.attendre_titre("Facture n° ST-2026-001 Mise à disposition du premier valideur").await;
+        let page = self.texte(Locator::Css("main")).await;
+        assert!(
+            page.contains("Plomberie des sanitaires") && page.contains("Répondez au plus tard"),
+            "{page}"
+        );
+        self.capture("19-valideur").await;
+        let motif = self.attendre(Locator::Id("motif")).await;
+        motif.select_by_value("ERREUR_VALIDEUR").await.expect("motif erreur de valideur");
+        self.cliquer_bouton("Refuser").await;
+        self.attendre_titre(
+            "Facture n° ST-2026-001 Refusée par le premier valideur pour erreur dans les données d'acheminement",
+        )
+        .await;
+        self.aller(&facture).await;
+        self.cliquer_lien("Corriger le valideur").await;
+        self.attendre_titre(
+            "Corriger le valideur de la facture n° ST-2026-001 Refusée par le premier valideur pour erreur dans les \
+             données d'acheminement",
+        )
+        .await;
+        self.saisir("code_structure_valideur", TITULAIRE).await;
+        self.cliquer_bouton("Renvoyer au valideur").await;
+        self.attendre_titre("Facture n° ST-2026-001 Mise à disposition du premier valideur").await;
+        let page = self.texte(Locator::Css("main")).await;
+        assert!(page.contains(TITULAIRE), "le nouveau valideur : {page}");
+        // The trainee's own structure validates nothing; no rattachement request is waiting.
+        self.aller("/factures-a-valider").await;
+        self.attendre_titre("Factures à valider").await;
+        self.aller("/gestionnaire").await;
+        self.attendre_titre("Jouer un gestionnaire de structure").await;
     }
 }
 

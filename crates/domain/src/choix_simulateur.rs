@@ -160,8 +160,10 @@ impl ChoixSimulateur {
             Self::ValideurSimule => {
                 "Quand personne ne joue le valideur d'une facture A9 ou A12, le simulateur répond pour lui : une \
                  entreprise titulaire, mandataire ou cotraitante d'un marché valide 5 jours après la mise à \
-                 disposition ; toute autre entreprise répond au bout de 2 jours qu'elle n'est pas le bon \
-                 valideur. Un exercice peut le faire refuser ou se taire."
+                 disposition ; un sous-traitant désigné comme valideur refuse au bout de 2 jours (celui qui \
+                 dépose est alors un sous-traitant de second rang, sans paiement direct) ; toute autre \
+                 entreprise répond au bout de 2 jours qu'elle n'est pas le bon valideur. Un exercice peut le \
+                 faire refuser ou se taire."
             }
             Self::MotifsRefus => {
                 "Le valideur choisit un motif dans une liste : erreur de valideur, travaux non réalisés, montant \

@@ -226,6 +226,9 @@ pub enum RoleMarche {
     Titulaire,
     Mandataire,
     Cotraitant,
+    /// Un sous-traitant : désigné comme valideur, c'est que le déposant est son propre
+    /// sous-traitant, de second rang.
+    SousTraitant,
     Autre,
 }
 
@@ -235,6 +238,7 @@ impl RoleMarche {
             "titulaire_travaux" | "titulaire" => RoleMarche::Titulaire,
             "mandataire" => RoleMarche::Mandataire,
             "cotraitant" => RoleMarche::Cotraitant,
+            "sous_traitant" => RoleMarche::SousTraitant,
             _ => RoleMarche::Autre,
         }
     }
@@ -249,7 +253,9 @@ pub const JOURS_ERREUR_SIMULEE: u32 = 2;
 /// a un rôle. Le titulaire (ou le cotraitant qui a sous-traité) valide une facture de
 /// sous-traitant, le mandataire celle d'un cotraitant et le second niveau ; une entreprise sans
 /// ce rôle répond qu'elle n'est pas le bon valideur. Le cotraitant qui valide désigne le
-/// mandataire du groupement (`mandataire`) comme second valideur.
+/// mandataire du groupement (`mandataire`) comme second valideur. Un sous-traitant désigné comme
+/// valideur d'une facture A9 refuse : celui qui dépose est son propre sous-traitant, de second
+/// rang, et seul le sous-traitant de premier rang est payé directement (article L2193-11).
 pub fn reponse_simulee(
     cadre: CadreFacturation,
     niveau: u8,
@@ -262,6 +268,17 @@ pub fn reponse_simulee(
             return (
                 JOURS_ACCORD_SIMULE,
                 Reponse::Valider { second_valideur: mandataire.map(str::to_string) },
+            );
+        }
+        (CadreFacturation::A9FactureSousTraitant, 1, RoleMarche::SousTraitant) => {
+            let second_rang =
+                MOTIFS_REFUS.iter().find(|m| m.code == "SECOND_RANG").unwrap_or(&MOTIFS_REFUS[0]);
+            return (
+                JOURS_ERREUR_SIMULEE,
+                Reponse::Refuser {
+                    motif: second_rang,
+                    precision: "Vous êtes notre sous-traitant : facturez-nous directement.".into(),
+                },
             );
         }
         (CadreFacturation::A12FactureCotraitant, 1, RoleMarche::Mandataire) => true,
@@ -358,6 +375,10 @@ mod tests {
             reponse_simulee(A9, 1, RoleMarche::Cotraitant, Some("54006756800076")),
             (JOURS_ACCORD_SIMULE, Reponse::Valider { second_valideur: Some("54006756800076".into()) })
         );
+        // Le sous-traitant d'un sous-traitant n'est pas payé directement.
+        let (jours, r) = reponse_simulee(A9, 1, RoleMarche::SousTraitant, None);
+        assert_eq!(jours, JOURS_ERREUR_SIMULEE);
+        assert!(matches!(r, Reponse::Refuser { motif, .. } if motif.code == "SECOND_RANG"));
         let (jours, r) = reponse_simulee(A9, 1, RoleMarche::Autre, None);
         assert_eq!(jours, JOURS_ERREUR_SIMULEE);
         assert!(matches!(r, Reponse::Refuser { motif, .. } if motif.erreur_de_valideur));

@@ -84,7 +84,9 @@ async fn sous_traitant_titulaire_acheteur_paiement() {
     s.get(&format!("/factures-emises/{id}"))
         .await
         .assert_contient("Mise à disposition du premier valideur")
-        .assert_contient(TITULAIRE);
+        .assert_contient(TITULAIRE)
+        .assert_contient(&format!("Réponse attendue au plus tard le {}", jour(15)))
+        .assert_contient(&format!("réputée validée le {}", jour(16)));
     // The buyer does not see it before the titulaire's agreement.
     s.get(&format!("/acheteur/factures/{id}")).await.assert_statut(StatusCode::NOT_FOUND);
     // The titulaire's users are told in the messagerie, with the last day to answer.

@@ -309,3 +309,16 @@ fn chaque_structure_ne_voit_que_ses_factures_a_valider() {
         m.store.lire(|c| validation::factures_a_valider(c, &voisin.bac_id, TITULAIRE)).unwrap().is_empty()
     );
 }
+
+#[test]
+fn le_sous_traitant_d_un_sous_traitant_n_est_pas_paye_directement() {
+    let m = Monde::nouveau();
+    let s = m.stagiaire(1);
+    // CHARPENTES ALBOUY SARL is itself a sub-contractor: naming it as validator means the
+    // depositor is its sub-contractor, of second rank.
+    let id = deposer(&m, &s, &a9("ST-1", "92097818600053"));
+    avancer(&m, &s, 2);
+    let f = charger(&m, &s, &id);
+    assert_eq!(f.statut, Refusee1);
+    assert!(historique(&m, &s, &id).last().unwrap().commentaire.starts_with("Sous-traitant de second rang"));
+}

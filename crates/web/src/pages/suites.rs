@@ -46,6 +46,19 @@ pub fn panneau(fs: &FactureStockee, suivi: &Suivi, csrf: &str) -> Markup {
         div class=(classe) {
             p { strong { "Ce que cela veut dire : " } (s.explication_pour(fs.facture.type_facture)) }
             p { strong { "Qui a donné ce statut : " } (suites::qui_le_donne(s)) ", le " (format::date_courte(fs.date_statut)) "." }
+            @if s.origine_libelle() == chorus_domain::statut::OrigineLibelle::Simulateur {
+                p.aide { "Les sources ne donnent pas le libellé de ce statut (code " code { (s.code()) } ") : il est du simulateur "
+                    (super::cours::marque_choix(chorus_domain::choix_simulateur::ChoixSimulateur::LibellesStatuts)) "." }
+            }
+            @if matches!(s, Statut::AValider1 | Statut::AValider2) {
+                p {
+                    strong { "Réponse attendue au plus tard le " (format::date_courte(chorus_domain::validation::dernier_jour(fs.date_statut))) }
+                    " ; sans réponse, la facture sera réputée validée le "
+                    (format::date_courte(chorus_domain::validation::jour_de_la_validation_tacite(fs.date_statut)))
+                    " et partira vers l'acheteur "
+                    (super::cours::marque_choix(chorus_domain::choix_simulateur::ChoixSimulateur::DelaiDeValidation)) "."
+                }
+            }
             @if matches!(s, Statut::ARecycler | Statut::Suspendue | Statut::Rejetee) {
                 @if let Some(m) = &suivi.motif {
                     p { strong { "Motif du destinataire : " } "« " (m) " »" }
