@@ -173,16 +173,50 @@ fn reinitialiser_et_avancer_la_classe() {
                 )
             })
             .unwrap();
+        // Une facture de sous-traitant aussi : le titulaire simulé et Chorus Pro jouent.
+        let sous_traitance = chorus_domain::saisie::SaisieBrute {
+            cadre: "A9_FACTURE_SOUSTRAITANT".into(),
+            code_structure_valideur: "62211306600055".into(),
+            ..saisie("ST-1")
+        };
+        m.store
+            .ecrire(|c| {
+                facture::saisir(
+                    c,
+                    &a.bac_id,
+                    &s,
+                    None,
+                    &sous_traitance,
+                    facture::Envoi::ValiderEtEnvoyer,
+                    &m.horloge,
+                )
+            })
+            .unwrap();
         bacs.push((a.participant_id, a.bac_id));
     }
+    let debut = std::time::Instant::now();
     let n = m.store.ecrire(|c| classe::avancer(c, &f, &cl.id, None, 3, &m.horloge)).unwrap();
     assert_eq!(n, 30);
+    eprintln!("avancée de 3 jours pour 30 bacs : {:?}", debut.elapsed());
     let n = m.store.ecrire(|c| classe::reinitialiser(c, &f, &cl.id, Some(&bacs[0].0))).unwrap();
     assert_eq!(n, 1);
     let factures =
         |bac: &str| m.store.lire(|c| facture::lister(c, bac, &facture::Filtre::default())).unwrap().1;
-    assert_eq!((factures(&bacs[0].1), factures(&bacs[1].1)), (0, 1));
-    assert_eq!(m.store.lire(|c| bac::bac(c, &bacs[1].1)).unwrap().decalage_jours, 3);
+    assert_eq!((factures(&bacs[0].1), factures(&bacs[1].1)), (0, 2));
+    // Trente jours de plus pour les 29 autres : la sous-traitance validée, tout payé.
+    let debut = std::time::Instant::now();
+    m.store.ecrire(|c| classe::avancer(c, &f, &cl.id, None, 30, &m.horloge)).unwrap();
+    eprintln!("avancée de 30 jours pour 30 bacs : {:?}", debut.elapsed());
+    let payees: usize = m
+        .store
+        .lire(|c| {
+            Ok(c.query_row("SELECT count(*) FROM facture WHERE statut = 'MISE_EN_PAIEMENT'", [], |r| {
+                r.get::<_, i64>(0)
+            })? as usize)
+        })
+        .unwrap();
+    assert_eq!(payees, 29 * 2);
+    assert_eq!(m.store.lire(|c| bac::bac(c, &bacs[1].1)).unwrap().decalage_jours, 33);
     let debut = std::time::Instant::now();
     let n = m.store.ecrire(|c| classe::reinitialiser(c, &f, &cl.id, None)).unwrap();
     assert_eq!(n, 30);
