@@ -30,8 +30,15 @@ pub enum Condition {
     SecondValideur,
     /// Aucun second valideur n'est désigné.
     SansSecondValideur,
-    /// Les 15 jours laissés au valideur sont écoulés.
+    /// Les 15 jours laissés au valideur (7 jours pour la MOE) sont écoulés.
     DelaiEcoule,
+    /// Travaux : le décompte général n'a pas été notifié dans son délai, et le titulaire n'a pas
+    /// encore engagé la procédure tacite.
+    DelaiDecompteGeneralEcoule,
+    /// Travaux : en procédure tacite, les 10 jours de la MOA sont écoulés.
+    DelaiTaciteEcoule,
+    /// Travaux : les 30 jours du titulaire pour signer le décompte général notifié sont écoulés.
+    DelaiSignatureEcoule,
 }
 
 /// Un passage permis d'un statut à un autre.
@@ -49,8 +56,11 @@ const fn arc(de: Option<Statut>, action: Action, acteur: Acteur, vers: Statut, s
     Arc { de, action, acteur, vers, si }
 }
 
-use Acteur::{Fournisseur, PremierValideur, SecondValideur, Systeme};
-use Condition::{DelaiEcoule, Motif, SansSecondValideur, Toujours};
+use Acteur::{Fournisseur, Moa, Moe, PremierValideur, SecondValideur, Systeme};
+use Condition::{
+    DelaiDecompteGeneralEcoule, DelaiEcoule, DelaiSignatureEcoule, DelaiTaciteEcoule, Motif,
+    SansSecondValideur, Toujours,
+};
 use Statut::*;
 
 /// La fin commune à tous les circuits : acheminement, mise à disposition, et les suites que le
@@ -127,6 +137,171 @@ const SECOND_NIVEAU: &[Arc] = &[
 /// La cotraitance n'a qu'un niveau : le mandataire valide, la facture part au destinataire.
 const APRES_LE_MANDATAIRE: &[Arc] = &[arc(Some(Validee1), Action::Transmettre, Systeme, Deposee, Toujours)];
 
+/// Travaux : le dépôt d'une pièce par le titulaire, sans valideur.
+const DEPOT_TRAVAUX: &[Arc] = &[
+    arc(None, Action::Enregistrer, Fournisseur, Brouillon, Toujours),
+    arc(Some(Brouillon), Action::Enregistrer, Fournisseur, Brouillon, Toujours),
+    arc(None, Action::ValiderEtEnvoyer, Fournisseur, Deposee, Toujours),
+    arc(Some(Brouillon), Action::ValiderEtEnvoyer, Fournisseur, Deposee, Toujours),
+];
+
+/// Travaux : la maîtrise d'œuvre. La pièce déposée lui est acheminée ; elle a 7 jours pour la
+/// prendre en compte, arrêter les montants admis et la transmettre à la maîtrise d'ouvrage (ou,
+/// pour un état d'acompte validé, au service financier). Un écart de montant n'est pas un motif
+/// de refus : elle corrige le montant admis.
+const MAITRISE_D_OEUVRE: &[Arc] = &[
+    arc(Some(Deposee), Action::Acheminer, Systeme, MiseADispositionMoe, Toujours),
+    arc(Some(MiseADispositionMoe), Action::PrendreEnCompte, Moe, PriseEnCompteMoe, Toujours),
+    arc(Some(MiseADispositionMoe), Action::Refuser, Moe, RefuseeMoe, Motif),
+    arc(Some(PriseEnCompteMoe), Action::Refuser, Moe, RefuseeMoe, Motif),
+    arc(Some(MiseADispositionMoe), Action::SignalerErreurDeValideur, Moe, ErreurFournisseurSurMoe, Motif),
+    arc(Some(PriseEnCompteMoe), Action::SignalerErreurDeValideur, Moe, ErreurFournisseurSurMoe, Motif),
+    arc(Some(ErreurFournisseurSurMoe), Action::Recycler, Fournisseur, Deposee, Toujours),
+    arc(Some(MiseADispositionMoe), Action::DemanderComplement, Moe, ACompleter, Motif),
+    arc(Some(PriseEnCompteMoe), Action::DemanderComplement, Moe, ACompleter, Motif),
+    arc(Some(ACompleter), Action::Completer, Fournisseur, MiseADispositionMoe, Toujours),
+    arc(Some(MiseADispositionMoe), Action::TransmettreMoa, Moe, TransmiseMoa, Toujours),
+    arc(Some(PriseEnCompteMoe), Action::TransmettreMoa, Moe, TransmiseMoa, Toujours),
+    arc(
+        Some(MiseADispositionMoe),
+        Action::ConstaterAbsenceDeValidation,
+        Systeme,
+        AbsenceValidationMoeDelaiReglementaire,
+        DelaiEcoule,
+    ),
+    arc(
+        Some(PriseEnCompteMoe),
+        Action::ConstaterAbsenceDeValidation,
+        Systeme,
+        AbsenceValidationMoeDelaiReglementaire,
+        DelaiEcoule,
+    ),
+    arc(Some(AbsenceValidationMoeDelaiReglementaire), Action::Transmettre, Systeme, TransmiseMoa, Toujours),
+    arc(Some(TransmiseMoa), Action::Acheminer, Systeme, MiseADispositionMoa, Toujours),
+    arc(Some(MiseADispositionMoa), Action::PrendreEnCompte, Moa, PriseEnCompteMoa, Toujours),
+    arc(Some(MiseADispositionMoa), Action::Refuser, Moa, RefuseeMoa, Motif),
+    arc(Some(PriseEnCompteMoa), Action::Refuser, Moa, RefuseeMoa, Motif),
+    arc(Some(MiseADispositionMoa), Action::SignalerErreurDeValideur, Moa, ErreurFournisseurSurMoa, Motif),
+    arc(Some(PriseEnCompteMoa), Action::SignalerErreurDeValideur, Moa, ErreurFournisseurSurMoa, Motif),
+    // Le fournisseur corrige le destinataire, le code service ou l'engagement : la pièce, déjà
+    // vérifiée par la MOE, repart à la (bonne) MOA.
+    arc(Some(ErreurFournisseurSurMoa), Action::Recycler, Fournisseur, TransmiseMoa, Toujours),
+];
+
+/// Travaux, pendant le chantier : l'état d'acompte validé part au service financier, par la
+/// MOA (A19) ou directement par la MOE (A16).
+const ACOMPTE: &[Arc] = &[
+    arc(Some(MiseADispositionMoe), Action::TransmettreServiceFinancier, Moe, MiseADisposition, Toujours),
+    arc(Some(PriseEnCompteMoe), Action::TransmettreServiceFinancier, Moe, MiseADisposition, Toujours),
+    arc(Some(MiseADispositionMoa), Action::Valider, Moa, MiseADisposition, Toujours),
+    arc(Some(PriseEnCompteMoa), Action::Valider, Moa, MiseADisposition, Toujours),
+];
+
+/// Travaux, en fin de chantier : le décompte général notifié au titulaire (A20 par la MOA, A18
+/// par la MOE ; A25 par la MOA en procédure tacite), qu'il signe (DGD, A8) ou refuse ; s'il se
+/// tait au-delà de ses 30 jours, le décompte général devient définitif et la MOE le dépose
+/// (A24) ; la procédure tacite (A22, puis A23) si le décompte général ne lui est pas notifié à
+/// temps.
+const DECOMPTE_GENERAL: &[Arc] = &[
+    arc(Some(MiseADispositionMoa), Action::NotifierDecompteGeneral, Moa, AAssocierFournisseur, Toujours),
+    arc(Some(PriseEnCompteMoa), Action::NotifierDecompteGeneral, Moa, AAssocierFournisseur, Toujours),
+    arc(Some(PriseEnCompteMoe), Action::NotifierDecompteGeneral, Moe, AAssocierFournisseur, Toujours),
+    arc(Some(AAssocierFournisseur), Action::SignerDecompteGeneral, Fournisseur, Associee, Toujours),
+    arc(Some(AAssocierFournisseur), Action::Refuser, Fournisseur, RefuseeFournisseur, Motif),
+    arc(
+        Some(AAssocierFournisseur),
+        Action::DeposerDecompteGeneralTacite,
+        Moe,
+        Associee,
+        DelaiSignatureEcoule,
+    ),
+    arc(Some(Associee), Action::Acheminer, Systeme, MiseADisposition, Toujours),
+    arc(
+        Some(MiseADispositionMoe),
+        Action::DeposerProjetDecompteGeneral,
+        Fournisseur,
+        RemplaceeParA22,
+        DelaiDecompteGeneralEcoule,
+    ),
+    arc(
+        Some(PriseEnCompteMoe),
+        Action::DeposerProjetDecompteGeneral,
+        Fournisseur,
+        RemplaceeParA22,
+        DelaiDecompteGeneralEcoule,
+    ),
+    arc(
+        Some(TransmiseMoa),
+        Action::DeposerProjetDecompteGeneral,
+        Fournisseur,
+        RemplaceeParA22,
+        DelaiDecompteGeneralEcoule,
+    ),
+    arc(
+        Some(MiseADispositionMoa),
+        Action::DeposerProjetDecompteGeneral,
+        Fournisseur,
+        RemplaceeParA22,
+        DelaiDecompteGeneralEcoule,
+    ),
+    arc(
+        Some(PriseEnCompteMoa),
+        Action::DeposerProjetDecompteGeneral,
+        Fournisseur,
+        RemplaceeParA22,
+        DelaiDecompteGeneralEcoule,
+    ),
+    arc(Some(RemplaceeParA22), Action::Acheminer, Systeme, MiseADispositionMoa, Toujours),
+    arc(
+        Some(MiseADispositionMoa),
+        Action::DeposerDecompteGeneralTacite,
+        Fournisseur,
+        Associee,
+        DelaiTaciteEcoule,
+    ),
+    arc(
+        Some(PriseEnCompteMoa),
+        Action::DeposerDecompteGeneralTacite,
+        Fournisseur,
+        Associee,
+        DelaiTaciteEcoule,
+    ),
+];
+
+/// Le service financier reçoit la pièce payable (état d'acompte validé, DGD) et la traite comme
+/// une facture : seules les suites du fournisseur de la réception (« Compléter » une facture
+/// suspendue) ; une pièce de travaux ne repart pas « À recycler » vers son fournisseur.
+const RECEPTION_TRAVAUX: &[Arc] =
+    &[arc(Some(Suspendue), Action::Completer, Fournisseur, Completee, Toujours)];
+
+/// Les travaux d'un sous-traitant ou d'un cotraitant : son titulaire ou son mandataire valide
+/// d'abord (premier niveau), puis la pièce part à la maîtrise d'œuvre.
+const VALIDATION_TRAVAUX: &[Arc] = &[
+    arc(None, Action::Enregistrer, Fournisseur, Brouillon, Toujours),
+    arc(Some(Brouillon), Action::Enregistrer, Fournisseur, Brouillon, Toujours),
+    arc(None, Action::ValiderEtEnvoyer, Fournisseur, AValider1, Toujours),
+    arc(Some(Brouillon), Action::ValiderEtEnvoyer, Fournisseur, AValider1, Toujours),
+    arc(Some(AValider1), Action::Valider, PremierValideur, Validee1, Toujours),
+    arc(Some(AValider1), Action::Refuser, PremierValideur, Refusee1, Motif),
+    arc(
+        Some(AValider1),
+        Action::SignalerErreurDeValideur,
+        PremierValideur,
+        ErreurFournisseurSurValideur,
+        Motif,
+    ),
+    arc(
+        Some(AValider1),
+        Action::ConstaterAbsenceDeValidation,
+        Systeme,
+        AbsenceValidation1HorsDelai,
+        DelaiEcoule,
+    ),
+    arc(Some(ErreurFournisseurSurValideur), Action::CorrigerValideur, Fournisseur, AValider1, Toujours),
+    arc(Some(AbsenceValidation1HorsDelai), Action::Transmettre, Systeme, Deposee, Toujours),
+    arc(Some(Validee1), Action::Transmettre, Systeme, Deposee, Toujours),
+];
+
 /// Un circuit de facturation.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Circuit {
@@ -135,8 +310,11 @@ pub struct Circuit {
     pub deposant: &'static str,
     /// Les valideurs possibles, dans l'ordre (aucun : la facture va droit au destinataire).
     pub valideurs: &'static [&'static str],
-    /// Le dépôt et la validation, par morceaux ; la réception ([`RECEPTION`]) suit.
+    /// Le dépôt, la validation, la maîtrise d'œuvre et d'ouvrage, la réception : par morceaux.
     arcs: &'static [&'static [Arc]],
+    /// La réception par le destinataire et son comptable suit les règles communes
+    /// ([`crate::statut`]) depuis ces statuts seulement.
+    reception: bool,
 }
 
 /// A1 et A2 : le fournisseur dépose, le destinataire reçoit.
@@ -144,7 +322,8 @@ pub const CLASSIQUE: Circuit = Circuit {
     nom: "Facture d'un fournisseur",
     deposant: "le fournisseur (titulaire du marché)",
     valideurs: &[],
-    arcs: &[DEPOT_DIRECT],
+    arcs: &[DEPOT_DIRECT, RECEPTION],
+    reception: true,
 };
 
 /// A9 : le sous-traitant payé directement dépose, le titulaire valide.
@@ -155,7 +334,8 @@ pub const SOUS_TRAITANT: Circuit = Circuit {
         "le titulaire du marché (ou le cotraitant qui a sous-traité les travaux)",
         "le mandataire du groupement (sous-traitant d'un cotraitant seulement)",
     ],
-    arcs: &[PREMIER_NIVEAU, SECOND_NIVEAU],
+    arcs: &[PREMIER_NIVEAU, SECOND_NIVEAU, RECEPTION],
+    reception: true,
 };
 
 /// A12 : le cotraitant d'un groupement dépose, le mandataire valide.
@@ -163,7 +343,56 @@ pub const COTRAITANT: Circuit = Circuit {
     nom: "Facture d'un cotraitant",
     deposant: "le cotraitant d'un groupement",
     valideurs: &["le mandataire du groupement"],
-    arcs: &[PREMIER_NIVEAU, APRES_LE_MANDATAIRE],
+    arcs: &[PREMIER_NIVEAU, APRES_LE_MANDATAIRE, RECEPTION],
+    reception: true,
+};
+
+/// A4 : le projet de décompte mensuel du titulaire, pendant le chantier.
+pub const TRAVAUX_MENSUEL: Circuit = Circuit {
+    nom: "Projet de décompte mensuel",
+    deposant: "le titulaire du marché de travaux",
+    valideurs: &[],
+    arcs: &[DEPOT_TRAVAUX, MAITRISE_D_OEUVRE, ACOMPTE, RECEPTION_TRAVAUX],
+    reception: true,
+};
+
+/// A10 et A13 : le projet de décompte mensuel d'un sous-traitant ou d'un cotraitant, validé
+/// d'abord par son titulaire ou son mandataire.
+pub const TRAVAUX_MENSUEL_VALIDE: Circuit = Circuit {
+    nom: "Projet de décompte mensuel d'un sous-traitant ou d'un cotraitant",
+    deposant: "le sous-traitant (A10) ou le cotraitant (A13)",
+    valideurs: &["le titulaire du marché (A10) ou le mandataire du groupement (A13)"],
+    arcs: &[VALIDATION_TRAVAUX, MAITRISE_D_OEUVRE, ACOMPTE, RECEPTION_TRAVAUX],
+    reception: true,
+};
+
+/// A7 : le projet de décompte final du titulaire, jusqu'au décompte général et définitif.
+pub const TRAVAUX_FINAL: Circuit = Circuit {
+    nom: "Projet de décompte final",
+    deposant: "le titulaire du marché de travaux",
+    valideurs: &[],
+    arcs: &[DEPOT_TRAVAUX, MAITRISE_D_OEUVRE, DECOMPTE_GENERAL, RECEPTION_TRAVAUX],
+    reception: true,
+};
+
+/// A11 et A14 : le projet de décompte final d'un sous-traitant ou d'un cotraitant.
+pub const TRAVAUX_FINAL_VALIDE: Circuit = Circuit {
+    nom: "Projet de décompte final d'un sous-traitant ou d'un cotraitant",
+    deposant: "le sous-traitant (A11) ou le cotraitant (A14)",
+    valideurs: &["le titulaire du marché (A11) ou le mandataire du groupement (A14)"],
+    arcs: &[VALIDATION_TRAVAUX, MAITRISE_D_OEUVRE, DECOMPTE_GENERAL, RECEPTION_TRAVAUX],
+    reception: true,
+};
+
+/// Les pièces que déposent la MOE, la MOA ou, en fin de procédure, le titulaire (états
+/// d'acompte, décomptes généraux, DGD) : dans le simulateur, elles ne circulent pas seules, elles
+/// font avancer le dossier ouvert par le projet de décompte du fournisseur.
+pub const PIECE_SUIVANTE: Circuit = Circuit {
+    nom: "Pièce de travaux déposée dans un dossier existant",
+    deposant: "la maîtrise d'œuvre, la maîtrise d'ouvrage ou le titulaire, dans le dossier",
+    valideurs: &[],
+    arcs: &[],
+    reception: false,
 };
 
 impl Circuit {
@@ -175,14 +404,40 @@ impl Circuit {
             }
             CadreFacturation::A9FactureSousTraitant => &SOUS_TRAITANT,
             CadreFacturation::A12FactureCotraitant => &COTRAITANT,
+            CadreFacturation::A4ProjetDecompteMensuel => &TRAVAUX_MENSUEL,
+            CadreFacturation::A10ProjetDecompteMensuelSousTraitant
+            | CadreFacturation::A13ProjetDecompteMensuelCotraitant => &TRAVAUX_MENSUEL_VALIDE,
+            CadreFacturation::A7ProjetDecompteFinal => &TRAVAUX_FINAL,
+            CadreFacturation::A11ProjetDecompteFinalSousTraitant
+            | CadreFacturation::A14ProjetDecompteFinalCotraitant => &TRAVAUX_FINAL_VALIDE,
+            _ => &PIECE_SUIVANTE,
         }
     }
 
-    pub const TOUS: [&'static Circuit; 3] = [&CLASSIQUE, &SOUS_TRAITANT, &COTRAITANT];
+    pub const TOUS: [&'static Circuit; 7] = [
+        &CLASSIQUE,
+        &SOUS_TRAITANT,
+        &COTRAITANT,
+        &TRAVAUX_MENSUEL,
+        &TRAVAUX_MENSUEL_VALIDE,
+        &TRAVAUX_FINAL,
+        &TRAVAUX_FINAL_VALIDE,
+    ];
 
     /// Les arcs du circuit, réception comprise.
     pub fn arcs(&self) -> impl Iterator<Item = &'static Arc> {
-        self.arcs.iter().flat_map(|morceau| morceau.iter()).chain(RECEPTION)
+        self.arcs.iter().flat_map(|morceau| morceau.iter())
+    }
+
+    /// Le destinataire peut-il renvoyer la facture « À recycler » (selon le réglage du bac) ?
+    /// Pas une pièce de travaux : son acheminement a été vérifié par la MOE et la MOA.
+    pub fn a_recycler_par_le_destinataire(&self) -> bool {
+        self.reception && !self.est_travaux()
+    }
+
+    /// Un circuit de travaux : maîtrise d'œuvre et maîtrise d'ouvrage.
+    pub fn est_travaux(&self) -> bool {
+        self.arcs().any(|a| a.acteur == Moe)
     }
 
     /// Le dépôt attend l'accord d'un valideur désigné par le fournisseur.
@@ -192,7 +447,13 @@ impl Circuit {
 
     /// Tous les statuts qu'une facture de ce circuit peut avoir.
     pub fn statuts(&self) -> Vec<Statut> {
-        let mut v: Vec<Statut> = self.arcs().map(|a| a.vers).chain(CIBLES_ACHETEUR).collect();
+        let reception = if self.reception { &CIBLES_ACHETEUR[..] } else { &[] };
+        let mut v: Vec<Statut> = self
+            .arcs()
+            .map(|a| a.vers)
+            .chain(reception.iter().copied())
+            .filter(|s| *s != Statut::ARecycler || self.a_recycler_par_le_destinataire())
+            .collect();
         v.sort_by_key(|s| Statut::TOUS.iter().position(|t| t == s));
         v.dedup();
         v
@@ -219,6 +480,14 @@ pub fn transition(
     ctx: &Contexte<'_>,
 ) -> Result<Statut, Erreur> {
     if let Action::Traiter(cible) = action {
+        if !circuit.reception {
+            return refus("Cette pièce ne va pas au destinataire : elle complète un dossier de travaux.");
+        }
+        if cible == Statut::ARecycler && !circuit.a_recycler_par_le_destinataire() {
+            return refus(
+                "Une pièce de travaux ne se met pas « À recycler » : le destinataire la rejette ou la suspend.",
+            );
+        }
         return statut::traiter(courant, cible, acteur, ctx);
     }
     let de_l_action: Vec<&Arc> = circuit.arcs().filter(|a| a.action == action).collect();
@@ -232,7 +501,7 @@ pub fn transition(
         return refus(if depuis.is_empty() && acteur_possible {
             refus_du_statut(action, courant)
         } else {
-            refus_de_l_acteur(action)
+            refus_de_l_acteur(action, courant)
         });
     }
     let mut attente = None;
@@ -246,10 +515,41 @@ pub fn transition(
             Condition::SecondValideur if ctx.second_valideur => return Ok(a.vers),
             SansSecondValideur if !ctx.second_valideur => return Ok(a.vers),
             DelaiEcoule if ctx.delai_de_validation_ecoule => return Ok(a.vers),
+            DelaiEcoule if a.de.is_some_and(Statut::est_de_travaux) => {
+                attente = Some(
+                    "La maîtrise d'œuvre a encore le temps de répondre : elle dispose de 7 jours à compter de \
+                     la réception du projet de décompte.",
+                )
+            }
             DelaiEcoule => {
                 attente = Some(
                     "Le valideur a encore le temps de répondre : il dispose de 15 jours à compter du dépôt \
                      (articles R2193-12 et R2193-16 du code de la commande publique).",
+                )
+            }
+            DelaiDecompteGeneralEcoule if ctx.delai_decompte_general_ecoule && !ctx.procedure_tacite => {
+                return Ok(a.vers);
+            }
+            DelaiDecompteGeneralEcoule => {
+                attente = Some(if ctx.procedure_tacite {
+                    "Vous avez déjà déposé votre projet de décompte général (procédure tacite)."
+                } else {
+                    "Le maître d'ouvrage a encore le temps de vous notifier le décompte général (30 jours \
+                     après la réception de votre projet de décompte final par le maître d'œuvre)."
+                })
+            }
+            DelaiTaciteEcoule if ctx.delai_tacite_ecoule && ctx.procedure_tacite => return Ok(a.vers),
+            DelaiSignatureEcoule if ctx.delai_signature_ecoule => return Ok(a.vers),
+            DelaiSignatureEcoule => {
+                attente = Some(
+                    "Le titulaire a encore le temps de signer le décompte général : 30 jours à compter de sa \
+                     notification.",
+                )
+            }
+            DelaiTaciteEcoule => {
+                attente = Some(
+                    "Le décompte général et définitif tacite se dépose seulement en procédure tacite, 10 jours \
+                     après votre projet de décompte général sans réponse du maître d'ouvrage.",
                 )
             }
             Condition::SecondValideur | SansSecondValideur => {}
@@ -263,7 +563,12 @@ fn libelle(courant: Option<Statut>) -> &'static str {
 }
 
 /// Pourquoi cet acteur ne peut pas faire cette action.
-fn refus_de_l_acteur(action: Action) -> String {
+fn refus_de_l_acteur(action: Action, courant: Option<Statut>) -> String {
+    if courant.is_some_and(Statut::est_de_travaux)
+        && matches!(action, Action::Valider | Action::Refuser | Action::SignalerErreurDeValideur)
+    {
+        return "Cette action revient à la maîtrise d'œuvre ou d'ouvrage qui a la pièce en main.".into();
+    }
     match action {
         Action::Enregistrer | Action::ValiderEtEnvoyer => {
             "Seul le fournisseur enregistre ou envoie sa facture."
@@ -282,6 +587,18 @@ fn refus_de_l_acteur(action: Action) -> String {
             "Chorus Pro fait suivre la facture validée, ou constate l'absence de réponse du valideur."
         }
         Action::Traiter(_) => "Cette action revient au destinataire ou à son comptable.",
+        Action::PrendreEnCompte => "Seules la maîtrise d'œuvre et la maîtrise d'ouvrage prennent une pièce en compte.",
+        Action::DemanderComplement | Action::TransmettreMoa | Action::TransmettreServiceFinancier => {
+            "Cette action revient à la maîtrise d'œuvre."
+        }
+        Action::NotifierDecompteGeneral => "Le décompte général est notifié par la maîtrise d'ouvrage (ou d'œuvre).",
+        Action::SignerDecompteGeneral | Action::DeposerProjetDecompteGeneral => {
+            "Cette pièce se dépose par le titulaire du marché."
+        }
+        Action::DeposerDecompteGeneralTacite => {
+            "Le décompte général et définitif tacite se dépose par le titulaire (procédure tacite, A23), ou par \
+             la maîtrise d'œuvre quand le titulaire n'a pas signé à temps le décompte général (A24)."
+        }
     }
     .to_string()
 }
@@ -289,6 +606,21 @@ fn refus_de_l_acteur(action: Action) -> String {
 /// Pourquoi cette action n'est pas possible depuis ce statut.
 fn refus_du_statut(action: Action, courant: Option<Statut>) -> String {
     let l = libelle(courant);
+    if courant.is_some_and(Statut::est_de_travaux)
+        && matches!(
+            action,
+            Action::Valider
+                | Action::Refuser
+                | Action::SignalerErreurDeValideur
+                | Action::PrendreEnCompte
+                | Action::DemanderComplement
+                | Action::TransmettreMoa
+                | Action::TransmettreServiceFinancier
+                | Action::NotifierDecompteGeneral
+        )
+    {
+        return format!("La pièce n'est pas à cette étape du circuit des travaux (statut actuel : « {l} »).");
+    }
     match (action, courant) {
         (Action::Enregistrer | Action::ValiderEtEnvoyer, Some(s)) => format!(
             "Cette facture a déjà été envoyée (statut « {} ») : elle ne peut plus être modifiée ni renvoyée.",
@@ -315,6 +647,13 @@ fn refus_du_statut(action: Action, courant: Option<Statut>) -> String {
         (Action::Transmettre, _) => {
             format!("Seule une facture validée est transmise (statut actuel : « {l} »).")
         }
+        (Action::SignerDecompteGeneral, _) => {
+            format!("Seul un décompte général qui vous est notifié se signe (statut actuel : « {l} »).")
+        }
+        (Action::DeposerProjetDecompteGeneral | Action::DeposerDecompteGeneralTacite, _) => format!(
+            "La procédure tacite concerne un projet de décompte final en attente chez la maîtrise d'œuvre ou \
+             d'ouvrage (statut actuel : « {l} »)."
+        ),
         _ => format!("Action impossible depuis le statut « {l} »."),
     }
 }
@@ -509,13 +848,185 @@ mod tests {
         assert_eq!(m, "Cette action n'existe pas pour une « facture d'un fournisseur ».");
     }
 
+    /// Un projet de décompte mensuel, du dépôt au paiement : MOE, état d'acompte (A15), MOA,
+    /// état d'acompte validé (A19), service financier.
+    #[test]
+    fn decompte_mensuel_jusqu_au_paiement() {
+        let c = Circuit::de(CadreFacturation::A4ProjetDecompteMensuel);
+        assert!(c.est_travaux() && !c.a_recycler_par_le_destinataire());
+        assert_eq!(ok(c, None, Action::ValiderEtEnvoyer, Fournisseur, &ctx()), Deposee);
+        assert_eq!(ok(c, Some(Deposee), Action::Acheminer, Systeme, &ctx()), MiseADispositionMoe);
+        // Pas directement au destinataire : la MOE d'abord.
+        refuse(c, Some(Deposee), Action::MettreADisposition, Systeme, &ctx());
+        assert_eq!(ok(c, Some(MiseADispositionMoe), Action::PrendreEnCompte, Moe, &ctx()), PriseEnCompteMoe);
+        // La MOA ne prend pas la place de la MOE.
+        let m = refuse(c, Some(PriseEnCompteMoe), Action::Valider, Moa, &ctx());
+        assert!(m.contains("pas à cette étape") && m.contains("Prise en compte MOE"), "{m}");
+        let m = refuse(c, Some(PriseEnCompteMoe), Action::TransmettreMoa, Moa, &ctx());
+        assert_eq!(m, "Cette action revient à la maîtrise d'œuvre.");
+        assert_eq!(ok(c, Some(PriseEnCompteMoe), Action::TransmettreMoa, Moe, &ctx()), TransmiseMoa);
+        assert_eq!(ok(c, Some(TransmiseMoa), Action::Acheminer, Systeme, &ctx()), MiseADispositionMoa);
+        assert_eq!(ok(c, Some(MiseADispositionMoa), Action::PrendreEnCompte, Moa, &ctx()), PriseEnCompteMoa);
+        assert_eq!(ok(c, Some(PriseEnCompteMoa), Action::Valider, Moa, &ctx()), MiseADisposition);
+        let suite = [ServiceFait, Mandatee, MiseADispositionComptable, Comptabilisee, MiseEnPaiement];
+        let mut s = MiseADisposition;
+        for cible in suite {
+            s = ok(c, Some(s), Action::Traiter(cible), statut::acteur_de(cible), &ctx());
+        }
+        assert_eq!(s, MiseEnPaiement);
+        // Un état d'acompte validé par la MOE (A16) va droit au service financier.
+        assert_eq!(
+            ok(c, Some(PriseEnCompteMoe), Action::TransmettreServiceFinancier, Moe, &ctx()),
+            MiseADisposition
+        );
+        // Le payeur ne met pas une pièce de travaux « À recycler ».
+        let recycler = Contexte { a_recycler_autorise: true, ..Contexte::default() };
+        let m =
+            refuse(c, Some(MiseADisposition), Action::Traiter(ARecycler), Acteur::Destinataire, &recycler);
+        assert!(m.contains("pièce de travaux"), "{m}");
+    }
+
+    /// La MOE refuse, signale une erreur d'acheminement ou demande un complément ; la MOA
+    /// signale une erreur d'acheminement, que le fournisseur recycle.
+    #[test]
+    fn refus_recyclage_et_complement_en_travaux() {
+        let c = &TRAVAUX_MENSUEL;
+        refuse(c, Some(PriseEnCompteMoe), Action::Refuser, Moe, &ctx());
+        assert_eq!(
+            ok(c, Some(PriseEnCompteMoe), Action::Refuser, Moe, &motif("Travaux non exécutés")),
+            RefuseeMoe
+        );
+        assert!(RefuseeMoe.est_final());
+        let e = ok(
+            c,
+            Some(MiseADispositionMoe),
+            Action::SignalerErreurDeValideur,
+            Moe,
+            &motif("Pas notre chantier"),
+        );
+        assert_eq!(e, ErreurFournisseurSurMoe);
+        assert!(e.attend_le_fournisseur());
+        assert_eq!(ok(c, Some(e), Action::Recycler, Fournisseur, &ctx()), Deposee);
+        let a =
+            ok(c, Some(PriseEnCompteMoe), Action::DemanderComplement, Moe, &motif("Joindre l'attachement"));
+        assert_eq!(a, ACompleter);
+        refuse(c, Some(a), Action::Completer, Moe, &ctx());
+        assert_eq!(ok(c, Some(a), Action::Completer, Fournisseur, &ctx()), MiseADispositionMoe);
+        let e =
+            ok(c, Some(PriseEnCompteMoa), Action::SignalerErreurDeValideur, Moa, &motif("Mauvais service"));
+        assert_eq!(e, ErreurFournisseurSurMoa);
+        assert!(e.attend_le_fournisseur());
+        refuse(c, Some(e), Action::Recycler, Moe, &ctx());
+        assert_eq!(ok(c, Some(e), Action::Recycler, Fournisseur, &ctx()), TransmiseMoa);
+        assert_eq!(ok(c, Some(PriseEnCompteMoa), Action::Refuser, Moa, &motif("Hors marché")), RefuseeMoa);
+    }
+
+    /// La MOE laisse passer ses 7 jours : Chorus Pro le constate et la pièce part à la MOA.
+    #[test]
+    fn la_moe_silencieuse_au_dela_de_sept_jours() {
+        let c = &TRAVAUX_MENSUEL;
+        let m = refuse(c, Some(MiseADispositionMoe), Action::ConstaterAbsenceDeValidation, Systeme, &ctx());
+        assert!(m.contains("7 jours"), "{m}");
+        let ecoule = Contexte { delai_de_validation_ecoule: true, ..Contexte::default() };
+        let a = ok(c, Some(MiseADispositionMoe), Action::ConstaterAbsenceDeValidation, Systeme, &ecoule);
+        assert_eq!(a, AbsenceValidationMoeDelaiReglementaire);
+        assert_eq!(ok(c, Some(a), Action::Transmettre, Systeme, &ctx()), TransmiseMoa);
+        // Trop tard pour la MOE.
+        refuse(c, Some(a), Action::TransmettreMoa, Moe, &ctx());
+    }
+
+    /// Le projet de décompte final, jusqu'au DGD signé par le titulaire.
+    #[test]
+    fn decompte_final_jusqu_au_dgd_signe() {
+        let c = Circuit::de(CadreFacturation::A7ProjetDecompteFinal);
+        // Pas d'état d'acompte en fin de chantier.
+        refuse(c, Some(PriseEnCompteMoe), Action::TransmettreServiceFinancier, Moe, &ctx());
+        refuse(c, Some(PriseEnCompteMoa), Action::Valider, Moa, &ctx());
+        assert_eq!(ok(c, Some(PriseEnCompteMoe), Action::TransmettreMoa, Moe, &ctx()), TransmiseMoa);
+        assert_eq!(
+            ok(c, Some(PriseEnCompteMoa), Action::NotifierDecompteGeneral, Moa, &ctx()),
+            AAssocierFournisseur
+        );
+        // Le décompte général par la MOE (A18), si le marché le lui confie.
+        assert_eq!(
+            ok(c, Some(PriseEnCompteMoe), Action::NotifierDecompteGeneral, Moe, &ctx()),
+            AAssocierFournisseur
+        );
+        assert!(AAssocierFournisseur.attend_le_fournisseur());
+        refuse(c, Some(AAssocierFournisseur), Action::SignerDecompteGeneral, Moa, &ctx());
+        let signe = ok(c, Some(AAssocierFournisseur), Action::SignerDecompteGeneral, Fournisseur, &ctx());
+        assert_eq!(signe, Associee);
+        assert_eq!(ok(c, Some(Associee), Action::Acheminer, Systeme, &ctx()), MiseADisposition);
+        // Le titulaire se tait au-delà de ses 30 jours : la MOE dépose le DGD tacite (A24).
+        let m = refuse(c, Some(AAssocierFournisseur), Action::DeposerDecompteGeneralTacite, Moe, &ctx());
+        assert!(m.contains("30 jours"), "{m}");
+        let signature = Contexte { delai_signature_ecoule: true, ..Contexte::default() };
+        assert_eq!(
+            ok(c, Some(AAssocierFournisseur), Action::DeposerDecompteGeneralTacite, Moe, &signature),
+            Associee
+        );
+        // Ou le titulaire le refuse (réclamation), avec un motif.
+        refuse(c, Some(AAssocierFournisseur), Action::Refuser, Fournisseur, &ctx());
+        assert_eq!(
+            ok(c, Some(AAssocierFournisseur), Action::Refuser, Fournisseur, &motif("Mémoire en réclamation")),
+            RefuseeFournisseur
+        );
+        // Les circuits des sous-traitants et cotraitants passent d'abord par leur valideur.
+        let v = Circuit::de(CadreFacturation::A11ProjetDecompteFinalSousTraitant);
+        assert_eq!(ok(v, None, Action::ValiderEtEnvoyer, Fournisseur, &ctx()), AValider1);
+        assert_eq!(ok(v, Some(AValider1), Action::Valider, PremierValideur, &ctx()), Validee1);
+        assert_eq!(ok(v, Some(Validee1), Action::Transmettre, Systeme, &ctx()), Deposee);
+        assert_eq!(ok(v, Some(Deposee), Action::Acheminer, Systeme, &ctx()), MiseADispositionMoe);
+    }
+
+    /// La procédure tacite : pas de décompte général à temps, le titulaire dépose son projet
+    /// (A22), puis, la MOA muette 10 jours, le décompte général et définitif tacite (A23).
+    #[test]
+    fn procedure_tacite() {
+        let c = &TRAVAUX_FINAL;
+        let m =
+            refuse(c, Some(MiseADispositionMoa), Action::DeposerProjetDecompteGeneral, Fournisseur, &ctx());
+        assert!(m.contains("30 jours"), "{m}");
+        let dg = Contexte { delai_decompte_general_ecoule: true, ..Contexte::default() };
+        let r = ok(c, Some(MiseADispositionMoa), Action::DeposerProjetDecompteGeneral, Fournisseur, &dg);
+        assert_eq!(r, RemplaceeParA22);
+        assert_eq!(ok(c, Some(r), Action::Acheminer, Systeme, &ctx()), MiseADispositionMoa);
+        let tacite =
+            Contexte { delai_decompte_general_ecoule: true, procedure_tacite: true, ..Contexte::default() };
+        // Une seule fois.
+        let m =
+            refuse(c, Some(MiseADispositionMoa), Action::DeposerProjetDecompteGeneral, Fournisseur, &tacite);
+        assert!(m.contains("déjà déposé"), "{m}");
+        let m =
+            refuse(c, Some(MiseADispositionMoa), Action::DeposerDecompteGeneralTacite, Fournisseur, &tacite);
+        assert!(m.contains("10 jours"), "{m}");
+        let fin = Contexte { delai_tacite_ecoule: true, ..tacite };
+        assert_eq!(
+            ok(c, Some(MiseADispositionMoa), Action::DeposerDecompteGeneralTacite, Fournisseur, &fin),
+            Associee
+        );
+        // La MOA peut encore notifier son décompte général pendant ses 10 jours.
+        assert_eq!(
+            ok(c, Some(MiseADispositionMoa), Action::NotifierDecompteGeneral, Moa, &tacite),
+            AAssocierFournisseur
+        );
+        // Pas de procédure tacite pour un décompte mensuel.
+        refuse(
+            &TRAVAUX_MENSUEL,
+            Some(MiseADispositionMoa),
+            Action::DeposerProjetDecompteGeneral,
+            Fournisseur,
+            &dg,
+        );
+    }
+
     #[test]
     fn tous_les_statuts_parcourus_ont_un_libelle_et_une_explication_propres() {
         for s in statuts_parcourus() {
-            assert!(!s.explication().contains("ne fait pas encore parcourir"), "{s:?}");
+            assert!(!s.explication().contains("ne fait pas parcourir"), "{s:?}");
             assert_eq!(
                 s.origine_libelle() == crate::statut::OrigineLibelle::Simulateur,
-                s == Validee1,
+                matches!(s, Validee1 | RemplaceeParA22 | AbsenceValidationMoeDelaiReglementaire),
                 "{s:?}"
             );
         }
@@ -527,8 +1038,9 @@ mod tests {
     use crate::statut::tests::actions;
 
     /// Un pas : l'action, l'acteur, un motif peut-être, et l'état du monde (second valideur
-    /// désigné, délai écoulé, « À recycler » permis).
-    type Pas = (Action, Acteur, Option<&'static str>, (bool, bool, bool));
+    /// désigné, délai écoulé, « À recycler » permis ; pour les travaux : délai du décompte
+    /// général écoulé, délai de la MOA écoulé).
+    type Pas = (Action, Acteur, Option<&'static str>, (bool, bool, bool), (bool, bool, bool));
 
     fn pas() -> impl Strategy<Value = Pas> {
         // Les actions du circuit reviennent souvent, pour aller loin.
@@ -543,6 +1055,13 @@ mod tests {
                 Action::ConstaterAbsenceDeValidation,
                 Action::CorrigerValideur,
                 Action::SignalerErreurDeValideur,
+                Action::PrendreEnCompte,
+                Action::TransmettreMoa,
+                Action::TransmettreServiceFinancier,
+                Action::NotifierDecompteGeneral,
+                Action::SignerDecompteGeneral,
+                Action::DeposerProjetDecompteGeneral,
+                Action::DeposerDecompteGeneralTacite,
             ]),
         ];
         (
@@ -551,28 +1070,38 @@ mod tests {
             any::<bool>(),
             prop::sample::select(vec![None, Some(""), Some("Motif"), Some("Motif"), Some("  ")]),
             (any::<bool>(), any::<bool>(), any::<bool>()),
+            (any::<bool>(), any::<bool>(), any::<bool>()),
+            0u8..4,
         )
-            .prop_map(|(action, acteur, second_niveau, motif, monde)| {
-                (action, acteur.unwrap_or_else(|| acteur_attendu(action, second_niveau)), motif, monde)
+            .prop_map(|(action, acteur, second_niveau, motif, monde, travaux, partie)| {
+                let acteur = acteur.unwrap_or_else(|| acteur_attendu(action, second_niveau, partie));
+                (action, acteur, motif, monde, travaux)
             })
     }
 
-    /// L'acteur qui fait d'habitude cette action (le premier ou le second valideur au hasard).
-    fn acteur_attendu(action: Action, second_niveau: bool) -> Acteur {
+    /// L'acteur qui fait d'habitude cette action : pour valider ou refuser, l'un des valideurs,
+    /// la MOE ou la MOA, au hasard.
+    fn acteur_attendu(action: Action, second_niveau: bool, partie: u8) -> Acteur {
         match action {
-            Action::Enregistrer | Action::ValiderEtEnvoyer | Action::Recycler | Action::Completer => {
-                Fournisseur
-            }
+            Action::Enregistrer
+            | Action::ValiderEtEnvoyer
+            | Action::Recycler
+            | Action::Completer
+            | Action::SignerDecompteGeneral
+            | Action::DeposerProjetDecompteGeneral
+            | Action::DeposerDecompteGeneralTacite => Fournisseur,
             Action::Valider
             | Action::Refuser
             | Action::SignalerErreurDeValideur
-            | Action::CorrigerValideur => {
-                if second_niveau {
-                    SecondValideur
-                } else {
-                    PremierValideur
-                }
-            }
+            | Action::CorrigerValideur
+            | Action::PrendreEnCompte
+            | Action::NotifierDecompteGeneral => match (partie, second_niveau) {
+                (0, _) => Moe,
+                (1, _) => Moa,
+                (_, true) => SecondValideur,
+                (_, false) => PremierValideur,
+            },
+            Action::DemanderComplement | Action::TransmettreMoa | Action::TransmettreServiceFinancier => Moe,
             Action::Traiter(s) => statut::acteur_de(s),
             _ => Systeme,
         }
@@ -587,12 +1116,17 @@ mod tests {
             while let Some(courant) = a_voir.pop() {
                 for action in actions() {
                     for acteur in Acteur::TOUS {
-                        for (second, ecoule) in [(false, false), (true, true), (false, true), (true, false)] {
+                        for drapeaux in 0u8..64 {
+                            let bit = |n: u8| drapeaux & (1 << n) != 0;
                             let ctx = Contexte {
                                 motif: Some("motif"),
                                 a_recycler_autorise: true,
-                                second_valideur: second,
-                                delai_de_validation_ecoule: ecoule,
+                                second_valideur: bit(0),
+                                delai_de_validation_ecoule: bit(1),
+                                delai_decompte_general_ecoule: bit(2),
+                                procedure_tacite: bit(3),
+                                delai_tacite_ecoule: bit(4),
+                                delai_signature_ecoule: bit(5),
                                 ..Contexte::default()
                             };
                             if let Ok(n) = transition(circuit, courant, action, acteur, &ctx)
@@ -614,20 +1148,26 @@ mod tests {
 
         #[test]
         fn aucun_circuit_ne_sort_de_ses_regles(
-            n in 0usize..3,
+            n in 0usize..7,
             suite in prop::collection::vec(pas(), 0..80),
         ) {
             let circuit = Circuit::TOUS[n];
             let permis: BTreeSet<Statut> = circuit.statuts().into_iter().collect();
             let mut courant: Option<Statut> = None;
             let mut historique: Vec<Statut> = Vec::new();
-            for (action, acteur, motif, (second, ecoule, a_recycler)) in suite {
+            for (action, acteur, motif, (second, ecoule, a_recycler), (dg_ecoule, tacite_ecoule, signature_ecoule)) in suite {
+                let tacite = historique.contains(&RemplaceeParA22);
                 let ctx = Contexte {
                     motif,
                     deja_suspendue: historique.contains(&Suspendue),
                     a_recycler_autorise: a_recycler,
                     second_valideur: second,
                     delai_de_validation_ecoule: ecoule,
+                    delai_decompte_general_ecoule: dg_ecoule,
+                    // Comme dans le magasin : la procédure tacite est engagée par le dépôt de l'A22.
+                    procedure_tacite: historique.contains(&RemplaceeParA22),
+                    delai_tacite_ecoule: tacite_ecoule,
+                    delai_signature_ecoule: signature_ecoule,
                     ..Contexte::default()
                 };
                 let r = transition(circuit, courant, action, acteur, &ctx);
@@ -656,6 +1196,36 @@ mod tests {
                 }
                 if nouveau == AValider2 {
                     prop_assert!(historique.contains(&Validee1) || historique.contains(&ErreurCotraitantSurValideur));
+                }
+                // Les travaux : des statuts de travaux dans les seuls circuits de travaux ; chaque
+                // maîtrise n'agit que sur ce qu'elle a en main ; le payeur ne reçoit qu'après la
+                // MOE ; les délais tacites ne jouent qu'une fois écoulés.
+                prop_assert_eq!(nouveau.est_de_travaux() && !circuit.est_travaux(), false);
+                if matches!(nouveau, PriseEnCompteMoe | RefuseeMoe | ErreurFournisseurSurMoe | ACompleter | TransmiseMoa)
+                    && acteur != Systeme
+                {
+                    prop_assert_eq!(acteur, Moe);
+                }
+                if matches!(nouveau, PriseEnCompteMoa | RefuseeMoa | ErreurFournisseurSurMoa) {
+                    prop_assert_eq!(acteur, Moa);
+                }
+                if nouveau == AbsenceValidationMoeDelaiReglementaire {
+                    prop_assert!(ecoule && acteur == Systeme);
+                }
+                if circuit.est_travaux() && nouveau == MiseADisposition {
+                    prop_assert!(historique.contains(&MiseADispositionMoe));
+                }
+                if nouveau == RemplaceeParA22 {
+                    prop_assert!(dg_ecoule && !tacite && acteur == Fournisseur);
+                }
+                if nouveau == Associee && acteur == Fournisseur && action == Action::DeposerDecompteGeneralTacite {
+                    prop_assert!(tacite && tacite_ecoule && historique.contains(&RemplaceeParA22));
+                }
+                if nouveau == Associee && acteur == Moe {
+                    prop_assert!(signature_ecoule && courant == Some(AAssocierFournisseur));
+                }
+                if nouveau == Associee {
+                    prop_assert!(matches!(acteur, Fournisseur | Moe));
                 }
                 // L'historique ne fait que s'allonger.
                 let avant = historique.clone();

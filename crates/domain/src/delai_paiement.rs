@@ -121,6 +121,9 @@ pub enum Article {
     /// R2192-12 à R2192-15 : le délai court de la réception de la demande de paiement ; pour une
     /// facture déposée sur le portail, de sa mise à disposition.
     Depart,
+    /// Décret n° 2013-269, article 2 : le délai de paiement du solde d'un marché de travaux
+    /// court de la réception du décompte général et définitif par le maître d'ouvrage.
+    DepartSolde,
     /// R2192-22 et R2192-23 : le sous-traitant payé directement a le délai du titulaire, qui
     /// court de la réception par l'acheteur de l'accord du titulaire, ou de l'expiration des
     /// quinze jours de R2193-12 (R2193-16 sur le portail).
@@ -140,11 +143,12 @@ pub enum Article {
 }
 
 impl Article {
-    pub const TOUS: [Article; 11] = [
+    pub const TOUS: [Article; 12] = [
         Self::DelaiEtatCollectivites,
         Self::DelaiSante,
         Self::DelaiEntreprisesPubliques,
         Self::Depart,
+        Self::DepartSolde,
         Self::DepartSousTraitant,
         Self::Interruption,
         Self::NouveauDelai,
@@ -161,6 +165,7 @@ impl Article {
             Self::DelaiSante => "R2192-11 1°",
             Self::DelaiEntreprisesPubliques => "R2192-11 2°",
             Self::Depart => "R2192-12 à R2192-15",
+            Self::DepartSolde => "2 du décret n° 2013-269",
             Self::DepartSousTraitant => "R2192-22 et R2192-23",
             Self::Interruption => "R2192-27",
             Self::NouveauDelai => "R2192-29",
@@ -185,7 +190,14 @@ impl Article {
             Self::Depart => {
                 "Le délai court de la réception de la facture ; sur le portail, de sa mise à disposition \
                  du destinataire. Il court même si la facture est incomplète : ce qui manque se réclame \
-                 par une interruption."
+                 par une interruption. Si le marché le prévoit, il court de la réception par le maître \
+                 d'œuvre : pour un projet de décompte déposé sur Chorus Pro, de sa réception par la MOE \
+                 horodatée par la plateforme."
+            }
+            Self::DepartSolde => {
+                "Pour le solde d'un marché de travaux, le délai court de la réception par le maître \
+                 d'ouvrage du décompte général et définitif (règle reprise dans le code de la commande \
+                 publique)."
             }
             Self::DepartSousTraitant => {
                 "Le sous-traitant payé directement a le même délai que le titulaire ; il court de la \

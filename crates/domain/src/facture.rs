@@ -10,7 +10,7 @@ use crate::montants::{self, Ligne, Totaux};
 macro_rules! code_enum {
     ($(#[$m:meta])* $nom:ident, $champ:literal { $($var:ident => $code:literal, $lib:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $nom { $(#[serde(rename = $code)] $var,)+ }
         impl $nom {
             pub const TOUS: &'static [$nom] = &[$($nom::$var,)+];
@@ -35,14 +35,92 @@ code_enum!(
 );
 
 code_enum!(
-    /// `cadreDeFacturation.codeCadreFacturation` pour le type de demande de paiement FACTURE.
+    /// `cadreDeFacturation.codeCadreFacturation` : les cadres des factures (type de demande de
+    /// paiement FACTURE : A1, A2, A9, A12) et des pièces de travaux (FACTURE_TRAVAUX), avec le
+    /// libellé de chacun.
     CadreFacturation, "cadre de facturation" {
         A1FactureFournisseur => "A1_FACTURE_FOURNISSEUR", "A1 : Dépôt par un fournisseur d'une facture";
         A2FactureFournisseurDejaPayee => "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE", "A2 : Dépôt par un fournisseur d'une facture déjà payée";
         A9FactureSousTraitant => "A9_FACTURE_SOUSTRAITANT", "A9 : Dépôt par un sous-traitant d'une facture";
         A12FactureCotraitant => "A12_FACTURE_COTRAITANT", "A12 : Dépôt par un cotraitant d'une facture";
+        A4ProjetDecompteMensuel => "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", "A4 : Dépôt par un fournisseur d'un projet de décompte mensuel";
+        A5EtatAcompteFournisseur => "A5_ETAT_ACOMPTE_FOURNISSEUR", "A5 : Dépôt par un fournisseur d'un état d'acompte";
+        A6EtatAcompteValideFournisseur => "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR", "A6 : Dépôt par un fournisseur d'un état d'acompte validé";
+        A7ProjetDecompteFinal => "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR", "A7 : Dépôt par un fournisseur d'un projet de décompte final";
+        A8DecompteGeneralDefinitif => "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR", "A8 : Dépôt par un fournisseur d'un décompte général et définitif";
+        A10ProjetDecompteMensuelSousTraitant => "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", "A10 : Dépôt par un sous-traitant d'un projet de décompte mensuel";
+        A11ProjetDecompteFinalSousTraitant => "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT", "A11 : Dépôt par un sous-traitant d'un projet de décompte final";
+        A13ProjetDecompteMensuelCotraitant => "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT", "A13 : Dépôt par un cotraitant d'un projet de décompte mensuel";
+        A14ProjetDecompteFinalCotraitant => "A14_PROJET_DECOMPTE_FINAL_COTRAITANT", "A14 : Dépôt par un cotraitant d'un projet de décompte final";
+        A15EtatAcompteMoe => "A15_ETAT_ACOMPTE_MOE", "A15 : Dépôt par une MOE d'un état d'acompte";
+        A16EtatAcompteValideMoe => "A16_ETAT_ACOMPTE_VALIDE_MOE", "A16 : Dépôt par une MOE d'un état d'acompte validé";
+        A17ProjetDecompteGeneralMoe => "A17_PROJET_DECOMPTE_GENERAL_MOE", "A17 : Dépôt par une MOE d'un projet de décompte général";
+        A18DecompteGeneralMoe => "A18_DECOMPTE_GENERAL_MOE", "A18 : Dépôt par une MOE d'un décompte général";
+        A19EtatAcompteValideMoa => "A19_ETAT_ACOMPTE_VALIDE_MOA", "A19 : Dépôt par une MOA d'un état d'acompte validé";
+        A20DecompteGeneralMoa => "A20_DECOMPTE_GENERAL_MOA", "A20 : Dépôt par une MOA d'un décompte général";
+        A22ProjetDecompteGeneralTacite => "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE", "A22 : Dépôt par un fournisseur ou mandataire d'un projet de décompte général dans le cadre d'une procédure tacite";
+        A23DecompteGeneralDefinitifTacite => "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR", "A23 : Dépôt par un fournisseur ou mandataire d'un décompte général et définitif tacite";
+        A24DecompteGeneralDefinitifTaciteMoe => "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE", "A24 : Dépôt par une MOE d'un décompte général et définitif tacite";
+        A25DecompteGeneralDefinitifMoaTacite => "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE", "A25 : Dépôt par une MOA d'un décompte général et définitif dans le cadre d'une procédure tacite";
     }
 );
+
+/// Le type de demande de paiement d'un cadre (`recupererCadreFacturation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeDemandePaiement {
+    /// « Factures émises » : A1, A2, A9, A12.
+    Facture,
+    /// « Factures de travaux » : projets de décompte, états d'acompte, décomptes généraux.
+    FactureTravaux,
+}
+
+impl CadreFacturation {
+    pub fn type_demande(self) -> TypeDemandePaiement {
+        match self {
+            Self::A1FactureFournisseur
+            | Self::A2FactureFournisseurDejaPayee
+            | Self::A9FactureSousTraitant
+            | Self::A12FactureCotraitant => TypeDemandePaiement::Facture,
+            _ => TypeDemandePaiement::FactureTravaux,
+        }
+    }
+
+    /// Une pièce de travaux : elle se dépose dans « Factures de travaux ».
+    pub fn est_travaux(self) -> bool {
+        self.type_demande() == TypeDemandePaiement::FactureTravaux
+    }
+
+    /// Le code court (« A4 »), tel que les flux et les fiches d'identité du marché l'écrivent.
+    pub fn code_court(self) -> &'static str {
+        self.libelle().split(' ').next().unwrap_or("")
+    }
+
+    /// Les cadres du type « facture », que proposent « Saisir facture » et « Déposer facture ».
+    pub fn de_facture() -> impl Iterator<Item = CadreFacturation> {
+        Self::TOUS.iter().copied().filter(|c| !c.est_travaux())
+    }
+
+    /// Les pièces de travaux qu'un fournisseur dépose pour ouvrir un dossier : projet de
+    /// décompte mensuel ou final, selon qu'il est titulaire, sous-traitant ou cotraitant.
+    pub const TRAVAUX_DU_FOURNISSEUR: [CadreFacturation; 6] = [
+        Self::A4ProjetDecompteMensuel,
+        Self::A10ProjetDecompteMensuelSousTraitant,
+        Self::A13ProjetDecompteMensuelCotraitant,
+        Self::A7ProjetDecompteFinal,
+        Self::A11ProjetDecompteFinalSousTraitant,
+        Self::A14ProjetDecompteFinalCotraitant,
+    ];
+
+    /// Un projet de décompte final (A7, A11, A14) : le dossier mène au décompte général.
+    pub fn est_decompte_final(self) -> bool {
+        matches!(
+            self,
+            Self::A7ProjetDecompteFinal
+                | Self::A11ProjetDecompteFinalSousTraitant
+                | Self::A14ProjetDecompteFinalCotraitant
+        )
+    }
+}
 
 code_enum!(
     /// `references.modePaiement`.

@@ -34,6 +34,7 @@ pub mod siret;
 pub mod statut;
 pub mod structure;
 pub mod suites;
+pub mod travaux;
 pub mod validation;
 
 pub use anomalie::Anomalie;

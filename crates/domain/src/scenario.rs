@@ -144,9 +144,13 @@ pub struct Depart {
     /// Messages déjà dans la messagerie (un hameçonnage, un collègue trop curieux).
     #[serde(default, rename = "message")]
     pub messages: Vec<MessageDepart>,
-    /// Documents remis au stagiaire : bon de commande, fiche d'identité du marché…
+    /// Documents remis au stagiaire : bon de commande, lettre de l'acheteur…
     #[serde(default, rename = "document")]
     pub documents: Vec<DocumentDepart>,
+    /// Les marchés de travaux de l'exercice : leur fiche d'identité est remise au stagiaire (en
+    /// PDF) et consultable dans « Factures de travaux ».
+    #[serde(default, rename = "marche")]
+    pub marches: Vec<crate::travaux::FicheMarche>,
 }
 
 /// Un document de l'exercice, que le stagiaire ouvre en PDF depuis la page de l'exercice.
@@ -179,7 +183,13 @@ impl Depart {
 
 impl Default for Depart {
     fn default() -> Self {
-        Depart { structure_requise: true, factures: Vec::new(), messages: Vec::new(), documents: Vec::new() }
+        Depart {
+            structure_requise: true,
+            factures: Vec::new(),
+            messages: Vec::new(),
+            documents: Vec::new(),
+            marches: Vec::new(),
+        }
     }
 }
 
@@ -249,6 +259,10 @@ pub enum Partie {
     Valideur,
     /// Le gestionnaire principal simulé d'une structure, qui répond aux demandes de rattachement.
     Gestionnaire,
+    /// La maîtrise d'œuvre d'un marché de travaux.
+    Moe,
+    /// La maîtrise d'ouvrage d'un marché de travaux.
+    Moa,
 }
 
 impl Partie {
@@ -258,6 +272,8 @@ impl Partie {
             Partie::Comptable => "le comptable",
             Partie::Valideur => "le valideur",
             Partie::Gestionnaire => "le gestionnaire principal",
+            Partie::Moe => "la maîtrise d'œuvre",
+            Partie::Moa => "la maîtrise d'ouvrage",
         }
     }
 }
@@ -305,6 +321,10 @@ pub struct Regle {
     /// Avec « Mandatée » : le numéro de mandat.
     #[serde(default)]
     pub numero_mandat: String,
+    /// La maîtrise d'œuvre (ou d'ouvrage) qui transmet, valide ou notifie un décompte : le
+    /// montant HT qu'elle admet (« 11900,00 ») ; sans lui, le montant demandé.
+    #[serde(default)]
+    pub montant_admis_ht: Option<String>,
 }
 
 /// Ce qui déclenche une règle : le statut de la facture et, au choix, son destinataire, son
@@ -380,6 +400,22 @@ impl Regle {
             return Partie::Gestionnaire;
         }
         match self.action {
+            Some(
+                Statut::PriseEnCompteMoe
+                | Statut::RefuseeMoe
+                | Statut::ErreurFournisseurSurMoe
+                | Statut::ACompleter
+                | Statut::TransmiseMoa,
+            ) => Partie::Moe,
+            Some(Statut::PriseEnCompteMoa | Statut::RefuseeMoa | Statut::ErreurFournisseurSurMoa) => {
+                Partie::Moa
+            }
+            _ if matches!(self.quand.statut, Statut::MiseADispositionMoe | Statut::PriseEnCompteMoe) => {
+                Partie::Moe
+            }
+            _ if matches!(self.quand.statut, Statut::MiseADispositionMoa | Statut::PriseEnCompteMoa) => {
+                Partie::Moa
+            }
             Some(s) if s.est_de_validation() => Partie::Valideur,
             Some(s) if crate::statut::acteur_de(s) == crate::statut::Acteur::Comptable => Partie::Comptable,
             Some(_) => Partie::Destinataire,
@@ -455,6 +491,15 @@ pub enum Verification {
     AvoirEnvoye { destinataire: String },
     /// Une facture envoyée dans ce cadre (A9, A12) qui désigne ce valideur.
     EnvoyeeAvecValideur { cadre: crate::facture::CadreFacturation, valideur: String },
+    /// Un projet de décompte déposé dans ce cadre (A4, A7, A10…), qui désigne cette maîtrise
+    /// d'œuvre si elle est donnée.
+    DecompteDepose {
+        cadre: crate::facture::CadreFacturation,
+        #[serde(default)]
+        moe: Option<String>,
+    },
+    /// Une pièce de ce cadre (A8 : le DGD signé, A22, A23…) déposée dans un dossier de travaux.
+    PieceDeposee { cadre: crate::facture::CadreFacturation },
     /// Le stagiaire a sa structure fournisseur (créée, ou rejointe et validée).
     StructureCreee,
     /// Le stagiaire est rattaché (rattachement validé) à la structure de ce SIRET.
@@ -519,6 +564,10 @@ pub struct FactureFaits {
     pub cadre: crate::facture::CadreFacturation,
     /// Le SIRET du premier valideur (A9, A12), vide sinon.
     pub valideur: String,
+    /// Travaux : le SIRET de la maîtrise d'œuvre désignée, vide sinon.
+    pub moe: String,
+    /// Travaux : les cadres des pièces déposées dans le dossier (état d'acompte, DGD…).
+    pub pieces: BTreeSet<crate::facture::CadreFacturation>,
 }
 
 /// Ce que les vérifications lisent d'un bac à sable.
@@ -570,6 +619,12 @@ impl Verification {
             Verification::EnvoyeeAvecValideur { cadre, valideur } => {
                 faits.factures.iter().filter(envoyee).any(|f| f.cadre == *cadre && f.valideur == *valideur)
             }
+            Verification::DecompteDepose { cadre, moe } => faits
+                .factures
+                .iter()
+                .filter(envoyee)
+                .any(|f| f.cadre == *cadre && moe.as_deref().is_none_or(|m| m == f.moe)),
+            Verification::PieceDeposee { cadre } => faits.factures.iter().any(|f| f.pieces.contains(cadre)),
             Verification::StructureCreee => !faits.structures.is_empty(),
             Verification::RattacheA { siret } => faits.structures.contains(siret),
             Verification::Reponse { attendues, .. } => {
@@ -733,6 +788,15 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
         if let Some(cadre) = &f.cadre {
             match crate::facture::CadreFacturation::depuis_code(cadre) {
                 Err(e) => defaut(ligne, format!("facture de départ n° {} : {e}", i + 1)),
+                Ok(c) if c.est_travaux() => defaut(
+                    ligne,
+                    format!(
+                        "facture de départ n° {} : le cadre {} est celui d'une pièce de travaux, qui ne se saisit \
+                         pas ; donnez plutôt la fiche du marché ([[depart.marche]])",
+                        i + 1,
+                        c.code()
+                    ),
+                ),
                 Ok(c) if crate::circuit::Circuit::de(c).exige_un_valideur() => {
                     if let Err(e) = f.valideur.as_deref().unwrap_or("").parse::<Siret>() {
                         defaut(
@@ -778,6 +842,24 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
         if d.titre.trim().is_empty() || d.emetteur.trim().is_empty() {
             let ligne = ligne_de_table(texte, "depart.document", i);
             defaut(ligne, format!("document n° {} : « titre » et « emetteur » sont obligatoires", i + 1));
+        }
+    }
+    for (i, m) in scenario.depart.marches.iter().enumerate() {
+        let ligne = ligne_de_table(texte, "depart.marche", i);
+        let sirets = [("maitre_ouvrage", &m.maitre_ouvrage), ("maitre_oeuvre", &m.maitre_oeuvre)]
+            .into_iter()
+            .chain((!m.titulaire.is_empty()).then_some(("titulaire", &m.titulaire)))
+            .chain(m.intervenants.iter().map(|i| ("intervenant", &i.siret)));
+        for (cle, siret) in sirets {
+            if let Err(e) = siret.parse::<Siret>() {
+                defaut(ligne, format!("marché n° {} : {cle} « {siret} » : {e}", i + 1));
+            }
+        }
+        if m.intitule.trim().is_empty() || m.numero_marche.trim().is_empty() {
+            defaut(
+                ligne,
+                format!("marché n° {} : « intitule » et « numero_marche » sont obligatoires", i + 1),
+            );
         }
     }
     if scenario.objectifs.is_empty() {
@@ -873,6 +955,7 @@ fn defauts_de_regle(r: &Regle) -> Vec<String> {
     match r.partie() {
         Partie::Destinataire | Partie::Comptable => defauts_de_l_acheteur(r, &mut d),
         Partie::Valideur => defauts_du_valideur(r, &mut d),
+        Partie::Moe | Partie::Moa => defauts_des_maitrises(r, &mut d),
         Partie::Gestionnaire => {
             if r.rattachement.is_none() {
                 d.push("le gestionnaire répond à une demande de rattachement : « rattachement = \"ACCEPTER\" » ou « \"REFUSER\" »".into());
@@ -952,6 +1035,86 @@ fn defauts_du_valideur(r: &Regle, d: &mut Vec<String>) {
                     .join(", ")
             )),
         }
+    }
+}
+
+/// Une règle de la maîtrise d'œuvre ou d'ouvrage : déclenchée quand la pièce est entre ses
+/// mains, une action qu'elle peut faire, un motif quand il le faut, un montant lisible.
+fn defauts_des_maitrises(r: &Regle, d: &mut Vec<String>) {
+    let moe = r.partie() == Partie::Moe;
+    let (declencheurs, actions): (&[Statut], &[Statut]) = if moe {
+        (
+            &[Statut::MiseADispositionMoe, Statut::PriseEnCompteMoe],
+            &[
+                Statut::PriseEnCompteMoe,
+                Statut::TransmiseMoa,
+                Statut::MiseADisposition,
+                Statut::AAssocierFournisseur,
+                Statut::RefuseeMoe,
+                Statut::ErreurFournisseurSurMoe,
+                Statut::ACompleter,
+            ],
+        )
+    } else {
+        (
+            &[Statut::MiseADispositionMoa, Statut::PriseEnCompteMoa],
+            &[
+                Statut::PriseEnCompteMoa,
+                Statut::MiseADisposition,
+                Statut::AAssocierFournisseur,
+                Statut::RefuseeMoa,
+                Statut::ErreurFournisseurSurMoa,
+            ],
+        )
+    };
+    let liste = |v: &[Statut]| v.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ");
+    if !declencheurs.contains(&r.quand.statut) {
+        d.push(format!(
+            "le statut déclencheur de {} est {}, pas « {} »",
+            r.partie().libelle(),
+            liste(declencheurs),
+            r.quand.statut.code()
+        ));
+    }
+    if let Some(action) = r.action {
+        if !actions.contains(&action) {
+            d.push(format!(
+                "l'action « {} » n'est pas une action de {} ({})",
+                action.code(),
+                r.partie().libelle(),
+                liste(actions)
+            ));
+        }
+        if action == Statut::RefuseeMoe {
+            match crate::travaux::MotifMoe::depuis_code(&r.motif) {
+                Some(m) => {
+                    if let Err(e) = m.texte(&r.precision) {
+                        d.push(e);
+                    }
+                }
+                None => d.push(format!(
+                    "un refus de la maîtrise d'œuvre donne le code d'un motif de la liste : {}",
+                    crate::travaux::MOTIFS_REFUS_MOE.map(|m| m.code).join(", ")
+                )),
+            }
+        }
+        let motif_libre = matches!(
+            action,
+            Statut::RefuseeMoa
+                | Statut::ErreurFournisseurSurMoe
+                | Statut::ErreurFournisseurSurMoa
+                | Statut::ACompleter
+        );
+        if motif_libre && r.motif.trim().is_empty() {
+            d.push(format!("l'action « {} » demande un motif", action.code()));
+        }
+    }
+    if let Some(m) = &r.montant_admis_ht
+        && crate::travaux::lire_montant(m).is_err()
+    {
+        d.push(format!(
+            "« montant_admis_ht » : « {m} » n'est pas un montant en euros (par exemple 11900,00)"
+        ));
     }
 }
 
@@ -1149,6 +1312,8 @@ explication = "Il faut l'EJ."
             statuts: [Statut::Deposee, Statut::MiseEnPaiement].into(),
             cadre: crate::facture::CadreFacturation::A1FactureFournisseur,
             valideur: String::new(),
+            moe: String::new(),
+            pieces: BTreeSet::new(),
         });
         let r = s.evaluer(&faits);
         assert!(r.reussi);

@@ -235,9 +235,79 @@ impl Statut {
                 "Le second valideur n'a pas répondu dans les 15 jours : son silence vaut accord. La facture \
                  part vers le destinataire. Rien à faire."
             }
+            Self::MiseADispositionMoe => {
+                "Votre pièce de travaux est arrivée chez le maître d'œuvre (MOE) : il a 7 jours pour la \
+                 vérifier, arrêter les montants admis et la transmettre au maître d'ouvrage. Votre délai \
+                 de paiement court depuis ce jour (réception par le MOE, horodatée par Chorus Pro). Rien \
+                 à faire."
+            }
+            Self::PriseEnCompteMoe => {
+                "Le maître d'œuvre a pris votre pièce en compte et la vérifie. Rien à faire."
+            }
+            Self::RefuseeMoe => {
+                "Le maître d'œuvre a refusé votre pièce (voir le motif) : le circuit de facturation \
+                 s'arrête. Un écart de montant n'est pas un motif de refus : le MOE corrige le montant. \
+                 Réglez le désaccord avec lui, puis déposez un nouveau projet avec un nouveau numéro."
+            }
+            Self::ErreurFournisseurSurMoe => {
+                "Le maître d'œuvre répond que cette pièce ne le concerne pas (erreur dans les données \
+                 d'acheminement) : cliquez sur « Recycler » et corrigez le maître d'œuvre ou le \
+                 destinataire, comme sur la fiche d'identité du marché."
+            }
+            Self::ACompleter => {
+                "Le maître d'œuvre vous demande un complément (voir le motif) : cliquez sur « Compléter » \
+                 et ajoutez la pièce ou la précision demandée."
+            }
+            Self::AbsenceValidationMoeDelaiReglementaire => {
+                "Le maître d'œuvre n'a pas traité votre pièce dans les 7 jours : elle part au maître \
+                 d'ouvrage sur la base de votre projet. Rien à faire ; votre délai de paiement court \
+                 toujours depuis la réception par le MOE."
+            }
+            Self::TransmiseMoa => {
+                "Le maître d'œuvre a établi l'état d'acompte (ou le projet de décompte général) et l'a \
+                 transmis au maître d'ouvrage. Rien à faire."
+            }
+            Self::MiseADispositionMoa => {
+                "Le maître d'ouvrage (MOA) a reçu l'état d'acompte (ou le projet de décompte général) \
+                 pour le valider. Rien à faire."
+            }
+            Self::PriseEnCompteMoa => {
+                "Le maître d'ouvrage a pris la pièce en compte et la vérifie. Rien à faire."
+            }
+            Self::RefuseeMoa => {
+                "Le maître d'ouvrage a refusé la pièce (voir le motif) : le circuit s'arrête. \
+                 Rapprochez-vous du maître d'œuvre et du maître d'ouvrage, puis déposez un nouveau projet \
+                 avec un nouveau numéro."
+            }
+            Self::ErreurFournisseurSurMoa => {
+                "Le maître d'ouvrage répond que la pièce ne lui était pas destinée (erreur dans les \
+                 données d'acheminement) : cliquez sur « Recycler » et corrigez le destinataire, le code \
+                 service ou le numéro d'engagement, comme sur la fiche d'identité du marché. La pièce, déjà \
+                 vérifiée par le maître d'œuvre, repart directement au maître d'ouvrage."
+            }
+            Self::AAssocierFournisseur => {
+                "Le décompte général vous est notifié. Vous avez 30 jours pour le signer et le renvoyer : \
+                 « Déposer la pièce de facturation suivante », le décompte général signé (cadre A8) ; ou \
+                 refusez-le en disant pourquoi."
+            }
+            Self::Associee => {
+                "Le décompte général et définitif (DGD) est déposé : signé par vous (A8), tacite (A23), \
+                 ou déposé par le maître d'œuvre faute de votre signature dans les 30 jours (A24). Il part \
+                 au service financier pour le paiement du solde. Rien à faire."
+            }
+            Self::RefuseeFournisseur => {
+                "Vous avez refusé de signer le décompte général : le différend se règle par un mémoire en \
+                 réclamation adressé au maître d'ouvrage, hors de Chorus Pro."
+            }
+            Self::RemplaceeParA22 => {
+                "Le décompte général ne vous a pas été notifié à temps : vous avez déposé votre projet de \
+                 décompte général (A22). Le maître d'ouvrage a 10 jours pour vous notifier le décompte \
+                 général ; sans réponse, vous pourrez déposer le décompte général et définitif tacite \
+                 (A23)."
+            }
             _ => {
-                "Ce statut appartient à un circuit que ce simulateur ne fait pas encore parcourir \
-                 (factures de travaux, flux, mémoires de justice)."
+                "Ce statut appartient à un circuit que ce simulateur ne fait pas parcourir (flux, \
+                 mémoires de justice, remboursements)."
             }
         }
     }
@@ -292,6 +362,34 @@ impl Statut {
                 | Self::ErreurFournisseurSurValideur
                 | Self::Refusee1
                 | Self::Refusee2
+                | Self::RefuseeMoe
+                | Self::ErreurFournisseurSurMoe
+                | Self::ACompleter
+                | Self::RefuseeMoa
+                | Self::ErreurFournisseurSurMoa
+                | Self::AAssocierFournisseur
+        )
+    }
+
+    /// Un statut du circuit des travaux, avant le service financier.
+    pub fn est_de_travaux(self) -> bool {
+        matches!(
+            self,
+            Self::MiseADispositionMoe
+                | Self::PriseEnCompteMoe
+                | Self::RefuseeMoe
+                | Self::ErreurFournisseurSurMoe
+                | Self::ACompleter
+                | Self::AbsenceValidationMoeDelaiReglementaire
+                | Self::TransmiseMoa
+                | Self::MiseADispositionMoa
+                | Self::PriseEnCompteMoa
+                | Self::RefuseeMoa
+                | Self::ErreurFournisseurSurMoa
+                | Self::AAssocierFournisseur
+                | Self::Associee
+                | Self::RefuseeFournisseur
+                | Self::RemplaceeParA22
         )
     }
 
@@ -319,7 +417,16 @@ impl Statut {
 
     /// Plus aucune action n'est possible.
     pub fn est_final(self) -> bool {
-        matches!(self, Self::Rejetee | Self::MiseEnPaiement | Self::Refusee1 | Self::Refusee2)
+        matches!(
+            self,
+            Self::Rejetee
+                | Self::MiseEnPaiement
+                | Self::Refusee1
+                | Self::Refusee2
+                | Self::RefuseeMoe
+                | Self::RefuseeMoa
+                | Self::RefuseeFournisseur
+        )
     }
 }
 
@@ -340,6 +447,10 @@ pub enum Acteur {
     PremierValideur,
     /// Le second valideur : le mandataire du groupement, pour le sous-traitant d'un cotraitant.
     SecondValideur,
+    /// La maîtrise d'œuvre d'un marché de travaux (l'architecte, le bureau d'études).
+    Moe,
+    /// La maîtrise d'ouvrage d'un marché de travaux (l'acheteur public qui fait construire).
+    Moa,
 }
 
 impl Acteur {
@@ -351,15 +462,19 @@ impl Acteur {
             Self::Comptable => "COMPTABLE",
             Self::PremierValideur => "PREMIER_VALIDEUR",
             Self::SecondValideur => "SECOND_VALIDEUR",
+            Self::Moe => "MOE",
+            Self::Moa => "MOA",
         }
     }
-    pub const TOUS: [Acteur; 6] = [
+    pub const TOUS: [Acteur; 8] = [
         Self::Fournisseur,
         Self::Systeme,
         Self::Destinataire,
         Self::Comptable,
         Self::PremierValideur,
         Self::SecondValideur,
+        Self::Moe,
+        Self::Moa,
     ];
     pub fn depuis_code(code: &str) -> Result<Self, Erreur> {
         Self::TOUS
@@ -375,6 +490,8 @@ impl Acteur {
             Self::Comptable => "Comptable public",
             Self::PremierValideur => "Premier valideur",
             Self::SecondValideur => "Second valideur",
+            Self::Moe => "Maîtrise d'œuvre",
+            Self::Moa => "Maîtrise d'ouvrage",
         }
     }
 }
@@ -409,6 +526,26 @@ pub enum Action {
     ConstaterAbsenceDeValidation,
     /// Chorus Pro fait suivre une facture validée : au second valideur, ou au destinataire.
     Transmettre,
+    /// La MOE ou la MOA prend la pièce de travaux en compte (« Prise en compte »).
+    PrendreEnCompte,
+    /// La MOE demande un complément au fournisseur, avec un motif.
+    DemanderComplement,
+    /// La MOE, montants admis arrêtés, transmet à la MOA l'état d'acompte (A15) ou le projet de
+    /// décompte général (A17).
+    TransmettreMoa,
+    /// La MOE transmet directement au service financier l'état d'acompte validé (A16).
+    TransmettreServiceFinancier,
+    /// La MOA (A20) ou la MOE (A18) notifie le décompte général au titulaire.
+    NotifierDecompteGeneral,
+    /// Le titulaire signe le décompte général et le dépose (DGD, A8) : « Déposer la pièce de
+    /// facturation suivante ».
+    SignerDecompteGeneral,
+    /// Sans décompte général notifié à temps, le titulaire dépose son projet de décompte général
+    /// (A22, procédure tacite).
+    DeposerProjetDecompteGeneral,
+    /// Sans réponse de la MOA au projet de décompte général du titulaire, il dépose le décompte
+    /// général et définitif tacite (A23).
+    DeposerDecompteGeneralTacite,
 }
 
 /// Ce que la règle doit savoir au-delà du statut courant.
@@ -426,8 +563,19 @@ pub struct Contexte<'a> {
     pub avoir: bool,
     /// Un second valideur est désigné (sous-traitant d'un cotraitant).
     pub second_valideur: bool,
-    /// Les 15 jours laissés au valideur sont écoulés.
+    /// Les 15 jours laissés au valideur sont écoulés (ou, en travaux, les 7 jours de la MOE).
     pub delai_de_validation_ecoule: bool,
+    /// Travaux : le délai de notification du décompte général est écoulé.
+    pub delai_decompte_general_ecoule: bool,
+    /// Travaux : le dossier est en procédure tacite (le titulaire a déposé son projet de décompte
+    /// général, A22).
+    pub procedure_tacite: bool,
+    /// Travaux : les 10 jours laissés à la MOA après le projet de décompte général du titulaire
+    /// sont écoulés.
+    pub delai_tacite_ecoule: bool,
+    /// Travaux : les 30 jours laissés au titulaire pour signer le décompte général notifié sont
+    /// écoulés.
+    pub delai_signature_ecoule: bool,
 }
 
 pub(crate) fn refus(message: impl Into<String>) -> Result<Statut, Erreur> {
@@ -865,6 +1013,14 @@ pub(crate) mod tests {
             Action::CorrigerValideur,
             Action::ConstaterAbsenceDeValidation,
             Action::Transmettre,
+            Action::PrendreEnCompte,
+            Action::DemanderComplement,
+            Action::TransmettreMoa,
+            Action::TransmettreServiceFinancier,
+            Action::NotifierDecompteGeneral,
+            Action::SignerDecompteGeneral,
+            Action::DeposerProjetDecompteGeneral,
+            Action::DeposerDecompteGeneralTacite,
         ];
         v.extend(Statut::TOUS.map(Action::Traiter));
         v
@@ -899,6 +1055,14 @@ pub(crate) mod tests {
             Action::Valider | Action::Refuser | Action::SignalerErreurDeValideur => Acteur::PremierValideur,
             Action::CorrigerValideur => Acteur::Fournisseur,
             Action::ConstaterAbsenceDeValidation | Action::Transmettre => Acteur::Systeme,
+            Action::PrendreEnCompte
+            | Action::DemanderComplement
+            | Action::TransmettreMoa
+            | Action::TransmettreServiceFinancier
+            | Action::NotifierDecompteGeneral => Acteur::Moe,
+            Action::SignerDecompteGeneral
+            | Action::DeposerProjetDecompteGeneral
+            | Action::DeposerDecompteGeneralTacite => Acteur::Fournisseur,
         }
     }
 

@@ -176,6 +176,28 @@ pub fn qui_le_donne(statut: Statut) -> &'static str {
         Statut::Validee2 | Statut::Refusee2 | Statut::ErreurCotraitantSurValideur => {
             "le second valideur (le mandataire du groupement)"
         }
+        Statut::MiseADispositionMoe
+        | Statut::AbsenceValidationMoeDelaiReglementaire
+        | Statut::MiseADispositionMoa => "Chorus Pro, automatiquement",
+        Statut::TransmiseMoa => {
+            "la maîtrise d'œuvre, en transmettant sa pièce (ou Chorus Pro, après ses 7 jours sans réponse)"
+        }
+        Statut::RemplaceeParA22 => "vous (le titulaire), en déposant votre projet de décompte général (A22)",
+        Statut::Associee => {
+            "vous (le titulaire), en déposant le décompte général et définitif signé (A8) ou tacite (A23) ; ou \
+             la maîtrise d'œuvre (A24), faute de votre signature à temps"
+        }
+        Statut::PriseEnCompteMoe
+        | Statut::RefuseeMoe
+        | Statut::ErreurFournisseurSurMoe
+        | Statut::ACompleter => "la maîtrise d'œuvre (l'architecte ou le bureau d'études chargé du chantier)",
+        Statut::PriseEnCompteMoa | Statut::RefuseeMoa | Statut::ErreurFournisseurSurMoa => {
+            "la maîtrise d'ouvrage (l'acheteur public qui fait faire les travaux)"
+        }
+        Statut::AAssocierFournisseur => {
+            "la maîtrise d'ouvrage (ou d'œuvre), en vous notifiant le décompte général"
+        }
+        Statut::RefuseeFournisseur => "vous (le titulaire), en refusant le décompte général",
         _ => "une autre partie du circuit (maîtrise d'œuvre, maîtrise d'ouvrage, Chorus Pro)",
     }
 }

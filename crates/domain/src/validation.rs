@@ -262,15 +262,33 @@ pub fn reponse_simulee(
     role: RoleMarche,
     mandataire: Option<&str>,
 ) -> (u32, Reponse) {
+    use CadreFacturation::{
+        A9FactureSousTraitant, A10ProjetDecompteMensuelSousTraitant, A11ProjetDecompteFinalSousTraitant,
+        A12FactureCotraitant, A13ProjetDecompteMensuelCotraitant, A14ProjetDecompteFinalCotraitant,
+    };
+    let sous_traitance = matches!(
+        cadre,
+        A9FactureSousTraitant | A10ProjetDecompteMensuelSousTraitant | A11ProjetDecompteFinalSousTraitant
+    );
+    let cotraitance = matches!(
+        cadre,
+        A12FactureCotraitant | A13ProjetDecompteMensuelCotraitant | A14ProjetDecompteFinalCotraitant
+    );
     let reconnu = match (cadre, niveau, role) {
-        (CadreFacturation::A9FactureSousTraitant, 1, RoleMarche::Titulaire | RoleMarche::Mandataire) => true,
+        (_, 1, RoleMarche::Titulaire | RoleMarche::Mandataire) if sous_traitance => true,
         (CadreFacturation::A9FactureSousTraitant, 1, RoleMarche::Cotraitant) => {
             return (
                 JOURS_ACCORD_SIMULE,
                 Reponse::Valider { second_valideur: mandataire.map(str::to_string) },
             );
         }
-        (CadreFacturation::A9FactureSousTraitant, 1, RoleMarche::SousTraitant) => {
+        // Travaux : le sous-traitant d'un cotraitant n'a qu'un niveau de validation, son cotraitant.
+        (
+            A10ProjetDecompteMensuelSousTraitant | A11ProjetDecompteFinalSousTraitant,
+            1,
+            RoleMarche::Cotraitant,
+        ) => true,
+        (_, 1, RoleMarche::SousTraitant) if sous_traitance => {
             let second_rang =
                 MOTIFS_REFUS.iter().find(|m| m.code == "SECOND_RANG").unwrap_or(&MOTIFS_REFUS[0]);
             return (
@@ -281,7 +299,7 @@ pub fn reponse_simulee(
                 },
             );
         }
-        (CadreFacturation::A12FactureCotraitant, 1, RoleMarche::Mandataire) => true,
+        (_, 1, RoleMarche::Mandataire) if cotraitance => true,
         (_, 2, RoleMarche::Mandataire) => true,
         _ => false,
     };

@@ -272,7 +272,9 @@ pub struct FactureRecue {
 /// fournisseurs de ce bac à sable, la plus récente d'abord.
 pub fn factures_recues(c: &Connection, bac_id: &str, identifiant: &str) -> Resultat<Vec<FactureRecue>> {
     let mut st = c.prepare_cached(
-        "SELECT f.id, f.numero, s.raison_sociale, s.identifiant, f.date_depot, f.statut, f.date_statut, f.total_ttc
+        // Une pièce de travaux arrive au service financier au montant admis.
+        "SELECT f.id, f.numero, s.raison_sociale, s.identifiant, f.date_depot, f.statut, f.date_statut,
+                CASE WHEN f.montant_admis_ht IS NULL THEN f.total_ttc ELSE f.montant_a_payer END
          FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
          WHERE f.bac_id = ?1 AND f.destinataire = ?2 AND f.date_mise_a_disposition IS NOT NULL
          ORDER BY f.ordre DESC LIMIT 500",

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_profil_formateur.sql"),
     include_str!("migrations/0018_acquittement.sql"),
     include_str!("migrations/0019_validation.sql"),
+    include_str!("migrations/0020_travaux.sql"),
 ];
 
 #[derive(Clone)]

@@ -174,9 +174,16 @@ pub fn reinitialiser(c: &Connection, bac_id: &str) -> Resultat<()> {
 /// Efface ce qui s'est passé dans le bac (factures, pièces, journal, messages, liens à usage
 /// unique) sans toucher aux comptes ni aux structures : le stagiaire reste connecté.
 pub(crate) fn effacer_l_activite(c: &Connection, bac_id: &str) -> Resultat<()> {
-    for table in
-        ["journal", "piece_jointe", "facture", "message", "jeton", "scenario_reponse", "scenario_indice"]
-    {
+    for table in [
+        "journal",
+        "piece_jointe",
+        "piece_travaux",
+        "facture",
+        "message",
+        "jeton",
+        "scenario_reponse",
+        "scenario_indice",
+    ] {
         c.execute(&format!("DELETE FROM {table} WHERE bac_id = ?1"), [bac_id])?;
     }
     Ok(())

@@ -51,11 +51,25 @@ pub struct FactureStockee {
     pub deja_suspendue: bool,
     /// Le second valideur, désigné par le premier (sous-traitant d'un cotraitant).
     pub valideur_2: Option<String>,
+    /// Travaux : la maîtrise d'œuvre désignée au dépôt.
+    pub moe: Option<String>,
+    /// Travaux : le montant HT admis par la maîtrise d'œuvre (ou le maître d'ouvrage).
+    pub montant_admis_ht: Option<Decimal>,
 }
 
 impl FactureStockee {
     pub fn totaux(&self) -> Totaux {
         self.facture.totaux()
+    }
+
+    /// Ce que l'acheteur doit payer : le montant admis d'une pièce de travaux (TTC, à la TVA du
+    /// projet de décompte), sinon le montant à payer de la facture.
+    pub fn montant_a_payer(&self) -> Decimal {
+        let t = self.totaux();
+        match self.montant_admis_ht {
+            Some(admis) => chorus_domain::travaux::ttc_admis(t.total_ht, t.total_ttc, admis),
+            None => t.montant_a_payer,
+        }
     }
 }
 
@@ -80,9 +94,11 @@ pub struct Filtre {
     pub numero: Option<String>,
     /// À partir de 1.
     pub page: usize,
+    /// Les dossiers de « Factures de travaux » au lieu des factures de « Factures émises ».
+    pub travaux: bool,
 }
 
-fn numero_deja_utilise(
+pub(crate) fn numero_deja_utilise(
     c: &Connection,
     bac_id: &str,
     structure_id: &str,
@@ -97,7 +113,7 @@ fn numero_deja_utilise(
 }
 
 /// Trace au journal les anomalies rencontrées (matière du suivi du formateur et du débriefing).
-fn tracer_anomalies(
+pub(crate) fn tracer_anomalies(
     c: &Connection,
     bac: &Bac,
     anomalies: &[Anomalie],
@@ -148,6 +164,9 @@ fn verifier(
         Ok(f) => f,
         Err(anomalies) => return Ok(Err(anomalies)),
     };
+    if let Some(a) = chorus_domain::travaux::anomalie_cadre_de_facture(facture.cadre) {
+        return Ok(Err(vec![a]));
+    }
     let deja = numero_deja_utilise(c, &bac.id, structure_id, &facture.numero, sauf)?;
     let mut anomalies = match envoi {
         Envoi::Enregistrer => {
@@ -317,14 +336,9 @@ pub fn saisir(
         )?
         .execute(valeurs)?;
     } else {
-        c.prepare_cached(
-            "INSERT INTO facture (id, bac_id, structure_id, numero, statut, saisie, destinataire,
-                 raison_sociale_destinataire, date_facture, date_statut, total_ht, total_ttc, montant_a_payer,
-                 valideur_1, service_valideur_1, ordre)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                     (SELECT coalesce(max(ordre), 0) + 1 FROM facture WHERE bac_id = ?2))",
-        )?
-        .execute(valeurs)?;
+        let nouvelle =
+            Nouvelle { id: &id, structure_id, statut, facture: &facture, date: aujourd_hui, moe: None };
+        inserer(c, bac_id, &nouvelle, &raison_sociale)?;
     }
     // Un brouillon ré-enregistré ne change pas de statut : rien de nouveau dans l'historique.
     if courant != Some(statut) {
@@ -352,6 +366,51 @@ pub fn saisir(
         _ => {}
     }
     Ok(Issue::Acceptee(id))
+}
+
+/// Une facture vérifiée, à enregistrer sous l'identifiant `id`.
+pub(crate) struct Nouvelle<'a> {
+    pub id: &'a str,
+    pub structure_id: &'a str,
+    pub statut: Statut,
+    pub facture: &'a Facture,
+    pub date: NaiveDate,
+    /// Une pièce de travaux : la maîtrise d'œuvre désignée.
+    pub moe: Option<&'a str>,
+}
+
+/// Enregistre une facture nouvelle (ou le projet de décompte d'un dossier de travaux), à la
+/// suite des autres du bac.
+pub(crate) fn inserer(c: &Connection, bac_id: &str, n: &Nouvelle<'_>, raison_sociale: &str) -> Resultat<()> {
+    let f = n.facture;
+    let totaux = f.totaux();
+    c.prepare_cached(
+        "INSERT INTO facture (id, bac_id, structure_id, numero, statut, saisie, destinataire,
+             raison_sociale_destinataire, date_facture, date_statut, total_ht, total_ttc, montant_a_payer,
+             valideur_1, service_valideur_1, travaux, moe, ordre)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 (SELECT coalesce(max(ordre), 0) + 1 FROM facture WHERE bac_id = ?2))",
+    )?
+    .execute(params![
+        n.id,
+        bac_id,
+        n.structure_id,
+        f.numero,
+        n.statut.code(),
+        serde_json::to_string(f)?,
+        f.destinataire,
+        raison_sociale,
+        f.date_facture,
+        n.date,
+        totaux.total_ht.to_string(),
+        totaux.total_ttc.to_string(),
+        totaux.montant_a_payer.to_string(),
+        Some(f.code_structure_valideur.as_str()).filter(|v| !v.is_empty()),
+        Some(f.code_service_valideur.as_str()).filter(|v| !v.is_empty()),
+        f.cadre.est_travaux(),
+        n.moe,
+    ])?;
+    Ok(())
 }
 
 /// Le premier temps de « Valider et envoyer » : tous les contrôles, sans rien enregistrer
@@ -444,7 +503,8 @@ pub fn saisie_de(f: &Facture) -> SaisieBrute {
 }
 
 /// Chorus Pro achemine la facture déposée et la met à disposition du destinataire, le jour
-/// même (dans le vrai portail, quelques minutes après le dépôt).
+/// même (dans le vrai portail, quelques minutes après le dépôt) ; une pièce de travaux, à sa
+/// maîtrise d'œuvre, qui est prévenue.
 pub(crate) fn acheminer(
     c: &Connection,
     bac_id: &str,
@@ -453,6 +513,15 @@ pub(crate) fn acheminer(
     date: NaiveDate,
     horloge: &Horloge,
 ) -> Resultat<()> {
+    if circuit.est_travaux() {
+        let ctx = Contexte::default();
+        let statut =
+            circuit::transition(circuit, Some(Statut::Deposee), Action::Acheminer, Acteur::Systeme, &ctx)?;
+        let ch = Changement { statut, acteur: Acteur::Systeme, date, commentaire: "" };
+        changer_statut(c, bac_id, facture_id, ch, horloge)?;
+        let moment = date.and_time(horloge.maintenant().time());
+        return crate::notification::piece_a_traiter_par_la_moe(c, bac_id, facture_id, moment);
+    }
     let mut courant = Statut::Deposee;
     for action in [Action::Acheminer, Action::MettreADisposition] {
         courant = circuit::transition(circuit, Some(courant), action, Acteur::Systeme, &Contexte::default())?;
@@ -473,7 +542,7 @@ pub struct Changement<'a> {
     pub commentaire: &'a str,
 }
 
-fn journaliser_statut(
+pub(crate) fn journaliser_statut(
     c: &Connection,
     bac_id: &str,
     facture_id: &str,
@@ -530,7 +599,7 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
     let ligne = c
         .prepare_cached(
             "SELECT id, structure_id, statut, saisie, raison_sociale_destinataire, date_depot,
-                    date_mise_a_disposition, date_statut, deja_suspendue, valideur_2
+                    date_mise_a_disposition, date_statut, deja_suspendue, valideur_2, moe, montant_admis_ht
              FROM facture WHERE bac_id = ?1 AND id = ?2",
         )?
         .query_row([bac_id, id], |r| {
@@ -544,6 +613,7 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
                 r.get::<_, Option<NaiveDate>>(6)?,
                 r.get::<_, NaiveDate>(7)?,
                 (r.get::<_, bool>(8)?, r.get::<_, Option<String>>(9)?),
+                (r.get::<_, Option<String>>(10)?, r.get::<_, Option<String>>(11)?),
             ))
         })
         .optional()?
@@ -558,6 +628,7 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
         mad,
         date_statut,
         (deja_suspendue, valideur_2),
+        (moe, admis),
     ) = ligne;
     Ok(FactureStockee {
         id,
@@ -570,6 +641,8 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
         date_statut,
         deja_suspendue,
         valideur_2,
+        moe,
+        montant_admis_ht: admis.and_then(|m| m.parse().ok()),
     })
 }
 
@@ -600,9 +673,9 @@ pub fn lister_pour(
     let total: i64 = c
         .prepare_cached(
             "SELECT count(*) FROM facture WHERE bac_id = ?1 AND (?4 IS NULL OR structure_id = ?4)
-             AND (?2 IS NULL OR statut = ?2) AND (?3 IS NULL OR numero LIKE ?3 ESCAPE '\\')",
+             AND (?2 IS NULL OR statut = ?2) AND (?3 IS NULL OR numero LIKE ?3 ESCAPE '\\') AND travaux = ?5",
         )?
-        .query_row(params![bac_id, statut, numero, structure_id], |r| r.get(0))?;
+        .query_row(params![bac_id, statut, numero, structure_id, filtre.travaux], |r| r.get(0))?;
     let page = filtre.page.max(1);
     // Une page démesurée donne une liste vide, pas un débordement.
     let decalage = i64::try_from((page - 1).saturating_mul(PAR_PAGE)).unwrap_or(i64::MAX);
@@ -610,25 +683,28 @@ pub fn lister_pour(
         "SELECT id, numero, statut, destinataire, raison_sociale_destinataire, date_facture, date_depot,
                 date_statut, total_ttc
          FROM facture WHERE bac_id = ?1 AND (?6 IS NULL OR structure_id = ?6)
-         AND (?2 IS NULL OR statut = ?2) AND (?3 IS NULL OR numero LIKE ?3 ESCAPE '\\')
+         AND (?2 IS NULL OR statut = ?2) AND (?3 IS NULL OR numero LIKE ?3 ESCAPE '\\') AND travaux = ?7
          ORDER BY ordre DESC LIMIT ?4 OFFSET ?5",
     )?;
     let lignes = st
-        .query_map(params![bac_id, statut, numero, PAR_PAGE as i64, decalage, structure_id], |r| {
-            let statut: String = r.get(2)?;
-            let ttc: String = r.get(8)?;
-            Ok(Resume {
-                id: r.get(0)?,
-                numero: r.get(1)?,
-                statut: Statut::depuis_code(&statut).unwrap_or(Statut::Brouillon),
-                destinataire: r.get(3)?,
-                raison_sociale_destinataire: r.get(4)?,
-                date_facture: r.get(5)?,
-                date_depot: r.get(6)?,
-                date_statut: r.get(7)?,
-                total_ttc: ttc.parse().unwrap_or_default(),
-            })
-        })?
+        .query_map(
+            params![bac_id, statut, numero, PAR_PAGE as i64, decalage, structure_id, filtre.travaux],
+            |r| {
+                let statut: String = r.get(2)?;
+                let ttc: String = r.get(8)?;
+                Ok(Resume {
+                    id: r.get(0)?,
+                    numero: r.get(1)?,
+                    statut: Statut::depuis_code(&statut).unwrap_or(Statut::Brouillon),
+                    destinataire: r.get(3)?,
+                    raison_sociale_destinataire: r.get(4)?,
+                    date_facture: r.get(5)?,
+                    date_depot: r.get(6)?,
+                    date_statut: r.get(7)?,
+                    total_ttc: ttc.parse().unwrap_or_default(),
+                })
+            },
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((lignes, total as usize))
 }
@@ -645,7 +721,8 @@ pub fn compter_par_statut_pour(
     structure_id: Option<&str>,
 ) -> Resultat<Vec<(Statut, usize)>> {
     let mut st = c.prepare_cached(
-        "SELECT statut, count(*) FROM facture WHERE bac_id = ?1 AND (?2 IS NULL OR structure_id = ?2) GROUP BY statut",
+        "SELECT statut, count(*) FROM facture
+         WHERE bac_id = ?1 AND (?2 IS NULL OR structure_id = ?2) AND NOT travaux GROUP BY statut",
     )?;
     let v = st
         .query_map(params![bac_id, structure_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?

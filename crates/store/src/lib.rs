@@ -45,6 +45,7 @@ pub mod scenario;
 pub mod simulation;
 pub mod structure;
 pub mod suivi;
+pub mod travaux;
 pub mod validation;
 
 pub use base::Store;

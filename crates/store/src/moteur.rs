@@ -1,13 +1,15 @@
 //! Le moteur du temps simulé : avancer l'horloge d'un bac et faire jouer, dans l'ordre des
 //! dates, toutes les parties simulées — le destinataire public et son comptable, les valideurs
-//! (titulaire, mandataire), Chorus Pro lui-même (la validation tacite au bout de 15 jours), les
-//! gestionnaires principaux des structures simulées — par les mêmes cas d'usage qu'un humain.
+//! (titulaire, mandataire), la maîtrise d'œuvre et la maîtrise d'ouvrage des travaux, Chorus
+//! Pro lui-même (la validation tacite au bout de 15 jours, le silence de la MOE au bout de 7),
+//! les gestionnaires principaux des structures simulées — par les mêmes cas d'usage qu'un
+//! humain.
 //!
 //! À chaque tour, le moteur relit l'état du bac, demande à chaque partie sa prochaine action
 //! datée (son comportement par défaut, du domaine, ou la règle du scénario qui la remplace), et
 //! joue la plus ancienne ; à date égale, la facture (ou la demande) la plus ancienne d'abord,
-//! puis Chorus Pro avant le valideur, le valideur avant l'acheteur, l'acheteur avant le
-//! gestionnaire. Le résultat ne dépend donc que de l'état du bac et du scénario.
+//! puis Chorus Pro avant le valideur (ou la maîtrise d'œuvre, d'ouvrage), le valideur avant
+//! l'acheteur, l'acheteur avant le gestionnaire. Le résultat ne dépend donc que de l'état du bac et du scénario.
 
 use std::collections::BTreeSet;
 
@@ -16,7 +18,8 @@ use chorus_domain::acheteur_simule::{self, Prochaine};
 use chorus_domain::circuit::{self, Circuit};
 use chorus_domain::facture::CadreFacturation;
 use chorus_domain::scenario::{DecisionRattachement, FactureVue, Partie, Regle};
-use chorus_domain::statut::{Action, Contexte};
+use chorus_domain::statut::{Acteur, Action, Contexte};
+use chorus_domain::travaux::{self as regles_travaux, simulees};
 use chorus_domain::validation::{self, MotifRefus, Reponse, RoleMarche};
 use chrono::{Days, NaiveDate, NaiveTime};
 use rusqlite::{Connection, params};
@@ -27,6 +30,7 @@ use crate::facture;
 use crate::horloge::Horloge;
 use crate::journal::{self, Coup, Joueur, evenement};
 use crate::rattachement::{self, DemandeEnAttente};
+use crate::travaux::{self, Geste};
 
 /// Nombre de jours dont on peut avancer l'horloge en une fois.
 pub const AVANCE_MAX_JOURS: u32 = 365;
@@ -78,6 +82,10 @@ enum Coup_ {
     Tacite { facture: String },
     /// Un gestionnaire principal simulé répond à une demande de rattachement.
     Gestionnaire { demande: DemandeEnAttente, approuver: bool, commentaire: String },
+    /// La maîtrise d'œuvre ou d'ouvrage simulée agit sur un dossier de travaux.
+    Maitrise { facture: String, acteur: Acteur, geste: Geste, regle: Option<usize> },
+    /// Chorus Pro constate que la maîtrise d'œuvre n'a pas traité la pièce dans ses 7 jours.
+    SilenceMoe { facture: String },
 }
 
 /// Un coup daté, avec ce qui l'ordonne à date égale.
@@ -105,6 +113,7 @@ fn jouer_parties_simulees(
         let mut prevus = coups_de_l_acheteur(c, bac_id, &regles, &impossibles)?;
         prevus.extend(coups_des_valideurs(c, bac_id, &regles, &impossibles)?);
         prevus.extend(coups_des_gestionnaires(c, bac_id, &regles)?);
+        prevus.extend(coups_des_maitrises(c, bac_id, &regles, &impossibles)?);
         let Some(p) = prevus
             .into_iter()
             .filter(|p| p.date <= jusqu_au)
@@ -170,6 +179,22 @@ fn jouer(
         }
         Coup_::Tacite { facture } => {
             crate::validation::constater_absence(c, bac_id, &facture, date, horloge)?;
+        }
+        Coup_::SilenceMoe { facture } => {
+            travaux::constater_silence_de_la_moe(c, bac_id, &facture, date, horloge)?;
+        }
+        Coup_::Maitrise { facture, acteur, geste, regle } => {
+            let joueur = if regle.is_some() { Joueur::Scenario } else { Joueur::Simulateur };
+            let coup = Coup { joueur, date, regle };
+            match (travaux::agir(c, bac_id, &facture, acteur, &geste, coup, horloge), regle) {
+                (Ok(_), _) => {}
+                // Une règle que le circuit refuse ne joue pas ; la partie reprend son
+                // comportement par défaut.
+                (Err(Erreur::Domaine(_) | Erreur::Invalide(_)), Some(n)) => {
+                    impossibles.insert((facture, n));
+                }
+                (Err(e), _) => return Err(e),
+            }
         }
         Coup_::Gestionnaire { demande, approuver, commentaire } => {
             let d = rattachement::Decision {
@@ -474,4 +499,147 @@ fn coups_des_gestionnaires(c: &Connection, bac_id: &str, regles: &[Regle]) -> Re
         });
     }
     Ok(v)
+}
+
+/// Ce que la maîtrise d'œuvre et la maîtrise d'ouvrage simulées font des dossiers de travaux
+/// qu'elles ont en main (leur comportement par défaut, ou une règle du scénario), et le constat
+/// par Chorus Pro du silence de la MOE au bout de 7 jours.
+fn coups_des_maitrises(
+    c: &Connection,
+    bac_id: &str,
+    regles: &[Regle],
+    impossibles: &BTreeSet<(String, usize)>,
+) -> Resultat<Vec<Prevu>> {
+    let mut st = c.prepare_cached(
+        "SELECT f.id, f.statut, f.ordre, f.date_statut, coalesce(json_extract(f.saisie, '$.cadre'), ''),
+                coalesce(f.moe, ''), f.destinataire, coalesce(json_extract(f.saisie, '$.code_service'), ''),
+                coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.total_ht
+         FROM facture f WHERE f.bac_id = ?1 AND f.travaux
+           AND f.statut IN ('MISE_A_DISPOSITION_MOE', 'PRISE_EN_COMPTE_MOE', 'MISE_A_DISPOSITION_MOA',
+                            'PRISE_EN_COMPTE_MOA', 'A_ASSOCIER_FOURNISSEUR')
+         ORDER BY f.ordre",
+    )?;
+    type Ligne = ((String, String, i64, NaiveDate, String), (String, String, String, String, String));
+    let lignes: Vec<Ligne> = st
+        .query_map([bac_id], |r| {
+            Ok((
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?),
+                (r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?),
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let jouees = if regles.is_empty() { BTreeSet::new() } else { regles_jouees(c, bac_id)? };
+    let mut v = Vec::new();
+    for ((id, statut, ordre, date_statut, cadre), (moe, destinataire, code_service, engagement, ht)) in lignes
+    {
+        let (Ok(statut), Ok(cadre)) = (Statut::depuis_code(&statut), CadreFacturation::depuis_code(&cadre))
+        else {
+            continue;
+        };
+        let historique = travaux::historique(c, bac_id, &id)?;
+        let depuis =
+            |s: Statut| historique.iter().rev().find(|(x, _)| *x == s).map_or(date_statut, |(_, d)| *d);
+        let acteur = if travaux::CHEZ_LA_MOE.contains(&statut) || statut == Statut::AAssocierFournisseur {
+            Acteur::Moe
+        } else {
+            Acteur::Moa
+        };
+        if acteur == Acteur::Moe && statut != Statut::AAssocierFournisseur {
+            v.push(Prevu {
+                date: regles_travaux::lendemain(
+                    depuis(Statut::MiseADispositionMoe),
+                    regles_travaux::DELAI_MOE_JOURS,
+                ),
+                ordre,
+                rang_partie: 0,
+                coup: Coup_::SilenceMoe { facture: id.clone() },
+            });
+        }
+        // Une maîtrise d'œuvre tenue par un stagiaire du bac agit elle-même.
+        if acteur == Acteur::Moe && travaux::moe_jouee(c, bac_id, &moe)? {
+            continue;
+        }
+        let vue = FactureVue {
+            statut,
+            destinataire: &destinataire,
+            code_service: &code_service,
+            numero_engagement: &engagement,
+            valideur: &moe,
+            total_ht: ht.parse().unwrap_or_default(),
+        };
+        let partie = if acteur == Acteur::Moe { Partie::Moe } else { Partie::Moa };
+        let regle = regles.iter().enumerate().find(|(n, r)| {
+            let cle = (id.clone(), *n);
+            r.partie() == partie && r.concerne(&vue) && !jouees.contains(&cle) && !impossibles.contains(&cle)
+        });
+        let (date, geste, numero) = match regle {
+            Some((_, r)) if r.silence => continue,
+            Some((n, r)) => match geste_de_la_regle(r) {
+                Some(geste) => (apres(date_statut, r.apres_jours), geste, Some(n)),
+                None => continue,
+            },
+            None => {
+                let procedure_tacite = historique.iter().any(|(s, _)| *s == Statut::RemplaceeParA22);
+                let (depart, jours, geste) = match statut {
+                    Statut::MiseADispositionMoe => {
+                        (Statut::MiseADispositionMoe, simulees::MOE_PRISE_EN_COMPTE, Geste::PrendreEnCompte)
+                    }
+                    Statut::PriseEnCompteMoe => (
+                        Statut::MiseADispositionMoe,
+                        simulees::MOE_TRANSMISSION,
+                        Geste::Transmettre { montant_admis_ht: None, au_service_financier: false },
+                    ),
+                    Statut::MiseADispositionMoa => {
+                        (Statut::MiseADispositionMoa, simulees::MOA_PRISE_EN_COMPTE, Geste::PrendreEnCompte)
+                    }
+                    Statut::PriseEnCompteMoa if cadre.est_decompte_final() || procedure_tacite => (
+                        Statut::MiseADispositionMoa,
+                        simulees::MOA_DECOMPTE_GENERAL,
+                        Geste::NotifierDecompteGeneral { montant_ht: None },
+                    ),
+                    Statut::PriseEnCompteMoa => (
+                        Statut::MiseADispositionMoa,
+                        simulees::MOA_VALIDATION,
+                        Geste::Valider { montant_admis_ht: None },
+                    ),
+                    // Le titulaire n'a pas signé le décompte général dans ses 30 jours.
+                    _ => (Statut::AAssocierFournisseur, simulees::MOE_DGD_TACITE, Geste::DeposerDgdTacite),
+                };
+                (apres(depuis(depart), jours).max(date_statut), geste, None)
+            }
+        };
+        v.push(Prevu {
+            date,
+            ordre,
+            rang_partie: 1,
+            coup: Coup_::Maitrise { facture: id, acteur, geste, regle: numero },
+        });
+    }
+    Ok(v)
+}
+
+/// Le geste qu'une règle de la maîtrise d'œuvre ou d'ouvrage fait jouer (les contrôles du
+/// scénario garantissent sa forme).
+fn geste_de_la_regle(r: &Regle) -> Option<Geste> {
+    let montant = r.montant_admis_ht.as_deref().and_then(|m| regles_travaux::lire_montant(m).ok());
+    let moe = r.partie() == Partie::Moe;
+    Some(match r.action? {
+        Statut::PriseEnCompteMoe | Statut::PriseEnCompteMoa => Geste::PrendreEnCompte,
+        Statut::TransmiseMoa => Geste::Transmettre { montant_admis_ht: montant, au_service_financier: false },
+        Statut::MiseADisposition if moe => {
+            Geste::Transmettre { montant_admis_ht: montant, au_service_financier: true }
+        }
+        Statut::MiseADisposition => Geste::Valider { montant_admis_ht: montant },
+        Statut::AAssocierFournisseur => Geste::NotifierDecompteGeneral { montant_ht: montant },
+        Statut::RefuseeMoe => {
+            let motif = regles_travaux::MotifMoe::depuis_code(&r.motif)?.texte(&r.precision).ok()?;
+            Geste::Refuser { motif }
+        }
+        Statut::RefuseeMoa => Geste::Refuser { motif: r.motif.clone() },
+        Statut::ErreurFournisseurSurMoe | Statut::ErreurFournisseurSurMoa => {
+            Geste::SignalerErreur { motif: r.motif.clone() }
+        }
+        Statut::ACompleter => Geste::DemanderComplement { motif: r.motif.clone() },
+        _ => return None,
+    })
 }

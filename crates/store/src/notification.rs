@@ -336,24 +336,62 @@ pub fn evenement_facture(
     commentaire: &str,
     instant_simule: NaiveDateTime,
 ) -> Resultat<()> {
-    type Ligne = (String, String, String, String, bool, (Option<String>, Option<String>));
-    let (structure_id, numero, destinataire, raison_sociale_destinataire, avoir, valideurs): Ligne = c
+    type Ligne =
+        (String, String, String, String, bool, (Option<String>, Option<String>), (bool, Option<String>));
+    let (structure_id, numero, destinataire, raison_sociale_destinataire, avoir, valideurs, (travaux, moe)): Ligne = c
         .query_row(
             "SELECT structure_id, numero, destinataire, raison_sociale_destinataire,
-                coalesce(json_extract(saisie, '$.type_facture'), '') = 'AVOIR', valideur_1, valideur_2
+                coalesce(json_extract(saisie, '$.type_facture'), '') = 'AVOIR', valideur_1, valideur_2, travaux, moe
          FROM facture WHERE bac_id = ?1 AND id = ?2",
             [bac_id, facture_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, (r.get(5)?, r.get(6)?))),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    (r.get(5)?, r.get(6)?),
+                    (r.get(7)?, r.get(8)?),
+                ))
+            },
         )?;
-    // Qui a donné le statut : le valideur de ce niveau, Chorus Pro, ou le destinataire.
+    let nom_de = |siret: &str| -> Resultat<String> {
+        Ok(crate::reference::entreprise(c, siret)?.map(|e| e.raison_sociale).unwrap_or_default())
+    };
+    // Qui a donné le statut : le valideur de ce niveau, Chorus Pro, la maîtrise d'œuvre ou
+    // d'ouvrage, ou le destinataire.
     let qui = match chorus_domain::circuit::niveau_de_validation(statut) {
+        _ if statut == Statut::AbsenceValidationMoeDelaiReglementaire => {
+            "Chorus Pro, faute de traitement par la maîtrise d'œuvre dans les 7 jours,".to_string()
+        }
+        _ if matches!(
+            statut,
+            Statut::PriseEnCompteMoe
+                | Statut::RefuseeMoe
+                | Statut::ErreurFournisseurSurMoe
+                | Statut::ACompleter
+        ) || (travaux && statut == Statut::TransmiseMoa) =>
+        {
+            let siret = moe.clone().unwrap_or_default();
+            format!("la maîtrise d'œuvre {} ({siret})", nom_de(&siret)?)
+        }
+        _ if matches!(
+            statut,
+            Statut::PriseEnCompteMoa
+                | Statut::RefuseeMoa
+                | Statut::ErreurFournisseurSurMoa
+                | Statut::AAssocierFournisseur
+        ) =>
+        {
+            format!("le maître d'ouvrage {raison_sociale_destinataire} ({destinataire})")
+        }
         _ if matches!(statut, Statut::AbsenceValidation1HorsDelai | Statut::AbsenceValidation2HorsDelai) => {
             "Chorus Pro, faute de réponse du valideur dans les 15 jours,".to_string()
         }
         Some(n) => {
             let siret = if n == 2 { valideurs.1 } else { valideurs.0 }.unwrap_or_default();
-            let nom = crate::reference::entreprise(c, &siret)?.map(|e| e.raison_sociale).unwrap_or_default();
-            format!("le valideur {nom} ({siret})")
+            format!("le valideur {} ({siret})", nom_de(&siret)?)
         }
         None => format!("le destinataire {raison_sociale_destinataire} ({destinataire})"),
     };
@@ -376,6 +414,11 @@ pub fn evenement_facture(
                 | Statut::Refusee2
                 | Statut::ErreurFournisseurSurValideur
                 | Statut::ErreurCotraitantSurValideur
+                | Statut::RefuseeMoe
+                | Statut::RefuseeMoa
+                | Statut::ErreurFournisseurSurMoe
+                | Statut::ErreurFournisseurSurMoa
+                | Statut::ACompleter
         ) {
             "Motif"
         } else {
@@ -383,7 +426,11 @@ pub fn evenement_facture(
         };
         format!("\n\n{quoi} : « {} »", commentaire.trim())
     };
-    let lien = format!("/factures-emises/{facture_id}");
+    let lien = if travaux {
+        format!("/factures-de-travaux/{facture_id}")
+    } else {
+        format!("/factures-emises/{facture_id}")
+    };
     for d in destinataires {
         let corps = format!(
             "Bonjour {} {},\n\nLe {} à {}, {qui} a passé la \
@@ -443,6 +490,67 @@ pub fn facture_a_valider(
              comme valideur. Validez-la ou refusez-la dans « Factures à valider » au plus tard le {} : sans \
              réponse dans les 15 jours, elle sera réputée validée (articles R2193-13 et R2193-16 du code de la \
              commande publique).",
+            d.prenom,
+            d.nom,
+            date(echeance),
+        );
+        poster(c, bac_id, &d.adresse, (&objet, &corps, &lien), instant_simule)?;
+    }
+    Ok(())
+}
+
+/// Les utilisateurs humains de la structure du bac dont le SIRET est `siret` (une maîtrise
+/// d'œuvre tenue par un stagiaire), s'il y en a une.
+fn utilisateurs_de(c: &Connection, bac_id: &str, siret: &str) -> Resultat<Vec<Destinataire>> {
+    let mut st = c.prepare_cached(
+        "SELECT u.id, u.prenom, u.nom FROM structure s
+         JOIN rattachement r ON r.structure_id = s.id AND r.bac_id = s.bac_id AND r.statut = 'VALIDE'
+         JOIN utilisateur u ON u.id = r.utilisateur_id AND NOT u.simule
+         WHERE s.bac_id = ?1 AND s.identifiant = ?2 ORDER BY u.email",
+    )?;
+    let utilisateurs: Vec<(String, String, String)> = st
+        .query_map([bac_id, siret], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    utilisateurs
+        .into_iter()
+        .map(|(id, prenom, nom)| {
+            Ok(Destinataire { prenom, nom, adresse: compte::adresse_de_contact(c, &id)? })
+        })
+        .collect()
+}
+
+/// Une pièce de travaux vient d'être mise à disposition de sa maîtrise d'œuvre : si c'est une
+/// structure tenue dans le bac, ses utilisateurs sont prévenus, avec la date limite de ses 7
+/// jours.
+pub fn piece_a_traiter_par_la_moe(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    instant_simule: NaiveDateTime,
+) -> Resultat<()> {
+    let (numero, fournisseur, montant, cadre, moe): (String, String, String, String, Option<String>) = c
+        .query_row(
+            "SELECT f.numero, s.raison_sociale || ' (' || s.identifiant || ')', f.total_ht,
+                coalesce(json_extract(f.saisie, '$.cadre'), ''), f.moe
+         FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
+         WHERE f.bac_id = ?1 AND f.id = ?2",
+            [bac_id, facture_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+    let Some(moe) = moe else { return Ok(()) };
+    let nature = chorus_domain::facture::CadreFacturation::depuis_code(&cadre)
+        .map(chorus_domain::travaux::nature)
+        .unwrap_or("Pièce de travaux");
+    let echeance =
+        chorus_domain::travaux::dernier_jour(instant_simule.date(), chorus_domain::travaux::DELAI_MOE_JOURS);
+    let objet = format!("{nature} {numero} à traiter");
+    let lien = format!("/factures-de-travaux/a-traiter/{facture_id}");
+    for d in utilisateurs_de(c, bac_id, &moe)? {
+        let corps = format!(
+            "Bonjour {} {},\n\n{fournisseur} a déposé la pièce n° {numero} ({nature}, {montant} € HT) et vous \
+             désigne comme maîtrise d'œuvre. Traitez-la dans « Factures de travaux » au plus tard le {} : vous \
+             disposez de 7 jours, et le délai de paiement court depuis sa réception. Un écart de montant ne \
+             se refuse pas : saisissez le montant que vous admettez.",
             d.prenom,
             d.nom,
             date(echeance),

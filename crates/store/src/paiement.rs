@@ -125,11 +125,37 @@ pub enum DepartDuDelai {
     /// Sous-traitant payé directement, sans réponse du valideur : l'expiration des quinze jours
     /// (R2192-23, R2193-12, R2193-16).
     ExpirationDuDelaiDeValidation(NaiveDate),
+    /// Projet de décompte mensuel : sa réception par la maîtrise d'œuvre, horodatée par Chorus
+    /// Pro (la dernière, après un recyclage ou un complément).
+    ReceptionMoe(NaiveDate),
+    /// Solde d'un marché de travaux : la réception du décompte général et définitif par le
+    /// maître d'ouvrage.
+    ReceptionDgd(NaiveDate),
+}
+
+impl DepartDuDelai {
+    /// La date de départ, quand elle ne se lit pas dans la mise à disposition du destinataire.
+    pub fn date(self) -> Option<NaiveDate> {
+        match self {
+            Self::ReceptionMoe(d) | Self::ReceptionDgd(d) => Some(d),
+            _ => None,
+        }
+    }
 }
 
 /// Le départ du délai d'une facture, d'après son cadre et son historique : pour un
 /// sous-traitant, la dernière validation (expresse ou tacite) avant la mise à disposition.
 pub fn depart_du_delai(cadre: CadreFacturation, historique: &[(Statut, NaiveDate)]) -> DepartDuDelai {
+    if cadre.est_travaux() {
+        let final_ = cadre.est_decompte_final();
+        let recherche = if final_ { Statut::Associee } else { Statut::MiseADispositionMoe };
+        let date = historique.iter().rev().find(|(s, _)| *s == recherche).map(|(_, d)| *d);
+        return match (date, final_) {
+            (Some(d), false) => DepartDuDelai::ReceptionMoe(d),
+            (Some(d), true) => DepartDuDelai::ReceptionDgd(d),
+            (None, _) => DepartDuDelai::MiseADisposition,
+        };
+    }
     if cadre != CadreFacturation::A9FactureSousTraitant {
         return DepartDuDelai::MiseADisposition;
     }
@@ -166,6 +192,7 @@ fn delai_du_destinataire(c: &Connection, identifiant: &str) -> Resultat<u16> {
 #[allow(clippy::too_many_arguments)]
 fn etat(
     statut: Statut,
+    depart: DepartDuDelai,
     avoir: bool,
     date_statut: NaiveDate,
     delai_jours: u16,
@@ -177,14 +204,18 @@ fn etat(
     match statut {
         Statut::Brouillon => return EtatPaiement::NonTransmise,
         Statut::Rejetee => return EtatPaiement::Rejetee(date_statut),
-        Statut::Refusee1 | Statut::Refusee2 => return EtatPaiement::RefuseeParLeValideur(date_statut),
+        Statut::Refusee1
+        | Statut::Refusee2
+        | Statut::RefuseeMoe
+        | Statut::RefuseeMoa
+        | Statut::RefuseeFournisseur => return EtatPaiement::RefuseeParLeValideur(date_statut),
         _ if avoir => return EtatPaiement::Avoir,
         Statut::Deposee | Statut::EnCoursAcheminement | Statut::ARecycler => {
             return EtatPaiement::EnAttente(statut);
         }
         _ => {}
     }
-    let Some(debut) = jalons.mise_a_disposition else {
+    let Some(debut) = depart.date().or(jalons.mise_a_disposition) else {
         return EtatPaiement::EnAttente(statut);
     };
     EtatPaiement::Suivie(Box::new(delai_paiement::calculer(&Donnees {
@@ -222,10 +253,11 @@ pub fn suivi_facture(
     let taux = lister_taux(c)?;
     let etat = etat(
         facture.statut,
+        depart,
         facture.facture.type_facture == TypeFacture::Avoir,
         facture.date_statut,
         delai_jours,
-        facture.totaux().montant_a_payer,
+        facture.montant_a_payer(),
         &j,
         aujourd_hui,
         &taux,
@@ -268,7 +300,7 @@ pub fn a_surveiller(
             "SELECT j.facture_id, j.statut, j.date_simulee
              FROM journal j JOIN facture f ON f.id = j.facture_id AND f.bac_id = j.bac_id
              WHERE j.bac_id = ?1 AND f.structure_id = ?2 AND j.evenement = 'STATUT'
-               AND f.date_mise_a_disposition IS NOT NULL
+               AND f.statut <> 'BROUILLON'
              ORDER BY j.id",
         )?;
         let lignes = st.query_map(params![bac_id, structure_id], |r| {
@@ -283,9 +315,9 @@ pub fn a_surveiller(
     }
     let mut st = c.prepare_cached(
         "SELECT f.id, f.numero, f.raison_sociale_destinataire, f.statut, f.date_statut, f.montant_a_payer,
-                f.total_ttc, coalesce(a.delai_paiement_jours, ?3)
+                f.total_ttc, coalesce(a.delai_paiement_jours, ?3), coalesce(json_extract(f.saisie, '$.cadre'), '')
          FROM facture f LEFT JOIN annuaire_structure a ON a.identifiant = f.destinataire
-         WHERE f.bac_id = ?1 AND f.structure_id = ?2 AND f.date_mise_a_disposition IS NOT NULL
+         WHERE f.bac_id = ?1 AND f.structure_id = ?2 AND f.statut <> 'BROUILLON'
            AND coalesce(json_extract(f.saisie, '$.type_facture'), '') <> 'AVOIR'
          ORDER BY f.ordre",
     )?;
@@ -299,17 +331,22 @@ pub fn a_surveiller(
                 r.get::<_, NaiveDate>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
-                r.get::<_, u16>(7)?,
+                (r.get::<_, u16>(7)?, r.get::<_, String>(8)?),
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut v = Vec::new();
-    for (id, numero, raison_sociale, statut, date_statut, a_payer, ttc, delai) in lignes {
-        let Ok(statut) = Statut::depuis_code(&statut) else { continue };
-        let j = jalons(historiques.remove(&id).unwrap_or_default());
+    for (id, numero, raison_sociale, statut, date_statut, a_payer, ttc, (delai, cadre)) in lignes {
+        let (Ok(statut), Ok(cadre)) = (Statut::depuis_code(&statut), CadreFacturation::depuis_code(&cadre))
+        else {
+            continue;
+        };
+        let historique = historiques.remove(&id).unwrap_or_default();
+        let depart = depart_du_delai(cadre, &historique);
+        let j = jalons(historique);
         let montant = a_payer.parse().unwrap_or_default();
         let EtatPaiement::Suivie(suivi) =
-            etat(statut, false, date_statut, delai, montant, &j, aujourd_hui, &taux)
+            etat(statut, depart, false, date_statut, delai, montant, &j, aujourd_hui, &taux)
         else {
             continue;
         };
@@ -324,7 +361,7 @@ pub fn a_surveiller(
                 numero,
                 raison_sociale_destinataire: raison_sociale,
                 statut,
-                montant_ttc: ttc.parse().unwrap_or_default(),
+                montant_ttc: if cadre.est_travaux() { montant } else { ttc.parse().unwrap_or_default() },
                 suivi: *suivi,
             });
         }

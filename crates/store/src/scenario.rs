@@ -90,6 +90,9 @@ pub fn commencer(
         for f in &depart.factures {
             poser_facture(c, bac_id, structure, f, horloge)?;
         }
+        if !depart.marches.is_empty() {
+            crate::travaux::ouvrir_l_espace(c, bac_id, structure, horloge)?;
+        }
     }
     let maintenant = bac::bac(c, bac_id)?.maintenant_simule(horloge);
     for m in &depart.messages {
@@ -160,11 +163,25 @@ fn poser_message(
     Ok(())
 }
 
-/// Le document n° `rang` (à partir de 1) de l'exercice en cours, en PDF.
-pub fn document_pdf(c: &Connection, bac_id: &str, rang: usize) -> Resultat<Vec<u8>> {
+/// Les fiches d'identité des marchés de travaux du bac : celles de l'exercice en cours, ou
+/// celle du marché de démonstration.
+pub fn fiches_des_marches(
+    c: &Connection,
+    bac_id: &str,
+) -> Resultat<Vec<chorus_domain::travaux::FicheMarche>> {
+    let marches = en_cours(c, bac_id)?.map(|s| s.depart.marches).unwrap_or_default();
+    Ok(if marches.is_empty() { vec![chorus_domain::travaux::marche_de_demonstration()] } else { marches })
+}
+
+/// Le document n° `rang` (à partir de 1) de l'exercice en cours, en PDF : ses documents, puis
+/// les fiches d'identité de ses marchés de travaux (pour le titulaire `titulaire`).
+pub fn document_pdf(c: &Connection, bac_id: &str, rang: usize, titulaire: &str) -> Resultat<Vec<u8>> {
     let s = en_cours(c, bac_id)?.ok_or(Erreur::Introuvable("exercice en cours"))?;
-    let d =
-        rang.checked_sub(1).and_then(|i| s.depart.documents.get(i)).ok_or(Erreur::Introuvable("document"))?;
+    let i = rang.checked_sub(1).ok_or(Erreur::Introuvable("document"))?;
+    if let Some(fiche) = i.checked_sub(s.depart.documents.len()).and_then(|n| s.depart.marches.get(n)) {
+        return crate::travaux::fiche_pdf(c, fiche, titulaire);
+    }
+    let d = s.depart.documents.get(i).ok_or(Erreur::Introuvable("document"))?;
     Ok(chorus_documents::piece_exercice(&chorus_documents::PieceExercice {
         titre: &d.titre,
         emetteur: &d.emetteur,
@@ -429,7 +446,7 @@ pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits>
         "SELECT id, structure_id, coalesce(json_extract(saisie, '$.type_facture'), 'FACTURE'), destinataire,
                 coalesce(json_extract(saisie, '$.code_service'), ''),
                 coalesce(json_extract(saisie, '$.numero_engagement'), ''), statut,
-                coalesce(json_extract(saisie, '$.cadre'), ''), coalesce(valideur_1, '')
+                coalesce(json_extract(saisie, '$.cadre'), ''), coalesce(valideur_1, ''), coalesce(moe, '')
          FROM facture WHERE bac_id = ?1 ORDER BY ordre",
     )?;
     let lignes = st
@@ -440,10 +457,23 @@ pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits>
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
-                (r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?),
+                (
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, String>(9)?,
+                ),
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut pieces: HashMap<String, BTreeSet<chorus_domain::facture::CadreFacturation>> = HashMap::new();
+    let mut st = c.prepare_cached("SELECT facture_id, cadre FROM piece_travaux WHERE bac_id = ?1")?;
+    for ligne in st.query_map([bac_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (facture, cadre) = ligne?;
+        if let Ok(cadre) = chorus_domain::facture::CadreFacturation::depuis_code(&cadre) {
+            pieces.entry(facture).or_default().insert(cadre);
+        }
+    }
     let mut faits = Faits::default();
     for (
         (id, structure_id),
@@ -451,7 +481,7 @@ pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits>
         destinataire,
         code_service,
         numero_engagement,
-        (statut, cadre, valideur),
+        (statut, cadre, valideur, moe),
     ) in lignes
     {
         let statut = Statut::depuis_code(&statut)?;
@@ -474,6 +504,8 @@ pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits>
             statuts: tous,
             cadre,
             valideur,
+            moe,
+            pieces: pieces.remove(&id).unwrap_or_default(),
         });
     }
     let mut st = c.prepare_cached(

@@ -376,8 +376,12 @@ fn liste_paginee_la_plus_recente_d_abord_et_filtres() {
     let (l, total) = lister(Filtre { numero: Some(" fa-0099 ".into()), ..Filtre::default() });
     assert_eq!((numeros(&l), total), (vec!["FA-0099".to_string()], 1));
     // Les deux filtres ensemble.
-    let (l, _) =
-        lister(Filtre { statut: Some(Statut::MiseADisposition), numero: Some("FA-01".into()), page: 1 });
+    let (l, _) = lister(Filtre {
+        statut: Some(Statut::MiseADisposition),
+        numero: Some("FA-01".into()),
+        page: 1,
+        travaux: false,
+    });
     assert_eq!(numeros(&l), ["FA-0120", "FA-0110", "FA-0100"]);
     // Les métacaractères de LIKE sont cherchés tels quels.
     for motif in ["%", "_", "A_0", "FA%1", "\\"] {

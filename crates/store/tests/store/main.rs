@@ -26,4 +26,5 @@ mod quiz;
 mod rattachement;
 mod reference;
 mod suivi;
+mod travaux;
 mod validation;

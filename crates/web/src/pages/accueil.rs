@@ -162,7 +162,7 @@ pub async fn synthese(State(etat): State<AppState>, stagiaire: Stagiaire) -> Res
                     c,
                     &bac_id,
                     Some(&sid),
-                    &Filtre { statut: Some(s), numero: None, page: 1 },
+                    &Filtre { statut: Some(s), numero: None, page: 1, ..Filtre::default() },
                 )?;
                 a_traiter.extend(lignes);
             }

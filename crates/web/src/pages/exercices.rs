@@ -207,12 +207,20 @@ pub async fn en_cours(
                     p { (paragraphe) }
                 }
             }
-            @if !s.depart.documents.is_empty() {
+            @if !s.depart.documents.is_empty() || !s.depart.marches.is_empty() {
                 section.carte aria-labelledby="documents" {
                     h2 #documents { "Vos documents" }
                     ul {
                         @for (i, d) in s.depart.documents.iter().enumerate() {
                             li { a href={ "/exercice/documents/" (i + 1) } target="_blank" { (d.titre) } " — " (d.emetteur) " (PDF)" }
+                        }
+                        @for (i, m) in s.depart.marches.iter().enumerate() {
+                            li {
+                                a href={ "/exercice/documents/" (s.depart.documents.len() + i + 1) } target="_blank" {
+                                    "Fiche d'identité du marché n° " (m.numero_marche)
+                                }
+                                " (PDF) — aussi dans " a href="/factures-de-travaux/marche" { "Factures de travaux › Fiche d'identité du marché" }
+                            }
                         }
                     }
                 }
@@ -305,8 +313,8 @@ pub async fn document(
     Path(rang): Path<String>,
 ) -> Result<axum::response::Response, AppError> {
     let rang: usize = rang.parse().map_err(|_| AppError::Introuvable("Document introuvable".into()))?;
-    let bac_id = stagiaire.bac.id.clone();
-    let pdf = etat.lire(move |c, _| scenario::document_pdf(c, &bac_id, rang)).await?;
+    let (bac_id, titulaire) = (stagiaire.bac.id.clone(), stagiaire.structure.identifiant.clone());
+    let pdf = etat.lire(move |c, _| scenario::document_pdf(c, &bac_id, rang, &titulaire)).await?;
     Ok(super::pieces::servir_fichier(&format!("document-{rang}.pdf"), "application/pdf", pdf, true))
 }
 

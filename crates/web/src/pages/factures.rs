@@ -44,7 +44,7 @@ pub async fn liste(
         })?),
     };
     let page = q.page.as_deref().and_then(|p| p.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, 100_000);
-    let filtre = Filtre { statut, numero: Some(q.numero.clone()), page };
+    let filtre = Filtre { statut, numero: Some(q.numero.clone()), page, ..Filtre::default() };
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
     let (lignes, total) =
         etat.lire(move |c, _| facture::lister_pour(c, &bac_id, Some(&sid), &filtre)).await?;

@@ -109,7 +109,7 @@ fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
                     @if f.raison_sociale_destinataire.is_empty() { "—" } @else { (f.raison_sociale_destinataire) }
                     " " small.nombre { "(" (f.facture.destinataire) ")" }
                 }
-                dt { "Montant TTC à payer" } dd.nombre { (format::euros(f.totaux().montant_a_payer)) }
+                dt { "Montant TTC à payer" } dd.nombre { (format::euros(f.montant_a_payer())) }
                 dt { "Date simulée du jour" } dd { (format::date_courte(ctx.date_simulee)) }
             }
             @match &s.etat {
@@ -209,6 +209,14 @@ fn detail(s: &SuiviPaiement, delai_jours: u16, recyclee: bool, depart: DepartDuD
         DepartDuDelai::ExpirationDuDelaiDeValidation(_) => (
             "Départ du délai : fin des 15 jours laissés au titulaire, sans réponse (sous-traitant payé directement)",
             Article::DepartSousTraitant,
+        ),
+        DepartDuDelai::ReceptionMoe(_) => (
+            "Départ du délai : réception du projet de décompte par la maîtrise d'œuvre, horodatée par Chorus Pro",
+            Article::Depart,
+        ),
+        DepartDuDelai::ReceptionDgd(_) => (
+            "Départ du délai : réception du décompte général et définitif par le maître d'ouvrage",
+            Article::DepartSolde,
         ),
     };
     let sources_depart = [article_depart];

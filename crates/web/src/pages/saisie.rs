@@ -223,7 +223,7 @@ pub fn page_formulaire_vers(
         .collect();
     // Les cadres du type de demande de paiement « facture » (`recupererCadreFacturation`) ; les
     // pièces de travaux se déposent ailleurs.
-    let cadres: Vec<(&str, &str)> = CadreFacturation::TOUS.iter().map(|c| (c.code(), c.libelle())).collect();
+    let cadres: Vec<(&str, &str)> = CadreFacturation::de_facture().map(|c| (c.code(), c.libelle())).collect();
     let types: Vec<(&str, &str)> = TypeFacture::TOUS.iter().map(|t| (t.code(), t.libelle())).collect();
     let modes: Vec<(&str, &str)> = ModePaiement::TOUS.iter().map(|m| (m.code(), m.libelle())).collect();
     let types_tva: Vec<(&str, &str)> = TypeTva::TOUS.iter().map(|t| (t.code(), t.libelle())).collect();
