@@ -25,10 +25,15 @@ pub enum ChoixSimulateur {
     RecyclageApresValidation,
     LibellesStatuts,
     GestionnaireSimule,
+    MaitrisesSimulees,
+    CircuitTravaux,
+    DelaisDecompteGeneral,
+    PiecesDuDossier,
+    RepriseDesDelaisTravaux,
 }
 
 impl ChoixSimulateur {
-    pub const TOUS: [ChoixSimulateur; 19] = [
+    pub const TOUS: [ChoixSimulateur; 24] = [
         Self::SuiviDuDelai,
         Self::CalculInterets,
         Self::DelaiLegalAnnuaire,
@@ -48,6 +53,11 @@ impl ChoixSimulateur {
         Self::RecyclageApresValidation,
         Self::LibellesStatuts,
         Self::GestionnaireSimule,
+        Self::MaitrisesSimulees,
+        Self::CircuitTravaux,
+        Self::DelaisDecompteGeneral,
+        Self::PiecesDuDossier,
+        Self::RepriseDesDelaisTravaux,
     ];
 
     /// L'ancre du choix sur la page qui les liste.
@@ -72,6 +82,11 @@ impl ChoixSimulateur {
             Self::RecyclageApresValidation => "recyclage-apres-validation",
             Self::LibellesStatuts => "libelles-statuts",
             Self::GestionnaireSimule => "gestionnaire-simule",
+            Self::MaitrisesSimulees => "maitrises-simulees",
+            Self::CircuitTravaux => "circuit-travaux",
+            Self::DelaisDecompteGeneral => "delais-decompte-general",
+            Self::PiecesDuDossier => "pieces-du-dossier",
+            Self::RepriseDesDelaisTravaux => "reprise-delais-travaux",
         }
     }
 
@@ -98,6 +113,13 @@ impl ChoixSimulateur {
             }
             Self::LibellesStatuts => "Les libellés des statuts que les sources ne donnent pas",
             Self::GestionnaireSimule => "Le gestionnaire principal simulé d'une structure",
+            Self::MaitrisesSimulees => "La maîtrise d'œuvre et la maîtrise d'ouvrage simulées",
+            Self::CircuitTravaux => "L'enchaînement des statuts des factures de travaux",
+            Self::DelaisDecompteGeneral => "Les délais du décompte général et de la procédure tacite",
+            Self::PiecesDuDossier => "Les PDF et les numéros des pièces de la MOE et de la MOA",
+            Self::RepriseDesDelaisTravaux => {
+                "Les délais après un complément ou un recyclage de pièce de travaux"
+            }
         }
     }
 
@@ -193,6 +215,21 @@ impl ChoixSimulateur {
                 "Le gestionnaire principal d'une structure simulée accepte une demande de rattachement 2 jours \
                  après qu'elle est faite ; un exercice peut le faire refuser ou tarder."
             }
+            Self::MaitrisesSimulees => {
+                "Sans joueur, la MOE prend une pièce en compte 2 jours après l'avoir reçue et la transmet le 5e jour au montant demandé (état d'acompte A15, projet de décompte général A17) ; la MOA la prend en compte le lendemain de sa réception, valide l'état d'acompte (A19) le surlendemain et notifie le décompte général (A20) le 8e jour. Si le titulaire ne signe pas le décompte général dans ses 30 jours, la MOE dépose le DGD tacite (A24) le lendemain. Un exercice peut changer chacun de ces comportements (MOE silencieuse, montant admis plus bas, refus)."
+            }
+            Self::CircuitTravaux => {
+                "Les statuts et leurs libellés sont ceux de Chorus Pro ; leur enchaînement (qui peut passer de quel statut à quel autre) est reconstitué : la MOE reçoit (« Mise à disposition MOE »), prend en compte, transmet à la MOA ou au service financier, refuse, demande un complément ou signale une erreur d'acheminement ; la MOA prend en compte, valide ou notifie le décompte général, refuse ou signale une erreur ; le titulaire signe (« Associée ») ou refuse. Les pièces de la MOE, de la MOA et la pièce suivante du titulaire font avancer le dossier ouvert par le projet de décompte. Les circuits où le titulaire établit lui-même l'état d'acompte (A5, A6) ne sont pas simulés."
+            }
+            Self::DelaisDecompteGeneral => {
+                "Le décompte général doit être notifié dans les 30 jours qui suivent la réception du projet de décompte final par la MOE ; sinon le titulaire peut déposer son projet de décompte général (A22), puis, si la MOA ne notifie rien dans les 10 jours, le DGD tacite (A23). Le titulaire a 30 jours pour signer le décompte général notifié. Les jours sont comptés en jours calendaires, à partir du lendemain de l'événement."
+            }
+            Self::PiecesDuDossier => {
+                "Les pièces de la MOE et de la MOA (états d'acompte, décomptes généraux) sont des PDF que le simulateur produit à partir des montants saisis. Elles portent le numéro du projet de décompte suivi d'un suffixe : EA (état d'acompte), EAV (état d'acompte validé), et, choix du simulateur dans le même esprit, PDG (projet de décompte général), DG (décompte général), DGD (décompte général et définitif)."
+            }
+            Self::RepriseDesDelaisTravaux => {
+                "Après un complément, la pièce revient à la MOE et ses 7 jours repartent ; après une erreur d'acheminement signalée par la MOE, la pièce recyclée repart à la (bonne) MOE ; après une erreur signalée par la MOA, elle repart directement à la MOA. Le délai de paiement d'un décompte mensuel part de la dernière réception par la MOE ; celui du solde, du dépôt du DGD."
+            }
         }
     }
 
@@ -273,6 +310,21 @@ impl ChoixSimulateur {
             Self::GestionnaireSimule => {
                 "S'exercer seul au rattachement demande une réponse rapide ; dans une structure réelle, le \
                  gestionnaire répond quand il le peut."
+            }
+            Self::MaitrisesSimulees => {
+                "Une MOE et une MOA diligentes, bien dans leurs délais, laissent le stagiaire voir tout le circuit en avançant l'horloge de quelques jours ; les exercices montrent les écarts."
+            }
+            Self::CircuitTravaux => {
+                "Un seul dossier par projet de décompte, avec la chaîne de ses pièces, est ce que le titulaire suit sur le portail ; les cadres A5 et A6 concernent des marchés sans maîtrise d'œuvre, rares chez les artisans."
+            }
+            Self::DelaisDecompteGeneral => {
+                "Le CCAG-Travaux 2021 fixe ces délais à partir de la réception du projet de décompte final par le maître d'œuvre ; le simulateur les rattache aux dates que Chorus Pro horodate."
+            }
+            Self::PiecesDuDossier => {
+                "La bonne pratique de numérotation relie chaque pièce au projet du premier déposant, pour que chacun retrouve le dossier."
+            }
+            Self::RepriseDesDelaisTravaux => {
+                "La pièce déjà vérifiée par la MOE n'a pas à repasser chez elle quand seule la MOA était mal désignée ; la dernière réception est la date que l'acheteur peut prouver."
             }
         }
     }
@@ -366,6 +418,21 @@ impl ChoixSimulateur {
             Self::GestionnaireSimule => {
                 "Le gestionnaire principal valide ou refuse les demandes de rattachement (« Approbations ») ; \
                  aucun délai n'est fixé."
+            }
+            Self::MaitrisesSimulees => {
+                "Les sources fixent les délais maximaux (7 jours pour la MOE, CCAG-Travaux 2021 pour le décompte général), pas le comportement d'une MOE ou d'une MOA réelle."
+            }
+            Self::CircuitTravaux => {
+                "Les codes et libellés des statuts de travaux sont publiés (documentation des statuts, fiches de la communauté Chorus Pro) ; l'ordre exact des transitions ne l'est pas."
+            }
+            Self::DelaisDecompteGeneral => {
+                "CCAG-Travaux 2021, articles 12.4.2 à 12.4.4 (délais du décompte général, de la signature, et procédure tacite) ; un marché peut y déroger, ce que le simulateur ne fait pas."
+            }
+            Self::PiecesDuDossier => {
+                "La communauté Chorus Pro recommande de reprendre le numéro du premier déposant suivi de EA ou EAV ; elle ne donne pas de suffixe pour les autres pièces."
+            }
+            Self::RepriseDesDelaisTravaux => {
+                "Les sources ne disent pas comment les délais se comptent après un complément ou un recyclage de pièce de travaux. Le départ du délai du solde est fixé par l'article 2 du décret n° 2013-269."
             }
         }
     }

@@ -115,6 +115,29 @@ impl DepotBrut {
     }
 }
 
+/// Une anomalie de la saisie équivalente ([`DepotBrut::saisie`]), rapportée au champ du
+/// formulaire de dépôt et dite avec ses mots : la date de la pièce, le montant HT, le taux de
+/// TVA, le valideur.
+pub fn anomalie_du_depot(mut a: Anomalie) -> Anomalie {
+    let champ = match (a.champ.as_str(), a.ligne) {
+        ("date_facture", _) => Some("date_piece"),
+        ("code_structure_valideur", _) => Some("valideur"),
+        ("ligne_taux_tva", Some(_)) => Some("taux_tva"),
+        ("ligne_prix_unitaire_ht" | "ligne_quantite" | "ligne_remise_ht" | "lignes", _) => Some("montant_ht"),
+        _ => None,
+    };
+    if let Some(c) = champ {
+        a.champ = c.to_string();
+        a.ligne = None;
+    }
+    a.message = a
+        .message
+        .replace("« Date de facture »", "« Date de la pièce »")
+        .replace("« Numéro de facture »", "« Numéro de la pièce »")
+        .replace("« Prix unitaire HT »", "« Montant HT »");
+    a
+}
+
 /// Ce que dit la ligne unique d'une pièce de travaux.
 pub fn designation(cadre: CadreFacturation) -> &'static str {
     nature(cadre)

@@ -169,7 +169,7 @@ fn verifier_depot(
     let fournisseur = bac::structure_fournisseur(c, &bac.id, structure_id)?.identifiant;
     let f = match saisie::analyser(&brut.saisie()) {
         Ok(f) => f,
-        Err(anomalies) => return Ok(Err(anomalies)),
+        Err(anomalies) => return Ok(Err(anomalies.into_iter().map(regles::anomalie_du_depot).collect())),
     };
     if let Some(a) = regles::anomalie_cadre_de_depot(f.cadre) {
         return Ok(Err(vec![a]));
@@ -180,7 +180,8 @@ fn verifier_depot(
         numero_deja_utilise: facture::numero_deja_utilise(c, &bac.id, structure_id, &f.numero, None)?,
         aujourd_hui: bac.date_simulee(horloge),
     };
-    let mut anomalies = saisie::controler(&f, &ctx);
+    let mut anomalies: Vec<Anomalie> =
+        saisie::controler(&f, &ctx).into_iter().map(regles::anomalie_du_depot).collect();
     anomalies.extend(regles::anomalie_maitre_d_ouvrage(destinataire.as_ref().map(|d| &d.structure)));
     let moe = sans_espaces(&brut.moe);
     anomalies.extend(regles::anomalie_moe(
@@ -664,6 +665,32 @@ pub fn pieces_suivantes_possibles(
     .collect()
 }
 
+/// Les gestes que la MOE ou la MOA (`acteur`) peut faire sur le dossier à la date
+/// `aujourd_hui`, d'après le circuit : les pages ne montrent que ceux-là.
+pub fn actions_possibles(
+    f: &FactureStockee,
+    historique: &[(Statut, NaiveDate)],
+    aujourd_hui: NaiveDate,
+    acteur: Acteur,
+) -> Vec<Action> {
+    let ctx = contexte(historique, aujourd_hui, Some("motif"));
+    let circuit = Circuit::de(f.facture.cadre);
+    [
+        Action::PrendreEnCompte,
+        Action::TransmettreMoa,
+        Action::TransmettreServiceFinancier,
+        Action::Valider,
+        Action::NotifierDecompteGeneral,
+        Action::DemanderComplement,
+        Action::Refuser,
+        Action::SignalerErreurDeValideur,
+        Action::DeposerDecompteGeneralTacite,
+    ]
+    .into_iter()
+    .filter(|a| circuit::transition(circuit, Some(f.statut), *a, acteur, &ctx).is_ok())
+    .collect()
+}
+
 /// Le formulaire de « Déposer la pièce de facturation suivante ».
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PieceSuivanteBrute {
@@ -966,6 +993,30 @@ const A_LA_MOE: &str = "f.moe = ?2 AND EXISTS (SELECT 1 FROM journal j WHERE j.b
     AND j.facture_id = f.id AND j.statut = 'MISE_A_DISPOSITION_MOE')";
 const A_LA_MOA: &str = "f.destinataire = ?2 AND EXISTS (SELECT 1 FROM journal j WHERE j.bac_id = f.bac_id
     AND j.facture_id = f.id AND j.statut = 'MISE_A_DISPOSITION_MOA')";
+
+const DU_FOURNISSEUR: &str = "f.structure_id = ?2 AND f.statut <> 'BROUILLON'";
+
+/// Les dossiers de travaux de la structure `structure_id` (le titulaire, le sous-traitant, le
+/// cotraitant), le plus récent d'abord ; `a_traiter` : le dossier attend son geste.
+pub fn dossiers_du_fournisseur(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    aujourd_hui: NaiveDate,
+) -> Resultat<Vec<LigneDossier>> {
+    let mut v = lignes(c, bac_id, DU_FOURNISSEUR, structure_id)?;
+    for l in &mut v {
+        l.a_traiter = l.statut.attend_le_fournisseur()
+            && !matches!(l.statut, Statut::RefuseeMoe | Statut::RefuseeMoa | Statut::Rejetee);
+        // La procédure tacite : une pièce devient possible sans que le statut change.
+        if !l.a_traiter && l.cadre.est_decompte_final() {
+            let f = charger(c, bac_id, &l.id)?;
+            let hist = historique(c, bac_id, &l.id)?;
+            l.a_traiter = !pieces_suivantes_possibles(&f, &hist, aujourd_hui).is_empty();
+        }
+    }
+    Ok(v)
+}
 
 /// Les dossiers que la maîtrise d'œuvre de SIRET `siret` a reçus, le plus récent d'abord.
 pub fn dossiers_de_la_moe(c: &Connection, bac_id: &str, siret: &str) -> Resultat<Vec<LigneDossier>> {

@@ -146,6 +146,8 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::suites::routes())
         .merge(pages::acheteur::routes())
         .merge(pages::validation::routes())
+        .merge(pages::travaux::routes())
+        .merge(pages::maitrises::routes())
         .merge(pages::parties::routes())
         .merge(pages::depot::routes())
         .merge(pages::exercices::routes())

@@ -127,6 +127,7 @@ pub(crate) fn espace_de_jeu(qui: &str, pour: Option<&str>, contenu: Markup) -> M
                 }
                 nav.parties-jouees aria-label="Parties à jouer" {
                     "Jouer : " a href="/acheteur" { "l'acheteur public" } " · " a href="/valideur" { "un valideur" }
+                    " · " a href="/moe" { "une maîtrise d'œuvre" } " · " a href="/moa" { "une maîtrise d'ouvrage" }
                     " · " a href="/gestionnaire" { "un gestionnaire de structure" }
                 }
             }

@@ -165,11 +165,15 @@ pub async fn detail(
     State(etat): State<AppState>,
     stagiaire: Stagiaire,
     Path(id): Path<String>,
-) -> Result<Markup, AppError> {
+) -> Result<Response, AppError> {
     let d = charger(&etat, &stagiaire, id).await?;
+    // Un dossier de travaux se suit dans son espace (après un complément, une notification…).
+    if d.facture.facture.cadre.est_travaux() {
+        return Ok(Redirect::to(&format!("/factures-de-travaux/{}", d.facture.id)).into_response());
+    }
     let pieces = super::pieces::bloc_facture(&etat, &stagiaire, &d.facture).await?;
     let ctx = stagiaire.contexte(&etat.horloge);
-    Ok(page_detail(&ctx, &d, pieces))
+    Ok(page_detail(&ctx, &d, pieces).into_response())
 }
 
 fn page_detail(ctx: &Contexte<'_>, d: &Detail, pieces: Markup) -> Markup {

@@ -17,6 +17,7 @@ pub mod fin_de_formation;
 pub mod formateur;
 pub mod gestion;
 pub mod jeton_api;
+pub mod maitrises;
 pub mod messagerie;
 pub mod mon_compte;
 pub mod paiement;
@@ -32,6 +33,7 @@ pub mod saisie;
 pub mod structure;
 pub mod suites;
 pub mod suivi_classe;
+pub mod travaux;
 pub mod validation;
 
 use axum::http::StatusCode;

@@ -4,6 +4,7 @@
 //! complément pédagogique du simulateur, et le disent.
 
 use axum::extract::{Path, State};
+use chorus_domain::Statut;
 use chorus_domain::choix_simulateur::ChoixSimulateur;
 use chorus_domain::delai_paiement::{
     Article, Interets, Interruption, NOUVEAU_DELAI_MINIMUM, Situation, SuiviPaiement, Suspension,
@@ -35,9 +36,86 @@ pub async fn suivi(
     Path(id): Path<String>,
 ) -> Result<Markup, AppError> {
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-    let s = etat.lire(move |c, h| paiement::suivi_facture(c, &bac_id, &sid, &id, h)).await?;
+    let (s, etapes) = etat
+        .lire(move |c, h| {
+            let s = paiement::suivi_facture(c, &bac_id, &sid, &id, h)?;
+            let etapes = if s.facture.facture.cadre.est_travaux() {
+                chorus_store::travaux::historique(c, &bac_id, &id)?
+            } else {
+                Vec::new()
+            };
+            Ok((s, etapes))
+        })
+        .await?;
     let ctx = stagiaire.contexte(&etat.horloge);
-    Ok(page_suivi(&ctx, &s))
+    Ok(page_suivi(&ctx, &s, &etapes))
+}
+
+/// Les étapes d'un dossier de travaux : la réception par la MOE (le départ du délai) et ses 7
+/// jours, la MOA, le service financier, la mise en paiement ; chaque date et chaque échéance.
+fn etapes_travaux(etapes: &[(Statut, NaiveDate)], aujourd_hui: NaiveDate) -> Markup {
+    use chorus_domain::travaux::{DELAI_MOE_JOURS, dernier_jour};
+    let mut lignes: Vec<(&str, NaiveDate, String)> = Vec::new();
+    let mut limite_moe: Option<NaiveDate> = None;
+    for (statut, date) in etapes {
+        let (quoi, echeance) = match statut {
+            Statut::MiseADispositionMoe => {
+                let l = dernier_jour(*date, DELAI_MOE_JOURS);
+                limite_moe = Some(l);
+                (
+                    "Réception par la maîtrise d'œuvre (horodatée par Chorus Pro) : départ du délai",
+                    format!("la MOE a jusqu'au {} (7 jours)", format::date_courte(l)),
+                )
+            }
+            Statut::TransmiseMoa | Statut::AbsenceValidationMoeDelaiReglementaire => {
+                let quoi = if *statut == Statut::TransmiseMoa {
+                    "Transmise à la maîtrise d'ouvrage"
+                } else {
+                    "Silence de la MOE constaté par Chorus Pro"
+                };
+                let respecte = limite_moe.is_none_or(|l| *date <= l);
+                (
+                    quoi,
+                    if respecte { "dans les 7 jours de la MOE" } else { "après les 7 jours de la MOE" }
+                        .into(),
+                )
+            }
+            Statut::MiseADispositionMoa => ("Reçue par la maîtrise d'ouvrage", String::new()),
+            Statut::AAssocierFournisseur => {
+                ("Décompte général notifié au titulaire", "30 jours pour le signer".into())
+            }
+            Statut::Associee => ("Décompte général et définitif déposé", String::new()),
+            Statut::MiseADisposition => ("Reçue par le service financier", String::new()),
+            Statut::MiseEnPaiement => ("Mise en paiement", String::new()),
+            _ => continue,
+        };
+        lignes.push((quoi, *date, echeance));
+    }
+    let moe_en_retard = limite_moe.is_some_and(|l| {
+        aujourd_hui > l
+            && etapes
+                .last()
+                .is_some_and(|(s, _)| matches!(s, Statut::MiseADispositionMoe | Statut::PriseEnCompteMoe))
+    });
+    html! {
+        section {
+            h2 { "Les étapes du dossier de travaux" }
+            @if moe_en_retard {
+                div.alerte.alerte-attention { p { "La maîtrise d'œuvre a dépassé ses 7 jours : Chorus Pro transmet la pièce au maître d'ouvrage. "
+                    "Le délai de paiement, lui, court toujours depuis sa réception par la MOE." } }
+            }
+            div.defilement {
+                table.tableau {
+                    thead { tr { th scope="col" { "Étape" } th scope="col" { "Date" } th scope="col" { "Échéance" } } }
+                    tbody {
+                        @for (quoi, date, echeance) in &lignes {
+                            tr { td { (quoi) } td { (format::date_courte(*date)) } td { @if echeance.is_empty() { "—" } @else { (echeance) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn jours(n: i64) -> String {
@@ -92,15 +170,18 @@ fn etiquette_situation(s: Situation) -> Markup {
     }
 }
 
-fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
+fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture, etapes: &[(Statut, NaiveDate)]) -> Markup {
     let f = &s.facture;
     let numero = &f.facture.numero;
+    let travaux = f.facture.cadre.est_travaux();
+    let retour =
+        if travaux { format!("/factures-de-travaux/{}", f.id) } else { format!("/factures-emises/{}", f.id) };
     gabarit(
         &format!("Suivi du paiement de la facture {numero}"),
         Some(&ctx.stagiaire.csrf),
         Some(ctx),
         html! {
-            p { a href={ "/factures-emises/" (f.id) } { "← Facture n° " (numero) } }
+            p { a href=(retour) { @if travaux { "← Dossier n° " } @else { "← Facture n° " } (numero) } }
             h1 { "Suivi du paiement — facture n° " (numero) " " (pastille(f.statut)) }
             p.aide { (AVERTISSEMENT) " " (marque_choix(ChoixSimulateur::SuiviDuDelai)) }
             dl.fiche {
@@ -124,6 +205,12 @@ fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
                         "Statut « " (statut.libelle()) " » : la facture attend son valideur. Pour un sous-traitant payé "
                         "directement, le délai de paiement partira du jour où l'acheteur recevra l'accord du titulaire, "
                         "ou de la fin des 15 jours qu'il a pour répondre (art. " (Article::DepartSousTraitant.numero()) ")."
+                    } }
+                }
+                EtatPaiement::EnAttente(statut) if travaux => {
+                    div.alerte.alerte-info { p {
+                        "Statut « " (statut.libelle()) " » : le délai de paiement partira de la réception de la pièce par la "
+                        "maîtrise d'œuvre, horodatée par Chorus Pro (art. " (Article::Depart.numero()) ")."
                     } }
                 }
                 EtatPaiement::EnAttente(statut) => {
@@ -156,6 +243,7 @@ fn page_suivi(ctx: &Contexte<'_>, s: &SuiviFacture) -> Markup {
                 }
                 EtatPaiement::Suivie(suivi) => { (detail(suivi, s.delai_jours, s.recyclee, s.depart)) }
             }
+            @if travaux { (etapes_travaux(etapes, ctx.date_simulee)) }
         },
     )
 }

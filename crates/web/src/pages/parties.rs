@@ -54,6 +54,15 @@ pub async fn accueil(State(etat): State<AppState>, joue: Joue) -> Markup {
                         "Valider ou refuser les factures de sous-traitants (A9) et de cotraitants (A12). Sans vous, un titulaire \
                          valide au 5e jour ; sans réponse au bout de 15 jours, la facture est réputée validée.",
                         "/valideur", "Jouer un valideur"))
+                    (tuile("Une maîtrise d'œuvre (MOE)",
+                        "Traiter les projets de décompte de travaux : prendre en compte, arrêter le montant admis, transmettre l'état \
+                         d'acompte, demander un complément, refuser. Sans vous, elle transmet au 5e jour, au montant demandé ; \
+                         au-delà de 7 jours, Chorus Pro transmet à sa place.",
+                        "/moe", "Jouer une maîtrise d'œuvre"))
+                    (tuile("Une maîtrise d'ouvrage (MOA)",
+                        "Valider l'état d'acompte, notifier le décompte général au titulaire, refuser. Sans vous, elle valide \
+                         l'état d'acompte le surlendemain de sa réception et notifie le décompte général au 8e jour.",
+                        "/moa", "Jouer une maîtrise d'ouvrage"))
                     (tuile("Un gestionnaire de structure",
                         "Accepter ou refuser les demandes de rattachement à une structure existante. Sans vous, son gestionnaire \
                          principal accepte au bout de 2 jours.",
@@ -62,7 +71,8 @@ pub async fn accueil(State(etat): State<AppState>, joue: Joue) -> Markup {
                 p.aide { "Les délais des parties simulées sont des choix du simulateur : "
                     (marque_choix(ChoixSimulateur::CalendrierAcheteur)) " "
                     (marque_choix(ChoixSimulateur::ValideurSimule)) " "
-                    (marque_choix(ChoixSimulateur::GestionnaireSimule)) }
+                    (marque_choix(ChoixSimulateur::GestionnaireSimule)) " "
+                    (marque_choix(ChoixSimulateur::MaitrisesSimulees)) }
             },
         ),
     )

@@ -52,6 +52,7 @@ pub async fn facturation(State(etat): State<AppState>, stagiaire: Stagiaire) -> 
             h1 { "Facturation" }
             div.grille-tuiles {
                 (tuile("Factures émises", "Saisir ou déposer vos factures, les envoyer, suivre leur traitement et réagir aux retours.", "/factures-emises/synthese", "Accéder"))
+                (tuile("Factures de travaux", "Déposer vos projets de décompte d'un marché de travaux, suivre leur passage chez la maîtrise d'œuvre et le maître d'ouvrage, signer le décompte général ; traiter les pièces reçues si vous êtes la maîtrise d'œuvre.", "/factures-de-travaux", "Accéder"))
                 (tuile("Factures à valider", "Valider ou refuser les factures de vos sous-traitants (A9) et de vos cotraitants (A12) quand vous êtes titulaire ou mandataire du marché.", "/factures-a-valider", "Accéder"))
                 (tuile("Annuaire des structures publiques", "Trouver le SIRET de votre client public et ce qu'il exige : code service, numéro d'engagement.", "/annuaire", "Accéder"))
             }
