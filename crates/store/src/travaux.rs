@@ -924,6 +924,18 @@ pub fn pdf_de_piece(
     Ok((format!("{}.pdf", p.numero), pdf))
 }
 
+/// Le PDF d'une pièce déposée sans fichier (par l'API de simulation) : le simulateur le
+/// produit à partir des données envoyées, pour que la pièce ait son PDF comme au portail.
+pub fn pdf_produit(titre: &str, lignes: &[(&str, &str)]) -> Resultat<Vec<u8>> {
+    let mut doc = chorus_documents::DocumentPdf::nouveau(titre).titre(titre);
+    for (quoi, valeur) in lignes {
+        doc = doc.paragraphe(&format!("{quoi} : {valeur}"));
+    }
+    doc = doc
+        .paragraphe("Pièce produite par le simulateur à partir des données envoyées à l'API de simulation.");
+    Ok(doc.produire()?)
+}
+
 /// Une ligne des listes de dossiers (MOE, MOA).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LigneDossier {

@@ -620,6 +620,10 @@ async fn les_exemples_de_la_documentation_sont_acceptes() {
         if let Some(id) = r.json["idBac"].as_str() {
             variables.push(("$BAC".into(), id.into()));
         }
+        if let Some(id) = r.json["idFactureTravaux"].as_str() {
+            variables.retain(|(n, _)| n != "$DOSSIER");
+            variables.push(("$DOSSIER".into(), id.into()));
+        }
         if let Some(id) = r.json["identifiantFactureCPP"].as_str() {
             variables.retain(|(n, _)| n != "$FACTURE");
             variables.push(("$FACTURE".into(), id.into()));
@@ -777,4 +781,84 @@ async fn sous_traitance_par_l_api() {
     // A classic invoice waits for no validator.
     let r = client.post(&format!("{}/traiter-a-valider", s.f), json!({ "action": "VALIDATION" })).await;
     r.assert_statut(StatusCode::CONFLICT);
+}
+
+/// Works pieces through the API: the deposit with its checks, the MOE and the MOA made to act
+/// (an amount error is not a refusal, a gesture the circuit does not allow is a conflict), the
+/// dossier read back with its deadlines and chain of pieces, and another trainer's script kept
+/// out.
+#[tokio::test]
+async fn factures_de_travaux_par_l_api() {
+    let s = scene("FA-T1").await;
+    let client = &s.client;
+    let travaux = format!("{}/factures-travaux", s.b);
+    let projet = |cadre: &str, numero: &str, moe: Value| {
+        json!({
+            "cadreDeFacturation": { "codeCadreFacturation": cadre },
+            "numeroFactureTravaux": numero, "dateFactureTravaux": "2026-11-22",
+            "identifiantDestinataire": "21852884200097", "numeroMarche": "2026-TRV-031",
+            "identifiantMoe": moe, "montantHT": "12000.00", "tauxTva": "20"
+        })
+    };
+    let r =
+        client.post(&travaux, projet("A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", "PD-1", json!(null))).await;
+    r.assert_statut(StatusCode::BAD_REQUEST);
+    assert_eq!(r.json["anomalies"][0]["champ"], "identifiantMoe", "{}", r.texte);
+    let r = client.post(&travaux, projet("A1_FACTURE_FOURNISSEUR", "PD-1", json!(ARCHITECTE))).await;
+    r.assert_statut(StatusCode::BAD_REQUEST);
+    assert_eq!(r.json["anomalies"][0]["champ"], "cadreDeFacturation.codeCadreFacturation", "{}", r.texte);
+    let r = client
+        .post(&travaux, projet("A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", "PD-1", json!(ARCHITECTE)))
+        .await;
+    r.assert_statut(StatusCode::CREATED);
+    assert_eq!(r.json["statutFactureTravaux"], "MISE_A_DISPOSITION_MOE", "{}", r.texte);
+    let d = format!("{travaux}/{}", r.texte_de("idFactureTravaux"));
+
+    let r = client
+        .post(
+            &format!("{d}/traiter"),
+            json!({ "role": "MOE", "action": "REFUSER", "motifRefus": "ERREUR_MONTANT" }),
+        )
+        .await;
+    r.assert_statut(StatusCode::BAD_REQUEST);
+    assert!(r.json["libelle"].as_str().unwrap().contains("n'est pas un motif de refus"), "{}", r.texte);
+    let r = client.post(&format!("{d}/traiter"), json!({ "role": "MOA", "action": "VALIDER" })).await;
+    r.assert_statut(StatusCode::CONFLICT);
+    let r = client
+        .post(
+            &format!("{d}/traiter"),
+            json!({ "role": "MOE", "action": "TRANSMETTRE_MOA", "montantAdmisHT": "10000.00" }),
+        )
+        .await;
+    r.assert_statut(StatusCode::OK);
+    assert_eq!(r.json["statutFactureTravaux"], "MISE_A_DISPOSITION_MOA", "{}", r.texte);
+    let r = client.post(&format!("{d}/traiter"), json!({ "role": "MOA", "action": "VALIDER" })).await;
+    assert_eq!(r.json["statutFactureTravaux"], "MISE_A_DISPOSITION", "{}", r.texte);
+
+    let lu = client.get(&d).await;
+    lu.assert_statut(StatusCode::OK);
+    let f = &lu.json["factureTravaux"];
+    assert_eq!(f["montantHT"], "12000.00", "{}", lu.texte);
+    assert_eq!(f["montantAdmisHT"], "10000.00");
+    assert_eq!(f["montantAPayer"], "12000.00");
+    assert_eq!(f["delais"]["dateReceptionMoe"], "2026-11-22");
+    let pieces: Vec<(&str, &str)> = f["pieces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["typeFactureTravaux"].as_str().unwrap(), p["numeroFactureTravaux"].as_str().unwrap()))
+        .collect();
+    assert_eq!(pieces, [("A15_ETAT_ACOMPTE_MOE", "PD-1-EA"), ("A19_ETAT_ACOMPTE_VALIDE_MOA", "PD-1-EAV")]);
+    let liste = client.get(&travaux).await;
+    assert_eq!(liste.json["listeFacturesTravaux"].as_array().unwrap().len(), 1);
+    // The dossier is not among the invoices of « Factures émises ».
+    let factures = client.get(&format!("{}/factures", s.b)).await;
+    assert!(!factures.texte.contains("PD-1"), "{}", factures.texte);
+
+    // Another trainer's script sees nothing of this sandbox.
+    let (_, autre) = formateur_et_client(&s.portail, "b@exemple.fr").await;
+    autre.get(&d).await.assert_statut(StatusCode::NOT_FOUND);
+    let r =
+        autre.post(&format!("{d}/traiter"), json!({ "role": "MOE", "action": "PRENDRE_EN_COMPTE" })).await;
+    r.assert_statut(StatusCode::NOT_FOUND);
 }

@@ -8,6 +8,7 @@ pub mod bacs;
 pub mod client;
 pub mod factures;
 pub mod lecture;
+pub mod travaux;
 pub mod validation;
 
 use axum::Router;
@@ -33,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/bacs/{id_bac}/factures/{id_facture}/traiter-a-valider", post(validation::traiter_a_valider))
         .route("/bacs/{id_bac}/factures/{id_facture}/corriger-valideur", post(validation::corriger_valideur))
         .route("/motifs-refus", get(validation::motifs))
+        .route("/bacs/{id_bac}/factures-travaux", get(travaux::lister).post(travaux::deposer))
+        .route("/bacs/{id_bac}/factures-travaux/{id}", get(travaux::lire))
+        .route("/bacs/{id_bac}/factures-travaux/{id}/traiter", post(travaux::traiter))
+        .route("/bacs/{id_bac}/factures-travaux/{id}/piece-suivante", post(travaux::piece_suivante))
         // Une adresse inconnue de l'API répond en JSON, pas par la page 404 du portail.
         .fallback(any(inconnue));
     Router::new().nest(PREFIXE, routes)
