@@ -219,7 +219,7 @@ impl ChoixSimulateur {
                 "Sans joueur, la MOE prend une pièce en compte 2 jours après l'avoir reçue et la transmet le 5e jour au montant demandé (état d'acompte A15, projet de décompte général A17) ; la MOA la prend en compte le lendemain de sa réception, valide l'état d'acompte (A19) le surlendemain et notifie le décompte général (A20) le 8e jour. Si le titulaire ne signe pas le décompte général dans ses 30 jours, la MOE dépose le DGD tacite (A24) le lendemain. Un exercice peut changer chacun de ces comportements (MOE silencieuse, montant admis plus bas, refus)."
             }
             Self::CircuitTravaux => {
-                "Les statuts et leurs libellés sont ceux de Chorus Pro ; leur enchaînement (qui peut passer de quel statut à quel autre) est reconstitué : la MOE reçoit (« Mise à disposition MOE »), prend en compte, transmet à la MOA ou au service financier, refuse, demande un complément ou signale une erreur d'acheminement ; la MOA prend en compte, valide ou notifie le décompte général, refuse ou signale une erreur ; le titulaire signe (« Associée ») ou refuse. Les pièces de la MOE, de la MOA et la pièce suivante du titulaire font avancer le dossier ouvert par le projet de décompte. Les circuits où le titulaire établit lui-même l'état d'acompte (A5, A6) ne sont pas simulés."
+                "Les statuts et leurs libellés sont ceux de Chorus Pro ; leur enchaînement (qui peut passer de quel statut à quel autre) est reconstitué : la MOE reçoit (« Mise à disposition MOE »), prend en compte, transmet à la MOA ou au service financier, refuse, demande un complément ou signale une erreur d'acheminement ; la MOA prend en compte, valide ou notifie le décompte général, refuse ou signale une erreur ; le titulaire signe (« Associée ») ou refuse. Les pièces de la MOE, de la MOA et la pièce suivante du titulaire font avancer le dossier ouvert par le projet de décompte. Les circuits où le titulaire établit lui-même l'état d'acompte (A5, A6) ne sont pas simulés. Le projet de décompte d'un sous-traitant (A10, A11) ou d'un cotraitant (A13, A14) passe d'abord par le titulaire ou le mandataire, qui le valide comme une facture A9 ou A12, avant la maîtrise d'œuvre."
             }
             Self::DelaisDecompteGeneral => {
                 "Le décompte général doit être notifié dans les 30 jours qui suivent la réception du projet de décompte final par la MOE ; sinon le titulaire peut déposer son projet de décompte général (A22), puis, si la MOA ne notifie rien dans les 10 jours, le DGD tacite (A23). Le titulaire a 30 jours pour signer le décompte général notifié. Les jours sont comptés en jours calendaires, à partir du lendemain de l'événement."
@@ -432,7 +432,7 @@ impl ChoixSimulateur {
                 "La communauté Chorus Pro recommande de reprendre le numéro du premier déposant suivi de EA ou EAV ; elle ne donne pas de suffixe pour les autres pièces."
             }
             Self::RepriseDesDelaisTravaux => {
-                "Les sources ne disent pas comment les délais se comptent après un complément ou un recyclage de pièce de travaux. Le départ du délai du solde est fixé par l'article 2 du décret n° 2013-269."
+                "Les sources ne disent pas comment les délais se comptent après un complément ou un recyclage de pièce de travaux. Le départ du délai du solde vient de l'article 2 du décret n° 2013-269, repris par le code de la commande publique."
             }
         }
     }

@@ -165,7 +165,7 @@ impl Article {
             Self::DelaiSante => "R2192-11 1°",
             Self::DelaiEntreprisesPubliques => "R2192-11 2°",
             Self::Depart => "R2192-12 à R2192-15",
-            Self::DepartSolde => "2 du décret n° 2013-269",
+            Self::DepartSolde => "R2192-12 et suivants (solde des travaux)",
             Self::DepartSousTraitant => "R2192-22 et R2192-23",
             Self::Interruption => "R2192-27",
             Self::NouveauDelai => "R2192-29",
@@ -196,8 +196,9 @@ impl Article {
             }
             Self::DepartSolde => {
                 "Pour le solde d'un marché de travaux, le délai court de la réception par le maître \
-                 d'ouvrage du décompte général et définitif (règle reprise dans le code de la commande \
-                 publique)."
+                 d'ouvrage du décompte général et définitif : règle de l'article 2 du décret n° 2013-269 \
+                 du 29 mars 2013, reprise par le code de la commande publique parmi les règles du point \
+                 de départ du délai."
             }
             Self::DepartSousTraitant => {
                 "Le sous-traitant payé directement a le même délai que le titulaire ; il court de la \

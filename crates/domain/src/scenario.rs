@@ -849,7 +849,8 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
         let sirets = [("maitre_ouvrage", &m.maitre_ouvrage), ("maitre_oeuvre", &m.maitre_oeuvre)]
             .into_iter()
             .chain((!m.titulaire.is_empty()).then_some(("titulaire", &m.titulaire)))
-            .chain(m.intervenants.iter().map(|i| ("intervenant", &i.siret)));
+            // Un intervenant sans SIRET est l'entreprise du stagiaire.
+            .chain(m.intervenants.iter().filter(|i| !i.siret.is_empty()).map(|i| ("intervenant", &i.siret)));
         for (cle, siret) in sirets {
             if let Err(e) = siret.parse::<Siret>() {
                 defaut(ligne, format!("marché n° {} : {cle} « {siret} » : {e}", i + 1));

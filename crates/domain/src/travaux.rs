@@ -516,6 +516,8 @@ pub struct FicheMarche {
 #[serde(deny_unknown_fields)]
 pub struct Intervenant {
     pub role: RoleIntervenant,
+    /// Vide : l'entreprise du stagiaire (un exercice où il est sous-traitant ou cotraitant).
+    #[serde(default)]
     pub siret: String,
     /// Ce qu'il exécute (« Lot 4 — charpente »).
     #[serde(default)]
@@ -549,11 +551,11 @@ impl FicheMarche {
         self.intervenants.iter().find(|i| i.role == RoleIntervenant::Mandataire).map(|i| i.siret.as_str())
     }
 
-    /// Qui dépose quoi, avec le SIRET du titulaire (`titulaire`, quand la fiche le laisse à
-    /// l'entreprise du stagiaire).
-    pub fn qui_depose_quoi(&self, titulaire: &str) -> Vec<LigneFiche> {
+    /// Qui dépose quoi, avec le SIRET de l'entreprise du stagiaire (`stagiaire`) là où la
+    /// fiche la laisse en blanc : le titulaire, ou un intervenant sans SIRET.
+    pub fn qui_depose_quoi(&self, stagiaire: &str) -> Vec<LigneFiche> {
         use CadreFacturation::*;
-        let titulaire = if self.titulaire.is_empty() { titulaire } else { &self.titulaire };
+        let titulaire = if self.titulaire.is_empty() { stagiaire } else { &self.titulaire };
         let mut v = vec![LigneFiche {
             role: "Titulaire",
             siret: titulaire.to_string(),
@@ -575,7 +577,8 @@ impl FicheMarche {
                 ),
                 RoleIntervenant::Mandataire => ("Mandataire du groupement", Vec::new(), None),
             };
-            v.push(LigneFiche { role, siret: i.siret.clone(), precision: i.lot.clone(), cadres, valideur });
+            let siret = if i.siret.is_empty() { stagiaire } else { &i.siret };
+            v.push(LigneFiche { role, siret: siret.to_string(), precision: i.lot.clone(), cadres, valideur });
         }
         v.push(LigneFiche {
             role: "Maîtrise d'œuvre",

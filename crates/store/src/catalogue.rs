@@ -11,6 +11,16 @@ use crate::fichiers::Rechargeable;
 
 /// Les scénarios livrés, compilés dans le binaire (un test vérifie qu'il n'en manque aucun).
 pub const LIVRES: &[(&str, &str)] = &[
+    (
+        "sous-traitant-decompte-travaux.toml",
+        include_str!("../../../fixtures/scenarios/sous-traitant-decompte-travaux.toml"),
+    ),
+    ("decompte-final-dgd.toml", include_str!("../../../fixtures/scenarios/decompte-final-dgd.toml")),
+    ("moe-montant-admis.toml", include_str!("../../../fixtures/scenarios/moe-montant-admis.toml")),
+    (
+        "premier-decompte-mensuel.toml",
+        include_str!("../../../fixtures/scenarios/premier-decompte-mensuel.toml"),
+    ),
     ("annuaire-obligations.toml", include_str!("../../../fixtures/scenarios/annuaire-obligations.toml")),
     ("avoir.toml", include_str!("../../../fixtures/scenarios/avoir.toml")),
     ("brouillon-oublie.toml", include_str!("../../../fixtures/scenarios/brouillon-oublie.toml")),

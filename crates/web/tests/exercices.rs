@@ -954,3 +954,227 @@ async fn cotraitant_groupement_reussi() {
     avancer(&mut s, 30).await;
     s.get("/exercice").await.assert_contient("Exercice réussi");
 }
+
+/// Deposits a works piece in « Factures de travaux » (the PDF, then the deposit form) and
+/// returns the dossier's id.
+async fn deposer_travaux(s: &mut Stagiaire, champs: &[(&str, &str)]) -> String {
+    let pdf =
+        chorus_documents::DocumentPdf::nouveau("Décompte").titre("Projet de décompte").produire().unwrap();
+    s.get("/factures-de-travaux/deposer").await.assert_statut(StatusCode::OK);
+    let r = s.post_fichiers("/factures-de-travaux/deposer", &[("decompte.pdf", &pdf)]).await;
+    let formulaire = r.location().to_string();
+    let mut tout: Vec<(&str, &str)> = vec![
+        ("date_piece", ""),
+        ("destinataire", COMMUNE),
+        ("code_service", "SERVICES_TECHNIQUES"),
+        ("numero_engagement", "EJ-2026-0318"),
+        ("numero_marche", "2026-TRV-031"),
+        ("moe", "49228449200070"),
+        ("valideur", ""),
+        ("taux_tva", "20"),
+        ("motif_exoneration", ""),
+        ("commentaire", ""),
+    ];
+    let page = s.get(&formulaire).await;
+    // The form proposes the sandbox's date.
+    let apres = &page.corps[page.corps.find(r#"name="date_piece""#).expect("date field")..];
+    let debut = apres.find(r#"value=""#).expect("date value") + 7;
+    let date = apres[debut..debut + 10].to_string();
+    tout.retain(|(k, _)| !champs.iter().any(|(c, _)| c == k));
+    let mut valeurs: Vec<(String, String)> =
+        tout.into_iter().chain(champs.iter().copied()).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    for (k, v) in &mut valeurs {
+        if k == "date_piece" && v.is_empty() {
+            *v = date.clone();
+        }
+    }
+    let r = s.post_form(&formulaire, &valeurs).await;
+    let lieu = r.location().to_string();
+    assert!(!lieu.contains("deposer"), "{}", r.extrait());
+    lieu.trim_start_matches("/factures-de-travaux/").to_string()
+}
+
+#[tokio::test]
+async fn premier_decompte_mensuel_reussi() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "premier-decompte-mensuel").await;
+    // The exercise opens the works space and hands over the fiche d'identité du marché.
+    s.get("/exercice").await.assert_contient("Fiche d'identité du marché n° 2026-TRV-031");
+    s.get("/factures-de-travaux/marche").await.assert_statut(StatusCode::OK).assert_contient("EJ-2026-0318");
+    deposer_travaux(
+        &mut s,
+        &[("cadre", "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"), ("numero", "PDM-01"), ("montant_ht", "18000")],
+    )
+    .await;
+    repondre(&mut s, "pas-a1", "2").await;
+    repondre(&mut s, "depart", "2").await;
+    avancer(&mut s, 5).await;
+    objectifs(&mut s, &["Suivre la pièce jusqu'au maître d'ouvrage"], &[]).await;
+    avancer(&mut s, 25).await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn premier_decompte_mensuel_en_facture_a1() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "premier-decompte-mensuel").await;
+    s.envoyer(
+        &Saisie::valide("SIT-01", COMMUNE)
+            .avec("code_service", "SERVICES_TECHNIQUES")
+            .avec("numero_engagement", "EJ-2026-0318"),
+    )
+    .await;
+    avancer(&mut s, 30).await;
+    objectifs(
+        &mut s,
+        &[],
+        &[
+            "Déposer un projet de décompte mensuel (cadre A4) adressé à la maîtrise d'œuvre du chantier",
+            "Suivre la pièce jusqu'au maître d'ouvrage",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn moe_montant_admis_reussi() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "moe-montant-admis").await;
+    let id = deposer_travaux(
+        &mut s,
+        &[("cadre", "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"), ("numero", "PDM-02"), ("montant_ht", "15000")],
+    )
+    .await;
+    avancer(&mut s, 3).await;
+    s.get(&format!("/factures-de-travaux/{id}")).await.assert_contient("Mise à disposition MOE");
+    avancer(&mut s, 1).await;
+    s.get(&format!("/factures-de-travaux/{id}"))
+        .await
+        .assert_contient("PDM-02-EA")
+        .assert_contient("14\u{202f}200,00 € HT");
+    repondre(&mut s, "montant", "17 040,00").await;
+    repondre(&mut s, "pas-un-refus", "2").await;
+    avancer(&mut s, 25).await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn decompte_final_jusqu_au_dgd_reussi() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "decompte-final-dgd").await;
+    let id = deposer_travaux(
+        &mut s,
+        &[("cadre", "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR"), ("numero", "PDF-01"), ("montant_ht", "96000")],
+    )
+    .await;
+    avancer(&mut s, 13).await;
+    objectifs(&mut s, &["Recevoir le décompte général"], &["Signer et déposer le DGD (cadre A8)"]).await;
+    repondre(&mut s, "trente-jours", "3").await;
+    let pdf = chorus_documents::DocumentPdf::nouveau("DGD").titre("DGD signé").produire().unwrap();
+    let csrf = s.csrf.clone().unwrap();
+    let (t, corps) = corps_multipart(
+        &[
+            ("csrf", &csrf),
+            ("cadre", "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR"),
+            ("numero", "PDF-01-DGD"),
+            ("montant_ht", "96000,00"),
+            ("commentaire", ""),
+        ],
+        &[("dgd.pdf", &pdf)],
+    );
+    s.post_brut(&format!("/factures-de-travaux/{id}/piece-suivante"), &t, corps)
+        .await
+        .assert_redirige(&format!("/factures-de-travaux/{id}"));
+    avancer(&mut s, 25).await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn sous_traitant_decompte_travaux_reussi() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "sous-traitant-decompte-travaux").await;
+    let fiche = s.get("/factures-de-travaux/marche").await;
+    fiche.assert_contient("Sous-traitant payé directement").assert_contient("A10");
+    deposer_travaux(
+        &mut s,
+        &[
+            ("cadre", "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"),
+            ("numero", "ST-DM-01"),
+            ("montant_ht", "6400"),
+            ("valideur", TITULAIRE),
+            ("taux_tva", "0"),
+            ("motif_exoneration", "Autoliquidation"),
+        ],
+    )
+    .await;
+    repondre(&mut s, "autoliquidation", "2").await;
+    avancer(&mut s, 5).await;
+    avancer(&mut s, 5).await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn moe_montant_admis_redepose_en_facture() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "moe-montant-admis").await;
+    s.envoyer(
+        &Saisie::valide("SIT-02", COMMUNE)
+            .avec("code_service", "SERVICES_TECHNIQUES")
+            .avec("numero_engagement", "EJ-2026-0318"),
+    )
+    .await;
+    repondre(&mut s, "pas-un-refus", "1").await;
+    avancer(&mut s, 30).await;
+    objectifs(
+        &mut s,
+        &[],
+        &[
+            "Déposer le projet de décompte mensuel (A4) à la maîtrise d'œuvre du marché",
+            "Savoir ce que signifie l'écart de montant",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn decompte_final_sans_signer_le_dgd() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "decompte-final-dgd").await;
+    deposer_travaux(
+        &mut s,
+        &[("cadre", "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR"), ("numero", "PDF-02"), ("montant_ht", "96000")],
+    )
+    .await;
+    avancer(&mut s, 20).await;
+    objectifs(
+        &mut s,
+        &["Recevoir le décompte général"],
+        &["Signer et déposer le DGD (cadre A8)", "Être payé du solde"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sous_traitant_qui_depose_en_titulaire() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "sous-traitant-decompte-travaux").await;
+    deposer_travaux(
+        &mut s,
+        &[
+            ("cadre", "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"),
+            ("numero", "ST-DM-02"),
+            ("montant_ht", "6400"),
+        ],
+    )
+    .await;
+    avancer(&mut s, 10).await;
+    objectifs(
+        &mut s,
+        &[],
+        &[
+            "Déposer un projet de décompte mensuel de sous-traitant (A10), avec le titulaire comme valideur",
+            "Désigner la maîtrise d'œuvre du marché",
+        ],
+    )
+    .await;
+}
