@@ -603,6 +603,69 @@ impl Parcours {
         self.attendre_titre("Factures à valider").await;
         self.aller("/gestionnaire").await;
         self.attendre_titre("Jouer un gestionnaire de structure").await;
+
+        // 10. Works: the manager opens the « Factures de travaux » space and subscribes; a
+        // projet de décompte is deposited (PDF, then the deposit form beside it); the trainee,
+        // playing the MOE, transmits an amount lower than asked, which the dossier shows.
+        self.aller("/factures-de-travaux").await;
+        self.attendre_titre("Factures de travaux").await;
+        self.aller("/structure/espaces").await;
+        self.attendre_titre("Espaces de la structure").await;
+        self.cliquer_href("#espace-FACTURES_TRAVAUX").await;
+        self.cliquer_bouton("Ajouter les espaces cochés").await;
+        self.attendre_titre("Espaces de la structure").await;
+        let mode = self.attendre(Locator::Id("mode-FACTURES_TRAVAUX")).await;
+        mode.select_by_value("MODIFICATION").await.expect("abonnement en modification");
+        self.cliquer_href("form:has(#mode-FACTURES_TRAVAUX) button").await;
+        self.attendre_titre("Espaces de la structure").await;
+        self.aller("/facturation").await;
+        self.attendre_titre("Facturation").await;
+        self.cliquer_href("a[href='/factures-de-travaux']").await;
+        self.attendre_titre("Factures de travaux").await;
+        self.cliquer_lien("Fiche d'identité du marché").await;
+        self.attendre_titre("Fiche d'identité du marché").await;
+        let pdf = dossier.path().join("decompte-PD-2026-11.pdf");
+        let contenu = chorus_documents::DocumentPdf::nouveau("Projet de décompte")
+            .titre("Projet de décompte mensuel PD-2026-11")
+            .paragraphe("Réhabilitation de l'école du bourg — gros œuvre : 18 000,00 € HT")
+            .produire()
+            .expect("PDF");
+        std::fs::write(&pdf, contenu).expect("écriture du PDF");
+        self.aller("/factures-de-travaux/deposer").await;
+        self.attendre_titre("Déposer un projet de décompte").await;
+        let fichier = self.attendre(Locator::Id("fichier")).await;
+        fichier.send_keys(&pdf.display().to_string()).await.expect("choix du fichier");
+        self.cliquer_bouton("Continuer").await;
+        self.attendre_titre("Déposer un projet de décompte : formulaire de dépôt").await;
+        self.attendre(Locator::Css("object.depot-pdf")).await;
+        self.saisir("numero", "PD-2026-11").await;
+        self.saisir("destinataire", COMMUNE).await;
+        self.saisir("code_service", "SERVICES_TECHNIQUES").await;
+        self.saisir("numero_engagement", "EJ-2026-0318").await;
+        self.saisir("moe", ARCHITECTE).await;
+        self.saisir("montant_ht", "18000").await;
+        self.client.execute("window.scrollTo(0, 0);", vec![]).await.expect("retour en haut de page");
+        self.capture("20-depot-travaux").await;
+        self.cliquer_bouton("Déposer").await;
+        self.attendre_titre("Projet de décompte mensuel n° PD-2026-11 Mise à disposition MOE").await;
+        let dossier_travaux = self.chemin().await;
+        let page = self.texte(Locator::Css("main")).await;
+        assert!(page.contains("(7 jours)"), "les 7 jours de la MOE : {page}");
+        self.aller("/moe").await;
+        self.attendre_titre("Jouer une maîtrise d'œuvre").await;
+        self.cliquer_lien("ATELIER D'ARCHITECTURE SERRE").await;
+        self.attendre_titre("À traiter (maîtrise d'œuvre)").await;
+        self.cliquer_lien("PD-2026-11").await;
+        self.attendre_titre("Projet de décompte mensuel n° PD-2026-11 Mise à disposition MOE").await;
+        self.saisir("montant-transmettre", "16500").await;
+        self.capture("21-moe").await;
+        self.cliquer_bouton("Transmettre").await;
+        self.attendre_titre("Projet de décompte mensuel n° PD-2026-11 Mise à disposition MOA").await;
+        self.aller(&dossier_travaux).await;
+        self.attendre_titre("Projet de décompte mensuel n° PD-2026-11 Mise à disposition MOA").await;
+        let page = self.texte(Locator::Css("main")).await;
+        assert!(page.contains("PD-2026-11-EA") && page.contains("diffère du montant demandé"), "{page}");
+        self.capture("22-dossier-travaux").await;
     }
 }
 

@@ -93,3 +93,56 @@ pub fn date_facture() -> String {
     let utc = chrono::Utc::now().date_naive();
     locale.min(utc).format("%Y-%m-%d").to_string()
 }
+
+/// The MOE of the works dossiers seeded here (the architect of the training register).
+pub const MOE: &str = "49228449200070";
+
+/// Opens the « Factures de travaux » space to formation1's structure and subscribes the user,
+/// then deposits `nombre` projets de décompte mensuels (PDF, then the deposit form). Returns
+/// the seeding figures and the id of the last dossier.
+pub async fn creer_dossiers_travaux(
+    session: &mut Session,
+    nombre: usize,
+) -> Result<(Amorcage, String), String> {
+    session.get("/structure/espaces").await?;
+    session.post("/structure/espaces", &[("espace", "FACTURES_TRAVAUX")]).await?;
+    session
+        .post("/structure/espaces/abonnement", &[("espace", "FACTURES_TRAVAUX"), ("mode", "MODIFICATION")])
+        .await?;
+    let pdf = chorus_documents::DocumentPdf::nouveau("Projet de décompte")
+        .titre("Projet de décompte mensuel")
+        .paragraphe("Réhabilitation de l'école du bourg : situation de travaux")
+        .produire()
+        .map_err(|e| e.to_string())?;
+    let date = date_facture();
+    let debut = Instant::now();
+    let mut dernier = String::new();
+    for rang in 1..=nombre {
+        let numero = format!("T-{rang:04}");
+        session.get("/factures-de-travaux/deposer").await?;
+        let r = session.post_fichier("/factures-de-travaux/deposer", &[], ("decompte.pdf", &pdf)).await?;
+        let formulaire = match r.location() {
+            Some(l) if r.statut == StatusCode::SEE_OTHER => l.to_string(),
+            _ => return Err(format!("dépôt du PDF {numero} : {} {}", r.statut, r.extrait())),
+        };
+        session.get(&formulaire).await?;
+        let champs = [
+            ("cadre", "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"),
+            ("numero", numero.as_str()),
+            ("date_piece", date.as_str()),
+            ("destinataire", DESTINATAIRE),
+            ("numero_marche", "2026-TRV-031"),
+            ("moe", MOE),
+            ("montant_ht", "12000"),
+            ("taux_tva", "20"),
+        ];
+        let r = session.post(&formulaire, &champs).await?;
+        match r.location() {
+            Some(l) if r.statut == StatusCode::SEE_OTHER && !l.contains("deposer") => {
+                dernier = l.trim_start_matches("/factures-de-travaux/").to_string();
+            }
+            _ => return Err(format!("dépôt du projet {numero} : {} {}", r.statut, r.extrait())),
+        }
+    }
+    Ok((Amorcage { factures: nombre, duree: debut.elapsed() }, dernier))
+}

@@ -110,6 +110,39 @@ impl Session {
         self.envoyer(requete.map_err(|e| e.to_string())?).await
     }
 
+    /// Posts a `multipart/form-data` form with one PDF in the field `fichier`, the CSRF token
+    /// first, as the portal's file forms do.
+    pub async fn post_fichier(
+        &mut self,
+        chemin: &str,
+        champs: &[(&str, &str)],
+        (nom, contenu): (&str, &[u8]),
+    ) -> Result<Reponse, String> {
+        let frontiere = "----chorus-bench-frontiere";
+        let csrf = self.csrf()?.to_string();
+        let mut corps = Vec::new();
+        for (n, v) in [("csrf", csrf.as_str())].iter().chain(champs) {
+            corps.extend(
+                format!("--{frontiere}\r\nContent-Disposition: form-data; name=\"{n}\"\r\n\r\n{v}\r\n")
+                    .bytes(),
+            );
+        }
+        corps.extend(
+            format!(
+                "--{frontiere}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{nom}\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n"
+            )
+            .bytes(),
+        );
+        corps.extend_from_slice(contenu);
+        corps.extend(format!("\r\n--{frontiere}--\r\n").bytes());
+        let requete = self
+            .requete(Method::POST, chemin)
+            .header(CONTENT_TYPE, format!("multipart/form-data; boundary={frontiere}"))
+            .body(Full::new(Bytes::from(corps)));
+        self.envoyer(requete.map_err(|e| e.to_string())?).await
+    }
+
     /// Logs in and loads the home page, whose CSRF token belongs to the new session.
     pub async fn connecter(&mut self, identifiant: &str, mot_de_passe: &str) -> Result<(), String> {
         self.get("/connexion").await?;

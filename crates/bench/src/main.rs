@@ -14,6 +14,7 @@
 //! cargo build --release -p chorus-web -p chorus-bench && target/release/chorus-bench
 //! target/release/chorus-bench --mode reinitialisation
 //! target/release/chorus-bench --mode suivi --duree 10
+//! target/release/chorus-bench --mode travaux --factures 200 --clients 30 --duree 5
 //! ```
 
 mod amorcage;
@@ -80,6 +81,8 @@ enum Mode {
     Reinitialisation,
     /// Page de suivi et flux d'événements pendant que la classe saisit.
     Suivi,
+    /// Les pages des factures de travaux (synthèse, dossier, dossier vu par la MOE jouée).
+    Travaux,
 }
 
 #[tokio::main]
@@ -105,6 +108,13 @@ async fn executer(options: &Options) -> Result<usize, String> {
     }
     // Kept alive until the end: dropping it kills the server, even on an early error.
     let (serveur, url, description) = cible(options).await?;
+    if options.mode == Mode::Travaux {
+        let erreurs = executer_travaux(options, &url, description).await?;
+        if let Some(serveur) = serveur {
+            serveur.arreter().await;
+        }
+        return Ok(erreurs);
+    }
     if options.mode != Mode::Pages {
         let erreurs = executer_console(options, serveur.as_ref(), &url, description).await?;
         if let Some(serveur) = serveur {
@@ -150,6 +160,46 @@ async fn executer(options: &Options) -> Result<usize, String> {
         serveur.arreter().await;
     }
     Ok(m_sante.erreurs + m_page.erreurs)
+}
+
+/// The works pages: formation1's sandbox with `--factures` works dossiers, then each page
+/// under `--clients` concurrent readers.
+async fn executer_travaux(options: &Options, url: &str, description: String) -> Result<usize, String> {
+    let mut session = Session::new(url);
+    session.connecter(IDENTIFIANT, MOT_DE_PASSE).await?;
+    amorcage::reinitialiser(&mut session).await?;
+    eprintln!("Dépôt de {} projets de décompte…", options.factures);
+    let (amorcage, dernier) = amorcage::creer_dossiers_travaux(&mut session, options.factures).await?;
+    let cookie = session.entete_cookie().ok_or("pas de cookie de session après la connexion")?;
+    let duree = Duration::from_secs(options.duree);
+    let pages = [
+        ("GET /factures-de-travaux (synthèse)".to_string(), "/factures-de-travaux".to_string()),
+        ("GET /factures-de-travaux/{id} (dossier)".to_string(), format!("/factures-de-travaux/{dernier}")),
+        (
+            "GET /moe/{siret}/dossiers/{id} (MOE jouée)".to_string(),
+            format!("/moe/{}/dossiers/{dernier}", amorcage::MOE),
+        ),
+    ];
+    let mut mesures = Vec::new();
+    for (nom, chemin) in &pages {
+        let r = session.get(chemin).await?;
+        if r.statut != hyper::StatusCode::OK {
+            return Err(format!("{chemin} : {} {}", r.statut, r.extrait()));
+        }
+        let url = session.url(chemin);
+        charge::mesurer(&url, Some(&cookie), options.clients, duree.min(Duration::from_secs(2))).await;
+        eprintln!("Mesure de {nom} ({} s)…", options.duree);
+        mesures.push((nom.clone(), charge::mesurer(&url, Some(&cookie), options.clients, duree).await));
+    }
+    let contexte = rapport::Contexte {
+        clients: options.clients,
+        duree,
+        factures: options.factures,
+        serveur: description,
+    };
+    println!();
+    rapport::imprimer_travaux(&contexte, &amorcage, &mesures);
+    Ok(mesures.iter().map(|(_, m)| m.erreurs).sum())
 }
 
 /// The console modes: a class of `--clients` trainees, then the chosen measure.

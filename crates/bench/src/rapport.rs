@@ -49,6 +49,34 @@ pub fn imprimer(contexte: &Contexte, amorcage: &Amorcage, sante: &Mesure, page: 
     }
 }
 
+/// The works pages' report: seeding, then one line per page.
+pub fn imprimer_travaux(contexte: &Contexte, amorcage: &Amorcage, mesures: &[(String, Mesure)]) {
+    println!("## Factures de travaux (chorus-bench --mode travaux)\n");
+    println!("- Machine : {} cœurs (nproc), {}", coeurs(), modele_cpu());
+    println!("- Serveur : {}", contexte.serveur);
+    println!(
+        "- Charge : {} clients simultanés (keep-alive, sans temps de réflexion), {} s par mesure",
+        contexte.clients,
+        contexte.duree.as_secs()
+    );
+    println!(
+        "- Amorçage : {} projets de décompte déposés (PDF puis formulaire, 1 client) en {} s, soit {} dépôts/s\n",
+        amorcage.factures,
+        decimal(amorcage.duree.as_secs_f64(), 2),
+        decimal(amorcage.par_seconde(), 1)
+    );
+    println!("| Mesure | Requêtes/s | p50 (ms) | p99 (ms) | erreurs |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (nom, m) in mesures {
+        ligne(nom, m);
+    }
+    for (nom, m) in mesures {
+        if let Some(erreur) = &m.premiere_erreur {
+            println!("\nPremière erreur sur {nom} : {erreur}");
+        }
+    }
+}
+
 pub struct ContexteConsole {
     pub stagiaires: usize,
     pub serveur: String,

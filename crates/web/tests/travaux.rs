@@ -394,3 +394,83 @@ async fn un_dossier_reste_dans_son_bac_et_a_sa_structure() {
     r.assert_statut(StatusCode::NOT_FOUND);
     dossier(&mut a, &id).await.assert_contient("Mise à disposition MOE");
 }
+
+#[tokio::test]
+async fn le_formateur_joue_la_moe_et_la_moa_d_un_stagiaire() {
+    let portail = Portail::nouveau();
+    let mut anne = commun::Formateur::connecte(&portail, "anne@cma.exemple.fr").await;
+    let (classe, code) = anne.creer_classe("pratique_libre").await;
+    let marie = commun::rejoindre(&portail.app, &code, "Marie Dupont", "").await;
+    let mut marie = marie.nav;
+    let bac = portail
+        .store()
+        .lire(|c| chorus_store::classe::participants(c, &classe))
+        .unwrap()
+        .into_iter()
+        .find(|p| p.rang == 1)
+        .unwrap()
+        .bac_id;
+    // Marie's structure opens the space (as the manager does), then she deposits.
+    let structure: String = portail
+        .store()
+        .lire(|c| Ok(c.query_row("SELECT id FROM structure WHERE bac_id = ?1", [&bac], |r| r.get(0))?))
+        .unwrap();
+    portail
+        .store()
+        .ecrire(|tx| {
+            chorus_store::travaux::ouvrir_l_espace(
+                tx,
+                &bac,
+                &structure,
+                &chorus_store::Horloge::fixe(date_fixe()),
+            )
+        })
+        .unwrap();
+    marie.get("/factures-de-travaux/deposer").await.assert_statut(StatusCode::OK);
+    let r = marie.post_fichiers("/factures-de-travaux/deposer", &[("decompte.pdf", &un_pdf("PD-M"))]).await;
+    let formulaire = r.location().to_string();
+    marie.get(&formulaire).await;
+    let r = marie
+        .post_form(&formulaire, &depot("A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", "PD-M", "7000", MOE))
+        .await;
+    let id = r.location().trim_start_matches("/factures-de-travaux/").to_string();
+
+    anne.post_form(
+        &format!("/formateur/classes/{classe}/jouer-acheteur"),
+        &[("participant", portail.participant_id(&classe, 1))],
+    )
+    .await
+    .assert_redirige("/acheteur");
+    anne.get("/moe")
+        .await
+        .assert_contient("dans le bac à sable de <strong>Marie Dupont</strong>")
+        .assert_contient(MOE);
+    let moe = format!("/moe/{MOE}/dossiers/{id}");
+    anne.post_form(
+        &format!("{moe}/agir"),
+        &[("geste", "transmettre"), ("montant", "6500"), ("destination", "moa")],
+    )
+    .await
+    .assert_redirige(&moe);
+    let moa = format!("/moa/{COMMUNE}/dossiers/{id}");
+    anne.post_form(&format!("{moa}/agir"), &[("geste", "valider"), ("montant", "")])
+        .await
+        .assert_redirige(&moa);
+    let page = marie.get(&format!("/factures-de-travaux/{id}")).await;
+    page.assert_contient("PD-M-EAV").assert_contient("6\u{202f}500,00 € HT");
+    // The journal says who played.
+    let joueurs: Vec<String> = portail
+        .store()
+        .lire(|c| {
+            let mut st = c.prepare(
+                "SELECT json_extract(donnees, '$.joue_par') FROM journal WHERE bac_id = ?1 AND facture_id = ?2
+                 AND acteur IN ('MOE', 'MOA')",
+            )?;
+            Ok(st
+                .query_map([&bac, &id], |r| r.get::<_, Option<String>>(0))?
+                .filter_map(|r| r.ok().flatten())
+                .collect())
+        })
+        .unwrap();
+    assert!(!joueurs.is_empty() && joueurs.iter().all(|j| j == "FORMATEUR"), "{joueurs:?}");
+}

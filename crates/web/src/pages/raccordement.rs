@@ -416,7 +416,7 @@ fn page_espaces(
                     }
                 }
             }
-            section {
+            section #abonnements {
                 h2 { "Mes abonnements aux espaces" }
                 p {
                     "Abonnez-vous aux espaces de la structure dont vous avez besoin : « Consultation » pour voir, "
@@ -454,7 +454,7 @@ fn page_espaces(
                     }
                 }
                 p.aide {
-                    "Dans ce simulateur, les abonnements sont enregistrés mais ne limitent pas encore l'accès aux pages : "
+                    "Dans ce simulateur, les abonnements ne limitent que l'accès à l'espace « Factures de travaux » : "
                     "les factures émises restent accessibles à tous les utilisateurs de la structure."
                 }
             }
