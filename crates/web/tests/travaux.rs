@@ -474,3 +474,48 @@ async fn le_formateur_joue_la_moe_et_la_moa_d_un_stagiaire() {
         .unwrap();
     assert!(!joueurs.is_empty() && joueurs.iter().all(|j| j == "FORMATEUR"), "{joueurs:?}");
 }
+
+#[tokio::test]
+async fn erreur_d_acheminement_signalee_par_la_moe_puis_recyclage() {
+    let portail = Portail::nouveau();
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    ouvrir_l_espace(&mut s).await;
+    let id = deposer(&mut s, "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", "PD-R", "3000").await;
+    let moe = format!("/moe/{MOE}/dossiers/{id}");
+    s.get(&moe).await;
+    s.post_form(&format!("{moe}/agir"), &[("geste", "erreur"), ("texte", "Ce chantier n'est pas le nôtre")])
+        .await
+        .assert_redirige(&moe);
+    let page = dossier(&mut s, &id).await;
+    page.assert_contient("Refusée par la MOE pour erreur dans les données d'acheminement")
+        .assert_contient(&format!("/factures-de-travaux/{id}/recycler"));
+    let formulaire = s.get(&format!("/factures-de-travaux/{id}/recycler")).await;
+    formulaire.assert_contient("Ce chantier n'est pas le nôtre").assert_contient(r#"name="moe""#);
+    // A SIRET that is not an MOE of the register is refused, nothing changes.
+    let r = s
+        .post_form(
+            &format!("/factures-de-travaux/{id}/recycler"),
+            &[("moe", "12"), ("destinataire", COMMUNE), ("code_service", ""), ("numero_engagement", "")],
+        )
+        .await;
+    r.assert_statut(StatusCode::UNPROCESSABLE_ENTITY).assert_contient(r##"href="#moe""##);
+    dossier(&mut s, &id)
+        .await
+        .assert_contient("Refusée par la MOE pour erreur dans les données d'acheminement");
+    // Sending it back unchanged is refused too.
+    let inchange = [("moe", MOE), ("destinataire", COMMUNE), ("code_service", ""), ("numero_engagement", "")];
+    let r = s.post_form(&format!("/factures-de-travaux/{id}/recycler"), &inchange).await;
+    r.assert_statut(StatusCode::UNPROCESSABLE_ENTITY).assert_contient("Rien n'a changé");
+    s.post_form(
+        &format!("/factures-de-travaux/{id}/recycler"),
+        &[
+            ("moe", MOE),
+            ("destinataire", COMMUNE),
+            ("code_service", "SERVICES_TECHNIQUES"),
+            ("numero_engagement", "EJ-2026-0318"),
+        ],
+    )
+    .await
+    .assert_redirige(&format!("/factures-de-travaux/{id}"));
+    dossier(&mut s, &id).await.assert_contient("Mise à disposition MOE").assert_contient("PD-R");
+}
