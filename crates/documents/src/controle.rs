@@ -1,7 +1,9 @@
 //! Le contrôle d'un PDF déposé : Chorus Pro doit pouvoir l'ouvrir et le lire, donc un vrai PDF,
 //! complet, avec au moins une page, sans mot de passe.
 
-use lopdf::Document;
+use std::time::{Duration, Instant};
+
+use lopdf::{DecompressError, Document, LoadOptions};
 
 use crate::erreur::Erreur;
 
@@ -17,9 +19,17 @@ const ZONE_ENTETE: usize = 1024;
 /// La marque de fin `%%EOF` se cherche de même dans le dernier kilo-octet.
 const ZONE_FIN: usize = 1024;
 
-/// Le contenu d'une page décompressé ne dépasse pas cette taille : au-delà, le fichier est
-/// fabriqué pour saturer le serveur (bombe de décompression), pas une facture.
-const LIMITE_DECOMPRESSION: usize = 64 * 1024 * 1024;
+/// Tout le contenu du document décompressé (toutes ses pages ensemble, et chaque flux lu au
+/// chargement) ne dépasse pas cette taille : au-delà, le fichier est fabriqué pour saturer le
+/// serveur (bombe de décompression), pas une facture. Une facture de cent pages en est loin.
+pub const LIMITE_DECOMPRESSION: usize = 64 * 1024 * 1024;
+
+/// Le contrôle d'un PDF ne dure pas plus longtemps que ceci, toutes pages comprises.
+pub const LIMITE_DUREE: Duration = Duration::from_secs(2);
+
+fn depasse(e: &lopdf::Error) -> bool {
+    matches!(e, lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. }))
+}
 
 fn contient(octets: &[u8], motif: &[u8]) -> bool {
     octets.windows(motif.len()).any(|w| w == motif)
@@ -35,8 +45,11 @@ pub fn verifier_pdf(octets: &[u8]) -> Result<PdfVerifie, Erreur> {
     }
     let fin = &octets[octets.len().saturating_sub(ZONE_FIN)..];
     let complet = contient(fin, b"%%EOF");
-    let document = match Document::load_mem(octets) {
+    let debut = Instant::now();
+    let options = LoadOptions { max_decompressed_size: Some(LIMITE_DECOMPRESSION), ..LoadOptions::default() };
+    let document = match Document::load_mem_with_options(octets, options) {
         Ok(d) => d,
+        Err(e) if depasse(&e) => return Err(Erreur::TropLourd),
         // Un PDF chiffré que la bibliothèque n'a pas su ouvrir reste un PDF protégé : c'est ce
         // qu'il faut dire au fournisseur, pas « illisible ».
         Err(_) if contient(octets, b"/Encrypt") => return Err(Erreur::Protege),
@@ -54,12 +67,52 @@ pub fn verifier_pdf(octets: &[u8]) -> Result<PdfVerifie, Erreur> {
     if pages.is_empty() {
         return Err(Erreur::SansPage);
     }
+    // Le budget vaut pour le document entier : cent pages qui partagent un même flux de
+    // 60 Mo décompressé le consomment cent fois.
+    let mut reste = LIMITE_DECOMPRESSION;
     for id in pages.values() {
-        if document.get_page_content_with_limit(*id, LIMITE_DECOMPRESSION).is_err() {
-            return Err(Erreur::Illisible);
+        if debut.elapsed() > LIMITE_DUREE {
+            return Err(Erreur::TropLourd);
+        }
+        match document.get_page_content_with_limit(*id, reste) {
+            Ok(contenu) => reste = reste.saturating_sub(contenu.len()),
+            Err(e) if depasse(&e) => return Err(Erreur::TropLourd),
+            Err(_) => return Err(Erreur::Illisible),
         }
     }
     Ok(PdfVerifie { pages: pages.len() })
+}
+
+/// Un PDF fabriqué pour éprouver le contrôle (tests, banc d'essai) : `pages` pages qui
+/// partagent un seul flux de contenu compressé, qui se décompresse en `taille` octets. Avec 150
+/// pages et 60 Mo, le fichier pèse moins de 100 Ko.
+pub fn pdf_piege(pages: usize, taille: usize) -> Vec<u8> {
+    use lopdf::{Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.7");
+    let mut flux = Stream::new(dictionary! {}, vec![b' '; taille]);
+    let _ = flux.compress();
+    let contenu = doc.add_object(flux);
+    let racine_des_pages = doc.new_object_id();
+    let enfants: Vec<Object> = (0..pages)
+        .map(|_| {
+            doc.add_object(dictionary! {
+                "Type" => "Page",
+                "Parent" => racine_des_pages,
+                "Contents" => contenu,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            })
+            .into()
+        })
+        .collect();
+    doc.objects.insert(
+        racine_des_pages,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => enfants, "Count" => pages as i64 }),
+    );
+    let catalogue = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => racine_des_pages });
+    doc.trailer.set("Root", catalogue);
+    let mut octets = Vec::new();
+    let _ = doc.save_to(&mut octets);
+    octets
 }
 
 #[cfg(test)]
@@ -162,5 +215,16 @@ mod tests {
         let _ = verifier_pdf(
             b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF",
         );
+    }
+
+    #[test]
+    fn une_bombe_de_decompression_partagee_par_toutes_les_pages_est_refusee_vite() {
+        let piege = pdf_piege(150, 60 * 1024 * 1024);
+        assert!(piege.len() < 200 * 1024, "{} octets", piege.len());
+        let debut = Instant::now();
+        assert_eq!(verifier_pdf(&piege), Err(Erreur::TropLourd));
+        assert!(debut.elapsed() < Duration::from_secs(2), "{:?}", debut.elapsed());
+        // Une seule page de 60 Mo reste sous la limite : c'est le total qui compte.
+        assert!(verifier_pdf(&pdf_piege(1, 60 * 1024 * 1024)).is_ok());
     }
 }

@@ -25,6 +25,12 @@ pub enum Erreur {
     Illisible,
     #[error("Ce PDF ne contient aucune page : vérifiez que vous avez choisi le bon fichier.")]
     SansPage,
+    #[error(
+        "Ce PDF est beaucoup trop lourd à lire : une fois décompressé, son contenu dépasse ce qu'une facture peut \
+         contenir (64 Mo), ou sa lecture prend trop de temps. Produisez à nouveau le PDF depuis votre logiciel \
+         (« Imprimer en PDF »), puis recommencez."
+    )]
+    TropLourd,
     /// Un document du simulateur n'a pas pu être produit (ne devrait pas arriver).
     #[error("production du document PDF : {0}")]
     Production(String),
@@ -39,6 +45,7 @@ impl Erreur {
             Erreur::Protege => "PDF_PROTEGE",
             Erreur::Illisible => "PDF_ILLISIBLE",
             Erreur::SansPage => "PDF_SANS_PAGE",
+            Erreur::TropLourd => "PDF_TROP_LOURD",
             Erreur::Production(_) => "PRODUCTION_PDF",
         }
     }

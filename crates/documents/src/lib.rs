@@ -22,7 +22,7 @@ pub mod production;
 
 pub use attestation::{Attestation, attestation, attestations};
 pub use certificat::{CertificatDepot, certificat_depot};
-pub use controle::{PdfVerifie, verifier_pdf};
+pub use controle::{LIMITE_DECOMPRESSION, PdfVerifie, pdf_piege, verifier_pdf};
 pub use emargement::{CaseFeuille, FeuilleEmargement, StagiaireFeuille, feuille_emargement};
 pub use erreur::Erreur;
 pub use formation::Formation;

@@ -36,6 +36,70 @@ pub fn hacher(mot_de_passe: &str) -> Resultat<String> {
         .map_err(|e| Erreur::Invalide(format!("hachage du mot de passe impossible : {e}")))
 }
 
+/// Un mot de passe à hacher après la transaction qui l'a enregistré : Argon2 prend des
+/// dizaines de millisecondes, que l'écrivain unique ne doit pas attendre.
+pub(crate) struct Differe {
+    table: &'static str,
+    cle: &'static str,
+    id: String,
+    marque: String,
+    mot_de_passe: String,
+}
+
+thread_local! {
+    /// Les hachages demandés par la transaction en cours sur ce fil ([`crate::Store::ecrire`]
+    /// les vide avant, les fait après le COMMIT, les oublie si elle est défaite).
+    static A_HACHER: std::cell::RefCell<Vec<Differe>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// La valeur à écrire dans la colonne `mot_de_passe` de la ligne `cle = id` de `table` : une
+/// marque, qui ne vérifie aucun mot de passe, remplacée par le hachage juste après la
+/// transaction.
+pub(crate) fn hacher_apres(table: &'static str, cle: &'static str, id: &str, mot_de_passe: &str) -> String {
+    let marque = format!("hachage-en-cours:{}", Uuid::new_v4());
+    A_HACHER.with(|v| {
+        v.borrow_mut().push(Differe {
+            table,
+            cle,
+            id: id.to_string(),
+            marque: marque.clone(),
+            mot_de_passe: mot_de_passe.to_string(),
+        })
+    });
+    marque
+}
+
+pub(crate) fn oublier_les_hachages() {
+    A_HACHER.with(|v| v.borrow_mut().clear());
+}
+
+pub(crate) fn prendre_les_hachages() -> Vec<Differe> {
+    A_HACHER.with(|v| std::mem::take(&mut *v.borrow_mut()))
+}
+
+/// Les hachages d'une transaction, calculés hors de l'écrivain.
+pub(crate) fn hacher_les_differes(differes: Vec<Differe>) -> Resultat<Vec<(Differe, String)>> {
+    differes
+        .into_iter()
+        .map(|d| {
+            let h = hacher(&d.mot_de_passe)?;
+            Ok((d, h))
+        })
+        .collect()
+}
+
+/// Remplace chaque marque par son hachage (si rien ne l'a changée entre-temps).
+pub(crate) fn ecrire_les_hachages(c: &Connection, haches: &[(Differe, String)]) -> Resultat<()> {
+    for (d, hache) in haches {
+        // `table` et `cle` viennent du code du simulateur, jamais d'une saisie.
+        c.execute(
+            &format!("UPDATE {} SET mot_de_passe = ?1 WHERE {} = ?2 AND mot_de_passe = ?3", d.table, d.cle),
+            params![hache, d.id, d.marque],
+        )?;
+    }
+    Ok(())
+}
+
 pub(crate) fn verifier(mot_de_passe: &str, hache: &str) -> bool {
     PasswordHash::new(hache)
         .map(|h| Argon2::default().verify_password(mot_de_passe.as_bytes(), &h).is_ok())
@@ -57,7 +121,7 @@ pub fn creer(
     structure_id: Option<&str>,
 ) -> Resultat<Utilisateur> {
     let id = Uuid::new_v4().to_string();
-    let hache = hacher(mot_de_passe)?;
+    let hache = hacher_apres("utilisateur", "id", &id, mot_de_passe);
     c.execute(
         "INSERT INTO utilisateur (id, bac_id, email, nom, prenom, mot_de_passe, structure_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -118,17 +182,28 @@ pub enum Connexion {
     Bloquee(chrono::NaiveDateTime),
 }
 
-/// Connexion avec blocage après trop d'échecs (l'heure réelle compte : c'est une protection,
-/// pas un exercice). `bac` restreint la recherche au bac à sable du poste, s'il est connu ; sans
-/// lui, l'adresse est cherchée dans tous les bacs (comptes de démonstration, comptes créés par
-/// l'API du formateur), et seule une adresse présente dans un seul bac peut se connecter.
-pub fn connecter(
+/// Ce que la vérification du mot de passe a trouvé, avant d'écrire quoi que ce soit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Bon(Utilisateur),
+    /// Mauvais mot de passe d'un compte connu (l'échec sera compté), ou compte inconnu.
+    Mauvais(Option<String>),
+    Bloque(chrono::NaiveDateTime),
+}
+
+/// La lecture et la vérification du mot de passe (Argon2, des dizaines de millisecondes), sur
+/// une connexion de lecture : rien n'est écrit ici. `bac` restreint la recherche au bac à sable
+/// du poste, s'il est connu ; sans lui, l'adresse est cherchée dans tous les bacs (comptes de
+/// démonstration, comptes créés par l'API du formateur), et seule une adresse présente dans un
+/// seul bac peut se connecter. Le blocage suit l'heure réelle : c'est une protection, pas un
+/// exercice.
+pub fn verifier_connexion(
     c: &Connection,
     bac: Option<&str>,
     email: &str,
     mot_de_passe: &str,
     maintenant: chrono::NaiveDateTime,
-) -> Resultat<Connexion> {
+) -> Resultat<Verification> {
     use chorus_domain::compte as regles;
     // D'abord dans le bac du poste ; sinon partout (un poste de la salle sert à plusieurs comptes
     // de démonstration à la suite), une adresse présente dans un seul bac.
@@ -138,10 +213,10 @@ pub fn connecter(
     }
     let [(u, hache, echecs, dernier)] = trouves.as_slice() else {
         let _ = verifier(mot_de_passe, &HACHE_LEURRE);
-        return Ok(Connexion::Refusee);
+        return Ok(Verification::Mauvais(None));
     };
     if regles::est_bloque(*echecs, *dernier, maintenant) {
-        return Ok(Connexion::Bloquee(regles::fin_blocage(*echecs, *dernier).unwrap_or(maintenant)));
+        return Ok(Verification::Bloque(regles::fin_blocage(*echecs, *dernier).unwrap_or(maintenant)));
     }
     let bon = match hache {
         Some(h) => verifier(mot_de_passe, h),
@@ -150,16 +225,43 @@ pub fn connecter(
             false
         }
     };
-    if bon {
-        // Les échecs ne sont remis à zéro qu'une fois la connexion complète (code compris) : sinon
-        // le bon mot de passe permettrait d'essayer des codes sans fin.
-        return Ok(Connexion::Reussie(u.clone()));
-    }
-    let echecs = noter_echec(c, &u.id, maintenant)?;
-    Ok(match regles::fin_blocage(echecs, Some(maintenant)) {
-        Some(fin) if echecs >= regles::ECHECS_AVANT_BLOCAGE => Connexion::Bloquee(fin),
-        _ => Connexion::Refusee,
+    Ok(if bon { Verification::Bon(u.clone()) } else { Verification::Mauvais(Some(u.id.clone())) })
+}
+
+/// Ce que la vérification donne, dans la transaction : un échec est compté (blocage après
+/// trop d'échecs). Les échecs ne sont remis à zéro qu'une fois la connexion complète (code
+/// compris) : sinon le bon mot de passe permettrait d'essayer des codes sans fin.
+pub fn enregistrer_connexion(
+    c: &Connection,
+    v: Verification,
+    maintenant: chrono::NaiveDateTime,
+) -> Resultat<Connexion> {
+    use chorus_domain::compte as regles;
+    Ok(match v {
+        Verification::Bon(u) => Connexion::Reussie(u),
+        Verification::Bloque(fin) => Connexion::Bloquee(fin),
+        Verification::Mauvais(None) => Connexion::Refusee,
+        Verification::Mauvais(Some(id)) => {
+            let echecs = noter_echec(c, &id, maintenant)?;
+            match regles::fin_blocage(echecs, Some(maintenant)) {
+                Some(fin) if echecs >= regles::ECHECS_AVANT_BLOCAGE => Connexion::Bloquee(fin),
+                _ => Connexion::Refusee,
+            }
+        }
     })
+}
+
+/// Vérifier puis enregistrer, d'un coup (scripts et tests) ; le serveur fait la vérification
+/// sur une connexion de lecture, hors de l'écrivain.
+pub fn connecter(
+    c: &Connection,
+    bac: Option<&str>,
+    email: &str,
+    mot_de_passe: &str,
+    maintenant: chrono::NaiveDateTime,
+) -> Resultat<Connexion> {
+    let v = verifier_connexion(c, bac, email, mot_de_passe, maintenant)?;
+    enregistrer_connexion(c, v, maintenant)
 }
 
 type Trouve = (Utilisateur, Option<String>, u32, Option<chrono::NaiveDateTime>);
@@ -262,7 +364,7 @@ pub fn est_active(c: &Connection, utilisateur_id: &str) -> Resultat<bool> {
 /// Le mot de passe tiré pour une classe est oublié : celui-ci, le stagiaire l'a choisi, et
 /// la carte de ses identifiants ne doit plus rien en dire.
 pub fn definir_mot_de_passe(c: &Connection, utilisateur_id: &str, mot_de_passe: &str) -> Resultat<()> {
-    let hache = hacher(mot_de_passe)?;
+    let hache = hacher_apres("utilisateur", "id", utilisateur_id, mot_de_passe);
     c.execute(
         "UPDATE utilisateur SET mot_de_passe = ?2, mot_de_passe_initial = NULL, echecs_connexion = 0, dernier_echec = NULL
          WHERE id = ?1",
@@ -441,13 +543,45 @@ pub fn changer_mot_de_passe(
     ch: ChangementMotDePasse<'_>,
     horloge: &crate::horloge::Horloge,
 ) -> Resultat<Vec<chorus_domain::Anomalie>> {
+    let exact = mot_de_passe_actuel_exact(c, bac_id, utilisateur_id, ch.actuel)?;
+    changer_mot_de_passe_verifie(c, bac_id, utilisateur_id, ch, exact, horloge)
+}
+
+/// Le mot de passe actuel est-il le bon ? (Argon2 : sur une connexion de lecture, avant la
+/// transaction du changement.)
+pub fn mot_de_passe_actuel_exact(
+    c: &Connection,
+    bac_id: &str,
+    utilisateur_id: &str,
+    actuel: &str,
+) -> Resultat<bool> {
+    let hache: Option<String> = c
+        .query_row(
+            "SELECT mot_de_passe FROM utilisateur WHERE bac_id = ?1 AND id = ?2",
+            [bac_id, utilisateur_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(!actuel.is_empty() && hache.as_deref().is_some_and(|h| verifier(actuel, h)))
+}
+
+/// [`changer_mot_de_passe`], le mot de passe actuel déjà vérifié (`actuel_exact`).
+pub fn changer_mot_de_passe_verifie(
+    c: &Connection,
+    bac_id: &str,
+    utilisateur_id: &str,
+    ch: ChangementMotDePasse<'_>,
+    actuel_exact: bool,
+    horloge: &crate::horloge::Horloge,
+) -> Resultat<Vec<chorus_domain::Anomalie>> {
     use chorus_domain::Anomalie;
     use chorus_domain::compte as regles;
-    let (email, nom, hache): (String, String, Option<String>) = c
+    let (email, nom): (String, String) = c
         .query_row(
-            "SELECT email, nom, mot_de_passe FROM utilisateur WHERE bac_id = ?1 AND id = ?2",
+            "SELECT email, nom FROM utilisateur WHERE bac_id = ?1 AND id = ?2",
             [bac_id, utilisateur_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?
         .ok_or(Erreur::Introuvable("compte"))?;
@@ -458,7 +592,7 @@ pub fn changer_mot_de_passe(
             "MDP_ACTUEL_OBLIGATOIRE",
             "Saisissez votre mot de passe actuel : il est demandé pour vérifier que c'est bien vous.",
         ));
-    } else if !hache.as_deref().is_some_and(|h| verifier(ch.actuel, h)) {
+    } else if !actuel_exact {
         anomalies.push(Anomalie::champ(
             "actuel",
             "MDP_ACTUEL_INCORRECT",

@@ -8,7 +8,7 @@ use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use crate::compte::{HACHE_LEURRE, hacher, verifier};
+use crate::compte::{HACHE_LEURRE, hacher_apres, verifier};
 use crate::erreur::{Erreur, Resultat};
 use crate::horloge::Horloge;
 
@@ -61,7 +61,7 @@ pub fn creer(c: &Connection, email: &str, horloge: &Horloge) -> Resultat<(Format
     let id = Uuid::new_v4().to_string();
     c.execute(
         "INSERT INTO formateur (id, email, mot_de_passe, cree_le) VALUES (?1, ?2, ?3, ?4)",
-        params![id, email, hacher(&mot_de_passe)?, horloge.maintenant()],
+        params![id, email, hacher_apres("formateur", "id", &id, &mot_de_passe), horloge.maintenant()],
     )?;
     Ok((Formateur { id, email, mot_de_passe_a_changer: true }, mot_de_passe))
 }
@@ -134,13 +134,22 @@ pub enum Connexion {
     Bloquee(NaiveDateTime),
 }
 
-/// Connexion d'un formateur, avec les mêmes règles de blocage que le portail (heure réelle).
-pub fn connecter(
+/// Ce que la vérification du mot de passe d'un formateur a trouvé, avant d'écrire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    Bon(Formateur),
+    Mauvais(Option<String>),
+    Bloque(NaiveDateTime),
+}
+
+/// La lecture et la vérification (Argon2), sur une connexion de lecture, avec les mêmes
+/// règles de blocage que le portail (heure réelle).
+pub fn verifier_connexion(
     c: &Connection,
     email: &str,
     mot_de_passe: &str,
     maintenant: NaiveDateTime,
-) -> Resultat<Connexion> {
+) -> Resultat<Verification> {
     let trouve: Option<(Formateur, String, u32, Option<NaiveDateTime>)> = c
         .prepare_cached(
             "SELECT id, email, a_changer, mot_de_passe, echecs_connexion, dernier_echec FROM formateur
@@ -157,24 +166,58 @@ pub fn connecter(
         .optional()?;
     let Some((f, hache, echecs, dernier)) = trouve else {
         let _ = verifier(mot_de_passe, &HACHE_LEURRE);
-        return Ok(Connexion::Refusee);
+        return Ok(Verification::Mauvais(None));
     };
     if regles::est_bloque(echecs, dernier, maintenant) {
-        return Ok(Connexion::Bloquee(regles::fin_blocage(echecs, dernier).unwrap_or(maintenant)));
+        return Ok(Verification::Bloque(regles::fin_blocage(echecs, dernier).unwrap_or(maintenant)));
     }
-    if verifier(mot_de_passe, &hache) {
-        c.execute("UPDATE formateur SET echecs_connexion = 0, dernier_echec = NULL WHERE id = ?1", [&f.id])?;
-        return Ok(Connexion::Reussie(f));
-    }
-    let echecs = regles::echecs_apres_echec(echecs, dernier, maintenant);
-    c.execute(
-        "UPDATE formateur SET echecs_connexion = ?2, dernier_echec = ?3 WHERE id = ?1",
-        params![f.id, echecs, maintenant],
-    )?;
-    Ok(match regles::fin_blocage(echecs, Some(maintenant)) {
-        Some(fin) => Connexion::Bloquee(fin),
-        None => Connexion::Refusee,
+    Ok(if verifier(mot_de_passe, &hache) { Verification::Bon(f) } else { Verification::Mauvais(Some(f.id)) })
+}
+
+/// Ce que la vérification donne, dans la transaction : les échecs comptés ou remis à zéro.
+pub fn enregistrer_connexion(
+    c: &Connection,
+    v: Verification,
+    maintenant: NaiveDateTime,
+) -> Resultat<Connexion> {
+    Ok(match v {
+        Verification::Bon(f) => {
+            c.execute(
+                "UPDATE formateur SET echecs_connexion = 0, dernier_echec = NULL WHERE id = ?1",
+                [&f.id],
+            )?;
+            Connexion::Reussie(f)
+        }
+        Verification::Bloque(fin) => Connexion::Bloquee(fin),
+        Verification::Mauvais(None) => Connexion::Refusee,
+        Verification::Mauvais(Some(id)) => {
+            let (echecs, dernier): (u32, Option<NaiveDateTime>) = c.query_row(
+                "SELECT echecs_connexion, dernier_echec FROM formateur WHERE id = ?1",
+                [&id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let echecs = regles::echecs_apres_echec(echecs, dernier, maintenant);
+            c.execute(
+                "UPDATE formateur SET echecs_connexion = ?2, dernier_echec = ?3 WHERE id = ?1",
+                params![id, echecs, maintenant],
+            )?;
+            match regles::fin_blocage(echecs, Some(maintenant)) {
+                Some(fin) => Connexion::Bloquee(fin),
+                None => Connexion::Refusee,
+            }
+        }
     })
+}
+
+/// Vérifier puis enregistrer, d'un coup (scripts et tests).
+pub fn connecter(
+    c: &Connection,
+    email: &str,
+    mot_de_passe: &str,
+    maintenant: NaiveDateTime,
+) -> Resultat<Connexion> {
+    let v = verifier_connexion(c, email, mot_de_passe, maintenant)?;
+    enregistrer_connexion(c, v, maintenant)
 }
 
 /// Remplace le mot de passe (à usage unique ou non) après contrôle des règles du portail.
@@ -191,7 +234,7 @@ pub fn changer_mot_de_passe(
     }
     c.execute(
         "UPDATE formateur SET mot_de_passe = ?2, a_changer = 0 WHERE id = ?1",
-        params![formateur_id, hacher(nouveau)?],
+        params![formateur_id, hacher_apres("formateur", "id", formateur_id, nouveau)],
     )?;
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! jointes, avec les règles de Chorus Pro (nom, extension, taille, total par facture) ; et le
 //! certificat de dépôt.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chorus_documents::certificat::{CertificatDepot, Partie};
 use chorus_domain::Statut;
 use chorus_domain::piece_jointe::{self as regles, RefusPiece};
@@ -156,42 +158,122 @@ fn inserer(
     Ok(id)
 }
 
-/// « Déposer une facture » : le PDF est contrôlé (règles des fichiers, puis vrai PDF lisible,
-/// sans mot de passe) et gardé en attendant que le fournisseur saisisse ou corrige les données.
-/// Renvoie l'identifiant du dépôt en cours.
+/// Un PDF de dépôt contrôlé : règles des fichiers (nom, taille), puis vrai PDF lisible, sans
+/// mot de passe, dans les limites de décompression. Le contrôle se fait **avant** la
+/// transaction (il peut prendre jusqu'à deux secondes sur un fichier piégé) ; seul un
+/// `PdfControle` peut être déposé.
+#[derive(Debug, Clone)]
+pub struct PdfControle {
+    nom: String,
+    contenu: Vec<u8>,
+}
+
+impl PdfControle {
+    pub fn nom(&self) -> &str {
+        &self.nom
+    }
+}
+
+/// Contrôle un PDF à déposer, hors de toute transaction.
+pub fn controler_pdf(nom: &str, contenu: Vec<u8>) -> Result<PdfControle, RefusFichier> {
+    let nom = regles::nom_sans_chemin(nom).to_string();
+    regles::controler(&nom, contenu.len() as u64, 0).map_err(RefusFichier::from)?;
+    if regles::extension(&nom).as_deref() != Some("PDF") {
+        return Err(RefusFichier {
+            code: "DEPOT_PAS_PDF",
+            message: format!(
+                "Le dépôt d'une facture attend un fichier PDF (nom terminé par .pdf) : « {nom} » n'en est pas un. \
+                 Pour ajouter ce fichier en pièce jointe, enregistrez d'abord la facture, puis joignez-le."
+            ),
+        });
+    }
+    chorus_documents::verifier_pdf(&contenu).map_err(RefusFichier::from)?;
+    Ok(PdfControle { nom, contenu })
+}
+
+/// La place qu'occupent les fichiers d'un bac à sable, au plus (réglage du serveur,
+/// `--quota-bac-mo`) : au-delà, un dépôt ou une pièce jointe est refusé, rien de ce qui est
+/// déjà gardé n'est touché.
+static QUOTA_PAR_BAC: AtomicU64 = AtomicU64::new(QUOTA_PAR_BAC_DEFAUT);
+
+/// 200 Mo par bac à sable : des dizaines de factures avec leurs pièces, bien plus qu'une
+/// journée de formation n'en produit.
+pub const QUOTA_PAR_BAC_DEFAUT: u64 = 200 * 1024 * 1024;
+
+pub fn fixer_quota_par_bac(octets: u64) {
+    QUOTA_PAR_BAC.store(octets, Ordering::Relaxed);
+}
+
+pub fn quota_par_bac() -> u64 {
+    QUOTA_PAR_BAC.load(Ordering::Relaxed)
+}
+
+/// La place occupée par les fichiers du bac, en octets.
+pub fn occupation(c: &Connection, bac_id: &str) -> Resultat<u64> {
+    let n: i64 = c
+        .prepare_cached("SELECT coalesce(sum(taille), 0) FROM piece_jointe WHERE bac_id = ?1")?
+        .query_row([bac_id], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+fn verifier_quota(
+    c: &Connection,
+    bac_id: &str,
+    ajout: u64,
+    libere: u64,
+) -> Resultat<Result<(), RefusFichier>> {
+    let quota = quota_par_bac();
+    let apres = occupation(c, bac_id)?.saturating_sub(libere).saturating_add(ajout);
+    if apres <= quota {
+        return Ok(Ok(()));
+    }
+    Ok(Err(RefusFichier {
+        code: "QUOTA_BAC",
+        message: format!(
+            "Votre bac à sable n'a plus de place pour ce fichier : ses fichiers occupent déjà {} sur les {} permis. \
+             Retirez des pièces jointes de vos brouillons, ou demandez à votre formateur de réinitialiser le bac à sable.",
+            regles::taille_lisible(occupation(c, bac_id)?),
+            regles::taille_lisible(quota)
+        ),
+    }))
+}
+
+/// « Déposer une facture » : le PDF déjà contrôlé ([`controler_pdf`]) est gardé en attendant
+/// que le fournisseur saisisse ou corrige les données ; un refus du contrôle est tracé au
+/// journal. Renvoie l'identifiant du dépôt en cours.
 pub fn deposer_pdf(
     c: &Connection,
     bac_id: &str,
     structure_id: &str,
-    nom: &str,
-    contenu: &[u8],
+    controle: Result<PdfControle, RefusFichier>,
     horloge: &Horloge,
 ) -> Resultat<Result<String, RefusFichier>> {
     let bac = bac::bac(c, bac_id)?;
     bac::structure_fournisseur(c, bac_id, structure_id)?;
-    let nom = regles::nom_sans_chemin(nom);
-    let controle = regles::controler(nom, contenu.len() as u64, 0).map_err(RefusFichier::from).and_then(|()| {
-        if regles::extension(nom).as_deref() != Some("PDF") {
-            return Err(RefusFichier {
-                code: "DEPOT_PAS_PDF",
-                message: format!(
-                    "Le dépôt d'une facture attend un fichier PDF (nom terminé par .pdf) : « {nom} » n'en est pas un. \
-                     Pour ajouter ce fichier en pièce jointe, enregistrez d'abord la facture, puis joignez-le."
-                ),
-            });
+    let pdf = match controle {
+        Ok(pdf) => pdf,
+        Err(refus) => {
+            tracer_refus(c, &bac, None, &refus, horloge)?;
+            return Ok(Err(refus));
         }
-        chorus_documents::verifier_pdf(contenu).map(|_| ()).map_err(RefusFichier::from)
-    });
-    if let Err(refus) = controle {
+    };
+    // Un seul dépôt en cours par structure : un PDF abandonné ne s'accumule pas.
+    let abandonne: i64 = c
+        .prepare_cached(
+            "SELECT coalesce(sum(taille), 0) FROM piece_jointe
+             WHERE bac_id = ?1 AND structure_id = ?2 AND facture_id IS NULL",
+        )?
+        .query_row([bac_id, structure_id], |r| r.get(0))?;
+    if let Err(refus) = verifier_quota(c, bac_id, pdf.contenu.len() as u64, abandonne.max(0) as u64)? {
         tracer_refus(c, &bac, None, &refus, horloge)?;
         return Ok(Err(refus));
     }
-    // Un seul dépôt en cours par structure : un PDF abandonné ne s'accumule pas.
     c.prepare_cached(
         "DELETE FROM piece_jointe WHERE bac_id = ?1 AND structure_id = ?2 AND facture_id IS NULL",
     )?
     .execute([bac_id, structure_id])?;
-    let id = inserer(c, bac_id, structure_id, None, NATURE_FACTURE, nom, contenu, bac.date_simulee(horloge))?;
+    let date = bac.date_simulee(horloge);
+    let id = inserer(c, bac_id, structure_id, None, NATURE_FACTURE, &pdf.nom, &pdf.contenu, date)?;
     Ok(Ok(id))
 }
 
@@ -270,8 +352,12 @@ pub fn joindre(
     let f = facture::charger(c, bac_id, facture_id)?;
     let nom = regles::nom_sans_chemin(nom);
     let deja = total(c, bac_id, facture_id)?;
-    if let Err(refus) = regles::controler(nom, contenu.len() as u64, deja) {
-        let refus = RefusFichier::from(refus);
+    let controle = regles::controler(nom, contenu.len() as u64, deja).map_err(RefusFichier::from);
+    let controle = match controle {
+        Ok(()) => verifier_quota(c, bac_id, contenu.len() as u64, 0)?,
+        Err(refus) => Err(refus),
+    };
+    if let Err(refus) = controle {
         tracer_refus(c, &bac, Some(facture_id), &refus, horloge)?;
         return Ok(Err(refus));
     }

@@ -474,7 +474,7 @@ pub fn definir_compte_technique(
         return Err(Erreur::Anomalies(anomalies));
     }
     let date = bac::bac(c, bac_id)?.date_simulee(horloge);
-    let hache = compte::hacher(mot_de_passe)?;
+    let hache = compte::hacher_apres("compte_technique", "structure_id", structure_id, mot_de_passe);
     c.execute(
         "INSERT INTO compte_technique (structure_id, bac_id, identifiant, mot_de_passe, change_le, cree_le)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)

@@ -6,7 +6,7 @@ use chorus_store::catalogue::Catalogue;
 use chorus_store::cours::CatalogueCours;
 use chorus_store::quiz::CatalogueQuiz;
 use chorus_store::{Horloge, Resultat, Store};
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use tokio::sync::watch;
 
 use crate::erreur::AppError;
@@ -84,7 +84,7 @@ impl AppState {
     /// Un cas d'usage dans une transaction, hors du fil asynchrone.
     pub async fn ecrire<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Transaction<'_>, &Horloge) -> Resultat<T> + Send + 'static,
+        f: impl FnOnce(&Connection, &Horloge) -> Resultat<T> + Send + 'static,
     ) -> Result<T, AppError> {
         let store = self.store.clone();
         let horloge = self.horloge;
@@ -100,7 +100,7 @@ impl AppState {
     /// est défaite, et les anomalies (avec leurs champs) sont rendues à la page.
     pub async fn ecrire_saisie<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Transaction<'_>, &Horloge) -> Resultat<T> + Send + 'static,
+        f: impl FnOnce(&Connection, &Horloge) -> Resultat<T> + Send + 'static,
     ) -> Result<Result<T, Vec<chorus_domain::Anomalie>>, AppError> {
         let store = self.store.clone();
         let horloge = self.horloge;

@@ -218,8 +218,14 @@ fn depot_pdf_envoye(portail: &Portail, bac: &str, numero: &str, pdf: &[u8], piec
         .store()
         .ecrire(|c| {
             let sid = chorus_store::simulation::structure_du_bac(c, bac, None)?.expect("a structure").id;
-            let depot =
-                pj::deposer_pdf(c, bac, &sid, &format!("{numero}.pdf"), pdf, &horloge)?.expect("a real PDF");
+            let depot = pj::deposer_pdf(
+                c,
+                bac,
+                &sid,
+                pj::controler_pdf(&format!("{numero}.pdf"), pdf.to_vec()),
+                &horloge,
+            )?
+            .expect("a real PDF");
             let Issue::Acceptee(id) =
                 pj::saisir_depot(c, bac, &sid, &depot, &brut, Envoi::Enregistrer, &horloge)?
             else {

@@ -15,7 +15,17 @@ fn un_pdf(texte: &str) -> Vec<u8> {
 }
 
 fn deposer(m: &Monde, s: &Stagiaire, nom: &str, contenu: &[u8]) -> Result<String, pj::RefusFichier> {
-    m.store.ecrire(|tx| pj::deposer_pdf(tx, &s.bac_id, &s.structure_id, nom, contenu, &m.horloge)).unwrap()
+    m.store
+        .ecrire(|tx| {
+            pj::deposer_pdf(
+                tx,
+                &s.bac_id,
+                &s.structure_id,
+                pj::controler_pdf(nom, contenu.to_vec()),
+                &m.horloge,
+            )
+        })
+        .unwrap()
 }
 
 fn saisir_depot(m: &Monde, s: &Stagiaire, depot: &str, numero: &str, envoi: Envoi) -> Issue {

@@ -52,8 +52,14 @@ fn deposer(m: &Monde, s: &Stagiaire, brut: &DepotBrut) -> Issue {
     let pdf = un_pdf(&brut.numero);
     m.store
         .ecrire(|tx| {
-            let depot =
-                pj::deposer_pdf(tx, &s.bac_id, &s.structure_id, "decompte.pdf", &pdf, &m.horloge)?.unwrap();
+            let depot = pj::deposer_pdf(
+                tx,
+                &s.bac_id,
+                &s.structure_id,
+                pj::controler_pdf("decompte.pdf", pdf.clone()),
+                &m.horloge,
+            )?
+            .unwrap();
             travaux::deposer(tx, &s.bac_id, &s.structure_id, &depot, brut, &m.horloge)
         })
         .unwrap()
@@ -327,8 +333,14 @@ fn piece_suivante(
     };
     m.store
         .ecrire(|tx| {
-            let depot =
-                pj::deposer_pdf(tx, &s.bac_id, &s.structure_id, "dgd.pdf", &pdf, &m.horloge)?.unwrap();
+            let depot = pj::deposer_pdf(
+                tx,
+                &s.bac_id,
+                &s.structure_id,
+                pj::controler_pdf("dgd.pdf", pdf.clone()),
+                &m.horloge,
+            )?
+            .unwrap();
             travaux::deposer_piece_suivante(tx, &s.bac_id, &s.structure_id, id, &depot, &brut, &m.horloge)
         })
         .unwrap()

@@ -73,6 +73,14 @@ fn date_du_formulaire(iso: &str) -> String {
         .unwrap_or_else(|_| iso.to_string())
 }
 
+/// Le PDF d'une pièce déposée par l'API, produit puis contrôlé hors de toute transaction.
+async fn pdf_controle(titre: &str, lignes: &[(&str, &str)]) -> Result<pj::PdfControle, AppError> {
+    let contenu = travaux::pdf_produit(titre, lignes)?;
+    crate::pages::pieces::controler_pdf("piece-de-travaux.pdf".into(), contenu)
+        .await
+        .map_err(|r| AppError::Interne(r.message))
+}
+
 /// `POST /api/sim/v1/bacs/{idBac}/factures-travaux` : le titulaire (ou son sous-traitant, son
 /// cotraitant) dépose un projet de décompte, comme dans « Factures de travaux › Déposer ».
 pub async fn deposer(
@@ -102,6 +110,13 @@ pub async fn deposer(
         commentaire: o.texte("commentaire")?,
     };
     let fournisseur = Some(o.texte("idFournisseur")?).filter(|s| !s.trim().is_empty());
+    let nature = CadreFacturation::depuis_code(&brut.cadre).map(regles::nature).unwrap_or("Pièce de travaux");
+    let titre = format!("{nature} n° {}", brut.numero);
+    let lignes =
+        [("Marché", &brut.numero_marche), ("Montant HT", &brut.montant_ht), ("Taux de TVA", &brut.taux_tva)];
+    let lignes: Vec<(&str, &str)> = lignes.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // Le PDF est produit et contrôlé avant la transaction.
+    let controle = pdf_controle(&titre, &lignes).await?;
     let formateur_id = client.formateur.id;
     let issue = etat
         .ecrire(move |tx, h| {
@@ -112,26 +127,10 @@ pub async fn deposer(
                     fournisseur.unwrap_or_default()
                 )));
             };
-            let contenu = travaux::pdf_produit(
-                &format!(
-                    "{} n° {}",
-                    regles::nature(
-                        CadreFacturation::depuis_code(&brut.cadre)
-                            .unwrap_or(CadreFacturation::A4ProjetDecompteMensuel)
-                    ),
-                    brut.numero
-                ),
-                &[
-                    ("Marché", &brut.numero_marche),
-                    ("Montant HT", &brut.montant_ht),
-                    ("Taux de TVA", &brut.taux_tva),
-                ],
-            )?;
-            let depot =
-                match pj::deposer_pdf(tx, &id_bac, &structure.id, "projet-de-decompte.pdf", &contenu, h)? {
-                    Ok(d) => d,
-                    Err(r) => return Err(chorus_store::Erreur::Invalide(r.message)),
-                };
+            let depot = match pj::deposer_pdf(tx, &id_bac, &structure.id, Ok(controle), h)? {
+                Ok(d) => d,
+                Err(r) => return Err(chorus_store::Erreur::Invalide(r.message)),
+            };
             Ok(match travaux::deposer(tx, &id_bac, &structure.id, &depot, &brut, h)? {
                 Issue::Acceptee(id) => Ok(travaux::charger(tx, &id_bac, &id)?),
                 Issue::Refusee(anomalies) => Err(anomalies),
@@ -392,21 +391,18 @@ pub async fn piece_suivante(
         montant_ht: o.texte("montantHT")?.replace('.', ","),
         commentaire: o.texte("commentaire")?,
     };
+    let titre = format!("Pièce n° {}", brut.numero);
+    let controle = pdf_controle(&titre, &[("Cadre", &brut.cadre), ("Montant HT", &brut.montant_ht)]).await?;
     let formateur_id = client.formateur.id;
     // Des anomalies défont la transaction : le PDF produit pour la pièce n'est pas gardé.
     let issue = etat
         .ecrire_saisie(move |tx, h| {
             simulation::bac_du_formateur(tx, &formateur_id, &id_bac)?;
             let f = travaux::charger(tx, &id_bac, &id)?;
-            let contenu = travaux::pdf_produit(
-                &format!("Pièce n° {} du dossier {}", brut.numero, f.facture.numero),
-                &[("Cadre", &brut.cadre), ("Montant HT", &brut.montant_ht)],
-            )?;
-            let depot =
-                match pj::deposer_pdf(tx, &id_bac, &f.structure_id, "piece-suivante.pdf", &contenu, h)? {
-                    Ok(d) => d,
-                    Err(r) => return Err(chorus_store::Erreur::Invalide(r.message)),
-                };
+            let depot = match pj::deposer_pdf(tx, &id_bac, &f.structure_id, Ok(controle), h)? {
+                Ok(d) => d,
+                Err(r) => return Err(chorus_store::Erreur::Invalide(r.message)),
+            };
             travaux::deposer_piece_suivante(tx, &id_bac, &f.structure_id, &id, &depot, &brut, h)?
                 .map_err(chorus_store::Erreur::Anomalies)
         })

@@ -136,10 +136,17 @@ pub async fn connecter(
     let mot_de_passe = champs.un("mot_de_passe");
     let poste = session::bac_du_poste(&session).await?;
     let id = identifiant.clone();
+    // Le mot de passe se vérifie sur une connexion de lecture (Argon2 est lent) ; l'écriture
+    // ne fait que compter l'échec ou ouvrir la connexion.
+    let verification = etat
+        .lire(move |c, h| {
+            compte::verifier_connexion(c, poste.as_deref(), &id, &mot_de_passe, h.maintenant().naive_utc())
+        })
+        .await?;
     let resultat = etat
         .ecrire(move |tx, h| {
             let maintenant = h.maintenant().naive_utc();
-            match compte::connecter(tx, poste.as_deref(), &id, &mot_de_passe, maintenant)? {
+            match compte::enregistrer_connexion(tx, verification, maintenant)? {
                 Connexion::Reussie(u) => {
                     let b = bac::bac(tx, &u.bac_id)?;
                     if !b.double_authentification {

@@ -111,8 +111,8 @@ pub async fn recevoir(
         }
         Some(f) => {
             let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-            let issue =
-                etat.ecrire(move |tx, h| pj::deposer_pdf(tx, &bac_id, &sid, &f.nom, &f.contenu, h)).await;
+            let controle = pieces::controler_pdf(f.nom, f.contenu).await;
+            let issue = etat.ecrire(move |tx, h| pj::deposer_pdf(tx, &bac_id, &sid, controle, h)).await;
             match issue {
                 Ok(Ok(depot)) => {
                     return Redirect::to(&format!("/factures-emises/deposer/{depot}")).into_response();

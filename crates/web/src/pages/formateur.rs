@@ -107,8 +107,11 @@ pub async fn connecter(
     verifier_csrf(&session, &champs.un("csrf")).await?;
     let (email, mot_de_passe) = (champs.un("email"), champs.un("mot_de_passe"));
     let e = email.clone();
+    let verification = etat
+        .lire(move |c, h| formateur::verifier_connexion(c, &e, &mot_de_passe, h.maintenant().naive_utc()))
+        .await?;
     let resultat = etat
-        .ecrire(move |tx, h| formateur::connecter(tx, &e, &mot_de_passe, h.maintenant().naive_utc()))
+        .ecrire(move |tx, h| formateur::enregistrer_connexion(tx, verification, h.maintenant().naive_utc()))
         .await?;
     let csrf = jeton_csrf(&session).await?;
     match resultat {

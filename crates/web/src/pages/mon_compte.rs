@@ -260,10 +260,12 @@ pub async fn mot_de_passe(
     let (actuel, nouveau, confirmation) =
         (champs.un("actuel"), champs.un("mot_de_passe"), champs.un("confirmation"));
     let (bac_id, uid) = (stagiaire.bac.id.clone(), stagiaire.utilisateur.id.clone());
+    let (b, u, a) = (bac_id.clone(), uid.clone(), actuel.clone());
+    let exact = etat.lire(move |c, _| compte::mot_de_passe_actuel_exact(c, &b, &u, &a)).await?;
     let anomalies = etat
         .ecrire(move |tx, h| {
             let ch = ChangementMotDePasse { actuel: &actuel, nouveau: &nouveau, confirmation: &confirmation };
-            compte::changer_mot_de_passe(tx, &bac_id, &uid, ch, h)
+            compte::changer_mot_de_passe_verifie(tx, &bac_id, &uid, ch, exact, h)
         })
         .await?;
     if !anomalies.is_empty() {

@@ -168,6 +168,19 @@ pub async fn lire_envoi(
     Ok(EnvoiRecu { fichiers, champs })
 }
 
+/// Le contrôle d'un PDF à déposer, sur le réservoir des tâches bloquantes (un fichier piégé
+/// peut le faire durer deux secondes) et avant toute transaction : l'écrivain n'attend jamais
+/// un contrôle.
+pub async fn controler_pdf(nom: String, contenu: Vec<u8>) -> Result<pj::PdfControle, RefusFichier> {
+    tokio::task::spawn_blocking(move || pj::controler_pdf(&nom, contenu)).await.unwrap_or_else(|_| {
+        Err(RefusFichier {
+            code: "PDF_ILLISIBLE",
+            message: "Ce PDF n'a pas pu être lu. Produisez à nouveau le PDF depuis votre logiciel, puis recommencez."
+                .into(),
+        })
+    })
+}
+
 /// L'extracteur multipart, dont le refus (pas un formulaire de fichiers) devient une page.
 pub fn multipart(
     m: Result<Multipart, axum::extract::multipart::MultipartRejection>,

@@ -358,7 +358,8 @@ pub async fn recevoir(
         Some(f) if f.taille > TAILLE_MAX_FICHIER || f.nom.is_empty() => pieces::refus_avant_stockage(&f),
         Some(f) => {
             let (bac_id, sid) = (s.bac.id.clone(), s.structure.id.clone());
-            match etat.ecrire(move |tx, h| pj::deposer_pdf(tx, &bac_id, &sid, &f.nom, &f.contenu, h)).await? {
+            let controle = pieces::controler_pdf(f.nom, f.contenu).await;
+            match etat.ecrire(move |tx, h| pj::deposer_pdf(tx, &bac_id, &sid, controle, h)).await? {
                 Ok(depot) => {
                     return Ok(Redirect::to(&format!("/factures-de-travaux/deposer/{depot}")).into_response());
                 }
@@ -1162,9 +1163,10 @@ pub async fn deposer_piece_suivante(
         return Ok(formulaire(vec![Anomalie::champ("fichier", "FICHIER_REFUSE", r.message)]));
     }
     let (bac_id, sid, fid, bb) = (s.bac.id.clone(), s.structure.id.clone(), id.clone(), b.clone());
+    let controle = pieces::controler_pdf(fichier.nom, fichier.contenu).await;
     let resultat = etat
         .ecrire_saisie(move |tx, h| {
-            let depot = match pj::deposer_pdf(tx, &bac_id, &sid, &fichier.nom, &fichier.contenu, h)? {
+            let depot = match pj::deposer_pdf(tx, &bac_id, &sid, controle, h)? {
                 Ok(depot) => depot,
                 Err(r) => {
                     return Err(chorus_store::Erreur::Anomalies(vec![Anomalie::champ(
