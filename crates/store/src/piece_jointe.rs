@@ -133,14 +133,19 @@ fn inserer(
     facture_id: Option<&str>,
     nature: &str,
     nom: &str,
-    contenu: &[u8],
+    contenu: Source<'_>,
     date: NaiveDate,
 ) -> Resultat<String> {
     let id = Uuid::new_v4().to_string();
+    let taille = contenu.taille();
+    let octets: Option<&[u8]> = match &contenu {
+        Source::Octets(o) => Some(o),
+        Source::Fichier { .. } => None,
+    };
     c.prepare_cached(
         "INSERT INTO piece_jointe (id, bac_id, structure_id, facture_id, nature, nom, type_mime, taille, contenu,
              ajoutee_le, ordre)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, zeroblob(?8)), ?10,
                  (SELECT coalesce(max(ordre), 0) + 1 FROM piece_jointe WHERE bac_id = ?2))",
     )?
     .execute(params![
@@ -151,11 +156,54 @@ fn inserer(
         nature,
         nom,
         regles::type_mime(nom),
-        contenu.len() as i64,
-        contenu,
+        taille as i64,
+        octets,
         date,
     ])?;
+    // Un fichier reçu sur disque est recopié par morceaux dans la base : il n'est jamais tout
+    // entier en mémoire.
+    if let Source::Fichier { chemin, .. } = contenu {
+        let ligne = c.last_insert_rowid();
+        let mut blob = c.blob_open(rusqlite::MAIN_DB, "piece_jointe", "contenu", ligne, false)?;
+        let mut fichier = std::fs::File::open(chemin)?;
+        std::io::copy(&mut fichier, &mut blob)?;
+    }
     Ok(id)
+}
+
+/// Le contenu d'un fichier à garder : en mémoire, ou dans le fichier temporaire où l'envoi a été
+/// reçu (et qu'on ne charge pas en mémoire).
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    Octets(&'a [u8]),
+    Fichier { chemin: &'a std::path::Path, taille: u64 },
+}
+
+impl Source<'_> {
+    pub fn taille(&self) -> u64 {
+        match self {
+            Source::Octets(o) => o.len() as u64,
+            Source::Fichier { taille, .. } => *taille,
+        }
+    }
+}
+
+impl<'a> From<&'a [u8]> for Source<'a> {
+    fn from(o: &'a [u8]) -> Self {
+        Source::Octets(o)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Source<'a> {
+    fn from(o: &'a [u8; N]) -> Self {
+        Source::Octets(o)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Source<'a> {
+    fn from(o: &'a Vec<u8>) -> Self {
+        Source::Octets(o)
+    }
 }
 
 /// Un PDF de dépôt contrôlé : règles des fichiers (nom, taille), puis vrai PDF lisible, sans
@@ -273,7 +321,8 @@ pub fn deposer_pdf(
     )?
     .execute([bac_id, structure_id])?;
     let date = bac.date_simulee(horloge);
-    let id = inserer(c, bac_id, structure_id, None, NATURE_FACTURE, &pdf.nom, &pdf.contenu, date)?;
+    let id =
+        inserer(c, bac_id, structure_id, None, NATURE_FACTURE, &pdf.nom, Source::Octets(&pdf.contenu), date)?;
     Ok(Ok(id))
 }
 
@@ -340,21 +389,22 @@ pub fn total(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<u64> {
 /// l'appelant : les règles de Chorus Pro s'appliquent (nom, extension, vide, 10 Mo, 120 Mo
 /// pour l'ensemble). C'est à l'appelant de dire si le statut le permet (brouillon, facture
 /// suspendue à compléter…). Un refus est tracé au journal.
-pub fn joindre(
+pub fn joindre<'a>(
     c: &Connection,
     bac_id: &str,
     facture_id: &str,
     nom: &str,
-    contenu: &[u8],
+    contenu: impl Into<Source<'a>>,
     horloge: &Horloge,
 ) -> Resultat<Result<String, RefusFichier>> {
+    let contenu = contenu.into();
     let bac = bac::bac(c, bac_id)?;
     let f = facture::charger(c, bac_id, facture_id)?;
     let nom = regles::nom_sans_chemin(nom);
     let deja = total(c, bac_id, facture_id)?;
-    let controle = regles::controler(nom, contenu.len() as u64, deja).map_err(RefusFichier::from);
+    let controle = regles::controler(nom, contenu.taille(), deja).map_err(RefusFichier::from);
     let controle = match controle {
-        Ok(()) => verifier_quota(c, bac_id, contenu.len() as u64, 0)?,
+        Ok(()) => verifier_quota(c, bac_id, contenu.taille(), 0)?,
         Err(refus) => Err(refus),
     };
     if let Err(refus) = controle {
@@ -391,13 +441,13 @@ fn brouillon_de(c: &Connection, bac_id: &str, structure_id: &str, facture_id: &s
 }
 
 /// Ajouter une pièce jointe à un brouillon.
-pub fn ajouter_au_brouillon(
+pub fn ajouter_au_brouillon<'a>(
     c: &Connection,
     bac_id: &str,
     structure_id: &str,
     facture_id: &str,
     nom: &str,
-    contenu: &[u8],
+    contenu: impl Into<Source<'a>>,
     horloge: &Horloge,
 ) -> Resultat<Result<String, RefusFichier>> {
     brouillon_de(c, bac_id, structure_id, facture_id)?;

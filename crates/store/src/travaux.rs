@@ -528,7 +528,7 @@ pub fn completer(
     structure_id: &str,
     facture_id: &str,
     commentaire: &str,
-    fichier: Option<(&str, &[u8])>,
+    fichier: Option<(&str, piece_jointe::Source<'_>)>,
     horloge: &Horloge,
 ) -> Resultat<Result<Statut, RefusFichier>> {
     let f = du_fournisseur(c, bac_id, structure_id, facture_id)?;

@@ -48,6 +48,9 @@ pub enum AppError {
     /// Action refusée par les règles de Chorus Pro.
     #[error("{0}")]
     Refus(String),
+    /// Trop d'essais depuis la même adresse (connexion, code, création de compte).
+    #[error("{0}")]
+    TropDEssais(String),
     #[error("{0}")]
     Interne(String),
 }
@@ -112,6 +115,7 @@ impl IntoResponse for AppError {
             AppError::Requete(m) => (StatusCode::BAD_REQUEST, "Demande incorrecte", m.clone()),
             AppError::Interdit(m) => (StatusCode::FORBIDDEN, "Action réservée", m.clone()),
             AppError::Refus(m) => (StatusCode::CONFLICT, "Action impossible", m.clone()),
+            AppError::TropDEssais(m) => (StatusCode::TOO_MANY_REQUESTS, "Trop de tentatives", m.clone()),
             AppError::Interne(m) => {
                 tracing::error!(erreur = %m, "erreur interne");
                 (
@@ -184,6 +188,7 @@ impl IntoResponse for ErreurApi {
             AppError::Requete(m) => (StatusCode::BAD_REQUEST, phrase(&m)),
             AppError::Interdit(m) => (StatusCode::FORBIDDEN, phrase(&m)),
             AppError::Refus(m) => (StatusCode::CONFLICT, phrase(&m)),
+            AppError::TropDEssais(m) => (StatusCode::TOO_MANY_REQUESTS, phrase(&m)),
             AppError::Redirection(_)
             | AppError::SansStructure
             | AppError::Formulaire

@@ -45,6 +45,8 @@ pub struct AppState {
     /// Avancé à chaque écriture réussie : réveille le suivi en direct des classes, qui vérifie
     /// alors si sa grille a changé (voir docs/architecture.md, « Suivi en direct »).
     pub ecritures: Arc<watch::Sender<u64>>,
+    /// La limite des essais par adresse (connexions, codes, créations de compte).
+    pub limiteur: Arc<crate::limite::Limiteur>,
     /// Les questions des quiz : celles livrées, ou celles d'un dossier relu à chaque changement.
     pub quiz: Arc<CatalogueQuiz>,
     /// Les leçons : celles livrées, ou celles d'un dossier relu à chaque changement.
@@ -59,6 +61,7 @@ impl AppState {
             config: Config::default(),
             catalogue: Arc::new(Catalogue::livre()),
             ecritures: Arc::new(watch::channel(0).0),
+            limiteur: Arc::default(),
             quiz: Arc::new(CatalogueQuiz::livre()),
             cours: Arc::new(CatalogueCours::livre()),
         }

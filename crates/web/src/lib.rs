@@ -5,11 +5,13 @@
 pub mod adresse;
 pub mod api;
 pub mod assets;
+pub mod entretien;
 pub mod erreur;
 pub mod etat;
 pub mod format;
 pub mod formulaire;
 pub mod lecture_seule;
+pub mod limite;
 pub mod pages;
 pub mod session;
 
@@ -164,6 +166,10 @@ pub fn app(etat: AppState) -> Router {
         .layer(sessions)
         // Après la couche des sessions : l'API ne lit ni n'écrit de session (jeton bearer).
         .merge(api::routes())
+        // Une page du portail n'est jamais gardée par un cache (un poste partagé, un proxy) ;
+        // les feuilles de style et scripts disent eux-mêmes qu'ils se gardent.
+        .layer(entete(header::CACHE_CONTROL, "no-store"))
+        .layer(axum::middleware::from_fn(chemin_sur))
         .layer(entete(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(entete(header::X_FRAME_OPTIONS, "DENY"))
         .layer(entete(header::REFERRER_POLICY, "same-origin"))
@@ -173,6 +179,28 @@ pub fn app(etat: AppState) -> Router {
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ))
         .with_state(etat)
+}
+
+/// Toute adresse du simulateur s'écrit avec des lettres et chiffres ASCII, `-`, `_`, `.`, `~`
+/// et `/` (identifiants, SIRET, codes) : une autre (caractère de contrôle, `%` d'un octet
+/// encodé, espace…) n'atteint aucune page et reçoit 404, avant qu'un paramètre mal formé ne
+/// puisse servir dans une redirection, un en-tête ou une requête.
+async fn chemin_sur(
+    requete: axum::extract::Request,
+    suite: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let chemin = requete.uri().path();
+    if chemin.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./~".contains(&b)) {
+        return suite.run(requete).await;
+    }
+    if chemin.starts_with(api::PREFIXE) {
+        return erreur::ErreurApi(erreur::AppError::Introuvable(
+            "cette adresse de l'API de simulation n'existe pas (voir docs/api.md)".into(),
+        ))
+        .into_response();
+    }
+    pages::introuvable().await.into_response()
 }
 
 fn entete(nom: HeaderName, valeur: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -57,6 +57,14 @@ enum Commande {
         /// `fixtures/cours` s'il existe, sinon les leçons livrées dans le binaire.
         #[arg(long, env = "CHORUS_COURS")]
         cours: Option<PathBuf>,
+        /// Place maximale des fichiers d'un bac à sable (PDF déposés, pièces jointes), en Mo :
+        /// au-delà, un envoi est refusé avec un message clair.
+        #[arg(long = "quota-bac-mo", env = "CHORUS_QUOTA_BAC_MO", default_value_t = 200)]
+        quota_bac_mo: u64,
+        /// Place à garder libre sur le disque des données, en Mo : en dessous, les envois de
+        /// fichiers sont refusés (rien de ce qui est déjà enregistré n'est touché).
+        #[arg(long = "reserve-disque-mo", env = "CHORUS_RESERVE_DISQUE_MO", default_value_t = 500)]
+        reserve_disque_mo: u64,
     },
     /// Contrôle des fichiers de scénario.
     Scenario {
@@ -185,7 +193,11 @@ fn main() -> std::process::ExitCode {
             scenarios,
             quiz,
             cours,
+            quota_bac_mo,
+            reserve_disque_mo,
         } => {
+            chorus_store::piece_jointe::fixer_quota_par_bac(quota_bac_mo.saturating_mul(1024 * 1024));
+            chorus_web::pages::pieces::garder_libre(&data, reserve_disque_mo.saturating_mul(1024 * 1024));
             let reglages = Reglages { jeton_formateur, adresse_publique, maintenant };
             servir(addr, data, reglages, Dossiers { scenarios, quiz, cours })
         }
@@ -425,8 +437,9 @@ fn servir(addr: SocketAddr, data: PathBuf, reglages: Reglages, dossiers: Dossier
             println!("Cours : {} (relus à chaque modification)", d.display());
             etat.cours = std::sync::Arc::new(CatalogueCours::depuis_dossier(&d));
         }
+        tokio::spawn(chorus_web::entretien::entretenir(etat.clone()));
         let routeur = app(etat);
-        axum::serve(ecoute, routeur)
+        axum::serve(ecoute, routeur.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(arret())
             .await
             .map_err(|e| e.to_string())

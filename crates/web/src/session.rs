@@ -95,6 +95,21 @@ impl MagasinSessions {
     }
 }
 
+/// Une session qui ne garde qu'un jeton anti-falsification (le formulaire de connexion d'un
+/// visiteur) ne vit que trente minutes sans activité : des milliers de visites sans suite ne
+/// s'accumulent pas deux heures dans la base.
+pub const SESSION_ANONYME_MINUTES: i64 = 30;
+
+fn expiration(r: &Record) -> i64 {
+    let anonyme = r.data.keys().all(|k| k == CLE_CSRF);
+    let fin = r.expiry_date.unix_timestamp();
+    if anonyme {
+        fin.min(time::OffsetDateTime::now_utc().unix_timestamp() + SESSION_ANONYME_MINUTES * 60)
+    } else {
+        fin
+    }
+}
+
 fn encoder(r: &Record) -> session_store::Result<String> {
     serde_json::to_string(r).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
@@ -106,15 +121,11 @@ impl SessionStore for MagasinSessions {
         loop {
             let id = record.id.to_string();
             let donnees = encoder(record)?;
-            let expire = record.expiry_date.unix_timestamp();
+            let expire = expiration(record);
             let cree = self
                 .bloquant(move |s| {
                     s.ecrire(|tx| {
-                        // Le ménage des sessions expirées se fait ici, à la création d'une
-                        // nouvelle : la table ne grossit pas indéfiniment.
-                        let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
-                        tx.prepare_cached("DELETE FROM session WHERE expire_le <= ?1")?
-                            .execute([maintenant])?;
+                        // Le ménage des sessions expirées est fait par l'entretien du serveur.
                         Ok(tx.execute(
                             "INSERT OR IGNORE INTO session (id, donnees, expire_le) VALUES (?1, ?2, ?3)",
                             params![id, donnees, expire],
@@ -134,7 +145,7 @@ impl SessionStore for MagasinSessions {
         let donnees_seules =
             serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let trace = empreinte(&donnees_seules);
-        let expire = record.expiry_date.unix_timestamp();
+        let expire = expiration(record);
         if self.deja_ecrite(&record.id, trace, expire) {
             return Ok(());
         }
@@ -183,6 +194,15 @@ impl SessionStore for MagasinSessions {
         })
         .await
     }
+}
+
+/// Efface les sessions expirées (l'entretien du serveur le fait chaque minute).
+pub fn purger(store: &Store) -> chorus_store::Resultat<()> {
+    let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
+    store.ecrire(|c| {
+        c.prepare_cached("DELETE FROM session WHERE expire_le <= ?1")?.execute([maintenant])?;
+        Ok(())
+    })
 }
 
 /// Le jeton anti-falsification de la session (créé au premier besoin).
@@ -395,14 +415,16 @@ impl FromRequestParts<AppState> for Poste {
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, AppError> {
         let session = session_de(parts, etat).await?;
-        let csrf = jeton_csrf(&session).await?;
         if let Some(l) = parts.extensions.get::<LectureSeule>() {
+            let csrf = jeton_csrf(&session).await?;
             let bac_id = l.vue.bac_id.clone();
             return Ok(Poste { bac_id, csrf, session, lecture_seule: Some(l.clone()) });
         }
+        // Un visiteur sans bac n'a rien à garder : pas de jeton, donc pas de session créée.
         let Some(bac_id) = session.get::<String>(CLE_BAC).await? else {
             return Err(AppError::NonConnecte);
         };
+        let csrf = jeton_csrf(&session).await?;
         Ok(Poste { bac_id, csrf, session, lecture_seule: None })
     }
 }

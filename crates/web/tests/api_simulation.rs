@@ -310,7 +310,13 @@ async fn corps_mal_formes_400_avec_un_libelle_en_francais() {
         (
             "/api/sim/v1/bacs".to_string(),
             json!({ "stagiaire": ["Camille"] }),
-            "« stagiaire » doit être un texte ou un nombre, et non une liste",
+            "« stagiaire » doit être un texte, et non une liste",
+        ),
+        // A number is not silently turned into a name.
+        (
+            "/api/sim/v1/bacs".to_string(),
+            json!({ "stagiaire": 12 }),
+            "« stagiaire » doit être un texte, et non un nombre",
         ),
         (format!("{b}/horloge"), json!({}), "« avancerJours » est obligatoire"),
         (
@@ -329,7 +335,7 @@ async fn corps_mal_formes_400_avec_un_libelle_en_francais() {
         (
             format!("{b}/factures"),
             json!({ "references": { "typeFacture": true } }),
-            "« references.typeFacture » doit être un texte ou un nombre",
+            "« references.typeFacture » doit être un texte",
         ),
         (format!("{b}/factures"), json!({ "references": { "deviseFacture": "USD" } }), "qu'en euros"),
         (format!("{b}/factures"), json!({ "modeDepot": "DEPOT_PDF_API" }), "SAISIE_API"),

@@ -474,7 +474,7 @@ fn complement_et_recyclage() {
                 &s.structure_id,
                 &id,
                 commentaire,
-                Some(("attachement.pdf", &un_pdf("a"))),
+                Some(("attachement.pdf", pj::Source::Octets(&un_pdf("a")))),
                 &m.horloge,
             )
         })

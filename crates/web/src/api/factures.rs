@@ -122,11 +122,11 @@ fn chemin_du_champ(champ: &str, ligne: Option<usize>) -> String {
 /// un autre code est refusé plutôt que deviné. Le second élément dit si c'est la franchise en
 /// base (son libellé sert alors de motif d'exonération par défaut).
 fn taux_de_la_ligne(l: &Objet<'_>, rang: usize) -> Result<(String, bool), AppError> {
-    let manuel = l.texte("lignePosteTauxTvaManuel")?;
+    let manuel = l.texte_ou_nombre("lignePosteTauxTvaManuel")?;
     if !manuel.trim().is_empty() {
         return Ok((manuel, false));
     }
-    let code = l.texte("lignePosteTauxTva")?;
+    let code = l.texte_ou_nombre("lignePosteTauxTva")?;
     let code = code.trim();
     if code.is_empty() {
         return Ok((String::new(), false));
@@ -174,7 +174,7 @@ fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
         )));
     }
     let totaux = racine.objet("montantTotal")?;
-    let remise_globale = totaux.texte("montantRemiseGlobaleTTC")?;
+    let remise_globale = totaux.texte_ou_nombre("montantRemiseGlobaleTTC")?;
     if remise_globale.trim().parse::<Decimal>().is_ok_and(|r| !r.is_zero()) {
         return Err(AppError::Requete(
             "« montantTotal.montantRemiseGlobaleTTC » : le simulateur ne gère pas la remise globale ; portez la \
@@ -193,16 +193,16 @@ fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
             Ok(LigneBrute {
                 reference: l.texte("lignePosteReference")?,
                 designation: l.texte("lignePosteDenomination")?,
-                quantite: l.texte("lignePosteQuantite")?,
+                quantite: l.texte_ou_nombre("lignePosteQuantite")?,
                 unite: l.texte("lignePosteUnite")?,
-                prix_unitaire_ht: l.texte("lignePosteMontantUnitaireHT")?,
-                remise_ht: l.texte("lignePosteMontantRemiseHT")?,
+                prix_unitaire_ht: l.texte_ou_nombre("lignePosteMontantUnitaireHT")?,
+                remise_ht: l.texte_ou_nombre("lignePosteMontantRemiseHT")?,
                 taux_tva,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     let fournisseur =
-        Some(racine.objet("fournisseur")?.texte("idFournisseur")?).filter(|s| !s.trim().is_empty());
+        Some(racine.objet("fournisseur")?.texte_ou_nombre("idFournisseur")?).filter(|s| !s.trim().is_empty());
     Ok(Soumission {
         brut: SaisieBrute {
             numero: racine.texte("numeroFactureSaisi")?,
@@ -225,10 +225,10 @@ fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
             lignes,
         },
         declares: MontantsDeclares {
-            montant_ht_total: totaux.texte("montantHtTotal")?,
-            montant_tva: totaux.texte("montantTVA")?,
-            montant_ttc_total: totaux.texte("montantTtcTotal")?,
-            montant_a_payer: totaux.texte("montantAPayer")?,
+            montant_ht_total: totaux.texte_ou_nombre("montantHtTotal")?,
+            montant_tva: totaux.texte_ou_nombre("montantTVA")?,
+            montant_ttc_total: totaux.texte_ou_nombre("montantTtcTotal")?,
+            montant_a_payer: totaux.texte_ou_nombre("montantAPayer")?,
         },
         fournisseur: fournisseur.map(|f| f.trim().to_string()),
     })

@@ -63,9 +63,19 @@ impl<'a> Objet<'a> {
         ))
     }
 
-    /// Un texte ; un nombre est accepté tel qu'écrit (montants, quantités) ; absent ou `null` :
-    /// texte vide.
+    /// Un texte ; absent ou `null` : texte vide. Un nombre, un booléen ou un objet à la place
+    /// d'un texte est refusé (400), jamais converti en silence.
     pub fn texte(&self, nom: &str) -> Result<String, AppError> {
+        match self.valeur(nom) {
+            None => Ok(String::new()),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(v) => Err(self.refus(nom, "un texte", v)),
+        }
+    }
+
+    /// Un montant, une quantité, un taux ou un numéro : un nombre est accepté tel qu'écrit, comme
+    /// un texte ; absent ou `null` : texte vide.
+    pub fn texte_ou_nombre(&self, nom: &str) -> Result<String, AppError> {
         match self.valeur(nom) {
             None => Ok(String::new()),
             Some(Value::String(s)) => Ok(s.clone()),
@@ -77,6 +87,18 @@ impl<'a> Objet<'a> {
     /// Un texte obligatoire.
     pub fn texte_requis(&self, nom: &str, quoi: &str) -> Result<String, AppError> {
         let t = self.texte(nom)?;
+        if t.trim().is_empty() {
+            return Err(AppError::Requete(format!(
+                "Le champ « {} » est obligatoire : {quoi}",
+                self.chemin_de(nom)
+            )));
+        }
+        Ok(t)
+    }
+
+    /// Un texte ou un nombre obligatoire (un code, ou son numéro).
+    pub fn texte_ou_nombre_requis(&self, nom: &str, quoi: &str) -> Result<String, AppError> {
+        let t = self.texte_ou_nombre(nom)?;
         if t.trim().is_empty() {
             return Err(AppError::Requete(format!(
                 "Le champ « {} » est obligatoire : {quoi}",

@@ -104,12 +104,12 @@ pub async fn deposer(
         numero_engagement: o.texte("numeroBonCommande")?,
         numero_marche: o.texte("numeroMarche")?,
         moe: o.texte("identifiantMoe")?,
-        montant_ht: o.texte("montantHT")?.replace('.', ","),
-        taux_tva: o.texte("tauxTva")?.replace('.', ","),
+        montant_ht: o.texte_ou_nombre("montantHT")?.replace('.', ","),
+        taux_tva: o.texte_ou_nombre("tauxTva")?.replace('.', ","),
         motif_exoneration: o.texte("motifExonerationTva")?,
         commentaire: o.texte("commentaire")?,
     };
-    let fournisseur = Some(o.texte("idFournisseur")?).filter(|s| !s.trim().is_empty());
+    let fournisseur = Some(o.texte_ou_nombre("idFournisseur")?).filter(|s| !s.trim().is_empty());
     let nature = CadreFacturation::depuis_code(&brut.cadre).map(regles::nature).unwrap_or("Pièce de travaux");
     let titre = format!("{nature} n° {}", brut.numero);
     let lignes =
@@ -288,7 +288,7 @@ pub async fn lire(
 /// Le geste demandé à la MOE ou à la MOA.
 fn geste(o: &Objet<'_>) -> Result<Geste, AppError> {
     let montant = || -> Result<Option<rust_decimal::Decimal>, AppError> {
-        let t = o.texte("montantAdmisHT")?;
+        let t = o.texte_ou_nombre("montantAdmisHT")?;
         if t.trim().is_empty() {
             return Ok(None);
         }
@@ -388,7 +388,7 @@ pub async fn piece_suivante(
     let brut = PieceSuivanteBrute {
         cadre: o.texte_requis("typeFactureTravaux", "le cadre de la pièce (A8, A22 ou A23)")?,
         numero: o.texte("numeroFactureTravaux")?,
-        montant_ht: o.texte("montantHT")?.replace('.', ","),
+        montant_ht: o.texte_ou_nombre("montantHT")?.replace('.', ","),
         commentaire: o.texte("commentaire")?,
     };
     let titre = format!("Pièce n° {}", brut.numero);

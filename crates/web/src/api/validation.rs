@@ -69,7 +69,7 @@ pub async fn traiter_a_valider(
     let reponse = match action.trim() {
         "VALIDATION" => Reponse::Valider { second_valideur: Some(corps.texte("codeSecondValideur")?) },
         "REFUS" => Reponse::Refuser {
-            motif: motif(&corps.texte_requis("motifRefus", "le code du motif de refus")?)?,
+            motif: motif(&corps.texte_ou_nombre_requis("motifRefus", "le code du motif de refus")?)?,
             precision: corps.texte("complementInfo")?,
         },
         autre => {

@@ -85,10 +85,16 @@ fn envoyer_activation(
 
 pub async fn creer(
     State(etat): State<AppState>,
+    crate::limite::AdresseClient(adresse): crate::limite::AdresseClient,
     session: Session,
     champs: Champs,
 ) -> Result<Response, AppError> {
     verifier_csrf(&session, &champs.un("csrf")).await?;
+    let essai = crate::limite::Essai::CreationDeCompte;
+    if let Some(attente) = etat.limiteur.attente(adresse, essai) {
+        return Err(AppError::TropDEssais(crate::limite::message(attente)));
+    }
+    etat.limiteur.noter(adresse, essai);
     let saisie = CreationCompte {
         email_connexion: champs.un("email_connexion"),
         nom: champs.un("nom"),

@@ -16,6 +16,7 @@ use super::{champ_csrf, gabarit};
 use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::formulaire::Champs;
+use crate::limite::{self, AdresseClient, Essai};
 use crate::session::{self, Connecte, jeton_csrf, verifier_csrf};
 
 /// Message en haut de la page de connexion (après activation, réinitialisation…).
@@ -128,11 +129,17 @@ async fn ouvrir(
 
 pub async fn connecter(
     State(etat): State<AppState>,
+    AdresseClient(adresse): AdresseClient,
     session: Session,
     champs: Champs,
 ) -> Result<Response, AppError> {
     verifier_csrf(&session, &champs.un("csrf")).await?;
     let identifiant = champs.un("identifiant");
+    if let Some(attente) = etat.limiteur.attente(adresse, Essai::ConnexionRefusee) {
+        let page =
+            page_avec(&etat, &session, &identifiant, Bandeau::Erreur(&limite::message(attente))).await?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
     let mot_de_passe = champs.un("mot_de_passe");
     let poste = session::bac_du_poste(&session).await?;
     let id = identifiant.clone();
@@ -193,6 +200,7 @@ pub async fn connecter(
             Ok(Redirect::to("/connexion/code").into_response())
         }
         Err(blocage) => {
+            etat.limiteur.noter(adresse, Essai::ConnexionRefusee);
             let (statut, message) = match blocage {
                 None => (StatusCode::UNAUTHORIZED, REFUS.to_string()),
                 Some(fin) => (StatusCode::FORBIDDEN, regles::message_blocage(fin)),
@@ -241,10 +249,16 @@ pub async fn page_saisie_code(session: Session) -> Result<Response, AppError> {
 
 pub async fn valider_code(
     State(etat): State<AppState>,
+    AdresseClient(adresse): AdresseClient,
     session: Session,
     champs: Champs,
 ) -> Result<Response, AppError> {
     verifier_csrf(&session, &champs.un("csrf")).await?;
+    if let Some(attente) = etat.limiteur.attente(adresse, Essai::CodeFaux) {
+        let csrf = jeton_csrf(&session).await?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page_code(&csrf, Some(&limite::message(attente))))
+            .into_response());
+    }
     let (Some(utilisateur), Some(bac_id)) =
         (session::en_attente_de_code(&session).await?, session::bac_du_poste(&session).await?)
     else {
@@ -297,6 +311,7 @@ pub async fn valider_code(
             Ok(Redirect::to("/").into_response())
         }
         Err(message) => {
+            etat.limiteur.noter(adresse, Essai::CodeFaux);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page_code(&csrf, Some(&message))).into_response())
         }
     }

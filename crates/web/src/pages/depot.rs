@@ -111,7 +111,11 @@ pub async fn recevoir(
         }
         Some(f) => {
             let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-            let controle = pieces::controler_pdf(f.nom, f.contenu).await;
+            let contenu = match f.lire().await {
+                Ok(c) => c,
+                Err(e) => return e.into_response(),
+            };
+            let controle = pieces::controler_pdf(f.nom, contenu).await;
             let issue = etat.ecrire(move |tx, h| pj::deposer_pdf(tx, &bac_id, &sid, controle, h)).await;
             match issue {
                 Ok(Ok(depot)) => {

@@ -26,6 +26,7 @@ use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::format;
 use crate::formulaire::Champs;
+use crate::limite::Essai;
 use crate::session::{self, FormateurConnecte, jeton_csrf, verifier_csrf};
 use chorus_store::moteur;
 
@@ -101,11 +102,19 @@ pub async fn page_connexion_get(session: Session) -> Result<Markup, AppError> {
 
 pub async fn connecter(
     State(etat): State<AppState>,
+    crate::limite::AdresseClient(adresse): crate::limite::AdresseClient,
     session: Session,
     champs: Champs,
 ) -> Result<Response, AppError> {
     verifier_csrf(&session, &champs.un("csrf")).await?;
     let (email, mot_de_passe) = (champs.un("email"), champs.un("mot_de_passe"));
+    if let Some(attente) = etat.limiteur.attente(adresse, Essai::ConnexionRefusee) {
+        let csrf = jeton_csrf(&session).await?;
+        let message = crate::limite::message(attente);
+        return Ok(
+            (StatusCode::TOO_MANY_REQUESTS, page_connexion(&csrf, &email, Some(&message))).into_response()
+        );
+    }
     let e = email.clone();
     let verification = etat
         .lire(move |c, h| formateur::verifier_connexion(c, &e, &mot_de_passe, h.maintenant().naive_utc()))
@@ -121,11 +130,14 @@ pub async fn connecter(
         }
         // Même message pour une adresse inconnue et un mauvais mot de passe : on ne révèle pas
         // quels formateurs existent.
-        Connexion::Refusee => Ok((
-            StatusCode::UNAUTHORIZED,
-            page_connexion(&csrf, &email, Some("Adresse électronique ou mot de passe incorrect.")),
-        )
-            .into_response()),
+        Connexion::Refusee => {
+            etat.limiteur.noter(adresse, Essai::ConnexionRefusee);
+            Ok((
+                StatusCode::UNAUTHORIZED,
+                page_connexion(&csrf, &email, Some("Adresse électronique ou mot de passe incorrect.")),
+            )
+                .into_response())
+        }
         Connexion::Bloquee(fin) => Ok((
             StatusCode::TOO_MANY_REQUESTS,
             page_connexion(&csrf, &email, Some(&regles_compte::message_blocage(fin))),

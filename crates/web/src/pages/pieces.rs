@@ -35,12 +35,54 @@ pub fn routes() -> Router<AppState> {
         .route("/factures-emises/{id}/certificat-depot", get(certificat))
 }
 
-/// Un fichier reçu. Au-delà de 10 Mo, le contenu n'est pas gardé (seule sa taille compte : il
-/// sera refusé).
+/// Un fichier reçu, écrit au fil de l'envoi dans un fichier temporaire (effacé avec lui) : un
+/// envoi n'est jamais tout entier en mémoire. Au-delà de 10 Mo, rien n'est gardé (seule sa
+/// taille compte : il sera refusé).
 pub struct FichierRecu {
     pub nom: String,
     pub taille: u64,
-    pub contenu: Vec<u8>,
+    fichier: Option<tempfile::NamedTempFile>,
+}
+
+impl FichierRecu {
+    /// Un champ « fichier » où rien n'a été choisi.
+    pub fn vide() -> FichierRecu {
+        FichierRecu { nom: String::new(), taille: 0, fichier: None }
+    }
+
+    /// Le contenu, pour ce qui doit être lu en entier (le contrôle d'un PDF, 10 Mo au plus).
+    pub async fn lire(&self) -> Result<Vec<u8>, AppError> {
+        let Some(f) = &self.fichier else { return Ok(Vec::new()) };
+        let chemin = f.path().to_path_buf();
+        tokio::fs::read(chemin).await.map_err(|e| AppError::Interne(format!("lecture de l'envoi : {e}")))
+    }
+
+    /// Le contenu à recopier dans la base sans le charger.
+    pub fn source(&self) -> pj::Source<'_> {
+        match &self.fichier {
+            Some(f) => pj::Source::Fichier { chemin: f.path(), taille: self.taille },
+            None => pj::Source::Octets(&[]),
+        }
+    }
+}
+
+/// La place que le serveur garde libre sur le disque de ses données : en dessous, les envois
+/// de fichiers sont refusés (réglage `--reserve-disque-mo`), et rien de ce qui est gardé n'est
+/// touché.
+static RESERVE_DISQUE: std::sync::OnceLock<(std::path::PathBuf, u64)> = std::sync::OnceLock::new();
+
+/// Fixe, au démarrage, le dossier des données et la place à y garder libre.
+pub fn garder_libre(dossier: &std::path::Path, octets: u64) {
+    let _ = RESERVE_DISQUE.set((dossier.to_path_buf(), octets));
+}
+
+/// L'espace libre du disque des données est-il sous la réserve ?
+fn disque_plein() -> bool {
+    let Some((dossier, reserve)) = RESERVE_DISQUE.get() else { return false };
+    match rustix::fs::statvfs(dossier) {
+        Ok(s) => s.f_bavail.saturating_mul(s.f_frsize) < *reserve,
+        Err(_) => false,
+    }
 }
 
 /// Ce qu'un formulaire d'envoi de fichiers contient.
@@ -74,6 +116,8 @@ pub enum EchecEnvoi {
     Erreur(AppError),
     /// Plus lourd que la limite des envois : une page 413 qui parle de fichiers.
     TropVolumineux,
+    /// Le disque du serveur n'a plus la place de garder des fichiers.
+    DisquePlein,
 }
 
 impl From<AppError> for EchecEnvoi {
@@ -87,6 +131,15 @@ impl IntoResponse for EchecEnvoi {
         match self {
             EchecEnvoi::Erreur(e) => e.into_response(),
             EchecEnvoi::TropVolumineux => trop_volumineux(),
+            EchecEnvoi::DisquePlein => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                page_erreur(
+                    "Envoi impossible pour l'instant",
+                    "Le serveur du simulateur manque de place sur son disque : il n'accepte plus de fichiers. Rien de \
+                     ce que vous avez déjà enregistré n'est perdu. Prévenez votre formateur, puis réessayez plus tard.",
+                ),
+            )
+                .into_response(),
         }
     }
 }
@@ -117,20 +170,32 @@ fn erreur_envoi(e: MultipartError) -> EchecEnvoi {
 }
 
 async fn lire_fichier(mut champ: Field<'_>) -> Result<FichierRecu, EchecEnvoi> {
+    use tokio::io::AsyncWriteExt;
     let nom = champ.file_name().unwrap_or("").to_string();
-    let mut contenu = Vec::new();
+    let temporaire = tempfile::NamedTempFile::new()
+        .map_err(|e| EchecEnvoi::Erreur(AppError::Interne(format!("fichier temporaire : {e}"))))?;
+    let copie = temporaire
+        .as_file()
+        .try_clone()
+        .map_err(|e| EchecEnvoi::Erreur(AppError::Interne(format!("fichier temporaire : {e}"))))?;
+    let mut ecrit = tokio::fs::File::from_std(copie);
     let mut taille: u64 = 0;
     while let Some(morceau) = champ.chunk().await.map_err(erreur_envoi)? {
         taille = taille.saturating_add(morceau.len() as u64);
         // Un fichier trop gros est lu jusqu'au bout (pour dire sa taille) sans être gardé.
         if taille <= TAILLE_MAX_FICHIER {
-            contenu.extend_from_slice(&morceau);
+            ecrit
+                .write_all(&morceau)
+                .await
+                .map_err(|e| EchecEnvoi::Erreur(AppError::Interne(format!("fichier temporaire : {e}"))))?;
         }
     }
-    if taille > TAILLE_MAX_FICHIER {
-        contenu = Vec::new();
-    }
-    Ok(FichierRecu { nom, taille, contenu })
+    ecrit
+        .flush()
+        .await
+        .map_err(|e| EchecEnvoi::Erreur(AppError::Interne(format!("fichier temporaire : {e}"))))?;
+    let fichier = (taille <= TAILLE_MAX_FICHIER && taille > 0).then_some(temporaire);
+    Ok(FichierRecu { nom, taille, fichier })
 }
 
 /// Lit un formulaire `multipart/form-data` : le jeton anti-falsification d'abord (il précède
@@ -141,6 +206,9 @@ pub async fn lire_envoi(
     envoi: Result<Multipart, AppError>,
 ) -> Result<EnvoiRecu, EchecEnvoi> {
     let mut envoi = envoi?;
+    if disque_plein() {
+        return Err(EchecEnvoi::DisquePlein);
+    }
     let mut jeton_verifie = false;
     let mut fichiers = Vec::new();
     let mut champs = Vec::new();
@@ -222,9 +290,14 @@ pub fn servir_fichier(nom: &str, type_mime: &str, contenu: Vec<u8>, en_ligne: bo
     h.insert(header::CONTENT_DISPOSITION, disposition(if en_ligne { "inline" } else { "attachment" }, nom));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     if en_ligne {
-        // Le PDF s'affiche dans la page de saisie du portail, et nulle part ailleurs.
+        // Le PDF s'affiche dans une page du portail, et nulle part ailleurs ; il ne charge rien.
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'self'"));
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'self'"),
+        );
+    } else {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
     }
     r
 }
@@ -407,11 +480,7 @@ async fn ajouter_recus(
 ) -> Result<Response, AppError> {
     let mut refus = Vec::new();
     let mut ajoutes = 0;
-    let fichiers = if recu.fichiers.is_empty() {
-        vec![FichierRecu { nom: String::new(), taille: 0, contenu: Vec::new() }]
-    } else {
-        recu.fichiers
-    };
+    let fichiers = if recu.fichiers.is_empty() { vec![FichierRecu::vide()] } else { recu.fichiers };
     for f in fichiers {
         if let Some(r) = refus_avant_stockage(&f) {
             refus.push(r);
@@ -419,7 +488,7 @@ async fn ajouter_recus(
         }
         let (bac_id, sid, fid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone(), id.to_string());
         let issue = etat
-            .ecrire(move |tx, h| pj::ajouter_au_brouillon(tx, &bac_id, &sid, &fid, &f.nom, &f.contenu, h))
+            .ecrire(move |tx, h| pj::ajouter_au_brouillon(tx, &bac_id, &sid, &fid, &f.nom, f.source(), h))
             .await?;
         match issue {
             Ok(_) => ajoutes += 1,

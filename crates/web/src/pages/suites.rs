@@ -301,7 +301,7 @@ async fn completer_avec(
             for f in &fichiers {
                 let refus = match pieces::refus_avant_stockage(f) {
                     Some(r) => Some(r.message),
-                    None => chorus_store::piece_jointe::joindre(tx, &bac_id, &fid, &f.nom, &f.contenu, h)?
+                    None => chorus_store::piece_jointe::joindre(tx, &bac_id, &fid, &f.nom, f.source(), h)?
                         .err()
                         .map(|r| r.message),
                 };

@@ -358,7 +358,8 @@ pub async fn recevoir(
         Some(f) if f.taille > TAILLE_MAX_FICHIER || f.nom.is_empty() => pieces::refus_avant_stockage(&f),
         Some(f) => {
             let (bac_id, sid) = (s.bac.id.clone(), s.structure.id.clone());
-            let controle = pieces::controler_pdf(f.nom, f.contenu).await;
+            let contenu = f.lire().await?;
+            let controle = pieces::controler_pdf(f.nom, contenu).await;
             match etat.ecrire(move |tx, h| pj::deposer_pdf(tx, &bac_id, &sid, controle, h)).await? {
                 Ok(depot) => {
                     return Ok(Redirect::to(&format!("/factures-de-travaux/deposer/{depot}")).into_response());
@@ -922,7 +923,7 @@ pub async fn completer(
     let (bac_id, sid, fid) = (s.bac.id.clone(), s.structure.id.clone(), id.clone());
     let resultat = etat
         .ecrire(move |tx, h| {
-            let f = fichier.as_ref().map(|f| (f.nom.as_str(), f.contenu.as_slice()));
+            let f = fichier.as_ref().map(|f| (f.nom.as_str(), f.source()));
             travaux::completer(tx, &bac_id, &sid, &fid, &commentaire, f, h)
         })
         .await;
@@ -1163,7 +1164,8 @@ pub async fn deposer_piece_suivante(
         return Ok(formulaire(vec![Anomalie::champ("fichier", "FICHIER_REFUSE", r.message)]));
     }
     let (bac_id, sid, fid, bb) = (s.bac.id.clone(), s.structure.id.clone(), id.clone(), b.clone());
-    let controle = pieces::controler_pdf(fichier.nom, fichier.contenu).await;
+    let contenu = fichier.lire().await?;
+    let controle = pieces::controler_pdf(fichier.nom, contenu).await;
     let resultat = etat
         .ecrire_saisie(move |tx, h| {
             let depot = match pj::deposer_pdf(tx, &bac_id, &sid, controle, h)? {
@@ -1230,5 +1232,7 @@ pub async fn servir_fichier_du_dossier(
     }
     let (bac_id, fichier) = (bac_id.to_string(), fichier.to_string());
     let (p, contenu) = etat.lire(move |c, _| pj::contenu(c, &bac_id, &fichier)).await?;
-    Ok(pieces::servir_fichier(&p.nom, &p.type_mime, contenu, true))
+    // Seul le PDF contrôlé du dépôt s'affiche ; un complément joint se télécharge.
+    let en_ligne = p.est_pdf_de_facture();
+    Ok(pieces::servir_fichier(&p.nom, &p.type_mime, contenu, en_ligne))
 }
