@@ -112,6 +112,60 @@ async fn parcours_d_un_stagiaire_et_redemarrage() {
     serveur.arreter().await;
 }
 
+/// Crash safety: while four trainees send invoices as fast as they can, the server is killed
+/// with SIGKILL, twice; after each restart on the same data, every invoice the server had
+/// acknowledged (303) is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_pendant_une_rafale_ne_perd_aucune_ecriture_acquittee() {
+    let donnees = tempfile::tempdir().expect("dossier temporaire");
+    let mut acquittees: Vec<(String, String, String)> = Vec::new();
+    for tour in 0..2 {
+        let serveur = Serveur::demarrer(donnees.path()).await;
+        let mut taches = Vec::new();
+        for n in 1..=4 {
+            let url = serveur.url.clone();
+            taches.push(tokio::spawn(async move {
+                let mut nav = Navigateur::new(&url);
+                let compte = format!("formation{n}@exemple.fr");
+                nav.connecter(&compte).await;
+                nav.get("/factures-emises/saisir").await;
+                let mut faites = Vec::new();
+                for i in 0.. {
+                    let numero = format!("K{tour}-{n}-{i}");
+                    match nav.tenter_facture(&numero).await {
+                        Some(page) => faites.push((compte.clone(), numero, page)),
+                        None => break,
+                    }
+                }
+                faites
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let pid = serveur.processus.id().expect("serveur en vie").to_string();
+        Command::new("sh").args(["-c", "kill -KILL \"$0\"", &pid]).status().await.expect("kill -KILL");
+        for t in taches {
+            acquittees.extend(t.await.expect("tâche"));
+        }
+        drop(serveur);
+    }
+    assert!(acquittees.len() > 20, "trop peu d'écritures pendant la rafale : {}", acquittees.len());
+    let serveur = Serveur::demarrer(donnees.path()).await;
+    for n in 1..=4 {
+        let compte = format!("formation{n}@exemple.fr");
+        let mut nav = Navigateur::new(&serveur.url);
+        nav.connecter(&compte).await;
+        for (c, numero, page) in acquittees.iter().filter(|(c, _, _)| *c == compte) {
+            let r = nav.get(page).await;
+            assert!(
+                r.statut == StatusCode::OK && r.corps.contains(&format!("Facture n° {numero}")),
+                "{c} : {numero} acquittée puis perdue ({})",
+                r.statut
+            );
+        }
+    }
+    serveur.arreter().await;
+}
+
 /// The returned-invoice journeys, the trainee playing the public buyer: reject → new invoice
 /// under a new number; suspend → complete → paid by the simulated buyer.
 #[tokio::test(flavor = "multi_thread")]
@@ -523,6 +577,35 @@ impl Navigateur {
             .post(&format!("/acheteur/factures/{id}/traiter"), &[("statut", statut), ("motif", motif)])
             .await;
         assert_eq!(r.statut, StatusCode::SEE_OTHER, "{statut} : {}", r.extrait());
+    }
+
+    /// Sends an invoice; its page only if the server acknowledged it (303 to the invoice). A
+    /// server killed mid-request is not an acknowledgement.
+    async fn tenter_facture(&mut self, numero: &str) -> Option<String> {
+        let csrf = self.csrf.clone()?;
+        let mut champs = champs_facture(numero);
+        champs.push(("csrf", csrf));
+        let corps = champs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encoder(k), encoder(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut requete =
+            Request::builder().method(Method::POST).uri(format!("{}/factures-emises/saisir", self.base));
+        let paires: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        requete = requete
+            .header(COOKIE, paires.join("; "))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let requete = requete.body(Full::new(Bytes::from(corps))).ok()?;
+        match tokio::time::timeout(Duration::from_secs(5), self.client.request(requete)).await {
+            Ok(Ok(r)) if r.status() == StatusCode::SEE_OTHER => r
+                .headers()
+                .get(LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .filter(|l| l.contains("/factures-emises/"))
+                .map(|l| l.strip_prefix(&self.base).unwrap_or(l).to_string()),
+            _ => None,
+        }
     }
 
     async fn envoyer(
