@@ -15,11 +15,14 @@
 //! target/release/chorus-bench --mode reinitialisation
 //! target/release/chorus-bench --mode suivi --duree 10
 //! target/release/chorus-bench --mode travaux --factures 200 --clients 30 --duree 5
+//! target/release/chorus-bench --mode ecritures --clients 32 --duree 10
+//! target/release/chorus-bench --mode classe --clients 300 --duree 600
 //! ```
 
 mod amorcage;
 mod charge;
 mod console;
+mod ecritures;
 mod http;
 mod rapport;
 mod serveur;
@@ -57,6 +60,10 @@ struct Options {
     /// Ce qui est mesuré.
     #[arg(long, value_enum, default_value_t = Mode::Pages)]
     mode: Mode,
+    /// Mode pages : la page mesurée à la place de /factures-emises (« facture » : la page de
+    /// la première facture créée), pour profiler une page précise.
+    #[arg(long)]
+    page: Option<String>,
     /// Réinitialisations mesurées (mode reinitialisation), pour un stagiaire puis pour la classe.
     #[arg(long, default_value_t = 30)]
     repetitions: usize,
@@ -83,6 +90,10 @@ enum Mode {
     Suivi,
     /// Les pages des factures de travaux (synthèse, dossier, dossier vu par la MOE jouée).
     Travaux,
+    /// Les écritures d'une classe : saisies simultanées, lecture d'une facture, PDF piégé.
+    Ecritures,
+    /// Une classe virtuelle qui suit des parcours réalistes, deux fois --duree ; la mémoire du serveur.
+    Classe,
 }
 
 #[tokio::main]
@@ -132,7 +143,21 @@ async fn executer(options: &Options) -> Result<usize, String> {
 
     let cookie = session.entete_cookie().ok_or("pas de cookie de session après la connexion")?;
     let sante = session.url("/healthz");
-    let page = session.url("/factures-emises");
+    let page = match options.page.as_deref() {
+        None => session.url("/factures-emises"),
+        Some("facture") => {
+            let liste = session.get("/factures-emises?numero=B-0001").await?;
+            let chemin = liste
+                .corps
+                .split("href=\"")
+                .filter_map(|m| m.split('"').next())
+                .find(|c| c.strip_prefix("/factures-emises/").is_some_and(|id| id.len() == 36))
+                .ok_or("facture B-0001 introuvable")?
+                .to_string();
+            session.url(&chemin)
+        }
+        Some(chemin) => session.url(chemin),
+    };
     let duree = Duration::from_secs(options.duree);
 
     // Warm-up: opens the connections and fills the server's caches and SQLite's page
@@ -216,10 +241,46 @@ async fn executer_console(
     };
     let formateur = console::connecter(url, &email, &mot_de_passe).await?;
     eprintln!("Classe de {} stagiaires…", options.clients);
-    let mut classe = console::preparer(url, formateur, options.clients).await?;
+    // Une classe compte 60 stagiaires au plus : au-delà, plusieurs classes du même formateur.
+    let premiere = options.clients.min(60);
+    let mut classe = console::preparer(url, formateur, premiere).await?;
+    let mut reste = options.clients - premiere;
+    while reste > 0 {
+        let n = reste.min(60);
+        let formateur = std::mem::replace(&mut classe.formateur, Session::new(url));
+        let autre = console::preparer(url, formateur, n).await?;
+        classe.formateur = autre.formateur;
+        classe.stagiaires.extend(autre.stagiaires);
+        reste -= n;
+    }
     let contexte = rapport::ContexteConsole { stagiaires: options.clients, serveur: description };
     println!();
     match options.mode {
+        Mode::Ecritures => {
+            let duree = Duration::from_secs(options.duree);
+            eprintln!("Écritures de {} stagiaires ({} s par mesure)…", options.clients, options.duree);
+            let e = ecritures::mesurer(classe, duree).await?;
+            rapport::imprimer_ecritures(&contexte, duree, &e);
+            Ok(e.sante.erreurs
+                + e.saisies.erreurs
+                + e.lecture.erreurs
+                + e.saisies_sous_piege.erreurs
+                + e.pieges.erreurs)
+        }
+        Mode::Classe => {
+            let duree = Duration::from_secs(options.duree);
+            let pid = serveur.and_then(Serveur::pid).unwrap_or(0);
+            let mut tours = Vec::new();
+            let mut stagiaires = classe.stagiaires;
+            for tour in 1..=2 {
+                eprintln!("Classe virtuelle, tour {tour} ({} s)…", options.duree);
+                let (p, rendus) = ecritures::parcourir(stagiaires, duree, pid, tour).await?;
+                stagiaires = rendus;
+                tours.push(p);
+            }
+            rapport::imprimer_classe(&contexte, duree, &tours);
+            Ok(tours.iter().map(|t| t.requetes.erreurs).sum())
+        }
         Mode::Reinitialisation => {
             eprintln!("Réinitialisations ({} par cas)…", options.repetitions);
             let (n, f) = (options.repetitions, options.factures_par_stagiaire);

@@ -77,6 +77,75 @@ pub fn imprimer_travaux(contexte: &Contexte, amorcage: &Amorcage, mesures: &[(St
     }
 }
 
+/// `--mode ecritures`: each figure next to `/healthz` of the same run.
+pub fn imprimer_ecritures(contexte: &ContexteConsole, duree: Duration, e: &crate::ecritures::Ecritures) {
+    println!("## Écritures d'une classe (chorus-bench --mode ecritures)\n");
+    println!("- Machine : {} cœurs (nproc), {}", coeurs(), modele_cpu());
+    println!("- Serveur : {}", contexte.serveur);
+    println!(
+        "- {} stagiaires d'une classe, chacun sa connexion, sans temps de réflexion, {} s par mesure\n",
+        contexte.stagiaires,
+        duree.as_secs()
+    );
+    println!("| Mesure | Nombre/s | p50 (ms) | p99 (ms) | erreurs | / healthz |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let base = e.sante.par_seconde();
+    for (nom, m) in [
+        ("GET /healthz", &e.sante),
+        ("POST /factures-emises/saisir (chacun les siennes)", &e.saisies),
+        ("GET /factures-emises/{id} (une facture)", &e.lecture),
+        ("POST /factures-emises/saisir pendant le PDF piégé", &e.saisies_sous_piege),
+        ("POST /factures-emises/deposer (PDF piégé, refusé 422)", &e.pieges),
+    ] {
+        println!(
+            "| {nom} | {} | {} | {} | {} | {} % |",
+            decimal(m.par_seconde(), 0),
+            decimal(ms(m.percentile(0.5)), 2),
+            decimal(ms(m.percentile(0.99)), 2),
+            m.erreurs,
+            decimal(100.0 * ratio(m.par_seconde(), base), 1)
+        );
+    }
+    for (nom, m) in [
+        ("saisies", &e.saisies),
+        ("lecture", &e.lecture),
+        ("saisies sous PDF piégé", &e.saisies_sous_piege),
+        ("PDF piégé", &e.pieges),
+    ] {
+        if let Some(erreur) = &m.premiere_erreur {
+            println!("\nPremière erreur ({nom}) : {erreur}");
+        }
+    }
+}
+
+/// `--mode classe`: each run's requests and the server's memory at its end.
+pub fn imprimer_classe(contexte: &ContexteConsole, duree: Duration, tours: &[crate::ecritures::Parcours]) {
+    println!("## Classe virtuelle longue (chorus-bench --mode classe)\n");
+    println!("- Machine : {} cœurs (nproc), {}", coeurs(), modele_cpu());
+    println!("- Serveur : {}", contexte.serveur);
+    println!(
+        "- {} stagiaires, parcours réalistes (1 à 3 s entre deux pages), {} s par tour, deux tours de suite\n",
+        contexte.stagiaires,
+        duree.as_secs()
+    );
+    println!("| Tour | Requêtes/s | p50 (ms) | p99 (ms) | erreurs | RSS à la fin (Mio) |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (i, t) in tours.iter().enumerate() {
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            i + 1,
+            decimal(t.requetes.par_seconde(), 0),
+            decimal(ms(t.requetes.percentile(0.5)), 2),
+            decimal(ms(t.requetes.percentile(0.99)), 2),
+            t.requetes.erreurs,
+            decimal(t.rss_kio as f64 / 1024.0, 1)
+        );
+        if let Some(erreur) = &t.requetes.premiere_erreur {
+            println!("\nPremière erreur (tour {}) : {erreur}", i + 1);
+        }
+    }
+}
+
 pub struct ContexteConsole {
     pub stagiaires: usize,
     pub serveur: String,

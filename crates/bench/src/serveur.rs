@@ -75,6 +75,11 @@ impl Serveur {
         Err(format!("le serveur n'a pas affiché le premier formateur :\n{}", dernieres_lignes(&self.journal)))
     }
 
+    /// The server process, to read its memory.
+    pub fn pid(&self) -> Option<u32> {
+        self.processus.id()
+    }
+
     /// Asks for a clean stop (SIGTERM, as systemd or a trainer's Ctrl-C would), then kills.
     pub async fn arreter(mut self) {
         if let Some(pid) = self.processus.id() {

@@ -1,12 +1,12 @@
 //! Ouverture de la base : fichier SQLite en mode WAL, réserve de connexions, migrations.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use r2d2::Pool;
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
 use crate::erreur::{Erreur, Resultat};
 
@@ -49,49 +49,157 @@ pub struct Store {
 /// comme au guichet) : personne n'attend sur le verrou de SQLite ni ne le sonde, et aucune
 /// écriture ne reçoit « database is locked ». Ce qui est lent (contrôler un PDF, hacher un mot
 /// de passe, produire un document) se fait avant ou après, jamais sous ce tour.
+///
+/// Les cas d'usage qui se suivent sans attendre partagent une transaction (« lot ») : chacun
+/// a son point de sauvegarde (un cas refusé est défait seul), et le dernier de la file valide
+/// le lot. Chacun ne rend sa réponse qu'après ce COMMIT : une écriture acquittée est écrite.
 struct Ecrivain {
     connexion: Mutex<Connection>,
     file: Mutex<File>,
-    tour: Condvar,
 }
+
+/// Un lot ne dépasse pas ce nombre de cas d'usage.
+const LOT_MAX: usize = 64;
 
 #[derive(Default)]
 struct File {
     prochain_ticket: u64,
     servi: u64,
+    /// Un lot est ouvert (BEGIN fait, COMMIT pas encore).
+    ouvert: bool,
+    /// Le numéro du lot en cours (ou du dernier), et combien de cas il contient.
+    lot: u64,
+    dans_le_lot: usize,
+    /// Le dernier lot validé (ou défait), et l'échec de son COMMIT s'il y en a eu un.
+    termine: u64,
+    echec: Option<(u64, String)>,
+    /// Ceux qui attendent leur tour (ticket) et ceux qui attendent la validation de leur lot :
+    /// chacun n'est réveillé que quand c'est pour lui (pas de réveil de toute la file à chaque
+    /// tour, qui coûterait plus cher que les écritures elles-mêmes).
+    en_attente_du_tour: std::collections::VecDeque<(u64, std::thread::Thread)>,
+    en_attente_du_lot: Vec<(u64, std::thread::Thread)>,
 }
 
 impl Ecrivain {
-    /// Attend son tour, puis prête la connexion. Le tour passe au suivant quand le garde tombe.
-    fn prendre(&self) -> TourEcriture<'_> {
-        let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+    fn file(&self) -> MutexGuard<'_, File> {
+        self.file.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Attend son tour.
+    fn attendre_son_tour(&self) {
+        let mut file = self.file();
         let ticket = file.prochain_ticket;
         file.prochain_ticket += 1;
-        while file.servi != ticket {
-            file = self.tour.wait(file).unwrap_or_else(PoisonError::into_inner);
+        if file.servi == ticket {
+            return;
         }
-        drop(file);
-        // Le ticket garantit qu'on est seul ; la connexion est sous verrou pour que le
-        // compilateur le sache aussi.
-        TourEcriture {
-            ecrivain: self,
-            connexion: Some(self.connexion.lock().unwrap_or_else(PoisonError::into_inner)),
+        file.en_attente_du_tour.push_back((ticket, std::thread::current()));
+        loop {
+            drop(file);
+            std::thread::park();
+            file = self.file();
+            if file.servi == ticket {
+                return;
+            }
         }
     }
-}
 
-struct TourEcriture<'a> {
-    ecrivain: &'a Ecrivain,
-    connexion: Option<MutexGuard<'a, Connection>>,
-}
-
-impl Drop for TourEcriture<'_> {
-    fn drop(&mut self) {
-        self.connexion.take();
-        let mut file = self.ecrivain.file.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Passe le tour au suivant, et ne réveille que lui.
+    fn passer_son_tour(&self) {
+        let mut file = self.file();
         file.servi += 1;
-        drop(file);
-        self.ecrivain.tour.notify_all();
+        let servi = file.servi;
+        if let Some(i) = file.en_attente_du_tour.iter().position(|(t, _)| *t == servi)
+            && let Some((_, fil)) = file.en_attente_du_tour.remove(i)
+        {
+            fil.unpark();
+        }
+    }
+
+    /// Un cas d'usage dans le lot en cours (ouvert au besoin) ; le lot est validé si personne
+    /// n'attend derrière, ou s'il est plein. Rend le numéro du lot.
+    fn executer<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Resultat<T>,
+    ) -> (u64, std::thread::Result<Resultat<T>>) {
+        self.attendre_son_tour();
+        let c = self.connexion.lock().unwrap_or_else(PoisonError::into_inner);
+        let (lot, a_ouvrir) = {
+            let mut file = self.file();
+            let a_ouvrir = !file.ouvert;
+            if a_ouvrir {
+                file.ouvert = true;
+                file.lot += 1;
+                file.dans_le_lot = 0;
+            }
+            file.dans_le_lot += 1;
+            (file.lot, a_ouvrir)
+        };
+        let resultat = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Resultat<T> {
+            if a_ouvrir {
+                c.execute_batch("BEGIN IMMEDIATE")?;
+            }
+            c.execute_batch("SAVEPOINT cas_d_usage")?;
+            let r = f(&c);
+            if r.is_ok() {
+                c.execute_batch("RELEASE cas_d_usage")?;
+            } else {
+                c.execute_batch("ROLLBACK TO cas_d_usage; RELEASE cas_d_usage")?;
+            }
+            r
+        }));
+        if resultat.is_err() {
+            // Une panique au milieu d'un cas d'usage : il est défait, les autres du lot restent.
+            let _ = c.execute_batch("ROLLBACK TO cas_d_usage; RELEASE cas_d_usage");
+        }
+        let valider = {
+            let file = self.file();
+            file.prochain_ticket == file.servi + 1 || file.dans_le_lot >= LOT_MAX
+        };
+        if valider {
+            self.valider(&c, lot);
+        }
+        drop(c);
+        self.passer_son_tour();
+        (lot, resultat)
+    }
+
+    /// Valide le lot ouvert (sous le tour de l'appelant).
+    fn valider(&self, c: &Connection, lot: u64) {
+        let commit = if c.is_autocommit() { Ok(()) } else { c.execute_batch("COMMIT") };
+        let mut file = self.file();
+        if let Err(e) = commit {
+            let _ = c.execute_batch("ROLLBACK");
+            file.echec = Some((lot, e.to_string()));
+        }
+        file.ouvert = false;
+        file.termine = lot;
+        let termine = file.termine;
+        file.en_attente_du_lot.retain(|(l, fil)| {
+            if *l <= termine {
+                fil.unpark();
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    /// Attend que le lot `lot` soit validé ; son échec, s'il a échoué.
+    fn attendre_le_lot(&self, lot: u64) -> Result<(), String> {
+        let mut file = self.file();
+        if file.termine < lot {
+            file.en_attente_du_lot.push((lot, std::thread::current()));
+        }
+        while file.termine < lot {
+            drop(file);
+            std::thread::park();
+            file = self.file();
+        }
+        match &file.echec {
+            Some((l, e)) if *l == lot => Err(e.clone()),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -128,11 +236,8 @@ impl Store {
         // Le cache de l'écrivain est plus grand que celui de chaque lecteur : il sert toutes
         // les écritures. Neuf connexions en tout tiennent dans quelques dizaines de Mo.
         connexion.execute_batch("PRAGMA cache_size = -16000;")?;
-        let ecrivain = Arc::new(Ecrivain {
-            connexion: Mutex::new(connexion),
-            file: Mutex::new(File::default()),
-            tour: Condvar::new(),
-        });
+        let ecrivain =
+            Arc::new(Ecrivain { connexion: Mutex::new(connexion), file: Mutex::new(File::default()) });
         let store = Store { pool, ecrivain, chemin: chemin.to_path_buf() };
         store.migrer()?;
         Ok(store)
@@ -183,22 +288,14 @@ impl Store {
     }
 
     fn ecrire_seul<T>(&self, f: impl FnOnce(&Connection) -> Resultat<T>) -> Resultat<T> {
-        let mut tour = self.ecrivain.prendre();
-        let c = tour.connexion.as_deref_mut().ok_or(Erreur::Invalide("écrivain indisponible".into()))?;
-        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let resultat = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&tx)));
+        let (lot, resultat) = self.ecrivain.executer(f);
+        let commit = self.ecrivain.attendre_le_lot(lot);
         match resultat {
-            Ok(Ok(v)) => {
-                tx.commit()?;
-                Ok(v)
+            Ok(r) => {
+                commit.map_err(|e| Erreur::Invalide(format!("écriture non validée : {e}")))?;
+                r
             }
-            // Le `Drop` de la transaction la défait.
-            Ok(Err(e)) => Err(e),
-            Err(panique) => {
-                drop(tx);
-                drop(tour);
-                std::panic::resume_unwind(panique)
-            }
+            Err(panique) => std::panic::resume_unwind(panique),
         }
     }
 
@@ -206,9 +303,17 @@ impl Store {
     /// sous des lectures continues, les points de contrôle automatiques ne peuvent pas toujours
     /// le vider, et il grossirait sans fin.
     pub fn compacter_le_journal(&self) -> Resultat<()> {
-        let mut tour = self.ecrivain.prendre();
-        let c = tour.connexion.as_deref_mut().ok_or(Erreur::Invalide("écrivain indisponible".into()))?;
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        self.ecrivain.attendre_son_tour();
+        let resultat = {
+            let c = self.ecrivain.connexion.lock().unwrap_or_else(PoisonError::into_inner);
+            // Un lot resté ouvert pour ce tour est validé d'abord.
+            let lot = self.ecrivain.file().lot;
+            if self.ecrivain.file().ouvert {
+                self.ecrivain.valider(&c, lot);
+            }
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        };
+        self.ecrivain.passer_son_tour();
+        Ok(resultat?)
     }
 }

@@ -38,13 +38,26 @@ const CLE_LECTURE_POUR: &str = "lecture_pour";
 ///
 /// Chaque requête prolonge la session (expiration après inactivité), ce qui voudrait dire une
 /// écriture en base par page vue : avec 30 stagiaires, ces écritures se mettraient en file
-/// derrière le verrou d'écriture de SQLite. On retient donc ce qui a été écrit en dernier, et
-/// une session inchangée n'est réécrite que si son expiration avance de plus d'une minute.
+/// derrière l'écrivain. On retient donc ce qui a été écrit en dernier, et une session inchangée
+/// n'est réécrite que si son expiration avance de plus d'une minute. Ce qui est retenu sert
+/// aussi à la lecture : une page vue ne relit pas sa session en base (seul ce module touche la
+/// table, le serveur est le seul processus à l'ouvrir). Les sessions expirées sont oubliées au
+/// fil de l'eau : la mémoire reste bornée.
 #[derive(Clone)]
 pub struct MagasinSessions {
     store: Store,
-    ecrites: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Id, (u64, i64)>>>,
+    ecrites: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Id, Retenue>>>,
 }
+
+/// Ce que la base a de la session, tel qu'écrit en dernier.
+struct Retenue {
+    empreinte: u64,
+    expire: i64,
+    record: Record,
+}
+
+/// Au-delà de ce nombre de sessions retenues, les expirées sont oubliées.
+const RETENUES_AVANT_MENAGE: usize = 2048;
 
 /// Précision de l'expiration en base, en secondes.
 const TOLERANCE_EXPIRATION: i64 = 60;
@@ -70,12 +83,23 @@ impl MagasinSessions {
     /// Vrai si la base a déjà ces données avec une expiration assez proche.
     fn deja_ecrite(&self, id: &Id, empreinte: u64, expire: i64) -> bool {
         let ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
-        matches!(ecrites.get(id), Some((e, x)) if *e == empreinte && expire - x < TOLERANCE_EXPIRATION)
+        matches!(ecrites.get(id), Some(r) if r.empreinte == empreinte && expire - r.expire < TOLERANCE_EXPIRATION)
     }
 
-    fn retenir(&self, id: Id, empreinte: u64, expire: i64) {
+    fn retenir(&self, record: &Record, empreinte: u64, expire: i64) {
         let mut ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
-        ecrites.insert(id, (empreinte, expire));
+        if ecrites.len() >= RETENUES_AVANT_MENAGE {
+            let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
+            ecrites.retain(|_, r| r.expire > maintenant);
+        }
+        ecrites.insert(record.id, Retenue { empreinte, expire, record: record.clone() });
+    }
+
+    /// La session retenue, si elle n'a pas expiré en base.
+    fn retenue(&self, id: &Id) -> Option<Record> {
+        let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
+        let ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
+        ecrites.get(id).filter(|r| r.expire > maintenant).map(|r| r.record.clone())
     }
 
     fn oublier(&self, id: &Id) {
@@ -134,6 +158,8 @@ impl SessionStore for MagasinSessions {
                 })
                 .await?;
             if cree {
+                let trace = empreinte(&serde_json::to_string(&record.data).unwrap_or_default());
+                self.retenir(record, trace, expire);
                 return Ok(());
             }
             record.id = Id::default();
@@ -147,6 +173,11 @@ impl SessionStore for MagasinSessions {
         let trace = empreinte(&donnees_seules);
         let expire = expiration(record);
         if self.deja_ecrite(&record.id, trace, expire) {
+            // La base est à jour ; la copie retenue prend les données du moment.
+            let mut ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(r) = ecrites.get_mut(&record.id) {
+                r.record = record.clone();
+            }
             return Ok(());
         }
         let id = record.id.to_string();
@@ -162,11 +193,14 @@ impl SessionStore for MagasinSessions {
             })
         })
         .await?;
-        self.retenir(record.id, trace, expire);
+        self.retenir(record, trace, expire);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        if let Some(r) = self.retenue(id) {
+            return Ok(Some(r));
+        }
         let id = id.to_string();
         let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
         let donnees: Option<String> = self
