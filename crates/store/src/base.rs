@@ -213,7 +213,7 @@ fn configurer(c: &mut Connection) -> rusqlite::Result<()> {
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA journal_size_limit = 67108864;
-         PRAGMA cache_size = -4000;",
+         PRAGMA cache_size = -2000;",
     )?;
     // Seul l'écrivain écrit : l'attente ne sert plus qu'aux points de contrôle et aux
     // migrations d'un autre processus.
@@ -235,7 +235,7 @@ impl Store {
         configurer(&mut connexion)?;
         // Le cache de l'écrivain est plus grand que celui de chaque lecteur : il sert toutes
         // les écritures. Neuf connexions en tout tiennent dans quelques dizaines de Mo.
-        connexion.execute_batch("PRAGMA cache_size = -16000;")?;
+        connexion.execute_batch("PRAGMA cache_size = -8000;")?;
         let ecrivain =
             Arc::new(Ecrivain { connexion: Mutex::new(connexion), file: Mutex::new(File::default()) });
         let store = Store { pool, ecrivain, chemin: chemin.to_path_buf() };

@@ -84,6 +84,17 @@ impl AppState {
             .map_err(AppError::from)
     }
 
+    /// Une lecture courte par clé (le compte et le bac d'une session, une facture et son
+    /// historique) : quelques dizaines de microsecondes, faites sur le fil de la requête plutôt
+    /// que confiées au réservoir des tâches bloquantes, dont l'aller-retour coûterait plus que la
+    /// lecture. Tout ce qui peut parcourir beaucoup de lignes passe par [`AppState::lire`].
+    pub fn lire_par_cle<T>(
+        &self,
+        f: impl FnOnce(&Connection, &Horloge) -> Resultat<T>,
+    ) -> Result<T, AppError> {
+        self.store.lire(|c| f(c, &self.horloge)).map_err(AppError::from)
+    }
+
     /// Un cas d'usage dans une transaction, hors du fil asynchrone.
     pub async fn ecrire<T: Send + 'static>(
         &self,

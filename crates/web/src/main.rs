@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chorus_domain::delai_paiement;
+
+/// mimalloc rend au système la mémoire libérée : sous une classe qui travaille toute la
+/// journée, la taille du serveur se stabilise au lieu de croître par fragmentation.
+#[global_allocator]
+static ALLOCATEUR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use chorus_domain::montants::format_nombre;
 use chorus_store::catalogue::Catalogue;
 use chorus_store::cours::CatalogueCours;
@@ -398,7 +403,14 @@ fn servir(addr: SocketAddr, data: PathBuf, reglages: Reglages, dossiers: Dossier
     if jeton_formateur.as_ref().is_some_and(|j| j.trim().len() < 16) {
         return Err("le jeton formateur (--trainer-token) doit compter au moins 16 caractères".into());
     }
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    // Les tâches bloquantes (lectures SQLite, attente du tour de l'écrivain) ont un réservoir
+    // borné : sous une classe entière, des centaines de fils (et leur mémoire) ne servent à rien
+    // de plus que quelques dizaines.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(64)
+        .build()
+        .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let ecoute = tokio::net::TcpListener::bind(addr)
             .await

@@ -480,13 +480,11 @@ impl FromRequestParts<AppState> for Connecte {
             return Err(AppError::NonConnecte);
         };
         let csrf = jeton_csrf(&session).await?;
-        let trouve = etat
-            .lire(move |c, _| {
-                let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
-                let bac = bac::bac(c, &u.bac_id)?;
-                Ok(Some((u, bac)))
-            })
-            .await?;
+        let trouve = etat.lire_par_cle(move |c, _| {
+            let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
+            let bac = bac::bac(c, &u.bac_id)?;
+            Ok(Some((u, bac)))
+        })?;
         match trouve {
             Some((utilisateur, bac)) => Ok(Connecte { utilisateur, bac, csrf, session }),
             // Compte effacé (bac remis au point de départ) : le poste garde son bac, sa classe
@@ -561,17 +559,15 @@ impl FromRequestParts<AppState> for Stagiaire {
             return Err(AppError::NonConnecte);
         };
         let csrf = jeton_csrf(&session).await?;
-        let trouve = etat
-            .lire(move |c, _| {
-                let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
-                let bac = bac::bac(c, &u.bac_id)?;
-                let structure = match &u.structure_id {
-                    Some(s) => Some(bac::structure_fournisseur(c, &u.bac_id, s)?),
-                    None => None,
-                };
-                Ok(Some((u, bac, structure)))
-            })
-            .await?;
+        let trouve = etat.lire_par_cle(move |c, _| {
+            let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
+            let bac = bac::bac(c, &u.bac_id)?;
+            let structure = match &u.structure_id {
+                Some(s) => Some(bac::structure_fournisseur(c, &u.bac_id, s)?),
+                None => None,
+            };
+            Ok(Some((u, bac, structure)))
+        })?;
         match trouve {
             Some((utilisateur, bac, Some(structure))) => {
                 Ok(Stagiaire { utilisateur, bac, structure, csrf, session })

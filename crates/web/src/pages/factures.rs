@@ -144,7 +144,7 @@ struct Detail {
 
 async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<Detail, AppError> {
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-    etat.lire(move |c, h| {
+    etat.lire_par_cle(move |c, h| {
         let facture = facture::charger(c, &bac_id, &id)?;
         // Une facture d'une autre structure du même bac n'est pas visible depuis celle-ci.
         if facture.structure_id != sid {
@@ -158,7 +158,6 @@ async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<D
         };
         Ok(Detail { facture, historique, suivi, paiement })
     })
-    .await
 }
 
 pub async fn detail(

@@ -323,7 +323,7 @@ async fn facture_et_pieces(
     id: &str,
 ) -> Result<(FactureStockee, Vec<Piece>, ModeDepot), AppError> {
     let (bac_id, sid, id) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone(), id.to_string());
-    etat.lire(move |c, _| {
+    etat.lire_par_cle(move |c, _| {
         let f = facture::charger(c, &bac_id, &id)?;
         if f.structure_id != sid {
             return Err(chorus_store::Erreur::Introuvable("facture"));
@@ -332,7 +332,6 @@ async fn facture_et_pieces(
         let mode = pj::mode_depot(c, &bac_id, &id)?;
         Ok((f, pieces, mode))
     })
-    .await
 }
 
 fn liste_pieces(fs: &FactureStockee, pieces: &[Piece], csrf: Option<&str>) -> Markup {
