@@ -208,6 +208,17 @@ pub fn deposant(cadre: CadreFacturation) -> Acteur {
     }
 }
 
+/// Le cadre du décompte général que notifie `acteur` : A18 par la MOE, A20 par la MOA, A25 par
+/// la MOA en procédure tacite.
+pub fn cadre_du_decompte_general(acteur: Acteur, procedure_tacite: bool) -> CadreFacturation {
+    use CadreFacturation::*;
+    match (acteur, procedure_tacite) {
+        (Acteur::Moe, _) => A18DecompteGeneralMoe,
+        (_, true) => A25DecompteGeneralDefinitifMoaTacite,
+        (_, false) => A20DecompteGeneralMoa,
+    }
+}
+
 /// La pièce payable du dossier : celle que le service financier reçoit et paie.
 pub fn est_payable(cadre: CadreFacturation) -> bool {
     use CadreFacturation::*;

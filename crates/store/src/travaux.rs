@@ -70,10 +70,17 @@ pub struct Delais {
 
 /// Les statuts d'un dossier et leurs dates, du plus ancien au plus récent.
 pub fn historique(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<Vec<(Statut, NaiveDate)>> {
-    Ok(journal::historique_facture(c, bac_id, facture_id)?
-        .into_iter()
-        .filter_map(|e| Some((e.statut?, e.date_simulee)))
-        .collect())
+    Ok(statuts_du_journal(&journal::historique_facture(c, bac_id, facture_id)?))
+}
+
+/// Les statuts et leurs dates, tirés des entrées du journal déjà lues.
+pub fn statuts_du_journal(entrees: &[journal::Entree]) -> Vec<(Statut, NaiveDate)> {
+    entrees.iter().filter_map(|e| Some((e.statut?, e.date_simulee))).collect()
+}
+
+/// La procédure tacite est engagée (le titulaire a déposé son projet de décompte général).
+pub fn procedure_tacite(historique: &[(Statut, NaiveDate)]) -> bool {
+    historique.iter().any(|(s, _)| *s == Statut::RemplaceeParA22)
 }
 
 fn derniere(historique: &[(Statut, NaiveDate)], statut: Statut) -> Option<NaiveDate> {
@@ -303,13 +310,8 @@ fn piece_du_geste(
         (Acteur::Moa, Geste::Valider { montant_admis_ht }) => {
             Some((A19EtatAcompteValideMoa, montant_admis_ht.unwrap_or(admis)))
         }
-        (Acteur::Moa, Geste::NotifierDecompteGeneral { montant_ht }) => {
-            let cadre =
-                if procedure_tacite { A25DecompteGeneralDefinitifMoaTacite } else { A20DecompteGeneralMoa };
-            Some((cadre, montant_ht.unwrap_or(admis)))
-        }
-        (Acteur::Moe, Geste::NotifierDecompteGeneral { montant_ht }) => {
-            Some((A18DecompteGeneralMoe, montant_ht.unwrap_or(admis)))
+        (Acteur::Moa | Acteur::Moe, Geste::NotifierDecompteGeneral { montant_ht }) => {
+            Some((regles::cadre_du_decompte_general(acteur, procedure_tacite), montant_ht.unwrap_or(admis)))
         }
         (Acteur::Moe, Geste::DeposerDgdTacite) => Some((A24DecompteGeneralDefinitifTaciteMoe, admis)),
         _ => None,

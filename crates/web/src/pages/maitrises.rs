@@ -15,9 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chorus_domain::Statut;
 use chorus_domain::choix_simulateur::ChoixSimulateur;
-use chorus_domain::facture::CadreFacturation;
 use chorus_domain::statut::{Acteur, Action, MOTIF_LONGUEUR_MAX};
 use chorus_domain::travaux::{self as regles, MOTIFS_REFUS_MOE, MotifMoe};
 use chorus_store::journal::{Coup, Joueur};
@@ -365,15 +363,7 @@ async fn page_dossier(
     saisi: &Saisi,
 ) -> Result<Markup, AppError> {
     let d = poste.dossier(etat, id).await?;
-    let (bac_id, fid, acteur) = (poste.bac_id.clone(), d.facture.id.clone(), poste.role.acteur());
-    let actions = etat
-        .lire(move |c, h| {
-            let f = travaux::charger(c, &bac_id, &fid)?;
-            let hist = travaux::historique(c, &bac_id, &fid)?;
-            let aujourd_hui = chorus_store::bac::bac(c, &bac_id)?.date_simulee(h);
-            Ok(travaux::actions_possibles(&f, &hist, aujourd_hui, acteur))
-        })
-        .await?;
+    let actions = travaux::actions_possibles(&d.facture, &d.statuts, d.aujourd_hui, poste.role.acteur());
     let fs = &d.facture;
     let lien = poste.lien(&fs.id);
     Ok(poste.page(
@@ -476,7 +466,7 @@ fn formulaires(poste: &Poste<'_>, d: &Dossier, lien: &str, actions: &[Action], s
                 (champ_csrf(poste.csrf))
                 input type="hidden" name="geste" value="notifier";
                 h3 { "Notifier le décompte général" }
-                p.aide { "Le décompte général (" (if poste.role == Role::Moe { "A18" } else if fs.statut == Statut::MiseADispositionMoa && d.pieces.iter().any(|p| p.cadre == CadreFacturation::A22ProjetDecompteGeneralTacite) { "A25" } else { "A20" }) ") "
+                p.aide { "Le décompte général (" (regles::cadre_du_decompte_general(poste.role.acteur(), travaux::procedure_tacite(&d.statuts)).code_court()) ") "
                     "est mis à disposition du titulaire, qui a 30 jours pour le signer (DGD, A8)." }
                 (champ_montant("montant-notifier", "Montant HT du décompte général (€)", &montant(admis), "Le montant admis est proposé."))
                 button.bouton.bouton-principal type="submit" { "Notifier le décompte général" }

@@ -632,6 +632,10 @@ pub struct Dossier {
     pub fournisseur: String,
     /// Ce que le titulaire peut déposer avec « Déposer la pièce de facturation suivante ».
     pub suivantes: Vec<CadreFacturation>,
+    /// Les statuts du dossier et leurs dates, et la date simulée du jour (pour les gestes que
+    /// le circuit permet).
+    pub statuts: Vec<(Statut, NaiveDate)>,
+    pub aujourd_hui: NaiveDate,
 }
 
 /// Un dossier, chargé après le contrôle d'accès `controle` (qui rend la facture si la partie
@@ -646,7 +650,8 @@ pub async fn charger_dossier(
 ) -> Result<Dossier, AppError> {
     etat.lire(move |c, h| {
         let facture = controle(c, &bac_id, &id)?;
-        let hist = travaux::historique(c, &bac_id, &id)?;
+        let historique = journal::historique_facture(c, &bac_id, &id)?;
+        let hist = travaux::statuts_du_journal(&historique);
         let aujourd_hui = chorus_store::bac::bac(c, &bac_id)?.date_simulee(h);
         let nom = |siret: &str| -> Result<String, chorus_store::Erreur> {
             let n =
@@ -661,12 +666,14 @@ pub async fn charger_dossier(
         Ok(Dossier {
             pieces: travaux::pieces(c, &bac_id, &id)?,
             fichiers: pj::lister(c, &bac_id, &id)?,
-            historique: journal::historique_facture(c, &bac_id, &id)?,
+            historique,
             delais: travaux::delais(facture.facture.cadre, facture.statut, &hist),
             moe: nom(facture.moe.as_deref().unwrap_or_default())?,
             valideur,
             fournisseur: format!("{} ({})", fournisseur.raison_sociale, fournisseur.identifiant),
             suivantes: travaux::pieces_suivantes_possibles(&facture, &hist, aujourd_hui),
+            statuts: hist,
+            aujourd_hui,
             facture,
         })
     })
