@@ -286,13 +286,13 @@ impl Statut {
                  vérifiée par le maître d'œuvre, repart directement au maître d'ouvrage."
             }
             Self::AAssocierFournisseur => {
-                "Le décompte général vous est notifié. Vous avez 30 jours pour le signer et le renvoyer : \
+                "Le décompte général vous est notifié. Vous avez 30 jours (délai du CCAG-Travaux 2021, retenu par le simulateur) pour le signer et le renvoyer : \
                  « Déposer la pièce de facturation suivante », le décompte général signé (cadre A8) ; ou \
                  refusez-le en disant pourquoi."
             }
             Self::Associee => {
                 "Le décompte général et définitif (DGD) est déposé : signé par vous (A8), tacite (A23), \
-                 ou déposé par le maître d'œuvre faute de votre signature dans les 30 jours (A24). Il part \
+                 ou déposé par le maître d'œuvre faute de votre signature dans les 30 jours (A24, choix du simulateur). Il part \
                  au service financier pour le paiement du solde. Rien à faire."
             }
             Self::RefuseeFournisseur => {
@@ -301,7 +301,7 @@ impl Statut {
             }
             Self::RemplaceeParA22 => {
                 "Le décompte général ne vous a pas été notifié à temps : vous avez déposé votre projet de \
-                 décompte général (A22). Le maître d'ouvrage a 10 jours pour vous notifier le décompte \
+                 décompte général (A22). Le maître d'ouvrage a 10 jours (CCAG-Travaux 2021, retenu par le simulateur) pour vous notifier le décompte \
                  général ; sans réponse, vous pourrez déposer le décompte général et définitif tacite \
                  (A23)."
             }
