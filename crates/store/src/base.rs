@@ -1,6 +1,7 @@
 //! Ouverture de la base : fichier SQLite en mode WAL, réserve de connexions, migrations.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_acquittement.sql"),
     include_str!("migrations/0019_validation.sql"),
     include_str!("migrations/0020_travaux.sql"),
+    include_str!("migrations/0021_version_des_taux.sql"),
 ];
 
 #[derive(Clone)]
@@ -40,7 +42,9 @@ pub struct Store {
     pool: Pool<SqliteConnectionManager>,
     /// L'écrivain unique.
     ecrivain: Arc<Ecrivain>,
-    chemin: PathBuf,
+    /// La file du fil de l'écrivain (voir [`Store::ecrire_en_file`]).
+    arrivees: Sender<Travail>,
+    chemin: Arc<Path>,
 }
 
 /// La seule connexion qui écrit, et la file de ceux qui attendent leur tour.
@@ -56,6 +60,8 @@ pub struct Store {
 struct Ecrivain {
     connexion: Mutex<Connection>,
     file: Mutex<File>,
+    /// Réveille le fil des points de contrôle après chaque lot validé.
+    lot_valide: SyncSender<()>,
 }
 
 /// Un lot ne dépasse pas ce nombre de cas d'usage.
@@ -116,14 +122,9 @@ impl Ecrivain {
         }
     }
 
-    /// Un cas d'usage dans le lot en cours (ouvert au besoin) ; le lot est validé si personne
-    /// n'attend derrière, ou s'il est plein. Rend le numéro du lot.
-    fn executer<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Resultat<T>,
-    ) -> (u64, std::thread::Result<Resultat<T>>) {
-        self.attendre_son_tour();
-        let c = self.connexion.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Ouvre le lot si aucun ne l'est (sous le tour de l'appelant) ; rend son numéro, et l'échec
+    /// de son `BEGIN` s'il y en a eu un.
+    fn entrer_dans_le_lot(&self, c: &Connection) -> (u64, Resultat<()>) {
         let (lot, a_ouvrir) = {
             let mut file = self.file();
             let a_ouvrir = !file.ouvert;
@@ -135,26 +136,29 @@ impl Ecrivain {
             file.dans_le_lot += 1;
             (file.lot, a_ouvrir)
         };
-        let resultat = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Resultat<T> {
-            if a_ouvrir {
-                c.execute_batch("BEGIN IMMEDIATE")?;
-            }
-            c.execute_batch("SAVEPOINT cas_d_usage")?;
-            let r = f(&c);
-            if r.is_ok() {
-                c.execute_batch("RELEASE cas_d_usage")?;
-            } else {
-                c.execute_batch("ROLLBACK TO cas_d_usage; RELEASE cas_d_usage")?;
-            }
-            r
-        }));
-        if resultat.is_err() {
-            // Une panique au milieu d'un cas d'usage : il est défait, les autres du lot restent.
-            let _ = c.execute_batch("ROLLBACK TO cas_d_usage; RELEASE cas_d_usage");
+        let debut = if a_ouvrir { executer_sql(c, "BEGIN IMMEDIATE") } else { Ok(()) };
+        if debut.is_err() {
+            self.file().ouvert = false;
         }
+        (lot, debut)
+    }
+
+    /// Un cas d'usage dans le lot en cours (ouvert au besoin) ; le lot est validé si personne
+    /// n'attend derrière, ou s'il est plein. Rend le numéro du lot.
+    fn executer<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Resultat<T>,
+    ) -> (u64, std::thread::Result<Resultat<T>>) {
+        self.attendre_son_tour();
+        let c = self.connexion.lock().unwrap_or_else(PoisonError::into_inner);
+        let (lot, debut) = self.entrer_dans_le_lot(&c);
+        let resultat = match debut {
+            Ok(()) => un_cas(&c, f),
+            Err(e) => Ok(Err(e)),
+        };
         let valider = {
             let file = self.file();
-            file.prochain_ticket == file.servi + 1 || file.dans_le_lot >= LOT_MAX
+            file.ouvert && (file.prochain_ticket == file.servi + 1 || file.dans_le_lot >= LOT_MAX)
         };
         if valider {
             self.valider(&c, lot);
@@ -164,13 +168,68 @@ impl Ecrivain {
         (lot, resultat)
     }
 
+    /// Le fil de l'écrivain : il prend les cas d'usage confiés par [`Store::ecrire_en_file`]
+    /// tels qu'ils arrivent, exécute d'un seul tour tous ceux qui attendent (un lot, validé à la
+    /// fin du tour), puis rend à chacun son résultat. Il n'y a pas de passage de relais d'un fil
+    /// à l'autre entre deux cas : la connexion reste chaude sur un seul fil.
+    fn servir(&self, arrivees: &Receiver<Travail>) {
+        while let Ok(premier) = arrivees.recv() {
+            let mut travaux = vec![premier];
+            self.attendre_son_tour();
+            let c = self.connexion.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut livraisons = Vec::new();
+            let mut lot = None;
+            loop {
+                for travail in travaux.drain(..) {
+                    let (l, debut) = self.entrer_dans_le_lot(&c);
+                    lot = Some(l);
+                    livraisons.push(match debut {
+                        Ok(()) => travail(Ok(&c)),
+                        Err(e) => travail(Err(e)),
+                    });
+                }
+                if self.file().dans_le_lot >= LOT_MAX {
+                    break;
+                }
+                match arrivees.try_recv() {
+                    Ok(t) => travaux.push(t),
+                    Err(_) => break,
+                }
+            }
+            let issue = match lot {
+                Some(lot) => {
+                    if self.file().ouvert {
+                        self.valider(&c, lot);
+                    }
+                    match &self.file().echec {
+                        Some((l, e)) if *l == lot => Err(e.clone()),
+                        _ => Ok(()),
+                    }
+                }
+                None => Ok(()),
+            };
+            drop(c);
+            self.passer_son_tour();
+            // Les réponses partent après le COMMIT : une écriture acquittée est écrite.
+            for livrer in livraisons {
+                livrer(issue.clone());
+            }
+        }
+    }
+
     /// Valide le lot ouvert (sous le tour de l'appelant).
     fn valider(&self, c: &Connection, lot: u64) {
-        let commit = if c.is_autocommit() { Ok(()) } else { c.execute_batch("COMMIT") };
+        let commit = if c.is_autocommit() { Ok(()) } else { executer_sql(c, "COMMIT") };
         let mut file = self.file();
-        if let Err(e) = commit {
-            let _ = c.execute_batch("ROLLBACK");
-            file.echec = Some((lot, e.to_string()));
+        match commit {
+            // Plusieurs lots validés pendant un point de contrôle n'en demandent qu'un de plus.
+            Ok(()) => {
+                let _ = self.lot_valide.try_send(());
+            }
+            Err(e) => {
+                let _ = executer_sql(c, "ROLLBACK");
+                file.echec = Some((lot, e.to_string()));
+            }
         }
         file.ouvert = false;
         file.termine = lot;
@@ -203,6 +262,67 @@ impl Ecrivain {
     }
 }
 
+/// Un cas d'usage confié au fil de l'écrivain : exécuté sur sa connexion (ou averti que le lot
+/// n'a pas pu s'ouvrir), il rend de quoi livrer son résultat une fois le lot validé.
+type Travail = Box<dyn FnOnce(Result<&Connection, Erreur>) -> Livraison + Send>;
+type Livraison = Box<dyn FnOnce(Result<(), String>) + Send>;
+
+/// Ce que rend une écriture confiée au fil de l'écrivain : le résultat du cas d'usage (ou sa
+/// panique), et les mots de passe qu'il a enregistrés, à hacher hors du tour de l'écrivain
+/// par [`Store::achever`].
+pub struct Ecrit<T> {
+    resultat: std::thread::Result<Resultat<T>>,
+    hachages: Vec<crate::compte::Differe>,
+}
+
+impl<T> Ecrit<T> {
+    /// Des mots de passe restent à hacher : [`Store::achever`] prendra du temps (fil bloquant).
+    pub fn a_des_hachages(&self) -> bool {
+        !self.hachages.is_empty()
+    }
+}
+
+/// Une instruction sans paramètre, préparée une fois pour toutes (BEGIN, SAVEPOINT, COMMIT…) :
+/// `execute_batch` l'analyserait à chaque cas d'usage.
+fn executer_sql(c: &Connection, sql: &str) -> Resultat<()> {
+    c.prepare_cached(sql)?.execute([])?;
+    Ok(())
+}
+
+/// Un cas d'usage sous son point de sauvegarde : refusé ou paniqué, il est défait seul, et les
+/// autres cas du lot restent.
+fn un_cas<T>(c: &Connection, f: impl FnOnce(&Connection) -> Resultat<T>) -> std::thread::Result<Resultat<T>> {
+    let resultat = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> Resultat<T> {
+        executer_sql(c, "SAVEPOINT cas_d_usage")?;
+        let r = f(c);
+        if r.is_ok() {
+            executer_sql(c, "RELEASE cas_d_usage")?;
+        } else {
+            executer_sql(c, "ROLLBACK TO cas_d_usage")?;
+            executer_sql(c, "RELEASE cas_d_usage")?;
+        }
+        r
+    }));
+    if resultat.is_err() {
+        let _ =
+            executer_sql(c, "ROLLBACK TO cas_d_usage").and_then(|()| executer_sql(c, "RELEASE cas_d_usage"));
+    }
+    resultat
+}
+
+/// Le fil des points de contrôle : après chaque lot validé, il recopie dans la base ce que le
+/// journal WAL contient (`PASSIVE` : sans attendre ni bloquer personne), pendant que
+/// l'écrivain continue. Le point de contrôle automatique de l'écrivain (tous les 1 000 pages)
+/// n'a plus alors que les dernières pages à recopier, et le journal repart de son début : fait
+/// en entier sous le tour de l'écrivain, ce travail retardait toute la file ; fait seulement
+/// ici, il ne finirait jamais tant que l'on écrit, et le journal grossirait sans fin. Le fil
+/// s'arrête avec l'écrivain.
+fn controler_le_journal(c: &Connection, reveil: &Receiver<()>) {
+    while reveil.recv().is_ok() {
+        let _ = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    }
+}
+
 fn configurer(c: &mut Connection) -> rusqlite::Result<()> {
     // WAL : les lecteurs ne bloquent pas l'écrivain ; synchronous=NORMAL suffit en WAL (pas de
     // corruption possible, au pire la dernière transaction perdue si la machine s'éteint). Le
@@ -230,15 +350,32 @@ impl Store {
 
     pub fn ouvrir_fichier(chemin: &Path) -> Resultat<Store> {
         let manager = SqliteConnectionManager::file(chemin).with_init(configurer);
-        let pool = Pool::builder().max_size(8).build(manager)?;
+        // Une connexion de la réserve n'a pas à être éprouvée à chaque prêt : un fichier local ne
+        // « tombe » pas comme une connexion réseau, et l'épreuve coûtait une requête par lecture.
+        let pool = Pool::builder().max_size(8).test_on_check_out(false).build(manager)?;
         let mut connexion = Connection::open(chemin)?;
         configurer(&mut connexion)?;
         // Le cache de l'écrivain est plus grand que celui de chaque lecteur : il sert toutes
         // les écritures. Neuf connexions en tout tiennent dans quelques dizaines de Mo.
         connexion.execute_batch("PRAGMA cache_size = -8000;")?;
-        let ecrivain =
-            Arc::new(Ecrivain { connexion: Mutex::new(connexion), file: Mutex::new(File::default()) });
-        let store = Store { pool, ecrivain, chemin: chemin.to_path_buf() };
+        let (lot_valide, reveil) = std::sync::mpsc::sync_channel::<()>(1);
+        let mut controleur = Connection::open(chemin)?;
+        configurer(&mut controleur)?;
+        std::thread::Builder::new()
+            .name("chorus-point-de-controle".to_string())
+            .spawn(move || controler_le_journal(&controleur, &reveil))?;
+        let ecrivain = Arc::new(Ecrivain {
+            connexion: Mutex::new(connexion),
+            file: Mutex::new(File::default()),
+            lot_valide,
+        });
+        let (arrivees, depart) = std::sync::mpsc::channel::<Travail>();
+        let servant = Arc::clone(&ecrivain);
+        // Le fil s'arrête quand le dernier `Store` (et donc la file) disparaît.
+        std::thread::Builder::new()
+            .name("chorus-ecrivain".to_string())
+            .spawn(move || servant.servir(&depart))?;
+        let store = Store { pool, ecrivain, arrivees, chemin: Arc::from(chemin) };
         store.migrer()?;
         Ok(store)
     }
@@ -265,8 +402,24 @@ impl Store {
     }
 
     /// Lecture seule.
+    ///
+    /// Toute la lecture se fait dans une transaction : elle voit un seul état de la base (une
+    /// page ne mélange pas l'avant et l'après d'une écriture), et les verrous de lecture ne sont
+    /// pris qu'une fois, pas à chaque requête SQL.
     pub fn lire<T>(&self, f: impl FnOnce(&Connection) -> Resultat<T>) -> Resultat<T> {
+        /// Referme la transaction de lecture, même si `f` panique : la connexion retourne à la
+        /// réserve sans instantané ouvert (qui retiendrait le journal WAL).
+        struct Fin<'c>(&'c Connection);
+        impl Drop for Fin<'_> {
+            fn drop(&mut self) {
+                if !self.0.is_autocommit() && executer_sql(self.0, "COMMIT").is_err() {
+                    let _ = executer_sql(self.0, "ROLLBACK");
+                }
+            }
+        }
         let c = self.pool.get()?;
+        executer_sql(&c, "BEGIN")?;
+        let _fin = Fin(&c);
         f(&c)
     }
 
@@ -282,6 +435,54 @@ impl Store {
         // de l'écrivain, puis écrits dans une courte transaction.
         if !differes.is_empty() {
             let haches = crate::compte::hacher_les_differes(differes)?;
+            self.ecrire_seul(|c| crate::compte::ecrire_les_hachages(c, &haches))?;
+        }
+        Ok(v)
+    }
+
+    /// Le même cas d'usage, confié au fil de l'écrivain sans qu'aucun fil n'attende : `rendre`
+    /// reçoit le résultat une fois le lot validé (sur le fil de l'écrivain : qu'il ne fasse
+    /// qu'envoyer). C'est le chemin des requêtes du serveur, qui attendent sans bloquer de fil.
+    /// [`Store::achever`] donne ensuite la valeur (et hache les mots de passe enregistrés).
+    pub fn ecrire_en_file<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Resultat<T> + Send + 'static,
+        rendre: impl FnOnce(Ecrit<T>) + Send + 'static,
+    ) {
+        let travail: Travail = Box::new(move |c| {
+            let (resultat, hachages) = match c {
+                Ok(c) => {
+                    crate::compte::oublier_les_hachages();
+                    let r = un_cas(c, f);
+                    (r, crate::compte::prendre_les_hachages())
+                }
+                Err(e) => (Ok(Err(e)), Vec::new()),
+            };
+            Box::new(move |commit: Result<(), String>| {
+                let resultat = match (resultat, commit) {
+                    (Ok(Ok(_)), Err(e)) => Ok(Err(Erreur::Invalide(format!("écriture non validée : {e}")))),
+                    (r, _) => r,
+                };
+                rendre(Ecrit { resultat, hachages });
+            })
+        });
+        if let Err(refus) = self.arrivees.send(travail) {
+            // Le fil de l'écrivain n'existe plus (le serveur s'arrête) : le cas d'usage n'a pas
+            // été exécuté, on le dit.
+            (refus.0)(Err(Erreur::Invalide("la base est fermée".to_string())))(Ok(()));
+        }
+    }
+
+    /// La valeur d'une écriture confiée au fil de l'écrivain ; les mots de passe qu'elle a
+    /// enregistrés sont hachés maintenant (lent : sur un fil bloquant si
+    /// [`Ecrit::a_des_hachages`]). Une panique du cas d'usage reprend ici.
+    pub fn achever<T>(&self, ecrit: Ecrit<T>) -> Resultat<T> {
+        let v = match ecrit.resultat {
+            Ok(r) => r?,
+            Err(panique) => std::panic::resume_unwind(panique),
+        };
+        if !ecrit.hachages.is_empty() {
+            let haches = crate::compte::hacher_les_differes(ecrit.hachages)?;
             self.ecrire_seul(|c| crate::compte::ecrire_les_hachages(c, &haches))?;
         }
         Ok(v)

@@ -308,33 +308,34 @@ pub fn saisir(
     let raison_sociale = reference::structure_publique(c, &facture.destinataire)?
         .map(|s| s.raison_sociale)
         .unwrap_or_default();
-    let totaux = facture.totaux();
-    let id = brouillon.map_or_else(|| Uuid::new_v4().to_string(), str::to_string);
-    let valeurs = params![
-        id,
-        bac_id,
-        structure_id,
-        facture.numero,
-        statut.code(),
-        serde_json::to_string(&facture)?,
-        facture.destinataire,
-        raison_sociale,
-        facture.date_facture,
-        aujourd_hui,
-        totaux.total_ht.to_string(),
-        totaux.total_ttc.to_string(),
-        totaux.montant_a_payer.to_string(),
-        Some(facture.code_structure_valideur.as_str()).filter(|v| !v.is_empty()),
-        Some(facture.code_service_valideur.as_str()).filter(|v| !v.is_empty()),
-    ];
+    // Un identifiant ordonné dans le temps (UUID v7) : les factures s'ajoutent au bout de leurs
+    // index au lieu d'être semées au hasard, et un lot d'écritures touche peu de pages.
+    let id = brouillon.map_or_else(|| Uuid::now_v7().to_string(), str::to_string);
     if brouillon.is_some() {
+        let totaux = facture.totaux();
         c.prepare_cached(
             "UPDATE facture SET numero = ?4, statut = ?5, saisie = ?6, destinataire = ?7,
                  raison_sociale_destinataire = ?8, date_facture = ?9, date_statut = ?10, total_ht = ?11,
                  total_ttc = ?12, montant_a_payer = ?13, valideur_1 = ?14, service_valideur_1 = ?15
              WHERE id = ?1 AND bac_id = ?2 AND structure_id = ?3",
         )?
-        .execute(valeurs)?;
+        .execute(params![
+            id,
+            bac_id,
+            structure_id,
+            facture.numero,
+            statut.code(),
+            serde_json::to_string(&facture)?,
+            facture.destinataire,
+            raison_sociale,
+            facture.date_facture,
+            aujourd_hui,
+            totaux.total_ht.to_string(),
+            totaux.total_ttc.to_string(),
+            totaux.montant_a_payer.to_string(),
+            Some(facture.code_structure_valideur.as_str()).filter(|v| !v.is_empty()),
+            Some(facture.code_service_valideur.as_str()).filter(|v| !v.is_empty()),
+        ])?;
     } else {
         let nouvelle =
             Nouvelle { id: &id, structure_id, statut, facture: &facture, date: aujourd_hui, moe: None };
@@ -350,12 +351,11 @@ pub fn saisir(
             horloge,
         )?;
     }
-    if statut.est_transmise() {
-        // Le dépôt : sa date fait foi, et fait partir les 15 jours du valideur (A9, A12).
-        c.execute(
-            "UPDATE facture SET date_depot = ?3 WHERE id = ?1 AND bac_id = ?2",
-            params![id, bac_id, aujourd_hui],
-        )?;
+    if brouillon.is_some() && statut.est_transmise() {
+        // Le dépôt d'un brouillon : sa date fait foi, et fait partir les 15 jours du valideur
+        // (A9, A12). Une facture nouvelle l'a reçue à son enregistrement.
+        c.prepare_cached("UPDATE facture SET date_depot = ?3 WHERE id = ?1 AND bac_id = ?2")?
+            .execute(params![id, bac_id, aujourd_hui])?;
     }
     match statut {
         Statut::Deposee => acheminer(c, bac_id, &id, circuit, aujourd_hui, horloge)?,
@@ -387,8 +387,8 @@ pub(crate) fn inserer(c: &Connection, bac_id: &str, n: &Nouvelle<'_>, raison_soc
     c.prepare_cached(
         "INSERT INTO facture (id, bac_id, structure_id, numero, statut, saisie, destinataire,
              raison_sociale_destinataire, date_facture, date_statut, total_ht, total_ttc, montant_a_payer,
-             valideur_1, service_valideur_1, travaux, moe, ordre)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             valideur_1, service_valideur_1, travaux, moe, date_depot, ordre)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                  (SELECT coalesce(max(ordre), 0) + 1 FROM facture WHERE bac_id = ?2))",
     )?
     .execute(params![
@@ -409,6 +409,9 @@ pub(crate) fn inserer(c: &Connection, bac_id: &str, n: &Nouvelle<'_>, raison_soc
         Some(f.code_service_valideur.as_str()).filter(|v| !v.is_empty()),
         f.cadre.est_travaux(),
         n.moe,
+        // Déposée dès son enregistrement : la date du dépôt fait foi (et fait partir les 15 jours
+        // du valideur, A9, A12).
+        n.statut.est_transmise().then_some(n.date),
     ])?;
     Ok(())
 }
@@ -522,12 +525,17 @@ pub(crate) fn acheminer(
         let moment = date.and_time(horloge.maintenant().time());
         return crate::notification::piece_a_traiter_par_la_moe(c, bac_id, facture_id, moment);
     }
-    let mut courant = Statut::Deposee;
-    for action in [Action::Acheminer, Action::MettreADisposition] {
-        courant = circuit::transition(circuit, Some(courant), action, Acteur::Systeme, &Contexte::default())?;
-        let ch = Changement { statut: courant, acteur: Acteur::Systeme, date, commentaire: "" };
-        changer_statut(c, bac_id, facture_id, ch, horloge)?;
-    }
+    // L'acheminement passe par EN_COURS_ACHEMINEMENT, que l'historique garde ; la facture, elle,
+    // n'est réécrite qu'une fois, à son statut d'arrivée.
+    let ctx = Contexte::default();
+    let en_cours =
+        circuit::transition(circuit, Some(Statut::Deposee), Action::Acheminer, Acteur::Systeme, &ctx)?;
+    let ch = Changement { statut: en_cours, acteur: Acteur::Systeme, date, commentaire: "" };
+    journaliser_statut(c, bac_id, facture_id, ch, horloge)?;
+    let arrivee =
+        circuit::transition(circuit, Some(en_cours), Action::MettreADisposition, Acteur::Systeme, &ctx)?;
+    let ch = Changement { statut: arrivee, acteur: Acteur::Systeme, date, commentaire: "" };
+    changer_statut(c, bac_id, facture_id, ch, horloge)?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! moratoires, et le calcul du domaine ([`chorus_domain::delai_paiement::calculer`]).
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use chorus_domain::Statut;
 use chorus_domain::delai_paiement::{self, Donnees, Situation, SuiviPaiement, Suspension, TauxSemestre};
@@ -27,6 +28,30 @@ const DELAI_PAR_DEFAUT: u16 = 30;
 /// Les taux de la table, du plus ancien au plus récent. Une ligne illisible (modifiée hors du
 /// simulateur) est écartée plutôt que de rendre tous les suivis impossibles.
 pub fn lister_taux(c: &Connection) -> Resultat<Vec<TauxSemestre>> {
+    // La table change quelques fois par an ; chaque page qui calcule des intérêts la lit. Elle
+    // est gardée en mémoire par base, avec la version que ses déclencheurs font avancer.
+    static EN_MEMOIRE: Mutex<Vec<(String, i64, Vec<TauxSemestre>)>> = Mutex::new(Vec::new());
+    let version: i64 = c.prepare_cached("SELECT version FROM taux_version")?.query_row([], |r| r.get(0))?;
+    let base = c.path().unwrap_or_default().to_string();
+    if !base.is_empty()
+        && let Some((_, _, taux)) = EN_MEMOIRE
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|(b, v, _)| *b == base && *v == version)
+    {
+        return Ok(taux.clone());
+    }
+    let taux = lire_les_taux(c)?;
+    if !base.is_empty() {
+        let mut memoire = EN_MEMOIRE.lock().unwrap_or_else(PoisonError::into_inner);
+        memoire.retain(|(b, _, _)| *b != base);
+        memoire.push((base, version, taux.clone()));
+    }
+    Ok(taux)
+}
+
+fn lire_les_taux(c: &Connection) -> Resultat<Vec<TauxSemestre>> {
     let mut st = c.prepare_cached(
         "SELECT debut_semestre, taux_bce, statut FROM taux_interets_moratoires ORDER BY debut_semestre",
     )?;
@@ -243,8 +268,19 @@ pub fn suivi_facture(
         return Err(Erreur::Introuvable("facture"));
     }
     let aujourd_hui = bac::bac(c, bac_id)?.date_simulee(horloge);
-    let delai_jours = delai_du_destinataire(c, &facture.facture.destinataire)?;
     let historique = crate::journal::historique_facture(c, bac_id, facture_id)?;
+    suivi_de(c, facture, &historique, aujourd_hui)
+}
+
+/// Le suivi d'une facture déjà chargée avec son historique (la page d'une facture les a lus
+/// pour elle-même : ils ne sont pas relus).
+pub fn suivi_de(
+    c: &Connection,
+    facture: FactureStockee,
+    historique: &[crate::journal::Entree],
+    aujourd_hui: NaiveDate,
+) -> Resultat<SuiviFacture> {
+    let delai_jours = delai_du_destinataire(c, &facture.facture.destinataire)?;
     let j = jalons(historique.iter().filter_map(|e| Some((e.statut?, e.date_simulee))));
     let recyclee = historique.iter().any(|e| e.statut == Some(Statut::ARecycler));
     let statuts: Vec<(Statut, NaiveDate)> =

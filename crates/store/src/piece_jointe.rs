@@ -136,7 +136,7 @@ fn inserer(
     contenu: Source<'_>,
     date: NaiveDate,
 ) -> Resultat<String> {
-    let id = Uuid::new_v4().to_string();
+    let id = Uuid::now_v7().to_string();
     let taille = contenu.taille();
     let octets: Option<&[u8]> = match &contenu {
         Source::Octets(o) => Some(o),

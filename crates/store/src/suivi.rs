@@ -44,20 +44,37 @@ pub struct Suivi {
 }
 
 pub fn suivi(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<Suivi> {
-    let rejet_traite_le: Option<NaiveDate> = c
-        .prepare_cached("SELECT rejet_traite_le FROM facture WHERE bac_id = ?1 AND id = ?2")?
+    suivi_depuis(c, bac_id, facture_id, &journal::historique_facture(c, bac_id, facture_id)?)
+}
+
+/// Le même suivi, d'après l'historique des statuts déjà lu (la page d'une facture le lit pour
+/// elle-même) : le motif est celui du dernier statut donné par l'une de ces parties.
+pub fn suivi_depuis(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    historique: &[journal::Entree],
+) -> Resultat<Suivi> {
+    let motif = historique
+        .iter()
+        .rev()
+        .find(|e| {
+            e.evenement == journal::evenement::STATUT
+                && ["DESTINATAIRE", "COMPTABLE", "PREMIER_VALIDEUR", "SECOND_VALIDEUR"]
+                    .contains(&e.acteur.as_str())
+        })
+        .map(|e| e.commentaire.clone());
+    Ok(Suivi {
+        motif: motif.filter(|m| !m.trim().is_empty()),
+        rejet_traite_le: rejet_traite_le(c, bac_id, facture_id)?,
+    })
+}
+
+fn rejet_traite_le(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<Option<NaiveDate>> {
+    Ok(c.prepare_cached("SELECT rejet_traite_le FROM facture WHERE bac_id = ?1 AND id = ?2")?
         .query_row([bac_id, facture_id], |r| r.get(0))
         .optional()?
-        .flatten();
-    let motif: Option<String> = c
-        .prepare_cached(
-            "SELECT commentaire FROM journal WHERE bac_id = ?1 AND facture_id = ?2 AND evenement = 'STATUT'
-               AND acteur IN ('DESTINATAIRE', 'COMPTABLE', 'PREMIER_VALIDEUR', 'SECOND_VALIDEUR')
-             ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row([bac_id, facture_id], |r| r.get(0))
-        .optional()?;
-    Ok(Suivi { motif: motif.filter(|m| !m.trim().is_empty()), rejet_traite_le })
+        .flatten())
 }
 
 /// Recycle une facture « À recycler » : seules les données d'acheminement changent, elle garde

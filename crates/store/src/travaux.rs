@@ -238,16 +238,12 @@ pub fn deposer(
     let aujourd_hui = bac.date_simulee(horloge);
     let raison_sociale =
         reference::structure_publique(c, &f.destinataire)?.map(|s| s.raison_sociale).unwrap_or_default();
-    let id = Uuid::new_v4().to_string();
+    let id = Uuid::now_v7().to_string();
     let nouvelle =
         Nouvelle { id: &id, structure_id, statut, facture: &f, date: aujourd_hui, moe: Some(&moe) };
     facture::inserer(c, bac_id, &nouvelle, &raison_sociale)?;
     let ch = Changement { statut, acteur: Acteur::Fournisseur, date: aujourd_hui, commentaire: "" };
     facture::journaliser_statut(c, bac_id, &id, ch, horloge)?;
-    c.execute(
-        "UPDATE facture SET date_depot = ?3 WHERE id = ?1 AND bac_id = ?2",
-        params![id, bac_id, aujourd_hui],
-    )?;
     c.prepare_cached("UPDATE piece_jointe SET facture_id = ?3 WHERE bac_id = ?1 AND id = ?2")?
         .execute([bac_id, depot_id, &id])?;
     piece_jointe::noter_mode_depot(c, bac_id, &id, ModeDepot::DepotPdfPortail)?;
@@ -362,7 +358,7 @@ fn ajouter_piece(
                  (SELECT coalesce(max(ordre), 0) + 1 FROM piece_travaux WHERE bac_id = ?2))",
     )?
     .execute(params![
-        Uuid::new_v4().to_string(),
+        Uuid::now_v7().to_string(),
         bac_id,
         f.id,
         cadre.code(),

@@ -35,8 +35,28 @@ impl Default for Config {
     }
 }
 
+/// L'état partagé : un seul compteur de références à copier par requête (les couches du
+/// routeur et les extracteurs le clonent plusieurs fois chacune).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Etat>);
+
+impl std::ops::Deref for AppState {
+    type Target = Etat;
+    fn deref(&self) -> &Etat {
+        &self.0
+    }
+}
+
+/// Modifier l'état ne se fait qu'au démarrage, avant que le routeur ne le partage (sinon la
+/// modification ne porterait que sur cette copie).
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Etat {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+#[derive(Clone)]
+pub struct Etat {
     pub store: Store,
     pub horloge: Horloge,
     pub config: Config,
@@ -55,7 +75,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, horloge: Horloge) -> Self {
-        AppState {
+        AppState(Arc::new(Etat {
             store,
             horloge,
             config: Config::default(),
@@ -64,7 +84,7 @@ impl AppState {
             limiteur: Arc::default(),
             quiz: Arc::new(CatalogueQuiz::livre()),
             cours: Arc::new(CatalogueCours::livre()),
-        }
+        }))
     }
 
     fn signaler_ecriture(&self) {
@@ -100,14 +120,37 @@ impl AppState {
         &self,
         f: impl FnOnce(&Connection, &Horloge) -> Resultat<T> + Send + 'static,
     ) -> Result<T, AppError> {
-        let store = self.store.clone();
-        let horloge = self.horloge;
-        let v = tokio::task::spawn_blocking(move || store.ecrire(|tx| f(tx, &horloge)))
-            .await
-            .map_err(|e| AppError::Interne(e.to_string()))?
-            .map_err(AppError::from)?;
+        let v = self.ecrire_en_file(f).await?.map_err(AppError::from)?;
         self.signaler_ecriture();
         Ok(v)
+    }
+
+    /// Le cas d'usage confié au fil de l'écrivain ; la requête attend sa réponse sans occuper
+    /// de fil (seuls les mots de passe à hacher en prennent un, après coup).
+    async fn ecrire_en_file<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection, &Horloge) -> Resultat<T> + Send + 'static,
+    ) -> Result<Resultat<T>, AppError> {
+        let horloge = self.horloge;
+        let (envoi, reception) = tokio::sync::oneshot::channel();
+        self.store.ecrire_en_file(
+            move |c| f(c, &horloge),
+            move |ecrit| {
+                let _ = envoi.send(ecrit);
+            },
+        );
+        let ecrit = reception.await.map_err(|_| AppError::Interne("écrivain arrêté".to_string()))?;
+        if ecrit.a_des_hachages() {
+            let store = self.store.clone();
+            tokio::task::spawn_blocking(move || store.achever(ecrit))
+                .await
+                .map_err(|e| AppError::Interne(e.to_string()))
+        } else {
+            // Un cas d'usage qui a paniqué (il a été défait) est une erreur interne de cette
+            // requête seule, comme l'était la tâche bloquante interrompue.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.store.achever(ecrit)))
+                .map_err(|_| AppError::Interne("cas d'usage interrompu".to_string()))
+        }
     }
 
     /// Un cas d'usage dont les anomalies de saisie reviennent au formulaire : la transaction
@@ -116,12 +159,7 @@ impl AppState {
         &self,
         f: impl FnOnce(&Connection, &Horloge) -> Resultat<T> + Send + 'static,
     ) -> Result<Result<T, Vec<chorus_domain::Anomalie>>, AppError> {
-        let store = self.store.clone();
-        let horloge = self.horloge;
-        match tokio::task::spawn_blocking(move || store.ecrire(|tx| f(tx, &horloge)))
-            .await
-            .map_err(|e| AppError::Interne(e.to_string()))?
-        {
+        match self.ecrire_en_file(f).await? {
             Ok(v) => {
                 self.signaler_ecriture();
                 Ok(Ok(v))

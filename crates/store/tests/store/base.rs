@@ -89,3 +89,101 @@ fn une_ecriture_qui_echoue_n_ecrit_rien() {
     let n: i64 = store.lire(|c| Ok(c.query_row("SELECT count(*) FROM bac", [], |r| r.get(0))?)).unwrap();
     assert_eq!(n, 0);
 }
+
+/// Les écritures confiées au fil de l'écrivain, de plusieurs fils à la fois : chacune reçoit
+/// son résultat une fois écrite (une autre connexion la voit déjà), celle qui échoue ou panique
+/// est défaite seule, et le fil de l'écrivain continue.
+#[test]
+fn les_ecritures_en_file_sont_acquittees_une_fois_ecrites_et_defaites_seules() {
+    let (dossier, store) = base_vide();
+    let chemin = dossier.path().join("chorus.sqlite");
+    let (envoi, reception) = std::sync::mpsc::channel();
+    let fils: Vec<_> = (0..8)
+        .map(|f| {
+            let (store, envoi) = (store.clone(), envoi.clone());
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    let id = format!("b{f}-{i}");
+                    let (store2, envoi, id2) = (store.clone(), envoi.clone(), id.clone());
+                    store.ecrire_en_file(
+                        move |c| {
+                            c.execute(
+                                "INSERT INTO bac (id, libelle, cree_le, point_depart) VALUES (?1, 'B', '2026-11-22', '{}')",
+                                [&id],
+                            )?;
+                            match i {
+                                7 => Err(chorus_store::Erreur::Invalide("refusée".into())),
+                                13 if f == 3 => panic!("cas d'usage qui panique"),
+                                _ => Ok(id),
+                            }
+                        },
+                        move |ecrit| {
+                            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store2.achever(ecrit)));
+                            envoi.send((id2, r.map_err(|_| ()))).unwrap();
+                        },
+                    );
+                }
+            })
+        })
+        .collect();
+    for f in fils {
+        f.join().unwrap();
+    }
+    drop(envoi);
+    let autre = rusqlite::Connection::open(&chemin).unwrap();
+    let (mut ecrites, mut refusees, mut paniques) = (0, 0, 0);
+    for (id, r) in reception {
+        let vue: i64 =
+            autre.query_row("SELECT count(*) FROM bac WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+        match r {
+            Ok(Ok(rendu)) => {
+                assert_eq!(rendu, id);
+                assert_eq!(vue, 1, "{id} acquittée mais pas encore écrite");
+                ecrites += 1;
+            }
+            Ok(Err(_)) => {
+                assert_eq!(vue, 0, "{id} refusée mais écrite");
+                refusees += 1;
+            }
+            Err(()) => {
+                assert_eq!(vue, 0, "{id} a paniqué mais est écrite");
+                paniques += 1;
+            }
+        }
+    }
+    assert_eq!((ecrites, refusees, paniques), (191, 8, 1));
+    // L'écrivain sert toujours, par les deux chemins.
+    store.ecrire(|c| Ok(c.execute("UPDATE bac SET libelle = 'C' WHERE id = 'b0-0'", [])?)).unwrap();
+}
+
+/// Les taux des intérêts moratoires sont gardés en mémoire, mais un changement fait par un
+/// autre processus (la ligne de commande, pendant que le serveur tourne) est vu aussitôt.
+#[test]
+fn les_taux_en_memoire_suivent_un_changement_fait_ailleurs() {
+    let (dossier, serveur) = base_vide();
+    let avant = serveur.lire(chorus_store::paiement::lister_taux).unwrap();
+    let ligne_de_commande = Store::ouvrir(dossier.path()).unwrap();
+    let debut = chrono::NaiveDate::from_ymd_opt(2031, 1, 1).unwrap();
+    let taux = chorus_domain::delai_paiement::lire_taux(debut, "3.5").unwrap();
+    ligne_de_commande.ecrire(|c| chorus_store::paiement::definir_taux(c, &taux)).unwrap();
+    let apres = serveur.lire(chorus_store::paiement::lister_taux).unwrap();
+    assert_eq!(apres.len(), avant.len() + 1);
+    assert!(apres.contains(&taux));
+}
+
+/// Sous des écritures continues, le journal WAL est recopié dans la base au fil de l'eau par
+/// son propre fil : il ne grossit pas de tout ce qui est écrit.
+#[test]
+fn le_journal_wal_reste_borne_sous_des_ecritures_continues() {
+    let (dossier, store) = base_vide();
+    let wal = dossier.path().join("chorus.sqlite-wal");
+    store.ecrire(|c| Ok(c.execute_batch("CREATE TABLE lest (donnees BLOB)")?)).unwrap();
+    let mut plus_gros = 0;
+    // 60 Mo écrits en 120 transactions de 512 Ko.
+    for _ in 0..120 {
+        store.ecrire(|c| Ok(c.execute("INSERT INTO lest (donnees) VALUES (zeroblob(524288))", [])?)).unwrap();
+        plus_gros = plus_gros.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(15));
+    }
+    assert!(plus_gros < 24 * 1024 * 1024, "journal WAL monté à {plus_gros} octets");
+}

@@ -140,23 +140,31 @@ struct Detail {
     /// Le délai tel que la loi le calcule (suspensions, intérêts) : le même que la page « Suivi
     /// du paiement », pour que les deux ne se contredisent jamais.
     paiement: Option<delai_paiement::SuiviPaiement>,
+    pieces: Vec<chorus_store::piece_jointe::Piece>,
+    mode: chorus_store::piece_jointe::ModeDepot,
 }
 
+/// Tout ce que montre la page d'une facture, en une lecture : chaque donnée n'y est lue qu'une
+/// fois (la facture et son historique servent aussi au suivi du paiement).
 async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<Detail, AppError> {
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-    etat.lire_par_cle(move |c, h| {
+    let aujourd_hui = stagiaire.bac.date_simulee(&etat.horloge);
+    etat.lire_par_cle(move |c, _| {
         let facture = facture::charger(c, &bac_id, &id)?;
         // Une facture d'une autre structure du même bac n'est pas visible depuis celle-ci.
         if facture.structure_id != sid {
             return Err(chorus_store::Erreur::Introuvable("facture"));
         }
         let historique = journal::historique_facture(c, &bac_id, &id)?;
-        let suivi = chorus_store::suivi::suivi(c, &bac_id, &id)?;
-        let paiement = match chorus_store::paiement::suivi_facture(c, &bac_id, &sid, &id, h)?.etat {
+        let suivi = chorus_store::suivi::suivi_depuis(c, &bac_id, &id, &historique)?;
+        let pieces = chorus_store::piece_jointe::lister(c, &bac_id, &id)?;
+        let mode = chorus_store::piece_jointe::mode_depot(c, &bac_id, &id)?;
+        let s = chorus_store::paiement::suivi_de(c, facture, &historique, aujourd_hui)?;
+        let paiement = match s.etat {
             chorus_store::paiement::EtatPaiement::Suivie(p) => Some(*p),
             _ => None,
         };
-        Ok(Detail { facture, historique, suivi, paiement })
+        Ok(Detail { facture: s.facture, historique, suivi, paiement, pieces, mode })
     })
 }
 
@@ -170,7 +178,7 @@ pub async fn detail(
     if d.facture.facture.cadre.est_travaux() {
         return Ok(Redirect::to(&format!("/factures-de-travaux/{}", d.facture.id)).into_response());
     }
-    let pieces = super::pieces::bloc_facture(&etat, &stagiaire, &d.facture).await?;
+    let pieces = super::pieces::bloc_facture(&d.facture, &d.pieces, d.mode);
     let ctx = stagiaire.contexte(&etat.horloge);
     Ok(page_detail(&ctx, &d, pieces).into_response())
 }

@@ -374,19 +374,14 @@ fn liste_pieces(fs: &FactureStockee, pieces: &[Piece], csrf: Option<&str>) -> Ma
 }
 
 /// Le bloc « Dépôt et pièces jointes » de la page d'une facture.
-pub async fn bloc_facture(
-    etat: &AppState,
-    stagiaire: &Stagiaire,
-    fs: &FactureStockee,
-) -> Result<Markup, AppError> {
-    let (_, pieces, mode) = facture_et_pieces(etat, stagiaire, &fs.id).await?;
-    Ok(html! {
+pub fn bloc_facture(fs: &FactureStockee, pieces: &[Piece], mode: ModeDepot) -> Markup {
+    html! {
         section #pieces-jointes {
             h2 { "Dépôt et pièces jointes" }
             dl.fiche {
                 dt { "Mode de dépôt" } dd { (mode.libelle()) }
             }
-            (liste_pieces(fs, &pieces, None))
+            (liste_pieces(fs, pieces, None))
             p.boutons {
                 @if fs.statut == Statut::Brouillon {
                     a.bouton href={ "/factures-emises/" (fs.id) "/pieces" } { "Ajouter ou retirer des pièces jointes" }
@@ -396,7 +391,7 @@ pub async fn bloc_facture(
                 }
             }
         }
-    })
+    }
 }
 
 fn page_pieces(
