@@ -277,6 +277,62 @@ async fn api_de_simulation_avec_le_jeton_du_demarrage() {
     serveur.arreter().await;
 }
 
+/// A connector deposits a structured invoice (`deposer/flux` fields) and polls the
+/// compte-rendu, as real ERP connectors do, without touching the sandbox clock: the flux must
+/// end (IN_INTEGRE) within a few seconds of real time.
+#[tokio::test(flavor = "multi_thread")]
+async fn un_connecteur_voit_son_flux_aboutir_sans_toucher_a_l_horloge() {
+    use base64::Engine;
+    let donnees = tempfile::tempdir().expect("dossier temporaire");
+    let jeton = "jeton-e2e-des-flux-00012";
+    let serveur = Serveur::demarrer_avec(donnees.path(), &["--trainer-token", jeton]).await;
+    let api =
+        Api { client: Client::builder(TokioExecutor::new()).build_http(), base: serveur.url.clone(), jeton };
+    let (statut, bac) = api
+        .appeler(Method::POST, "/api/sim/v1/bacs", Some(r#"{"stagiaire": "Camille Martin"}"#.into()), true)
+        .await;
+    assert_eq!(statut, StatusCode::CREATED, "{bac}");
+    let id_bac = bac["idBac"].as_str().expect("idBac").to_string();
+    let siret = bac["structure"]["siret"].as_str().expect("siret").to_string();
+    let echantillon = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/chorus-samples/cii_en16931_b2g.xml");
+    let xml = std::fs::read_to_string(echantillon)
+        .expect("../shared/corpus")
+        .replace("21990001600011", COMMUNE)
+        .replace("12345678200010", &siret)
+        .replace("SERV-COMPTA", "SERVICES_TECHNIQUES");
+    let corps = serde_json::json!({
+        "fichierFlux": base64::engine::general_purpose::STANDARD.encode(xml.as_bytes()),
+        "nomFichier": "UNCEFACT-1.xml",
+        "syntaxeFlux": "IN_DP_E1_CII_16B",
+    });
+    let (statut, depot) = api
+        .appeler(Method::POST, &format!("/api/sim/v1/bacs/{id_bac}/flux"), Some(corps.to_string()), true)
+        .await;
+    assert_eq!(statut, StatusCode::OK, "{depot}");
+    let numero = depot["numeroFluxDepot"].as_str().expect("numeroFluxDepot").to_string();
+    let debut = std::time::Instant::now();
+    let mut etats = Vec::new();
+    let cr = loop {
+        let (_, cr) =
+            api.appeler(Method::GET, &format!("/api/sim/v1/bacs/{id_bac}/flux/{numero}"), None, true).await;
+        let etat = cr["etatCourantDepotFlux"].as_str().unwrap_or("").to_string();
+        if etats.last() != Some(&etat) {
+            etats.push(etat.clone());
+        }
+        if ["IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE"].contains(&etat.as_str()) {
+            break cr;
+        }
+        assert!(debut.elapsed() < Duration::from_secs(15), "flux toujours {etat} après 15 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(cr["etatCourantDepotFlux"], "IN_INTEGRE", "{cr}");
+    assert_eq!(etats.first().map(String::as_str), Some("IN_RECU"), "{etats:?}");
+    assert!(etats.contains(&"IN_EN_COURS_TRAITEMENT_CPP".to_string()), "{etats:?}");
+    assert_eq!(cr["listeFactures"][0]["montantTTC"], "540.00", "{cr}");
+    serveur.arreter().await;
+}
+
 /// A script of the simulation API: JSON in, JSON out, a bearer token.
 struct Api<'a> {
     client: Client<HttpConnector, Full<Bytes>>,

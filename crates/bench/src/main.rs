@@ -17,17 +17,19 @@
 //! target/release/chorus-bench --mode travaux --factures 200 --clients 30 --duree 5
 //! target/release/chorus-bench --mode ecritures --clients 32 --duree 10
 //! target/release/chorus-bench --mode classe --clients 300 --duree 600
+//! target/release/chorus-bench --mode flux --duree 5
 //! ```
 
 mod amorcage;
 mod charge;
 mod console;
 mod ecritures;
+mod flux;
 mod http;
 mod rapport;
 mod serveur;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -94,6 +96,8 @@ enum Mode {
     Ecritures,
     /// Une classe virtuelle qui suit des parcours réalistes, deux fois --duree ; la mémoire du serveur.
     Classe,
+    /// Lecture et contrôle des factures structurées du corpus, sans serveur (factures/s).
+    Flux,
 }
 
 #[tokio::main]
@@ -116,6 +120,20 @@ async fn main() -> ExitCode {
 async fn executer(options: &Options) -> Result<usize, String> {
     if options.clients == 0 || options.duree == 0 {
         return Err("--clients et --duree doivent être au moins 1".to_string());
+    }
+    if options.mode == Mode::Flux {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let m = flux::mesurer(&corpus, Duration::from_secs(options.duree))?;
+        println!("## Lecture des flux structurés (chorus-bench --mode flux)\n");
+        println!(
+            "- Corpus : {} fichiers ({} Ko), lus puis analysés comme une saisie, {} s par mesure\n",
+            m.fichiers,
+            m.octets / 1024,
+            options.duree
+        );
+        println!("| Fils | Factures/s |\n| ---: | ---: |");
+        println!("| 1 | {:.0} |\n| {} | {:.0} |", m.un_fil, m.fils, m.tous_les_fils);
+        return Ok(0);
     }
     // Kept alive until the end: dropping it kills the server, even on an early error.
     let (serveur, url, description) = cible(options).await?;

@@ -30,10 +30,12 @@ pub enum ChoixSimulateur {
     DelaisDecompteGeneral,
     PiecesDuDossier,
     RepriseDesDelaisTravaux,
+    TraitementDesFlux,
+    LectureDesFlux,
 }
 
 impl ChoixSimulateur {
-    pub const TOUS: [ChoixSimulateur; 24] = [
+    pub const TOUS: [ChoixSimulateur; 26] = [
         Self::SuiviDuDelai,
         Self::CalculInterets,
         Self::DelaiLegalAnnuaire,
@@ -58,6 +60,8 @@ impl ChoixSimulateur {
         Self::DelaisDecompteGeneral,
         Self::PiecesDuDossier,
         Self::RepriseDesDelaisTravaux,
+        Self::TraitementDesFlux,
+        Self::LectureDesFlux,
     ];
 
     /// L'ancre du choix sur la page qui les liste.
@@ -87,6 +91,8 @@ impl ChoixSimulateur {
             Self::DelaisDecompteGeneral => "delais-decompte-general",
             Self::PiecesDuDossier => "pieces-du-dossier",
             Self::RepriseDesDelaisTravaux => "reprise-delais-travaux",
+            Self::TraitementDesFlux => "traitement-des-flux",
+            Self::LectureDesFlux => "lecture-des-flux",
         }
     }
 
@@ -120,6 +126,8 @@ impl ChoixSimulateur {
             Self::RepriseDesDelaisTravaux => {
                 "Les délais après un complément ou un recyclage de pièce de travaux"
             }
+            Self::TraitementDesFlux => "Le rythme du traitement d'un flux, son numéro et le mode de dépôt",
+            Self::LectureDesFlux => "Ce que le simulateur lit dans une facture structurée",
         }
     }
 
@@ -227,6 +235,12 @@ impl ChoixSimulateur {
             Self::PiecesDuDossier => {
                 "Les pièces de la MOE et de la MOA (états d'acompte, décomptes généraux) sont des PDF que le simulateur produit à partir des montants saisis. Elles portent le numéro du projet de décompte suivi d'un suffixe : EA (état d'acompte), EAV (état d'acompte validé), et, choix du simulateur dans le même esprit, PDG (projet de décompte général), DG (décompte général), DGD (décompte général et définitif)."
             }
+            Self::TraitementDesFlux => {
+                "Un flux déposé est reçu (IN_RECU), en cours de traitement une seconde plus tard (IN_EN_COURS_TRAITEMENT_CPP), puis intégré, intégré partiellement ou rejeté deux secondes après ; un fichier illisible passe par « Irrecevable » (QP_IRRECEVABLE) avant d'être rejeté. Avancer l'horloge du bac termine aussitôt les flux en cours. Le numéro de flux est « CPP », la date de dépôt et un rang dans le bac. Les factures intégrées portent le mode de dépôt UPLOAD_PORTAIL (déposées sur le portail) ou UPLOAD_API (par l'API)."
+            }
+            Self::LectureDesFlux => {
+                "Le cadre de facturation est lu dans BT-23 (A1 à A25 ; absent, ou identifiant de processus d'un autre cadre d'échange comme Peppol : A1) ; les codes de la réforme sont ramenés au cadre équivalent : B1, S1, M1 et B4, S4, M4 → A1 ; B2, S2, M2 → A2 ; S3 (sous-traitance à paiement direct) → A9 ; B6, S6, M6 (cotraitance) → A12. Le destinataire est le SIRET de BT-46 (schéma 0009 ou 1) ou, à défaut, celui de BT-47 (14 chiffres, schéma 0002). Une ligne dont le prix porte sur une quantité de base ou qui a des frais est reprise pour son montant net ; une remise ou des frais sur l'ensemble de la facture deviennent une ligne. Le vendeur doit être la structure qui dépose, et les montants déclarés ceux des lignes."
+            }
             Self::RepriseDesDelaisTravaux => {
                 "Après un complément, la pièce revient à la MOE et ses 7 jours repartent ; après une erreur d'acheminement signalée par la MOE, la pièce recyclée repart à la (bonne) MOE ; après une erreur signalée par la MOA, elle repart directement à la MOA. Le délai de paiement d'un décompte mensuel part de la dernière réception par la MOE ; celui du solde, du dépôt du DGD."
             }
@@ -322,6 +336,12 @@ impl ChoixSimulateur {
             }
             Self::PiecesDuDossier => {
                 "La bonne pratique de numérotation relie chaque pièce au projet du premier déposant, pour que chacun retrouve le dossier."
+            }
+            Self::TraitementDesFlux => {
+                "Un connecteur qui interroge le compte rendu doit le voir aboutir, comme sur la vraie plateforme, sans qu'on avance l'horloge ; quelques secondes suffisent à voir chaque état sans faire attendre une classe."
+            }
+            Self::LectureDesFlux => {
+                "La saisie de Chorus Pro n'a ni remise d'ensemble ni quantité de base : pour que la facture intégrée garde les montants du fichier, ces éléments sont ramenés à des lignes. Les cadres de la réforme n'ont pas d'équivalent publié pour un dépôt direct sur Chorus Pro."
             }
             Self::RepriseDesDelaisTravaux => {
                 "La pièce déjà vérifiée par la MOE n'a pas à repasser chez elle quand seule la MOA était mal désignée ; la dernière réception est la date que l'acheteur peut prouver."
@@ -430,6 +450,12 @@ impl ChoixSimulateur {
             }
             Self::PiecesDuDossier => {
                 "La communauté Chorus Pro recommande de reprendre le numéro du premier déposant suivi de EA ou EAV ; elle ne donne pas de suffixe pour les autres pièces."
+            }
+            Self::TraitementDesFlux => {
+                "Les états d'un flux et leurs libellés sont ceux des connecteurs (IN_RECU, IN_EN_COURS_TRAITEMENT_CPP, IN_INTEGRE, IN_INTEGRE_PARTIEL, IN_REJETE, QP_IRRECEVABLE) ; les sources ne donnent ni la durée du traitement, ni la forme du numéro de flux, ni le mode de dépôt d'une facture venue d'un flux (les valeurs UPLOAD_PORTAIL et UPLOAD_API figurent parmi celles que l'API connaît)."
+            }
+            Self::LectureDesFlux => {
+                "Où se trouvent le cadre (BT-23), le code service (BT-10), l'engagement (BT-13), le marché (BT-12) et le SIRET de l'acheteur (BT-46 ou BT-47) vient des connecteurs qui déposent sur Chorus Pro et des spécifications Factur-X ; les trois formes du SIRET (0009, 0002, 1) y sont toutes observées. La correspondance des cadres de la réforme avec les cadres A n'est publiée nulle part."
             }
             Self::RepriseDesDelaisTravaux => {
                 "Les sources ne disent pas comment les délais se comptent après un complément ou un recyclage de pièce de travaux. Le départ du délai du solde vient de l'article 2 du décret n° 2013-269, repris par le code de la commande publique."

@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_validation.sql"),
     include_str!("migrations/0020_travaux.sql"),
     include_str!("migrations/0021_version_des_taux.sql"),
+    include_str!("migrations/0022_flux.sql"),
 ];
 
 #[derive(Clone)]
@@ -63,6 +64,12 @@ struct Ecrivain {
     /// Réveille le fil des points de contrôle après chaque lot validé.
     lot_valide: SyncSender<()>,
 }
+
+/// Les connexions de lecture. Les pages lisent sur les deux fils du serveur et sur le réservoir
+/// des tâches bloquantes ; sur une machine de formation (deux à quatre cœurs), quatre lectures
+/// simultanées suffisent, et chaque connexion de plus garde son propre cache de pages : la
+/// mémoire du serveur grandirait au fil des pointes sans rien gagner.
+const LECTEURS: u32 = 4;
 
 /// Un lot ne dépasse pas ce nombre de cas d'usage.
 const LOT_MAX: usize = 64;
@@ -352,11 +359,12 @@ impl Store {
         let manager = SqliteConnectionManager::file(chemin).with_init(configurer);
         // Une connexion de la réserve n'a pas à être éprouvée à chaque prêt : un fichier local ne
         // « tombe » pas comme une connexion réseau, et l'épreuve coûtait une requête par lecture.
-        let pool = Pool::builder().max_size(8).test_on_check_out(false).build(manager)?;
+        let pool = Pool::builder().max_size(LECTEURS).test_on_check_out(false).build(manager)?;
         let mut connexion = Connection::open(chemin)?;
         configurer(&mut connexion)?;
         // Le cache de l'écrivain est plus grand que celui de chaque lecteur : il sert toutes
-        // les écritures. Neuf connexions en tout tiennent dans quelques dizaines de Mo.
+        // les écritures. Les six connexions (lecteurs, écrivain, points de contrôle) tiennent dans
+        // une vingtaine de Mo de cache.
         connexion.execute_batch("PRAGMA cache_size = -8000;")?;
         let (lot_valide, reveil) = std::sync::mpsc::sync_channel::<()>(1);
         let mut controleur = Connection::open(chemin)?;

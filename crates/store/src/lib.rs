@@ -24,6 +24,7 @@ pub mod erreur;
 pub mod export;
 pub mod facture;
 pub mod fichiers;
+pub mod flux;
 pub mod formateur;
 pub mod gestion;
 pub mod horloge;

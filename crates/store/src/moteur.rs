@@ -46,6 +46,9 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
             "Le nombre de jours doit être compris entre 1 et {AVANCE_MAX_JOURS}."
         )));
     }
+    // Les flux encore en traitement aboutissent d'abord, au jour de leur dépôt : leurs
+    // factures suivent ensuite l'avancée comme les autres.
+    crate::flux::terminer_du_bac(c, bac_id, horloge)?;
     let avant = bac::bac(c, bac_id)?;
     let depart = avant.date_simulee(horloge);
     c.execute("UPDATE bac SET decalage_jours = decalage_jours + ?2 WHERE id = ?1", params![bac_id, jours])?;

@@ -29,6 +29,10 @@ pub enum ModeDepot {
     DepotPdfPortail,
     /// Déposée par l'API de simulation (service `soumettre`).
     SaisieApi,
+    /// Intégrée d'un flux (Factur-X, UBL, CII) déposé sur le portail.
+    UploadPortail,
+    /// Intégrée d'un flux déposé par l'API (`deposer/flux`).
+    UploadApi,
 }
 
 impl ModeDepot {
@@ -37,6 +41,8 @@ impl ModeDepot {
             ModeDepot::SaisiePortail => "SAISIE_PORTAIL",
             ModeDepot::DepotPdfPortail => "DEPOT_PDF_PORTAIL",
             ModeDepot::SaisieApi => "SAISIE_API",
+            ModeDepot::UploadPortail => "UPLOAD_PORTAIL",
+            ModeDepot::UploadApi => "UPLOAD_API",
         }
     }
 
@@ -46,6 +52,8 @@ impl ModeDepot {
             ModeDepot::SaisiePortail => "Saisie",
             ModeDepot::DepotPdfPortail => "Dépôt PDF",
             ModeDepot::SaisieApi => "Saisie par l'API",
+            ModeDepot::UploadPortail => "Dépôt d'un flux sur le portail",
+            ModeDepot::UploadApi => "Dépôt d'un flux par l'API",
         }
     }
 
@@ -53,6 +61,8 @@ impl ModeDepot {
         match code {
             "DEPOT_PDF_PORTAIL" => ModeDepot::DepotPdfPortail,
             "SAISIE_API" => ModeDepot::SaisieApi,
+            "UPLOAD_PORTAIL" => ModeDepot::UploadPortail,
+            "UPLOAD_API" => ModeDepot::UploadApi,
             _ => ModeDepot::SaisiePortail,
         }
     }
@@ -561,7 +571,7 @@ pub fn certificat(c: &Connection, bac_id: &str, structure_id: &str, facture_id: 
         mode_depot: match mode {
             ModeDepot::SaisiePortail => "Saisie sur le portail".into(),
             ModeDepot::DepotPdfPortail => "Dépôt PDF sur le portail".into(),
-            ModeDepot::SaisieApi => "Saisie par l'API".into(),
+            m => m.libelle().into(),
         },
         cadre: f.cadre.libelle().to_string(),
         fournisseur: Partie {

@@ -35,3 +35,21 @@ pub async fn entretenir(etat: AppState) {
         }
     }
 }
+
+/// Le traitement des flux déposés : deux fois par seconde, s'il y a des flux en cours, ceux dont
+/// l'étape suivante est due avancent (reçu, en cours de traitement, intégré ou rejeté), sans
+/// que personne ne touche à l'horloge — un connecteur qui interroge le compte rendu le voit
+/// aboutir en quelques secondes.
+pub async fn traiter_les_flux(etat: AppState) {
+    let mut intervalle = tokio::time::interval(Duration::from_millis(500));
+    intervalle.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        intervalle.tick().await;
+        let en_cours = etat.lire_par_cle(|c, _| chorus_store::flux::en_cours(c));
+        if matches!(en_cours, Ok(true))
+            && let Err(e) = etat.ecrire(chorus_store::flux::avancer).await
+        {
+            tracing::warn!("traitement des flux : {e}");
+        }
+    }
+}

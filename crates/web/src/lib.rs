@@ -152,6 +152,7 @@ pub fn app(etat: AppState) -> Router {
         .merge(pages::maitrises::routes())
         .merge(pages::parties::routes())
         .merge(pages::depot::routes())
+        .merge(pages::flux::routes())
         .merge(pages::exercices::routes())
         .merge(pages::quiz::routes())
         .merge(pages::cours::routes())

@@ -450,6 +450,7 @@ fn servir(addr: SocketAddr, data: PathBuf, reglages: Reglages, dossiers: Dossier
             etat.cours = std::sync::Arc::new(CatalogueCours::depuis_dossier(&d));
         }
         tokio::spawn(chorus_web::entretien::entretenir(etat.clone()));
+        tokio::spawn(chorus_web::entretien::traiter_les_flux(etat.clone()));
         let routeur = app(etat);
         axum::serve(ecoute, routeur.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(arret())

@@ -630,6 +630,10 @@ async fn les_exemples_de_la_documentation_sont_acceptes() {
             variables.retain(|(n, _)| n != "$DOSSIER");
             variables.push(("$DOSSIER".into(), id.into()));
         }
+        if let Some(n) = r.json["numeroFluxDepot"].as_str() {
+            variables.retain(|(v, _)| v != "$FLUX");
+            variables.push(("$FLUX".into(), n.into()));
+        }
         if let Some(id) = r.json["identifiantFactureCPP"].as_str() {
             variables.retain(|(n, _)| n != "$FACTURE");
             variables.push(("$FACTURE".into(), id.into()));

@@ -14,6 +14,7 @@ mod cours;
 mod demo;
 mod emargement;
 mod facture;
+mod flux;
 mod gestion;
 mod gestionnaire_simule;
 mod journal;

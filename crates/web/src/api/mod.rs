@@ -7,6 +7,7 @@
 pub mod bacs;
 pub mod client;
 pub mod factures;
+pub mod flux;
 pub mod lecture;
 pub mod travaux;
 pub mod validation;
@@ -34,6 +35,11 @@ pub fn routes() -> Router<AppState> {
         .route("/bacs/{id_bac}/factures/{id_facture}/traiter-a-valider", post(validation::traiter_a_valider))
         .route("/bacs/{id_bac}/factures/{id_facture}/corriger-valideur", post(validation::corriger_valideur))
         .route("/motifs-refus", get(validation::motifs))
+        .route(
+            "/bacs/{id_bac}/flux",
+            post(flux::deposer).layer(axum::extract::DefaultBodyLimit::max(flux::CORPS_MAX)),
+        )
+        .route("/bacs/{id_bac}/flux/{numero}", get(flux::lire))
         .route("/bacs/{id_bac}/factures-travaux", get(travaux::lister).post(travaux::deposer))
         .route("/bacs/{id_bac}/factures-travaux/{id}", get(travaux::lire))
         .route("/bacs/{id_bac}/factures-travaux/{id}/traiter", post(travaux::traiter))

@@ -46,7 +46,12 @@ fn avec_pdf_integre(mut r: Response) -> Response {
     r
 }
 
-fn page_envoi(stagiaire: &Stagiaire, ctx: &Contexte<'_>, refus: Option<&RefusFichier>) -> Markup {
+pub(super) fn page_envoi(
+    stagiaire: &Stagiaire,
+    ctx: &Contexte<'_>,
+    refus: Option<&RefusFichier>,
+    refus_flux: Option<&str>,
+) -> Markup {
     gabarit(
         "Déposer une facture",
         Some(&stagiaire.csrf),
@@ -84,13 +89,14 @@ fn page_envoi(stagiaire: &Stagiaire, ctx: &Contexte<'_>, refus: Option<&RefusFic
                 button.bouton.bouton-principal type="submit" { "Continuer" }
             }
             p.aide { "Vous préférez taper la facture dans le portail ? " a href="/factures-emises/saisir" { "Saisir une facture" } }
+            (super::flux::formulaire(&stagiaire.csrf, refus_flux))
         },
     )
 }
 
 pub async fn page_depot(State(etat): State<AppState>, stagiaire: Stagiaire) -> Markup {
     let ctx = stagiaire.contexte(&etat.horloge);
-    page_envoi(&stagiaire, &ctx, None)
+    page_envoi(&stagiaire, &ctx, None, None)
 }
 
 pub async fn recevoir(
@@ -127,7 +133,7 @@ pub async fn recevoir(
         }
     };
     let ctx = stagiaire.contexte(&etat.horloge);
-    (StatusCode::UNPROCESSABLE_ENTITY, page_envoi(&stagiaire, &ctx, refus.as_ref())).into_response()
+    (StatusCode::UNPROCESSABLE_ENTITY, page_envoi(&stagiaire, &ctx, refus.as_ref(), None)).into_response()
 }
 
 async fn depot_en_cours(etat: &AppState, stagiaire: &Stagiaire, depot: &str) -> Result<Piece, AppError> {

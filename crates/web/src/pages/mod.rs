@@ -14,6 +14,7 @@ pub mod emargement;
 pub mod exercices;
 pub mod factures;
 pub mod fin_de_formation;
+pub mod flux;
 pub mod formateur;
 pub mod gestion;
 pub mod jeton_api;

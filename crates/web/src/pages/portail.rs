@@ -54,6 +54,7 @@ pub async fn facturation(State(etat): State<AppState>, stagiaire: Stagiaire) -> 
                 (tuile("Factures émises", "Saisir ou déposer vos factures, les envoyer, suivre leur traitement et réagir aux retours.", "/factures-emises/synthese", "Accéder"))
                 (tuile("Factures de travaux", "Déposer vos projets de décompte d'un marché de travaux, suivre leur passage chez la maîtrise d'œuvre et le maître d'ouvrage, signer le décompte général ; traiter les pièces reçues si vous êtes la maîtrise d'œuvre.", "/factures-de-travaux", "Accéder"))
                 (tuile("Factures à valider", "Valider ou refuser les factures de vos sous-traitants (A9) et de vos cotraitants (A12) quand vous êtes titulaire ou mandataire du marché.", "/factures-a-valider", "Accéder"))
+                (tuile("Suivi des flux", "Suivre les fichiers structurés déposés (Factur-X, UBL, CII) : leur état, leur compte rendu d'intégration, les erreurs à corriger.", "/suivi-des-flux", "Accéder"))
                 (tuile("Annuaire des structures publiques", "Trouver le SIRET de votre client public et ce qu'il exige : code service, numéro d'engagement.", "/annuaire", "Accéder"))
             }
         },
@@ -90,6 +91,7 @@ pub async fn raccordements(State(etat): State<AppState>, stagiaire: Stagiaire) -
             h1 { "Raccordements" }
             div.grille-tuiles {
                 (tuile("Compte technique", "Le compte d'un logiciel qui échange par API avec le portail (mot de passe valable 424 jours).", "/structure/compte-technique", "Accéder"))
+                (tuile("Suivi des flux", "Les flux déposés par votre logiciel ou sur le portail, leur état et leur compte rendu d'intégration.", "/suivi-des-flux", "Accéder"))
             }
         },
     )
