@@ -8,6 +8,7 @@
 //! (immatriculation : SIRET sous le schéma 0002 des anciens connecteurs, ou le code Chorus `1`).
 
 use chorus_domain::facture::CadreFacturation;
+use chorus_domain::montants::arrondir;
 use chorus_domain::saisie::{LigneBrute, SaisieBrute};
 use rust_decimal::Decimal;
 
@@ -369,7 +370,8 @@ fn nombre(d: Decimal) -> String {
 fn ligne(l: &LigneDonnee, remarques: &mut Vec<String>) -> LigneBrute {
     let base = l.quantite_de_base.filter(|b| !b.is_zero()).unwrap_or(Decimal::ONE);
     let brut = l.quantite * l.prix_net;
-    let exacte = base == Decimal::ONE && l.frais.is_zero() && (brut - l.remises).round_dp(2) == l.montant_net;
+    // Arrondi comme la saisie calcule le montant d'une ligne (au centime, demi vers le haut).
+    let exacte = base == Decimal::ONE && l.frais.is_zero() && arrondir(brut - l.remises) == l.montant_net;
     let (quantite, prix, remise) = if exacte {
         (l.quantite, l.prix_net, l.remises)
     } else {

@@ -18,10 +18,12 @@ pub mod correspondance;
 pub mod erreur;
 pub mod lecture;
 mod modele;
+pub mod production;
 pub mod syntaxe;
 
 pub use archive::{FichierDeLArchive, FormatArchive, LimitesArchive, lire_archive};
 pub use correspondance::{Champ, FactureLue, Identifiant, RegleEnfreinte, TotauxDeclares};
 pub use erreur::Refus;
 pub use lecture::{Limites, lire};
+pub use production::{FactureAEcrire, PartieAEcrire, SyntaxeEcrite, ecrire};
 pub use syntaxe::SyntaxeFlux;

@@ -1,6 +1,6 @@
 //! Le seul module qui connaît les crates `en16931` (le modèle) et `en16931-formats` (UBL, CII,
-//! Factur-X) : il lit les octets et en rend les données en types simples ([`Donnees`]). Changer
-//! de bibliothèque ne toucherait qu'ici.
+//! Factur-X) : il lit les octets et en rend les données en types simples ([`Donnees`]), et écrit
+//! une facture saisie en CII ou UBL. Changer de bibliothèque ne toucherait qu'ici.
 
 use en16931::Invoice;
 use en16931::invoice::{DocumentKind, Party};
@@ -11,6 +11,9 @@ use crate::correspondance::{
     Donnees, LigneDonnee, Partie, RegleEnfreinte, RemiseOuFrais, TauxDonne, TotauxDeclares,
 };
 use crate::erreur::Refus;
+use crate::production::{
+    FactureAEcrire, PartieAEcrire, SyntaxeEcrite, categorie, code_paiement, code_type, code_unite, numero_tva,
+};
 use crate::syntaxe::SyntaxeFlux;
 
 /// Lit une facture UBL, CII ou Factur-X. Les octets ont déjà passé les limites de taille et le
@@ -159,4 +162,131 @@ fn donnees(f: &Invoice) -> Donnees {
         },
         devise: f.currency.as_ref().map(|c| c.as_str().to_string()),
     }
+}
+
+/// Écrit une facture saisie en CII ou en UBL (profil EN 16931) : le modèle est construit, les
+/// montants de TVA et les totaux recalculés par groupe de taux (`Reconciler`), puis écrit.
+pub(crate) fn ecrire(f: &FactureAEcrire<'_>, syntaxe: SyntaxeEcrite) -> Result<String, String> {
+    use en16931::invoice::{
+        CreditTransfer, InvoiceLine, LineAllowanceCharge, PaymentInstructions, PaymentMeans, PostalAddress,
+        PrecedingInvoice, PriceDetails,
+    };
+    use en16931::{
+        Date, DocumentReference, Identifier, InvoiceAmount, Percentage, Quantity, UnitPriceAmount,
+    };
+
+    let fa = f.facture;
+    let montant =
+        |d: Decimal| InvoiceAmount::try_from(d.round_dp(2)).map_err(|e| format!("montant {d} : {e}"));
+    let date = |d: chrono::NaiveDate| {
+        use chrono::Datelike;
+        Date::new(d.year(), d.month() as u8, d.day() as u8).map_err(|e| e.to_string())
+    };
+    let partie = |p: &PartieAEcrire| -> Result<Party, String> {
+        let adresse = PostalAddress::new(p.adresse.clone(), p.ville.clone(), p.code_postal.clone(), "FR")
+            .map_err(|e| e.to_string())?;
+        let mut partie = Party::new(p.nom.clone(), adresse);
+        partie.identifiers = vec![Identifier::schemed(p.siret.clone(), "0009")];
+        if p.siret.len() == 14 {
+            partie.legal_registration = Some(Identifier::schemed(&p.siret[..9], "0002"));
+        }
+        Ok(partie)
+    };
+    let mut vendeur = partie(&f.vendeur)?;
+    if let Some(tva) = (f.vendeur.siret.len() == 14).then(|| numero_tva(&f.vendeur.siret[..9])).flatten() {
+        vendeur.vat_identifier = Some(tva);
+    }
+    let acheteur = partie(&f.acheteur)?;
+    let mut b = Invoice::builder(
+        "urn:cen.eu:en16931:2017",
+        fa.numero.clone(),
+        date(fa.date_facture)?,
+        code_type(fa.type_facture),
+        "EUR",
+    )
+    .seller(vendeur)
+    .buyer(acheteur)
+    .business_process(fa.cadre.code_court());
+    if !fa.code_service.is_empty() {
+        b = b.buyer_reference(fa.code_service.clone());
+    }
+    if !fa.numero_engagement.is_empty() {
+        b = b.purchase_order_reference(DocumentReference::new(fa.numero_engagement.clone()));
+    }
+    if !fa.numero_marche.is_empty() {
+        b = b.contract_reference(DocumentReference::new(fa.numero_marche.clone()));
+    }
+    if fa.type_facture == chorus_domain::facture::TypeFacture::Facture {
+        b = b.payment_terms("Paiement dans le délai global de paiement applicable à l'acheteur public.");
+        let means = (fa.mode_paiement == chorus_domain::facture::ModePaiement::Virement)
+            .then(|| f.iban.clone())
+            .flatten()
+            .map(|iban| {
+                PaymentMeans::CreditTransfer(vec![CreditTransfer {
+                    account_identifier: Some(iban),
+                    ..Default::default()
+                }])
+            });
+        b = b.payment(PaymentInstructions {
+            means_code: Some(code_paiement(fa.mode_paiement).into()),
+            means,
+            ..Default::default()
+        });
+    }
+    if !fa.commentaire.trim().is_empty() {
+        b = b.note(fa.commentaire.trim().to_string());
+    }
+    for (i, l) in fa.lignes.iter().enumerate() {
+        let taux = l.taux_tva.pourcentage();
+        let cat = categorie(fa.type_tva, taux);
+        let mut ligne = InvoiceLine::new(
+            (i + 1).to_string(),
+            if l.designation.is_empty() { l.reference.clone() } else { l.designation.clone() },
+            Quantity::new(l.quantite),
+            code_unite(&l.unite),
+            montant(l.montant_ht())?,
+            cat,
+            Some(Percentage::new(if cat == "S" { taux } else { Decimal::ZERO })),
+        )
+        .with_price(PriceDetails {
+            net_price: UnitPriceAmount::new(l.prix_unitaire_ht),
+            ..Default::default()
+        });
+        if !l.remise_ht.is_zero() {
+            ligne.allowances.push(LineAllowanceCharge {
+                amount: montant(l.remise_ht)?,
+                base_amount: None,
+                percentage: None,
+                reason: Some("Remise".into()),
+                reason_code: None,
+            });
+        }
+        if !l.reference.is_empty() {
+            ligne.item.seller_identifier = Some(l.reference.clone());
+        }
+        b = b.line(ligne);
+    }
+    let motif =
+        Some(fa.motif_exoneration.as_str()).filter(|m| !m.trim().is_empty()).unwrap_or("Exonération de TVA");
+    let mut reconciliateur = en16931::reconcile::Reconciler::new()
+        .exemption("E", Some(motif), None)
+        .exemption("O", Some("Hors du champ de la TVA"), None);
+    if fa.cadre == chorus_domain::facture::CadreFacturation::A2FactureFournisseurDejaPayee {
+        reconciliateur = reconciliateur.paid(montant(fa.totaux().total_ttc)?);
+    }
+    let mut inv = b.build_reconciled_with(&reconciliateur).map_err(|e| e.to_string())?;
+    if fa.type_facture == chorus_domain::facture::TypeFacture::Avoir {
+        inv.kind = if syntaxe == SyntaxeEcrite::Ubl { DocumentKind::CreditNote } else { inv.kind };
+        if !fa.numero_facture_origine.is_empty() {
+            inv.preceding_invoices.push(PrecedingInvoice {
+                reference: DocumentReference::new(fa.numero_facture_origine.clone()),
+                issue_date: None,
+            });
+        }
+    }
+    let cible = match syntaxe {
+        SyntaxeEcrite::Cii => Syntax::Cii,
+        SyntaxeEcrite::Ubl => Syntax::Ubl,
+    };
+    en16931_formats::write_unchecked(&inv, cible).map(|w| w.xml).map_err(|e| e.to_string())
 }

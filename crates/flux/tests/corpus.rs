@@ -47,7 +47,7 @@ fn total_ht_des_lignes(l: &chorus_flux::FactureLue) -> Decimal {
     l.saisie
         .lignes
         .iter()
-        .map(|x| (d(&x.quantite) * d(&x.prix_unitaire_ht) - d(&x.remise_ht)).round_dp(2))
+        .map(|x| chorus_domain::montants::arrondir(d(&x.quantite) * d(&x.prix_unitaire_ht) - d(&x.remise_ht)))
         .sum()
 }
 

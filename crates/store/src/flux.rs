@@ -689,3 +689,69 @@ pub fn compte_rendu_pdf(c: &Connection, bac_id: &str, structure_id: &str, numero
     }
     Ok(doc.produire()?)
 }
+
+/// Une facture de la structure, écrite en facture structurée (CII ou UBL, profil EN 16931) :
+/// le vendeur et son compte bancaire actif, l'acheteur de l'annuaire. Rend le nom du fichier et
+/// le XML ; la facture écrite peut être déposée à nouveau comme flux.
+pub fn facture_structuree(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    facture_id: &str,
+    syntaxe: chorus_flux::SyntaxeEcrite,
+) -> Resultat<(String, String)> {
+    let fs = facture::charger(c, bac_id, facture_id)?;
+    if fs.structure_id != structure_id {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    let v = bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let vendeur = chorus_flux::PartieAEcrire {
+        nom: v.raison_sociale,
+        siret: v.identifiant,
+        adresse: v.adresse,
+        code_postal: v.code_postal,
+        ville: v.ville,
+    };
+    let acheteur = match crate::reference::structure_publique(c, &fs.facture.destinataire)? {
+        Some(a) => chorus_flux::PartieAEcrire {
+            nom: a.raison_sociale,
+            siret: a.identifiant,
+            adresse: a.adresse.adresse,
+            code_postal: a.adresse.code_postal,
+            ville: a.adresse.ville,
+        },
+        None => chorus_flux::PartieAEcrire {
+            nom: fs.raison_sociale_destinataire.clone(),
+            siret: fs.facture.destinataire.clone(),
+            adresse: String::new(),
+            code_postal: String::new(),
+            ville: String::new(),
+        },
+    };
+    let iban =
+        crate::raccordement::coordonnees_valides(c, bac_id, structure_id)?.into_iter().next().map(|x| x.iban);
+    if iban.is_none()
+        && fs.facture.type_facture == chorus_domain::facture::TypeFacture::Facture
+        && fs.facture.mode_paiement == chorus_domain::facture::ModePaiement::Virement
+    {
+        return Err(Erreur::Conflit(
+            "Une facture structurée payable par virement porte l'IBAN du fournisseur (règle BR-61 de la norme \
+             EN 16931) : votre structure n'a pas de coordonnées bancaires actives. Ajoutez-les dans Raccordements › \
+             Coordonnées bancaires, puis téléchargez à nouveau la facture."
+                .into(),
+        ));
+    }
+    let a_ecrire = chorus_flux::FactureAEcrire { facture: &fs.facture, vendeur, acheteur, iban };
+    let xml = chorus_flux::ecrire(&a_ecrire, syntaxe).map_err(|e| Erreur::Invalide(e.to_string()))?;
+    let suffixe = match syntaxe {
+        chorus_flux::SyntaxeEcrite::Cii => "cii",
+        chorus_flux::SyntaxeEcrite::Ubl => "ubl",
+    };
+    let nom: String = fs
+        .facture
+        .numero
+        .chars()
+        .map(|ch| if ch.is_ascii_alphanumeric() || ch == '-' { ch } else { '_' })
+        .collect();
+    Ok((format!("{nom}-{suffixe}.xml"), xml))
+}

@@ -249,3 +249,49 @@ async fn un_lot_avec_une_mauvaise_facture_est_integre_partiellement() {
         .assert_contient("F-LOT-3");
     s.assert_nombre_factures(2).await;
 }
+
+/// Une facture saisie, téléchargée en CII puis redéposée comme flux (sous un autre numéro) :
+/// elle s'intègre avec les mêmes montants ; l'UBL se télécharge aussi.
+#[tokio::test]
+async fn une_facture_saisie_se_telecharge_structuree_et_se_redepose() {
+    let portail = Portail::nouveau();
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    let id = s.envoyer(&commun::Saisie::valide("FA-STRUCT-1", COMMUNE)).await;
+    s.get(&format!("/factures-emises/{id}"))
+        .await
+        .assert_contient("Télécharger la facture structurée (CII, XML)");
+    // Sans coordonnées bancaires, une facture payable par virement ne peut pas être structurée
+    // (BR-61) : le simulateur le dit.
+    let sans_iban = s.telecharger(&format!("/factures-emises/{id}/facture-structuree/cii")).await;
+    assert_eq!(sans_iban.statut, StatusCode::CONFLICT);
+    assert!(String::from_utf8_lossy(&sans_iban.octets).contains("BR-61"));
+    s.get("/structure/coordonnees-bancaires").await.assert_statut(StatusCode::OK);
+    s.post_form(
+        "/structure/coordonnees-bancaires",
+        &[
+            ("nom", "Compte courant"),
+            ("titulaire", "Formation 1"),
+            ("iban", "FR7630006000011234567890189"),
+            ("bic", "AGRIFRPP"),
+        ],
+    )
+    .await
+    .assert_redirige("/structure/coordonnees-bancaires?fait=ajout");
+    let cii = s.telecharger(&format!("/factures-emises/{id}/facture-structuree/cii")).await;
+    assert_eq!(cii.statut, StatusCode::OK);
+    assert!(cii.entete("content-disposition").starts_with("attachment"));
+    let xml = String::from_utf8(cii.octets).unwrap();
+    assert!(xml.contains("<ram:ID>A1</ram:ID>"), "cadre BT-23 : {xml}");
+    let ubl = s.telecharger(&format!("/factures-emises/{id}/facture-structuree/ubl")).await;
+    assert!(String::from_utf8(ubl.octets).unwrap().contains("<cbc:ProfileID>A1</cbc:ProfileID>"));
+    let autre = s.telecharger(&format!("/factures-emises/{id}/facture-structuree/pdf")).await;
+    assert_eq!(autre.statut, StatusCode::NOT_FOUND);
+    // Redéposée sous un autre numéro.
+    let xml = xml.replace("<ram:ID>FA-STRUCT-1</ram:ID>", "<ram:ID>FA-STRUCT-2</ram:ID>");
+    s.get("/factures-emises/deposer").await;
+    let r = s.post_fichiers("/factures-emises/deposer-flux", &[("FA-STRUCT-2.xml", xml.as_bytes())]).await;
+    let page = r.location().to_string();
+    s.post_form("/bac/horloge", &[("jours", "1")]).await;
+    s.get(&page).await.assert_statut(StatusCode::OK).assert_contient("IN_INTEGRE");
+    s.assert_nombre_factures(2).await;
+}

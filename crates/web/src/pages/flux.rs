@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/suivi-des-flux", get(liste))
         .route("/suivi-des-flux/{numero}", get(detail))
         .route("/suivi-des-flux/{numero}/compte-rendu.pdf", get(compte_rendu_pdf))
+        .route("/factures-emises/{id}/facture-structuree/{syntaxe}", get(facture_structuree))
 }
 
 /// Le formulaire de dépôt d'un flux, sous celui du PDF dans « Déposer facture ».
@@ -341,4 +342,36 @@ async fn compte_rendu_pdf(
     let (bac_id, sid, n) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone(), numero.clone());
     let pdf = etat.lire(move |c, _| flux::compte_rendu_pdf(c, &bac_id, &sid, &n)).await?;
     Ok(super::pieces::servir_fichier(&format!("compte-rendu-{numero}.pdf"), "application/pdf", pdf, false))
+}
+
+/// « Télécharger la facture structurée » : la facture en CII ou en UBL, à regarder, ou à déposer
+/// à nouveau comme flux.
+async fn facture_structuree(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path((id, syntaxe)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let syntaxe = match syntaxe.as_str() {
+        "cii" => chorus_flux::SyntaxeEcrite::Cii,
+        "ubl" => chorus_flux::SyntaxeEcrite::Ubl,
+        _ => return Err(AppError::Introuvable("format".into())),
+    };
+    let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
+    let (nom, xml) = etat.lire(move |c, _| flux::facture_structuree(c, &bac_id, &sid, &id, syntaxe)).await?;
+    Ok(super::pieces::servir_fichier(&nom, "application/xml", xml.into_bytes(), false))
+}
+
+/// Les liens de téléchargement de la facture structurée, sur la page d'une facture envoyée.
+pub fn liens_facture_structuree(id: &str) -> Markup {
+    html! {
+        p.boutons {
+            a.bouton href={ "/factures-emises/" (id) "/facture-structuree/cii" } download { "Télécharger la facture structurée (CII, XML)" }
+            a.bouton href={ "/factures-emises/" (id) "/facture-structuree/ubl" } download { "Télécharger la facture structurée (UBL, XML)" }
+        }
+        p.aide {
+            "La même facture, écrite comme la produirait un logiciel de facturation (profil EN 16931) : le cadre, "
+            "le code service, l'engagement et le marché y sont à leur place. Vous pouvez la déposer à nouveau comme "
+            "flux, sous un autre numéro."
+        }
+    }
 }

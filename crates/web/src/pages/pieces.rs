@@ -390,6 +390,9 @@ pub fn bloc_facture(fs: &FactureStockee, pieces: &[Piece], mode: ModeDepot) -> M
                     a.bouton href={ "/factures-emises/" (fs.id) "/certificat-depot" } download { "Télécharger le certificat de dépôt (PDF)" }
                 }
             }
+            @if fs.date_depot.is_some() {
+                (super::flux::liens_facture_structuree(&fs.id))
+            }
         }
     }
 }
