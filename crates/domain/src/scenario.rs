@@ -151,6 +151,30 @@ pub struct Depart {
     /// PDF) et consultable dans « Factures de travaux ».
     #[serde(default, rename = "marche")]
     pub marches: Vec<crate::travaux::FicheMarche>,
+    /// Des factures structurées « produites par le logiciel de facturation » du stagiaire, qu'il
+    /// télécharge depuis la page de l'exercice et dépose comme flux.
+    #[serde(default, rename = "fichier")]
+    pub fichiers: Vec<FichierDepart>,
+}
+
+/// Un fichier de factures structurées remis au stagiaire : une facture en XML (`.xml`), ou un
+/// lot de plusieurs dans une archive (`.zip`). Le vendeur est la structure du stagiaire ; le
+/// fichier est écrit au moment où il le télécharge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FichierDepart {
+    /// Le nom du fichier : `….xml` pour une facture, `….zip` pour un lot.
+    pub nom: String,
+    /// `cii` (par défaut) ou `ubl`.
+    #[serde(default = "cii")]
+    pub syntaxe: String,
+    /// Les factures du fichier (mêmes rubriques que `[[depart.facture]]`).
+    #[serde(rename = "facture")]
+    pub factures: Vec<FactureDepart>,
+}
+
+fn cii() -> String {
+    "cii".into()
 }
 
 /// Un document de l'exercice, que le stagiaire ouvre en PDF depuis la page de l'exercice.
@@ -189,6 +213,7 @@ impl Default for Depart {
             messages: Vec::new(),
             documents: Vec::new(),
             marches: Vec::new(),
+            fichiers: Vec::new(),
         }
     }
 }
@@ -500,6 +525,16 @@ pub enum Verification {
     },
     /// Une pièce de ce cadre (A8 : le DGD signé, A22, A23…) déposée dans un dossier de travaux.
     PieceDeposee { cadre: crate::facture::CadreFacturation },
+    /// Un flux déposé par le stagiaire a fini dans cet état (`IN_INTEGRE`, `IN_INTEGRE_PARTIEL`,
+    /// `IN_REJETE`) ; avec `destinataire`, il a intégré une facture pour lui ; avec `regle`, son
+    /// compte rendu porte cette erreur (`SERVICE_OBLIGATOIRE`, `DESTINATAIRE_INCONNU`…).
+    FluxTraite {
+        etat: String,
+        #[serde(default)]
+        destinataire: Option<String>,
+        #[serde(default)]
+        regle: Option<String>,
+    },
     /// Le stagiaire a sa structure fournisseur (créée, ou rejointe et validée).
     StructureCreee,
     /// Le stagiaire est rattaché (rattachement validé) à la structure de ce SIRET.
@@ -583,6 +618,17 @@ pub struct Faits {
     /// Messages du départ signalés comme frauduleux, et ceux dont le lien piégé a été suivi.
     pub messages_signales: BTreeSet<String>,
     pub liens_suivis: BTreeSet<String>,
+    /// Les flux déposés par le stagiaire et arrivés au bout de leur traitement.
+    pub flux: Vec<FluxFaits>,
+}
+
+/// Un flux traité : son état final, les destinataires des factures qu'il a intégrées, les
+/// règles des erreurs de son compte rendu.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FluxFaits {
+    pub etat: String,
+    pub destinataires_integres: BTreeSet<String>,
+    pub regles: BTreeSet<String>,
 }
 
 impl Verification {
@@ -625,6 +671,11 @@ impl Verification {
                 .filter(envoyee)
                 .any(|f| f.cadre == *cadre && moe.as_deref().is_none_or(|m| m == f.moe)),
             Verification::PieceDeposee { cadre } => faits.factures.iter().any(|f| f.pieces.contains(cadre)),
+            Verification::FluxTraite { etat, destinataire, regle } => faits.flux.iter().any(|f| {
+                f.etat == *etat
+                    && destinataire.as_ref().is_none_or(|d| f.destinataires_integres.contains(d))
+                    && regle.as_ref().is_none_or(|r| f.regles.contains(r))
+            }),
             Verification::StructureCreee => !faits.structures.is_empty(),
             Verification::RattacheA { siret } => faits.structures.contains(siret),
             Verification::Reponse { attendues, .. } => {
@@ -842,6 +893,27 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
         if d.titre.trim().is_empty() || d.emetteur.trim().is_empty() {
             let ligne = ligne_de_table(texte, "depart.document", i);
             defaut(ligne, format!("document n° {} : « titre » et « emetteur » sont obligatoires", i + 1));
+        }
+    }
+    for (i, f) in scenario.depart.fichiers.iter().enumerate() {
+        let ligne = ligne_de_table(texte, "depart.fichier", i);
+        let attendue = if f.factures.len() > 1 { ".zip" } else { ".xml" };
+        if f.factures.is_empty() {
+            defaut(
+                ligne,
+                format!("fichier n° {} : il faut au moins une « [[depart.fichier.facture]] »", i + 1),
+            );
+        } else if !f.nom.ends_with(attendue) || f.nom.len() <= attendue.len() {
+            defaut(
+                ligne,
+                format!(
+                    "fichier n° {} : « nom » doit finir par {attendue} (une facture : .xml ; un lot : .zip)",
+                    i + 1
+                ),
+            );
+        }
+        if !matches!(f.syntaxe.as_str(), "cii" | "ubl") {
+            defaut(ligne, format!("fichier n° {} : « syntaxe » vaut cii ou ubl", i + 1));
         }
     }
     for (i, m) in scenario.depart.marches.iter().enumerate() {

@@ -171,10 +171,13 @@ pub fn reinitialiser(c: &Connection, bac_id: &str) -> Resultat<()> {
     Ok(())
 }
 
-/// Efface ce qui s'est passé dans le bac (factures, pièces, journal, messages, liens à usage
-/// unique) sans toucher aux comptes ni aux structures : le stagiaire reste connecté.
+/// Efface ce qui s'est passé dans le bac (factures, flux, pièces, journal, messages, liens à
+/// usage unique) sans toucher aux comptes ni aux structures : le stagiaire reste connecté.
 pub(crate) fn effacer_l_activite(c: &Connection, bac_id: &str) -> Resultat<()> {
     for table in [
+        "flux_facture",
+        "flux_etat",
+        "flux",
         "journal",
         "piece_jointe",
         "piece_travaux",

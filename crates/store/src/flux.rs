@@ -704,30 +704,8 @@ pub fn facture_structuree(
     if fs.structure_id != structure_id {
         return Err(Erreur::Introuvable("facture"));
     }
-    let v = bac::structure_fournisseur(c, bac_id, structure_id)?;
-    let vendeur = chorus_flux::PartieAEcrire {
-        nom: v.raison_sociale,
-        siret: v.identifiant,
-        adresse: v.adresse,
-        code_postal: v.code_postal,
-        ville: v.ville,
-    };
-    let acheteur = match crate::reference::structure_publique(c, &fs.facture.destinataire)? {
-        Some(a) => chorus_flux::PartieAEcrire {
-            nom: a.raison_sociale,
-            siret: a.identifiant,
-            adresse: a.adresse.adresse,
-            code_postal: a.adresse.code_postal,
-            ville: a.adresse.ville,
-        },
-        None => chorus_flux::PartieAEcrire {
-            nom: fs.raison_sociale_destinataire.clone(),
-            siret: fs.facture.destinataire.clone(),
-            adresse: String::new(),
-            code_postal: String::new(),
-            ville: String::new(),
-        },
-    };
+    let (vendeur, acheteur) =
+        parties(c, bac_id, structure_id, &fs.facture.destinataire, &fs.raison_sociale_destinataire)?;
     let iban =
         crate::raccordement::coordonnees_valides(c, bac_id, structure_id)?.into_iter().next().map(|x| x.iban);
     if iban.is_none()
@@ -754,4 +732,126 @@ pub fn facture_structuree(
         .map(|ch| if ch.is_ascii_alphanumeric() || ch == '-' { ch } else { '_' })
         .collect();
     Ok((format!("{nom}-{suffixe}.xml"), xml))
+}
+
+/// Les flux du bac arrivés au bout de leur traitement, pour la vérification des exercices.
+pub fn traites(c: &Connection, bac_id: &str) -> Resultat<Vec<chorus_domain::scenario::FluxFaits>> {
+    let numeros: Vec<String> = c
+        .prepare_cached("SELECT numero FROM flux WHERE bac_id = ?1 AND termine = 1 ORDER BY ordre")?
+        .query_map([bac_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    numeros
+        .iter()
+        .map(|n| {
+            let cr = compte_rendu(c, bac_id, n)?;
+            Ok(chorus_domain::scenario::FluxFaits {
+                etat: cr.flux.etat.code().to_string(),
+                destinataires_integres: cr
+                    .factures
+                    .iter()
+                    .filter(|x| x.facture_id.is_some())
+                    .filter_map(|x| x.destinataire.clone())
+                    .collect(),
+                regles: cr.factures.iter().flat_map(|x| x.erreurs.iter().map(|e| e.regle.clone())).collect(),
+            })
+        })
+        .collect()
+}
+
+/// Une facture d'un fichier d'exercice, écrite comme la produirait le logiciel du stagiaire :
+/// le vendeur est sa structure, la date est celle du bac moins `jours_avant`. Son compte
+/// bancaire est celui de la structure ; sans coordonnées bancaires, un IBAN fictif, celui que
+/// « connaît le logiciel » (choix du simulateur). Rend le nom du fichier et le XML.
+pub fn xml_d_exercice(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    d: &chorus_domain::scenario::FactureDepart,
+    syntaxe: chorus_flux::SyntaxeEcrite,
+    horloge: &Horloge,
+) -> Resultat<(String, String)> {
+    let date = bac::decaler(bac::bac(c, bac_id)?.date_simulee(horloge), -i64::from(d.jours_avant));
+    let saisie = SaisieBrute {
+        numero: d.numero.clone(),
+        date_facture: date.to_string(),
+        type_facture: "FACTURE".into(),
+        cadre: d.cadre.clone().unwrap_or_else(|| "A1_FACTURE_FOURNISSEUR".into()),
+        destinataire: d.destinataire.clone(),
+        code_service: d.code_service.clone(),
+        numero_engagement: d.numero_engagement.clone(),
+        mode_paiement: "VIREMENT".into(),
+        type_tva: "TVA_SUR_DEBIT".into(),
+        lignes: vec![chorus_domain::saisie::LigneBrute {
+            reference: "L1".into(),
+            designation: d.designation.clone(),
+            quantite: d.quantite.clone(),
+            unite: "unité".into(),
+            prix_unitaire_ht: d.prix_unitaire_ht.clone(),
+            remise_ht: String::new(),
+            taux_tva: d.taux_tva.clone(),
+        }],
+        ..SaisieBrute::default()
+    };
+    let facture = chorus_domain::saisie::analyser(&saisie)
+        .map_err(|a| Erreur::Invalide(format!("facture {} du fichier d'exercice : {a:?}", d.numero)))?;
+    let (vendeur, acheteur) = parties(c, bac_id, structure_id, &d.destinataire, "ACHETEUR")?;
+    let iban = crate::raccordement::coordonnees_valides(c, bac_id, structure_id)?
+        .into_iter()
+        .next()
+        .map_or_else(|| IBAN_DU_LOGICIEL.to_string(), |x| x.iban);
+    let a = chorus_flux::FactureAEcrire { facture: &facture, vendeur, acheteur, iban: Some(iban) };
+    let xml = chorus_flux::ecrire(&a, syntaxe).map_err(|e| Erreur::Invalide(e.to_string()))?;
+    Ok((format!("{}.xml", d.numero), xml))
+}
+
+/// L'IBAN fictif des fichiers d'exercice, quand la structure n'a pas de coordonnées bancaires.
+const IBAN_DU_LOGICIEL: &str = "FR7630006000011234567890189";
+
+/// Un lot de fichiers en archive .zip (les fichiers d'un exercice).
+pub fn archive_zip(fichiers: &[(String, String)]) -> Resultat<Vec<u8>> {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (nom, xml) in fichiers {
+        z.start_file(nom.as_str(), options).map_err(|e| Erreur::Invalide(e.to_string()))?;
+        z.write_all(xml.as_bytes())?;
+    }
+    Ok(z.finish().map_err(|e| Erreur::Invalide(e.to_string()))?.into_inner())
+}
+
+/// Le vendeur (la structure du stagiaire) et l'acheteur (de l'annuaire ; à défaut, son
+/// identifiant et `nom_de_repli`) d'une facture à écrire en facture structurée.
+fn parties(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    destinataire: &str,
+    nom_de_repli: &str,
+) -> Resultat<(chorus_flux::PartieAEcrire, chorus_flux::PartieAEcrire)> {
+    let v = bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let vendeur = chorus_flux::PartieAEcrire {
+        nom: v.raison_sociale,
+        siret: v.identifiant,
+        adresse: v.adresse,
+        code_postal: v.code_postal,
+        ville: v.ville,
+    };
+    let acheteur = match crate::reference::structure_publique(c, destinataire)? {
+        Some(a) => chorus_flux::PartieAEcrire {
+            nom: a.raison_sociale,
+            siret: a.identifiant,
+            adresse: a.adresse.adresse,
+            code_postal: a.adresse.code_postal,
+            ville: a.adresse.ville,
+        },
+        None => chorus_flux::PartieAEcrire {
+            nom: nom_de_repli.to_string(),
+            siret: destinataire.to_string(),
+            adresse: String::new(),
+            code_postal: String::new(),
+            ville: String::new(),
+        },
+    };
+    Ok((vendeur, acheteur))
 }

@@ -191,6 +191,31 @@ pub fn document_pdf(c: &Connection, bac_id: &str, rang: usize, titulaire: &str) 
     })?)
 }
 
+/// Un fichier de factures structurées de l'exercice en cours, écrit pour la structure du
+/// stagiaire (le vendeur) : son nom et son contenu (XML, ou archive .zip pour un lot).
+pub fn fichier(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    rang: usize,
+    horloge: &Horloge,
+) -> Resultat<(String, Vec<u8>)> {
+    let s = en_cours(c, bac_id)?.ok_or(Erreur::Introuvable("exercice en cours"))?;
+    let f =
+        rang.checked_sub(1).and_then(|i| s.depart.fichiers.get(i)).ok_or(Erreur::Introuvable("fichier"))?;
+    let syntaxe =
+        if f.syntaxe == "ubl" { chorus_flux::SyntaxeEcrite::Ubl } else { chorus_flux::SyntaxeEcrite::Cii };
+    let xmls = f
+        .factures
+        .iter()
+        .map(|d| crate::flux::xml_d_exercice(c, bac_id, structure_id, d, syntaxe, horloge))
+        .collect::<Resultat<Vec<_>>>()?;
+    if let [(_, xml)] = xmls.as_slice() {
+        return Ok((f.nom.clone(), xml.clone().into_bytes()));
+    }
+    Ok((f.nom.clone(), crate::flux::archive_zip(&xmls)?))
+}
+
 /// Quitte le scénario : l'acheteur reprend son comportement par défaut ; rien n'est effacé.
 pub fn quitter(c: &Connection, bac_id: &str) -> Resultat<()> {
     let n = c.execute("UPDATE bac SET scenario = NULL WHERE id = ?1", [bac_id])?;
@@ -531,6 +556,9 @@ pub fn faits(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resultat<Faits>
         if suivi {
             faits.liens_suivis.insert(reference);
         }
+    }
+    for f in crate::flux::traites(c, bac_id)? {
+        faits.flux.push(f);
     }
     Ok(faits)
 }

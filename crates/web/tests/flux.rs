@@ -295,3 +295,85 @@ async fn une_facture_saisie_se_telecharge_structuree_et_se_redepose() {
     s.get(&page).await.assert_statut(StatusCode::OK).assert_contient("IN_INTEGRE");
     s.assert_nombre_factures(2).await;
 }
+
+async fn commencer(portail: &Portail, id: &str) -> Stagiaire {
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    s.get("/exercices").await.assert_statut(StatusCode::OK).assert_contient(id);
+    s.post_form(&format!("/exercices/{id}/commencer"), &[("x", "y")]).await.assert_redirige("/exercice");
+    s
+}
+
+async fn repondre(s: &mut Stagiaire, objectif: &str, reponse: &str) {
+    s.get("/exercice").await;
+    s.post_form("/exercice/repondre", &[("objectif", objectif), ("reponse", reponse)]).await;
+}
+
+/// Downloads the exercise's file `rang`, deposits it as a flux and lets it end.
+async fn deposer_le_fichier(s: &mut Stagiaire, octets: &[u8], nom: &str) -> String {
+    s.get("/factures-emises/deposer").await;
+    let r = s.post_fichiers("/factures-emises/deposer-flux", &[(nom, octets)]).await;
+    r.assert_statut(StatusCode::SEE_OTHER);
+    let page = r.location().to_string();
+    s.post_form("/bac/horloge", &[("jours", "1")]).await;
+    page
+}
+
+#[tokio::test]
+async fn exercice_premier_depot_d_un_fichier_structure() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "flux-premier-depot").await;
+    s.get("/exercice")
+        .await
+        .assert_contient(r#"href="/exercice/fichiers/1""#)
+        .assert_contient("FX-2026-101.xml");
+    let f = s.telecharger("/exercice/fichiers/1").await;
+    assert_eq!(f.entete("content-type"), "application/xml");
+    let xml = String::from_utf8(f.octets).unwrap();
+    assert!(xml.contains("FX-2026-101") && xml.contains(COMMUNE), "{xml}");
+    s.get("/exercice/fichiers/2").await.assert_statut(StatusCode::NOT_FOUND);
+    deposer_le_fichier(&mut s, xml.as_bytes(), "FX-2026-101.xml").await;
+    repondre(&mut s, "bt10", "1").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn exercice_flux_rejete_puis_corrige() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "flux-rejete-service").await;
+    let xml = String::from_utf8(s.telecharger("/exercice/fichiers/1").await.octets).unwrap();
+    let page = deposer_le_fichier(&mut s, xml.as_bytes(), "FX-2026-205.xml").await;
+    s.get(&page)
+        .await
+        .assert_contient("Rejeté")
+        .assert_contient("SERVICE_OBLIGATOIRE")
+        .assert_contient("BT-10");
+    repondre(&mut s, "service", "DIR_ROUTES").await;
+    // La correction du stagiaire : l'élément BT-10 ajouté avant le vendeur, comme l'indice le dit.
+    let corrige = xml.replacen(
+        "<ram:SellerTradeParty>",
+        "<ram:BuyerReference>DIR_ROUTES</ram:BuyerReference><ram:SellerTradeParty>",
+        1,
+    );
+    assert_ne!(corrige, xml);
+    let page = deposer_le_fichier(&mut s, corrige.as_bytes(), "FX-2026-205.xml").await;
+    s.get(&page).await.assert_contient("IN_INTEGRE");
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}
+
+#[tokio::test]
+async fn exercice_lot_integre_partiellement() {
+    let portail = Portail::nouveau();
+    let mut s = commencer(&portail, "flux-lot-partiel").await;
+    let lot = s.telecharger("/exercice/fichiers/1").await;
+    assert_eq!(lot.entete("content-type"), "application/zip");
+    assert!(lot.octets.starts_with(b"PK"));
+    let page = deposer_le_fichier(&mut s, &lot.octets, "factures-decembre.zip").await;
+    s.get(&page)
+        .await
+        .assert_contient("Intégré partiellement")
+        .assert_contient("2 sur 3")
+        .assert_contient("ENGAGEMENT_OBLIGATOIRE")
+        .assert_contient("FX-2026-303");
+    repondre(&mut s, "motif", "1").await;
+    s.get("/exercice").await.assert_contient("Exercice réussi");
+}

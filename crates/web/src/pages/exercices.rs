@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/exercice/repondre", post(repondre))
         .route("/exercice/indice", post(voir_indice))
         .route("/exercice/documents/{rang}", get(document))
+        .route("/exercice/fichiers/{rang}", get(fichier))
         .route("/exercice/terminer", post(terminer))
 }
 
@@ -207,7 +208,7 @@ pub async fn en_cours(
                     p { (paragraphe) }
                 }
             }
-            @if !s.depart.documents.is_empty() || !s.depart.marches.is_empty() {
+            @if !s.depart.documents.is_empty() || !s.depart.marches.is_empty() || !s.depart.fichiers.is_empty() {
                 section.carte aria-labelledby="documents" {
                     h2 #documents { "Vos documents" }
                     ul {
@@ -220,6 +221,17 @@ pub async fn en_cours(
                                     "Fiche d'identité du marché n° " (m.numero_marche)
                                 }
                                 " (PDF) — aussi dans " a href="/factures-de-travaux/marche" { "Factures de travaux › Fiche d'identité du marché" }
+                            }
+                        }
+                        @for (i, f) in s.depart.fichiers.iter().enumerate() {
+                            li {
+                                a href={ "/exercice/fichiers/" (i + 1) } download { (f.nom) }
+                                @if f.factures.len() > 1 {
+                                    " — un lot de " (f.factures.len()) " factures produit par votre logiciel de facturation (archive .zip)"
+                                } @else {
+                                    " — une facture produite par votre logiciel de facturation ("
+                                    (if f.syntaxe == "ubl" { "UBL" } else { "CII" }) ", XML)"
+                                }
                             }
                         }
                     }
@@ -304,6 +316,20 @@ fn indices(csrf: &str, o: &chorus_domain::scenario::Objectif, vus: usize) -> Mar
             }
         }
     }
+}
+
+/// Un fichier de factures structurées de l'exercice en cours, écrit pour la structure du
+/// stagiaire, à télécharger (puis à déposer comme flux).
+pub async fn fichier(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    Path(rang): Path<String>,
+) -> Result<axum::response::Response, AppError> {
+    let rang: usize = rang.parse().map_err(|_| AppError::Introuvable("Fichier introuvable".into()))?;
+    let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
+    let (nom, octets) = etat.lire(move |c, h| scenario::fichier(c, &bac_id, &sid, rang, h)).await?;
+    let type_mime = if nom.ends_with(".zip") { "application/zip" } else { "application/xml" };
+    Ok(super::pieces::servir_fichier(&nom, type_mime, octets, false))
 }
 
 /// Un document de l'exercice en cours (bon de commande…), en PDF, ouvert dans le navigateur.
