@@ -299,7 +299,9 @@ async fn un_connecteur_voit_son_flux_aboutir_sans_toucher_a_l_horloge() {
     let xml = std::fs::read_to_string(echantillon)
         .expect("../shared/corpus")
         .replace("21990001600011", COMMUNE)
+        .replace("219900016", &COMMUNE[..9])
         .replace("12345678200010", &siret)
+        .replace("123456782", &siret[..9])
         .replace("SERV-COMPTA", "SERVICES_TECHNIQUES");
     let corps = serde_json::json!({
         "fichierFlux": base64::engine::general_purpose::STANDARD.encode(xml.as_bytes()),

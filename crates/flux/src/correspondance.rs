@@ -409,8 +409,9 @@ pub(crate) fn rapporter(
     syntaxe: SyntaxeFlux,
     d: Donnees,
     mut remarques: Vec<String>,
-    regles: Vec<RegleEnfreinte>,
+    mut regles: Vec<RegleEnfreinte>,
 ) -> FactureLue {
+    regles.extend(crate::regles_fr::controler(&d));
     let mut lignes: Vec<LigneBrute> = d.lignes.iter().map(|l| ligne(l, &mut remarques)).collect();
     // Remises et frais sur l'ensemble de la facture (BG-20, BG-21) : une ligne chacun, négative
     // pour une remise, pour que les totaux restent ceux du fichier.

@@ -19,6 +19,7 @@ pub mod erreur;
 pub mod lecture;
 mod modele;
 pub mod production;
+mod regles_fr;
 pub mod syntaxe;
 
 pub use archive::{FichierDeLArchive, FormatArchive, LimitesArchive, lire_archive};

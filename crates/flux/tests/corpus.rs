@@ -55,6 +55,7 @@ fn total_ht_des_lignes(l: &chorus_flux::FactureLue) -> Decimal {
 fn chaque_facture_de_la_norme_est_lue_avec_ses_totaux_intacts() {
     let mut lus = 0;
     let mut en_defaut = Vec::new();
+    let mut regles_fr = std::collections::BTreeSet::new();
     for dossier in ["en16931/cii-examples", "en16931/ubl-examples", "en16931/ubl-testfiles"] {
         for chemin in fichiers(dossier) {
             let octets = std::fs::read(&chemin).unwrap();
@@ -88,9 +89,12 @@ fn chaque_facture_de_la_norme_est_lue_avec_ses_totaux_intacts() {
                 };
             assert_eq!(lu.syntaxe, attendue, "{nom}");
             assert!(!lu.saisie.numero.is_empty(), "{nom} : BT-1");
-            if !lu.regles.is_empty() {
+            if lu.regles.iter().any(|r| !r.regle.starts_with("BR-FR")) {
                 eprintln!("{nom} : {:?}", lu.regles);
                 en_defaut.push(nom.clone());
+            }
+            for r in lu.regles.iter().filter(|r| r.regle.starts_with("BR-FR")) {
+                regles_fr.insert(format!("{nom} {}", r.regle));
             }
             lus += 1;
         }
@@ -100,6 +104,17 @@ fn chaque_facture_de_la_norme_est_lue_avec_ses_totaux_intacts() {
     // a deux moyens de paiement (BG-16) ; le modèle n'en garde qu'un, et BR-61 s'y applique
     // autrement que dans la validation officielle.
     assert_eq!(en_defaut, ["CII_example5.xml"]);
+    // Ce que les règles françaises d'un dépôt sur Chorus Pro y trouvent (des exemples écrits pour
+    // d'autres pays) : numéros de facture d'origine trop longs, deux factures d'origine, un nom
+    // d'acheteur trop long.
+    let attendues = [
+        "CreditNote-Max_content.xml BR-FR-CPRO-02",
+        "CreditNote-Max_content.xml BR-FR-CPRO-20",
+        "Invoice-Max_content.xml BR-FR-CPRO-02",
+        "Invoice-Max_content.xml BR-FR-CPRO-20",
+        "sample-discount-price.xml BR-FR-CPRO-44",
+    ];
+    assert_eq!(regles_fr.iter().map(String::as_str).collect::<Vec<_>>(), attendues);
 }
 
 #[test]
@@ -108,6 +123,10 @@ fn une_facture_qui_enfreint_la_norme_nomme_ses_regles() {
     let lu = lire(&octets, None, &Limites::default()).unwrap();
     let regles: Vec<&str> = lu.regles.iter().map(|r| r.regle.as_str()).collect();
     assert!(regles.iter().any(|r| r.starts_with("BR-CO")), "{:?}", lu.regles);
+    // Le SIRET de l'acheteur ne commence pas par son SIREN : règle française BR-FR-09.
+    let fr = lu.regles.iter().find(|r| r.regle == "BR-FR-09").expect("BR-FR-09");
+    assert_eq!(fr.terme, "BT-46/BT-47");
+    assert!(fr.texte.contains("ne commence pas par son SIREN"), "{}", fr.texte);
     for chantillon in ["cii_en16931_b2g.xml", "ubl_en16931_b2g.xml", "facturx_en16931_b2g.pdf"] {
         let octets = std::fs::read(corpus().join("chorus-samples").join(chantillon)).unwrap();
         assert_eq!(lire(&octets, None, &Limites::default()).unwrap().regles, [], "{chantillon}");

@@ -457,10 +457,15 @@ fn controles_du_flux(lue: &Lue, syntaxe: SyntaxeFlux, siret: &str) -> Vec<Erreur
             regle: regle.clone(),
             terme: Some(terme.clone()),
             chemin: None,
-            libelle: format!(
-                "La facture ne respecte pas la règle {regle} de la norme EN 16931 ({terme}) : « {texte} » \
-                 Corrigez-la dans votre logiciel de facturation, puis déposez-la à nouveau."
-            ),
+            libelle: if regle.starts_with("BR-FR") {
+                // Les règles françaises de Chorus Pro : leur texte est déjà en français.
+                format!("{texte} Corrigez la facture dans votre logiciel de facturation, puis déposez-la à nouveau.")
+            } else {
+                format!(
+                    "La facture ne respecte pas la règle {regle} de la norme EN 16931 ({terme}) : « {texte} » \
+                     Corrigez-la dans votre logiciel de facturation, puis déposez-la à nouveau."
+                )
+            },
         })
         .collect();
     if let Some(d) = lue.devise.as_deref().filter(|d| *d != "EUR") {

@@ -21,7 +21,9 @@ fn cii(siret: &str, numero: &str) -> String {
     std::fs::read_to_string(chemin)
         .unwrap()
         .replace("21990001600011", COMMUNE)
+        .replace("219900016", &COMMUNE[..9])
         .replace("12345678200010", siret)
+        .replace("123456782", &siret[..9])
         .replace("SERV-COMPTA", "SERVICES_TECHNIQUES")
         .replace("<ram:ID>F2026-00042</ram:ID>", &format!("<ram:ID>{numero}</ram:ID>"))
 }

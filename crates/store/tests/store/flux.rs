@@ -23,7 +23,9 @@ fn cii_pour_valcombe(m: &Monde, s: &Stagiaire, numero: &str) -> String {
         m.store.lire(|c| bac::structure_fournisseur(c, &s.bac_id, &s.structure_id)).unwrap().identifiant;
     echantillon("chorus-samples/cii_en16931_b2g.xml")
         .replace("21990001600011", "21852884200097")
+        .replace("219900016", "218528842")
         .replace("12345678200010", &siret)
+        .replace("123456782", &siret[..9])
         .replace("SERV-COMPTA", "SERVICES_TECHNIQUES")
         .replace("<ram:ID>F2026-00042</ram:ID>", &format!("<ram:ID>{numero}</ram:ID>"))
 }
@@ -89,7 +91,9 @@ fn une_facture_de_la_norme_telle_quelle_est_rejetee_destinataire_inconnu() {
     let siret =
         m.store.lire(|c| bac::structure_fournisseur(c, &s.bac_id, &s.structure_id)).unwrap().identifiant;
     // Le vendeur devient la structure du stagiaire ; l'acheteur reste celui de l'exemple.
-    let xml = echantillon("chorus-samples/cii_en16931_b2g.xml").replace("12345678200010", &siret);
+    let xml = echantillon("chorus-samples/cii_en16931_b2g.xml")
+        .replace("12345678200010", &siret)
+        .replace("123456782", &siret[..9]);
     let numero = deposer(&m, &s, "facture.xml", xml.as_bytes(), &a(0));
     m.store.ecrire(|c| flux::avancer(c, &a(5))).unwrap();
     let cr = m.store.lire(|c| flux::compte_rendu(c, &s.bac_id, &numero)).unwrap();
