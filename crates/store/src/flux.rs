@@ -204,14 +204,15 @@ pub struct CompteRendu {
     pub factures: Vec<FactureDuFlux>,
 }
 
-/// Enregistre un dépôt ; rend son numéro (`numeroFluxDepot`). Le flux est reçu (IN_RECU).
+/// Enregistre un dépôt ; rend son numéro (`numeroFluxDepot`) et sa date de dépôt (simulée). Le
+/// flux est reçu (IN_RECU).
 pub fn deposer(
     c: &Connection,
     bac_id: &str,
     structure_id: &str,
     depot: &Depot,
     horloge: &Horloge,
-) -> Resultat<String> {
+) -> Resultat<(String, NaiveDate)> {
     let b = bac::bac(c, bac_id)?;
     bac::structure_fournisseur(c, bac_id, structure_id)?;
     let date = b.date_simulee(horloge);
@@ -265,7 +266,7 @@ pub fn deposer(
         None,
         horloge,
     )?;
-    Ok(numero)
+    Ok((numero, date))
 }
 
 fn noter_etat(
@@ -305,17 +306,17 @@ pub fn terminer_du_bac(c: &Connection, bac_id: &str, horloge: &Horloge) -> Resul
 
 fn avancer_ou(c: &Connection, jusqu_au_bout: Option<&str>, horloge: &Horloge) -> Resultat<usize> {
     let maintenant = horloge.maintenant();
-    let en_cours: Vec<(String, String, String, String, String, bool)> = c
+    let en_cours: Vec<(String, String, String, String, String, bool, bool)> = c
         .prepare_cached(
-            "SELECT bac_id, numero, structure_id, etat, depose_le, refus IS NOT NULL FROM flux
+            "SELECT bac_id, numero, structure_id, etat, depose_le, refus IS NOT NULL, canal = 'API' FROM flux
              WHERE termine = 0 AND (?1 IS NULL OR bac_id = ?1)",
         )?
         .query_map([jusqu_au_bout], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut avances = 0;
-    for (bac_id, numero, structure_id, etat, depose_le, irrecevable) in en_cours {
+    for (bac_id, numero, structure_id, etat, depose_le, irrecevable, par_l_api) in en_cours {
         let depose_le = DateTime::parse_from_rfc3339(&depose_le)
             .map_err(|e| Erreur::Invalide(format!("flux {numero} : {e}")))?
             .with_timezone(&Utc);
@@ -338,7 +339,8 @@ fn avancer_ou(c: &Connection, jusqu_au_bout: Option<&str>, horloge: &Horloge) ->
                 avance = true;
             }
             if ecoule >= FIN_DU_TRAITEMENT {
-                let fin = integrer(c, &bac_id, &numero, &structure_id, horloge)?;
+                let canal = if par_l_api { Canal::Api } else { Canal::Portail };
+                let fin = integrer(c, &bac_id, &numero, &structure_id, canal, horloge)?;
                 noter_etat(c, &bac_id, &numero, fin, maintenant, date)?;
                 avance = true;
             }
@@ -355,6 +357,7 @@ fn integrer(
     bac_id: &str,
     numero: &str,
     structure_id: &str,
+    canal: Canal,
     horloge: &Horloge,
 ) -> Resultat<EtatFlux> {
     let factures: Vec<(i64, Option<String>, Option<String>)> = c
@@ -365,10 +368,6 @@ fn integrer(
         .collect::<rusqlite::Result<_>>()?;
     let siret = bac::structure_fournisseur(c, bac_id, structure_id)?.identifiant;
     let (mut integrees, total) = (0, factures.len());
-    let canal: String = c
-        .prepare_cached("SELECT canal FROM flux WHERE bac_id = ?1 AND numero = ?2")?
-        .query_row([bac_id, numero], |r| r.get(0))?;
-    let canal = if canal == "API" { Canal::Api } else { Canal::Portail };
     for (rang, lue, refus) in factures {
         let Some(lue) = lue else {
             let e = ErreurFlux {

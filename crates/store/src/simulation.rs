@@ -122,6 +122,21 @@ pub fn structure_du_bac(
     .optional()?)
 }
 
+/// La structure qui dépose, désignée par le champ `idFournisseur` de l'API (son SIRET ; absent :
+/// celle du point de départ) ; un identifiant inconnu du bac est refusé en le nommant.
+pub fn structure_deposante(
+    c: &Connection,
+    bac_id: &str,
+    id_fournisseur: Option<&str>,
+) -> Resultat<StructureFournisseur> {
+    structure_du_bac(c, bac_id, id_fournisseur)?.ok_or_else(|| {
+        Erreur::Invalide(format!(
+            "« idFournisseur » : aucune structure de ce bac à sable n'a l'identifiant « {} »",
+            id_fournisseur.unwrap_or_default()
+        ))
+    })
+}
+
 /// Ce que l'API dit d'un bac à sable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Synthese {

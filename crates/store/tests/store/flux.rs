@@ -39,7 +39,7 @@ fn deposer(m: &Monde, s: &Stagiaire, nom: &str, octets: &[u8], h: &Horloge) -> S
         refus: None,
         fichiers: vec![FichierLu { nom: nom.into(), lecture }],
     };
-    m.store.ecrire(|c| flux::deposer(c, &s.bac_id, &s.structure_id, &depot, h)).unwrap()
+    m.store.ecrire(|c| flux::deposer(c, &s.bac_id, &s.structure_id, &depot, h)).unwrap().0
 }
 
 /// L'horloge des tests, `secondes` plus tard.
@@ -171,7 +171,7 @@ fn les_factures_de_la_norme_telles_quelles_sont_refusees_destinataire_inconnu() 
     assert_eq!(fichiers.len(), 63);
     let depot =
         Depot { nom_fichier: "corpus.zip".into(), syntaxe: None, canal: Canal::Api, refus: None, fichiers };
-    let numero = m.store.ecrire(|c| flux::deposer(c, &s.bac_id, &s.structure_id, &depot, &a(0))).unwrap();
+    let numero = m.store.ecrire(|c| flux::deposer(c, &s.bac_id, &s.structure_id, &depot, &a(0))).unwrap().0;
     m.store.ecrire(|c| flux::avancer(c, &a(5))).unwrap();
     let cr = m.store.lire(|c| flux::compte_rendu(c, &s.bac_id, &numero)).unwrap();
     assert_eq!(cr.flux.etat, EtatFlux::Rejete);
@@ -237,7 +237,7 @@ fn les_factures_de_la_norme_readressees_s_integrent_avec_leurs_montants() {
         .collect();
     let depot =
         Depot { nom_fichier: "corpus.zip".into(), syntaxe: None, canal: Canal::Api, refus: None, fichiers };
-    let numero = m.store.ecrire(|c| flux::deposer(c, &s.bac_id, &s.structure_id, &depot, &a(0))).unwrap();
+    let numero = m.store.ecrire(|c| flux::deposer(c, &s.bac_id, &s.structure_id, &depot, &a(0))).unwrap().0;
     m.store.ecrire(|c| flux::avancer(c, &a(5))).unwrap();
     let cr = m.store.lire(|c| flux::compte_rendu(c, &s.bac_id, &numero)).unwrap();
     let mut integrees = 0;

@@ -81,15 +81,8 @@ pub async fn deposer(
     let (numero, date) = etat
         .ecrire(move |c, h| {
             simulation::bac_du_formateur(c, &formateur_id, &id_bac)?;
-            let Some(structure) = simulation::structure_du_bac(c, &id_bac, fournisseur.as_deref())? else {
-                return Err(chorus_store::Erreur::Invalide(format!(
-                    "« idFournisseur » : aucune structure de ce bac à sable n'a l'identifiant « {} »",
-                    fournisseur.unwrap_or_default()
-                )));
-            };
-            let numero = flux::deposer(c, &id_bac, &structure.id, &depot, h)?;
-            let date = flux::compte_rendu(c, &id_bac, &numero)?.flux.date_depot;
-            Ok((numero, date))
+            let structure = simulation::structure_deposante(c, &id_bac, fournisseur.as_deref())?;
+            flux::deposer(c, &id_bac, &structure.id, &depot, h)
         })
         .await?;
     Ok((

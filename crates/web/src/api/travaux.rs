@@ -121,12 +121,7 @@ pub async fn deposer(
     let issue = etat
         .ecrire(move |tx, h| {
             simulation::bac_du_formateur(tx, &formateur_id, &id_bac)?;
-            let Some(structure) = simulation::structure_du_bac(tx, &id_bac, fournisseur.as_deref())? else {
-                return Err(chorus_store::Erreur::Invalide(format!(
-                    "« idFournisseur » : aucune structure de ce bac à sable n'a l'identifiant « {} »",
-                    fournisseur.unwrap_or_default()
-                )));
-            };
+            let structure = simulation::structure_deposante(tx, &id_bac, fournisseur.as_deref())?;
             let depot = match pj::deposer_pdf(tx, &id_bac, &structure.id, Ok(controle), h)? {
                 Ok(d) => d,
                 Err(r) => return Err(chorus_store::Erreur::Invalide(r.message)),

@@ -118,7 +118,7 @@ async fn recevoir(
     };
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
     match etat.ecrire(move |c, h| flux::deposer(c, &bac_id, &sid, &depot, h)).await {
-        Ok(numero) => Redirect::to(&format!("/suivi-des-flux/{numero}")).into_response(),
+        Ok((numero, _)) => Redirect::to(&format!("/suivi-des-flux/{numero}")).into_response(),
         Err(e) => e.into_response(),
     }
 }
