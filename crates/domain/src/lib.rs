@@ -21,6 +21,7 @@ pub mod emargement;
 pub mod erreur;
 pub mod espace;
 pub mod facture;
+pub mod flux;
 pub mod identifiant;
 pub mod montants;
 pub mod piece_jointe;

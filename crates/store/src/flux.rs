@@ -22,63 +22,8 @@ use crate::facture::{self, Envoi, Issue};
 use crate::horloge::Horloge;
 use crate::{bac, piece_jointe};
 
-/// Les états d'un flux (chorus-pro-domain.md §1.10), avec leur libellé du portail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EtatFlux {
-    Recu,
-    EnCoursDeTraitement,
-    Irrecevable,
-    Integre,
-    IntegrePartiel,
-    Rejete,
-}
-
-impl EtatFlux {
-    pub const TOUS: [EtatFlux; 6] = [
-        EtatFlux::Recu,
-        EtatFlux::EnCoursDeTraitement,
-        EtatFlux::Irrecevable,
-        EtatFlux::Integre,
-        EtatFlux::IntegrePartiel,
-        EtatFlux::Rejete,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            EtatFlux::Recu => "IN_RECU",
-            EtatFlux::EnCoursDeTraitement => "IN_EN_COURS_TRAITEMENT_CPP",
-            EtatFlux::Irrecevable => "QP_IRRECEVABLE",
-            EtatFlux::Integre => "IN_INTEGRE",
-            EtatFlux::IntegrePartiel => "IN_INTEGRE_PARTIEL",
-            EtatFlux::Rejete => "IN_REJETE",
-        }
-    }
-
-    pub fn libelle(self) -> &'static str {
-        match self {
-            EtatFlux::Recu => "Reçu",
-            EtatFlux::EnCoursDeTraitement => "En cours de traitement",
-            EtatFlux::Irrecevable => "Irrecevable",
-            EtatFlux::Integre => "Intégré",
-            EtatFlux::IntegrePartiel => "Intégré partiellement",
-            EtatFlux::Rejete => "Rejeté",
-        }
-    }
-
-    pub fn depuis_code(code: &str) -> Option<EtatFlux> {
-        EtatFlux::TOUS.into_iter().find(|e| e.code() == code)
-    }
-
-    /// Le traitement est fini : un connecteur peut cesser d'interroger le compte rendu.
-    pub fn est_final(self) -> bool {
-        matches!(self, EtatFlux::Integre | EtatFlux::IntegrePartiel | EtatFlux::Rejete)
-    }
-}
-
-/// Secondes réelles entre le dépôt et chaque étape (choix du simulateur).
-const ETAPE_SUIVANTE: i64 = 1;
-const FIN_DU_TRAITEMENT: i64 = 3;
-const FIN_IRRECEVABLE: i64 = 2;
+pub use chorus_domain::flux::EtatFlux;
+use chorus_domain::flux::{Etape, etapes_dues};
 
 /// Le canal du dépôt, qui donne le `modeDepot` des factures intégrées.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,28 +268,18 @@ fn avancer_ou(c: &Connection, jusqu_au_bout: Option<&str>, horloge: &Horloge) ->
         let ecoule = if jusqu_au_bout.is_some() { i64::MAX } else { (maintenant - depose_le).num_seconds() };
         let courant = EtatFlux::depuis_code(&etat).unwrap_or(EtatFlux::Recu);
         let date = bac::bac(c, &bac_id)?.date_simulee(horloge);
-        let mut avance = false;
-        if irrecevable {
-            if courant == EtatFlux::Recu && ecoule >= ETAPE_SUIVANTE {
-                noter_etat(c, &bac_id, &numero, EtatFlux::Irrecevable, maintenant, date)?;
-                avance = true;
-            }
-            if ecoule >= FIN_IRRECEVABLE {
-                noter_etat(c, &bac_id, &numero, EtatFlux::Rejete, maintenant, date)?;
-                avance = true;
-            }
-        } else {
-            if courant == EtatFlux::Recu && ecoule >= ETAPE_SUIVANTE {
-                noter_etat(c, &bac_id, &numero, EtatFlux::EnCoursDeTraitement, maintenant, date)?;
-                avance = true;
-            }
-            if ecoule >= FIN_DU_TRAITEMENT {
-                let canal = if par_l_api { Canal::Api } else { Canal::Portail };
-                let fin = integrer(c, &bac_id, &numero, &structure_id, canal, horloge)?;
-                noter_etat(c, &bac_id, &numero, fin, maintenant, date)?;
-                avance = true;
-            }
+        let etapes = etapes_dues(irrecevable, courant, ecoule);
+        for etape in &etapes {
+            let etat = match etape {
+                Etape::Noter(e) => *e,
+                Etape::Integrer => {
+                    let canal = if par_l_api { Canal::Api } else { Canal::Portail };
+                    integrer(c, &bac_id, &numero, &structure_id, canal, horloge)?
+                }
+            };
+            noter_etat(c, &bac_id, &numero, etat, maintenant, date)?;
         }
+        let avance = !etapes.is_empty();
         avances += usize::from(avance);
     }
     Ok(avances)
@@ -438,11 +373,7 @@ fn integrer(
             }
         }
     }
-    Ok(match integrees {
-        0 => EtatFlux::Rejete,
-        n if n == total => EtatFlux::Integre,
-        _ => EtatFlux::IntegrePartiel,
-    })
+    Ok(chorus_domain::flux::etat_final(integrees, total))
 }
 
 /// Ce que le flux vérifie avant la saisie : les règles de la norme EN 16931, le fournisseur est
