@@ -111,21 +111,11 @@ async fn saisir_ensemble(
                         }
                     }
                 }
-                (latences, erreurs, premiere, s)
+                Ok((latences, erreurs, premiere, s))
             })
         })
         .collect();
-    let (mut latences, mut erreurs, mut premiere, mut sessions) = (Vec::new(), 0, None, Vec::new());
-    for t in taches {
-        let (l, e, p, s) = t.await.map_err(|e| e.to_string())?;
-        latences.extend(l);
-        erreurs += e;
-        if premiere.is_none() {
-            premiere = p;
-        }
-        sessions.push(s);
-    }
-    Ok((Mesure::nouvelle(latences, erreurs, premiere, debut.elapsed()), sessions))
+    rassembler(taches, debut).await
 }
 
 /// What one run of `--mode classe` observed.
@@ -191,10 +181,22 @@ pub async fn parcourir(
                     // Le temps de lire la page et de taper.
                     tokio::time::sleep(Duration::from_millis(1000 + (pas >> 20) % 2000)).await;
                 }
-                Ok::<_, String>((latences, erreurs, premiere, s))
+                Ok((latences, erreurs, premiere, s))
             })
         })
         .collect();
+    let (requetes, sessions) = rassembler(taches, debut).await?;
+    Ok((Parcours { requetes, rss_kio: rss_kio(pid) }, sessions))
+}
+
+/// What one trainee's task brings back: latencies, error count, first error, the session.
+type Releve = Result<(Vec<Duration>, usize, Option<String>, Session), String>;
+
+/// Waits for every trainee's task; the measure of them all, and the sessions back.
+async fn rassembler(
+    taches: Vec<tokio::task::JoinHandle<Releve>>,
+    debut: Instant,
+) -> Result<(Mesure, Vec<Session>), String> {
     let (mut latences, mut erreurs, mut premiere, mut sessions) = (Vec::new(), 0, None, Vec::new());
     for t in taches {
         let (l, e, p, s) = t.await.map_err(|e| e.to_string())??;
@@ -205,8 +207,7 @@ pub async fn parcourir(
         }
         sessions.push(s);
     }
-    let requetes = Mesure::nouvelle(latences, erreurs, premiere, debut.elapsed());
-    Ok((Parcours { requetes, rss_kio: rss_kio(pid) }, sessions))
+    Ok((Mesure::nouvelle(latences, erreurs, premiere, debut.elapsed()), sessions))
 }
 
 /// The resident memory of process `pid`, in KiB (Linux /proc).
