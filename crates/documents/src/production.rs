@@ -13,8 +13,8 @@ use crate::erreur::Erreur;
 use crate::metriques::{self, octet_winansi};
 
 /// A4 en points.
-const LARGEUR_PAGE: f32 = 595.28;
-const HAUTEUR_PAGE: f32 = 841.89;
+pub(crate) const LARGEUR_PAGE: f32 = 595.28;
+pub(crate) const HAUTEUR_PAGE: f32 = 841.89;
 const MARGE: f32 = 50.0;
 const HAUT: f32 = HAUTEUR_PAGE - 64.0;
 const BAS: f32 = 52.0;
@@ -27,7 +27,7 @@ const MENTION_SIMULATEUR: &str =
     "SIMULATEUR DE FORMATION — document fictif, sans valeur, produit par le simulateur Chorus Pro";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Police {
+pub(crate) enum Police {
     Normale,
     Grasse,
 }
@@ -176,18 +176,54 @@ impl DocumentPdf {
 
     /// Le fichier PDF.
     pub fn produire(&self) -> Result<Vec<u8>, Erreur> {
+        assembler(&self.titre, self.pages())
+    }
+
+    /// Le même document en PDF/A-3b : polices embarquées, profil de couleur, métadonnées XMP,
+    /// daté de `date` (la date du bac à sable). C'est la base d'une facture Factur-X, à laquelle
+    /// le XML est joint ensuite.
+    pub fn produire_pdfa3(&self, date: chrono::NaiveDate) -> Result<Vec<u8>, Erreur> {
+        crate::archivable::assembler(&self.titre, self.pages(), date)
+    }
+
+    /// Chaque page mise en page, avec son en-tête (la mention, s'il y en a une) et son pied.
+    fn pages(&self) -> Vec<Vec<Trace>> {
         let mut mise = Mise::default();
         mise.nouvelle_page();
         for bloc in &self.blocs {
             mise.bloc(bloc);
         }
-        assembler(&self.titre, mise.pages, self.mention_simulateur.then_some(MENTION_SIMULATEUR))
+        let mention = self.mention_simulateur.then_some(MENTION_SIMULATEUR);
+        let total = mise.pages.len();
+        mise.pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, corps)| {
+                let mut page = Mise::default();
+                page.nouvelle_page();
+                page.traces().push(Trace::Gris(0.35));
+                if let Some(m) = mention {
+                    page.texte(MARGE, HAUTEUR_PAGE - 36.0, Police::Grasse, 8.0, m);
+                }
+                let pied = format!("Page {} / {total}", i + 1);
+                let x_pied = LARGEUR_PAGE - MARGE - largeur(&pied, Police::Normale, 8.0);
+                page.texte(x_pied, 30.0, Police::Normale, 8.0, &pied);
+                let titre_pied = couper(&self.titre, Police::Normale, 8.0, LARGEUR_UTILE - 80.0);
+                if let Some(t) = titre_pied.first() {
+                    page.texte(MARGE, 30.0, Police::Normale, 8.0, t);
+                }
+                page.traces().push(Trace::Gris(0.0));
+                let mut traces = page.pages.remove(0);
+                traces.extend(corps);
+                traces
+            })
+            .collect()
     }
 }
 
 /// Ce qu'un texte devient dans le PDF : ses octets WinAnsi (un caractère absent du codage
 /// devient « ? », les caractères de contrôle des espaces).
-fn encoder(texte: &str) -> Vec<u8> {
+pub(crate) fn encoder(texte: &str) -> Vec<u8> {
     texte.chars().map(|c| if c.is_control() { b' ' } else { octet_winansi(c).unwrap_or(b'?') }).collect()
 }
 
@@ -230,9 +266,21 @@ fn interligne(corps: f32) -> f32 {
     corps * 1.3
 }
 
+/// Ce qu'une page dessine, dans l'ordre : la mise en page le décide une fois, et chaque sortie
+/// (PDF simple en Helvetica, PDF/A-3 aux polices embarquées) le traduit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Trace {
+    /// Un texte dont la ligne de base commence en (`x`, `y`), repère PDF (origine en bas à gauche).
+    Texte { x: f32, y: f32, police: Police, corps: f32, texte: String },
+    /// Un rectangle tracé d'un filet de 0,5 pt, rempli d'un gris (0 noir, 1 blanc) s'il en a un.
+    Cadre { x: f32, y: f32, l: f32, h: f32, fond: Option<f32> },
+    /// Le gris des textes qui suivent.
+    Gris(f32),
+}
+
 #[derive(Default)]
 struct Mise {
-    pages: Vec<Vec<Operation>>,
+    pages: Vec<Vec<Trace>>,
     y: f32,
 }
 
@@ -249,7 +297,7 @@ impl Mise {
         }
     }
 
-    fn ops(&mut self) -> &mut Vec<Operation> {
+    fn traces(&mut self) -> &mut Vec<Trace> {
         if self.pages.is_empty() {
             self.nouvelle_page();
         }
@@ -258,26 +306,12 @@ impl Mise {
     }
 
     fn texte(&mut self, x: f32, ligne_de_base: f32, police: Police, corps: f32, texte: &str) {
-        self.ops().extend([
-            Operation::new("BT", vec![]),
-            Operation::new("Tf", vec![police.nom().into(), corps.into()]),
-            Operation::new("Td", vec![x.into(), ligne_de_base.into()]),
-            Operation::new("Tj", vec![Object::String(encoder(texte), StringFormat::Literal)]),
-            Operation::new("ET", vec![]),
-        ]);
+        let texte = texte.to_string();
+        self.traces().push(Trace::Texte { x, y: ligne_de_base, police, corps, texte });
     }
 
     fn cadre(&mut self, x: f32, y: f32, l: f32, h: f32, fond: Option<f32>) {
-        let mut ops = vec![Operation::new("w", vec![0.5.into()])];
-        if let Some(gris) = fond {
-            ops.push(Operation::new("g", vec![gris.into()]));
-            ops.push(Operation::new("re", vec![x.into(), y.into(), l.into(), h.into()]));
-            ops.push(Operation::new("f", vec![]));
-            ops.push(Operation::new("g", vec![0.into()]));
-        }
-        ops.push(Operation::new("re", vec![x.into(), y.into(), l.into(), h.into()]));
-        ops.push(Operation::new("S", vec![]));
-        self.ops().extend(ops);
+        self.traces().push(Trace::Cadre { x, y, l, h, fond });
     }
 
     fn lignes_de_texte(&mut self, lignes: &[String], police: Police, corps: f32) {
@@ -438,8 +472,37 @@ fn police(nom: &str) -> Dictionary {
     }
 }
 
-/// Ajoute en-tête (la mention, s'il y en a une) et pied à chaque page, puis écrit le fichier.
-fn assembler(titre: &str, pages: Vec<Vec<Operation>>, mention: Option<&str>) -> Result<Vec<u8>, Erreur> {
+/// Les tracés d'une page en opérations PDF.
+fn operations(traces: Vec<Trace>) -> Vec<Operation> {
+    let mut ops = Vec::new();
+    for t in traces {
+        match t {
+            Trace::Texte { x, y, police, corps, texte } => ops.extend([
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec![police.nom().into(), corps.into()]),
+                Operation::new("Td", vec![x.into(), y.into()]),
+                Operation::new("Tj", vec![Object::String(encoder(&texte), StringFormat::Literal)]),
+                Operation::new("ET", vec![]),
+            ]),
+            Trace::Cadre { x, y, l, h, fond } => {
+                ops.push(Operation::new("w", vec![0.5.into()]));
+                if let Some(gris) = fond {
+                    ops.push(Operation::new("g", vec![gris.into()]));
+                    ops.push(Operation::new("re", vec![x.into(), y.into(), l.into(), h.into()]));
+                    ops.push(Operation::new("f", vec![]));
+                    ops.push(Operation::new("g", vec![0.into()]));
+                }
+                ops.push(Operation::new("re", vec![x.into(), y.into(), l.into(), h.into()]));
+                ops.push(Operation::new("S", vec![]));
+            }
+            Trace::Gris(g) => ops.push(Operation::new("g", vec![g.into()])),
+        }
+    }
+    ops
+}
+
+/// Écrit le fichier, en Helvetica (non embarquée : tout lecteur PDF la possède).
+fn assembler(titre: &str, pages: Vec<Vec<Trace>>) -> Result<Vec<u8>, Erreur> {
     let mut doc = Document::with_version("1.7");
     let id_pages = doc.new_object_id();
     let f1 = doc.add_object(police("Helvetica"));
@@ -447,24 +510,8 @@ fn assembler(titre: &str, pages: Vec<Vec<Operation>>, mention: Option<&str>) -> 
     let ressources = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => f1, "F2" => f2 } });
     let total = pages.len();
     let mut enfants = Vec::with_capacity(total);
-    for (i, corps) in pages.into_iter().enumerate() {
-        let mut mise = Mise::default();
-        mise.nouvelle_page();
-        mise.ops().push(Operation::new("g", vec![0.35.into()]));
-        if let Some(m) = mention {
-            mise.texte(MARGE, HAUTEUR_PAGE - 36.0, Police::Grasse, 8.0, m);
-        }
-        let pied = format!("Page {} / {total}", i + 1);
-        let x_pied = LARGEUR_PAGE - MARGE - largeur(&pied, Police::Normale, 8.0);
-        mise.texte(x_pied, 30.0, Police::Normale, 8.0, &pied);
-        let titre_pied = couper(titre, Police::Normale, 8.0, LARGEUR_UTILE - 80.0);
-        if let Some(t) = titre_pied.first() {
-            mise.texte(MARGE, 30.0, Police::Normale, 8.0, t);
-        }
-        mise.ops().push(Operation::new("g", vec![0.into()]));
-        let mut operations = mise.pages.remove(0);
-        operations.extend(corps);
-        let contenu = Content { operations }.encode()?;
+    for traces in pages {
+        let contenu = Content { operations: operations(traces) }.encode()?;
         let id_contenu = doc.add_object(Stream::new(dictionary! {}, contenu));
         let page = doc.add_object(dictionary! {
             "Type" => "Page",
