@@ -157,15 +157,15 @@ pub struct Depart {
     pub fichiers: Vec<FichierDepart>,
 }
 
-/// Un fichier de factures structurées remis au stagiaire : une facture en XML (`.xml`), ou un
-/// lot de plusieurs dans une archive (`.zip`). Le vendeur est la structure du stagiaire ; le
+/// Un fichier de factures structurées remis au stagiaire : une facture en XML (`.xml`) ou en
+/// Factur-X (`.pdf`), ou un lot de plusieurs dans une archive (`.zip`). Le vendeur est la structure du stagiaire ; le
 /// fichier est écrit au moment où il le télécharge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FichierDepart {
-    /// Le nom du fichier : `….xml` pour une facture, `….zip` pour un lot.
+    /// Le nom du fichier : `….xml` (ou `….pdf` en Factur-X) pour une facture, `….zip` pour un lot.
     pub nom: String,
-    /// `cii` (par défaut) ou `ubl`.
+    /// `cii` (par défaut), `ubl` ou `facturx` (un PDF/A-3 qui porte sa CII).
     #[serde(default = "cii")]
     pub syntaxe: String,
     /// Les factures du fichier (mêmes rubriques que `[[depart.facture]]`).
@@ -897,7 +897,11 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
     }
     for (i, f) in scenario.depart.fichiers.iter().enumerate() {
         let ligne = ligne_de_table(texte, "depart.fichier", i);
-        let attendue = if f.factures.len() > 1 { ".zip" } else { ".xml" };
+        let attendue = match (f.factures.len() > 1, f.syntaxe.as_str()) {
+            (true, _) => ".zip",
+            (false, "facturx") => ".pdf",
+            (false, _) => ".xml",
+        };
         if f.factures.is_empty() {
             defaut(
                 ligne,
@@ -907,13 +911,13 @@ pub fn controler(texte: &str) -> Result<Scenario, Vec<Defaut>> {
             defaut(
                 ligne,
                 format!(
-                    "fichier n° {} : « nom » doit finir par {attendue} (une facture : .xml ; un lot : .zip)",
+                    "fichier n° {} : « nom » doit finir par {attendue} (une facture : .xml, ou .pdf en Factur-X ; un lot : .zip)",
                     i + 1
                 ),
             );
         }
-        if !matches!(f.syntaxe.as_str(), "cii" | "ubl") {
-            defaut(ligne, format!("fichier n° {} : « syntaxe » vaut cii ou ubl", i + 1));
+        if !matches!(f.syntaxe.as_str(), "cii" | "ubl" | "facturx") {
+            defaut(ligne, format!("fichier n° {} : « syntaxe » vaut cii, ubl ou facturx", i + 1));
         }
     }
     for (i, m) in scenario.depart.marches.iter().enumerate() {

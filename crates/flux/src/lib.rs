@@ -26,5 +26,5 @@ pub use archive::{FichierDeLArchive, FormatArchive, LimitesArchive, lire_archive
 pub use correspondance::{Champ, FactureLue, Identifiant, RegleEnfreinte, TotauxDeclares};
 pub use erreur::Refus;
 pub use lecture::{Limites, lire};
-pub use production::{FactureAEcrire, PartieAEcrire, SyntaxeEcrite, ecrire};
+pub use production::{FactureAEcrire, PartieAEcrire, SyntaxeEcrite, ecrire, factur_x};
 pub use syntaxe::SyntaxeFlux;

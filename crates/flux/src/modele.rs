@@ -167,6 +167,48 @@ fn donnees(f: &Invoice) -> Donnees {
 /// Écrit une facture saisie en CII ou en UBL (profil EN 16931) : le modèle est construit, les
 /// montants de TVA et les totaux recalculés par groupe de taux (`Reconciler`), puis écrit.
 pub(crate) fn ecrire(f: &FactureAEcrire<'_>, syntaxe: SyntaxeEcrite) -> Result<String, String> {
+    let cible = match syntaxe {
+        SyntaxeEcrite::Cii => Syntax::Cii,
+        SyntaxeEcrite::Ubl => Syntax::Ubl,
+    };
+    let inv = construire(f)?;
+    en16931_formats::write_unchecked(&inv, cible).map(|w| w.xml).map_err(|e| e.to_string())
+}
+
+/// Joint la facture, en CII (profil EN 16931), au PDF/A-3 qui la montre : le fichier
+/// `factur-x.xml`, sa relation `Alternative`, et les métadonnées XMP Factur-X (profil,
+/// version, nom du fichier). La facture doit respecter les règles de la norme : une facture
+/// qui les enfreint n'a pas de forme Factur-X, et la règle enfreinte est rendue.
+pub(crate) fn factur_x(f: &FactureAEcrire<'_>, pdf_a3: &[u8]) -> Result<Vec<u8>, String> {
+    use en16931::profiles::En16931;
+    use en16931::validation::profile::Validated;
+    let inv = construire(f)?;
+    let prouvee = Validated::<En16931>::new(inv).map_err(|rejet| {
+        let regles: Vec<String> =
+            rejet.report().fatal().map(|x| format!("{} ({})", x.rule, x.message)).collect();
+        format!("la facture enfreint les règles de la norme EN 16931 : {}", regles.join(" ; "))
+    })?;
+    let options = zugferd::EmbedOptions {
+        metadata: Some(zugferd::Metadata {
+            title: format!("{} : facture {}", f.vendeur.nom, f.facture.numero),
+            subject: format!(
+                "Facture {} du {}, émise par {}",
+                f.facture.numero, f.facture.date_facture, f.vendeur.nom
+            ),
+            author: f.vendeur.nom.clone(),
+        }),
+        // La date du fichier joint est celle de la facture : un même document donne les mêmes octets.
+        modified: f.facture.date_facture.and_hms_opt(12, 0, 0).map(|d| {
+            std::time::UNIX_EPOCH
+                + std::time::Duration::from_secs(d.and_utc().timestamp().max(0).unsigned_abs())
+        }),
+        ..Default::default()
+    };
+    zugferd::embed(pdf_a3, &prouvee, &options).map_err(|e| format!("Factur-X : {e}"))
+}
+
+/// Le modèle EN 16931 d'une facture saisie.
+fn construire(f: &FactureAEcrire<'_>) -> Result<Invoice, String> {
     use en16931::invoice::{
         CreditTransfer, InvoiceLine, LineAllowanceCharge, PaymentInstructions, PaymentMeans, PostalAddress,
         PrecedingInvoice, PriceDetails,
@@ -233,6 +275,12 @@ pub(crate) fn ecrire(f: &FactureAEcrire<'_>, syntaxe: SyntaxeEcrite) -> Result<S
             ..Default::default()
         });
     }
+    if fa.type_facture == chorus_domain::facture::TypeFacture::Avoir {
+        // Un montant dû positif demande des conditions de paiement (règle BR-CO-25).
+        b = b.payment_terms(
+            "Avoir à déduire des sommes dues par l'acheteur public au titre de la facture d'origine.",
+        );
+    }
     if !fa.commentaire.trim().is_empty() {
         b = b.note(fa.commentaire.trim().to_string());
     }
@@ -276,7 +324,8 @@ pub(crate) fn ecrire(f: &FactureAEcrire<'_>, syntaxe: SyntaxeEcrite) -> Result<S
     }
     let mut inv = b.build_reconciled_with(&reconciliateur).map_err(|e| e.to_string())?;
     if fa.type_facture == chorus_domain::facture::TypeFacture::Avoir {
-        inv.kind = if syntaxe == SyntaxeEcrite::Ubl { DocumentKind::CreditNote } else { inv.kind };
+        // En CII, le code 381 suffit à dire l'avoir ; le modèle le dit aussi (règle BR-CL-01).
+        inv.kind = DocumentKind::CreditNote;
         if !fa.numero_facture_origine.is_empty() {
             inv.preceding_invoices.push(PrecedingInvoice {
                 reference: DocumentReference::new(fa.numero_facture_origine.clone()),
@@ -284,9 +333,5 @@ pub(crate) fn ecrire(f: &FactureAEcrire<'_>, syntaxe: SyntaxeEcrite) -> Result<S
             });
         }
     }
-    let cible = match syntaxe {
-        SyntaxeEcrite::Cii => Syntax::Cii,
-        SyntaxeEcrite::Ubl => Syntax::Ubl,
-    };
-    en16931_formats::write_unchecked(&inv, cible).map(|w| w.xml).map_err(|e| e.to_string())
+    Ok(inv)
 }

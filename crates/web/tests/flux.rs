@@ -296,6 +296,27 @@ async fn une_facture_saisie_se_telecharge_structuree_et_se_redepose() {
     s.post_form("/bac/horloge", &[("jours", "1")]).await;
     s.get(&page).await.assert_statut(StatusCode::OK).assert_contient("IN_INTEGRE");
     s.assert_nombre_factures(2).await;
+    // En Factur-X : un PDF/A-3 qui porte la CII de la facture, relu comme un flux E2. Redéposé
+    // tel quel, son numéro est déjà pris : la facture est refusée, le compte rendu le dit.
+    let fx = s.telecharger(&format!("/factures-emises/{id}/facture-structuree/facturx")).await;
+    assert_eq!(fx.statut, StatusCode::OK);
+    assert_eq!(fx.entete("content-type"), "application/pdf");
+    assert!(fx.entete("content-disposition").starts_with("attachment"));
+    assert!(fx.entete("content-disposition").contains("FA-STRUCT-1-facturx.pdf"));
+    let lu = chorus_flux::lire(&fx.octets, None, &chorus_flux::Limites::default()).expect("Factur-X relue");
+    assert_eq!(lu.syntaxe, chorus_flux::SyntaxeFlux::E2FacturX);
+    assert_eq!(lu.saisie.numero, "FA-STRUCT-1");
+    s.get("/factures-emises/deposer").await;
+    let r =
+        s.post_fichiers("/factures-emises/deposer-flux", &[("FA-STRUCT-1.pdf", fx.octets.as_slice())]).await;
+    let page = r.location().to_string();
+    s.post_form("/bac/horloge", &[("jours", "1")]).await;
+    s.get(&page)
+        .await
+        .assert_contient("IN_DP_E2_CII_FACTURX")
+        .assert_contient("IN_REJETE")
+        .assert_contient("FA-STRUCT-1");
+    s.assert_nombre_factures(2).await;
 }
 
 async fn commencer(portail: &Portail, id: &str) -> Stagiaire {
@@ -327,13 +348,16 @@ async fn exercice_premier_depot_d_un_fichier_structure() {
     s.get("/exercice")
         .await
         .assert_contient(r#"href="/exercice/fichiers/1""#)
-        .assert_contient("FX-2026-101.xml");
+        .assert_contient("FX-2026-101.pdf");
+    // La Factur-X « du logiciel » : un PDF qui porte sa CII, relue comme un flux E2.
     let f = s.telecharger("/exercice/fichiers/1").await;
-    assert_eq!(f.entete("content-type"), "application/xml");
-    let xml = String::from_utf8(f.octets).unwrap();
-    assert!(xml.contains("FX-2026-101") && xml.contains(COMMUNE), "{xml}");
+    assert_eq!(f.entete("content-type"), "application/pdf");
+    let lu = chorus_flux::lire(&f.octets, None, &chorus_flux::Limites::default()).expect("Factur-X");
+    assert_eq!(lu.syntaxe, chorus_flux::SyntaxeFlux::E2FacturX);
+    assert_eq!((lu.saisie.numero.as_str(), lu.saisie.destinataire.as_str()), ("FX-2026-101", COMMUNE));
     s.get("/exercice/fichiers/2").await.assert_statut(StatusCode::NOT_FOUND);
-    deposer_le_fichier(&mut s, xml.as_bytes(), "FX-2026-101.xml").await;
+    let page = deposer_le_fichier(&mut s, &f.octets, "FX-2026-101.pdf").await;
+    s.get(&page).await.assert_contient("IN_DP_E2_CII_FACTURX").assert_contient("IN_INTEGRE");
     repondre(&mut s, "bt10", "1").await;
     s.get("/exercice").await.assert_contient("Exercice réussi");
 }

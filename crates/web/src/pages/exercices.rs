@@ -230,7 +230,11 @@ pub async fn en_cours(
                                     " — un lot de " (f.factures.len()) " factures produit par votre logiciel de facturation (archive .zip)"
                                 } @else {
                                     " — une facture produite par votre logiciel de facturation ("
-                                    (if f.syntaxe == "ubl" { "UBL" } else { "CII" }) ", XML)"
+                                    (match f.syntaxe.as_str() {
+                                        "ubl" => "UBL, XML",
+                                        "facturx" => "Factur-X : un PDF avec sa CII jointe",
+                                        _ => "CII, XML",
+                                    }) ")"
                                 }
                             }
                         }
@@ -328,7 +332,11 @@ pub async fn fichier(
     let rang: usize = rang.parse().map_err(|_| AppError::Introuvable("Fichier introuvable".into()))?;
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
     let (nom, octets) = etat.lire(move |c, h| scenario::fichier(c, &bac_id, &sid, rang, h)).await?;
-    let type_mime = if nom.ends_with(".zip") { "application/zip" } else { "application/xml" };
+    let type_mime = match nom.rsplit('.').next() {
+        Some("zip") => "application/zip",
+        Some("pdf") => "application/pdf",
+        _ => "application/xml",
+    };
     Ok(super::pieces::servir_fichier(&nom, type_mime, octets, false))
 }
 

@@ -344,34 +344,46 @@ async fn compte_rendu_pdf(
     Ok(super::pieces::servir_fichier(&format!("compte-rendu-{numero}.pdf"), "application/pdf", pdf, false))
 }
 
-/// « Télécharger la facture structurée » : la facture en CII ou en UBL, à regarder, ou à déposer
-/// à nouveau comme flux.
+/// « Télécharger la facture structurée » : la facture en CII, en UBL ou en Factur-X (PDF/A-3
+/// avec la CII jointe), à regarder, ou à déposer à nouveau comme flux. Lue, puis écrite hors de
+/// la lecture (le PDF demande quelques millisecondes).
 async fn facture_structuree(
     State(etat): State<AppState>,
     stagiaire: Stagiaire,
-    Path((id, syntaxe)): Path<(String, String)>,
+    Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let syntaxe = match syntaxe.as_str() {
-        "cii" => chorus_flux::SyntaxeEcrite::Cii,
-        "ubl" => chorus_flux::SyntaxeEcrite::Ubl,
+    let syntaxe = match format.as_str() {
+        "cii" => Some(chorus_flux::SyntaxeEcrite::Cii),
+        "ubl" => Some(chorus_flux::SyntaxeEcrite::Ubl),
+        "facturx" => None,
         _ => return Err(AppError::Introuvable("format".into())),
     };
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-    let (nom, xml) = etat.lire(move |c, _| flux::facture_structuree(c, &bac_id, &sid, &id, syntaxe)).await?;
-    Ok(super::pieces::servir_fichier(&nom, "application/xml", xml.into_bytes(), false))
+    let fs = etat.lire(move |c, _| flux::facture_structuree(c, &bac_id, &sid, &id)).await?;
+    let (nom, type_mime, octets) = tokio::task::spawn_blocking(move || match syntaxe {
+        Some(s) => fs
+            .xml(s)
+            .map(|xml| (fs.nom_de_fichier(&format!("{format}.xml")), "application/xml", xml.into_bytes())),
+        None => fs.factur_x().map(|pdf| (fs.nom_de_fichier("facturx.pdf"), "application/pdf", pdf)),
+    })
+    .await
+    .map_err(|e| AppError::Interne(e.to_string()))??;
+    Ok(super::pieces::servir_fichier(&nom, type_mime, octets, false))
 }
 
 /// Les liens de téléchargement de la facture structurée, sur la page d'une facture envoyée.
 pub fn liens_facture_structuree(id: &str) -> Markup {
     html! {
         p.boutons {
+            a.bouton href={ "/factures-emises/" (id) "/facture-structuree/facturx" } download { "Télécharger en Factur-X (PDF)" }
             a.bouton href={ "/factures-emises/" (id) "/facture-structuree/cii" } download { "Télécharger la facture structurée (CII, XML)" }
             a.bouton href={ "/factures-emises/" (id) "/facture-structuree/ubl" } download { "Télécharger la facture structurée (UBL, XML)" }
         }
         p.aide {
             "La même facture, écrite comme la produirait un logiciel de facturation (profil EN 16931) : le cadre, "
-            "le code service, l'engagement et le marché y sont à leur place. Vous pouvez la déposer à nouveau comme "
-            "flux, sous un autre numéro."
+            "le code service, l'engagement et le marché y sont à leur place. La Factur-X est un PDF lisible (PDF/A-3) "
+            "qui porte ces mêmes données dans un fichier XML joint (factur-x.xml). Vous pouvez la déposer à nouveau "
+            "comme flux, sous un autre numéro."
         }
     }
 }
