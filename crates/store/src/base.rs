@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0020_travaux.sql"),
     include_str!("migrations/0021_version_des_taux.sql"),
     include_str!("migrations/0022_flux.sql"),
+    include_str!("migrations/0023_index_des_envois.sql"),
 ];
 
 #[derive(Clone)]
