@@ -403,12 +403,15 @@ fn servir(addr: SocketAddr, data: PathBuf, reglages: Reglages, dossiers: Dossier
     if jeton_formateur.as_ref().is_some_and(|j| j.trim().len() < 16) {
         return Err("le jeton formateur (--trainer-token) doit compter au moins 16 caractères".into());
     }
-    // Les tâches bloquantes (lectures SQLite, attente du tour de l'écrivain) ont un réservoir
-    // borné : sous une classe entière, des centaines de fils (et leur mémoire) ne servent à rien
-    // de plus que quelques dizaines.
+    // Les tâches bloquantes (lectures SQLite, mots de passe à hacher) ont un réservoir borné :
+    // quatre connexions de lecture ne servent pas plus de lectures à la fois, et chaque fil de
+    // plus garde sa mémoire (pile, tas de l'allocateur). Au-delà, les tâches attendent leur tour
+    // dans la file de tokio, sans fil. Les fils inoccupés restent une minute plutôt que dix
+    // secondes : une classe qui travaille par vagues ne les recrée pas à chaque vague.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .max_blocking_threads(64)
+        .max_blocking_threads(16)
+        .thread_keep_alive(std::time::Duration::from_secs(60))
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
