@@ -304,6 +304,11 @@ pub fn saisir(
     };
     let circuit = Circuit::de(facture.cadre);
     let statut = circuit::transition(circuit, courant, action, Acteur::Fournisseur, &Contexte::default())?;
+    // Une facture nouvelle déposée est acheminée sur-le-champ : elle est écrite une seule fois,
+    // à son statut d'arrivée, et l'historique garde chaque étape.
+    let etapes = (brouillon.is_none() && statut == Statut::Deposee && !circuit.est_travaux())
+        .then(|| etapes_d_acheminement(circuit))
+        .transpose()?;
     let aujourd_hui = bac.date_simulee(horloge);
     let raison_sociale = reference::structure_publique(c, &facture.destinataire)?
         .map(|s| s.raison_sociale)
@@ -337,8 +342,15 @@ pub fn saisir(
             Some(facture.code_service_valideur.as_str()).filter(|v| !v.is_empty()),
         ])?;
     } else {
-        let nouvelle =
-            Nouvelle { id: &id, structure_id, statut, facture: &facture, date: aujourd_hui, moe: None };
+        let enregistre = etapes.map_or(statut, |(_, arrivee)| arrivee);
+        let nouvelle = Nouvelle {
+            id: &id,
+            structure_id,
+            statut: enregistre,
+            facture: &facture,
+            date: aujourd_hui,
+            moe: None,
+        };
         inserer(c, bac_id, &nouvelle, &raison_sociale)?;
     }
     // Un brouillon ré-enregistré ne change pas de statut : rien de nouveau dans l'historique.
@@ -357,9 +369,16 @@ pub fn saisir(
         c.prepare_cached("UPDATE facture SET date_depot = ?3 WHERE id = ?1 AND bac_id = ?2")?
             .execute(params![id, bac_id, aujourd_hui])?;
     }
-    match statut {
-        Statut::Deposee => acheminer(c, bac_id, &id, circuit, aujourd_hui, horloge)?,
-        Statut::AValider1 => {
+    match (statut, etapes) {
+        (Statut::Deposee, Some((en_cours, arrivee))) => {
+            for etape in [en_cours, arrivee] {
+                let ch =
+                    Changement { statut: etape, acteur: Acteur::Systeme, date: aujourd_hui, commentaire: "" };
+                journaliser_statut(c, bac_id, &id, ch, horloge)?;
+            }
+        }
+        (Statut::Deposee, None) => acheminer(c, bac_id, &id, circuit, aujourd_hui, horloge)?,
+        (Statut::AValider1, _) => {
             let moment = bac.maintenant_simule(horloge);
             crate::notification::facture_a_valider(c, bac_id, &id, &facture.code_structure_valideur, moment)?;
         }
@@ -387,8 +406,8 @@ pub(crate) fn inserer(c: &Connection, bac_id: &str, n: &Nouvelle<'_>, raison_soc
     c.prepare_cached(
         "INSERT INTO facture (id, bac_id, structure_id, numero, statut, saisie, destinataire,
              raison_sociale_destinataire, date_facture, date_statut, total_ht, total_ttc, montant_a_payer,
-             valideur_1, service_valideur_1, travaux, moe, date_depot, ordre)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             valideur_1, service_valideur_1, travaux, moe, date_depot, date_mise_a_disposition, ordre)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
                  (SELECT coalesce(max(ordre), 0) + 1 FROM facture WHERE bac_id = ?2))",
     )?
     .execute(params![
@@ -412,6 +431,9 @@ pub(crate) fn inserer(c: &Connection, bac_id: &str, n: &Nouvelle<'_>, raison_soc
         // Déposée dès son enregistrement : la date du dépôt fait foi (et fait partir les 15 jours
         // du valideur, A9, A12).
         n.statut.est_transmise().then_some(n.date),
+        // Écrite directement à son arrivée : la date de mise à disposition, comme
+        // [`changer_statut`] l'aurait posée.
+        (n.statut == Statut::MiseADisposition).then_some(n.date),
     ])?;
     Ok(())
 }
@@ -527,16 +549,23 @@ pub(crate) fn acheminer(
     }
     // L'acheminement passe par EN_COURS_ACHEMINEMENT, que l'historique garde ; la facture, elle,
     // n'est réécrite qu'une fois, à son statut d'arrivée.
-    let ctx = Contexte::default();
-    let en_cours =
-        circuit::transition(circuit, Some(Statut::Deposee), Action::Acheminer, Acteur::Systeme, &ctx)?;
+    let (en_cours, arrivee) = etapes_d_acheminement(circuit)?;
     let ch = Changement { statut: en_cours, acteur: Acteur::Systeme, date, commentaire: "" };
     journaliser_statut(c, bac_id, facture_id, ch, horloge)?;
-    let arrivee =
-        circuit::transition(circuit, Some(en_cours), Action::MettreADisposition, Acteur::Systeme, &ctx)?;
     let ch = Changement { statut: arrivee, acteur: Acteur::Systeme, date, commentaire: "" };
     changer_statut(c, bac_id, facture_id, ch, horloge)?;
     Ok(())
+}
+
+/// Les deux étapes de l'acheminement d'une facture déposée (hors travaux) : en cours
+/// d'acheminement, puis son statut d'arrivée (mise à disposition du destinataire, ou du valideur).
+fn etapes_d_acheminement(circuit: &Circuit) -> Resultat<(Statut, Statut)> {
+    let ctx = Contexte::default();
+    let en_cours =
+        circuit::transition(circuit, Some(Statut::Deposee), Action::Acheminer, Acteur::Systeme, &ctx)?;
+    let arrivee =
+        circuit::transition(circuit, Some(en_cours), Action::MettreADisposition, Acteur::Systeme, &ctx)?;
+    Ok((en_cours, arrivee))
 }
 
 // Les arguments d'un cas d'usage : les regrouper dans une structure n'ajouterait rien.
