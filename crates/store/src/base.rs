@@ -343,7 +343,7 @@ fn configurer(c: &mut Connection) -> rusqlite::Result<()> {
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA journal_size_limit = 67108864;
-         PRAGMA cache_size = -2000;
+         PRAGMA cache_size = -512;
          PRAGMA soft_heap_limit = 33554432;",
     )?;
     // Seul l'écrivain écrit : l'attente ne sert plus qu'aux points de contrôle et aux
@@ -367,8 +367,11 @@ impl Store {
         let mut connexion = Connection::open(chemin)?;
         configurer(&mut connexion)?;
         // Le cache de l'écrivain est plus grand que celui de chaque lecteur : il sert toutes
-        // les écritures. Les six connexions (lecteurs, écrivain, points de contrôle) tiennent dans
-        // une vingtaine de Mo de cache.
+        // les écritures, et reste valable d'une transaction à l'autre puisque personne d'autre
+        // n'écrit. Celui d'un lecteur est vidé dès que la base a changé depuis sa dernière
+        // lecture (WAL) : sous une classe qui saisit, il ne garde guère qu'une page de lecture, et
+        // un grand cache ne serait que de la mémoire tenue. Les six connexions tiennent dans une
+        // dizaine de Mo de cache.
         connexion.execute_batch("PRAGMA cache_size = -8000;")?;
         let (lot_valide, reveil) = std::sync::mpsc::sync_channel::<()>(1);
         let mut controleur = Connection::open(chemin)?;
