@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::bac::{self, Bac};
+use crate::bac::{self, Bac, StructureFournisseur};
 use crate::erreur::{Erreur, Resultat};
 use crate::horloge::Horloge;
 use crate::journal::{self, evenement};
@@ -154,12 +154,13 @@ pub(crate) fn tracer_codes(
 fn verifier(
     c: &Connection,
     bac: &Bac,
-    structure_id: &str,
+    fournisseur: &StructureFournisseur,
     brut: &SaisieBrute,
     envoi: Envoi,
     sauf: Option<&str>,
     horloge: &Horloge,
-) -> Resultat<Result<Facture, Vec<Anomalie>>> {
+) -> Resultat<Result<Verifiee, Vec<Anomalie>>> {
+    let structure_id = fournisseur.id.as_str();
     let facture = match saisie::analyser(brut) {
         Ok(f) => f,
         Err(anomalies) => return Ok(Err(anomalies)),
@@ -168,6 +169,7 @@ fn verifier(
         return Ok(Err(vec![a]));
     }
     let deja = numero_deja_utilise(c, &bac.id, structure_id, &facture.numero, sauf)?;
+    let mut raison_sociale = None;
     let mut anomalies = match envoi {
         Envoi::Enregistrer => {
             if deja {
@@ -192,15 +194,32 @@ fn verifier(
                 aujourd_hui: bac.date_simulee(horloge),
             };
             let mut anomalies = saisie::controler(&facture, &ctx);
-            let fournisseur = bac::structure_fournisseur(c, &bac.id, structure_id)?.identifiant;
-            if let Some(a) = anomalie_du_valideur(c, &facture, &fournisseur)? {
+            if let Some(a) = anomalie_du_valideur(c, &facture, &fournisseur.identifiant)? {
                 anomalies.push(a);
             }
+            raison_sociale = destinataire.map(|d| d.structure.raison_sociale);
             anomalies
         }
     };
     preciser_numero_rejete(c, &bac.id, structure_id, &facture.numero, &mut anomalies)?;
-    Ok(if anomalies.is_empty() { Ok(facture) } else { Err(anomalies) })
+    if !anomalies.is_empty() {
+        return Ok(Err(anomalies));
+    }
+    // Lue par les contrôles d'un envoi ; pour un brouillon, lue ici (elle s'affiche dans la liste).
+    let raison_sociale = match raison_sociale {
+        Some(r) => r,
+        None => reference::structure_publique(c, &facture.destinataire)?
+            .map(|s| s.raison_sociale)
+            .unwrap_or_default(),
+    };
+    Ok(Ok(Verifiee { facture, raison_sociale }))
+}
+
+/// Une facture qui a passé les contrôles, et le nom de son destinataire dans l'annuaire (vide
+/// s'il n'y est pas).
+struct Verifiee {
+    facture: Facture,
+    raison_sociale: String,
 }
 
 /// Le numéro est-il celui d'une facture rejetée de cette structure ? La saisie le refuse alors
@@ -283,7 +302,7 @@ pub fn saisir(
     horloge: &Horloge,
 ) -> Resultat<Issue> {
     let bac = bac::bac(c, bac_id)?;
-    bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let fournisseur = bac::structure_fournisseur(c, bac_id, structure_id)?;
     let courant = match brouillon {
         Some(id) => Some(statut_du_brouillon(c, bac_id, structure_id, id)?),
         None => None,
@@ -295,13 +314,14 @@ pub fn saisir(
     // Le brouillon peut-il encore être enregistré ou envoyé ? (La même règle dans tous les
     // circuits ; le statut d'arrivée, lui, dépend du cadre de la facture vérifiée.)
     circuit::transition(&circuit::CLASSIQUE, courant, action, Acteur::Fournisseur, &Contexte::default())?;
-    let facture = match verifier(c, &bac, structure_id, brut, envoi, brouillon, horloge)? {
-        Ok(f) => f,
-        Err(anomalies) => {
-            tracer_anomalies(c, &bac, &anomalies, brouillon, horloge)?;
-            return Ok(Issue::Refusee(anomalies));
-        }
-    };
+    let Verifiee { facture, raison_sociale } =
+        match verifier(c, &bac, &fournisseur, brut, envoi, brouillon, horloge)? {
+            Ok(v) => v,
+            Err(anomalies) => {
+                tracer_anomalies(c, &bac, &anomalies, brouillon, horloge)?;
+                return Ok(Issue::Refusee(anomalies));
+            }
+        };
     let circuit = Circuit::de(facture.cadre);
     let statut = circuit::transition(circuit, courant, action, Acteur::Fournisseur, &Contexte::default())?;
     // Une facture nouvelle déposée est acheminée sur-le-champ : elle est écrite une seule fois,
@@ -310,9 +330,6 @@ pub fn saisir(
         .then(|| etapes_d_acheminement(circuit))
         .transpose()?;
     let aujourd_hui = bac.date_simulee(horloge);
-    let raison_sociale = reference::structure_publique(c, &facture.destinataire)?
-        .map(|s| s.raison_sociale)
-        .unwrap_or_default();
     // Un identifiant ordonné dans le temps (UUID v7) : les factures s'ajoutent au bout de leurs
     // index au lieu d'être semées au hasard, et un lot d'écritures touche peu de pages.
     let id = brouillon.map_or_else(|| Uuid::now_v7().to_string(), str::to_string);
@@ -449,7 +466,7 @@ pub fn previsualiser_envoi(
     horloge: &Horloge,
 ) -> Resultat<Result<Facture, Vec<Anomalie>>> {
     let bac = bac::bac(c, bac_id)?;
-    bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let fournisseur = bac::structure_fournisseur(c, bac_id, structure_id)?;
     if let Some(id) = brouillon {
         let statut = statut_du_brouillon(c, bac_id, structure_id, id)?;
         circuit::transition(
@@ -460,7 +477,8 @@ pub fn previsualiser_envoi(
             &Contexte::default(),
         )?;
     }
-    let resultat = verifier(c, &bac, structure_id, brut, Envoi::ValiderEtEnvoyer, brouillon, horloge)?;
+    let resultat = verifier(c, &bac, &fournisseur, brut, Envoi::ValiderEtEnvoyer, brouillon, horloge)?
+        .map(|v| v.facture);
     if let Err(anomalies) = &resultat {
         tracer_anomalies(c, &bac, anomalies, brouillon, horloge)?;
     }
