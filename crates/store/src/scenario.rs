@@ -191,36 +191,56 @@ pub fn document_pdf(c: &Connection, bac_id: &str, rang: usize, titulaire: &str) 
     })?)
 }
 
-/// Un fichier de factures structurées de l'exercice en cours, écrit pour la structure du
-/// stagiaire (le vendeur) : son nom et son contenu (XML, Factur-X, ou archive .zip pour un lot).
+/// Un fichier de factures structurées de l'exercice en cours, lu pour la structure du
+/// stagiaire (le vendeur) ; il s'écrit ensuite, hors de la lecture ([`FichierDExercice::ecrire`]).
 pub fn fichier(
     c: &Connection,
     bac_id: &str,
     structure_id: &str,
     rang: usize,
     horloge: &Horloge,
-) -> Resultat<(String, Vec<u8>)> {
+) -> Resultat<FichierDExercice> {
     let s = en_cours(c, bac_id)?.ok_or(Erreur::Introuvable("exercice en cours"))?;
     let f =
         rang.checked_sub(1).and_then(|i| s.depart.fichiers.get(i)).ok_or(Erreur::Introuvable("fichier"))?;
-    let fichiers = f
+    let factures = f
         .factures
         .iter()
-        .map(|d| {
-            let fs = crate::flux::facture_d_exercice(c, bac_id, structure_id, d, horloge)?;
-            match f.syntaxe.as_str() {
-                "facturx" => Ok((format!("{}.pdf", d.numero), fs.factur_x()?)),
-                "ubl" => {
-                    Ok((format!("{}.xml", d.numero), fs.xml(chorus_flux::SyntaxeEcrite::Ubl)?.into_bytes()))
-                }
-                _ => Ok((format!("{}.xml", d.numero), fs.xml(chorus_flux::SyntaxeEcrite::Cii)?.into_bytes())),
-            }
-        })
+        .map(|d| crate::flux::facture_d_exercice(c, bac_id, structure_id, d, horloge))
         .collect::<Resultat<Vec<_>>>()?;
-    if let [(_, octets)] = fichiers.as_slice() {
-        return Ok((f.nom.clone(), octets.clone()));
+    Ok(FichierDExercice { nom: f.nom.clone(), syntaxe: f.syntaxe.clone(), factures })
+}
+
+/// Les factures d'un fichier d'exercice, prêtes à écrire.
+pub struct FichierDExercice {
+    pub nom: String,
+    /// `cii`, `ubl` ou `facturx`.
+    syntaxe: String,
+    factures: Vec<crate::flux::FactureStructuree>,
+}
+
+impl FichierDExercice {
+    /// Le contenu du fichier : la facture (XML ou Factur-X), ou l'archive .zip d'un lot.
+    pub fn ecrire(&self) -> Resultat<Vec<u8>> {
+        let fichiers = self
+            .factures
+            .iter()
+            .map(|fs| {
+                let numero = &fs.facture.numero;
+                match self.syntaxe.as_str() {
+                    "facturx" => Ok((format!("{numero}.pdf"), fs.factur_x()?)),
+                    "ubl" => {
+                        Ok((format!("{numero}.xml"), fs.xml(chorus_flux::SyntaxeEcrite::Ubl)?.into_bytes()))
+                    }
+                    _ => Ok((format!("{numero}.xml"), fs.xml(chorus_flux::SyntaxeEcrite::Cii)?.into_bytes())),
+                }
+            })
+            .collect::<Resultat<Vec<_>>>()?;
+        match fichiers.as_slice() {
+            [(_, octets)] => Ok(octets.clone()),
+            _ => crate::flux::archive_zip(&fichiers),
+        }
     }
-    Ok((f.nom.clone(), crate::flux::archive_zip(&fichiers)?))
 }
 
 /// Quitte le scénario : l'acheteur reprend son comportement par défaut ; rien n'est effacé.

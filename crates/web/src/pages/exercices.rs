@@ -331,7 +331,11 @@ pub async fn fichier(
 ) -> Result<axum::response::Response, AppError> {
     let rang: usize = rang.parse().map_err(|_| AppError::Introuvable("Fichier introuvable".into()))?;
     let (bac_id, sid) = (stagiaire.bac.id.clone(), stagiaire.structure.id.clone());
-    let (nom, octets) = etat.lire(move |c, h| scenario::fichier(c, &bac_id, &sid, rang, h)).await?;
+    let fichier = etat.lire(move |c, h| scenario::fichier(c, &bac_id, &sid, rang, h)).await?;
+    // Écrit hors de la lecture : une Factur-X demande quelques millisecondes.
+    let (nom, octets) = tokio::task::spawn_blocking(move || fichier.ecrire().map(|o| (fichier.nom, o)))
+        .await
+        .map_err(|e| AppError::Interne(e.to_string()))??;
     let type_mime = match nom.rsplit('.').next() {
         Some("zip") => "application/zip",
         Some("pdf") => "application/pdf",
