@@ -112,7 +112,7 @@ async fn une_requete(client: &ClientHttp, url: &str, cookie: Option<&str>) -> Re
         requete = requete.header(COOKIE, cookie);
     }
     let requete = requete.body(Full::new(Bytes::new())).map_err(|e| e.to_string())?;
-    let reponse = http::lire(client, requete).await?;
+    let reponse = http::lire_sans_garder(client, requete).await?;
     if reponse.statut != StatusCode::OK {
         return Err(format!("{url} : {} {}", reponse.statut, reponse.extrait()));
     }

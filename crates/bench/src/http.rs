@@ -211,6 +211,28 @@ pub async fn lire(client: &ClientHttp, requete: Request<Full<Bytes>>) -> Result<
         .map_err(|_| format!("pas de réponse en {} s", DELAI_REQUETE.as_secs()))?
 }
 
+/// Sends `requete` and reads the answer's body frame by frame without keeping it, as a load
+/// generator should (the client shares the machine's cores with the server it measures): the
+/// status, and the body as text only when it is not 200.
+pub async fn lire_sans_garder(client: &ClientHttp, requete: Request<Full<Bytes>>) -> Result<Reponse, String> {
+    let echange = async {
+        let reponse = client.request(requete).await.map_err(|e| format!("{e:?}"))?;
+        let (parties, mut corps) = reponse.into_parts();
+        if parties.status != StatusCode::OK {
+            let octets = corps.collect().await.map_err(|e| e.to_string())?.to_bytes();
+            let corps = String::from_utf8_lossy(&octets).into_owned();
+            return Ok(Reponse { statut: parties.status, entetes: parties.headers, corps });
+        }
+        while let Some(trame) = corps.frame().await {
+            trame.map_err(|e| e.to_string())?;
+        }
+        Ok(Reponse { statut: parties.status, entetes: parties.headers, corps: String::new() })
+    };
+    tokio::time::timeout(DELAI_REQUETE, echange)
+        .await
+        .map_err(|_| format!("pas de réponse en {} s", DELAI_REQUETE.as_secs()))?
+}
+
 /// Reads `<meta name="csrf" content="…">`, whatever the attribute order.
 pub fn jeton_csrf(html: &str) -> Option<String> {
     html.split("<meta").skip(1).find_map(|balise| {

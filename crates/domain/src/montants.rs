@@ -141,26 +141,37 @@ pub fn calculer(lignes: &[Ligne], deja_payee: bool) -> Totaux {
 
 /// Format français d'un montant : « 1 234,56 € » (espace fine insécable pour les milliers).
 pub fn format_euros(montant: Decimal) -> String {
-    format!("{} €", format_nombre(arrondir(montant), 2))
+    let mut texte = format_nombre(arrondir(montant), 2);
+    texte.push_str(" €");
+    texte
 }
 
 /// « 1 234,5 » : décimales réduites au nécessaire (au moins `min_decimales`).
 pub fn format_nombre(valeur: Decimal, min_decimales: u32) -> String {
+    use std::fmt::Write;
     let mut v = valeur.normalize();
     if v.scale() < min_decimales {
         v.rescale(min_decimales);
     }
-    let texte = v.abs().to_string();
-    let (entier, decimales) = texte.split_once('.').unwrap_or((&texte, ""));
-    let mut groupe = String::new();
+    // Un seul texte construit : les pages affichent des dizaines de montants.
+    let mut chiffres = String::with_capacity(40);
+    let _ = write!(chiffres, "{}", v.abs());
+    let (entier, decimales) = chiffres.split_once('.').unwrap_or((&chiffres, ""));
+    let mut texte = String::with_capacity(chiffres.len() + entier.len() / 3 * 3 + 4);
+    if valeur.is_sign_negative() && !valeur.is_zero() {
+        texte.push('-');
+    }
     for (i, c) in entier.chars().enumerate() {
         if i > 0 && (entier.len() - i) % 3 == 0 {
-            groupe.push('\u{202f}');
+            texte.push('\u{202f}');
         }
-        groupe.push(c);
+        texte.push(c);
     }
-    let signe = if valeur.is_sign_negative() && !valeur.is_zero() { "-" } else { "" };
-    if decimales.is_empty() { format!("{signe}{groupe}") } else { format!("{signe}{groupe},{decimales}") }
+    if !decimales.is_empty() {
+        texte.push(',');
+        texte.push_str(decimales);
+    }
+    texte
 }
 
 #[cfg(test)]

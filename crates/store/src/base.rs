@@ -1,6 +1,7 @@
 //! Ouverture de la base : fichier SQLite en mode WAL, réserve de connexions, migrations.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -64,6 +65,9 @@ struct Ecrivain {
     file: Mutex<File>,
     /// Réveille le fil des points de contrôle après chaque lot validé.
     lot_valide: SyncSender<()>,
+    /// Avancée à chaque lot terminé, avant que ses cas n'aient leur réponse : ce qu'un lecteur
+    /// a lu sous une version ne vaut plus dès qu'elle a changé (voir [`Store::version_des_donnees`]).
+    version: AtomicU64,
 }
 
 /// Les connexions de lecture. Les pages lisent sur les deux fils du serveur et sur le réservoir
@@ -239,6 +243,7 @@ impl Ecrivain {
                 file.echec = Some((lot, e.to_string()));
             }
         }
+        self.version.fetch_add(1, Ordering::Release);
         file.ouvert = false;
         file.termine = lot;
         let termine = file.termine;
@@ -383,6 +388,7 @@ impl Store {
             connexion: Mutex::new(connexion),
             file: Mutex::new(File::default()),
             lot_valide,
+            version: AtomicU64::new(0),
         });
         let (arrivees, depart) = std::sync::mpsc::channel::<Travail>();
         let servant = Arc::clone(&ecrivain);
@@ -408,6 +414,14 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// Un numéro qui change à chaque écriture validée par ce serveur. Une donnée retenue en
+    /// mémoire sous un numéro lu **avant** de la lire reste exacte tant que le numéro n'a pas
+    /// bougé ; c'est ce qui permet aux pages de ne pas relire à chaque requête ce qui ne change
+    /// presque jamais (le compte, le bac, la structure d'une session).
+    pub fn version_des_donnees(&self) -> u64 {
+        self.ecrivain.version.load(Ordering::Acquire)
     }
 
     /// Version du schéma appliquée.

@@ -37,6 +37,52 @@ pub enum Issue {
     Refusee(Vec<Anomalie>),
 }
 
+/// Comment une facture est arrivée dans le portail (codes `modeDepot` de l'API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeDepot {
+    SaisiePortail,
+    DepotPdfPortail,
+    /// Déposée par l'API de simulation (service `soumettre`).
+    SaisieApi,
+    /// Intégrée d'un flux (Factur-X, UBL, CII) déposé sur le portail.
+    UploadPortail,
+    /// Intégrée d'un flux déposé par l'API (`deposer/flux`).
+    UploadApi,
+}
+
+impl ModeDepot {
+    pub fn code(self) -> &'static str {
+        match self {
+            ModeDepot::SaisiePortail => "SAISIE_PORTAIL",
+            ModeDepot::DepotPdfPortail => "DEPOT_PDF_PORTAIL",
+            ModeDepot::SaisieApi => "SAISIE_API",
+            ModeDepot::UploadPortail => "UPLOAD_PORTAIL",
+            ModeDepot::UploadApi => "UPLOAD_API",
+        }
+    }
+
+    /// Le libellé court montré sur la page de la facture.
+    pub fn libelle(self) -> &'static str {
+        match self {
+            ModeDepot::SaisiePortail => "Saisie",
+            ModeDepot::DepotPdfPortail => "Dépôt PDF",
+            ModeDepot::SaisieApi => "Saisie par l'API",
+            ModeDepot::UploadPortail => "Dépôt d'un flux sur le portail",
+            ModeDepot::UploadApi => "Dépôt d'un flux par l'API",
+        }
+    }
+
+    pub(crate) fn depuis_code(code: &str) -> ModeDepot {
+        match code {
+            "DEPOT_PDF_PORTAIL" => ModeDepot::DepotPdfPortail,
+            "SAISIE_API" => ModeDepot::SaisieApi,
+            "UPLOAD_PORTAIL" => ModeDepot::UploadPortail,
+            "UPLOAD_API" => ModeDepot::UploadApi,
+            _ => ModeDepot::SaisiePortail,
+        }
+    }
+}
+
 /// Une facture stockée, telle qu'on l'affiche.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactureStockee {
@@ -55,6 +101,10 @@ pub struct FactureStockee {
     pub moe: Option<String>,
     /// Travaux : le montant HT admis par la maîtrise d'œuvre (ou le maître d'ouvrage).
     pub montant_admis_ht: Option<Decimal>,
+    /// Comment elle est arrivée dans le portail (saisie, dépôt PDF, flux, API).
+    pub mode_depot: ModeDepot,
+    /// « Traiter le rejet » a été fait, à cette date simulée.
+    pub rejet_traite_le: Option<NaiveDate>,
 }
 
 impl FactureStockee {
@@ -654,7 +704,8 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
     let ligne = c
         .prepare_cached(
             "SELECT id, structure_id, statut, saisie, raison_sociale_destinataire, date_depot,
-                    date_mise_a_disposition, date_statut, deja_suspendue, valideur_2, moe, montant_admis_ht
+                    date_mise_a_disposition, date_statut, deja_suspendue, valideur_2, moe, montant_admis_ht,
+                    mode_depot, rejet_traite_le
              FROM facture WHERE bac_id = ?1 AND id = ?2",
         )?
         .query_row([bac_id, id], |r| {
@@ -664,11 +715,12 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, Option<NaiveDate>>(5)?,
-                r.get::<_, Option<NaiveDate>>(6)?,
-                r.get::<_, NaiveDate>(7)?,
+                crate::colonne::date_ou_rien(r, 5)?,
+                crate::colonne::date_ou_rien(r, 6)?,
+                crate::colonne::date(r, 7)?,
                 (r.get::<_, bool>(8)?, r.get::<_, Option<String>>(9)?),
                 (r.get::<_, Option<String>>(10)?, r.get::<_, Option<String>>(11)?),
+                (r.get::<_, String>(12)?, crate::colonne::date_ou_rien(r, 13)?),
             ))
         })
         .optional()?
@@ -684,6 +736,7 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
         date_statut,
         (deja_suspendue, valideur_2),
         (moe, admis),
+        (mode_depot, rejet_traite_le),
     ) = ligne;
     Ok(FactureStockee {
         id,
@@ -698,6 +751,8 @@ pub fn charger(c: &Connection, bac_id: &str, id: &str) -> Resultat<FactureStocke
         valideur_2,
         moe,
         montant_admis_ht: admis.and_then(|m| m.parse().ok()),
+        mode_depot: ModeDepot::depuis_code(&mode_depot),
+        rejet_traite_le,
     })
 }
 

@@ -9,14 +9,13 @@ use chorus_domain::Statut;
 use chorus_domain::delai_paiement::{self, Donnees, Situation, SuiviPaiement, Suspension, TauxSemestre};
 use chorus_domain::facture::{CadreFacturation, TypeFacture};
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 
 use crate::bac;
 use crate::erreur::{Erreur, Resultat};
 use crate::facture::{self, FactureStockee};
 use crate::horloge::Horloge;
-use crate::reference;
 
 /// Valeur de la colonne `statut` d'un taux encore à confirmer.
 const STATUT_A_VERIFIER: &str = "a_verifier";
@@ -211,7 +210,12 @@ pub struct SuiviFacture {
 
 /// Le délai réglementaire du destinataire (annuaire), ou le cas général s'il n'y est plus.
 fn delai_du_destinataire(c: &Connection, identifiant: &str) -> Resultat<u16> {
-    Ok(reference::structure_publique(c, identifiant)?.map_or(DELAI_PAR_DEFAUT, |s| s.delai_paiement_jours))
+    // Une seule colonne : chaque page de facture la lit.
+    let delai: Option<u16> = c
+        .prepare_cached("SELECT delai_paiement_jours FROM annuaire_structure WHERE identifiant = ?1")?
+        .query_row([identifiant], |r| r.get(0))
+        .optional()?;
+    Ok(delai.unwrap_or(DELAI_PAR_DEFAUT))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -286,19 +290,25 @@ pub fn suivi_de(
     let statuts: Vec<(Statut, NaiveDate)> =
         historique.iter().filter_map(|e| Some((e.statut?, e.date_simulee))).collect();
     let depart = depart_du_delai(facture.facture.cadre, &statuts);
-    let taux = lister_taux(c)?;
-    let etat = etat(
-        facture.statut,
-        depart,
-        facture.facture.type_facture == TypeFacture::Avoir,
-        facture.date_statut,
-        delai_jours,
-        facture.montant_a_payer(),
-        &j,
-        aujourd_hui,
-        &taux,
-    );
-    Ok(SuiviFacture { facture, delai_jours, etat, recyclee, depart })
+    let suivre = |taux: &[TauxSemestre]| {
+        etat(
+            facture.statut,
+            depart,
+            facture.facture.type_facture == TypeFacture::Avoir,
+            facture.date_statut,
+            delai_jours,
+            facture.montant_a_payer(),
+            &j,
+            aujourd_hui,
+            taux,
+        )
+    };
+    // La table des taux ne sert qu'aux intérêts d'un retard : elle n'est lue que s'il y en a un.
+    let mut suivi = suivre(&[]);
+    if matches!(&suivi, EtatPaiement::Suivie(p) if p.interets.is_some()) {
+        suivi = suivre(&lister_taux(c)?);
+    }
+    Ok(SuiviFacture { facture, delai_jours, etat: suivi, recyclee, depart })
 }
 
 /// Une facture à surveiller, pour la vue d'ensemble.

@@ -22,51 +22,7 @@ pub const NATURE_FACTURE: &str = "FACTURE";
 /// Une pièce jointe complémentaire.
 pub const NATURE_COMPLEMENTAIRE: &str = "COMPLEMENTAIRE";
 
-/// Comment une facture est arrivée dans le portail (codes `modeDepot` de l'API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModeDepot {
-    SaisiePortail,
-    DepotPdfPortail,
-    /// Déposée par l'API de simulation (service `soumettre`).
-    SaisieApi,
-    /// Intégrée d'un flux (Factur-X, UBL, CII) déposé sur le portail.
-    UploadPortail,
-    /// Intégrée d'un flux déposé par l'API (`deposer/flux`).
-    UploadApi,
-}
-
-impl ModeDepot {
-    pub fn code(self) -> &'static str {
-        match self {
-            ModeDepot::SaisiePortail => "SAISIE_PORTAIL",
-            ModeDepot::DepotPdfPortail => "DEPOT_PDF_PORTAIL",
-            ModeDepot::SaisieApi => "SAISIE_API",
-            ModeDepot::UploadPortail => "UPLOAD_PORTAIL",
-            ModeDepot::UploadApi => "UPLOAD_API",
-        }
-    }
-
-    /// Le libellé court montré sur la page de la facture.
-    pub fn libelle(self) -> &'static str {
-        match self {
-            ModeDepot::SaisiePortail => "Saisie",
-            ModeDepot::DepotPdfPortail => "Dépôt PDF",
-            ModeDepot::SaisieApi => "Saisie par l'API",
-            ModeDepot::UploadPortail => "Dépôt d'un flux sur le portail",
-            ModeDepot::UploadApi => "Dépôt d'un flux par l'API",
-        }
-    }
-
-    fn depuis_code(code: &str) -> ModeDepot {
-        match code {
-            "DEPOT_PDF_PORTAIL" => ModeDepot::DepotPdfPortail,
-            "SAISIE_API" => ModeDepot::SaisieApi,
-            "UPLOAD_PORTAIL" => ModeDepot::UploadPortail,
-            "UPLOAD_API" => ModeDepot::UploadApi,
-            _ => ModeDepot::SaisiePortail,
-        }
-    }
-}
+pub use crate::facture::ModeDepot;
 
 /// Un fichier stocké (sans son contenu).
 #[derive(Debug, Clone, PartialEq, Eq)]

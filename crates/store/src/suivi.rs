@@ -7,7 +7,7 @@ use chorus_domain::statut::{Acteur, Action, Contexte};
 use chorus_domain::suites::{self, Acheminement};
 use chorus_domain::{Anomalie, Statut, saisie};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use crate::erreur::{Erreur, Resultat};
 use crate::facture::{self, FactureStockee};
@@ -44,17 +44,14 @@ pub struct Suivi {
 }
 
 pub fn suivi(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<Suivi> {
-    suivi_depuis(c, bac_id, facture_id, &journal::historique_facture(c, bac_id, facture_id)?)
+    let facture = crate::facture::charger(c, bac_id, facture_id)?;
+    Ok(suivi_depuis(&facture, &journal::historique_facture(c, bac_id, facture_id)?))
 }
 
-/// Le même suivi, d'après l'historique des statuts déjà lu (la page d'une facture le lit pour
-/// elle-même) : le motif est celui du dernier statut donné par l'une de ces parties.
-pub fn suivi_depuis(
-    c: &Connection,
-    bac_id: &str,
-    facture_id: &str,
-    historique: &[journal::Entree],
-) -> Resultat<Suivi> {
+/// Le même suivi, d'après la facture et l'historique de ses statuts déjà lus (la page d'une
+/// facture les lit pour elle-même) : le motif est celui du dernier statut donné par l'une de
+/// ces parties.
+pub fn suivi_depuis(facture: &crate::facture::FactureStockee, historique: &[journal::Entree]) -> Suivi {
     let motif = historique
         .iter()
         .rev()
@@ -64,17 +61,7 @@ pub fn suivi_depuis(
                     .contains(&e.acteur.as_str())
         })
         .map(|e| e.commentaire.clone());
-    Ok(Suivi {
-        motif: motif.filter(|m| !m.trim().is_empty()),
-        rejet_traite_le: rejet_traite_le(c, bac_id, facture_id)?,
-    })
-}
-
-fn rejet_traite_le(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<Option<NaiveDate>> {
-    Ok(c.prepare_cached("SELECT rejet_traite_le FROM facture WHERE bac_id = ?1 AND id = ?2")?
-        .query_row([bac_id, facture_id], |r| r.get(0))
-        .optional()?
-        .flatten())
+    Suivi { motif: motif.filter(|m| !m.trim().is_empty()), rejet_traite_le: facture.rejet_traite_le }
 }
 
 /// Recycle une facture « À recycler » : seules les données d'acheminement changent, elle garde

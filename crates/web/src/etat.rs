@@ -71,6 +71,8 @@ pub struct Etat {
     pub quiz: Arc<CatalogueQuiz>,
     /// Les leçons : celles livrées, ou celles d'un dossier relu à chaque changement.
     pub cours: Arc<CatalogueCours>,
+    /// Le compte, le bac et la structure de chaque session, tant que rien n'a été écrit.
+    pub identites: Arc<crate::identites::Identites>,
 }
 
 impl AppState {
@@ -84,6 +86,7 @@ impl AppState {
             limiteur: Arc::default(),
             quiz: Arc::new(CatalogueQuiz::livre()),
             cours: Arc::new(CatalogueCours::livre()),
+            identites: Arc::default(),
         }))
     }
 

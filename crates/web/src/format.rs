@@ -1,11 +1,12 @@
 //! Affichage à la française : dates, montants.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 /// « 22/11/2026 ».
 pub fn date_courte(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    // Sans passer par un format `strftime` analysé à chaque appel : une page en affiche des dizaines.
+    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
 }
 
 /// « 22 novembre 2026 ».
@@ -30,4 +31,17 @@ pub fn parametre_url(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_courte_a_la_francaise() {
+        let d = |a, m, j| NaiveDate::from_ymd_opt(a, m, j).unwrap();
+        assert_eq!(date_courte(d(2026, 9, 1)), "01/09/2026");
+        assert_eq!(date_courte(d(2026, 12, 31)), "31/12/2026");
+        assert_eq!(date_courte(d(999, 1, 5)), "05/01/0999");
+    }
 }

@@ -10,6 +10,7 @@ pub mod erreur;
 pub mod etat;
 pub mod format;
 pub mod formulaire;
+pub mod identites;
 pub mod lecture_seule;
 pub mod limite;
 pub mod pages;

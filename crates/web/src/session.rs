@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chorus_store::Store;
-use chorus_store::bac::{self, Bac, StructureFournisseur};
-use chorus_store::compte::{self, Utilisateur};
+use chorus_store::bac::{Bac, StructureFournisseur};
+use chorus_store::compte::Utilisateur;
 use rand::RngCore;
 use rusqlite::{OptionalExtension, params};
 use tower_sessions::Session;
@@ -480,13 +480,11 @@ impl FromRequestParts<AppState> for Connecte {
             return Err(AppError::NonConnecte);
         };
         let csrf = jeton_csrf(&session).await?;
-        let trouve = etat.lire_par_cle(move |c, _| {
-            let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
-            let bac = bac::bac(c, &u.bac_id)?;
-            Ok(Some((u, bac)))
-        })?;
-        match trouve {
-            Some((utilisateur, bac)) => Ok(Connecte { utilisateur, bac, csrf, session }),
+        let trouve = etat.identites.de(&etat.store, &id)?;
+        match trouve.as_ref() {
+            Some((utilisateur, bac, _)) => {
+                Ok(Connecte { utilisateur: utilisateur.clone(), bac: bac.clone(), csrf, session })
+            }
             // Compte effacé (bac remis au point de départ) : le poste garde son bac, sa classe
             // et la console éventuelle.
             None => {
@@ -559,19 +557,16 @@ impl FromRequestParts<AppState> for Stagiaire {
             return Err(AppError::NonConnecte);
         };
         let csrf = jeton_csrf(&session).await?;
-        let trouve = etat.lire_par_cle(move |c, _| {
-            let Some(u) = compte::utilisateur(c, &id)? else { return Ok(None) };
-            let bac = bac::bac(c, &u.bac_id)?;
-            let structure = match &u.structure_id {
-                Some(s) => Some(bac::structure_fournisseur(c, &u.bac_id, s)?),
-                None => None,
-            };
-            Ok(Some((u, bac, structure)))
-        })?;
-        match trouve {
-            Some((utilisateur, bac, Some(structure))) => {
-                Ok(Stagiaire { utilisateur, bac, structure, csrf, session })
-            }
+        // Une lecture par clé sur le fil de la requête, et le plus souvent aucune.
+        let trouve = etat.identites.de(&etat.store, &id)?;
+        match trouve.as_ref() {
+            Some((utilisateur, bac, Some(structure))) => Ok(Stagiaire {
+                utilisateur: utilisateur.clone(),
+                bac: bac.clone(),
+                structure: structure.clone(),
+                csrf,
+                session,
+            }),
             // Premier pas après la première connexion : créer sa structure ou s'y rattacher.
             Some((_, _, None)) => Err(AppError::SansStructure),
             // Compte effacé (bac remis au point de départ) : le poste garde son bac, sa classe

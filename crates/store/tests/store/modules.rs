@@ -95,10 +95,12 @@ fn le_bac_et_son_horloge_sont_en_bas() {
     for bas in ["bac", "horloge", "journal"] {
         let au_dessus: BTreeSet<&str> = graphe[bas].iter().map(String::as_str).collect();
         assert!(
-            au_dessus.is_subset(&BTreeSet::from(["bac", "erreur", "horloge"])),
-            "{bas} ne dépend que du bac, de l'horloge et des erreurs : {au_dessus:?}"
+            au_dessus.is_subset(&BTreeSet::from(["bac", "colonne", "erreur", "horloge"])),
+            "{bas} ne dépend que du bac, de l'horloge, des erreurs et de la lecture des colonnes : {au_dessus:?}"
         );
     }
+    // La lecture des dates en base ne dépend de rien dans le crate.
+    assert!(graphe["colonne"].is_empty(), "colonne : {:?}", graphe["colonne"]);
 }
 
 #[test]

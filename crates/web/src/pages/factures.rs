@@ -156,9 +156,9 @@ async fn charger(etat: &AppState, stagiaire: &Stagiaire, id: String) -> Result<D
             return Err(chorus_store::Erreur::Introuvable("facture"));
         }
         let historique = journal::historique_facture(c, &bac_id, &id)?;
-        let suivi = chorus_store::suivi::suivi_depuis(c, &bac_id, &id, &historique)?;
+        let suivi = chorus_store::suivi::suivi_depuis(&facture, &historique);
         let pieces = chorus_store::piece_jointe::lister(c, &bac_id, &id)?;
-        let mode = chorus_store::piece_jointe::mode_depot(c, &bac_id, &id)?;
+        let mode = facture.mode_depot;
         let s = chorus_store::paiement::suivi_de(c, facture, &historique, aujourd_hui)?;
         let paiement = match s.etat {
             chorus_store::paiement::EtatPaiement::Suivie(p) => Some(*p),
