@@ -3,7 +3,7 @@
 use chorus_domain::circuit::{self, Circuit};
 use chorus_domain::facture::Facture;
 use chorus_domain::montants::Totaux;
-use chorus_domain::saisie::{self, SaisieBrute};
+use chorus_domain::saisie::{self, DestinataireConnu, SaisieBrute};
 use chorus_domain::statut::{Acteur, Action, Contexte};
 use chorus_domain::validation::{self, ValideurConnu, VerificationValideur};
 use chorus_domain::{Anomalie, Statut};
@@ -199,19 +199,41 @@ pub(crate) fn tracer_codes(
     Ok(())
 }
 
+/// Ce qu'une saisie donne avant le tour de l'écrivain : la facture analysée (ou ses anomalies
+/// de forme) et son destinataire dans l'annuaire avec ses services. Ni l'une ni l'autre ne
+/// dépend de ce que le bac à sable contient ; le serveur les prépare sur une connexion de
+/// lecture, et l'écrivain ne fait plus que ce qui doit se lire et s'écrire ensemble (numéro
+/// libre, valideur, enregistrement). Choix du simulateur : un annuaire réimporté pendant ces
+/// quelques millisecondes compte comme s'il l'avait été juste après l'envoi.
+pub struct Preparee {
+    analyse: Result<Facture, Vec<Anomalie>>,
+    destinataire: Option<DestinataireConnu>,
+}
+
+/// Prépare la saisie `brut` (voir [`Preparee`]).
+pub fn preparer(c: &Connection, brut: &SaisieBrute) -> Resultat<Preparee> {
+    let analyse = saisie::analyser(brut);
+    let destinataire = match &analyse {
+        Ok(f) => reference::destinataire(c, &f.destinataire)?,
+        Err(_) => None,
+    };
+    Ok(Preparee { analyse, destinataire })
+}
+
 /// Les anomalies d'une saisie selon l'envoi demandé : un brouillon doit seulement être bien
 /// formé (et garder un numéro libre) ; un envoi passe tous les contrôles de Chorus Pro.
 fn verifier(
     c: &Connection,
     bac: &Bac,
     fournisseur: &StructureFournisseur,
-    brut: &SaisieBrute,
+    preparee: Preparee,
     envoi: Envoi,
     sauf: Option<&str>,
     horloge: &Horloge,
 ) -> Resultat<Result<Verifiee, Vec<Anomalie>>> {
     let structure_id = fournisseur.id.as_str();
-    let facture = match saisie::analyser(brut) {
+    let Preparee { analyse, destinataire } = preparee;
+    let facture = match analyse {
         Ok(f) => f,
         Err(anomalies) => return Ok(Err(anomalies)),
     };
@@ -219,7 +241,6 @@ fn verifier(
         return Ok(Err(vec![a]));
     }
     let deja = numero_deja_utilise(c, &bac.id, structure_id, &facture.numero, sauf)?;
-    let mut raison_sociale = None;
     let mut anomalies = match envoi {
         Envoi::Enregistrer => {
             if deja {
@@ -237,7 +258,6 @@ fn verifier(
             }
         }
         Envoi::ValiderEtEnvoyer => {
-            let destinataire = reference::destinataire(c, &facture.destinataire)?;
             let ctx = saisie::Contexte {
                 destinataire: destinataire.as_ref(),
                 numero_deja_utilise: deja,
@@ -247,7 +267,6 @@ fn verifier(
             if let Some(a) = anomalie_du_valideur(c, &facture, &fournisseur.identifiant)? {
                 anomalies.push(a);
             }
-            raison_sociale = destinataire.map(|d| d.structure.raison_sociale);
             anomalies
         }
     };
@@ -255,13 +274,8 @@ fn verifier(
     if !anomalies.is_empty() {
         return Ok(Err(anomalies));
     }
-    // Lue par les contrôles d'un envoi ; pour un brouillon, lue ici (elle s'affiche dans la liste).
-    let raison_sociale = match raison_sociale {
-        Some(r) => r,
-        None => reference::structure_publique(c, &facture.destinataire)?
-            .map(|s| s.raison_sociale)
-            .unwrap_or_default(),
-    };
+    // Elle s'affiche dans la liste, brouillon compris.
+    let raison_sociale = destinataire.map(|d| d.structure.raison_sociale).unwrap_or_default();
     Ok(Ok(Verifiee { facture, raison_sociale }))
 }
 
@@ -351,6 +365,20 @@ pub fn saisir(
     envoi: Envoi,
     horloge: &Horloge,
 ) -> Resultat<Issue> {
+    let preparee = preparer(c, brut)?;
+    saisir_preparee(c, bac_id, structure_id, brouillon, preparee, envoi, horloge)
+}
+
+/// [`saisir`], la saisie déjà préparée hors du tour de l'écrivain (voir [`Preparee`]).
+pub fn saisir_preparee(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    brouillon: Option<&str>,
+    preparee: Preparee,
+    envoi: Envoi,
+    horloge: &Horloge,
+) -> Resultat<Issue> {
     let bac = bac::bac(c, bac_id)?;
     let fournisseur = bac::structure_fournisseur(c, bac_id, structure_id)?;
     let courant = match brouillon {
@@ -365,7 +393,7 @@ pub fn saisir(
     // circuits ; le statut d'arrivée, lui, dépend du cadre de la facture vérifiée.)
     circuit::transition(&circuit::CLASSIQUE, courant, action, Acteur::Fournisseur, &Contexte::default())?;
     let Verifiee { facture, raison_sociale } =
-        match verifier(c, &bac, &fournisseur, brut, envoi, brouillon, horloge)? {
+        match verifier(c, &bac, &fournisseur, preparee, envoi, brouillon, horloge)? {
             Ok(v) => v,
             Err(anomalies) => {
                 tracer_anomalies(c, &bac, &anomalies, brouillon, horloge)?;
@@ -527,7 +555,8 @@ pub fn previsualiser_envoi(
             &Contexte::default(),
         )?;
     }
-    let resultat = verifier(c, &bac, &fournisseur, brut, Envoi::ValiderEtEnvoyer, brouillon, horloge)?
+    let preparee = preparer(c, brut)?;
+    let resultat = verifier(c, &bac, &fournisseur, preparee, Envoi::ValiderEtEnvoyer, brouillon, horloge)?
         .map(|v| v.facture);
     if let Err(anomalies) = &resultat {
         tracer_anomalies(c, &bac, anomalies, brouillon, horloge)?;

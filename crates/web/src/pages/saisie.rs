@@ -151,10 +151,14 @@ pub async fn soumettre(
             ));
         }
     };
-    let b = brut.clone();
+    // Analysée et son destinataire lu avant le tour de l'écrivain, qui n'a plus qu'à vérifier
+    // ce qui dépend du bac à sable et à enregistrer.
+    let preparee = etat.lire_par_cle(|c, _| facture::preparer(c, &brut))?;
     let br = brouillon.clone();
     let issue = etat
-        .ecrire(move |tx, h| facture::saisir(tx, &bac_id, &structure_id, br.as_deref(), &b, envoi, h))
+        .ecrire(move |tx, h| {
+            facture::saisir_preparee(tx, &bac_id, &structure_id, br.as_deref(), preparee, envoi, h)
+        })
         .await?;
     Ok(match issue {
         Issue::Acceptee(id) => Redirect::to(&format!("/factures-emises/{id}")).into_response(),
