@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_version_des_taux.sql"),
     include_str!("migrations/0022_flux.sql"),
     include_str!("migrations/0023_index_des_envois.sql"),
+    include_str!("migrations/0024_piste.sql"),
 ];
 
 #[derive(Clone)]

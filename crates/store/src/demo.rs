@@ -15,6 +15,18 @@ pub const TAUX: &str = include_str!("../../../fixtures/taux-interets-moratoires.
 
 /// Mot de passe des comptes de démonstration (affiché au démarrage et dans le README).
 pub const MOT_DE_PASSE_DEMO: &str = "Formation-2026";
+
+/// Le mot de passe du compte technique de chaque structure de démonstration (l'identifiant est
+/// `TECH_<SIRET>@cpro.exemple`, voir `docs/api.md`), pour brancher un connecteur sans rien régler.
+pub const MOT_DE_PASSE_TECHNIQUE_DEMO: &str = "Raccordement-API-2026";
+
+/// Les identifiants PISTE fixes et documentés du bac de démonstration `n`.
+pub fn identifiants_piste_demo(n: usize) -> crate::piste::Identifiants {
+    crate::piste::Identifiants {
+        client_id: format!("demo-formation{n}"),
+        client_secret: format!("demo-secret-formation{n}"),
+    }
+}
 pub const NOMBRE_COMPTES_DEMO: usize = 5;
 
 /// L'identifiant du n-ième compte de démonstration (à partir de 1).
@@ -51,7 +63,7 @@ pub fn initialiser(store: &Store, horloge: &Horloge) -> Resultat<()> {
         let entreprises = reference::entreprises_stagiaires(tx)?;
         for (i, entreprise) in entreprises.iter().take(NOMBRE_COMPTES_DEMO).enumerate() {
             let n = i + 1;
-            let (bac, _) = depart::creer_pratique_libre(
+            let (bac, utilisateur) = depart::creer_pratique_libre(
                 tx,
                 &format!("Démonstration {n}"),
                 entreprise,
@@ -65,6 +77,20 @@ pub fn initialiser(store: &Store, horloge: &Horloge) -> Resultat<()> {
             )?;
             // Les comptes de démonstration entrent sans code : « ouvrez l'adresse et vous y êtes ».
             tx.execute("UPDATE bac SET double_authentification = 0 WHERE id = ?1", [&bac.id])?;
+            // Un connecteur se branche sur un bac de démonstration sans rien régler.
+            if let Some(structure_id) = &utilisateur.structure_id {
+                crate::raccordement::definir_compte_technique(
+                    tx,
+                    &bac.id,
+                    structure_id,
+                    MOT_DE_PASSE_TECHNIQUE_DEMO,
+                    MOT_DE_PASSE_TECHNIQUE_DEMO,
+                    horloge,
+                )?;
+                // Ni message ni entrée de journal pour ce réglage d'installation.
+                depart::effacer_l_activite(tx, &bac.id)?;
+            }
+            crate::piste::definir(tx, &bac.id, &identifiants_piste_demo(n), horloge)?;
         }
         Ok(())
     })

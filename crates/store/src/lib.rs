@@ -38,6 +38,7 @@ pub mod notification;
 pub mod paiement;
 pub mod piece_jointe;
 pub mod pilotage;
+pub mod piste;
 pub mod questionnaire;
 pub mod quiz;
 pub mod raccordement;

@@ -559,6 +559,47 @@ pub fn verifier_compte_technique(
     Ok(Some((bac_id, structure_id)))
 }
 
+/// Un compte technique trouvé par son identifiant, avant toute vérification du mot de passe :
+/// l'API garde en mémoire les empreintes déjà vérifiées, pour ne pas refaire un hachage Argon2
+/// (des dizaines de millisecondes) à chaque appel d'un connecteur.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompteTechniqueTrouve {
+    pub bac_id: String,
+    pub structure_id: String,
+    /// L'empreinte Argon2 du mot de passe : elle change avec lui.
+    pub empreinte: String,
+    pub change_le: NaiveDate,
+}
+
+pub fn compte_technique_par_identifiant(
+    c: &Connection,
+    identifiant: &str,
+) -> Resultat<Option<CompteTechniqueTrouve>> {
+    Ok(c.prepare_cached(
+        "SELECT bac_id, structure_id, mot_de_passe, change_le FROM compte_technique WHERE identifiant = ?1",
+    )?
+    .query_row([identifiant.trim()], |r| {
+        Ok(CompteTechniqueTrouve {
+            bac_id: r.get(0)?,
+            structure_id: r.get(1)?,
+            empreinte: r.get(2)?,
+            change_le: r.get(3)?,
+        })
+    })
+    .optional()?)
+}
+
+/// Le mot de passe correspond-il à l'empreinte ? (Argon2 : à appeler hors du fil asynchrone.)
+pub fn mot_de_passe_correct(mot_de_passe: &str, empreinte: &str) -> bool {
+    verifier(mot_de_passe, empreinte)
+}
+
+/// Le même temps qu'une vérification, pour un identifiant inconnu : la réponse ne dit pas si
+/// le compte existe.
+pub fn verifier_un_leurre(mot_de_passe: &str) {
+    let _ = verifier(mot_de_passe, &HACHE_LEURRE);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -722,6 +763,10 @@ mod tests {
         let b = banc();
         let h = b.horloge;
         let (bac, st) = (b.bac_id.clone(), b.structure_id.clone());
+        // Les structures de démonstration ont leur compte technique : celle-ci repart sans.
+        b.store
+            .ecrire(|tx| Ok(tx.execute("DELETE FROM compte_technique WHERE structure_id = ?1", [&st])?))
+            .unwrap();
         let e =
             b.store.ecrire(|tx| definir_compte_technique(tx, &bac, &st, "court", "court", &h)).unwrap_err();
         assert!(matches!(&e, Erreur::Anomalies(a) if a.iter().any(|x| x.code == "MDP_TROP_COURT")));

@@ -1,8 +1,8 @@
 //! L'entretien du serveur en marche, pour que la mémoire et le disque restent bornés sur une
-//! journée de classe (ou une année) : chaque minute, les sessions expirées sont effacées ; et
-//! quand personne n'a écrit depuis la dernière fois, le journal WAL est ramené à zéro (sous
-//! des lectures continues, les points de contrôle automatiques de SQLite ne peuvent pas
-//! toujours le vider).
+//! journée de classe (ou une année) : chaque minute, les sessions et les jetons de l'API
+//! expirés sont effacés ; et quand personne n'a écrit depuis la dernière fois, le journal WAL
+//! est ramené à zéro (sous des lectures continues, les points de contrôle automatiques de
+//! SQLite ne peuvent pas toujours le vider).
 
 use std::time::Duration;
 
@@ -24,6 +24,7 @@ pub async fn entretenir(etat: AppState) {
         let store = etat.store.clone();
         let resultat = tokio::task::spawn_blocking(move || {
             crate::session::purger(&store)?;
+            store.ecrire(|c| chorus_store::piste::purger_les_jetons(c, chrono::Utc::now()))?;
             if au_repos {
                 store.compacter_le_journal()?;
             }

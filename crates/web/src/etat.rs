@@ -73,6 +73,8 @@ pub struct Etat {
     pub cours: Arc<CatalogueCours>,
     /// Le compte, le bac et la structure de chaque session, tant que rien n'a été écrit.
     pub identites: Arc<crate::identites::Identites>,
+    /// Les comptes techniques dont le mot de passe a déjà été vérifié (API Chorus Pro).
+    pub comptes_techniques: Arc<crate::piste::acces::ComptesVerifies>,
 }
 
 impl AppState {
@@ -87,6 +89,7 @@ impl AppState {
             quiz: Arc::new(CatalogueQuiz::livre()),
             cours: Arc::new(CatalogueCours::livre()),
             identites: Arc::default(),
+            comptes_techniques: Arc::default(),
         }))
     }
 

@@ -14,6 +14,7 @@ pub mod identites;
 pub mod lecture_seule;
 pub mod limite;
 pub mod pages;
+pub mod piste;
 pub mod session;
 
 use axum::Router;
@@ -117,6 +118,7 @@ pub fn app(etat: AppState) -> Router {
             "/structure/compte-technique",
             get(pages::raccordement::compte_technique).post(pages::raccordement::definir_compte_technique),
         )
+        .route("/structure/compte-technique/piste", post(pages::raccordement::renouveler_piste))
         .route("/approbations", get(pages::rattachement::approbations).post(pages::rattachement::decider))
         .route("/mon-compte", get(pages::mon_compte::page_compte))
         .route("/mon-compte/informations", post(pages::mon_compte::informations))
@@ -168,6 +170,8 @@ pub fn app(etat: AppState) -> Router {
         .layer(sessions)
         // Après la couche des sessions : l'API ne lit ni n'écrit de session (jeton bearer).
         .merge(api::routes())
+        // L'API Chorus Pro (PISTE) des connecteurs : jeton OAuth et compte technique, sans session.
+        .merge(piste::routes())
         // Une page du portail n'est jamais gardée par un cache (un poste partagé, un proxy) ;
         // les feuilles de style et scripts disent eux-mêmes qu'ils se gardent.
         .layer(entete(header::CACHE_CONTROL, "no-store"))
@@ -195,6 +199,10 @@ async fn chemin_sur(
     let chemin = requete.uri().path();
     if chemin.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./~".contains(&b)) {
         return suite.run(requete).await;
+    }
+    if chemin.starts_with(piste::PREFIXE) {
+        return piste::reponse::ErreurPiste::introuvable("Ce service de l'API Chorus Pro n'existe pas.")
+            .into_response();
     }
     if chemin.starts_with(api::PREFIXE) {
         return erreur::ErreurApi(erreur::AppError::Introuvable(

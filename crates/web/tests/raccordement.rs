@@ -37,6 +37,11 @@ impl Banc {
         let store = Store::ouvrir(dossier.path()).expect("base");
         let horloge = Horloge::fixe(date_fixe());
         chorus_store::demo::initialiser(&store, &horloge).expect("données de démonstration");
+        // Ces tests créent le compte technique : les structures de démonstration, qui en ont
+        // un pour brancher un connecteur sans rien régler, repartent sans.
+        store
+            .ecrire(|c| Ok(c.execute("DELETE FROM compte_technique", [])?))
+            .expect("comptes techniques effacés");
         let app = chorus_web::app(chorus_web::AppState::new(store.clone(), horloge));
         Banc { app, store, _dossier: dossier }
     }

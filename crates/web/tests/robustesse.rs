@@ -69,12 +69,12 @@ async fn trente_deux_envois_simultanes_passent_tous() {
     assert_eq!(total, 32);
 }
 
-/// Every route of the portal and of the API, read from the sources (`.route("…"`), with the
-/// routes nested under `/moe`, `/moa` and the API prefix.
+/// Every route of the portal and of the APIs, read from the sources (`.route("…"`), with the
+/// routes nested under `/moe`, `/moa`, the simulation API's prefix and `/cpro`.
 fn toutes_les_routes() -> Vec<String> {
     let racine = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
     let mut fichiers = vec![std::path::PathBuf::from(racine).join("lib.rs")];
-    for dossier in ["pages", "pages/formateur", "api"] {
+    for dossier in ["pages", "pages/formateur", "api", "piste"] {
         let Ok(entrees) = std::fs::read_dir(std::path::Path::new(racine).join(dossier)) else { continue };
         for e in entrees.flatten() {
             if e.path().extension().is_some_and(|x| x == "rs") {
@@ -99,6 +99,9 @@ fn toutes_les_routes() -> Vec<String> {
                 }
                 ("mod.rs", c) if f.to_string_lossy().contains("/api/") => {
                     routes.push(format!("/api/sim/v1{c}"))
+                }
+                ("mod.rs", c) if f.to_string_lossy().contains("/piste/") && !c.starts_with("/api/") => {
+                    routes.push(format!("/cpro{c}"))
                 }
                 (_, c) => routes.push(c.to_string()),
             }

@@ -52,12 +52,33 @@ pub async fn creer(State(etat): State<AppState>, client: ClientApi, CorpsJson(co
     let b = etat
         .ecrire(move |tx, h| {
             let b = simulation::creer_bac(tx, &formateur_id, code_classe.as_deref(), &stagiaire, h)?;
+            // De quoi brancher un connecteur sur ce bac tout de suite (API Chorus Pro) : le compte
+            // technique de sa structure et l'application PISTE du bac.
+            let mot_de_passe = chorus_store::formateur::mot_de_passe_aleatoire();
+            let compte = chorus_store::raccordement::definir_compte_technique(
+                tx,
+                &b.arrivee.bac_id,
+                &b.structure.id,
+                &mot_de_passe,
+                &mot_de_passe,
+                h,
+            )?;
+            let application = chorus_store::piste::renouveler(tx, &b.arrivee.bac_id, h)?;
             if let Some((s, mode)) = &exercice {
                 scenario::commencer(tx, &b.arrivee.bac_id, (s, *mode), Some(&b.structure.id), h)?;
             }
-            Ok(b)
+            Ok((
+                b,
+                json!({
+                    "clientId": application.client_id,
+                    "clientSecret": application.client_secret,
+                    "login": compte.identifiant,
+                    "motDePasse": mot_de_passe,
+                }),
+            ))
         })
         .await?;
+    let (b, api) = b;
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -67,6 +88,7 @@ pub async fn creer(State(etat): State<AppState>, client: ClientApi, CorpsJson(co
             "structure": { "siret": b.structure.identifiant, "raisonSociale": b.structure.raison_sociale },
             "classe": { "code": b.arrivee.classe.code, "titre": b.arrivee.classe.titre },
             "scenario": commence,
+            "api": api,
         })),
     ))
 }

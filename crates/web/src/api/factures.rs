@@ -144,16 +144,16 @@ fn taux_de_la_ligne(l: &Objet<'_>, rang: usize) -> Result<(String, bool), AppErr
 }
 
 /// Ce que contient le corps de `soumettre`, pour la saisie du portail.
-struct Soumission {
-    brut: SaisieBrute,
-    declares: MontantsDeclares,
+pub(crate) struct Soumission {
+    pub(crate) brut: SaisieBrute,
+    pub(crate) declares: MontantsDeclares,
     /// `fournisseur.idFournisseur` : le SIRET de la structure qui facture, si le bac en a plusieurs.
-    fournisseur: Option<String>,
+    pub(crate) fournisseur: Option<String>,
 }
 
 const EXEMPLE_SOUMETTRE: &str = r#"{"numeroFactureSaisi": "FA-2026-001", "dateFacture": "2026-11-20", …}"#;
 
-fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
+pub(crate) fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
     let racine = Objet::racine(corps, EXEMPLE_SOUMETTRE)?;
     let mode = racine.texte("modeDepot")?;
     if !mode.trim().is_empty() && mode.trim() != "SAISIE_API" {

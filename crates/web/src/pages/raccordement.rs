@@ -605,6 +605,13 @@ fn bandeau_expiration(ct: &CompteTechnique, etat_mdp: EtatMotDePasse) -> Markup 
     }
 }
 
+/// L'application PISTE du bac à sable, et ses identifiants s'ils viennent d'être générés.
+#[derive(Default)]
+pub struct VuePiste {
+    application: Option<chorus_store::piste::Application>,
+    nouveaux: Option<chorus_store::piste::Identifiants>,
+}
+
 fn page_compte_technique(
     etat: &AppState,
     s: &Stagiaire,
@@ -612,6 +619,7 @@ fn page_compte_technique(
     gestionnaire: bool,
     anomalies: &[Anomalie],
     message: Option<&str>,
+    piste: &VuePiste,
 ) -> Markup {
     let ctx = s.contexte(&etat.horloge);
     let aujourd_hui = ctx.date_simulee;
@@ -676,8 +684,79 @@ fn page_compte_technique(
                     (reserve_au_gestionnaire("créer le compte technique ou en changer le mot de passe"))
                 }
             }
+            (section_piste(s, compte, gestionnaire, piste))
         },
     )
+}
+
+/// Ce que le portail PISTE donnerait (l'application, son identifiant et son secret), montré ici
+/// parce que le simulateur tient lieu de PISTE : une aide du simulateur, signalée comme telle.
+fn section_piste(
+    s: &Stagiaire,
+    compte: Option<&CompteTechnique>,
+    gestionnaire: bool,
+    piste: &VuePiste,
+) -> Markup {
+    html! {
+        section {
+            h2 { "Raccordement API : l'application PISTE de ce bac à sable" }
+            p.aide {
+                "Aide du simulateur, absente du vrai portail : sur Chorus Pro, l'application et ses identifiants "
+                "s'obtiennent sur le portail PISTE (piste.gouv.fr). Ici, le simulateur tient lieu de PISTE : "
+                "un connecteur ne change que ses deux adresses de base."
+            }
+            dl.fiche {
+                dt { "Adresse du jeton (OAuth)" } dd { code { "/api/oauth/token" } " sur ce serveur" }
+                dt { "Adresse des services" } dd { code { "/cpro/" } " (par exemple " code { "/cpro/factures/v1/soumettre" } ")" }
+                dt { "Identifiant client (client_id)" }
+                dd { @match &piste.application { Some(a) => { code { (a.client_id) } }, None => { "aucune application pour l'instant" } } }
+                dt { "Compte technique (en-tête cpro-account)" }
+                dd { @match compte { Some(ct) => { code { (ct.identifiant) } " et son mot de passe, en base64" }, None => { "à créer ci-dessus" } } }
+            }
+            @if let Some(n) = &piste.nouveaux {
+                div.alerte.alerte-info role="status" {
+                    p { strong { "Nouveaux identifiants : le secret ne sera plus jamais affiché." } " Reportez-les dans le connecteur." }
+                    dl.fiche {
+                        dt { "client_id" } dd { code { (n.client_id) } }
+                        dt { "client_secret" } dd { code { (n.client_secret) } }
+                    }
+                }
+            }
+            @if gestionnaire {
+                form method="post" action="/structure/compte-technique/piste"
+                    data-confirmer="Générer de nouveaux identifiants ? L'ancien secret et les jetons déjà délivrés cesseront aussitôt de fonctionner." {
+                    (champ_csrf(&s.csrf))
+                    button.bouton type="submit" {
+                        @if piste.application.is_some() { "Renouveler les identifiants PISTE" } @else { "Créer l'application PISTE" }
+                    }
+                }
+            } @else {
+                (reserve_au_gestionnaire("créer ou renouveler les identifiants PISTE"))
+            }
+        }
+    }
+}
+
+async fn lire_piste(etat: &AppState, s: &Stagiaire) -> Result<VuePiste, AppError> {
+    let bac = s.bac.id.clone();
+    let application = etat.lire(move |c, _| chorus_store::piste::application(c, &bac)).await?;
+    Ok(VuePiste { application, nouveaux: None })
+}
+
+/// Crée ou renouvelle l'application PISTE du bac : la page montre le secret une seule fois.
+pub async fn renouveler_piste(
+    State(etat): State<AppState>,
+    stagiaire: Stagiaire,
+    champs: Champs,
+) -> Result<Markup, AppError> {
+    stagiaire.verifier_csrf(&champs.un("csrf")).await?;
+    stagiaire.exiger_gestionnaire(&etat).await?;
+    let bac = stagiaire.bac.id.clone();
+    let nouveaux = etat.ecrire(move |tx, h| chorus_store::piste::renouveler(tx, &bac, h)).await?;
+    let compte = lire_compte_technique(&etat, &stagiaire).await?;
+    let mut piste = lire_piste(&etat, &stagiaire).await?;
+    piste.nouveaux = Some(nouveaux);
+    Ok(page_compte_technique(&etat, &stagiaire, compte.as_ref(), true, &[], None, &piste))
 }
 
 async fn lire_compte_technique(etat: &AppState, s: &Stagiaire) -> Result<Option<CompteTechnique>, AppError> {
@@ -701,7 +780,8 @@ pub async fn compte_technique(
         }
         _ => None,
     };
-    Ok(page_compte_technique(&etat, &stagiaire, compte.as_ref(), gestionnaire, &[], message))
+    let piste = lire_piste(&etat, &stagiaire).await?;
+    Ok(page_compte_technique(&etat, &stagiaire, compte.as_ref(), gestionnaire, &[], message, &piste))
 }
 
 pub async fn definir_compte_technique(
@@ -725,7 +805,9 @@ pub async fn definir_compte_technique(
         Ok(false) => Ok(Redirect::to("/structure/compte-technique?fait=cree").into_response()),
         Err(anomalies) => {
             let compte = lire_compte_technique(&etat, &stagiaire).await?;
-            let page = page_compte_technique(&etat, &stagiaire, compte.as_ref(), true, &anomalies, None);
+            let piste = lire_piste(&etat, &stagiaire).await?;
+            let page =
+                page_compte_technique(&etat, &stagiaire, compte.as_ref(), true, &anomalies, None, &piste);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

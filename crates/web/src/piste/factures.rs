@@ -1,0 +1,262 @@
+//! `factures/v1` côté fournisseur : soumettre une facture saisie, la retrouver, la consulter,
+//! suivre ses statuts. Les mêmes cas d'usage que le portail (`simulation::soumettre`, le
+//! journal, la facture stockée) : ce que l'API fait se voit dans « Factures émises ».
+
+use axum::extract::State;
+use chorus_domain::montants;
+use chorus_store::facture::{self, Issue};
+use chorus_store::{journal, piste, simulation};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use super::acces::AppelPiste;
+use super::reponse::{ErreurPiste, Resultat, pagination, parametres_retour, succes};
+use crate::api::client::CorpsJson;
+use crate::etat::AppState;
+
+/// Un montant stocké (texte décimal) en nombre JSON, comme le vrai service l'écrit.
+fn montant(texte: &str) -> Value {
+    texte.parse::<Decimal>().map_or(Value::Null, decimal)
+}
+
+/// Un montant arrondi au centime, en nombre JSON : entier s'il n'a pas de centimes.
+fn decimal(d: Decimal) -> Value {
+    nombre(montants::arrondir(d))
+}
+
+/// Un nombre décimal en nombre JSON (entier s'il l'est) : les clients typés attendent des nombres.
+fn nombre(d: Decimal) -> Value {
+    use rust_decimal::prelude::ToPrimitive;
+    let d = d.normalize();
+    if d.scale() == 0 {
+        d.to_i64().map_or(Value::Null, |n| json!(n))
+    } else {
+        d.to_f64().map_or(Value::Null, |n| json!(n))
+    }
+}
+
+/// `soumettre` : une facture saisie par l'API (`modeDepot` SAISIE_API), au nom de la structure
+/// du compte technique. Choix du simulateur : `fournisseur.idFournisseur` n'est pas relu, la
+/// structure étant celle du compte technique présenté.
+pub async fn soumettre(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let s = crate::api::factures::lire_soumission(&corps)?;
+    let AppelPiste { bac_id, structure_id } = appel;
+    let issue = etat
+        .ecrire(move |tx, h| {
+            let issue = simulation::soumettre(tx, &bac_id, &structure_id, &s.brut, &s.declares, h)?;
+            Ok(match issue {
+                Issue::Acceptee(id) => {
+                    Ok((facture::charger(tx, &bac_id, &id)?, piste::identifiant_cpp(tx, &bac_id, &id)?))
+                }
+                Issue::Refusee(anomalies) => Err(anomalies),
+            })
+        })
+        .await?;
+    match issue {
+        Ok((f, identifiant)) => Ok(succes(json!({
+            "identifiantFactureCPP": identifiant,
+            "numeroFacture": f.facture.numero,
+            "statutFacture": f.statut.code(),
+            "dateDepot": f.date_depot.map(|d| d.format("%Y-%m-%d").to_string()),
+        }))),
+        Err(anomalies) => {
+            let messages: Vec<String> =
+                anomalies.iter().map(|a| format!("{} : {}", a.code, a.message)).collect();
+            Err(ErreurPiste::refus(format!(
+                "Facture refusée ({} anomalie(s)). {}",
+                anomalies.len(),
+                messages.join(" ")
+            )))
+        }
+    }
+}
+
+fn texte_facultatif(corps: &Value, nom: &str) -> Option<String> {
+    corps.get(nom).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+}
+
+/// `rechercher/fournisseur` : les factures envoyées par la structure, les plus récentes d'abord.
+/// Critères lus : `numeroFacture`, `numeroFluxDepot`, `statutCourant[]`, `typeFacture` ; les
+/// autres sont ignorés, comme les valeurs nulles ou zéro qu'envoient les clients typés.
+pub async fn rechercher_fournisseur(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let statuts = match corps.get("statutCourant") {
+        Some(Value::Array(l)) => l.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
+        _ => Vec::new(),
+    };
+    let criteres = piste::Criteres {
+        numero_facture: texte_facultatif(&corps, "numeroFacture"),
+        numero_flux_depot: texte_facultatif(&corps, "numeroFluxDepot"),
+        statuts,
+        type_facture: texte_facultatif(&corps, "typeFacture"),
+    };
+    let (page, par_page) = pagination(corps.get("rechercheFactureParFournisseur"));
+    let AppelPiste { bac_id, structure_id } = appel;
+    let (factures, total) = etat
+        .lire(move |c, _| {
+            piste::factures_du_fournisseur(c, &bac_id, &structure_id, &criteres, page, par_page)
+        })
+        .await?;
+    let liste: Vec<Value> = factures
+        .iter()
+        .map(|f| {
+            json!({
+                "identifiantFactureCPP": f.identifiant_cpp,
+                "numeroFacture": f.numero,
+                "statut": f.statut,
+                "typeFacture": f.type_facture,
+                "dateFacture": f.date_facture.format("%Y-%m-%d").to_string(),
+                "dateDepot": f.date_depot.map(|d| d.format("%Y-%m-%d").to_string()),
+                "dateHeureEtatCourant": format!("{}T00:00:00", f.date_statut.format("%Y-%m-%d")),
+                "codeDestinataire": f.destinataire,
+                "designationDestinataire": f.raison_sociale_destinataire,
+                "codeServiceExecutant": f.code_service,
+                "numeroBonCommande": f.numero_engagement,
+                "numeroMarche": f.numero_marche,
+                "montantHT": montant(&f.montant_ht),
+                "montantTTC": montant(&f.montant_ttc),
+                "montantAPayer": montant(&f.montant_a_payer),
+                "devise": "EUR",
+                "numeroFluxDepot": f.numero_flux_depot,
+                "modeDepot": f.mode_depot,
+                "rejetTraite": f.rejet_traite,
+                "typeDemandePaiement": "FACTURE",
+            })
+        })
+        .collect();
+    Ok(succes(
+        json!({ "listeFactures": liste, "parametresRetour": parametres_retour(page, par_page, total) }),
+    ))
+}
+
+/// L'identifiant entier d'une facture dans le corps (`identifiantFactureCPP` ou `idFacture`),
+/// en nombre ou en texte.
+fn identifiant_demande(corps: &Value) -> Result<i64, ErreurPiste> {
+    let valeur =
+        ["identifiantFactureCPP", "idFacture"].iter().find_map(|n| corps.get(*n).filter(|v| !v.is_null()));
+    match valeur {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        ErreurPiste::refus("Le champ « identifiantFactureCPP » (un nombre entier) est obligatoire.")
+    })
+}
+
+/// La facture demandée, si elle est de la structure du compte technique.
+async fn facture_demandee(
+    etat: &AppState,
+    appel: &AppelPiste,
+    corps: &Value,
+) -> Result<(i64, String), ErreurPiste> {
+    let identifiant = identifiant_demande(corps)?;
+    let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
+    let id = etat.lire(move |c, _| piste::facture_de_l_identifiant(c, &bac, &structure, identifiant)).await?;
+    id.map(|id| (identifiant, id)).ok_or_else(|| {
+        ErreurPiste::introuvable(format!("Facture {identifiant} introuvable pour cette structure."))
+    })
+}
+
+/// `consulter/fournisseur` : la facture complète.
+pub async fn consulter_fournisseur(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let (identifiant, id) = facture_demandee(&etat, &appel, &corps).await?;
+    let bac = appel.bac_id.clone();
+    let fs = etat.lire(move |c, _| facture::charger(c, &bac, &id)).await?;
+    let f = &fs.facture;
+    let t = fs.totaux();
+    let lignes: Vec<Value> = f
+        .lignes
+        .iter()
+        .enumerate()
+        .map(|(rang, l)| {
+            json!({
+                "lignePosteNumero": rang + 1,
+                "lignePosteReference": l.reference,
+                "lignePosteDenomination": l.designation,
+                "lignePosteQuantite": nombre(l.quantite),
+                "lignePosteUnite": l.unite,
+                "lignePosteMontantUnitaireHT": nombre(l.prix_unitaire_ht),
+                "lignePosteMontantRemiseHT": nombre(l.remise_ht),
+                "lignePosteTauxTvaManuel": nombre(l.taux_tva.pourcentage()),
+            })
+        })
+        .collect();
+    Ok(succes(json!({
+        "facture": {
+            "identifiantFactureCPP": identifiant,
+            "numeroFacture": f.numero,
+            "statutFacture": fs.statut.code(),
+            "modeDepot": fs.mode_depot.code(),
+            "dateDepot": fs.date_depot.map(|d| d.format("%Y-%m-%d").to_string()),
+            "cadreDeFacturation": {
+                "codeCadreFacturation": f.cadre.code(),
+                "codeStructureValideur": Some(&f.code_structure_valideur).filter(|v| !v.is_empty()),
+            },
+            "destinataire": {
+                "codeDestinataire": f.destinataire,
+                "libelleDestinataire": fs.raison_sociale_destinataire,
+                "codeServiceExecutant": f.code_service,
+            },
+            "references": {
+                "dateFacture": f.date_facture.format("%Y-%m-%d").to_string(),
+                "typeFacture": f.type_facture.code(),
+                "typeTva": f.type_tva.code(),
+                "modePaiement": f.mode_paiement.code(),
+                "deviseFacture": "EUR",
+                "numeroBonCommande": f.numero_engagement,
+                "numeroMarche": f.numero_marche,
+                "numeroFactureOrigine": Some(&f.numero_facture_origine).filter(|v| !v.is_empty()),
+            },
+            "lignesDePoste": { "lignePoste": lignes },
+            "montantTotal": {
+                "montantHtTotal": decimal(t.total_ht),
+                "montantTVA": decimal(t.total_tva),
+                "montantTtcTotal": decimal(t.total_ttc),
+                "montantAPayer": decimal(t.montant_a_payer),
+            },
+        }
+    })))
+}
+
+/// `consulter/historique` : les statuts de la facture, le plus récent d'abord.
+pub async fn historique(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let (_, id) = facture_demandee(&etat, &appel, &corps).await?;
+    let bac = appel.bac_id.clone();
+    let (fs, entrees) = etat
+        .lire(move |c, _| Ok((facture::charger(c, &bac, &id)?, journal::historique_facture(c, &bac, &id)?)))
+        .await?;
+    let statuts: Vec<Value> = entrees
+        .iter()
+        .rev()
+        .filter_map(|e| {
+            let statut = e.statut?;
+            Some(json!({
+                "histoStatutId": e.id,
+                "histoStatutCode": statut.code(),
+                "histoStatutDatePassage": format!("{}T00:00:00", e.date_simulee.format("%Y-%m-%d")),
+                "histoStatutCommentaire": e.commentaire,
+            }))
+        })
+        .collect();
+    Ok(succes(json!({
+        "statutCourantCode": fs.statut.code(),
+        "historiquesDesStatuts": { "histoStatut": statuts },
+    })))
+}

@@ -1,0 +1,40 @@
+//! L'API de Chorus Pro telle que PISTE l'expose, sur chaque bac à sable : un connecteur de
+//! logiciel (ERP, outil comptable) n'y change que ses deux adresses de base — celle du jeton
+//! (`/api/oauth/token`) et celle des services (`/cpro/...`). Les services appellent les mêmes
+//! cas d'usage que le portail : une facture soumise par l'API s'y voit, les parties simulées
+//! la traitent, le formateur la suit. Référence : `chorus-pro-domain.md` §7 ; documentation :
+//! `docs/api.md`, « L'API Chorus Pro (PISTE) ».
+//!
+//! Les routes sont hors de la couche des sessions : un connecteur n'a pas de cookie.
+
+pub mod acces;
+pub mod factures;
+pub mod reponse;
+pub mod structures;
+pub mod transverses;
+
+use axum::Router;
+use axum::routing::{any, get, post};
+
+use crate::etat::AppState;
+
+/// Le début des adresses des services, comme sur `api.piste.gouv.fr`.
+pub const PREFIXE: &str = "/cpro";
+
+pub fn routes() -> Router<AppState> {
+    let services = Router::new()
+        .route("/transverses/v1/health-check", get(transverses::sante))
+        .route("/transverses/v1/recuperer/devises", post(transverses::devises))
+        .route("/transverses/v1/recuperer/modedepot", post(transverses::modes_depot))
+        .route("/transverses/v1/recuperer/modereglements", post(transverses::modes_reglement))
+        .route("/transverses/v1/recuperer/cadrefacturation", post(transverses::cadres))
+        .route("/structures/v1/rechercher", post(structures::rechercher))
+        .route("/structures/v1/consulter", post(structures::consulter))
+        .route("/structures/v1/rechercher/services", post(structures::services))
+        .route("/factures/v1/soumettre", post(factures::soumettre))
+        .route("/factures/v1/rechercher/fournisseur", post(factures::rechercher_fournisseur))
+        .route("/factures/v1/consulter/fournisseur", post(factures::consulter_fournisseur))
+        .route("/factures/v1/consulter/historique", post(factures::historique))
+        .fallback(any(reponse::service_inconnu));
+    Router::new().route("/api/oauth/token", post(acces::jeton)).nest(PREFIXE, services)
+}

@@ -1,0 +1,167 @@
+//! `structures/v1` : l'annuaire des structures publiques, comme un connecteur le consulte
+//! avant d'adresser une facture (code service obligatoire ? engagement juridique ?).
+
+use chorus_domain::structure::StructurePublique;
+use chorus_store::{piste, reference};
+use serde_json::{Value, json};
+
+use super::acces::AppelPiste;
+use super::reponse::{ErreurPiste, Resultat, pagination, parametres_retour, succes};
+use crate::api::client::CorpsJson;
+use crate::etat::AppState;
+use axum::extract::State;
+
+fn texte<'a>(v: Option<&'a Value>, nom: &str) -> &'a str {
+    v.and_then(|o| o.get(nom)).and_then(Value::as_str).map(str::trim).unwrap_or("")
+}
+
+/// `rechercher` : par identifiant (SIRET ou son début) ou par raison sociale.
+pub async fn rechercher(
+    State(etat): State<AppState>,
+    _appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let criteres = corps.get("structure");
+    let requete = [
+        texte(criteres, "identifiantStructure"),
+        texte(criteres, "raisonSocialeStructure"),
+        texte(criteres, "libelleStructure"),
+    ]
+    .into_iter()
+    .find(|t| !t.is_empty())
+    .unwrap_or("")
+    .to_string();
+    if requete.is_empty() {
+        return Err(ErreurPiste::refus(
+            "Indiquez un critère dans « structure » : identifiantStructure, raisonSocialeStructure ou libelleStructure.",
+        ));
+    }
+    let (page, par_page) = pagination(corps.get("parametres"));
+    let trouvees = etat
+        .lire(move |c, _| {
+            let structures = reference::rechercher_annuaire(c, &requete, 10_000)?;
+            Ok(structures
+                .into_iter()
+                .map(|s| (piste::id_cpp_de_l_annuaire(&s.identifiant), s))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    let total = trouvees.len();
+    let liste: Vec<Value> = trouvees
+        .iter()
+        .skip((page - 1).saturating_mul(par_page))
+        .take(par_page)
+        .map(|(id, s)| {
+            json!({
+                "idStructureCPP": id,
+                "identifiantStructure": s.identifiant,
+                "typeIdentifiantStructure": s.type_identifiant.code_api(),
+                "designationStructure": s.raison_sociale,
+                "statut": if s.parametres.active { "ACTIF" } else { "INACTIF" },
+            })
+        })
+        .collect();
+    Ok(succes(
+        json!({ "listeStructures": liste, "parametresRetour": parametres_retour(page, par_page, total) }),
+    ))
+}
+
+/// La structure désignée par `idStructureCPP` ou `idStructure` (les clients réels envoient
+/// l'un ou l'autre, en nombre ou en texte) : un identifiant entier de l'API, ou un SIRET.
+async fn structure_designee(etat: &AppState, corps: &Value) -> Result<(i64, StructurePublique), ErreurPiste> {
+    let valeur =
+        ["idStructureCPP", "idStructure"].iter().find_map(|n| corps.get(*n).filter(|v| !v.is_null()));
+    let designation = match valeur {
+        Some(Value::Number(n)) => n.as_i64().map(|n| n.to_string()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    };
+    let Some(designation) = designation else {
+        return Err(ErreurPiste::refus("Le champ « idStructureCPP » (ou « idStructure ») est obligatoire."));
+    };
+    let d = designation.clone();
+    let trouvee = etat
+        .lire(move |c, _| {
+            // Un SIRET en texte, ou son identifiant entier (le SIRET lu comme un nombre).
+            let identifiant =
+                if d.len() == 14 { Some(d) } else { d.parse().ok().and_then(piste::identifiant_de_l_id_cpp) };
+            let Some(identifiant) = identifiant else { return Ok(None) };
+            let Some(s) = reference::structure_publique(c, &identifiant)? else { return Ok(None) };
+            Ok(piste::id_cpp_de_l_annuaire(&identifiant).map(|id| (id, s)))
+        })
+        .await?;
+    trouvee.ok_or_else(|| {
+        ErreurPiste::introuvable(format!("Aucune structure de l'annuaire ne correspond à « {designation} »."))
+    })
+}
+
+/// `consulter` : la fiche d'une structure publique et ses paramètres de facturation.
+pub async fn consulter(
+    State(etat): State<AppState>,
+    _appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let (id, s) = structure_designee(&etat, &corps).await?;
+    let p = &s.parametres;
+    Ok(succes(json!({
+        "informationGenerales": {
+            "idStructureCPP": id,
+            "identifiantStructure": s.identifiant,
+            "typeIdentifiantStructure": s.type_identifiant.code_api(),
+            "libelleStructure": s.raison_sociale,
+            "raisonSocialeStructure": s.raison_sociale,
+            "emailStructure": s.courriel,
+            "structurePriveePublique": "PUBLIQUE",
+        },
+        "parametres": {
+            "codeServiceDoitEtreRenseigne": p.code_service_obligatoire,
+            "numeroEJDoitEtreRenseigne": p.engagement_obligatoire,
+            "gestionNumeroEJOuCodeService": p.service_ou_engagement,
+            "estMoaUniquement": p.est_moa_uniquement,
+            "getaMoa": p.est_moa,
+            "statutMiseEnPaiementNestPasRemonte": p.mise_en_paiement_non_remontee,
+            "connexionEDI": p.emetteur_edi,
+            "recevoirDonneesViaEDI": p.recepteur_edi,
+        },
+        "adressePostaleDuSiege": {
+            "adresse": s.adresse.adresse,
+            "complementAdresse1": s.adresse.complement1,
+            "complementAdresse2": s.adresse.complement2,
+            "codePostal": s.adresse.code_postal,
+            "ville": s.adresse.ville,
+            "pays": s.adresse.code_pays,
+            "telephone": s.telephone,
+        },
+    })))
+}
+
+/// `rechercher/services` : les services d'une structure (`idStructure`).
+pub async fn services(
+    State(etat): State<AppState>,
+    _appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let (_, s) = structure_designee(&etat, &corps).await?;
+    let (page, par_page) = pagination(corps.get("parametresRechercherServicesStructure"));
+    let identifiant = s.identifiant.clone();
+    let services = etat.lire(move |c, _| reference::services(c, &identifiant)).await?;
+    let liste: Vec<Value> = services
+        .iter()
+        .enumerate()
+        .skip((page - 1).saturating_mul(par_page))
+        .take(par_page)
+        .map(|(rang, sv)| {
+            json!({
+                // Choix du simulateur : le rang du service dans sa structure.
+                "idService": rang + 1,
+                "codeService": sv.code,
+                "libelleService": sv.libelle,
+                "estActif": sv.actif,
+                "statutService": if sv.actif { "ACTIF" } else { "INACTIF" },
+            })
+        })
+        .collect();
+    Ok(succes(
+        json!({ "listeServices": liste, "parametresRetour": parametres_retour(page, par_page, services.len()) }),
+    ))
+}

@@ -1,0 +1,64 @@
+//! `transverses/v1` : l'état du service et les listes de référence.
+
+use axum::Json;
+use chorus_domain::facture::{CadreFacturation, ModePaiement, TypeDemandePaiement};
+use chorus_store::piece_jointe::ModeDepot;
+use serde_json::{Value, json};
+
+use super::acces::AppelPiste;
+use super::reponse::{Resultat, succes};
+use crate::api::client::CorpsJson;
+
+/// `GET health-check` : la réponse que le vrai service enveloppe comme une `ResponseEntity`
+/// (`body`, `statusCodeValue`, `statusCode`, les champs que go-choruspro lit).
+pub async fn sante(_appel: AppelPiste) -> Json<Value> {
+    Json(
+        json!({ "body": "Chorus Pro (simulateur) : service disponible", "statusCodeValue": 200, "statusCode": "OK" }),
+    )
+}
+
+/// `recuperer/devises` : le simulateur ne facture qu'en euros.
+pub async fn devises(_appel: AppelPiste) -> Resultat {
+    Ok(succes(json!({ "listeDevises": [{ "codeDevise": "EUR", "libelleDevise": "Euro" }] })))
+}
+
+/// `recuperer/modedepot` : les canaux par lesquels une facture arrive.
+pub async fn modes_depot(_appel: AppelPiste) -> Resultat {
+    let modes: Vec<Value> = [
+        ModeDepot::SaisiePortail,
+        ModeDepot::DepotPdfPortail,
+        ModeDepot::SaisieApi,
+        ModeDepot::UploadPortail,
+        ModeDepot::UploadApi,
+    ]
+    .iter()
+    .map(|m| json!({ "modeDepot": m.code() }))
+    .collect();
+    Ok(succes(json!({ "listeModeDepot": modes })))
+}
+
+/// `recuperer/modereglements`.
+pub async fn modes_reglement(_appel: AppelPiste) -> Resultat {
+    let modes: Vec<Value> = ModePaiement::TOUS.iter().map(|m| json!({ "modePaiement": m.code() })).collect();
+    Ok(succes(json!({ "listeModePaiement": modes })))
+}
+
+/// `recuperer/cadrefacturation` (`typeDemandePaiement` : FACTURE ou FACTURE_TRAVAUX, tous sinon).
+pub async fn cadres(_appel: AppelPiste, CorpsJson(corps): CorpsJson) -> Resultat {
+    let voulu = match corps.get("typeDemandePaiement").and_then(Value::as_str).map(str::trim) {
+        Some("FACTURE") => Some(TypeDemandePaiement::Facture),
+        Some("FACTURE_TRAVAUX") => Some(TypeDemandePaiement::FactureTravaux),
+        Some("") | None => None,
+        Some(autre) => {
+            return Err(super::reponse::ErreurPiste::refus(format!(
+                "« typeDemandePaiement » : « {autre} » n'est pas un type de demande de paiement (FACTURE ou FACTURE_TRAVAUX)."
+            )));
+        }
+    };
+    let cadres: Vec<Value> = CadreFacturation::TOUS
+        .iter()
+        .filter(|c| voulu.is_none_or(|v| c.type_demande() == v))
+        .map(|c| json!({ "codeCadreFacturation": c.code() }))
+        .collect();
+    Ok(succes(json!({ "listeCadreFacturation": cadres })))
+}

@@ -1,0 +1,422 @@
+//! The Chorus Pro API as PISTE exposes it (`/api/oauth/token`, `/cpro/...`): the token of a
+//! sandbox's application, the technical account on every call, the answers real connectors
+//! read, and one domain behind the three doors (an invoice submitted here shows in the portal).
+
+mod commun;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{Request, StatusCode};
+use base64::Engine;
+use commun::{Portail, Stagiaire};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// formation1's structure (PLOMBERIE MARTIN) and its demo technical account.
+const SIRET_FORMATION1: &str = "92391234900068";
+const MDP_TECHNIQUE: &str = chorus_store::demo::MOT_DE_PASSE_TECHNIQUE_DEMO;
+/// A public buyer of the demo directory that requires neither service code nor order number.
+const COMMUNE: &str = "21852884200097";
+
+struct Reponse {
+    statut: StatusCode,
+    json: Value,
+    texte: String,
+}
+
+async fn envoyer(app: &Router, requete: Request<Body>) -> Reponse {
+    let reponse = app.clone().oneshot(requete).await.expect("the router never fails");
+    let statut = reponse.status();
+    let octets = reponse.into_body().collect().await.expect("body").to_bytes();
+    let texte = String::from_utf8_lossy(&octets).into_owned();
+    Reponse { statut, json: serde_json::from_str(&texte).unwrap_or(Value::Null), texte }
+}
+
+async fn jeton(app: &Router, corps: &str) -> Reponse {
+    let requete = Request::post("/api/oauth/token")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(corps.to_string()))
+        .unwrap();
+    envoyer(app, requete).await
+}
+
+/// A connector of formation1's sandbox: its token and its technical account.
+struct Connecteur {
+    app: Router,
+    jeton: String,
+    compte: String,
+}
+
+impl Connecteur {
+    async fn de_formation1(app: &Router) -> Connecteur {
+        let r = jeton(
+            app,
+            "grant_type=client_credentials&client_id=demo-formation1&client_secret=demo-secret-formation1&scope=openid",
+        )
+        .await;
+        assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+        let login = chorus_domain::compte_technique::identifiant(SIRET_FORMATION1, 1);
+        Connecteur {
+            app: app.clone(),
+            jeton: r.json["access_token"].as_str().expect("access_token").to_string(),
+            compte: base64::engine::general_purpose::STANDARD.encode(format!("{login}:{MDP_TECHNIQUE}")),
+        }
+    }
+
+    async fn post(&self, chemin: &str, corps: Value) -> Reponse {
+        let requete = Request::post(chemin)
+            .header("authorization", format!("Bearer {}", self.jeton))
+            .header("cpro-account", &self.compte)
+            .header(CONTENT_TYPE, "application/json;charset=utf-8")
+            .body(Body::from(corps.to_string()))
+            .unwrap();
+        envoyer(&self.app, requete).await
+    }
+}
+
+fn facture(numero: &str) -> Value {
+    json!({
+        "modeDepot": "SAISIE_API",
+        "numeroFactureSaisi": numero,
+        "dateFacture": "2026-11-20",
+        "idUtilisateurCourant": 0,
+        "destinataire": { "codeDestinataire": COMMUNE },
+        "fournisseur": { "idFournisseur": 0 },
+        "cadreDeFacturation": { "codeCadreFacturation": "A1_FACTURE_FOURNISSEUR" },
+        "references": { "deviseFacture": "EUR", "typeFacture": "FACTURE", "typeTva": "TVA_SUR_DEBIT", "modePaiement": "VIREMENT" },
+        "lignePoste": [{
+            "lignePosteNumero": 1, "lignePosteReference": "FORM-1", "lignePosteDenomination": "Journée de formation",
+            "lignePosteQuantite": 2, "lignePosteUnite": "jour", "lignePosteMontantUnitaireHT": 600,
+            "lignePosteTauxTvaManuel": 20
+        }],
+        "montantTotal": { "montantHtTotal": 1200, "montantTVA": 240, "montantTtcTotal": 1440, "montantAPayer": 1440 }
+    })
+}
+
+#[tokio::test]
+async fn le_jeton_est_celui_de_piste_et_le_meme_refus_pour_un_client_inconnu_ou_un_mauvais_secret() {
+    let portail = Portail::nouveau();
+    let bon = jeton(
+        &portail.app,
+        "grant_type=client_credentials&client_id=demo-formation1&client_secret=demo-secret-formation1&scope=openid",
+    )
+    .await;
+    assert_eq!(bon.statut, StatusCode::OK);
+    assert_eq!(bon.json["token_type"], "Bearer");
+    assert_eq!(bon.json["expires_in"], 3600);
+    assert_eq!(bon.json["scope"], "openid");
+    assert_eq!(bon.json["access_token"].as_str().map(str::len), Some(64));
+
+    for corps in [
+        "grant_type=client_credentials&client_id=demo-formation1&client_secret=faux&scope=openid",
+        "grant_type=client_credentials&client_id=inconnu&client_secret=demo-secret-formation1&scope=openid",
+    ] {
+        let r = jeton(&portail.app, corps).await;
+        assert_eq!(r.statut, StatusCode::BAD_REQUEST);
+        assert_eq!(r.json, json!({ "error": "invalid_client" }));
+    }
+    let r = jeton(&portail.app, "grant_type=password&client_id=demo-formation1").await;
+    assert_eq!(r.json, json!({ "error": "unsupported_grant_type" }));
+}
+
+#[tokio::test]
+async fn chaque_appel_demande_le_jeton_et_le_compte_technique_du_meme_bac() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let ok = c.post("/cpro/transverses/v1/recuperer/devises", json!({ "codeLangue": "fr" })).await;
+    assert_eq!(ok.statut, StatusCode::OK, "{}", ok.texte);
+    assert_eq!(ok.json["codeRetour"], 0);
+    assert_eq!(ok.json["libelle"], "TRA_MSG_00.000");
+
+    let sans_jeton = envoyer(
+        &portail.app,
+        Request::post("/cpro/transverses/v1/recuperer/devises")
+            .header("cpro-account", &c.compte)
+            .body(Body::from("{}"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(sans_jeton.statut, StatusCode::UNAUTHORIZED);
+    assert_eq!(sans_jeton.json["error"], "invalid_token");
+
+    let mut faux_jeton =
+        Connecteur { jeton: "0".repeat(64), ..Connecteur::de_formation1(&portail.app).await };
+    assert_eq!(
+        faux_jeton.post("/cpro/transverses/v1/recuperer/devises", json!({})).await.statut,
+        StatusCode::UNAUTHORIZED
+    );
+
+    faux_jeton.jeton = c.jeton.clone();
+    for compte in [
+        String::new(),
+        "pas du base64 !".into(),
+        base64::engine::general_purpose::STANDARD.encode("TECH_X@cpro.exemple:faux"),
+    ] {
+        faux_jeton.compte = compte;
+        let r = faux_jeton.post("/cpro/transverses/v1/recuperer/devises", json!({})).await;
+        assert_eq!(r.statut, StatusCode::UNAUTHORIZED, "{}", r.texte);
+        assert!(
+            r.json["libelle"]
+                .as_str()
+                .is_some_and(|l| l.contains("cpro-account") || l.contains("ompte technique")),
+            "{}",
+            r.texte
+        );
+    }
+
+    // formation2's technical account with formation1's token: another sandbox.
+    let login2 = chorus_domain::compte_technique::identifiant("92960199500020", 1);
+    faux_jeton.compte = base64::engine::general_purpose::STANDARD.encode(format!("{login2}:{MDP_TECHNIQUE}"));
+    let r = faux_jeton.post("/cpro/transverses/v1/recuperer/devises", json!({})).await;
+    assert_eq!(r.statut, StatusCode::UNAUTHORIZED, "{}", r.texte);
+}
+
+#[tokio::test]
+async fn une_facture_soumise_par_l_api_se_voit_dans_le_portail_et_se_retrouve_par_l_api() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let r = c.post("/cpro/factures/v1/soumettre", facture("API-2026-001")).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    assert_eq!(r.json["codeRetour"], 0);
+    assert_eq!(r.json["numeroFacture"], "API-2026-001");
+    assert_eq!(r.json["dateDepot"], commun::date_fixe().format("%Y-%m-%d").to_string());
+    let identifiant = r.json["identifiantFactureCPP"].as_i64().expect("an integer identifiantFactureCPP");
+
+    // The portal's list shows it, deposited through the API.
+    let mut stagiaire = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    let liste = stagiaire.get("/factures-emises?numero=API-2026-001").await;
+    liste.assert_contient("API-2026-001");
+
+    let trouvees = c
+        .post(
+            "/cpro/factures/v1/rechercher/fournisseur",
+            json!({ "numeroFacture": "API-2026-001", "idFournisseur": 0, "rechercheFactureParFournisseur": { "nbResultatsParPage": 0, "pageResultatDemandee": 0 } }),
+        )
+        .await;
+    assert_eq!(trouvees.statut, StatusCode::OK, "{}", trouvees.texte);
+    let f = &trouvees.json["listeFactures"][0];
+    assert_eq!(f["identifiantFactureCPP"], identifiant);
+    assert_eq!(f["modeDepot"], "SAISIE_API");
+    assert_eq!(f["montantTTC"], json!(1440));
+    assert_eq!(trouvees.json["parametresRetour"]["total"], 1);
+
+    let consultee = c
+        .post("/cpro/factures/v1/consulter/fournisseur", json!({ "identifiantFactureCPP": identifiant }))
+        .await;
+    assert_eq!(consultee.statut, StatusCode::OK, "{}", consultee.texte);
+    assert_eq!(consultee.json["facture"]["destinataire"]["codeDestinataire"], COMMUNE);
+    assert_eq!(consultee.json["facture"]["montantTotal"]["montantAPayer"], json!(1440));
+
+    let historique =
+        c.post("/cpro/factures/v1/consulter/historique", json!({ "idFacture": identifiant })).await;
+    let codes: Vec<&str> = historique.json["historiquesDesStatuts"]["histoStatut"]
+        .as_array()
+        .expect("histoStatut")
+        .iter()
+        .filter_map(|h| h["histoStatutCode"].as_str())
+        .collect();
+    assert_eq!(codes, ["MISE_A_DISPOSITION", "EN_COURS_ACHEMINEMENT", "DEPOSEE"]);
+
+    // Another sandbox's connector does not see it.
+    let r2 = jeton(
+        &portail.app,
+        "grant_type=client_credentials&client_id=demo-formation2&client_secret=demo-secret-formation2",
+    )
+    .await;
+    let autre = Connecteur {
+        app: portail.app.clone(),
+        jeton: r2.json["access_token"].as_str().unwrap().to_string(),
+        compte: base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{MDP_TECHNIQUE}",
+            chorus_domain::compte_technique::identifiant("92960199500020", 1)
+        )),
+    };
+    let r = autre
+        .post("/cpro/factures/v1/consulter/fournisseur", json!({ "identifiantFactureCPP": identifiant }))
+        .await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
+    assert_eq!(r.json["codeRetour"], 20001);
+}
+
+#[tokio::test]
+async fn une_facture_refusee_et_une_entree_fausse_ont_un_libelle_en_francais_jamais_une_erreur_500() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let mut sans_lignes = facture("API-2026-002");
+    sans_lignes["lignePoste"] = json!([]);
+    let r = c.post("/cpro/factures/v1/soumettre", sans_lignes).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+    assert_eq!(r.json["codeRetour"], 20001);
+
+    for (chemin, corps) in [
+        ("/cpro/factures/v1/soumettre", json!({ "numeroFactureSaisi": 12 })),
+        ("/cpro/factures/v1/consulter/fournisseur", json!({ "identifiantFactureCPP": "abc" })),
+        ("/cpro/factures/v1/consulter/historique", json!([])),
+        ("/cpro/structures/v1/consulter", json!({ "idStructureCPP": -5 })),
+        ("/cpro/structures/v1/rechercher", json!({ "structure": 3 })),
+        ("/cpro/transverses/v1/recuperer/cadrefacturation", json!({ "typeDemandePaiement": "AUTRE" })),
+        ("/cpro/factures/v1/inconnu", json!({})),
+    ] {
+        let r = c.post(chemin, corps).await;
+        assert!(r.statut.is_client_error(), "{chemin}: {} {}", r.statut, r.texte);
+        assert!(r.json["libelle"].as_str().is_some_and(|l| !l.is_empty()), "{chemin}: {}", r.texte);
+    }
+}
+
+#[tokio::test]
+async fn l_annuaire_se_consulte_comme_un_connecteur_le_fait_avant_d_adresser_une_facture() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let r = c
+        .post("/cpro/structures/v1/rechercher", json!({ "structure": { "identifiantStructure": COMMUNE } }))
+        .await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    let s = &r.json["listeStructures"][0];
+    assert_eq!(s["identifiantStructure"], COMMUNE);
+    let id = s["idStructureCPP"].as_i64().expect("an integer idStructureCPP");
+
+    // Both field names real clients send, as a number or as text.
+    for corps in
+        [json!({ "codeLangue": "fr", "idStructureCPP": id }), json!({ "idStructure": id.to_string() })]
+    {
+        let fiche = c.post("/cpro/structures/v1/consulter", corps).await;
+        assert_eq!(fiche.statut, StatusCode::OK, "{}", fiche.texte);
+        assert_eq!(fiche.json["informationGenerales"]["identifiantStructure"], COMMUNE);
+        assert_eq!(fiche.json["parametres"]["codeServiceDoitEtreRenseigne"], false);
+    }
+    let services = c.post("/cpro/structures/v1/rechercher/services", json!({ "idStructure": id })).await;
+    assert_eq!(services.statut, StatusCode::OK, "{}", services.texte);
+    assert!(services.json["listeServices"].is_array());
+
+    let cadres = c
+        .post("/cpro/transverses/v1/recuperer/cadrefacturation", json!({ "typeDemandePaiement": "FACTURE" }))
+        .await;
+    let codes: Vec<&str> = cadres.json["listeCadreFacturation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["codeCadreFacturation"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"A1_FACTURE_FOURNISSEUR") && !codes.iter().any(|c| c.starts_with("A4_")),
+        "{codes:?}"
+    );
+}
+
+#[tokio::test]
+async fn le_gestionnaire_renouvelle_les_identifiants_piste_montres_une_seule_fois() {
+    let portail = Portail::nouveau();
+    let mut gp = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    let page = gp.get("/structure/compte-technique").await;
+    page.assert_contient("demo-formation1").assert_contient("Aide du simulateur");
+
+    let r = gp.post_form::<&str, &str>("/structure/compte-technique/piste", &[]).await;
+    r.assert_statut(StatusCode::OK).assert_contient("client_secret");
+    let marque = "<dt>client_secret</dt><dd><code>";
+    let debut = r.corps.find(marque).expect("the new secret") + marque.len();
+    let secret = r.corps[debut..debut + 64].to_string();
+    let marque = "<dt>client_id</dt><dd><code>";
+    let debut = r.corps.find(marque).expect("the new client id") + marque.len();
+    let fin = r.corps[debut..].find('<').unwrap() + debut;
+    let client_id = r.corps[debut..fin].to_string();
+
+    // The old secret stops working, the new one works, and the page no longer shows it.
+    let ancien = jeton(
+        &portail.app,
+        "grant_type=client_credentials&client_id=demo-formation1&client_secret=demo-secret-formation1",
+    )
+    .await;
+    assert_eq!(ancien.json, json!({ "error": "invalid_client" }));
+    let nouveau = jeton(
+        &portail.app,
+        &format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}"),
+    )
+    .await;
+    assert_eq!(nouveau.statut, StatusCode::OK, "{}", nouveau.texte);
+    let relue = gp.get("/structure/compte-technique").await;
+    assert!(!relue.corps.contains(&secret), "the secret is shown once");
+}
+
+#[tokio::test]
+async fn un_bac_cree_par_l_api_de_simulation_donne_de_quoi_brancher_un_connecteur() {
+    let portail = Portail::nouveau();
+    let mut f = commun::Formateur::connecte(&portail, "a@exemple.fr").await;
+    let client = commun::ClientApi::new(&portail.app, &f.jeton_api().await);
+    let r = client.post("/api/sim/v1/bacs", json!({ "stagiaire": "Camille Martin" })).await;
+    r.assert_statut(StatusCode::CREATED);
+    let api = &r.json["api"];
+    let t = jeton(
+        &portail.app,
+        &format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}&scope=openid",
+            api["clientId"].as_str().unwrap(),
+            api["clientSecret"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(t.statut, StatusCode::OK, "{}", t.texte);
+    let c = Connecteur {
+        app: portail.app.clone(),
+        jeton: t.json["access_token"].as_str().unwrap().to_string(),
+        compte: base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            api["login"].as_str().unwrap(),
+            api["motDePasse"].as_str().unwrap()
+        )),
+    };
+    let soumise = c.post("/cpro/factures/v1/soumettre", facture("API-BAC-1")).await;
+    assert_eq!(soumise.statut, StatusCode::OK, "{}", soumise.texte);
+    // The sandbox's own structure: the simulation API sees the invoice in it.
+    let id_bac = r.json["idBac"].as_str().unwrap();
+    let liste = client.get(&format!("/api/sim/v1/bacs/{id_bac}")).await;
+    assert_eq!(liste.json["factures"]["total"], 1, "{}", liste.texte);
+}
+
+/// Every `curl` example of `docs/api-chorus-pro.md`, in order, is accepted: the token with the
+/// demo credentials, then each service with the token and formation1's technical account.
+#[tokio::test]
+async fn les_exemples_de_la_documentation_sont_acceptes() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/api-chorus-pro.md"))
+        .expect("docs/api-chorus-pro.md");
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let mut facture_cpp = String::new();
+    let mut exemples = 0;
+    for bloc in doc.split("```").skip(1).step_by(2) {
+        let Some(commande) = bloc.strip_prefix("sh\n").filter(|b| b.trim_start().starts_with("curl")) else {
+            continue;
+        };
+        let une_ligne = commande.replace("\\\n", " ");
+        let chemin = une_ligne
+            .split_whitespace()
+            .find_map(|m| m.strip_prefix("http://localhost:8080"))
+            .unwrap_or_else(|| panic!("no URL in {commande}"))
+            .to_string();
+        let corps = une_ligne.find("-d '").map(|debut| {
+            let reste = &une_ligne[debut + 4..];
+            reste[..reste.find('\'').expect("closing quote")].replace("$FACTURE", &facture_cpp)
+        });
+        let r = if chemin == "/api/oauth/token" {
+            jeton(&portail.app, corps.as_deref().expect("a form body")).await
+        } else if let Some(corps) = corps {
+            let valeur: Value =
+                serde_json::from_str(&corps).unwrap_or_else(|e| panic!("invalid JSON for {chemin}: {e}"));
+            c.post(&chemin, valeur).await
+        } else {
+            let requete = Request::get(&chemin)
+                .header("authorization", format!("Bearer {}", c.jeton))
+                .header("cpro-account", &c.compte)
+                .body(Body::empty())
+                .unwrap();
+            envoyer(&portail.app, requete).await
+        };
+        assert_eq!(r.statut, StatusCode::OK, "{chemin}: {}", r.texte);
+        if let Some(n) = r.json["identifiantFactureCPP"].as_i64() {
+            facture_cpp = n.to_string();
+        }
+        exemples += 1;
+    }
+    assert!(exemples >= 9, "only {exemples} examples found");
+}
