@@ -335,6 +335,46 @@ async fn un_connecteur_voit_son_flux_aboutir_sans_toucher_a_l_horloge() {
     serveur.arreter().await;
 }
 
+/// A real Chorus Pro client (PyPI `chorus-api`) pointed at the server, with the demo sandbox's
+/// fixed credentials: token, health-check, a recipient searched and consulted, its services, a
+/// CII flux deposited and followed by `consulterCR` until integrated, then the flux's invoices.
+/// Outside CI, without the package, the test says so and stops; in CI its absence fails.
+#[tokio::test]
+async fn un_vrai_client_chorus_pro_s_y_branche_en_changeant_ses_adresses() {
+    let donnees = tempfile::tempdir().expect("dossier temporaire");
+    let serveur = Serveur::demarrer(donnees.path()).await;
+    let echantillon = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/chorus-samples/cii_en16931_b2g.xml");
+    // formation1's structure (PLOMBERIE MARTIN) issues the invoice to Valcombe.
+    let siret = "92391234900068";
+    let xml = std::fs::read_to_string(echantillon)
+        .expect("../shared/corpus")
+        .replace("21990001600011", COMMUNE)
+        .replace("219900016", &COMMUNE[..9])
+        .replace("12345678200010", siret)
+        .replace("123456782", &siret[..9])
+        .replace("SERV-COMPTA", "SERVICES_TECHNIQUES")
+        .replace("<ram:ID>F2026-00042</ram:ID>", "<ram:ID>ERP-CLIENT-1</ram:ID>");
+    let fichier = donnees.path().join("UNCEFACT-1.xml");
+    std::fs::write(&fichier, xml).expect("fichier du flux");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/outils/client_chorus_api.py");
+    let sortie = Command::new("python3")
+        .arg(&script)
+        .arg(&serveur.url)
+        .arg(&fichier)
+        .arg("ERP-CLIENT-1")
+        .output()
+        .await
+        .expect("python3");
+    let (texte, erreurs) = (String::from_utf8_lossy(&sortie.stdout), String::from_utf8_lossy(&sortie.stderr));
+    match sortie.status.code() {
+        Some(0) => assert!(texte.contains("facture du flux : ERP-CLIENT-1"), "{texte}"),
+        Some(2) if std::env::var_os("CI").is_none() => eprintln!("client chorus-api non exécuté : {erreurs}"),
+        _ => panic!("le client chorus-api a échoué :\n{texte}\n{erreurs}"),
+    }
+    serveur.arreter().await;
+}
+
 /// A script of the simulation API: JSON in, JSON out, a bearer token.
 struct Api<'a> {
     client: Client<HttpConnector, Full<Bytes>>,

@@ -28,15 +28,14 @@ fn refus(code: u16, libelle: &str) -> (StatusCode, Json<Value>) {
     (StatusCode::BAD_REQUEST, Json(json!({ "codeRetour": code, "libelle": libelle })))
 }
 
-/// `POST /api/sim/v1/bacs/{idBac}/flux`.
-pub async fn deposer(
-    State(etat): State<AppState>,
-    client: ClientApi,
-    Path(id_bac): Path<String>,
-    CorpsJson(corps): CorpsJson,
-) -> ReponseApi {
+/// Un corps de `deposer/flux` lu et son fichier contrôlé (hors du fil asynchrone) : le dépôt à
+/// enregistrer et `idFournisseur` s'il est donné, ou le refus (code et libellé) de Chorus Pro.
+/// Les deux portes s'en servent : l'API de simulation et l'API Chorus Pro (PISTE).
+pub(crate) async fn lire_le_corps(
+    corps: &Value,
+) -> Result<Result<(flux::Depot, Option<String>), (u16, String)>, AppError> {
     let o = Objet::racine(
-        &corps,
+        corps,
         r#"{"fichierFlux": "PD94bWwg…", "nomFichier": "facture.xml", "syntaxeFlux": "IN_DP_E1_CII_16B"}"#,
     )?;
     let nom = o.texte("nomFichier")?;
@@ -46,10 +45,10 @@ pub async fn deposer(
         .decode(o.texte("fichierFlux")?.trim())
         .map_err(|_| AppError::Requete("« fichierFlux » : le fichier doit être encodé en base64".into()))?;
     if nom.trim().is_empty() {
-        return Ok(refus(
+        return Ok(Err((
             20002,
-            "« nomFichier » est obligatoire : le nom du fichier déposé, avec son extension.",
-        ));
+            "« nomFichier » est obligatoire : le nom du fichier déposé, avec son extension.".into(),
+        )));
     }
     let annoncee = match syntaxe.trim() {
         "" => None,
@@ -57,19 +56,19 @@ pub async fn deposer(
             Some(s) => Some(s),
             None => {
                 let lues: Vec<&str> = SyntaxeFlux::TOUTES.iter().map(|s| s.code()).collect();
-                return Ok(refus(
+                return Ok(Err((
                     20003,
-                    &format!(
+                    format!(
                         "« syntaxeFlux » : « {code} » n'est pas lu par le simulateur ; il lit {}.",
                         lues.join(", ")
                     ),
-                ));
+                )));
             }
         },
     };
     if contenu.len() > Limites::default().octets_max {
         // La réponse observée de Chorus Pro pour un flux trop lourd.
-        return Ok(refus(20001, "GDP_MSG_11.022"));
+        return Ok(Err((20001, "GDP_MSG_11.022".into())));
     }
     let nom_fichier = chorus_domain::piece_jointe::nom_sans_chemin(&nom).to_string();
     let depot = tokio::task::spawn_blocking(move || {
@@ -77,6 +76,20 @@ pub async fn deposer(
     })
     .await
     .map_err(|e| AppError::Interne(e.to_string()))?;
+    Ok(Ok((depot, fournisseur)))
+}
+
+/// `POST /api/sim/v1/bacs/{idBac}/flux`.
+pub async fn deposer(
+    State(etat): State<AppState>,
+    client: ClientApi,
+    Path(id_bac): Path<String>,
+    CorpsJson(corps): CorpsJson,
+) -> ReponseApi {
+    let (depot, fournisseur) = match lire_le_corps(&corps).await? {
+        Ok(lu) => lu,
+        Err((code, libelle)) => return Ok(refus(code, &libelle)),
+    };
     let formateur_id = client.formateur.id;
     let (numero, date) = etat
         .ecrire(move |c, h| {
@@ -120,6 +133,12 @@ pub async fn lire(
             Json(json!({ "codeRetour": 20001, "libelle": "POQ_MSG_01.003 - Flux introuvable." })),
         ));
     };
+    Ok((StatusCode::OK, Json(compte_rendu_json(&cr))))
+}
+
+/// Le compte rendu d'un flux avec les champs de `consulterCR` et `consulterCRDetaille` (les deux
+/// noms de l'état courant que lisent les clients réels, §7.4).
+pub(crate) fn compte_rendu_json(cr: &flux::CompteRendu) -> Value {
     let f = &cr.flux;
     let mut erreurs_dp = Vec::new();
     for x in &cr.factures {
@@ -149,13 +168,13 @@ pub async fn lire(
             }))
         })
         .collect();
-    Ok((
-        StatusCode::OK,
-        Json(json!({
+    json!({
             "codeRetour": 0,
             "libelle": "TRA_MSG_00.000",
             "numeroFluxDepot": f.numero,
             "nomFichier": f.nom_fichier,
+            "nomFichierFlux": f.nom_fichier,
+            "dateHeureEtatCourantFlux": cr.historique.last().map(|(_, instant, _)| instant.to_rfc3339()),
             "syntaxeFlux": f.syntaxe,
             "dateDepotFlux": f.date_depot,
             "etatCourantFlux": f.etat.code(),
@@ -167,6 +186,5 @@ pub async fn lire(
             "listeErreurDP": erreurs_dp,
             "listeErreurTechnique": erreurs_techniques,
             "listeFactures": factures,
-        })),
-    ))
+    })
 }

@@ -260,3 +260,26 @@ pub async fn historique(
         "historiquesDesStatuts": { "histoStatut": statuts },
     })))
 }
+
+/// `deposer/flux` : un fichier structuré (Factur-X, UBL, CII) en base64, au nom de la structure
+/// du compte technique ; ses factures arrivent en `UPLOAD_API` une fois le flux intégré.
+pub async fn deposer_flux(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let depot = match crate::api::flux::lire_le_corps(&corps).await? {
+        Ok((depot, _)) => depot,
+        Err((code, libelle)) => {
+            return Err(ErreurPiste {
+                statut: axum::http::StatusCode::BAD_REQUEST,
+                code_retour: code.into(),
+                libelle,
+            });
+        }
+    };
+    let AppelPiste { bac_id, structure_id } = appel;
+    let (numero, date) =
+        etat.ecrire(move |c, h| chorus_store::flux::deposer(c, &bac_id, &structure_id, &depot, h)).await?;
+    Ok(succes(json!({ "numeroFluxDepot": numero, "dateDepot": date.format("%Y-%m-%d").to_string() })))
+}

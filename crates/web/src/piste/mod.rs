@@ -31,7 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route("/structures/v1/rechercher", post(structures::rechercher))
         .route("/structures/v1/consulter", post(structures::consulter))
         .route("/structures/v1/rechercher/services", post(structures::services))
+        .route("/transverses/v1/consulterCR", post(transverses::compte_rendu))
+        .route("/transverses/v1/consulterCRDetaille", post(transverses::compte_rendu))
         .route("/factures/v1/soumettre", post(factures::soumettre))
+        .route(
+            "/factures/v1/deposer/flux",
+            post(factures::deposer_flux)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::flux::CORPS_MAX)),
+        )
         .route("/factures/v1/rechercher/fournisseur", post(factures::rechercher_fournisseur))
         .route("/factures/v1/consulter/fournisseur", post(factures::consulter_fournisseur))
         .route("/factures/v1/consulter/historique", post(factures::historique))

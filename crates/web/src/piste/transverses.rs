@@ -62,3 +62,35 @@ pub async fn cadres(_appel: AppelPiste, CorpsJson(corps): CorpsJson) -> Resultat
         .collect();
     Ok(succes(json!({ "listeCadreFacturation": cadres })))
 }
+
+/// `consulterCR` et `consulterCRDetaille` : le compte rendu d'un flux déposé par ce bac
+/// (`numeroFluxDepot`), ses deux états courants (`etatCourantFlux`, `etatCourantDepotFlux`) et,
+/// pour le détail, `listeErreurDP` et `listeErreurTechnique`.
+pub async fn compte_rendu(
+    axum::extract::State(etat): axum::extract::State<crate::etat::AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Result<Json<Value>, super::reponse::ErreurPiste> {
+    let numero =
+        corps.get("numeroFluxDepot").and_then(Value::as_str).map(str::trim).unwrap_or("").to_string();
+    if numero.is_empty() {
+        return Err(super::reponse::ErreurPiste::refus("Le champ « numeroFluxDepot » est obligatoire."));
+    }
+    let bac = appel.bac_id.clone();
+    let cr = etat
+        .lire(move |c, _| match chorus_store::flux::compte_rendu(c, &bac, &numero) {
+            Ok(cr) => Ok(Some(cr)),
+            Err(chorus_store::Erreur::Introuvable(_)) => Ok(None),
+            Err(e) => Err(e),
+        })
+        .await?;
+    match cr {
+        Some(cr) => Ok(Json(crate::api::flux::compte_rendu_json(&cr))),
+        // La réponse observée de Chorus Pro pour un numéro de flux inconnu (§7.4).
+        None => Err(super::reponse::ErreurPiste {
+            statut: axum::http::StatusCode::NOT_FOUND,
+            code_retour: 20001,
+            libelle: "POQ_MSG_01.003 - Flux introuvable.".into(),
+        }),
+    }
+}

@@ -1,0 +1,95 @@
+"""Un vrai client Chorus Pro (le paquet PyPI `chorus-api`) branché sur le simulateur.
+
+Usage : client_chorus_api.py <url du serveur> <fichier CII> <numero de facture>
+
+Le client ne change que ses deux adresses de base (`auth_url`, `api_url`) ; il s'authentifie
+avec les identifiants fixes du bac de démonstration formation1 (docs/api-chorus-pro.md), puis
+fait ce qu'un connecteur fait : état du service, devises, recherche et fiche d'un destinataire,
+ses services, dépôt d'un flux, compte rendu jusqu'à l'intégration, factures du flux.
+
+Sortie 0 : tout a répondu comme attendu ; 1 : une réponse inattendue (dite sur stderr) ;
+2 : le paquet `chorus-api` n'est pas installé.
+"""
+
+import base64
+import sys
+import time
+
+try:
+    from chorusapi.client import ChorusAPI
+except ImportError as e:  # pragma: no cover - dit au test Rust que l'outil manque
+    print(f"paquet chorus-api absent : {e}", file=sys.stderr)
+    sys.exit(2)
+
+COMMUNE = "21852884200097"
+
+
+def attendu(condition, message):
+    if not condition:
+        print(f"inattendu : {message}", file=sys.stderr)
+        sys.exit(1)
+
+
+def main():
+    url, fichier, numero = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+    api = ChorusAPI(
+        "demo-formation1",
+        "demo-secret-formation1",
+        "TECH_92391234900068@cpro.exemple",
+        "Raccordement-API-2026",
+        sandbox=True,
+    )
+    api.auth_url = f"{url}/api/oauth/token"
+    api.api_url = url
+    api.auth()
+    attendu(api.get_token(), "pas de jeton")
+    print("jeton obtenu")
+
+    sante = api.health_check()
+    attendu(sante.status_code_value == 200, f"health-check : {vars(sante)}")
+    print("health-check :", sante.status_code)
+
+    devises = api.devises()
+    attendu(devises.code_retour == 0, f"devises : {vars(devises)}")
+
+    trouvees = api.rechercher_structure(COMMUNE)
+    attendu(trouvees.code_retour == 0 and trouvees.liste_structures, f"rechercher_structure : {vars(trouvees)}")
+    id_structure = trouvees.liste_structures[0].id_structure_cpp
+    attendu(isinstance(id_structure, int), f"idStructureCPP : {id_structure!r}")
+    print("destinataire trouvé :", id_structure)
+
+    fiche = api.consulter_structure(id_structure)
+    attendu(fiche.code_retour == 0, f"consulter_structure : {vars(fiche)}")
+    attendu(fiche.information_generales.identifiant_structure == COMMUNE, "fiche d'une autre structure")
+    services = api.rechercher_services(id_structure)
+    attendu(services.code_retour == 0, f"rechercher_services : {vars(services)}")
+    print("fiche et services lus")
+
+    with open(fichier, "rb") as f:
+        contenu = base64.b64encode(f.read()).decode()
+    depot = api.deposer_flux(contenu, "UNCEFACT-1.xml", syntaxe_flux="IN_DP_E1_CII_16B")
+    attendu(depot.code_retour == 0 and depot.numero_flux_depot, f"deposer_flux : {vars(depot)}")
+    print("flux déposé :", depot.numero_flux_depot, depot.date_depot)
+
+    debut = time.time()
+    while True:
+        cr = api.consulter_cr(depot.numero_flux_depot)
+        attendu(cr.code_retour == 0, f"consulter_cr : {vars(cr)}")
+        if cr.etat_courant_flux in ("IN_INTEGRE", "IN_INTEGRE_PARTIEL", "IN_REJETE", "IN_INCIDENTE"):
+            break
+        attendu(time.time() - debut < 20, f"flux toujours {cr.etat_courant_flux} après 20 s")
+        time.sleep(0.3)
+    attendu(cr.etat_courant_flux == "IN_INTEGRE", f"flux {cr.etat_courant_flux}")
+    detail = api.consulter_cr_detaille(depot.numero_flux_depot)
+    attendu(detail.code_retour == 0, f"consulter_cr_detaille : {vars(detail)}")
+    print("flux intégré")
+
+    factures = api.rechercher_facture(depot.numero_flux_depot)
+    attendu(factures.code_retour == 0, f"rechercher_facture : {vars(factures)}")
+    numeros = [f.numero_facture for f in factures.liste_factures]
+    attendu(numeros == [numero], f"factures du flux : {numeros}")
+    print("facture du flux :", numeros[0])
+
+
+if __name__ == "__main__":
+    main()
