@@ -18,6 +18,7 @@
 //! target/release/chorus-bench --mode ecritures --clients 32 --duree 10
 //! target/release/chorus-bench --mode classe --clients 300 --duree 600
 //! target/release/chorus-bench --mode flux --duree 5
+//! target/release/chorus-bench --mode piste --clients 50 --duree 10
 //! ```
 
 mod amorcage;
@@ -26,6 +27,7 @@ mod console;
 mod ecritures;
 mod flux;
 mod http;
+mod piste;
 mod rapport;
 mod serveur;
 
@@ -98,6 +100,8 @@ enum Mode {
     Classe,
     /// Lecture et contrôle des factures structurées du corpus, sans serveur (factures/s).
     Flux,
+    /// Un connecteur d'ERP : `factures/v1/soumettre` de l'API Chorus Pro, `--clients` appels simultanés.
+    Piste,
 }
 
 #[tokio::main]
@@ -137,6 +141,40 @@ async fn executer(options: &Options) -> Result<usize, String> {
     }
     // Kept alive until the end: dropping it kills the server, even on an early error.
     let (serveur, url, description) = cible(options).await?;
+    if options.mode == Mode::Piste {
+        let duree = Duration::from_secs(options.duree);
+        eprintln!(
+            "API Chorus Pro : soumettre, {} clients ({} s par mesure)…",
+            options.clients, options.duree
+        );
+        let p = piste::mesurer(&url, options.clients, duree).await?;
+        println!("\n## API Chorus Pro : soumettre (chorus-bench --mode piste)\n");
+        println!("- Serveur : {description}");
+        println!(
+            "- {} clients simultanés, chacun sa connexion, sans temps de réflexion, {} s par mesure\n",
+            options.clients, options.duree
+        );
+        println!(
+            "| Mesure | Nombre/s | p50 (ms) | p99 (ms) | erreurs | / healthz |\n| --- | ---: | ---: | ---: | ---: | ---: |"
+        );
+        for (nom, m) in [("GET /healthz", &p.sante), ("POST /cpro/factures/v1/soumettre", &p.soumettre)] {
+            println!(
+                "| {nom} | {:.0} | {:.2} | {:.2} | {} | {:.1} % |",
+                m.par_seconde(),
+                m.percentile(0.50).as_secs_f64() * 1000.0,
+                m.percentile(0.99).as_secs_f64() * 1000.0,
+                m.erreurs,
+                100.0 * m.par_seconde() / p.sante.par_seconde().max(f64::EPSILON)
+            );
+        }
+        if let Some(e) = &p.soumettre.premiere_erreur {
+            println!("\nPremière erreur : {e}");
+        }
+        if let Some(serveur) = serveur {
+            serveur.arreter().await;
+        }
+        return Ok(p.sante.erreurs + p.soumettre.erreurs);
+    }
     if options.mode == Mode::Travaux {
         let erreurs = executer_travaux(options, &url, description).await?;
         if let Some(serveur) = serveur {

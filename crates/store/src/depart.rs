@@ -179,6 +179,7 @@ pub(crate) fn effacer_l_activite(c: &Connection, bac_id: &str) -> Resultat<()> {
         "flux_etat",
         "flux",
         "journal",
+        "appel_api",
         "piece_jointe",
         "piece_travaux",
         "facture",

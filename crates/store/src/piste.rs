@@ -287,6 +287,25 @@ mod tests {
             store.lire(|c| authentifier(c, &nouveaux.client_id, &nouveaux.client_secret)).unwrap().as_deref(),
             Some(bac.as_str())
         );
+
+        // Le journal des appels garde les 200 derniers.
+        let appel = |n: i64| Appel {
+            horodatage: t0,
+            methode: "POST".into(),
+            service: format!("/cpro/appel/{n}"),
+            statut_http: 200,
+            code_retour: Some(0),
+            duree_us: n,
+            requete: "{}".into(),
+            reponse: "{}".into(),
+        };
+        for n in 0..(APPELS_GARDES + 5) {
+            store.ecrire(|c| noter_appel(c, &bac, &appel(n))).unwrap();
+        }
+        let gardes = store.lire(|c| appels(c, &bac)).unwrap();
+        assert_eq!(gardes.len() as i64, APPELS_GARDES);
+        assert_eq!(gardes[0].service, format!("/cpro/appel/{}", APPELS_GARDES + 4));
+        assert_eq!(gardes.last().unwrap().service, "/cpro/appel/5");
     }
 
     #[test]
@@ -300,4 +319,68 @@ mod tests {
         assert_eq!(id_cpp_de_l_annuaire("DE123456789"), None);
         assert_eq!(identifiant_de_l_id_cpp(-1), None);
     }
+}
+
+/// Un appel de l'API Chorus Pro, tel que le journal des appels le montre.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appel {
+    pub horodatage: DateTime<Utc>,
+    pub methode: String,
+    pub service: String,
+    pub statut_http: u16,
+    pub code_retour: Option<i64>,
+    pub duree_us: i64,
+    pub requete: String,
+    pub reponse: String,
+}
+
+/// Le nombre d'appels gardés par bac : le journal reste borné, quel que soit le connecteur.
+pub const APPELS_GARDES: i64 = 200;
+
+/// Note un appel au journal du bac, et oublie les plus anciens au-delà de [`APPELS_GARDES`].
+pub fn noter_appel(c: &Connection, bac_id: &str, a: &Appel) -> Resultat<()> {
+    c.prepare_cached(
+        "INSERT INTO appel_api (bac_id, horodatage, methode, service, statut_http, code_retour, duree_us, requete, reponse)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        bac_id,
+        a.horodatage,
+        a.methode,
+        a.service,
+        a.statut_http,
+        a.code_retour,
+        a.duree_us,
+        a.requete,
+        a.reponse
+    ])?;
+    c.prepare_cached(
+        "DELETE FROM appel_api WHERE bac_id = ?1 AND id <= (
+             SELECT id FROM appel_api WHERE bac_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+    )?
+    .execute(params![bac_id, APPELS_GARDES])?;
+    Ok(())
+}
+
+/// Les appels du bac, le plus récent d'abord.
+pub fn appels(c: &Connection, bac_id: &str) -> Resultat<Vec<Appel>> {
+    let mut st = c.prepare_cached(
+        "SELECT horodatage, methode, service, statut_http, code_retour, duree_us, requete, reponse
+         FROM appel_api WHERE bac_id = ?1 ORDER BY id DESC",
+    )?;
+    let v = st
+        .query_map([bac_id], |r| {
+            Ok(Appel {
+                horodatage: crate::colonne::horodatage(r, 0)?,
+                methode: r.get(1)?,
+                service: r.get(2)?,
+                statut_http: r.get(3)?,
+                code_retour: r.get(4)?,
+                duree_us: r.get(5)?,
+                requete: r.get(6)?,
+                reponse: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
 }

@@ -119,6 +119,7 @@ pub fn app(etat: AppState) -> Router {
             get(pages::raccordement::compte_technique).post(pages::raccordement::definir_compte_technique),
         )
         .route("/structure/compte-technique/piste", post(pages::raccordement::renouveler_piste))
+        .route("/structure/compte-technique/appels-api", get(pages::raccordement::appels_api))
         .route("/approbations", get(pages::rattachement::approbations).post(pages::rattachement::decider))
         .route("/mon-compte", get(pages::mon_compte::page_compte))
         .route("/mon-compte/informations", post(pages::mon_compte::informations))
@@ -171,7 +172,7 @@ pub fn app(etat: AppState) -> Router {
         // Après la couche des sessions : l'API ne lit ni n'écrit de session (jeton bearer).
         .merge(api::routes())
         // L'API Chorus Pro (PISTE) des connecteurs : jeton OAuth et compte technique, sans session.
-        .merge(piste::routes())
+        .merge(piste::routes(&etat))
         // Une page du portail n'est jamais gardée par un cache (un poste partagé, un proxy) ;
         // les feuilles de style et scripts disent eux-mêmes qu'ils se gardent.
         .layer(entete(header::CACHE_CONTROL, "no-store"))

@@ -420,3 +420,33 @@ async fn les_exemples_de_la_documentation_sont_acceptes() {
     }
     assert!(exemples >= 9, "only {exemples} examples found");
 }
+
+#[tokio::test]
+async fn le_journal_des_appels_montre_ce_que_le_connecteur_a_envoye_et_recu() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    c.post("/cpro/factures/v1/soumettre", facture("API-JOURNAL-1")).await;
+    c.post("/cpro/factures/v1/consulter/fournisseur", json!({ "identifiantFactureCPP": 424242 })).await;
+    c.post("/cpro/factures/v1/deposer/flux", json!({ "fichierFlux": "QUJDRA==", "nomFichier": "f.xml" }))
+        .await;
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    // The calls are written once answered: the page shows them a moment later.
+    let mut page = s.get("/structure/compte-technique/appels-api").await;
+    for _ in 0..50 {
+        if page.corps.matches("<tr>").count() >= 4 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        page = s.get("/structure/compte-technique/appels-api").await;
+    }
+    page.assert_statut(StatusCode::OK)
+        .assert_contient("POST /cpro/factures/v1/soumettre")
+        .assert_contient("API-JOURNAL-1")
+        .assert_contient("Facture 424242 introuvable")
+        .assert_contient("(fichier en base64, 8 caractères)");
+    assert!(!page.corps.contains("QUJDRA=="), "the file's content is not copied");
+    // Another sandbox's trainee sees none of it.
+    let mut autre = Stagiaire::connecte(&portail.app, "formation2@exemple.fr").await;
+    let vide = autre.get("/structure/compte-technique/appels-api").await;
+    vide.assert_contient("Aucun appel pour l'instant");
+}

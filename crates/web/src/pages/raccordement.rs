@@ -722,6 +722,7 @@ fn section_piste(
                     }
                 }
             }
+            p { a href="/structure/compte-technique/appels-api" { "Journal des appels API" } " : ce que le connecteur a envoyé et reçu." }
             @if gestionnaire {
                 form method="post" action="/structure/compte-technique/piste"
                     data-confirmer="Générer de nouveaux identifiants ? L'ancien secret et les jetons déjà délivrés cesseront aussitôt de fonctionner." {
@@ -811,4 +812,51 @@ pub async fn definir_compte_technique(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// « Journal des appels API » : les derniers appels du connecteur à l'API Chorus Pro de ce bac,
+/// avec ce qu'il a envoyé et reçu (aide du simulateur : le vrai portail ne montre pas cela).
+pub async fn appels_api(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Markup, AppError> {
+    let bac = stagiaire.bac.id.clone();
+    let appels = etat.lire(move |c, _| chorus_store::piste::appels(c, &bac)).await?;
+    let ctx = stagiaire.contexte(&etat.horloge);
+    Ok(gabarit(
+        "Journal des appels API",
+        Some(&stagiaire.csrf),
+        Some(&ctx),
+        html! {
+            (sous_menu("/structure/compte-technique"))
+            h1 { "Journal des appels API" }
+            p.aide {
+                "Aide du simulateur, absente du vrai portail : les " (chorus_store::piste::APPELS_GARDES)
+                " derniers appels à l'API Chorus Pro de ce bac à sable (jeton valide), le plus récent d'abord. "
+                "Les contenus de fichiers sont remplacés par leur taille."
+            }
+            @if appels.is_empty() {
+                p.vide { "Aucun appel pour l'instant : branchez un connecteur (voir la page « Compte technique »)." }
+            } @else {
+                table {
+                    thead { tr { th { "Heure (réelle)" } th { "Service" } th { "HTTP" } th { "codeRetour" } th { "Durée" } th { "Échange" } } }
+                    tbody {
+                        @for a in &appels {
+                            tr {
+                                td { (a.horodatage.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M:%S")) }
+                                td { code { (a.methode) " " (a.service) } }
+                                td.nombre { (a.statut_http) }
+                                td.nombre { @match a.code_retour { Some(c) => { (c) }, None => { "—" } } }
+                                td.nombre { (format!("{:.1} ms", a.duree_us as f64 / 1000.0)) }
+                                td {
+                                    details {
+                                        summary { "Requête et réponse" }
+                                        h3 { "Envoyé" } pre { (a.requete) }
+                                        h3 { "Reçu" } pre { (a.reponse) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    ))
 }

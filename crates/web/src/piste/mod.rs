@@ -9,6 +9,7 @@
 
 pub mod acces;
 pub mod factures;
+pub mod journal;
 pub mod reponse;
 pub mod structures;
 pub mod transverses;
@@ -21,7 +22,7 @@ use crate::etat::AppState;
 /// Le début des adresses des services, comme sur `api.piste.gouv.fr`.
 pub const PREFIXE: &str = "/cpro";
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(etat: &AppState) -> Router<AppState> {
     let services = Router::new()
         .route("/transverses/v1/health-check", get(transverses::sante))
         .route("/transverses/v1/recuperer/devises", post(transverses::devises))
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/factures/v1/rechercher/fournisseur", post(factures::rechercher_fournisseur))
         .route("/factures/v1/consulter/fournisseur", post(factures::consulter_fournisseur))
         .route("/factures/v1/consulter/historique", post(factures::historique))
-        .fallback(any(reponse::service_inconnu));
+        .fallback(any(reponse::service_inconnu))
+        .layer(axum::middleware::from_fn_with_state(etat.clone(), journal::noter));
     Router::new().route("/api/oauth/token", post(acces::jeton)).nest(PREFIXE, services)
 }
