@@ -148,28 +148,8 @@ async fn executer(options: &Options) -> Result<usize, String> {
             options.clients, options.duree
         );
         let p = piste::mesurer(&url, options.clients, duree).await?;
-        println!("\n## API Chorus Pro : soumettre (chorus-bench --mode piste)\n");
-        println!("- Serveur : {description}");
-        println!(
-            "- {} clients simultanés, chacun sa connexion, sans temps de réflexion, {} s par mesure\n",
-            options.clients, options.duree
-        );
-        println!(
-            "| Mesure | Nombre/s | p50 (ms) | p99 (ms) | erreurs | / healthz |\n| --- | ---: | ---: | ---: | ---: | ---: |"
-        );
-        for (nom, m) in [("GET /healthz", &p.sante), ("POST /cpro/factures/v1/soumettre", &p.soumettre)] {
-            println!(
-                "| {nom} | {:.0} | {:.2} | {:.2} | {} | {:.1} % |",
-                m.par_seconde(),
-                m.percentile(0.50).as_secs_f64() * 1000.0,
-                m.percentile(0.99).as_secs_f64() * 1000.0,
-                m.erreurs,
-                100.0 * m.par_seconde() / p.sante.par_seconde().max(f64::EPSILON)
-            );
-        }
-        if let Some(e) = &p.soumettre.premiere_erreur {
-            println!("\nPremière erreur : {e}");
-        }
+        println!();
+        rapport::imprimer_piste(&description, options.clients, duree, &p);
         if let Some(serveur) = serveur {
             serveur.arreter().await;
         }

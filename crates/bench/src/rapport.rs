@@ -215,6 +215,33 @@ pub fn imprimer_suivi(contexte: &ContexteConsole, tableaux: usize, duree: Durati
 }
 
 /// Nearest-rank percentile of a sorted list.
+/// `--mode piste`: `soumettre` through the Chorus Pro API, in the same run as `/healthz`.
+pub fn imprimer_piste(serveur: &str, clients: usize, duree: Duration, p: &crate::piste::Piste) {
+    println!("## API Chorus Pro : soumettre (chorus-bench --mode piste)\n");
+    println!("- Machine : {} cœurs (nproc), {}", coeurs(), modele_cpu());
+    println!("- Serveur : {serveur}");
+    println!(
+        "- {clients} connecteurs simultanés (bac formation1), chacun sa connexion, sans temps de réflexion, {} s par mesure\n",
+        duree.as_secs()
+    );
+    println!("| Mesure | Nombre/s | p50 (ms) | p99 (ms) | erreurs | / healthz |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let base = p.sante.par_seconde();
+    for (nom, m) in [("GET /healthz", &p.sante), ("POST /cpro/factures/v1/soumettre", &p.soumettre)] {
+        println!(
+            "| {nom} | {} | {} | {} | {} | {} % |",
+            decimal(m.par_seconde(), 0),
+            decimal(ms(m.percentile(0.5)), 2),
+            decimal(ms(m.percentile(0.99)), 2),
+            m.erreurs,
+            decimal(100.0 * ratio(m.par_seconde(), base), 1)
+        );
+    }
+    if let Some(erreur) = &p.soumettre.premiere_erreur {
+        println!("\nPremière erreur : {erreur}");
+    }
+}
+
 fn rang(v: &[Duration], q: f64) -> Duration {
     if v.is_empty() {
         return Duration::ZERO;
