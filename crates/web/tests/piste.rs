@@ -450,3 +450,108 @@ async fn le_journal_des_appels_montre_ce_que_le_connecteur_a_envoye_et_recu() {
     let vide = autre.get("/structure/compte-technique/appels-api").await;
     vide.assert_contient("Aucun appel pour l'instant");
 }
+
+/// Every `/cpro` route, authenticated, with hostile bodies: malformed JSON, wrong types, nulls,
+/// a huge string, deep nesting. A 4xx with a `libelle`, or a 200; never a 5xx.
+#[tokio::test]
+async fn chaque_service_authentifie_resiste_aux_corps_hostiles() {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/piste/mod.rs")).unwrap();
+    let services: Vec<String> = source
+        .split(".route(")
+        .skip(1)
+        .filter_map(|r| r.trim_start().strip_prefix('"')?.split('"').next())
+        .filter(|r| !r.starts_with("/api/"))
+        .map(|r| format!("/cpro{r}"))
+        .collect();
+    assert!(services.len() >= 15, "{services:?}");
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let profond = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let long = format!("{{\"numeroFacture\": \"{}\"}}", "x".repeat(200_000));
+    let corps: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"{".to_vec(),
+        b"null".to_vec(),
+        b"[]".to_vec(),
+        b"\"texte\"".to_vec(),
+        b"{\"identifiantFactureCPP\": {\"a\": 1}, \"idStructureCPP\": [1], \"numeroFluxDepot\": 12}".to_vec(),
+        b"{\"identifiantFactureCPP\": 1e300, \"idStructure\": -9223372036854775808}".to_vec(),
+        b"{\"structure\": {\"identifiantStructure\": \"%'; DROP TABLE facture; --\"}}".to_vec(),
+        b"{\"fichierFlux\": 5, \"nomFichier\": null}".to_vec(),
+        b"{\"rechercheFactureParFournisseur\": {\"nbResultatsParPage\": 18446744073709551615, \"pageResultatDemandee\": 18446744073709551615}}".to_vec(),
+        profond.into_bytes(),
+        long.into_bytes(),
+        vec![0xff, 0xfe, 0x00],
+    ];
+    for service in &services {
+        for octets in &corps {
+            let methode = if service.ends_with("health-check") { "GET" } else { "POST" };
+            let requete = Request::builder()
+                .method(methode)
+                .uri(service)
+                .header("authorization", format!("Bearer {}", c.jeton))
+                .header("cpro-account", &c.compte)
+                .header(CONTENT_TYPE, "application/json")
+                .body(Body::from(octets.clone()))
+                .unwrap();
+            let r = envoyer(&portail.app, requete).await;
+            assert!(
+                r.statut.is_success() || r.statut.is_client_error(),
+                "{service} with {:?}: {} {}",
+                String::from_utf8_lossy(&octets[..octets.len().min(80)]),
+                r.statut,
+                r.texte
+            );
+            if r.statut.is_client_error() {
+                assert!(r.json["libelle"].as_str().is_some_and(|l| !l.is_empty()), "{service}: {}", r.texte);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn les_listes_de_reference_et_les_rattachements_du_compte() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    for (service, liste, champ, attendu) in [
+        (
+            "/cpro/transverses/v1/recuperer/typeidentifiant/structure",
+            "listeTypeIdentifiant",
+            "typeIdentifiantStructure",
+            "SIRET",
+        ),
+        ("/cpro/transverses/v1/recuperer/formatflux", "listeFormatFlux", "formatFlux", "IN_DP_E1_CII_16B"),
+        (
+            "/cpro/transverses/v1/recuperer/typedp",
+            "listeTypeDemandePaiement",
+            "typeDemandePaiement",
+            "FACTURE_TRAVAUX",
+        ),
+        ("/cpro/transverses/v1/recuperer/modedepot", "listeModeDepot", "modeDepot", "SAISIE_API"),
+        ("/cpro/transverses/v1/recuperer/modereglements", "listeModePaiement", "modePaiement", "VIREMENT"),
+        (
+            "/cpro/transverses/v1/recuperer/structures/actives/fournisseur",
+            "listeStructures",
+            "identifiant",
+            SIRET_FORMATION1,
+        ),
+        (
+            "/cpro/utilisateurs/v1/monCompte/recuperer/rattachements",
+            "listeStructureRattachement",
+            "identifiantStructure",
+            SIRET_FORMATION1,
+        ),
+    ] {
+        let r = c.post(service, json!({})).await;
+        assert_eq!(r.json["codeRetour"], 0, "{service}: {}", r.texte);
+        let valeurs: Vec<&str> = r.json[liste]
+            .as_array()
+            .unwrap_or_else(|| panic!("{service}: {}", r.texte))
+            .iter()
+            .filter_map(|e| e[champ].as_str())
+            .collect();
+        assert!(valeurs.contains(&attendu), "{service}: {valeurs:?}");
+    }
+    let r = c.post("/cpro/transverses/v1/recuperer/structures/actives/destinataire", json!({})).await;
+    assert_eq!(r.json["listeStructures"], json!([]));
+}

@@ -29,6 +29,18 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
         .route("/transverses/v1/recuperer/modedepot", post(transverses::modes_depot))
         .route("/transverses/v1/recuperer/modereglements", post(transverses::modes_reglement))
         .route("/transverses/v1/recuperer/cadrefacturation", post(transverses::cadres))
+        .route("/transverses/v1/recuperer/typeidentifiant/structure", post(transverses::types_identifiant))
+        .route("/transverses/v1/recuperer/formatflux", post(transverses::formats_flux))
+        .route("/transverses/v1/recuperer/typedp", post(transverses::types_demande_paiement))
+        .route(
+            "/transverses/v1/recuperer/structures/actives/fournisseur",
+            post(transverses::structures_fournisseur),
+        )
+        .route(
+            "/transverses/v1/recuperer/structures/actives/destinataire",
+            post(transverses::structures_destinataire),
+        )
+        .route("/utilisateurs/v1/monCompte/recuperer/rattachements", post(transverses::rattachements))
         .route("/structures/v1/rechercher", post(structures::rechercher))
         .route("/structures/v1/consulter", post(structures::consulter))
         .route("/structures/v1/rechercher/services", post(structures::services))

@@ -1,4 +1,5 @@
-//! `transverses/v1` : l'état du service et les listes de référence.
+//! `transverses/v1` : l'état du service, les listes de référence, les comptes rendus de flux ; et
+//! les rattachements du compte (`utilisateurs/v1/monCompte`), qui ne sont qu'une liste de plus.
 
 use axum::Json;
 use chorus_domain::facture::{CadreFacturation, ModePaiement, TypeDemandePaiement};
@@ -93,4 +94,75 @@ pub async fn compte_rendu(
             libelle: "POQ_MSG_01.003 - Flux introuvable.".into(),
         }),
     }
+}
+
+/// `recuperer/typeidentifiant/structure`.
+pub async fn types_identifiant(_appel: AppelPiste) -> Resultat {
+    let types: Vec<Value> = chorus_domain::structure::TypeIdentifiant::TOUS
+        .iter()
+        .map(|t| json!({ "typeIdentifiantStructure": t.code_api() }))
+        .collect();
+    Ok(succes(json!({ "listeTypeIdentifiant": types })))
+}
+
+/// `recuperer/formatflux` : les syntaxes de flux que le simulateur lit.
+pub async fn formats_flux(_appel: AppelPiste) -> Resultat {
+    let formats: Vec<Value> =
+        chorus_flux::SyntaxeFlux::TOUTES.iter().map(|s| json!({ "formatFlux": s.code() })).collect();
+    Ok(succes(json!({ "listeFormatFlux": formats })))
+}
+
+/// `recuperer/typedp` : les types de demande de paiement.
+pub async fn types_demande_paiement(_appel: AppelPiste) -> Resultat {
+    Ok(succes(json!({ "listeTypeDemandePaiement": [
+        { "typeDemandePaiement": "FACTURE" },
+        { "typeDemandePaiement": "FACTURE_TRAVAUX" },
+    ] })))
+}
+
+/// La structure du compte technique, telle que les listes de rattachement la décrivent.
+async fn structure_de_l_appel(
+    etat: &crate::etat::AppState,
+    appel: &AppelPiste,
+) -> Result<chorus_store::bac::StructureFournisseur, super::reponse::ErreurPiste> {
+    let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
+    Ok(etat.lire(move |c, _| chorus_store::bac::structure_fournisseur(c, &bac, &structure)).await?)
+}
+
+/// `recuperer/structures/actives/fournisseur` : la structure du compte technique.
+pub async fn structures_fournisseur(
+    axum::extract::State(etat): axum::extract::State<crate::etat::AppState>,
+    appel: AppelPiste,
+) -> Resultat {
+    let s = structure_de_l_appel(&etat, &appel).await?;
+    Ok(succes(json!({ "listeStructures": [{
+        "idStructureCPP": chorus_store::piste::id_cpp_de_l_annuaire(&s.identifiant),
+        "identifiant": s.identifiant,
+        "designationStructure": s.raison_sociale,
+    }] })))
+}
+
+/// `recuperer/structures/actives/destinataire` : aucune, un fournisseur ne reçoit pas de
+/// factures dans le simulateur.
+pub async fn structures_destinataire(_appel: AppelPiste) -> Resultat {
+    Ok(succes(json!({ "listeStructures": [] })))
+}
+
+/// `utilisateurs/v1/monCompte/recuperer/rattachements` : la structure du compte technique.
+pub async fn rattachements(
+    axum::extract::State(etat): axum::extract::State<crate::etat::AppState>,
+    appel: AppelPiste,
+) -> Resultat {
+    let s = structure_de_l_appel(&etat, &appel).await?;
+    Ok(succes(json!({
+        "listeStructureRattachement": [{
+            "idStructure": chorus_store::piste::id_cpp_de_l_annuaire(&s.identifiant),
+            "identifiantStructure": s.identifiant,
+            "typeIdentifiantStructure": "SIRET",
+            "designationStructure": s.raison_sociale,
+            "statutRattachementStructure": "ACTIF",
+            "listeServicesRattache": [],
+        }],
+        "parametresRetour": super::reponse::parametres_retour(1, 10, 1),
+    })))
 }
