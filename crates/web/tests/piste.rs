@@ -555,3 +555,31 @@ async fn les_listes_de_reference_et_les_rattachements_du_compte() {
     let r = c.post("/cpro/transverses/v1/recuperer/structures/actives/destinataire", json!({})).await;
     assert_eq!(r.json["listeStructures"], json!([]));
 }
+
+#[tokio::test]
+async fn un_destinataire_et_un_siret_se_cherchent_dans_les_referentiels() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let r = c
+        .post("/cpro/transverses/v1/rechercher/destinataire", json!({ "nomVilleCodePostal": "VALCOMBE" }))
+        .await;
+    assert_eq!(r.json["codeRetour"], 0, "{}", r.texte);
+    let sirets: Vec<&str> =
+        r.json["listeDestinataires"].as_array().unwrap().iter().filter_map(|d| d["siret"].as_str()).collect();
+    assert!(sirets.contains(&COMMUNE), "{sirets:?}");
+    let r = c
+        .post(
+            "/cpro/transverses/v1/consulter/information/siret",
+            json!({ "siretStructure": SIRET_FORMATION1 }),
+        )
+        .await;
+    assert_eq!(r.json["codeRetour"], 0, "{}", r.texte);
+    assert_eq!(r.json["siren"], &SIRET_FORMATION1[..9]);
+    let r = c
+        .post(
+            "/cpro/transverses/v1/consulter/information/siret",
+            json!({ "siretStructure": "00000000000000" }),
+        )
+        .await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
+}

@@ -41,6 +41,8 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
             post(transverses::structures_destinataire),
         )
         .route("/utilisateurs/v1/monCompte/recuperer/rattachements", post(transverses::rattachements))
+        .route("/transverses/v1/rechercher/destinataire", post(structures::rechercher_destinataire))
+        .route("/transverses/v1/consulter/information/siret", post(structures::information_siret))
         .route("/structures/v1/rechercher", post(structures::rechercher))
         .route("/structures/v1/consulter", post(structures::consulter))
         .route("/structures/v1/rechercher/services", post(structures::services))

@@ -1,5 +1,7 @@
 //! `structures/v1` : l'annuaire des structures publiques, comme un connecteur le consulte
-//! avant d'adresser une facture (code service obligatoire ? engagement juridique ?).
+//! avant d'adresser une facture (code service obligatoire ? engagement juridique ?) ; et les
+//! deux services de `transverses/v1` qui cherchent dans les mêmes référentiels (destinataires,
+//! registre des entreprises).
 
 use chorus_domain::structure::StructurePublique;
 use chorus_store::{piste, reference};
@@ -164,4 +166,70 @@ pub async fn services(
     Ok(succes(
         json!({ "listeServices": liste, "parametresRetour": parametres_retour(page, par_page, services.len()) }),
     ))
+}
+
+/// `transverses/v1/rechercher/destinataire` : les destinataires de l'annuaire par identifiant
+/// (SIRET ou son début) ou par nom, ville ou code postal (`nomVilleCodePostal`).
+pub async fn rechercher_destinataire(
+    State(etat): State<AppState>,
+    _appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let racine = Some(&corps);
+    let requete = [texte(racine, "identifiant"), texte(racine, "nomVilleCodePostal")]
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or("")
+        .to_string();
+    if requete.is_empty() {
+        return Err(ErreurPiste::refus("Indiquez « identifiant » ou « nomVilleCodePostal »."));
+    }
+    let (page, par_page) = pagination(corps.get("parametresRecherche"));
+    let trouvees = etat.lire(move |c, _| reference::rechercher_annuaire(c, &requete, 10_000)).await?;
+    let liste: Vec<Value> = trouvees
+        .iter()
+        .skip((page - 1).saturating_mul(par_page))
+        .take(par_page)
+        .map(|s| {
+            json!({
+                "idStructureCPP": piste::id_cpp_de_l_annuaire(&s.identifiant),
+                "siret": s.identifiant,
+                "nomDestinataire": s.raison_sociale,
+                "adresseCodePostal": s.adresse.code_postal,
+                "adresseVille": s.adresse.ville,
+            })
+        })
+        .collect();
+    Ok(succes(
+        json!({ "listeDestinataires": liste, "parametresRetour": parametres_retour(page, par_page, trouvees.len()) }),
+    ))
+}
+
+/// `transverses/v1/consulter/information/siret` : l'établissement dans le registre des
+/// entreprises. Choix du simulateur : le registre fictif de formation tient lieu de la base
+/// SIRENE de l'INSEE (le vrai service ne répond pas sur l'espace de qualification).
+pub async fn information_siret(
+    State(etat): State<AppState>,
+    _appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let siret = texte(Some(&corps), "siretStructure").to_string();
+    if siret.is_empty() {
+        return Err(ErreurPiste::refus("Le champ « siretStructure » est obligatoire."));
+    }
+    let s = siret.clone();
+    let trouvee = etat.lire(move |c, _| reference::entreprise(c, &s)).await?;
+    let Some(e) = trouvee else {
+        return Err(ErreurPiste::introuvable(format!(
+            "Aucun établissement de SIRET « {siret} » dans le registre."
+        )));
+    };
+    Ok(succes(json!({
+        "siret": e.siret,
+        "siren": e.siret.get(..9),
+        "raisonSociale": e.raison_sociale,
+        "categorieJuridique": e.categorie_juridique,
+        "adresse": format!("{} {} {}", e.adresse, e.code_postal, e.ville).trim(),
+        "estActif": e.active,
+    })))
 }
