@@ -583,3 +583,32 @@ async fn un_destinataire_et_un_siret_se_cherchent_dans_les_referentiels() {
         .await;
     assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
 }
+
+#[tokio::test]
+async fn un_service_se_consulte_par_son_rang_dans_la_liste_des_services() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    // A buyer with services: the first one that rechercher/services lists.
+    let mut trouve = None;
+    for siret in ["21852884200097", "26310040400019", "13000000000000"] {
+        let r = c.post("/cpro/structures/v1/rechercher/services", json!({ "idStructure": siret })).await;
+        if let Some(premier) = r.json["listeServices"].as_array().and_then(|l| l.first()) {
+            trouve = Some((
+                siret,
+                premier["idService"].as_i64().unwrap(),
+                premier["codeService"].as_str().unwrap().to_string(),
+            ));
+            break;
+        }
+    }
+    let (siret, id, code) = trouve.expect("a buyer with services in the demo directory");
+    let r = c
+        .post("/cpro/structures/v1/consulter/service", json!({ "idStructure": siret, "idService": id }))
+        .await;
+    assert_eq!(r.json["codeRetour"], 0, "{}", r.texte);
+    assert_eq!(r.json["informationsGenerales"]["codeService"], code);
+    let r = c
+        .post("/cpro/structures/v1/consulter/service", json!({ "idStructure": siret, "idService": 9999 }))
+        .await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
+}

@@ -46,6 +46,7 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
         .route("/structures/v1/rechercher", post(structures::rechercher))
         .route("/structures/v1/consulter", post(structures::consulter))
         .route("/structures/v1/rechercher/services", post(structures::services))
+        .route("/structures/v1/consulter/service", post(structures::consulter_service))
         .route("/transverses/v1/consulterCR", post(transverses::compte_rendu))
         .route("/transverses/v1/consulterCRDetaille", post(transverses::compte_rendu))
         .route("/factures/v1/soumettre", post(factures::soumettre))

@@ -233,3 +233,46 @@ pub async fn information_siret(
         "estActif": e.active,
     })))
 }
+
+/// `consulter/service` : un service d'une structure (`idStructure`, `idService` — le rang du
+/// service dans la liste de `rechercher/services`, choix du simulateur).
+pub async fn consulter_service(
+    State(etat): State<AppState>,
+    _appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let (_, s) = structure_designee(&etat, &corps).await?;
+    let rang = match corps.get("idService") {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(t)) => t.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|r| *r > 0)
+    .ok_or_else(|| {
+        ErreurPiste::refus(
+            "Le champ « idService » (un nombre entier, voir rechercher/services) est obligatoire.",
+        )
+    })?;
+    let identifiant = s.identifiant.clone();
+    let services = etat.lire(move |c, _| reference::services(c, &identifiant)).await?;
+    let service = usize::try_from(rang - 1).ok().and_then(|i| services.get(i)).ok_or_else(|| {
+        ErreurPiste::introuvable(format!(
+            "Le service {rang} n'existe pas pour la structure {}.",
+            s.identifiant
+        ))
+    })?;
+    Ok(succes(json!({
+        "informationsGenerales": {
+            "codeService": service.code,
+            "nomService": service.libelle,
+            "descriptionService": service.libelle,
+        },
+        "parametres": { "numeroEngagement": service.engagement_obligatoire },
+        "adressePostale": {
+            "adresse": s.adresse.adresse,
+            "codePostal": s.adresse.code_postal,
+            "ville": s.adresse.ville,
+            "pays": s.adresse.code_pays,
+        },
+    })))
+}
