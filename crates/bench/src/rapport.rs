@@ -97,14 +97,7 @@ pub fn imprimer_ecritures(contexte: &ContexteConsole, duree: Duration, e: &crate
         ("POST /factures-emises/saisir pendant le PDF piégé", &e.saisies_sous_piege),
         ("POST /factures-emises/deposer (PDF piégé, refusé 422)", &e.pieges),
     ] {
-        println!(
-            "| {nom} | {} | {} | {} | {} | {} % |",
-            decimal(m.par_seconde(), 0),
-            decimal(ms(m.percentile(0.5)), 2),
-            decimal(ms(m.percentile(0.99)), 2),
-            m.erreurs,
-            decimal(100.0 * ratio(m.par_seconde(), base), 1)
-        );
+        ligne_et_rapport(nom, m, base);
     }
     for (nom, m) in [
         ("saisies", &e.saisies),
@@ -228,14 +221,7 @@ pub fn imprimer_piste(serveur: &str, clients: usize, duree: Duration, p: &crate:
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     let base = p.sante.par_seconde();
     for (nom, m) in [("GET /healthz", &p.sante), ("POST /cpro/factures/v1/soumettre", &p.soumettre)] {
-        println!(
-            "| {nom} | {} | {} | {} | {} | {} % |",
-            decimal(m.par_seconde(), 0),
-            decimal(ms(m.percentile(0.5)), 2),
-            decimal(ms(m.percentile(0.99)), 2),
-            m.erreurs,
-            decimal(100.0 * ratio(m.par_seconde(), base), 1)
-        );
+        ligne_et_rapport(nom, m, base);
     }
     if let Some(erreur) = &p.soumettre.premiere_erreur {
         println!("\nPremière erreur : {erreur}");
@@ -247,6 +233,18 @@ fn rang(v: &[Duration], q: f64) -> Duration {
         return Duration::ZERO;
     }
     v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
+}
+
+/// Une ligne de mesure suivie de son débit rapporté à celui de `/healthz` (`base`).
+fn ligne_et_rapport(nom: &str, m: &Mesure, base: f64) {
+    println!(
+        "| {nom} | {} | {} | {} | {} | {} % |",
+        decimal(m.par_seconde(), 0),
+        decimal(ms(m.percentile(0.5)), 2),
+        decimal(ms(m.percentile(0.99)), 2),
+        m.erreurs,
+        decimal(100.0 * ratio(m.par_seconde(), base), 1)
+    );
 }
 
 fn ligne(libelle: &str, mesure: &Mesure) {

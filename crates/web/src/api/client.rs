@@ -20,8 +20,9 @@ pub struct ClientApi {
     pub formateur: Formateur,
 }
 
-fn jeton_bearer(parts: &Parts) -> Option<String> {
-    let valeur = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+/// Le jeton d'un en-tête `Authorization: Bearer <jeton>` (API de simulation et API Chorus Pro).
+pub(crate) fn jeton_bearer(entetes: &axum::http::HeaderMap) -> Option<String> {
+    let valeur = entetes.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
     let (schema, jeton) = valeur.split_once(' ')?;
     let jeton = jeton.trim();
     (schema.eq_ignore_ascii_case("bearer") && !jeton.is_empty()).then(|| jeton.to_string())
@@ -31,7 +32,7 @@ impl FromRequestParts<AppState> for ClientApi {
     type Rejection = ErreurApi;
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, ErreurApi> {
-        let jeton = jeton_bearer(parts).ok_or(AppError::JetonApi)?;
+        let jeton = jeton_bearer(&parts.headers).ok_or(AppError::JetonApi)?;
         let jeton_du_serveur = etat
             .config
             .jeton_formateur

@@ -94,6 +94,10 @@ fn decoder(s: &str) -> String {
     String::from_utf8_lossy(&sortie).into_owned()
 }
 
+/// Le bac d'un jeton valable, déjà lu pour cette requête (par le journal des appels).
+#[derive(Clone)]
+pub struct BacDuJeton(pub String);
+
 /// L'appelant d'un service : le bac de son jeton, et la structure de son compte technique.
 pub struct AppelPiste {
     pub bac_id: String,
@@ -125,12 +129,6 @@ impl ComptesVerifies {
     }
 }
 
-fn jeton_bearer(parts: &Parts) -> Option<String> {
-    let valeur = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (schema, jeton) = valeur.split_once(' ')?;
-    (schema.eq_ignore_ascii_case("bearer") && !jeton.trim().is_empty()).then(|| jeton.trim().to_string())
-}
-
 /// Un jeton absent, inconnu ou expiré (choix du simulateur : la réponse de RFC 6750, celle
 /// d'une passerelle OAuth ; le corps exact de PISTE n'est pas documenté).
 fn jeton_refuse(description: &str) -> Response {
@@ -148,14 +146,18 @@ impl FromRequestParts<AppState> for AppelPiste {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, etat: &AppState) -> Result<Self, Response> {
-        let Some(jeton) = jeton_bearer(parts) else {
+        let Some(jeton) = crate::api::client::jeton_bearer(&parts.headers) else {
             return Err(jeton_refuse(
                 "En-tête « Authorization: Bearer <jeton> » absent : demandez un jeton à /api/oauth/token.",
             ));
         };
-        let bac = etat
-            .lire_par_cle(move |c, h| piste::bac_du_jeton(c, &jeton, h.maintenant()))
-            .map_err(|e| ErreurPiste::from(e).into_response())?;
+        // Le journal des appels a déjà lu le bac du jeton : il le laisse dans la requête.
+        let bac = match parts.extensions.get::<BacDuJeton>() {
+            Some(BacDuJeton(bac)) => Some(bac.clone()),
+            None => etat
+                .lire_par_cle(move |c, h| piste::bac_du_jeton(c, &jeton, h.maintenant()))
+                .map_err(|e| ErreurPiste::from(e).into_response())?,
+        };
         let Some(bac_id) = bac else {
             return Err(jeton_refuse("Jeton inconnu ou expiré (une heure) : demandez-en un nouveau."));
         };

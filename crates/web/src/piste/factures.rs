@@ -61,7 +61,7 @@ pub async fn soumettre(
             "identifiantFactureCPP": identifiant,
             "numeroFacture": f.facture.numero,
             "statutFacture": f.statut.code(),
-            "dateDepot": f.date_depot.map(|d| d.format("%Y-%m-%d").to_string()),
+            "dateDepot": f.date_depot,
         }))),
         Err(anomalies) => {
             let messages: Vec<String> =
@@ -113,9 +113,9 @@ pub async fn rechercher_fournisseur(
                 "numeroFacture": f.numero,
                 "statut": f.statut,
                 "typeFacture": f.type_facture,
-                "dateFacture": f.date_facture.format("%Y-%m-%d").to_string(),
-                "dateDepot": f.date_depot.map(|d| d.format("%Y-%m-%d").to_string()),
-                "dateHeureEtatCourant": format!("{}T00:00:00", f.date_statut.format("%Y-%m-%d")),
+                "dateFacture": f.date_facture,
+                "dateDepot": f.date_depot,
+                "dateHeureEtatCourant": f.date_statut.and_time(chrono::NaiveTime::MIN),
                 "codeDestinataire": f.destinataire,
                 "designationDestinataire": f.raison_sociale_destinataire,
                 "codeServiceExecutant": f.code_service,
@@ -140,14 +140,7 @@ pub async fn rechercher_fournisseur(
 /// L'identifiant entier d'une facture dans le corps (`identifiantFactureCPP` ou `idFacture`),
 /// en nombre ou en texte.
 fn identifiant_demande(corps: &Value) -> Result<i64, ErreurPiste> {
-    let valeur =
-        ["identifiantFactureCPP", "idFacture"].iter().find_map(|n| corps.get(*n).filter(|v| !v.is_null()));
-    match valeur {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    }
-    .ok_or_else(|| {
+    super::reponse::entier(corps, &["identifiantFactureCPP", "idFacture"]).ok_or_else(|| {
         ErreurPiste::refus("Le champ « identifiantFactureCPP » (un nombre entier) est obligatoire.")
     })
 }
@@ -200,7 +193,7 @@ pub async fn consulter_fournisseur(
             "numeroFacture": f.numero,
             "statutFacture": fs.statut.code(),
             "modeDepot": fs.mode_depot.code(),
-            "dateDepot": fs.date_depot.map(|d| d.format("%Y-%m-%d").to_string()),
+            "dateDepot": fs.date_depot,
             "cadreDeFacturation": {
                 "codeCadreFacturation": f.cadre.code(),
                 "codeStructureValideur": Some(&f.code_structure_valideur).filter(|v| !v.is_empty()),
@@ -211,7 +204,7 @@ pub async fn consulter_fournisseur(
                 "codeServiceExecutant": f.code_service,
             },
             "references": {
-                "dateFacture": f.date_facture.format("%Y-%m-%d").to_string(),
+                "dateFacture": f.date_facture,
                 "typeFacture": f.type_facture.code(),
                 "typeTva": f.type_tva.code(),
                 "modePaiement": f.mode_paiement.code(),
@@ -250,7 +243,7 @@ pub async fn historique(
             Some(json!({
                 "histoStatutId": e.id,
                 "histoStatutCode": statut.code(),
-                "histoStatutDatePassage": format!("{}T00:00:00", e.date_simulee.format("%Y-%m-%d")),
+                "histoStatutDatePassage": e.date_simulee.and_time(chrono::NaiveTime::MIN),
                 "histoStatutCommentaire": e.commentaire,
             }))
         })
@@ -281,5 +274,5 @@ pub async fn deposer_flux(
     let AppelPiste { bac_id, structure_id } = appel;
     let (numero, date) =
         etat.ecrire(move |c, h| chorus_store::flux::deposer(c, &bac_id, &structure_id, &depot, h)).await?;
-    Ok(succes(json!({ "numeroFluxDepot": numero, "dateDepot": date.format("%Y-%m-%d").to_string() })))
+    Ok(succes(json!({ "numeroFluxDepot": numero, "dateDepot": date })))
 }

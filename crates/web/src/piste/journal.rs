@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{OriginalUri, Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chorus_store::piste::{self, Appel};
@@ -24,17 +23,14 @@ const FICHIERS: [&str; 3] = ["fichierFlux", "pieceJointeFichier", "fichierResult
 
 pub async fn noter(State(etat): State<AppState>, requete: Request, suite: Next) -> Response {
     let debut = Instant::now();
-    let jeton = requete
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().split_once(' '))
-        .filter(|(schema, _)| schema.eq_ignore_ascii_case("bearer"))
-        .map(|(_, j)| j.trim().to_string());
-    let Some(jeton) = jeton else { return suite.run(requete).await };
+    let Some(jeton) = crate::api::client::jeton_bearer(requete.headers()) else {
+        return suite.run(requete).await;
+    };
     let bac = etat.lire_par_cle(move |c, h| piste::bac_du_jeton(c, &jeton, h.maintenant())).ok().flatten();
     // Sans jeton valable, l'appel n'appartient à aucun bac : rien à noter.
     let Some(bac) = bac else { return suite.run(requete).await };
+    let mut requete = requete;
+    requete.extensions_mut().insert(super::acces::BacDuJeton(bac.clone()));
     // Sous le routeur imbriqué, l'adresse a perdu son préfixe `/cpro` : l'adresse d'origine le garde.
     let adresse =
         requete.extensions().get::<OriginalUri>().map_or_else(|| requete.uri().clone(), |o| o.0.clone());

@@ -103,6 +103,21 @@ pub fn pagination(bloc: Option<&Value>) -> (usize, usize) {
     (usize::try_from(page).unwrap_or(1), usize::try_from(par_page).unwrap_or(10))
 }
 
+/// Le premier des champs `noms` de `corps` qui porte un entier, en nombre ou en texte (les
+/// clients réels envoient l'un ou l'autre).
+pub fn entier(corps: &Value, noms: &[&str]) -> Option<i64> {
+    match noms.iter().find_map(|n| corps.get(*n).filter(|v| !v.is_null()))? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Le rang du premier résultat de la page `page` (numérotée à partir de 1).
+pub fn debut_de_page(page: usize, par_page: usize) -> usize {
+    page.saturating_sub(1).saturating_mul(par_page)
+}
+
 pub async fn service_inconnu() -> ErreurPiste {
     ErreurPiste::introuvable(
         "Ce service de l'API Chorus Pro n'existe pas dans le simulateur (voir docs/api.md, « L'API Chorus Pro »).",

@@ -8,13 +8,18 @@ use chorus_store::{piste, reference};
 use serde_json::{Value, json};
 
 use super::acces::AppelPiste;
-use super::reponse::{ErreurPiste, Resultat, pagination, parametres_retour, succes};
+use super::reponse::{ErreurPiste, Resultat, debut_de_page, pagination, parametres_retour, succes};
 use crate::api::client::CorpsJson;
 use crate::etat::AppState;
 use axum::extract::State;
 
 fn texte<'a>(v: Option<&'a Value>, nom: &str) -> &'a str {
     v.and_then(|o| o.get(nom)).and_then(Value::as_str).map(str::trim).unwrap_or("")
+}
+
+/// Le premier des champs `noms` de `v` qui est renseigné (vide si aucun).
+fn premier_texte(v: Option<&Value>, noms: &[&str]) -> String {
+    noms.iter().map(|n| texte(v, n)).find(|t| !t.is_empty()).unwrap_or("").to_string()
 }
 
 /// `rechercher` : par identifiant (SIRET ou son début) ou par raison sociale.
@@ -24,38 +29,23 @@ pub async fn rechercher(
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
     let criteres = corps.get("structure");
-    let requete = [
-        texte(criteres, "identifiantStructure"),
-        texte(criteres, "raisonSocialeStructure"),
-        texte(criteres, "libelleStructure"),
-    ]
-    .into_iter()
-    .find(|t| !t.is_empty())
-    .unwrap_or("")
-    .to_string();
+    let requete =
+        premier_texte(criteres, &["identifiantStructure", "raisonSocialeStructure", "libelleStructure"]);
     if requete.is_empty() {
         return Err(ErreurPiste::refus(
             "Indiquez un critère dans « structure » : identifiantStructure, raisonSocialeStructure ou libelleStructure.",
         ));
     }
     let (page, par_page) = pagination(corps.get("parametres"));
-    let trouvees = etat
-        .lire(move |c, _| {
-            let structures = reference::rechercher_annuaire(c, &requete, 10_000)?;
-            Ok(structures
-                .into_iter()
-                .map(|s| (piste::id_cpp_de_l_annuaire(&s.identifiant), s))
-                .collect::<Vec<_>>())
-        })
-        .await?;
+    let trouvees = etat.lire(move |c, _| reference::rechercher_annuaire(c, &requete, 10_000)).await?;
     let total = trouvees.len();
     let liste: Vec<Value> = trouvees
         .iter()
-        .skip((page - 1).saturating_mul(par_page))
+        .skip(debut_de_page(page, par_page))
         .take(par_page)
-        .map(|(id, s)| {
+        .map(|s| {
             json!({
-                "idStructureCPP": id,
+                "idStructureCPP": piste::id_cpp_de_l_annuaire(&s.identifiant),
                 "identifiantStructure": s.identifiant,
                 "typeIdentifiantStructure": s.type_identifiant.code_api(),
                 "designationStructure": s.raison_sociale,
@@ -150,7 +140,7 @@ pub async fn services(
     let liste: Vec<Value> = services
         .iter()
         .enumerate()
-        .skip((page - 1).saturating_mul(par_page))
+        .skip(debut_de_page(page, par_page))
         .take(par_page)
         .map(|(rang, sv)| {
             json!({
@@ -175,12 +165,7 @@ pub async fn rechercher_destinataire(
     _appel: AppelPiste,
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
-    let racine = Some(&corps);
-    let requete = [texte(racine, "identifiant"), texte(racine, "nomVilleCodePostal")]
-        .into_iter()
-        .find(|t| !t.is_empty())
-        .unwrap_or("")
-        .to_string();
+    let requete = premier_texte(Some(&corps), &["identifiant", "nomVilleCodePostal"]);
     if requete.is_empty() {
         return Err(ErreurPiste::refus("Indiquez « identifiant » ou « nomVilleCodePostal »."));
     }
@@ -188,7 +173,7 @@ pub async fn rechercher_destinataire(
     let trouvees = etat.lire(move |c, _| reference::rechercher_annuaire(c, &requete, 10_000)).await?;
     let liste: Vec<Value> = trouvees
         .iter()
-        .skip((page - 1).saturating_mul(par_page))
+        .skip(debut_de_page(page, par_page))
         .take(par_page)
         .map(|s| {
             json!({
@@ -242,13 +227,7 @@ pub async fn consulter_service(
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
     let (_, s) = structure_designee(&etat, &corps).await?;
-    let rang = match corps.get("idService") {
-        Some(Value::Number(n)) => n.as_u64(),
-        Some(Value::String(t)) => t.trim().parse().ok(),
-        _ => None,
-    }
-    .filter(|r| *r > 0)
-    .ok_or_else(|| {
+    let rang = super::reponse::entier(&corps, &["idService"]).filter(|r| *r > 0).ok_or_else(|| {
         ErreurPiste::refus(
             "Le champ « idService » (un nombre entier, voir rechercher/services) est obligatoire.",
         )
