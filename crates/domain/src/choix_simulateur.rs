@@ -32,10 +32,14 @@ pub enum ChoixSimulateur {
     RepriseDesDelaisTravaux,
     TraitementDesFlux,
     LectureDesFlux,
+    ReglesMotDePasse,
+    CodeEtBlocage,
+    IdentifiantsHorsSiret,
+    SuspensionEtEcheance,
 }
 
 impl ChoixSimulateur {
-    pub const TOUS: [ChoixSimulateur; 26] = [
+    pub const TOUS: [ChoixSimulateur; 30] = [
         Self::SuiviDuDelai,
         Self::CalculInterets,
         Self::DelaiLegalAnnuaire,
@@ -62,6 +66,10 @@ impl ChoixSimulateur {
         Self::RepriseDesDelaisTravaux,
         Self::TraitementDesFlux,
         Self::LectureDesFlux,
+        Self::ReglesMotDePasse,
+        Self::CodeEtBlocage,
+        Self::IdentifiantsHorsSiret,
+        Self::SuspensionEtEcheance,
     ];
 
     /// L'ancre du choix sur la page qui les liste.
@@ -93,6 +101,10 @@ impl ChoixSimulateur {
             Self::RepriseDesDelaisTravaux => "reprise-delais-travaux",
             Self::TraitementDesFlux => "traitement-des-flux",
             Self::LectureDesFlux => "lecture-des-flux",
+            Self::ReglesMotDePasse => "regles-mot-de-passe",
+            Self::CodeEtBlocage => "code-et-blocage",
+            Self::IdentifiantsHorsSiret => "identifiants-hors-siret",
+            Self::SuspensionEtEcheance => "suspension-et-echeance",
         }
     }
 
@@ -128,6 +140,12 @@ impl ChoixSimulateur {
             }
             Self::TraitementDesFlux => "Le rythme du traitement d'un flux, son numéro et le mode de dépôt",
             Self::LectureDesFlux => "Ce que le simulateur lit dans une facture structurée",
+            Self::ReglesMotDePasse => "Les règles du mot de passe",
+            Self::CodeEtBlocage => "Le code de connexion et le blocage du compte",
+            Self::IdentifiantsHorsSiret => "Les formats des identifiants autres que le SIRET",
+            Self::SuspensionEtEcheance => {
+                "Une suspension le jour de l'échéance, après elle, ou une deuxième fois"
+            }
         }
     }
 
@@ -244,6 +262,18 @@ impl ChoixSimulateur {
             Self::RepriseDesDelaisTravaux => {
                 "Après un complément, la pièce revient à la MOE et ses 7 jours repartent ; après une erreur d'acheminement signalée par la MOE, la pièce recyclée repart à la (bonne) MOE ; après une erreur signalée par la MOA, elle repart directement à la MOA. Le délai de paiement d'un décompte mensuel part de la dernière réception par la MOE ; celui du solde, du dépôt du DGD."
             }
+            Self::ReglesMotDePasse => {
+                "Un mot de passe compte de 12 à 128 caractères, avec au moins une majuscule, une minuscule, un chiffre et un caractère spécial, et ne contient ni l'adresse de connexion ni le nom de l'utilisateur."
+            }
+            Self::CodeEtBlocage => {
+                "Le code de la double authentification a 6 chiffres, vaut 10 minutes et arrive dans la messagerie du bac à sable. Après 5 échecs de suite (mot de passe ou code), le compte est bloqué une heure, en heure réelle et non en temps simulé. Les comptes de démonstration n'ont pas de double authentification ; dans une classe, le formateur la règle pour tous."
+            }
+            Self::IdentifiantsHorsSiret => {
+                "Une structure sans SIRET s'identifie par un numéro de TVA intracommunautaire (autre pays de l'Union), un numéro d'immatriculation de 1 à 18 lettres, chiffres ou tirets (hors de l'Union), un RIDET (Nouvelle-Calédonie : 7 chiffres et 3 d'établissement), un numéro TAHITI (Polynésie française : 6 caractères et 3 d'établissement), ou, pour un particulier ou une structure en cours d'immatriculation, un identifiant attribué par le portail. Le simulateur contrôle ces formats."
+            }
+            Self::SuspensionEtEcheance => {
+                "Une suspension le jour même de l'échéance interrompt encore le délai (il ne reste rien du délai : 30 jours s'ouvrent à la complétion). Une suspension après l'échéance n'efface pas le retard déjà constitué : elle est sans effet sur le délai. Une deuxième suspension est sans effet, et le suivi du paiement le dit. Tant qu'une facture suspendue n'est pas complétée, elle n'a ni échéance ni retard."
+            }
         }
     }
 
@@ -345,6 +375,18 @@ impl ChoixSimulateur {
             }
             Self::RepriseDesDelaisTravaux => {
                 "La pièce déjà vérifiée par la MOE n'a pas à repasser chez elle quand seule la MOA était mal désignée ; la dernière réception est la date que l'acheteur peut prouver."
+            }
+            Self::ReglesMotDePasse => {
+                "Le portail impose des règles de complexité que le stagiaire doit rencontrer ; à défaut des règles exactes, le simulateur applique les recommandations de l'ANSSI pour un mot de passe seul."
+            }
+            Self::CodeEtBlocage => {
+                "Le code et le blocage protègent vraiment le simulateur, ouvert sur le réseau de la salle : ils suivent l'horloge réelle, pas celle des exercices."
+            }
+            Self::IdentifiantsHorsSiret => {
+                "Le stagiaire doit voir qu'un identifiant mal formé est refusé ; les formats retenus suivent les organismes qui attribuent ces numéros (ISEE pour le RIDET, ISPF pour le numéro TAHITI, préfixes de TVA de la Commission européenne)."
+            }
+            Self::SuspensionEtEcheance => {
+                "Les textes fixent une seule interruption avant l'échéance ; ces cas limites doivent avoir une réponse nette dans le suivi du paiement."
             }
         }
     }
@@ -459,6 +501,18 @@ impl ChoixSimulateur {
             }
             Self::RepriseDesDelaisTravaux => {
                 "Les sources ne disent pas comment les délais se comptent après un complément ou un recyclage de pièce de travaux. Le départ du délai du solde vient de l'article 2 du décret n° 2013-269, repris par le code de la commande publique."
+            }
+            Self::ReglesMotDePasse => {
+                "Le portail demande un mot de passe « respectant les règles de complexité » à la création du compte ; l'AIFE n'en publie pas le détail."
+            }
+            Self::CodeEtBlocage => {
+                "La double authentification est obligatoire sur le portail depuis la mi-septembre 2024 (code par courriel, application ou clé de sécurité) ; la longueur du code, sa durée de validité et le seuil de blocage ne sont pas publiés."
+            }
+            Self::IdentifiantsHorsSiret => {
+                "Les types d'identifiant (SIRET, UE hors France, hors UE, RIDET, TAHITI, particulier, en cours d'immatriculation) sont ceux du portail et de l'API ; seul le format du SIRET est publié (14 chiffres vérifiés auprès de l'INSEE)."
+            }
+            Self::SuspensionEtEcheance => {
+                "R2192-27 : le délai ne peut être interrompu qu'une seule fois, par l'acheteur, avant son terme ; R2192-29 : à la réception des pièces, un nouveau délai de 30 jours, ou le solde restant s'il est plus long. Le cas de la suspension le jour même de l'échéance n'est pas traité."
             }
         }
     }

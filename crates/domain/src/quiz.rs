@@ -42,6 +42,9 @@ pub struct Question {
     pub explication: String,
     /// L'article de loi ou la source Chorus Pro.
     pub reference: String,
+    /// Le jour où ce fait daté a été vérifié : obligatoire pour la réforme, dont le calendrier et
+    /// les sanctions changent encore ; le formateur voit quand il faut le revérifier.
+    pub a_jour_au: Option<chrono::NaiveDate>,
 }
 
 #[derive(Deserialize)]
@@ -63,6 +66,8 @@ struct QuestionFichier {
     bonnes: Vec<String>,
     explication: String,
     reference: String,
+    #[serde(default)]
+    a_jour_au: Option<chrono::NaiveDate>,
 }
 
 /// La lettre d'un choix (0 → A).
@@ -170,6 +175,10 @@ pub fn controler(texte: &str) -> Result<Quiz, Vec<Defaut>> {
         if bonnes.len() > 1 && !q.enonce.to_lowercase().contains("plusieurs réponses") {
             d("une question à plusieurs bonnes réponses doit le dire dans son énoncé (« plusieurs réponses »)".into());
         }
+        if fichier.item == ItemProgramme::Reforme && q.a_jour_au.is_none() {
+            d("une question sur la réforme dit quand ses faits ont été vérifiés (« a_jour_au = \"AAAA-MM-JJ\" »)"
+                .into());
+        }
         if !bonnes.is_empty() && bonnes.len() == q.choix.len() {
             d("toutes les réponses ne peuvent pas être bonnes".into());
         }
@@ -182,6 +191,7 @@ pub fn controler(texte: &str) -> Result<Quiz, Vec<Defaut>> {
             bonnes,
             explication: q.explication.trim().to_string(),
             reference: q.reference.trim().to_string(),
+            a_jour_au: q.a_jour_au,
         });
     }
     if defauts.is_empty() {
@@ -314,6 +324,7 @@ reference = "Articles R2192-31 et D2192-35 du code de la commande publique"
             bonnes: vec![0, 2],
             explication: "e".into(),
             reference: "r".into(),
+            a_jour_au: None,
         }
     }
 
@@ -325,6 +336,19 @@ reference = "Articles R2192-31 et D2192-35 du code de la commande publique"
         assert_eq!(q.questions[1].bonnes, vec![0, 1]);
         assert_eq!(q.questions[1].item, ItemProgramme::Paiement);
         assert_eq!(q.questions[1].lettres_bonnes(), "A et B");
+    }
+
+    #[test]
+    fn une_question_sur_la_reforme_dit_quand_elle_a_ete_verifiee() {
+        let reforme = MINIMAL.replace("item = \"paiement\"", "item = \"reforme\"");
+        let d = controler(&reforme).unwrap_err();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].message.contains("a_jour_au"), "{d:?}");
+        let datee = reforme.replace("reference = ", "a_jour_au = \"2026-12-05\"\nreference = ");
+        let q = controler(&datee).unwrap();
+        assert_eq!(q.questions[0].a_jour_au, chrono::NaiveDate::from_ymd_opt(2026, 12, 5));
+        // Ailleurs, la date reste facultative.
+        assert_eq!(controler(MINIMAL).unwrap().questions[0].a_jour_au, None);
     }
 
     #[test]

@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0023_index_des_envois.sql"),
     include_str!("migrations/0024_piste.sql"),
     include_str!("migrations/0025_appels_api.sql"),
+    include_str!("migrations/0026_office_des_transports.sql"),
 ];
 
 #[derive(Clone)]

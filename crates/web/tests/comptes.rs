@@ -101,7 +101,10 @@ async fn connecter_avec_code(nav: &mut Navigateur, email: &str, mdp: &str) {
     nav.post_form("/connexion", &[("identifiant", email), ("mot_de_passe", mdp)])
         .await
         .assert_redirige("/connexion/code");
-    nav.get("/connexion/code").await.assert_statut(StatusCode::OK);
+    nav.get("/connexion/code")
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient(r#"href="/choix-du-simulateur#code-et-blocage""#);
     let code = code_recu(nav).await;
     nav.post_form("/connexion/code", &[("code", code.as_str())]).await.assert_redirige("/");
 }
@@ -114,7 +117,8 @@ async fn compte_sans_structure(app: &axum::Router, email: &str) -> Navigateur {
     nav.get("/structure/creer")
         .await
         .assert_statut(StatusCode::OK)
-        .assert_contient("<h1>Créer votre structure</h1>");
+        .assert_contient("<h1>Créer votre structure</h1>")
+        .assert_contient(r#"href="/choix-du-simulateur#identifiants-hors-siret""#);
     nav
 }
 

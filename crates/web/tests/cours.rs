@@ -49,6 +49,16 @@ async fn chaque_lecon_montre_ses_sources_ses_questions_et_ses_exercices() {
             let d = f.a_jour_au.unwrap().format("%d/%m/%Y").to_string();
             r.assert_contient(&format!("à jour au {d}"));
         }
+        // A dated question (every reform question is) shows when it was checked.
+        for q in questions.iter().filter(|q| q.item == item) {
+            if let Some(d) = q.a_jour_au {
+                r.assert_contient(&format!(
+                    "{} (à jour au {})",
+                    echapper(&q.reference),
+                    d.format("%d/%m/%Y")
+                ));
+            }
+        }
         // Without an account: no practice button, an invitation to log in where exercises exist.
         r.assert_absent(r#"action="/quiz/entrainement""#).assert_contient("data-imprimer");
     }
@@ -98,6 +108,7 @@ async fn les_choix_sont_marques_la_ou_le_stagiaire_les_rencontre() {
         ("/annuaire/38496988700072", ChoixSimulateur::DelaiLegalAnnuaire),
         ("/messagerie", ChoixSimulateur::Messagerie),
         ("/suivi-paiements", ChoixSimulateur::SuiviDuDelai),
+        ("/mon-compte", ChoixSimulateur::ReglesMotDePasse),
     ] {
         s.get(page).await.assert_contient(&format!(r#"href="/choix-du-simulateur#{}""#, choix.ancre()));
     }

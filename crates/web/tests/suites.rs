@@ -81,7 +81,10 @@ async fn completer_une_facture_suspendue() {
     let r = s.get(&format!("/factures-emises/{id}")).await;
     r.assert_contient("Suspendue")
         .assert_contient("Il manque le bon de livraison signé")
-        .assert_contient(&format!(r#"href="/factures-emises/{id}/completer""#));
+        .assert_contient(&format!(r#"href="/factures-emises/{id}/completer""#))
+        // R2192-29 : la complétion ouvre un nouveau délai ; l'ancien ne « reprend » pas.
+        .assert_contient("un nouveau délai s'ouvrira : 30 jours, ou le solde restant")
+        .assert_absent("repris");
     let r = s.get(&format!("/factures-emises/{id}/completer")).await;
     r.assert_statut(StatusCode::OK).assert_contient("Il manque le bon de livraison signé");
     let r = completer(&mut s, &id, "  ", &[]).await;
@@ -102,6 +105,7 @@ async fn completer_une_facture_suspendue() {
     s.get(&format!("/factures-emises/{id}")).await.assert_contient("bon-de-livraison-42.pdf");
     let r = s.get(&format!("/factures-emises/{id}")).await;
     r.assert_contient("Complétée").assert_contient(&echapper(commentaire)).assert_absent("<b>signé</b>");
+    r.assert_contient("un nouveau délai de 30 jours s'est ouvert").assert_absent("repris");
     // Completed once: no second completion, and no second suspension offered to the buyer.
     s.get(&format!("/factures-emises/{id}/completer")).await.assert_statut(StatusCode::CONFLICT);
     s.get(&format!("/acheteur/factures/{id}")).await.assert_absent(r#"value="SUSPENDUE""#);

@@ -44,7 +44,7 @@ const FORMES: [(&str, &str, &str); 8] = [
     ("Hôpital local de", "7364", "50"),
     ("COLLÈGE PUBLIC DE", "7331", "30"),
     ("EHPAD PUBLIC DE", "7366", ""),
-    ("RÉGIE DES EAUX DE", "4140", "60"),
+    ("RÉGIE DES EAUX DE", "4140", ""),
     ("SYNDICAT INTERCOMMUNAL DE", "7355", "30"),
     ("Office public de l'habitat de", "7371", ""),
 ];
@@ -134,7 +134,6 @@ fn importer_export(lignes: usize) {
         assert_eq!(t.categorie_juridique.as_deref(), Some(categorie));
         let attendu = match categorie {
             "7364" => 50,
-            "4140" => 60,
             _ => 30,
         };
         assert_eq!(t.delai_paiement_jours, attendu);

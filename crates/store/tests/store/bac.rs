@@ -10,7 +10,6 @@ use crate::facture::{charger, deposer, historique, statuts};
 use chorus_store::depart;
 use chorus_store::moteur;
 
-/// La régie des transports : délai de 60 jours, rien d'exigé.
 /// Office national (EPIC national, catégorie 4120) : entreprise publique, 60 jours.
 const OFFICE_NATIONAL: &str = "38496988700072";
 

@@ -187,3 +187,46 @@ fn le_journal_wal_reste_borne_sous_des_ecritures_continues() {
     }
     assert!(plus_gros < 24 * 1024 * 1024, "journal WAL monté à {plus_gros} octets");
 }
+
+/// Une base créée avant la correction de l'annuaire de formation y gardait une régie locale
+/// (4140) à 60 jours : la migration en fait l'office national du fichier livré ; une autre
+/// structure au même identifiant (un annuaire réel importé) n'est pas touchée.
+#[test]
+fn la_migration_corrige_la_regie_de_l_ancien_annuaire_de_formation() {
+    let ancienne_ligne = |raison_sociale: &str| {
+        let (dossier, store) = base_vide();
+        store
+            .ecrire(|c| {
+                c.execute("DELETE FROM annuaire_structure WHERE identifiant = '38496988700072'", [])?;
+                c.execute(
+                    "INSERT INTO annuaire_structure VALUES ('38496988700072', 1, ?1, ?1, 0, 0, 0, 0, 0, 0, 0, \
+                     0, 0, 1, '74 AVENUE DES CAUSSES', '', '', '48000', 'MENDEVAL', '', '', 'FR', 'FRANCE', \
+                     '4140', 60)",
+                    [raison_sociale],
+                )?;
+                c.pragma_update(None, "user_version", 25)?;
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let rouverte = Store::ouvrir(dossier.path()).unwrap();
+        rouverte
+            .lire(|c| {
+                Ok(c.query_row(
+                    "SELECT raison_sociale, categorie_juridique, delai_paiement_jours FROM annuaire_structure \
+                     WHERE identifiant = '38496988700072'",
+                    [],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)),
+                )?)
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        ancienne_ligne("REGIE DES TRANSPORTS DU CAUSSE (FICTIVE)"),
+        ("OFFICE NATIONAL DES TRANSPORTS DU CAUSSE (FICTIF)".to_string(), "4120".to_string(), 60)
+    );
+    assert_eq!(
+        ancienne_ligne("REGIE MUNICIPALE DES TRANSPORTS"),
+        ("REGIE MUNICIPALE DES TRANSPORTS".to_string(), "4140".to_string(), 60)
+    );
+}

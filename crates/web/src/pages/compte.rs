@@ -172,7 +172,7 @@ fn page_mot_de_passe(csrf: &str, action: &str, titre: &str, anomalies: &[Anomali
             div.carte.carte-etroite {
                 h1 { (titre) }
                 (resume_anomalies("Ce mot de passe ne convient pas :", anomalies))
-                p { "Votre mot de passe doit respecter les règles suivantes :" }
+                p { "Votre mot de passe doit respecter les règles suivantes (" (crate::pages::cours::marque_choix(chorus_domain::choix_simulateur::ChoixSimulateur::ReglesMotDePasse)) ") :" }
                 ul { @for r in regles::regles_mot_de_passe() { li { (r) } } }
                 form method="post" action=(action) novalidate {
                     (champ_csrf(csrf))

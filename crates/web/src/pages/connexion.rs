@@ -223,7 +223,8 @@ fn page_code(csrf: &str, erreur: Option<&str>) -> Markup {
                 p {
                     "Un code à " (regles::CODE_CONNEXION_CHIFFRES) " chiffres vient d'être envoyé à votre adresse électronique. "
                     "Dans le simulateur, il arrive dans la " a href="/messagerie" target="_blank" { "messagerie du bac à sable" } "."
-                    " Il est valable " (regles::VALIDITE_CODE_CONNEXION_MINUTES) " minutes."
+                    " Il est valable " (regles::VALIDITE_CODE_CONNEXION_MINUTES) " minutes ("
+                    (crate::pages::cours::marque_choix(chorus_domain::choix_simulateur::ChoixSimulateur::CodeEtBlocage)) ")."
                 }
                 form method="post" action="/connexion/code" {
                     (champ_csrf(csrf))

@@ -171,7 +171,10 @@ fn section_questions(l: &Lecon, questions: &[Question], stagiaire: Option<&Stagi
                             details {
                                 summary { "Voir la réponse" }
                                 p { strong { "Réponse : " (q.lettres_bonnes()) ". " } (q.explication) }
-                                p.source { "Référence : " (q.reference) }
+                                p.source {
+                                    "Référence : " (q.reference)
+                                    @if let Some(d) = q.a_jour_au { " (à jour au " (crate::format::date_courte(d)) ")" }
+                                }
                             }
                         }
                     }

@@ -285,8 +285,17 @@ fn bloc_delai(s: &delai_paiement::SuiviPaiement) -> Markup {
             dl.fiche {
                 dt { "Départ du délai" } dd { (format::date_courte(s.debut)) " — mise à disposition du destinataire (R2192-12)" }
                 dt { "Délai applicable" } dd { (s.delai_jours) " jours — " (delai_paiement::article_du_delai(s.delai_jours)) }
-                @if s.interruption.is_some() {
-                    dt { "Suspension" } dd { "le délai a été interrompu puis a repris à la complétion (R2192-27 à R2192-29)" }
+                @if let Some(i) = &s.interruption {
+                    dt { "Suspension" }
+                    dd {
+                        "délai interrompu le " (format::date_courte(i.suspendue_le)) " (R2192-27)"
+                        @match i.completee_le {
+                            Some(c) => { " ; à la complétion du " (format::date_courte(c)) ", un nouveau délai de "
+                                (i.nouveau_delai) " jours s'est ouvert : 30 jours, ou le solde restant s'il est plus long (R2192-29)" }
+                            None => { " ; à la réception des pièces, un nouveau délai s'ouvrira : 30 jours, ou le solde restant ("
+                                (i.solde) " jours) s'il est plus long (R2192-29)" }
+                        }
+                    }
                 }
                 dt { "Échéance" }
                 dd { @match s.echeance { Some(e) => strong { (format::date_courte(e)) }, None => "aucune tant que la facture est suspendue" } }

@@ -172,7 +172,7 @@ fn page(
             section.carte #mot-de-passe aria-labelledby="titre-mot-de-passe" {
                 h2 #titre-mot-de-passe { "Changer de mot de passe" }
                 (resume_anomalies("Le mot de passe n'a pas été changé :", anomalies_mdp))
-                p { "Le nouveau mot de passe doit respecter les règles suivantes :" }
+                p { "Le nouveau mot de passe doit respecter les règles suivantes (" (crate::pages::cours::marque_choix(chorus_domain::choix_simulateur::ChoixSimulateur::ReglesMotDePasse)) ") :" }
                 ul { @for r in regles::regles_mot_de_passe() { li { (r) } } }
                 form method="post" action="/mon-compte/mot-de-passe" novalidate {
                     (champ_csrf(csrf))

@@ -408,7 +408,7 @@ fn lignes_interruption(i: &Interruption) -> Markup {
 fn ligne_sans_effet(s: &Suspension, motif: SuspensionSansEffet) -> Markup {
     ligne(
         "Suspension sans effet sur le délai",
-        html! { (format::date_courte(s.suspendue_le)) " — " (motif.explication()) },
+        html! { (format::date_courte(s.suspendue_le)) " — " (motif.explication()) " " (marque_choix(ChoixSimulateur::SuspensionEtEcheance)) },
         &[Article::Interruption],
     )
 }

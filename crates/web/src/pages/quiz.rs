@@ -362,7 +362,10 @@ fn correction(numero: usize, q: &Question, reponse: Option<&Reponse>) -> Markup 
                 div.alerte.alerte-erreur { p { strong { "✗ Faux." } " La bonne réponse était " (q.lettres_bonnes()) "." } }
             }
             p { (q.explication) }
-            p.aide { "Référence : " (q.reference) }
+            p.aide {
+                "Référence : " (q.reference)
+                @if let Some(d) = q.a_jour_au { " (à jour au " (crate::format::date_courte(d)) ")" }
+            }
         }
     }
 }

@@ -78,6 +78,7 @@ fn page(
                     }
                     (champ_texte(anomalies, "identifiant", "Identifiant", &s.identifiant, false,
                         Some(identifiant::exemple(choisi)), ("text", 40)))
+                    p.aide { "Formats des identifiants autres que le SIRET : " (crate::pages::cours::marque_choix(chorus_domain::choix_simulateur::ChoixSimulateur::IdentifiantsHorsSiret)) }
                     p.aide { "Pour un SIRET, la raison sociale et l'adresse sont reprises du répertoire des entreprises : laissez-les vides." }
                     (champ_texte(anomalies, "raison_sociale", "Raison sociale (ou nom et prénom)", &s.raison_sociale, false, None, ("text", 100)))
                     (champ_texte(anomalies, "adresse", "Adresse", &s.adresse, false, None, ("text", 200)))
