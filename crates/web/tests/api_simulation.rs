@@ -872,3 +872,26 @@ async fn factures_de_travaux_par_l_api() {
         autre.post(&format!("{d}/traiter"), json!({ "role": "MOE", "action": "PRENDRE_EN_COMPTE" })).await;
     r.assert_statut(StatusCode::NOT_FOUND);
 }
+
+/// Un avoir réduit ce que l'acheteur doit : l'API ne lui donne ni délai ni échéance, même
+/// longtemps après sa comptabilisation.
+#[tokio::test]
+async fn un_avoir_n_a_ni_delai_ni_echeance_dans_l_api() {
+    let Scene { client, b, .. } = scene("AV-ORIG-1").await;
+    let mut avoir = facture("AV-1");
+    avoir["references"]["typeFacture"] = json!("AVOIR");
+    avoir["references"]["numeroFactureOrigine"] = json!("AV-ORIG-1");
+    let r = client.post(&format!("{b}/factures"), avoir).await;
+    r.assert_statut(StatusCode::CREATED);
+    let id = r.texte_de("identifiantFactureCPP");
+    client.post(&format!("{b}/horloge"), json!({ "avancerJours": 90 })).await.assert_statut(StatusCode::OK);
+    let delai = client.get(&format!("{b}/factures/{id}/delai-paiement")).await;
+    delai.assert_statut(StatusCode::OK);
+    assert_eq!(delai.json["situation"], "AVOIR_NON_PAYABLE", "{}", delai.texte);
+    assert_eq!(delai.json["statutFacture"], "COMPTABILISEE");
+    for champ in
+        ["delaiJours", "dateEcheance", "interetsMoratoires", "indemniteForfaitaire", "dateMiseEnPaiement"]
+    {
+        assert!(delai.json[champ].is_null(), "{champ} : {}", delai.texte);
+    }
+}
