@@ -190,6 +190,7 @@ async fn salle_de_classe(formateur: &Parcours, postes: &[Parcours; 3], mot_de_pa
 
     // 5. The clock summary: an invoice sent, five days later the commune has acted on it.
     poste.envoyer_facture("LM-001", "Réfection d'un muret", "900").await;
+    let chemin_facture = poste.chemin().await;
     poste.saisir("jours-barre", "5").await;
     poste.cliquer_bouton("Avancer l'horloge").await;
     poste.attendre_titre("Ce qu'a fait l'horloge").await;
@@ -214,6 +215,7 @@ async fn salle_de_classe(formateur: &Parcours, postes: &[Parcours; 3], mot_de_pa
     let signe = autre_poste.attendre(Locator::Css("[role=status]")).await;
     let signe = signe.text().await.expect("confirmation de la signature");
     assert!(signe.to_lowercase().contains("sign"), "après la signature : {signe}");
+    autre_poste.verifier_accessibilite("feuille signée").await;
 
     // 7. A phone, then a tablet (the desktop trainee's window at 768 × 1024): no page scrolls
     // sideways and the header leaves the page's title in sight.
@@ -221,6 +223,11 @@ async fn salle_de_classe(formateur: &Parcours, postes: &[Parcours; 3], mot_de_pa
     poste.dimensionner_a(768, 1024).await;
     for ecran in [telephone, poste] {
         for chemin in [
+            chemin_facture.as_str(),
+            "/emargement",
+            "/acheteur",
+            "/parties",
+            "/messagerie",
             "/",
             "/facturation",
             "/factures-emises/synthese",
@@ -235,6 +242,7 @@ async fn salle_de_classe(formateur: &Parcours, postes: &[Parcours; 3], mot_de_pa
             ecran.aller(chemin).await;
             ecran.attendre(Locator::Css("main h1")).await;
             ecran.verifier_petit_ecran(chemin).await;
+            ecran.verifier_accessibilite(chemin).await;
         }
     }
     telephone.aller("/").await;
@@ -247,12 +255,16 @@ async fn salle_de_classe(formateur: &Parcours, postes: &[Parcours; 3], mot_de_pa
     telephone.aller("/factures-emises/saisir").await;
     telephone.attendre_titre("Saisir une facture").await;
     telephone.capture_taille("17-telephone-saisie", 375, 812).await;
+    poste.aller("/factures-emises").await;
+    poste.attendre_titre("Rechercher une facture émise").await;
+    poste.capture_taille("20-tablette-factures", 768, 1024).await;
 
     // 8. The projector: the live grid of thirteen trainees, twelve at least without scrolling.
     formateur.dimensionner_a(1280, 720).await;
     formateur.aller(&format!("{chemin_classe}/suivi")).await;
     formateur.attendre(Locator::Css("td[id^='envoyees-']")).await;
     formateur.verifier_sans_defilement_horizontal("suivi").await;
+    formateur.verifier_accessibilite("suivi en direct").await;
     let visibles = formateur
         .client
         .execute(
@@ -265,6 +277,18 @@ async fn salle_de_classe(formateur: &Parcours, postes: &[Parcours; 3], mot_de_pa
     let visibles: usize = serde_json::from_value(visibles).expect("nombre");
     formateur.capture_taille("18-videoprojecteur", 1280, 720).await;
     assert!(visibles >= 12, "{visibles} stagiaires visibles sans défiler au vidéoprojecteur");
+
+    // 9. The trainer's other pages: the identifiers' cards, the satisfaction survey's results,
+    // the console's home with the profile; each checked for accessibility.
+    for (chemin, titre) in [
+        (format!("{chemin_classe}/identifiants"), "Identifiants de la classe"),
+        (format!("{chemin_classe}/questionnaire"), "Questionnaire de satisfaction"),
+        ("/formateur".to_string(), "Mes classes"),
+    ] {
+        formateur.aller(&chemin).await;
+        formateur.attendre(Locator::Css("main h1")).await;
+        formateur.verifier_accessibilite(titre).await;
+    }
 }
 
 /// The server, chromedriver, and the browsers opened on them.
@@ -456,6 +480,18 @@ impl Parcours {
         for onglet in ["Synthèse", "Déposer facture", "Saisir facture", "Rechercher"] {
             assert!(onglets.contains(onglet), "onglet « {onglet} » absent : {onglets}");
         }
+        // Each tab leads to its page, and the tab of the page is the current one.
+        for (onglet, titre) in [
+            ("/factures-emises/deposer", "Déposer une facture (PDF)"),
+            ("/factures-emises/saisir", "Saisir une facture"),
+            ("/factures-emises", "Rechercher une facture émise"),
+            ("/factures-emises/synthese", "Synthèse"),
+        ] {
+            self.cliquer_href(&format!("nav.onglets a[href='{onglet}']")).await;
+            self.attendre_titre(titre).await;
+            self.attendre(Locator::Css(&format!("nav.onglets a[href='{onglet}'][aria-current='page']")))
+                .await;
+        }
         self.capture("07-synthese").await;
         self.cliquer_href("summary").await;
         self.cliquer_href(".menu-utilisateur a[href='/mon-compte/habilitations']").await;
@@ -493,6 +529,7 @@ impl Parcours {
         let page = self.texte(Locator::Css("main")).await;
         assert!(page.contains("Mise à disposition du destinataire"), "après le dépôt : {page}");
         assert!(page.contains("facture-FA-2026-001.pdf"), "le PDF déposé est joint : {page}");
+        self.verifier_accessibilite("facture déposée").await;
         self.capture("09-facture-deposee").await;
         // The certificate, fetched by the page itself (same session): a real PDF.
         let lien = certificat.attr("href").await.expect("href").expect("lien du certificat");
@@ -534,12 +571,14 @@ impl Parcours {
             .await;
         entrainement.click().await.expect("S'entraîner : paiement");
         let premier_choix = self.attendre(Locator::Css("fieldset input[value='A']")).await;
+        self.verifier_accessibilite("question de quiz").await;
         premier_choix.click().await.expect("choix A");
         self.cliquer_bouton("Valider ma réponse").await;
         // The corrected question replaces the form once the answer is saved.
         self.attendre(Locator::Css("article.question-corrigee")).await;
         let correction = self.texte(Locator::Css("main")).await;
         assert!(correction.contains("Référence"), "la correction cite sa référence : {correction}");
+        self.verifier_accessibilite("correction de quiz").await;
         self.capture("14-quiz").await;
 
         // 9. Sub-contracting: an A9 invoice naming the architect as validator, who answers
@@ -726,19 +765,37 @@ async fn journee_de_formation(formateur: &Parcours, stagiaire: &Parcours, mot_de
     formateur.attendre_titre("Jouer l'acheteur public").await;
     formateur.cliquer_lien("COMMUNE DE VALCOMBE (FICTIVE)").await;
     formateur.attendre_titre("Factures reçues").await;
+    formateur.verifier_accessibilite("factures reçues").await;
     formateur.cliquer_lien("PD-001").await;
+    formateur.attendre(Locator::Id("motif-REJETEE")).await;
+    formateur.verifier_accessibilite("facture reçue, vue de l'acheteur").await;
     formateur.saisir("motif-REJETEE", "Prix non conforme au devis n° 12 : 400 € HT").await;
     formateur.capture("11-formateur-acheteur").await;
     formateur.cliquer_bouton("Rejeter").await;
     // The invoice's own title carries its new status (the old page also said « Rejetée », in
     // the button's description: wait for the title).
     formateur.attendre(Locator::XPath("//h1[contains(normalize-space(), 'Rejetée')]")).await;
+    formateur.verifier_accessibilite("facture rejetée, vue de l'acheteur").await;
 
     // 6. The trainee reads the rejection and its reason.
     stagiaire.aller(&chemin_facture).await;
     let facture = stagiaire.texte(Locator::Css("main")).await;
     assert!(facture.contains("Rejetée"), "la facture rejetée : {facture}");
     assert!(facture.contains("Prix non conforme au devis n° 12"), "le motif : {facture}");
+    stagiaire.verifier_accessibilite("facture rejetée").await;
+
+    // 6 bis. Back on the home page, the portal's pop-up lists the rejection until acknowledged.
+    stagiaire.aller("/").await;
+    let fenetre = stagiaire.attendre(Locator::Css("dialog[open]")).await;
+    let contenu = fenetre.text().await.expect("texte de la fenêtre");
+    assert!(contenu.contains("PD-001"), "la fenêtre des retours : {contenu}");
+    stagiaire.verifier_accessibilite("accueil avec la fenêtre des retours").await;
+    stagiaire.cliquer_bouton("Tout acquitter et fermer").await;
+    stagiaire.attendre_titre("Accueil").await;
+    assert!(
+        stagiaire.client.find(Locator::Css("dialog[open]")).await.is_err(),
+        "la fenêtre acquittée ne revient pas"
+    );
 
     // 7. The trainer resets the trainee (after the confirmation dialog).
     formateur.cliquer_lien("Revenir à la console").await;

@@ -450,7 +450,13 @@ async fn brouillon_oublie() {
     let mut s = commencer(&portail, "brouillon-oublie").await;
     let r = s.get("/factures-emises?statut=BROUILLON").await;
     r.assert_contient("FA-2026-077");
+    // Nothing done yet: every objective is still to do, none shown as failed.
+    s.get("/exercice").await.assert_contient("○ À faire").assert_absent("✗");
     repondre(&mut s, "pourquoi", "3").await;
+    // The answer is echoed in its own words, not as the option's rank.
+    s.get("/exercice")
+        .await
+        .assert_contient("Votre réponse : « Chorus Pro met trois semaines à acheminer une facture »");
     objectifs(&mut s, &[], &["Faire parvenir la facture à l'EHPAD", "Comprendre ce qui s'est passé"])
         .await
         .assert_contient("✗ Ne laisser aucune facture en brouillon");

@@ -570,7 +570,9 @@ async fn cartes_des_identifiants_a_imprimer() {
     let (id, code) = anne.creer_classe("pratique_libre").await;
     anne.post_form(&format!("/formateur/classes/{id}/double-authentification"), &[("active", "non")]).await;
     let chemin = format!("/formateur/classes/{id}/identifiants");
-    anne.get(&format!("/formateur/classes/{id}")).await.assert_contient(&format!(r#"href="{chemin}""#));
+    anne.get(&format!("/formateur/classes/{id}"))
+        .await
+        .assert_contient(&format!(r#"href="{chemin}?adresse=0""#));
     anne.get(&chemin)
         .await
         .assert_statut(StatusCode::OK)
@@ -714,7 +716,8 @@ async fn l_adresse_de_la_salle_vient_du_demarrage_pas_du_navigateur() {
     let lan =
         Portail::avec_config(|c| c.adresses = adresses("0.0.0.0:8080".parse().unwrap(), None, &machine));
     let mut f = Formateur::connecte(&lan, "formateur@exemple.fr").await;
-    let (id, _) = f.creer_classe("pratique_libre").await;
+    let (id, code) = f.creer_classe("pratique_libre").await;
+    rejoindre(&lan.app, &code, "Marie Dupont", "").await;
     f.get(&format!("/formateur/classes/{id}"))
         .await
         .assert_contient(r#"id="adresse-salle-projetee">http://192.168.1.20:8080/rejoindre"#)
@@ -722,7 +725,13 @@ async fn l_adresse_de_la_salle_vient_du_demarrage_pas_du_navigateur() {
         .assert_contient(r#"<option value="1">http://10.0.0.5:8080</option>"#);
     f.get(&format!("/formateur/classes/{id}?adresse=1"))
         .await
-        .assert_contient(r#"id="adresse-salle-projetee">http://10.0.0.5:8080/rejoindre"#);
+        .assert_contient(r#"id="adresse-salle-projetee">http://10.0.0.5:8080/rejoindre"#)
+        .assert_contient(&format!(r#"href="/formateur/classes/{id}/identifiants?adresse=1""#));
+    // The cards print the address the trainer chose, the one projected.
+    f.get(&format!("/formateur/classes/{id}/identifiants?adresse=1"))
+        .await
+        .assert_contient("http://10.0.0.5:8080")
+        .assert_absent("http://192.168.1.20:8080");
     f.get(&format!("/formateur/classes/{id}?adresse=%0A"))
         .await
         .assert_statut(StatusCode::OK)

@@ -54,7 +54,12 @@ async fn deposer(s: &mut Stagiaire, cadre: &str, numero: &str, montant: &str) ->
     let r = s.post_fichiers("/factures-de-travaux/deposer", &[("decompte.pdf", &un_pdf(numero))]).await;
     let formulaire = r.location().to_string();
     assert!(formulaire.starts_with("/factures-de-travaux/deposer/"), "{formulaire}");
-    s.get(&formulaire).await.assert_statut(StatusCode::OK);
+    let page = s.get(&formulaire).await;
+    page.assert_statut(StatusCode::OK);
+    // Entrée in a field deposits nothing: the form's default button is a disabled one.
+    let champs = &page.corps[page.corps.find(r#"<form class="saisie""#).expect("the deposit form")..];
+    let premier = &champs[champs.find("<button").expect("a button")..];
+    assert!(premier[..premier.find('>').unwrap()].contains("disabled"), "{}", &premier[..80]);
     let r = s.post_form(&formulaire, &depot(cadre, numero, montant, MOE)).await;
     let lieu = r.location().to_string();
     assert!(lieu.starts_with("/factures-de-travaux/") && !lieu.contains("deposer"), "{lieu} {}", r.extrait());

@@ -85,7 +85,7 @@ fn fenetre_retours(csrf: &str, retours: &[acquittement::Retour]) -> Markup {
                 (champ_csrf(csrf))
                 h2 #titre-retours { "Factures rejetées ou suspendues" }
                 p { "Le destinataire a rejeté ou suspendu ces factures. Prenez-en connaissance, puis acquittez-les." }
-                div.defilement {
+                div.defilement tabindex="0" {
                     table.tableau {
                         thead { tr {
                             th scope="col" { span.visuellement-cache { "Sélection" } }
@@ -209,7 +209,7 @@ pub async fn synthese(State(etat): State<AppState>, stagiaire: Stagiaire) -> Res
                 @if a_traiter.is_empty() {
                     p { "Aucune : rien n'attend d'action de votre part." }
                 } @else {
-                    div.defilement {
+                    div.defilement tabindex="0" {
                         table.tableau {
                             thead { tr { th scope="col" { "N° de facture" } th scope="col" { "Destinataire" } th scope="col" { "Statut" } th scope="col" { "Que faire ?" } } }
                             tbody {

@@ -122,8 +122,8 @@ pub(crate) fn espace_de_jeu(qui: &str, pour: Option<&str>, contenu: Markup) -> M
                     " dans le bac à sable de " strong { (noms) } " — chaque action est notée comme venant du formateur. "
                     a href="/formateur" { "Revenir à la console" }
                 } @else {
-                    " — une autre partie que le fournisseur, pour voir l'autre côté du circuit. "
-                    a href="/" { "Revenir au portail du fournisseur" }
+                    span.explication-partie { " — une autre partie que le fournisseur, pour voir l'autre côté du circuit." }
+                    " " a href="/" { "Revenir au portail du fournisseur" }
                 }
                 nav.parties-jouees aria-label="Parties à jouer" {
                     "Jouer : " a href="/acheteur" { "l'acheteur public" } " · " a href="/valideur" { "un valideur" }
@@ -157,7 +157,7 @@ pub async fn accueil(State(etat): State<AppState>, stagiaire: Joue) -> Result<Ma
                 @if structures.is_empty() {
                     p.vide { "Aucune facture transmise pour l'instant : envoyez d'abord une facture depuis le portail du fournisseur. " a href="/factures-emises/saisir" { "Saisir une facture" } }
                 } @else {
-                    div.defilement {
+                    div.defilement tabindex="0" {
                         table.tableau {
                             thead { tr {
                                 th scope="col" { "Structure publique" } th scope="col" { "SIRET" }
@@ -247,7 +247,7 @@ pub async fn factures_recues(
                 @if structure.parametres.mise_en_paiement_non_remontee {
                     div.alerte.alerte-info { p { "Cette structure ne remonte pas le statut « Mise en paiement » dans Chorus Pro (paramètre de l'annuaire) : ses factures s'arrêtent au plus tard à « Comptabilisée »." } }
                 }
-                div.defilement {
+                div.defilement tabindex="0" {
                     table.tableau {
                         thead { tr {
                             th scope="col" { "N° de facture" } th scope="col" { "Fournisseur" }

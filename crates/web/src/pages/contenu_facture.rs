@@ -12,7 +12,7 @@ use crate::format;
 /// Le tableau des lignes (la référence de l'article sous sa désignation).
 pub fn lignes(f: &Facture) -> Markup {
     html! {
-        div.defilement {
+        div.defilement tabindex="0" {
             table.tableau.lignes-lues {
                 caption { "Lignes de la facture" }
                 thead { tr {

@@ -89,7 +89,7 @@ pub async fn liste(
             @if lignes.is_empty() {
                 p.vide { "Aucune facture. " a href="/factures-emises/saisir" { "Saisir une facture" } }
             } @else {
-                div.defilement {
+                div.defilement tabindex="0" {
                     table.tableau {
                         thead { tr {
                             th scope="col" { "N° de facture" } th scope="col" { "Destinataire" }

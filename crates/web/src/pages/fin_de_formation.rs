@@ -77,7 +77,7 @@ fn page_emargement(f: &FormateurConnecte, feuille: &Feuille) -> Markup {
             @if feuille.lignes.is_empty() {
                 p.vide { "Personne n'a encore rejoint la classe." }
             } @else {
-                div.defilement {
+                div.defilement tabindex="0" {
                     table.tableau.feuille-emargement #emargement {
                         thead {
                             tr {

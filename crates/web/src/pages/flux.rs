@@ -203,7 +203,7 @@ async fn liste(State(etat): State<AppState>, stagiaire: Stagiaire) -> Result<Mar
                     a href="/factures-emises/deposer#depot-flux" { "Déposer facture" } "."
                 }
             } @else {
-                div.defilement {
+                div.defilement tabindex="0" {
                     table.tableau {
                         caption.visuellement-cache { "Flux déposés, le plus récent d'abord" }
                         thead { tr {

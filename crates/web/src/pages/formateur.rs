@@ -356,6 +356,12 @@ pub struct ChoixAdresse {
     adresse: Option<String>,
 }
 
+impl ChoixAdresse {
+    pub(crate) fn choix(&self) -> Option<usize> {
+        self.adresse.as_deref().and_then(|a| a.trim().parse().ok())
+    }
+}
+
 /// Ce que la page de la classe dit de l'adresse : le choix parmi les adresses du réseau local,
 /// ou l'avertissement d'un serveur que la salle ne peut pas joindre.
 fn reglage_adresse(etat: &AppState, c: &Classe, choix: usize) -> Markup {
@@ -498,7 +504,7 @@ fn page_classe(
             (section_exercice(&f.csrf, s))
             section {
                 h2 { "Stagiaires (" (s.participants.len()) ")" }
-                p { a.bouton href=(identifiants::chemin(&c.id)) { "Imprimer les cartes des identifiants" } }
+                p { a.bouton href={ (identifiants::chemin(&c.id)) "?adresse=" (salle.choix) } { "Imprimer les cartes des identifiants" } }
                 @if s.participants.is_empty() {
                     p.vide { "Personne n'a encore rejoint la classe." }
                 } @else {
@@ -582,8 +588,7 @@ pub async fn page_classe_get(
     Query(q): Query<ChoixAdresse>,
 ) -> Result<Markup, AppError> {
     let s = charger_suivi(&etat, &f, id).await?;
-    let choix = q.adresse.as_deref().and_then(|a| a.trim().parse().ok());
-    let salle = salle(&etat, choix, &s.classe.code);
+    let salle = salle(&etat, q.choix(), &s.classe.code);
     Ok(page_classe(&etat, &f, &s, &salle, None))
 }
 

@@ -252,7 +252,7 @@ async fn page_liste(etat: &AppState, poste: &Poste<'_>) -> Result<Markup, AppErr
 
 fn tableau(poste: &Poste<'_>, dossiers: &[LigneDossier]) -> Markup {
     html! {
-        div.defilement {
+        div.defilement tabindex="0" {
             table.tableau {
                 caption.visuellement-cache { "Dossiers de travaux reçus" }
                 thead { tr {
@@ -311,7 +311,7 @@ async fn page_maitrises(etat: &AppState, joue: &Joue, role: Role) -> Result<Mark
                 @if liste.is_empty() {
                     p.vide { "Aucun dossier de travaux dans ce bac à sable. Déposez un projet de décompte dans « Facturation › Factures de travaux »." }
                 } @else {
-                    div.defilement {
+                    div.defilement tabindex="0" {
                         table.tableau {
                             caption.visuellement-cache { (titre) }
                             thead { tr { th scope="col" { "Structure" } th scope="col" { "SIRET" } th scope="col" { "Dossiers" } th scope="col" { "À traiter" } } }

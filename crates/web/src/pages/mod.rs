@@ -245,6 +245,14 @@ pub fn pastille(statut: Statut) -> Markup {
     html! { span class={ "pastille pastille-" (famille) } { (statut.libelle()) } }
 }
 
+/// Le premier bouton d'un formulaire qui envoie quelque chose : désactivé, il devient le bouton
+/// par défaut, et la touche Entrée dans un champ n'envoie plus rien (HTML : la soumission
+/// implicite est sans effet quand le bouton par défaut est désactivé). Les vrais boutons gardent
+/// leur sens.
+pub fn sans_soumission_implicite() -> Markup {
+    html! { button.soumission-implicite type="submit" disabled hidden aria-hidden="true" tabindex="-1" { "Ne rien faire" } }
+}
+
 /// Champ caché du jeton anti-falsification.
 pub fn champ_csrf(jeton: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(jeton); }

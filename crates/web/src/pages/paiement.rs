@@ -104,7 +104,7 @@ fn etapes_travaux(etapes: &[(Statut, NaiveDate)], aujourd_hui: NaiveDate) -> Mar
                 div.alerte.alerte-attention { p { "La maîtrise d'œuvre a dépassé ses 7 jours : Chorus Pro transmet la pièce au maître d'ouvrage. "
                     "Le délai de paiement, lui, court toujours depuis sa réception par la MOE." } }
             }
-            div.defilement {
+            div.defilement tabindex="0" {
                 table.tableau {
                     thead { tr { th scope="col" { "Étape" } th scope="col" { "Date" } th scope="col" { "Échéance" } } }
                     tbody {
@@ -314,7 +314,7 @@ fn detail(s: &SuiviPaiement, delai_jours: u16, recyclee: bool, depart: DepartDuD
         (resume(s))
         section {
             h2 { "Le délai global de paiement, date par date" }
-            div.defilement {
+            div.defilement tabindex="0" {
                 table.tableau {
                     thead { tr {
                         th scope="col" { "Élément" } th scope="col" { "Date ou chiffre" } th scope="col" { "D'où ça vient" }
@@ -514,7 +514,7 @@ fn tableau(titre: &str, aide: &str, factures: &[&ASurveiller]) -> Markup {
             section {
                 h2 { (titre) " (" (factures.len()) ")" }
                 p.aide { (aide) }
-                div.defilement {
+                div.defilement tabindex="0" {
                     table.tableau {
                         thead { tr {
                             th scope="col" { "N° de facture" } th scope="col" { "Destinataire" }

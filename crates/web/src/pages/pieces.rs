@@ -339,7 +339,7 @@ fn liste_pieces(fs: &FactureStockee, pieces: &[Piece], csrf: Option<&str>) -> Ma
         @if pieces.is_empty() {
             p.vide { "Aucune pièce jointe." }
         } @else {
-            div.defilement {
+            div.defilement tabindex="0" {
                 table.tableau {
                     thead { tr {
                         th scope="col" { "Fichier" } th scope="col" { "Nature" } th scope="col" { "Taille" }

@@ -148,7 +148,7 @@ pub async fn habilitations(State(etat): State<AppState>, stagiaire: Stagiaire) -
             @if lignes.is_empty() {
                 p.vide { "Vous n'êtes rattaché à aucune structure. " a href="/mon-compte#rattachements" { "Mes rattachements" } }
             } @else {
-                div.defilement {
+                div.defilement tabindex="0" {
                     table.tableau {
                         thead { tr { th scope="col" { "Structure" } th scope="col" { "Rôle" } th scope="col" { "Services" } } }
                         tbody {

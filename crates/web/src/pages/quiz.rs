@@ -70,7 +70,7 @@ pub async fn accueil(State(etat): State<AppState>, stagiaire: Stagiaire) -> Resu
             section.carte aria-labelledby="titre-points" {
                 h2 #titre-points { "S'entraîner, point par point" }
                 p { "Une question à la fois ; la correction s'affiche dès que vous avez répondu." }
-                div.defilement {
+                div.defilement tabindex="0" {
                     table.tableau {
                         caption.visuellement-cache { "Les points du programme, leurs questions et vos scores" }
                         thead { tr {
@@ -129,7 +129,7 @@ pub async fn accueil(State(etat): State<AppState>, stagiaire: Stagiaire) -> Resu
             @if !tentatives.is_empty() {
                 section.carte aria-labelledby="titre-tentatives" {
                     h2 #titre-tentatives { "Mes tentatives" }
-                    div.defilement {
+                    div.defilement tabindex="0" {
                         table.tableau {
                             caption.visuellement-cache { "Vos tentatives, les plus récentes d'abord" }
                             thead { tr {

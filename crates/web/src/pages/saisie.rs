@@ -251,11 +251,8 @@ pub fn page_formulaire_vers(
                 }
             }
             form.saisie method="post" action=(cible.action) novalidate {
-                // Le bouton par défaut du formulaire est ce bouton désactivé : la touche Entrée
-                // dans un champ n'enregistre ni n'envoie rien (HTML : soumission implicite sans
-                // effet quand le bouton par défaut est désactivé). Les deux vrais boutons gardent
-                // leur sens.
-                button.soumission-implicite type="submit" disabled hidden aria-hidden="true" tabindex="-1" { "Ne rien faire" }
+                // Entrée dans un champ n'enregistre ni n'envoie rien.
+                (super::sans_soumission_implicite())
                 (champ_csrf(csrf))
                 @if let Some(b) = brouillon { input type="hidden" name="brouillon" value=(b); }
                 fieldset {
@@ -311,7 +308,7 @@ pub fn page_formulaire_vers(
                     @if let Some(e) = anomalies.iter().find(|a| a.champ == "lignes") {
                         p.message-erreur id="lignes" { (e.message) }
                     }
-                    div.defilement {
+                    div.defilement tabindex="0" {
                         table.tableau.lignes #lignes-facture {
                             thead { tr {
                                 th scope="col" { "Référence" } th scope="col" { "Désignation *" } th scope="col" { "Quantité *" }

@@ -181,7 +181,7 @@ async fn dossiers(etat: &AppState, s: &Stagiaire) -> Result<Vec<LigneDossier>, A
 
 fn tableau(dossiers: &[&LigneDossier], legende: &str) -> Markup {
     html! {
-        div.defilement {
+        div.defilement tabindex="0" {
             table.tableau {
                 caption.visuellement-cache { (legende) }
                 thead { tr {
@@ -439,6 +439,7 @@ fn page_formulaire(ctx: &Contexte<'_>, depot: &Piece, b: &DepotBrut, anomalies: 
                     }
                 }
                 form.saisie method="post" action=(action) novalidate {
+                    (super::sans_soumission_implicite())
                     (champ_csrf(&ctx.stagiaire.csrf))
                     div class={ "champ" @if !erreurs_cadre.is_empty() { " champ-en-erreur" } } {
                         label for="cadre" { "Cadre de facturation" span.obligatoire aria-hidden="true" { " *" } }
@@ -573,7 +574,7 @@ pub async fn fiches(State(etat): State<AppState>, s: Stagiaire) -> Result<Respon
                         dt { "Engagement juridique" } dd { @if f.numero_engagement.is_empty() { "—" } @else { code { (f.numero_engagement) } } }
                         dt { "Maîtrise d'œuvre" } dd { (moe) " — SIRET " span.nombre { (f.maitre_oeuvre) } }
                     }
-                    div.defilement {
+                    div.defilement tabindex="0" {
                         table.tableau {
                             caption { "Qui dépose quoi" }
                             thead { tr { th scope="col" { "Rôle" } th scope="col" { "Entreprise" } th scope="col" { "SIRET" }
@@ -769,7 +770,7 @@ pub fn chaine_des_pieces(d: &Dossier, base: &str) -> Markup {
     html! {
         section {
             h2 { "La chaîne des pièces" }
-            div.defilement {
+            div.defilement tabindex="0" {
                 table.tableau {
                     caption.visuellement-cache { "Les pièces du dossier, dans l'ordre de leur dépôt" }
                     thead { tr {
@@ -821,6 +822,7 @@ fn gestes_du_titulaire(d: &Dossier, csrf: &str, modifier: bool) -> Markup {
                 @match fs.statut {
                     Statut::ACompleter => {
                         form.saisie method="post" action={ (base) "/completer" } enctype="multipart/form-data" novalidate {
+                            (super::sans_soumission_implicite())
                             (champ_csrf(csrf))
                             h3 { "Compléter" }
                             div.champ {
@@ -993,6 +995,7 @@ fn page_recyclage(ctx: &Contexte<'_>, d: &Dossier, r: &Recyclage, anomalies: &[A
             }
             (resume_anomalies("Le recyclage est refusé : corrigez ces points", anomalies))
             form.saisie method="post" action=(action) novalidate {
+                (super::sans_soumission_implicite())
                 (champ_csrf(&ctx.stagiaire.csrf))
                 @if apres_moe {
                     (t("moe", "SIRET de la maîtrise d'œuvre", &r.moe, true))
@@ -1085,6 +1088,7 @@ fn page_piece_suivante(
                 p.vide { "Ce dossier n'attend aucune pièce de votre part pour l'instant." }
             } @else {
                 form.saisie method="post" action=(action) enctype="multipart/form-data" novalidate {
+                    (super::sans_soumission_implicite())
                     (champ_csrf(&ctx.stagiaire.csrf))
                     div.champ {
                         label for="cadre" { "Pièce à déposer (cadre de facturation)" span.obligatoire aria-hidden="true" { " *" } }

@@ -167,7 +167,7 @@ async fn page_liste(etat: &AppState, poste: &Poste<'_>) -> Result<Markup, AppErr
 
 fn tableau(poste: &Poste<'_>, factures: &[FactureAValider]) -> Markup {
     html! {
-        div.defilement {
+        div.defilement tabindex="0" {
             table.tableau {
                 caption.visuellement-cache { "Factures où vous êtes valideur" }
                 thead { tr {
@@ -224,7 +224,7 @@ pub async fn valideurs(State(etat): State<AppState>, joue: Joue) -> Result<Marku
                 @if liste.is_empty() {
                     p.vide { "Aucune facture de sous-traitant ou de cotraitant dans ce bac à sable. Déposez-en une depuis le portail (cadre A9 ou A12)." }
                 } @else {
-                    div.defilement {
+                    div.defilement tabindex="0" {
                         table.tableau {
                             caption.visuellement-cache { "Valideurs que vous pouvez jouer" }
                             thead { tr {

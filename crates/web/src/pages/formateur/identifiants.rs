@@ -4,7 +4,7 @@
 //! figure que tant que le stagiaire ne l'a pas changé.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use chorus_domain::classe::Depart;
 use chorus_store::classe::{self, Carte, Classe};
@@ -28,10 +28,12 @@ async fn page(
     State(etat): State<AppState>,
     f: FormateurConnecte,
     Path(id): Path<String>,
+    Query(q): Query<super::ChoixAdresse>,
 ) -> Result<Markup, AppError> {
     let fid = f.formateur.id.clone();
     let (classe, cartes) = etat.lire(move |c, _| classe::cartes(c, &fid, &id)).await?;
-    let adresse = super::adresse_du_portail(&etat, None);
+    // L'adresse que le formateur a choisie sur la page de la classe, qui projette le même lien.
+    let adresse = super::adresse_du_portail(&etat, q.choix());
     Ok(gabarit_console(
         &format!("Cartes des identifiants — {}", classe.titre),
         &f.csrf,
