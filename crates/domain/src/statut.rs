@@ -62,7 +62,7 @@ statuts! {
     /// Mise à disposition du second valideur (C25).
     AValider2 => "A_VALIDER_2", "Mise à disposition du second valideur", Publie;
     /// Refusée par le second valideur pour erreur des données d'acheminement (C26).
-    ErreurCotraitantSurValideur => "ERREUR_COTRAITANT_SUR_VALIDEUR", "Refusée par le second valideur pour erreur dans les données d'acheminement", Publie;
+    ErreurCotraitantSurValideur => "ERREUR_COTRAITANT_SUR_VALIDEUR", "Refusée par le second valideur pour erreur des données d'acheminement", Publie;
     /// Refusée par le second valideur pour autre motif (C17).
     Refusee2 => "REFUSEE_2", "Refusée par le second valideur pour autre motif", Publie;
     /// Validée par le second valideur (C16).
@@ -72,7 +72,7 @@ statuts! {
     Deposee => "DEPOSEE", "Déposée", Publie;
     /// Refusée par la MOE pour erreur dans les données d'acheminement (C28).
     ErreurFournisseurSurMoe => "ERREUR_FOURNISSEUR_SUR_MOE", "Refusée par la MOE pour erreur dans les données d'acheminement", Publie;
-    EnCoursAcheminement => "EN_COURS_ACHEMINEMENT", "En cours d'acheminement", Publie;
+    EnCoursAcheminement => "EN_COURS_ACHEMINEMENT", "En cours d'acheminement vers le destinataire", Publie;
     MiseADisposition => "MISE_A_DISPOSITION", "Mise à disposition du destinataire", Publie;
     ARecycler => "A_RECYCLER", "À recycler", Publie;
     Suspendue => "SUSPENDUE", "Suspendue", Publie;
@@ -94,7 +94,7 @@ statuts! {
     ErreurMoaSurFournisseur => "ERREUR_MOA_SUR_FOURNISSEUR", "Erreur de la MOA sur le fournisseur", Simulateur;
     InterpreteeOcr => "INTERPRETEE_OCR", "Lue par reconnaissance de caractères", Simulateur;
     /// Complétée – mise à disposition (C12).
-    Completee => "COMPLETEE", "Complétée", Publie;
+    Completee => "COMPLETEE", "Complétée – mise à disposition", Publie;
     /// Refusée par la MOA pour erreur dans les données d'acheminement (C31).
     ErreurFournisseurSurMoa => "ERREUR_FOURNISSEUR_SUR_MOA", "Refusée par la MOA pour erreur dans les données d'acheminement", Publie;
     /// C31 aussi : le libellé publié ne distingue pas l'erreur de la MOE de celle du fournisseur.

@@ -121,7 +121,7 @@ pub fn traiter(
     horloge: &Horloge,
 ) -> Resultat<Statut> {
     let date = bac::bac(c, bac_id)?.date_simulee(horloge);
-    jouer(c, bac_id, facture_id, t, Coup { joueur, date, regle: None }, horloge)
+    jouer(c, bac_id, facture_id, t, Coup { joueur, date, regle: None }, horloge, true)
 }
 
 /// Le même traitement, joué par l'acheteur scripté d'un scénario le jour où sa règle tombe
@@ -136,9 +136,27 @@ pub fn traiter_par_le_scenario(
     horloge: &Horloge,
 ) -> Resultat<Statut> {
     let coup = Coup { joueur: Joueur::Scenario, date, regle: Some(regle) };
-    jouer(c, bac_id, facture_id, t, coup, horloge)
+    jouer(c, bac_id, facture_id, t, coup, horloge, true)
 }
 
+/// L'étape du calendrier par défaut de l'acheteur simulé, jouée le jour où elle tombe : le même
+/// cas d'usage que pour un humain (mêmes contrôles, même journal, « joué par » le simulateur),
+/// sans message immédiat : l'activité du jour l'annonce (voir `notification`).
+pub fn traiter_par_defaut(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    statut: Statut,
+    date: NaiveDate,
+    horloge: &Horloge,
+) -> Resultat<Statut> {
+    let t = Traitement { nouveau_statut: statut, motif: "", numero_mandat: "" };
+    let coup = Coup { joueur: Joueur::Simulateur, date, regle: None };
+    jouer(c, bac_id, facture_id, &t, coup, horloge, false)
+}
+
+/// Le traitement, annoncé aussitôt au fournisseur (`immediat`) quand un humain ou un scénario
+/// donne le statut à la main.
 fn jouer(
     c: &Connection,
     bac_id: &str,
@@ -146,6 +164,7 @@ fn jouer(
     t: &Traitement<'_>,
     coup: Coup,
     horloge: &Horloge,
+    immediat: bool,
 ) -> Resultat<Statut> {
     let f = facture_recue(c, bac_id, facture_id)?;
     let motif = suites::verifier_motif(t.motif)?;
@@ -169,8 +188,10 @@ fn jouer(
     let donnees =
         serde_json::json!({ "joue_par": coup.joueur, "numero_mandat": numero_mandat, "regle": coup.regle });
     journal::annoter(c, bac_id, entree, &donnees)?;
-    let moment = coup.date.and_time(horloge.maintenant().time());
-    notification::evenement_facture(c, bac_id, facture_id, nouveau, &commentaire, moment)?;
+    if immediat {
+        let moment = coup.date.and_time(horloge.maintenant().time());
+        notification::evenement_facture(c, bac_id, facture_id, nouveau, &commentaire, moment)?;
+    }
     Ok(nouveau)
 }
 

@@ -9,6 +9,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::erreur::{Erreur, Resultat};
 use crate::horloge::Horloge;
 
+/// Les bacs à sable de la classe du bac `?1` (lui compris ; hors classe, lui seul), en SQL : une
+/// facture de sous-traitant déposée dans l'un peut avoir pour valideur la structure d'un autre
+/// stagiaire, qui la voit et y répond. Rien d'autre ne passe d'un bac à l'autre.
+pub(crate) const BACS_DE_LA_CLASSE: &str = "SELECT ?1 UNION SELECT voisin.bac_id FROM participant moi
+     JOIN participant voisin ON voisin.classe_id = moi.classe_id WHERE moi.bac_id = ?1";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bac {
     pub id: String,

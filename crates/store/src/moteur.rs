@@ -15,10 +15,10 @@ use std::collections::BTreeSet;
 
 use chorus_domain::Statut;
 use chorus_domain::acheteur_simule::{self, Prochaine};
-use chorus_domain::circuit::{self, Circuit};
+use chorus_domain::circuit;
 use chorus_domain::facture::CadreFacturation;
 use chorus_domain::scenario::{DecisionRattachement, FactureVue, Partie, Regle};
-use chorus_domain::statut::{Acteur, Action, Contexte};
+use chorus_domain::statut::Acteur;
 use chorus_domain::travaux::{self as regles_travaux, simulees};
 use chorus_domain::validation::{self, MotifRefus, Reponse, RoleMarche};
 use chrono::{Days, NaiveDate, NaiveTime};
@@ -26,7 +26,6 @@ use rusqlite::{Connection, params};
 
 use crate::bac::{self, decaler};
 use crate::erreur::{Erreur, Resultat};
-use crate::facture;
 use crate::horloge::Horloge;
 use crate::journal::{self, Coup, Joueur, evenement};
 use crate::rattachement::{self, DemandeEnAttente};
@@ -78,7 +77,7 @@ pub fn avancer(c: &Connection, bac_id: &str, jours: u32, horloge: &Horloge) -> R
 #[derive(Debug, Clone)]
 enum Coup_ {
     /// Le destinataire ou son comptable : l'étape de son calendrier, ou une règle du scénario.
-    Acheteur { facture: String, circuit: &'static Circuit, prochaine: Prochaine, avoir: bool, mep: bool },
+    Acheteur { facture: String, prochaine: Prochaine },
     /// Un valideur que personne ne joue répond (son comportement par défaut, ou une règle).
     Valideur { facture: String, niveau: u8, reponse: Reponse, regle: Option<usize> },
     /// Chorus Pro constate que le valideur n'a pas répondu dans les 15 jours.
@@ -138,13 +137,8 @@ fn jouer(
 ) -> Resultat<()> {
     let date = p.date;
     match p.coup {
-        Coup_::Acheteur { facture, circuit, prochaine: Prochaine::Etape(etape), avoir, mep } => {
-            let ctx = Contexte { mise_en_paiement_non_remontee: mep, avoir, ..Contexte::default() };
-            let courant = facture::charger(c, bac_id, &facture)?.statut;
-            let action = Action::Traiter(etape.statut);
-            let nouveau = circuit::transition(circuit, Some(courant), action, etape.acteur, &ctx)?;
-            let ch = facture::Changement { statut: nouveau, acteur: etape.acteur, date, commentaire: "" };
-            facture::changer_statut(c, bac_id, &facture, ch, horloge)?;
+        Coup_::Acheteur { facture, prochaine: Prochaine::Etape(etape), .. } => {
+            crate::acheteur::traiter_par_defaut(c, bac_id, &facture, etape.statut, date, horloge)?;
         }
         Coup_::Acheteur { facture, prochaine: Prochaine::Regle(n), .. } => {
             let Some(r) = p_regle(&regles_du_bac(c, bac_id)?, n) else { return Ok(()) };
@@ -307,8 +301,7 @@ fn coups_de_l_acheteur(
     faites.extend(impossibles.iter().cloned());
     let mut v = Vec::new();
     for l in lignes {
-        let (Ok(statut), Ok(cadre)) =
-            (Statut::depuis_code(&l.statut), CadreFacturation::depuis_code(&l.cadre))
+        let (Ok(statut), Ok(_)) = (Statut::depuis_code(&l.statut), CadreFacturation::depuis_code(&l.cadre))
         else {
             continue;
         };
@@ -334,13 +327,7 @@ fn coups_de_l_acheteur(
                 date,
                 ordre: l.ordre,
                 rang_partie: 2,
-                coup: Coup_::Acheteur {
-                    facture: l.id,
-                    circuit: Circuit::de(cadre),
-                    prochaine,
-                    avoir: l.avoir,
-                    mep: l.mep,
-                },
+                coup: Coup_::Acheteur { facture: l.id, prochaine },
             });
         }
     }
@@ -355,17 +342,20 @@ fn coups_des_valideurs(
     regles: &[Regle],
     impossibles: &BTreeSet<(String, usize)>,
 ) -> Resultat<Vec<Prevu>> {
-    let mut st = c.prepare_cached(
+    // Un valideur que joue un humain, dans ce bac ou (en classe) dans celui d'un autre
+    // stagiaire, répond lui-même : le moteur ne simule que son silence.
+    let mut st = c.prepare_cached(&format!(
         "SELECT f.id, f.statut, f.ordre, f.date_statut, coalesce(json_extract(f.saisie, '$.cadre'), ''),
                 CASE f.statut WHEN 'A_VALIDER_2' THEN f.valideur_2 ELSE f.valideur_1 END AS valideur,
                 f.destinataire, coalesce(json_extract(f.saisie, '$.code_service'), ''),
                 coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.total_ht,
                 EXISTS (SELECT 1 FROM structure s JOIN rattachement r ON r.structure_id = s.id AND r.statut = 'VALIDE'
                         JOIN utilisateur u ON u.id = r.utilisateur_id AND NOT u.simule
-                        WHERE s.bac_id = f.bac_id AND s.identifiant =
+                        WHERE s.bac_id IN ({}) AND s.identifiant =
                               CASE f.statut WHEN 'A_VALIDER_2' THEN f.valideur_2 ELSE f.valideur_1 END)
          FROM facture f WHERE f.bac_id = ?1 AND f.statut IN ('A_VALIDER_1', 'A_VALIDER_2') ORDER BY f.ordre",
-    )?;
+        crate::bac::BACS_DE_LA_CLASSE
+    ))?;
     type LigneValidation =
         (String, String, i64, NaiveDate, String, Option<String>, (String, String, String, String), bool);
     let lignes: Vec<LigneValidation> = st

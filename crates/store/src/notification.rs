@@ -459,9 +459,15 @@ pub fn facture_a_valider(
     valideur: &str,
     instant_simule: NaiveDateTime,
 ) -> Resultat<()> {
-    let Some(structure_id) = c
-        .prepare_cached("SELECT id FROM structure WHERE bac_id = ?1 AND identifiant = ?2")?
-        .query_row([bac_id, valideur], |r| r.get::<_, String>(0))
+    // La structure du valideur : dans ce bac, ou en classe dans celui d'un autre stagiaire, qui
+    // reçoit le message dans sa messagerie.
+    let Some((structure_id, bac_valideur)) = c
+        .prepare_cached(&format!(
+            "SELECT id, bac_id FROM structure WHERE bac_id IN ({}) AND identifiant = ?2
+             ORDER BY bac_id = ?1 DESC LIMIT 1",
+            crate::bac::BACS_DE_LA_CLASSE
+        ))?
+        .query_row([bac_id, valideur], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
         .optional()?
     else {
         return Ok(());
@@ -481,7 +487,7 @@ pub fn facture_a_valider(
          WHERE r.bac_id = ?1 AND r.structure_id = ?2 AND r.statut = 'VALIDE' AND NOT u.simule ORDER BY u.email",
     )?;
     let utilisateurs: Vec<(String, String, String)> = st
-        .query_map([bac_id, &structure_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([&bac_valideur, &structure_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, prenom, nom) in utilisateurs {
         let d = Destinataire { prenom, nom, adresse: compte::adresse_de_contact(c, &id)? };
@@ -494,7 +500,7 @@ pub fn facture_a_valider(
             d.nom,
             date(echeance),
         );
-        poster(c, bac_id, &d.adresse, (&objet, &corps, &lien), instant_simule)?;
+        poster(c, &bac_valideur, &d.adresse, (&objet, &corps, &lien), instant_simule)?;
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 
+use crate::bac::BACS_DE_LA_CLASSE;
 use crate::erreur::{Erreur, Resultat};
 use crate::facture::{self, Changement, FactureStockee};
 use crate::horloge::Horloge;
@@ -62,15 +63,17 @@ fn attend(statut: Statut, niveau: u8) -> bool {
     )
 }
 
-/// Les factures dont la structure de SIRET `valideur` est valideur, la plus récente d'abord.
+/// Les factures dont la structure de SIRET `valideur` (du bac `bac_id`) est valideur, dans son
+/// bac ou, en classe, dans celui d'un autre stagiaire ; la plus récente d'abord.
 pub fn factures_a_valider(c: &Connection, bac_id: &str, valideur: &str) -> Resultat<Vec<FactureAValider>> {
-    let mut st = c.prepare_cached(
+    let mut st = c.prepare_cached(&format!(
         "SELECT f.id, f.numero, s.raison_sociale, s.identifiant, coalesce(json_extract(f.saisie, '$.cadre'), ''),
                 f.statut, f.date_depot, f.date_statut, f.total_ttc, f.valideur_2 IS ?2
          FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
-         WHERE f.bac_id = ?1 AND (f.valideur_1 = ?2 OR f.valideur_2 = ?2) AND f.statut <> 'BROUILLON'
-         ORDER BY f.ordre DESC LIMIT 500",
-    )?;
+         WHERE f.bac_id IN ({BACS_DE_LA_CLASSE}) AND (f.valideur_1 = ?2 OR f.valideur_2 = ?2)
+           AND f.statut <> 'BROUILLON'
+         ORDER BY f.date_statut DESC, f.ordre DESC LIMIT 500"
+    ))?;
     let lignes = st
         .query_map(params![bac_id, valideur], |r| {
             Ok((
@@ -117,17 +120,38 @@ pub fn factures_a_valider(c: &Connection, bac_id: &str, valideur: &str) -> Resul
     Ok(v)
 }
 
-/// Une facture vue par son valideur (le SIRET `valideur`) : introuvable pour une autre
-/// structure, même dans le même bac à sable. Retourne aussi le niveau où il valide.
+/// Le bac à sable de la facture `facture_id` que la structure de SIRET `valideur` (du bac
+/// `bac_id`) a à valider : le sien, ou en classe celui du stagiaire qui l'a déposée.
+/// Introuvable pour toute autre structure, même dans le même bac à sable.
+pub fn bac_de_la_facture_a_valider(
+    c: &Connection,
+    bac_id: &str,
+    valideur: &str,
+    facture_id: &str,
+) -> Resultat<String> {
+    use rusqlite::OptionalExtension;
+    c.prepare_cached(&format!(
+        "SELECT f.bac_id FROM facture f WHERE f.id = ?3 AND f.bac_id IN ({BACS_DE_LA_CLASSE})
+           AND (f.valideur_1 = ?2 OR f.valideur_2 = ?2)"
+    ))?
+    .query_row(params![bac_id, valideur, facture_id], |r| r.get(0))
+    .optional()?
+    .ok_or(Erreur::Introuvable("facture"))
+}
+
+/// Une facture vue par son valideur (le SIRET `valideur` du bac `bac_id`) : introuvable pour
+/// une autre structure. Retourne aussi le niveau où il valide, et le bac de la facture (celui
+/// d'un autre stagiaire de la classe quand il est le sous-traitant).
 pub fn facture_a_valider(
     c: &Connection,
     bac_id: &str,
     valideur: &str,
     facture_id: &str,
-) -> Resultat<(FactureStockee, u8)> {
-    let f = facture::charger(c, bac_id, facture_id)?;
+) -> Resultat<(FactureStockee, u8, String)> {
+    let bac_facture = bac_de_la_facture_a_valider(c, bac_id, valideur, facture_id)?;
+    let f = facture::charger(c, &bac_facture, facture_id)?;
     match niveau_du_valideur(&f, valideur) {
-        Some(n) if f.statut != Statut::Brouillon => Ok((f, n)),
+        Some(n) if f.statut != Statut::Brouillon => Ok((f, n, bac_facture)),
         _ => Err(Erreur::Introuvable("facture")),
     }
 }
@@ -408,8 +432,8 @@ pub fn fichiers_a_valider(
     valideur: &str,
     facture_id: &str,
 ) -> Resultat<(piece_jointe::ModeDepot, Vec<piece_jointe::Piece>)> {
-    facture_a_valider(c, bac_id, valideur, facture_id)?;
-    Ok((piece_jointe::mode_depot(c, bac_id, facture_id)?, piece_jointe::lister(c, bac_id, facture_id)?))
+    let (_, _, bac_id) = facture_a_valider(c, bac_id, valideur, facture_id)?;
+    Ok((piece_jointe::mode_depot(c, &bac_id, facture_id)?, piece_jointe::lister(c, &bac_id, facture_id)?))
 }
 
 /// Un fichier d'une facture à valider, avec son contenu ; celui d'une autre facture ou d'un
@@ -421,8 +445,8 @@ pub fn fichier_a_valider(
     facture_id: &str,
     piece_id: &str,
 ) -> Resultat<(piece_jointe::Piece, Vec<u8>)> {
-    facture_a_valider(c, bac_id, valideur, facture_id)?;
-    let (piece, contenu) = piece_jointe::contenu(c, bac_id, piece_id)?;
+    let (_, _, bac_id) = facture_a_valider(c, bac_id, valideur, facture_id)?;
+    let (piece, contenu) = piece_jointe::contenu(c, &bac_id, piece_id)?;
     if piece.facture_id.as_deref() != Some(facture_id) {
         return Err(Erreur::Introuvable("pièce jointe"));
     }
@@ -441,7 +465,7 @@ pub struct ValideurSimule {
 /// Les valideurs désignés sur les factures du bac qu'aucune structure du bac ne joue : le
 /// stagiaire ou le formateur peuvent jouer leur rôle (« Jouer un valideur »).
 pub fn valideurs_simules(c: &Connection, bac_id: &str) -> Resultat<Vec<ValideurSimule>> {
-    let mut st = c.prepare_cached(
+    let mut st = c.prepare_cached(&format!(
         "SELECT v.siret, coalesce(e.raison_sociale, ''), count(*), sum(v.a_traiter)
          FROM (SELECT valideur_1 AS siret, statut IN ('A_VALIDER_1', 'ERREUR_COTRAITANT_SUR_VALIDEUR') AS a_traiter
                FROM facture WHERE bac_id = ?1 AND valideur_1 IS NOT NULL AND statut <> 'BROUILLON'
@@ -450,9 +474,9 @@ pub fn valideurs_simules(c: &Connection, bac_id: &str) -> Resultat<Vec<ValideurS
          LEFT JOIN entreprise e ON e.siret = v.siret
          WHERE NOT EXISTS (SELECT 1 FROM structure s JOIN rattachement r ON r.structure_id = s.id AND r.statut = 'VALIDE'
                            JOIN utilisateur u ON u.id = r.utilisateur_id AND NOT u.simule
-                           WHERE s.bac_id = ?1 AND s.identifiant = v.siret)
-         GROUP BY v.siret ORDER BY 2, 1",
-    )?;
+                           WHERE s.bac_id IN ({BACS_DE_LA_CLASSE}) AND s.identifiant = v.siret)
+         GROUP BY v.siret ORDER BY 2, 1"
+    ))?;
     let v = st
         .query_map([bac_id], |r| {
             Ok(ValideurSimule {

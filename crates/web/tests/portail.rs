@@ -441,7 +441,7 @@ async fn valider_et_envoyer_passe_par_la_confirmation() {
         .assert_contient("Intervention de novembre")
         .assert_contient("Historique des statuts")
         .assert_contient(">Déposée</span>")
-        .assert_contient(">En cours d'acheminement</span>")
+        .assert_contient(">En cours d'acheminement vers le destinataire</span>")
         .assert_contient(">Mise à disposition du destinataire</span> le <strong>22/11/2026</strong>")
         .assert_contient("Départ du délai")
         .assert_contient("30 jours")

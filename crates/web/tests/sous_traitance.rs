@@ -265,3 +265,86 @@ async fn le_formateur_joue_le_valideur_d_un_stagiaire() {
     let journal = portail.store().lire(|c| chorus_store::journal::historique_facture(c, &bac, &id)).unwrap();
     assert!(journal[1].donnees.as_deref().unwrap_or("").contains("FORMATEUR"), "{:?}", journal[1]);
 }
+
+/// In a class, one trainee's structure validates another's invoice: Paul, sub-contractor,
+/// names Marie's company as titulaire; Marie finds it in her « Factures à valider » and her
+/// mailbox, opens its PDF, validates it; Paul's invoice goes on to the commune. A trainee
+/// outside the class cannot open it.
+#[tokio::test]
+async fn en_classe_le_titulaire_est_un_autre_stagiaire() {
+    let portail = Portail::nouveau();
+    let mut anne = Formateur::connecte(&portail, "anne@cma.exemple.fr").await;
+    let (_, code) = anne.creer_classe("pratique_libre").await;
+    let mut paul = Stagiaire::de_la_classe(commun::rejoindre(&portail.app, &code, "Paul Bonnet", "").await);
+    let mut marie = Stagiaire::de_la_classe(commun::rejoindre(&portail.app, &code, "Marie Roche", "").await);
+    let siret_de = |identifiant: &str| -> String {
+        portail
+            .store()
+            .lire(|c| {
+                Ok(c.query_row(
+                    "SELECT s.identifiant FROM structure s JOIN utilisateur u ON u.structure_id = s.id WHERE u.email = ?1",
+                    [identifiant],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap()
+    };
+    let siret_marie = siret_de(&marie.identifiant);
+    let id = paul.envoyer(&a9("ST-CL-1", &siret_marie)).await;
+    paul.get(&format!("/factures-emises/{id}"))
+        .await
+        .assert_contient("Mise à disposition du premier valideur");
+
+    marie.get("/factures-a-valider").await.assert_contient("ST-CL-1").assert_contient("(à traiter)");
+    marie.get("/messagerie").await.assert_contient("Facture ST-CL-1 à valider");
+    let page = marie.get(&format!("/factures-a-valider/{id}")).await;
+    page.assert_statut(StatusCode::OK).assert_contient("Entretien des espaces verts");
+    marie
+        .post_form(
+            &format!("/factures-a-valider/{id}/repondre"),
+            &[("reponse", "valider"), ("second_valideur", "")],
+        )
+        .await
+        .assert_redirige(&format!("/factures-a-valider/{id}"));
+    paul.get(&format!("/factures-emises/{id}"))
+        .await
+        .assert_contient("Mise à disposition du destinataire")
+        .assert_contient("Validée par le premier valideur");
+
+    // A PDF deposit: the cadre chosen with the file (A9) comes to the form; the validator opens
+    // the deposited PDF from her page.
+    paul.get("/factures-emises/deposer").await.assert_contient(r#"<option value="A9_FACTURE_SOUSTRAITANT""#);
+    let pdf = chorus_documents::DocumentPdf::nouveau("Facture")
+        .titre("Facture ST-CL-2")
+        .paragraphe("Sous-traitance : peinture du préau, 2 × 150,00 € HT")
+        .produire()
+        .expect("PDF");
+    let csrf = paul.csrf.clone().expect("a page was read");
+    let (type_contenu, corps) = commun::corps_multipart(
+        &[("csrf", &csrf), ("cadre", "A9_FACTURE_SOUSTRAITANT")],
+        &[("facture ST-CL-2.pdf", &pdf)],
+    );
+    let r = paul.post_brut("/factures-emises/deposer", &type_contenu, corps).await;
+    let formulaire = r.location().to_string();
+    assert!(formulaire.ends_with("?cadre=A9_FACTURE_SOUSTRAITANT"), "{formulaire}");
+    paul.get(&formulaire).await.assert_contient(r#"<option value="A9_FACTURE_SOUSTRAITANT" selected>"#);
+    let action = formulaire.split('?').next().unwrap().to_string();
+    let id_pdf = paul
+        .post_form(&action, &a9("ST-CL-2", &siret_marie).champs("envoyer", &[("confirme", "oui")]))
+        .await
+        .id_facture();
+    let page = marie.get(&format!("/factures-a-valider/{id_pdf}")).await;
+    page.assert_statut(StatusCode::OK).assert_contient("facture ST-CL-2.pdf");
+    let lien = commun::lien_de(&page.corps, &format!("/factures-a-valider/{id_pdf}/fichiers/"))
+        .expect("a link to the deposited PDF");
+    let fichier = marie.telecharger(lien.trim_end_matches("/apercu")).await;
+    assert_eq!(fichier.statut, StatusCode::OK);
+    assert_eq!(fichier.octets, pdf);
+
+    // Outside the class, nothing: not even the validator's own page, nor the invoice itself.
+    let mut dehors = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    dehors.get(&format!("/factures-a-valider/{id}")).await.assert_statut(StatusCode::NOT_FOUND);
+    dehors.get(&format!("/factures-emises/{id}")).await.assert_statut(StatusCode::NOT_FOUND);
+    // Marie validates; she does not see Paul's invoice as her own.
+    marie.get(&format!("/factures-emises/{id}")).await.assert_statut(StatusCode::NOT_FOUND);
+}

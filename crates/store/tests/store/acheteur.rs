@@ -251,3 +251,37 @@ fn le_journal_dit_qui_a_joue() {
     assert_eq!(e.commentaire, "Livraison conforme");
     assert!(e.donnees.unwrap().contains("\"FORMATEUR\""));
 }
+
+/// L'acheteur simulé passe par le même cas d'usage qu'un humain : chaque étape de son
+/// calendrier est notée « jouée par le simulateur » au journal, sans message immédiat (l'activité
+/// du jour l'annonce le matin suivant).
+#[test]
+fn l_acheteur_simule_joue_par_le_meme_cas_d_usage() {
+    let m = Monde::nouveau();
+    let s = m.stagiaire(1);
+    let id = deposer(&m, &s, "FA-SIM-1", COMMUNE);
+    m.store.ecrire(|tx| chorus_store::moteur::avancer(tx, &s.bac_id, 40, &m.horloge)).unwrap();
+    assert_eq!(charger(&m, &s, &id).statut, Statut::MiseEnPaiement);
+    let joue_par: Vec<(String, String)> = m
+        .store
+        .lire(|c| {
+            let mut st = c.prepare(
+                "SELECT statut, json_extract(donnees, '$.joue_par') FROM journal
+                 WHERE bac_id = ?1 AND facture_id = ?2 AND evenement = 'STATUT'
+                   AND statut IN ('SERVICE_FAIT', 'MANDATEE', 'MISE_A_DISPOSITION_COMPTABLE', 'COMPTABILISEE', 'MISE_EN_PAIEMENT')
+                 ORDER BY id",
+            )?;
+            let v = st
+                .query_map([&s.bac_id, &id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(v)
+        })
+        .unwrap();
+    assert_eq!(joue_par.len(), 5, "{joue_par:?}");
+    assert!(joue_par.iter().all(|(_, j)| j == "SIMULATEUR"), "{joue_par:?}");
+    // No immediate message per step: the mailbox holds the daily activity only.
+    let objets: Vec<String> =
+        m.store.lire(|c| messagerie::boite(c, &s.bac_id)).unwrap().into_iter().map(|msg| msg.objet).collect();
+    assert!(objets.iter().any(|o| o.starts_with("Activité du ")), "{objets:?}");
+    assert!(!objets.iter().any(|o| o.contains("FA-SIM-1")), "{objets:?}");
+}

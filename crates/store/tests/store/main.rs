@@ -23,6 +23,7 @@ mod mon_compte;
 mod paiement;
 mod piece_jointe;
 mod pilotage;
+mod proprietes;
 mod quiz;
 mod rattachement;
 mod reference;

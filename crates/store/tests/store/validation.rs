@@ -322,3 +322,146 @@ fn le_sous_traitant_d_un_sous_traitant_n_est_pas_paye_directement() {
     assert_eq!(f.statut, Refusee1);
     assert!(historique(&m, &s, &id).last().unwrap().commentaire.starts_with("Sous-traitant de second rang"));
 }
+
+/// En classe, la structure d'un stagiaire peut être le valideur de la facture qu'un autre a
+/// déposée dans son propre bac : elle la voit dans ses « Factures à valider », reçoit le
+/// message, y répond ; le moteur ne joue pas ce valideur à sa place. Hors de la classe, rien
+/// ne passe.
+#[test]
+fn en_classe_un_stagiaire_valide_la_facture_d_un_autre() {
+    use chorus_domain::classe::Depart;
+    use chorus_store::classe;
+
+    let m = Monde::nouveau();
+    let formateur = crate::classe::formateur(&m, "anne@cma.exemple.fr");
+    let cl = crate::classe::classe(&m, &formateur, Depart::PratiqueLibre);
+    let arrivee = |nom: &str| {
+        let a = m.store.ecrire(|c| classe::rejoindre(c, &cl.code, nom, None, &m.horloge)).unwrap();
+        let (structure_id, siret): (String, String) = m
+            .store
+            .lire(|c| {
+                Ok(c.query_row(
+                    "SELECT id, identifiant FROM structure WHERE bac_id = ?1",
+                    [&a.bac_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
+            })
+            .unwrap();
+        (Stagiaire { bac_id: a.bac_id, structure_id }, siret)
+    };
+    let (sous_traitant, _) = arrivee("Paul Sous-Traitant");
+    let (titulaire, siret_titulaire) = arrivee("Marie Titulaire");
+    let id = deposer(&m, &sous_traitant, &a9("ST-CL-1", &siret_titulaire));
+
+    // La titulaire la voit chez elle, et son message l'attend dans sa messagerie.
+    let liste =
+        m.store.lire(|c| validation::factures_a_valider(c, &titulaire.bac_id, &siret_titulaire)).unwrap();
+    assert_eq!(
+        liste.iter().map(|f| (f.numero.as_str(), f.a_traiter)).collect::<Vec<_>>(),
+        [("ST-CL-1", true)]
+    );
+    let (_, niveau, bac_facture) =
+        m.store.lire(|c| validation::facture_a_valider(c, &titulaire.bac_id, &siret_titulaire, &id)).unwrap();
+    assert_eq!((niveau, bac_facture.as_str()), (1, sous_traitant.bac_id.as_str()));
+    let messages: i64 = m
+        .store
+        .lire(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM message WHERE bac_id = ?1 AND objet = 'Facture ST-CL-1 à valider'",
+                [&titulaire.bac_id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(messages, 1);
+    // Elle n'est plus un valideur « simulé » du bac du sous-traitant : personne ne le joue à sa
+    // place, et le moteur ne répond pas pour elle (seule la validation tacite resterait).
+    assert!(!m.store.lire(|c| validation::est_simule(c, &sous_traitant.bac_id, &siret_titulaire)).unwrap());
+    avancer(&m, &sous_traitant, 6);
+    assert_eq!(charger(&m, &sous_traitant, &id).statut, AValider1);
+
+    // Elle valide : la facture suit son chemin dans le bac du sous-traitant.
+    m.store
+        .ecrire(|tx| {
+            let date = chorus_store::bac::bac(tx, &bac_facture)?.date_simulee(&m.horloge);
+            let coup = Coup { joueur: Joueur::Stagiaire, date, regle: None };
+            validation::repondre(
+                tx,
+                &bac_facture,
+                &id,
+                1,
+                &Reponse::Valider { second_valideur: None },
+                coup,
+                &m.horloge,
+            )
+        })
+        .unwrap();
+    assert_eq!(charger(&m, &sous_traitant, &id).statut, MiseADisposition);
+    assert!(recue_par_l_acheteur(&m, &sous_traitant, &id));
+
+    // Un stagiaire hors de la classe, avec la même entreprise pour valideur, ne voit rien.
+    let dehors = m.stagiaire(1);
+    assert!(matches!(
+        m.store.lire(|c| validation::facture_a_valider(c, &dehors.bac_id, &siret_titulaire, &id)),
+        Err(Erreur::Introuvable(_))
+    ));
+    // Et un autre SIRET de la classe ne la voit pas non plus.
+    assert!(matches!(
+        m.store.lire(|c| validation::facture_a_valider(c, &titulaire.bac_id, TITULAIRE, &id)),
+        Err(Erreur::Introuvable(_))
+    ));
+}
+
+/// Le second valideur répond qu'il n'est pas le bon (ERREUR_COTRAITANT_SUR_VALIDEUR) : le
+/// premier valideur, le cotraitant, en désigne un autre, qui a ses 15 jours à son tour. Un
+/// second valideur qui ne convient pas est refusé, et rien ne change.
+#[test]
+fn le_cotraitant_corrige_le_second_valideur() {
+    let m = Monde::nouveau();
+    let s = m.stagiaire(1);
+    let id = deposer(&m, &s, &a9("ST-2N", COTRAITANT));
+    avancer(&m, &s, 5);
+    assert_eq!(charger(&m, &s, &id).statut, AValider2);
+    let coup = |m: &Monde| Coup {
+        joueur: Joueur::Stagiaire,
+        date: m
+            .store
+            .lire(|c| chorus_store::bac::bac(c, &s.bac_id).map(|b| b.date_simulee(&m.horloge)))
+            .unwrap(),
+        regle: None,
+    };
+    let erreur = chorus_domain::validation::MOTIFS_REFUS.iter().find(|m| m.erreur_de_valideur).unwrap();
+    m.store
+        .ecrire(|tx| {
+            validation::repondre(
+                tx,
+                &s.bac_id,
+                &id,
+                2,
+                &Reponse::Refuser { motif: erreur, precision: "Nous ne sommes pas le mandataire".into() },
+                coup(&m),
+                &m.horloge,
+            )
+        })
+        .unwrap();
+    assert_eq!(charger(&m, &s, &id).statut, ErreurCotraitantSurValideur);
+    // The cotraitant sees it to handle, at the first level.
+    let liste = m.store.lire(|c| validation::factures_a_valider(c, &s.bac_id, COTRAITANT)).unwrap();
+    assert_eq!((liste[0].niveau, liste[0].a_traiter), (1, true));
+    // The supplier himself cannot be named, nor a closed company: refused, nothing changes.
+    let refuse = m
+        .store
+        .ecrire(|tx| validation::corriger_second_valideur(tx, &s.bac_id, &id, FERMEE, coup(&m), &m.horloge));
+    assert!(matches!(refuse, Err(Erreur::Invalide(_))), "{refuse:?}");
+    assert_eq!(charger(&m, &s, &id).statut, ErreurCotraitantSurValideur);
+    let corrige = m.store.ecrire(|tx| {
+        validation::corriger_second_valideur(tx, &s.bac_id, &id, TITULAIRE, coup(&m), &m.horloge)
+    });
+    assert_eq!(corrige.unwrap(), AValider2);
+    let f = charger(&m, &s, &id);
+    assert_eq!((f.statut, f.valideur_2.as_deref()), (AValider2, Some(TITULAIRE)));
+    // The new second validator has it to handle; the former one no longer sees it.
+    let nouveau = m.store.lire(|c| validation::factures_a_valider(c, &s.bac_id, TITULAIRE)).unwrap();
+    assert_eq!((nouveau[0].niveau, nouveau[0].a_traiter), (2, true));
+    assert!(m.store.lire(|c| validation::factures_a_valider(c, &s.bac_id, MANDATAIRE)).unwrap().is_empty());
+}

@@ -3,11 +3,13 @@
 //! passent par les mêmes contrôles que la saisie.
 
 use axum::Router;
+use axum::extract::Query;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use chorus_domain::facture::CadreFacturation;
 use chorus_domain::piece_jointe::{self as regles, TAILLE_MAX_FICHIER};
 use chorus_domain::saisie::SaisieBrute;
 use chorus_store::facture::{Envoi, Issue};
@@ -71,10 +73,15 @@ pub(super) fn page_envoi(
             }
             form method="post" action="/factures-emises/deposer" enctype="multipart/form-data" {
                 (champ_csrf(&stagiaire.csrf))
+                // Comme sur le portail, le cadre se choisit avant le fichier ; il reste modifiable
+                // dans le formulaire qui suit.
                 div.champ {
                     label for="cadre" { "Cadre de facturation" }
-                    select #cadre name="cadre" disabled {
-                        option { "A1 : Dépôt par un fournisseur d'une facture" }
+                    p.aide #cadre-aide { "A1 pour une facture ordinaire ; A9 si vous êtes sous-traitant payé directement, A12 si vous êtes cotraitant : un valideur vous sera demandé." }
+                    select #cadre name="cadre" aria-describedby="cadre-aide" {
+                        @for c in CadreFacturation::de_facture() {
+                            option value=(c.code()) selected[c == CadreFacturation::A1FactureFournisseur] { (c.libelle()) }
+                        }
                     }
                 }
                 div class={ "champ" @if refus.is_some() { " champ-en-erreur" } } {
@@ -108,6 +115,12 @@ pub async fn recevoir(
         Ok(r) => r,
         Err(echec) => return echec.into_response(),
     };
+    // Le cadre choisi avec le fichier, s'il en est un de la liste : le formulaire le reprend.
+    let cadre = recu
+        .champs
+        .iter()
+        .find(|(nom, _)| nom == "cadre")
+        .and_then(|(_, v)| CadreFacturation::de_facture().find(|c| c.code() == v.as_str()));
     let fichier = recu.fichiers.into_iter().next();
     let refus = match fichier {
         None => Some(RefusFichier::from(regles::RefusPiece::NomVide)),
@@ -125,7 +138,11 @@ pub async fn recevoir(
             let issue = etat.ecrire(move |tx, h| pj::deposer_pdf(tx, &bac_id, &sid, controle, h)).await;
             match issue {
                 Ok(Ok(depot)) => {
-                    return Redirect::to(&format!("/factures-emises/deposer/{depot}")).into_response();
+                    let suite = match cadre {
+                        Some(c) => format!("/factures-emises/deposer/{depot}?cadre={}", c.code()),
+                        None => format!("/factures-emises/deposer/{depot}"),
+                    };
+                    return Redirect::to(&suite).into_response();
                 }
                 Ok(Err(r)) => Some(r),
                 Err(e) => return e.into_response(),
@@ -172,14 +189,26 @@ fn cible<'a>(action: &'a str, piece: &Piece) -> Cible<'a> {
     Cible { action, titre: "Déposer une facture : données de la facture", apercu: Some(apercu(piece)) }
 }
 
+/// Le cadre choisi à l'étape du fichier (`?cadre=`).
+#[derive(serde::Deserialize)]
+pub struct CadreChoisi {
+    #[serde(default)]
+    cadre: Option<String>,
+}
+
 pub async fn formulaire(
     State(etat): State<AppState>,
     stagiaire: Stagiaire,
     Path(depot): Path<String>,
+    Query(choisi): Query<CadreChoisi>,
 ) -> Result<Response, AppError> {
     let piece = depot_en_cours(&etat, &stagiaire, &depot).await?;
     let ctx = stagiaire.contexte(&etat.horloge);
-    let brut = SaisieBrute { date_facture: ctx.date_simulee.to_string(), ..SaisieBrute::default() };
+    let cadre = choisi
+        .cadre
+        .and_then(|v| CadreFacturation::de_facture().find(|c| c.code() == v).map(|c| c.code().to_string()))
+        .unwrap_or_default();
+    let brut = SaisieBrute { date_facture: ctx.date_simulee.to_string(), cadre, ..SaisieBrute::default() };
     let action = format!("/factures-emises/deposer/{depot}");
     Ok(avec_pdf_integre(
         page_formulaire_vers(&ctx, &brut, &[], None, &cible(&action, &piece)).into_response(),

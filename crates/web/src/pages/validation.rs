@@ -253,6 +253,9 @@ pub async fn valideurs(State(etat): State<AppState>, joue: Joue) -> Result<Marku
 
 struct Vue {
     facture: FactureStockee,
+    /// Le bac à sable de la facture : celui du valideur, ou en classe celui du stagiaire qui
+    /// l'a déposée.
+    bac_facture: String,
     niveau: u8,
     historique: Vec<Entree>,
     mode: ModeDepot,
@@ -264,10 +267,10 @@ struct Vue {
 async fn charger(etat: &AppState, poste: &Poste<'_>, id: String) -> Result<Vue, AppError> {
     let (bac_id, siret) = (poste.bac_id.clone(), poste.siret.clone());
     etat.lire(move |c, _| {
-        let (facture, niveau) = validation::facture_a_valider(c, &bac_id, &siret, &id)?;
-        let historique = journal::historique_facture(c, &bac_id, &id)?;
+        let (facture, niveau, bac_facture) = validation::facture_a_valider(c, &bac_id, &siret, &id)?;
+        let historique = journal::historique_facture(c, &bac_facture, &id)?;
         let (mode, fichiers) = validation::fichiers_a_valider(c, &bac_id, &siret, &id)?;
-        let f = chorus_store::bac::structure_fournisseur(c, &bac_id, &facture.structure_id)?;
+        let f = chorus_store::bac::structure_fournisseur(c, &bac_facture, &facture.structure_id)?;
         let nom = |s: &str| -> Result<String, chorus_store::Erreur> {
             Ok(chorus_store::reference::entreprise(c, s)?
                 .map(|e| format!("{} ({s})", e.raison_sociale))
@@ -276,6 +279,7 @@ async fn charger(etat: &AppState, poste: &Poste<'_>, id: String) -> Result<Vue, 
         let premier = nom(&facture.facture.code_structure_valideur)?;
         let second = facture.valideur_2.as_deref().map(nom).transpose()?;
         Ok(Vue {
+            bac_facture,
             niveau,
             historique,
             mode,
@@ -520,7 +524,8 @@ async fn geste_de(
         }
         (Geste::CorrigerLeSecond, _) => None,
     };
-    let (bac_id, fid, niveau, joueur) = (poste.bac_id.clone(), id.clone(), v.niveau, poste.joueur);
+    // La facture change dans son bac, à la date de son bac (en classe, celui du sous-traitant).
+    let (bac_id, fid, niveau, joueur) = (v.bac_facture.clone(), id.clone(), v.niveau, poste.joueur);
     let second = saisi.second_valideur.clone();
     let resultat = etat
         .ecrire(move |tx, h| {

@@ -387,6 +387,11 @@ pub struct Stagiaire {
 }
 
 impl Stagiaire {
+    /// A class trainee just arrived in free practice: the joining browser is logged in.
+    pub fn de_la_classe(arrivee: Arrivee) -> Stagiaire {
+        Stagiaire { nav: arrivee.nav, identifiant: arrivee.identifiant.expect("a free-practice login") }
+    }
+
     pub async fn connecte(app: &Router, identifiant: &str) -> Stagiaire {
         let mut nav = Navigateur::new(app);
         nav.get("/connexion").await.assert_statut(StatusCode::OK);
