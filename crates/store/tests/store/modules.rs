@@ -24,31 +24,49 @@ fn dependances() -> BTreeMap<String, BTreeSet<String>> {
         .iter()
         .map(|(nom, source)| {
             let code = source.split("#[cfg(test)]").next().unwrap_or("");
-            let mut deps = BTreeSet::new();
-            for ligne in code.lines() {
-                let ligne = ligne.split("//").next().unwrap_or("");
-                for (i, _) in ligne.match_indices("crate::") {
-                    let suite = &ligne[i + "crate::".len()..];
-                    let groupe = if let Some(g) = suite.strip_prefix('{') {
-                        g.split('}').next().unwrap_or("")
-                    } else {
-                        suite
-                    };
-                    for morceau in groupe.split(',') {
-                        let m: String = morceau
-                            .trim()
-                            .chars()
-                            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
-                            .collect();
-                        if noms.contains(&m) && m != *nom {
-                            deps.insert(m);
-                        }
-                    }
-                }
-            }
+            let deps = modules_nommes(code).into_iter().filter(|m| noms.contains(m) && m != nom).collect();
             (nom.clone(), deps)
         })
         .collect()
+}
+
+/// The first path segment after each `crate::` of the code, comments aside: `crate::bac::x`,
+/// and every top-level item of a group, `use crate::{bac, facture::{self, Envoi}}`, even when
+/// rustfmt spreads it over several lines.
+fn modules_nommes(code: &str) -> BTreeSet<String> {
+    let code: String =
+        code.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
+    let identifiant = |texte: &str| -> String {
+        texte
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+            .collect()
+    };
+    let mut noms = BTreeSet::new();
+    for (i, _) in code.match_indices("crate::") {
+        let suite = &code[i + "crate::".len()..];
+        let Some(groupe) = suite.strip_prefix('{') else {
+            noms.insert(identifiant(suite));
+            continue;
+        };
+        // The group's top-level items: the first name, then each name after a comma at depth 0.
+        noms.insert(identifiant(groupe));
+        let mut profondeur = 0usize;
+        for (j, c) in groupe.char_indices() {
+            match c {
+                '{' => profondeur += 1,
+                '}' if profondeur == 0 => break,
+                '}' => profondeur -= 1,
+                ',' if profondeur == 0 => {
+                    noms.insert(identifiant(&groupe[j + 1..]));
+                }
+                _ => {}
+            }
+        }
+    }
+    noms.remove("");
+    noms
 }
 
 /// A cycle through `depart`, if there is one: the modules in import order, back to `depart`.
@@ -101,6 +119,13 @@ fn le_bac_et_son_horloge_sont_en_bas() {
     }
     // La lecture des dates en base ne dépend de rien dans le crate.
     assert!(graphe["colonne"].is_empty(), "colonne : {:?}", graphe["colonne"]);
+}
+
+#[test]
+fn les_imports_sur_plusieurs_lignes_et_en_groupes_imbriques_sont_lus() {
+    let code = "use crate::erreur::Resultat;\nuse crate::{\n    bac,\n    facture::{self, Envoi, Issue},\n    journal, // le journal\n};\nfn f() { crate::moteur::avancer(); } // crate::commentaire\n#[cfg(test)]";
+    let noms: Vec<String> = modules_nommes(code).into_iter().collect();
+    assert_eq!(noms, ["bac", "erreur", "facture", "journal", "moteur"]);
 }
 
 #[test]
