@@ -65,6 +65,8 @@ pub enum Joueur {
     Scenario,
     /// Un script du formateur, par l'API de simulation.
     Api,
+    /// Un connecteur (logiciel de facturation), par l'API Chorus Pro du bac (PISTE).
+    Connecteur,
     /// Le comportement par défaut de la partie simulée.
     Simulateur,
 }

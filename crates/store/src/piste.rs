@@ -129,6 +129,17 @@ pub struct FactureTrouvee {
     pub numero_flux_depot: Option<String>,
     pub mode_depot: String,
     pub rejet_traite: bool,
+    /// Le SIRET et la raison sociale de la structure qui l'a envoyée.
+    pub fournisseur: String,
+    pub raison_sociale_fournisseur: String,
+}
+
+/// De quel côté on cherche : les factures envoyées par une structure, ou les factures reçues
+/// par les structures publiques du bac (l'une d'elles, par son SIRET).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cote<'a> {
+    Fournisseur(&'a str),
+    Destinataire(Option<&'a str>),
 }
 
 /// Les critères de recherche retenus (les autres champs du vrai service sont ignorés).
@@ -150,66 +161,83 @@ pub fn factures_du_fournisseur(
     page: usize,
     par_page: usize,
 ) -> Resultat<(Vec<FactureTrouvee>, usize)> {
+    rechercher_factures(c, bac_id, Cote::Fournisseur(structure_id), criteres, page, par_page)
+}
+
+/// Les factures du côté demandé qui répondent aux critères, les plus récentes d'abord : la page
+/// demandée (numérotée à partir de 1) et le nombre total. Côté destinataire, une facture n'est
+/// là qu'une fois mise à sa disposition.
+pub fn rechercher_factures(
+    c: &Connection,
+    bac_id: &str,
+    cote: Cote<'_>,
+    criteres: &Criteres,
+    page: usize,
+    par_page: usize,
+) -> Resultat<(Vec<FactureTrouvee>, usize)> {
     let statuts = serde_json::to_string(&criteres.statuts)?;
-    let filtre = "FROM facture WHERE bac_id = ?1 AND structure_id = ?2 AND statut <> 'BROUILLON'
-          AND (?3 IS NULL OR numero = ?3) AND (?4 IS NULL OR numero_flux_depot = ?4)
-          AND (?5 = '[]' OR statut IN (SELECT value FROM json_each(?5)))
-          AND (?6 IS NULL OR json_extract(saisie, '$.type_facture') = ?6)";
+    let (fournisseur, destinataire, recues) = match cote {
+        Cote::Fournisseur(s) => (Some(s), None, false),
+        Cote::Destinataire(d) => (None, d, true),
+    };
+    let filtre = "FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
+         WHERE f.bac_id = ?1 AND f.statut <> 'BROUILLON'
+          AND (?2 IS NULL OR f.structure_id = ?2)
+          AND (NOT ?9 OR (f.date_mise_a_disposition IS NOT NULL AND (?10 IS NULL OR f.destinataire = ?10)))
+          AND (?3 IS NULL OR f.numero = ?3) AND (?4 IS NULL OR f.numero_flux_depot = ?4)
+          AND (?5 = '[]' OR f.statut IN (SELECT value FROM json_each(?5)))
+          AND (?6 IS NULL OR json_extract(f.saisie, '$.type_facture') = ?6)";
+    let par_page_sql = i64::try_from(par_page).unwrap_or(i64::MAX);
+    let decalage = i64::try_from(page.saturating_sub(1).saturating_mul(par_page)).unwrap_or(i64::MAX);
     let p = params![
         bac_id,
-        structure_id,
+        fournisseur,
         criteres.numero_facture,
         criteres.numero_flux_depot,
         statuts,
-        criteres.type_facture
+        criteres.type_facture,
+        par_page_sql,
+        decalage,
+        recues,
+        destinataire
     ];
     let total: i64 = c.prepare_cached(&format!("SELECT count(*) {filtre}"))?.query_row(p, |r| r.get(0))?;
-    let decalage = page.saturating_sub(1).saturating_mul(par_page);
     let mut st = c.prepare_cached(&format!(
-        "SELECT ordre, id, numero, statut, json_extract(saisie, '$.type_facture'), date_facture, date_depot,
-                date_statut, destinataire, raison_sociale_destinataire,
-                coalesce(json_extract(saisie, '$.code_service'), ''),
-                coalesce(json_extract(saisie, '$.numero_engagement'), ''),
-                coalesce(json_extract(saisie, '$.numero_marche'), ''),
-                total_ht, total_ttc, montant_a_payer, numero_flux_depot, mode_depot, rejet_traite_le IS NOT NULL
-         {filtre} ORDER BY ordre DESC LIMIT ?7 OFFSET ?8"
+        "SELECT f.ordre, f.id, f.numero, f.statut, json_extract(f.saisie, '$.type_facture'), f.date_facture,
+                f.date_depot, f.date_statut, f.destinataire, f.raison_sociale_destinataire,
+                coalesce(json_extract(f.saisie, '$.code_service'), ''),
+                coalesce(json_extract(f.saisie, '$.numero_engagement'), ''),
+                coalesce(json_extract(f.saisie, '$.numero_marche'), ''),
+                f.total_ht, f.total_ttc, f.montant_a_payer, f.numero_flux_depot, f.mode_depot,
+                f.rejet_traite_le IS NOT NULL, s.identifiant, s.raison_sociale
+         {filtre} ORDER BY f.ordre DESC LIMIT ?7 OFFSET ?8"
     ))?;
     let lignes = st
-        .query_map(
-            params![
-                bac_id,
-                structure_id,
-                criteres.numero_facture,
-                criteres.numero_flux_depot,
-                statuts,
-                criteres.type_facture,
-                i64::try_from(par_page).unwrap_or(i64::MAX),
-                i64::try_from(decalage).unwrap_or(i64::MAX)
-            ],
-            |r| {
-                Ok(FactureTrouvee {
-                    identifiant_cpp: r.get(0)?,
-                    id: r.get(1)?,
-                    numero: r.get(2)?,
-                    statut: r.get(3)?,
-                    type_facture: r.get(4)?,
-                    date_facture: crate::colonne::date(r, 5)?,
-                    date_depot: crate::colonne::date_ou_rien(r, 6)?,
-                    date_statut: crate::colonne::date(r, 7)?,
-                    destinataire: r.get(8)?,
-                    raison_sociale_destinataire: r.get(9)?,
-                    code_service: r.get(10)?,
-                    numero_engagement: r.get(11)?,
-                    numero_marche: r.get(12)?,
-                    montant_ht: r.get(13)?,
-                    montant_ttc: r.get(14)?,
-                    montant_a_payer: r.get(15)?,
-                    numero_flux_depot: r.get(16)?,
-                    mode_depot: r.get(17)?,
-                    rejet_traite: r.get(18)?,
-                })
-            },
-        )?
+        .query_map(p, |r| {
+            Ok(FactureTrouvee {
+                identifiant_cpp: r.get(0)?,
+                id: r.get(1)?,
+                numero: r.get(2)?,
+                statut: r.get(3)?,
+                type_facture: r.get(4)?,
+                date_facture: crate::colonne::date(r, 5)?,
+                date_depot: crate::colonne::date_ou_rien(r, 6)?,
+                date_statut: crate::colonne::date(r, 7)?,
+                destinataire: r.get(8)?,
+                raison_sociale_destinataire: r.get(9)?,
+                code_service: r.get(10)?,
+                numero_engagement: r.get(11)?,
+                numero_marche: r.get(12)?,
+                montant_ht: r.get(13)?,
+                montant_ttc: r.get(14)?,
+                montant_a_payer: r.get(15)?,
+                numero_flux_depot: r.get(16)?,
+                mode_depot: r.get(17)?,
+                rejet_traite: r.get(18)?,
+                fournisseur: r.get(19)?,
+                raison_sociale_fournisseur: r.get(20)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((lignes, usize::try_from(total).unwrap_or(0)))
 }
@@ -224,6 +252,30 @@ pub fn facture_de_l_identifiant(
 ) -> Resultat<Option<String>> {
     Ok(c.prepare_cached("SELECT id FROM facture WHERE bac_id = ?1 AND ordre = ?2 AND structure_id = ?3")?
         .query_row(params![bac_id, identifiant_cpp, structure_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// L'identifiant interne de la facture de rang `identifiant_cpp` du bac, si elle a été mise à
+/// la disposition de son destinataire (le compte technique du bac peut jouer les destinataires
+/// de ses factures, comme il joue l'acheteur public sur le portail).
+pub fn facture_recue_de_l_identifiant(
+    c: &Connection,
+    bac_id: &str,
+    identifiant_cpp: i64,
+) -> Resultat<Option<String>> {
+    Ok(c.prepare_cached(
+        "SELECT id FROM facture WHERE bac_id = ?1 AND ordre = ?2 AND date_mise_a_disposition IS NOT NULL",
+    )?
+    .query_row(params![bac_id, identifiant_cpp], |r| r.get(0))
+    .optional()?)
+}
+
+/// L'identifiant interne de la facture de rang `identifiant_cpp` du bac, quelle que soit sa
+/// structure (brouillons exclus) : l'appelant vérifie ensuite le droit de la voir (le valideur
+/// désigné, par exemple).
+pub fn facture_du_bac(c: &Connection, bac_id: &str, identifiant_cpp: i64) -> Resultat<Option<String>> {
+    Ok(c.prepare_cached("SELECT id FROM facture WHERE bac_id = ?1 AND ordre = ?2 AND statut <> 'BROUILLON'")?
+        .query_row(params![bac_id, identifiant_cpp], |r| r.get(0))
         .optional()?)
 }
 

@@ -29,6 +29,10 @@ use crate::{bac, notification, piece_jointe, reference};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactureAValider {
     pub id: String,
+    /// Le bac à sable de la facture (en classe, celui d'un autre stagiaire) et son rang dans ce
+    /// bac (l'`idFacture` de l'API Chorus Pro).
+    pub bac_id: String,
+    pub ordre: i64,
     pub numero: String,
     pub fournisseur: String,
     pub identifiant_fournisseur: String,
@@ -68,7 +72,7 @@ fn attend(statut: Statut, niveau: u8) -> bool {
 pub fn factures_a_valider(c: &Connection, bac_id: &str, valideur: &str) -> Resultat<Vec<FactureAValider>> {
     let mut st = c.prepare_cached(&format!(
         "SELECT f.id, f.numero, s.raison_sociale, s.identifiant, coalesce(json_extract(f.saisie, '$.cadre'), ''),
-                f.statut, f.date_depot, f.date_statut, f.total_ttc, f.valideur_2 IS ?2
+                f.statut, f.date_depot, f.date_statut, f.total_ttc, f.valideur_2 IS ?2, f.bac_id, f.ordre
          FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
          WHERE f.bac_id IN ({BACS_DE_LA_CLASSE}) AND (f.valideur_1 = ?2 OR f.valideur_2 = ?2)
            AND f.statut <> 'BROUILLON'
@@ -88,6 +92,7 @@ pub fn factures_a_valider(c: &Connection, bac_id: &str, valideur: &str) -> Resul
                 (r.get::<_, Option<NaiveDate>>(6)?, r.get::<_, NaiveDate>(7)?),
                 r.get::<_, String>(8)?,
                 r.get::<_, bool>(9)?,
+                (r.get::<_, String>(10)?, r.get::<_, i64>(11)?),
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -99,12 +104,15 @@ pub fn factures_a_valider(c: &Connection, bac_id: &str, valideur: &str) -> Resul
         (date_depot, date_statut),
         ttc,
         second,
+        (bac_id, ordre),
     ) in lignes
     {
         let statut = Statut::depuis_code(&statut)?;
         let niveau = if second { 2 } else { 1 };
         v.push(FactureAValider {
             id,
+            bac_id,
+            ordre,
             numero,
             fournisseur,
             identifiant_fournisseur,

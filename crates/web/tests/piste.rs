@@ -478,6 +478,11 @@ async fn chaque_service_authentifie_resiste_aux_corps_hostiles() {
         b"{\"identifiantFactureCPP\": 1e300, \"idStructure\": -9223372036854775808}".to_vec(),
         b"{\"structure\": {\"identifiantStructure\": \"%'; DROP TABLE facture; --\"}}".to_vec(),
         b"{\"fichierFlux\": 5, \"nomFichier\": null}".to_vec(),
+        b"{\"idFacture\": 1, \"nouveauStatut\": 5, \"motif\": [\"x\"], \"numeroDPMandat\": {}}".to_vec(),
+        b"{\"listeDemandePaiement\": [{\"idDemandePaiement\": \"x\"}, 7, null]}".to_vec(),
+        b"{\"idFacture\": 1, \"action\": \"REFUS\", \"motifRefus\": {\"a\": 1}, \"complementInfo\": 3}".to_vec(),
+        b"{\"identifiantFactureCPP\": 1, \"destinataire\": \"texte\", \"references\": 4}".to_vec(),
+        b"{\"idFacture\": 1, \"idStructure\": 99999999999999999, \"identifiantStructure\": 12}".to_vec(),
         b"{\"rechercheFactureParFournisseur\": {\"nbResultatsParPage\": 18446744073709551615, \"pageResultatDemandee\": 18446744073709551615}}".to_vec(),
         profond.into_bytes(),
         long.into_bytes(),
@@ -611,4 +616,239 @@ async fn un_service_se_consulte_par_son_rang_dans_la_liste_des_services() {
         .post("/cpro/structures/v1/consulter/service", json!({ "idStructure": siret, "idService": 9999 }))
         .await;
     assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
+}
+
+/// The acheteur simulé must not act on its own during these tests: a test advances no clock,
+/// so every status comes from the calls below.
+async fn soumise(c: &Connecteur, numero: &str) -> i64 {
+    let r = c.post("/cpro/factures/v1/soumettre", facture(numero)).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    r.json["identifiantFactureCPP"].as_i64().expect("identifiantFactureCPP")
+}
+
+/// The same technical account plays the public recipients of its sandbox: it finds the invoice,
+/// reads it, suspends it; the supplier completes it; the recipient asks for recycling, the
+/// supplier recycles; the recipient rejects, the supplier handles the rejection. Every step goes
+/// through the portal's use cases and shows in « Factures émises ».
+#[tokio::test]
+async fn le_connecteur_joue_le_destinataire_et_le_fournisseur_donne_les_suites() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let id = soumise(&c, "API-SUITE-1").await;
+
+    // The recipient side: search and consult.
+    let r = c
+        .post(
+            "/cpro/factures/v1/rechercher/recipiendaire",
+            json!({ "idDestinataire": COMMUNE.parse::<i64>().unwrap(), "statutCourant": ["MISE_A_DISPOSITION"] }),
+        )
+        .await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    let trouvee = &r.json["listeFactures"][0];
+    assert_eq!(trouvee["idFacture"], id);
+    assert_eq!(trouvee["codeFournisseur"], SIRET_FORMATION1);
+    assert_eq!(trouvee["montantTTC"], 1440);
+    assert_eq!(r.json["parametresRetour"]["total"], 1);
+    let r = c.post("/cpro/factures/v1/consulter/recipiendaire", json!({ "idFacture": id })).await;
+    assert_eq!(r.json["facture"]["numeroFacture"], "API-SUITE-1", "{}", r.texte);
+
+    // Suspended without a reason: refused by the circuit; with one: SUSPENDUE.
+    let traiter =
+        |statut: &str, motif: &str| json!({ "idFacture": id, "nouveauStatut": statut, "motif": motif });
+    let r = c.post("/cpro/factures/v1/traiter/recue", traiter("SUSPENDUE", "")).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+    let r = c
+        .post("/cpro/factures/v1/traiter/recue", traiter("SUSPENDUE", "Il manque le bon de livraison"))
+        .await;
+    assert_eq!(
+        (r.statut, r.json["nouveauStatut"].as_str()),
+        (StatusCode::OK, Some("SUSPENDUE")),
+        "{}",
+        r.texte
+    );
+
+    // The supplier completes it; a complement's attachment by API is refused, saying why.
+    let r = c
+        .post("/cpro/factures/v1/completer", json!({ "identifiantFactureCPP": id, "pieceJointeComplementaire": [{ "pieceJointeComplementaireId": 1 }] }))
+        .await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST);
+    assert!(r.json["libelle"].as_str().unwrap().contains("portail"), "{}", r.texte);
+    let r = c
+        .post(
+            "/cpro/factures/v1/completer",
+            json!({ "identifiantFactureCPP": id, "commentaire": "Bon de livraison n° 42 joint" }),
+        )
+        .await;
+    assert_eq!(r.json["statutFacture"], "COMPLETEE", "{}", r.texte);
+
+    // « À recycler », then recycled to the right service by the supplier.
+    let r = c.post("/cpro/factures/v1/traiter/recue", traiter("A_RECYCLER", "Mauvais service")).await;
+    assert_eq!(r.json["nouveauStatut"], "A_RECYCLER", "{}", r.texte);
+    let r = c
+        .post("/cpro/factures/v1/recycler", json!({ "identifiantFactureCPP": id, "destinataire": {} }))
+        .await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+    let r = c
+        .post(
+            "/cpro/factures/v1/recycler",
+            json!({ "identifiantFactureCPP": id, "destinataire": { "codeDestinataire": COMMUNE, "codeServiceExecutant": "SERVICES_TECHNIQUES" }, "commentaire": "Bon service" }),
+        )
+        .await;
+    assert_eq!(r.json["statutFacture"], "MISE_A_DISPOSITION", "{}", r.texte);
+
+    // Rejected, then the rejection handled: the search shows it.
+    let r = c.post("/cpro/factures/v1/traiter/recue", traiter("REJETEE", "Prix non conforme")).await;
+    assert_eq!(r.json["nouveauStatut"], "REJETEE", "{}", r.texte);
+    let r = c
+        .post(
+            "/cpro/factures/v1/traiterRejet",
+            json!({ "listeDemandePaiement": [{ "idDemandePaiement": id }], "motifRejet": "" }),
+        )
+        .await;
+    assert_eq!((r.statut, &r.json["codeRetour"]), (StatusCode::OK, &json!(0)), "{}", r.texte);
+    let r =
+        c.post("/cpro/factures/v1/rechercher/fournisseur", json!({ "numeroFacture": "API-SUITE-1" })).await;
+    assert_eq!(r.json["listeFactures"][0]["rejetTraite"], true, "{}", r.texte);
+    // A second time: the use case refuses it.
+    let r = c
+        .post(
+            "/cpro/factures/v1/traiterRejet",
+            json!({ "listeDemandePaiement": [{ "idDemandePaiement": id }] }),
+        )
+        .await;
+    assert!(r.statut.is_client_error(), "{}", r.texte);
+
+    // The portal shows the whole story, each step from the connector.
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    let page = s.get("/factures-emises?numero=API-SUITE-1").await;
+    let lien = commun::lien_de(&page.corps, "/factures-emises/0").expect("the invoice's link");
+    s.get(&lien)
+        .await
+        .assert_contient("Il manque le bon de livraison")
+        .assert_contient("Bon de livraison n° 42 joint")
+        .assert_contient("Prix non conforme");
+    let joue_par: Vec<String> = portail
+        .store()
+        .lire(|c| {
+            let mut st = c.prepare(
+                "SELECT json_extract(donnees, '$.joue_par') FROM journal WHERE statut IN ('SUSPENDUE', 'A_RECYCLER', 'REJETEE')",
+            )?;
+            Ok(st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .unwrap();
+    assert_eq!(joue_par, ["CONNECTEUR", "CONNECTEUR", "CONNECTEUR"]);
+    // An invoice not yet received, or of no sandbox: not found.
+    let r = c.post("/cpro/factures/v1/consulter/recipiendaire", json!({ "idFacture": 9999 })).await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND);
+}
+
+/// A9 through the API: the sub-contractor submits naming the titulaire; the titulaire's own
+/// technical account (a second structure of the sandbox) finds it with `rechercher/valideur`,
+/// refuses with a listed motif or validates; the supplier corrects a wrong validator.
+#[tokio::test]
+async fn le_valideur_repond_par_l_api_et_le_fournisseur_corrige_son_valideur() {
+    const TITULAIRE: &str = "62211306600055";
+    const AUTRE_ENTREPRISE: &str = "92960199500020";
+    let portail = Portail::nouveau();
+    let sous_traitant = Connecteur::de_formation1(&portail.app).await;
+    // formation1 also runs the titulaire's structure, with its technical account.
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    s.post_form(
+        "/structure/creer",
+        &[
+            ("type_identifiant", "SIRET"),
+            ("identifiant", TITULAIRE),
+            ("raison_sociale", ""),
+            ("adresse", ""),
+            ("code_postal", ""),
+            ("ville", ""),
+        ],
+    )
+    .await
+    .assert_redirige("/");
+    s.get("/structure/compte-technique").await;
+    s.post_form(
+        "/structure/compte-technique",
+        &[("mot_de_passe", MDP_TECHNIQUE), ("confirmation", MDP_TECHNIQUE)],
+    )
+    .await
+    .assert_redirige("/structure/compte-technique?fait=cree");
+    let login = chorus_domain::compte_technique::identifiant(TITULAIRE, 1);
+    let titulaire = Connecteur {
+        app: portail.app.clone(),
+        jeton: sous_traitant.jeton.clone(),
+        compte: base64::engine::general_purpose::STANDARD.encode(format!("{login}:{MDP_TECHNIQUE}")),
+    };
+
+    let a9 = |numero: &str, valideur: &str| {
+        let mut f = facture(numero);
+        f["cadreDeFacturation"] =
+            json!({ "codeCadreFacturation": "A9_FACTURE_SOUSTRAITANT", "codeStructureValideur": valideur });
+        f
+    };
+    let r = sous_traitant.post("/cpro/factures/v1/soumettre", a9("ST-API-1", TITULAIRE)).await;
+    assert_eq!(r.json["statutFacture"], "A_VALIDER_1", "{}", r.texte);
+    let id = r.json["identifiantFactureCPP"].as_i64().unwrap();
+
+    let r = titulaire.post("/cpro/factures/v1/rechercher/valideur", json!({})).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    assert_eq!(r.json["listeFactures"][0]["idFacture"], id);
+    assert_eq!(r.json["listeFactures"][0]["aTraiter"], true);
+    // The supplier is not its own validator: nothing to see.
+    let r = sous_traitant.post("/cpro/factures/v1/rechercher/valideur", json!({})).await;
+    assert_eq!(r.json["listeFactures"], json!([]), "{}", r.texte);
+    let r = sous_traitant
+        .post("/cpro/factures/v1/traiter/factureAValider", json!({ "idFacture": id, "action": "VALIDATION" }))
+        .await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
+
+    let motifs = titulaire.post("/cpro/factures/v1/recuperer/motifs/refus/factureAValider", json!({})).await;
+    let liste = motifs.json["listeMotifRefusFactureAValider"].as_array().expect("motifs").clone();
+    assert!(liste.len() >= 5, "{}", motifs.texte);
+    let r = titulaire
+        .post(
+            "/cpro/factures/v1/traiter/factureAValider",
+            json!({ "idFacture": id, "action": "REFUS", "motifRefus": "INVENTE" }),
+        )
+        .await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+    let r = titulaire
+        .post("/cpro/factures/v1/traiter/factureAValider", json!({ "idFacture": id, "action": "VALIDATION" }))
+        .await;
+    assert_eq!(r.json["statutFacture"], "MISE_A_DISPOSITION", "{}", r.texte);
+
+    // A wrong validator: the titulaire says so with the « erreur de valideur » motif, and the
+    // supplier names the right one.
+    let r = sous_traitant.post("/cpro/factures/v1/soumettre", a9("ST-API-2", AUTRE_ENTREPRISE)).await;
+    let id2 = r.json["identifiantFactureCPP"].as_i64().unwrap();
+    let r = sous_traitant
+        .post(
+            "/cpro/factures/v1/corriger/valideur/facture",
+            json!({ "idFacture": id2, "identifiantStructure": TITULAIRE }),
+        )
+        .await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "only after the validator's refusal: {}", r.texte);
+    let erreur = liste
+        .iter()
+        .find(|m| m["libelleMotif"].as_str().unwrap_or("").to_lowercase().contains("valideur"))
+        .expect("an error-of-validator motif");
+    let mut s2 = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    // The other company does not run in this sandbox: the trainee plays it on the portal.
+    let page = s2.get(&format!("/valideur/{AUTRE_ENTREPRISE}")).await;
+    let lien = commun::lien_de(&page.corps, &format!("/valideur/{AUTRE_ENTREPRISE}/factures/"))
+        .expect("the invoice to validate");
+    s2.get(&lien).await;
+    s2.post_form(
+        &format!("{lien}/repondre"),
+        &[("reponse", "refuser"), ("motif", erreur["codeMotif"].as_str().unwrap()), ("precision", "")],
+    )
+    .await
+    .assert_redirige(&lien);
+    let r = sous_traitant
+        .post(
+            "/cpro/factures/v1/corriger/valideur/facture",
+            json!({ "idFacture": id2, "identifiantStructure": TITULAIRE }),
+        )
+        .await;
+    assert_eq!(r.json["statutFacture"], "A_VALIDER_1", "{}", r.texte);
 }

@@ -15,7 +15,7 @@ use crate::api::client::CorpsJson;
 use crate::etat::AppState;
 
 /// Un montant stocké (texte décimal) en nombre JSON, comme le vrai service l'écrit.
-fn montant(texte: &str) -> Value {
+pub(super) fn montant(texte: &str) -> Value {
     texte.parse::<Decimal>().map_or(Value::Null, decimal)
 }
 
@@ -82,16 +82,21 @@ fn texte_facultatif(corps: &Value, nom: &str) -> Option<String> {
 /// `rechercher/fournisseur` : les factures envoyées par la structure, les plus récentes d'abord.
 /// Critères lus : `numeroFacture`, `numeroFluxDepot`, `statutCourant[]`, `typeFacture` ; les
 /// autres sont ignorés, comme les valeurs nulles ou zéro qu'envoient les clients typés.
+/// Les statuts demandés (`statutCourant`) : une liste, ou un seul code.
+pub(super) fn statuts_demandes(corps: &Value) -> Vec<String> {
+    match corps.get("statutCourant") {
+        Some(Value::Array(l)) => l.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
+        _ => Vec::new(),
+    }
+}
+
 pub async fn rechercher_fournisseur(
     State(etat): State<AppState>,
     appel: AppelPiste,
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
-    let statuts = match corps.get("statutCourant") {
-        Some(Value::Array(l)) => l.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-        Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
-        _ => Vec::new(),
-    };
+    let statuts = statuts_demandes(&corps);
     let criteres = piste::Criteres {
         numero_facture: texte_facultatif(&corps, "numeroFacture"),
         numero_flux_depot: texte_facultatif(&corps, "numeroFluxDepot"),
@@ -168,6 +173,12 @@ pub async fn consulter_fournisseur(
     let (identifiant, id) = facture_demandee(&etat, &appel, &corps).await?;
     let bac = appel.bac_id.clone();
     let fs = etat.lire(move |c, _| facture::charger(c, &bac, &id)).await?;
+    Ok(succes(json!({ "facture": facture_complete(identifiant, &fs) })))
+}
+
+/// La facture complète, telle que `consulter/fournisseur` et `consulter/recipiendaire` la
+/// rendent.
+pub(super) fn facture_complete(identifiant: i64, fs: &facture::FactureStockee) -> Value {
     let f = &fs.facture;
     let t = fs.totaux();
     let lignes: Vec<Value> = f
@@ -187,8 +198,7 @@ pub async fn consulter_fournisseur(
             })
         })
         .collect();
-    Ok(succes(json!({
-        "facture": {
+    json!({
             "identifiantFactureCPP": identifiant,
             "numeroFacture": f.numero,
             "statutFacture": fs.statut.code(),
@@ -220,8 +230,7 @@ pub async fn consulter_fournisseur(
                 "montantTtcTotal": decimal(t.total_ttc),
                 "montantAPayer": decimal(t.montant_a_payer),
             },
-        }
-    })))
+    })
 }
 
 /// `consulter/historique` : les statuts de la facture, le plus récent d'abord.

@@ -10,9 +10,12 @@
 pub mod acces;
 pub mod factures;
 pub mod journal;
+pub mod recipiendaire;
 pub mod reponse;
 pub mod structures;
+pub mod suites;
 pub mod transverses;
+pub mod valideur;
 
 use axum::Router;
 use axum::routing::{any, get, post};
@@ -58,6 +61,16 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
         .route("/factures/v1/rechercher/fournisseur", post(factures::rechercher_fournisseur))
         .route("/factures/v1/consulter/fournisseur", post(factures::consulter_fournisseur))
         .route("/factures/v1/consulter/historique", post(factures::historique))
+        .route("/factures/v1/rechercher/recipiendaire", post(recipiendaire::rechercher))
+        .route("/factures/v1/consulter/recipiendaire", post(recipiendaire::consulter))
+        .route("/factures/v1/traiter/recue", post(recipiendaire::traiter))
+        .route("/factures/v1/completer", post(suites::completer))
+        .route("/factures/v1/recycler", post(suites::recycler))
+        .route("/factures/v1/traiterRejet", post(suites::traiter_rejet))
+        .route("/factures/v1/corriger/valideur/facture", post(suites::corriger_valideur))
+        .route("/factures/v1/rechercher/valideur", post(valideur::rechercher))
+        .route("/factures/v1/traiter/factureAValider", post(valideur::traiter))
+        .route("/factures/v1/recuperer/motifs/refus/factureAValider", post(valideur::motifs_de_refus))
         .fallback(any(reponse::service_inconnu))
         .layer(axum::middleware::from_fn_with_state(etat.clone(), journal::noter));
     Router::new().route("/api/oauth/token", post(acces::jeton)).nest(PREFIXE, services)

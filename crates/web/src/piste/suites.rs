@@ -1,0 +1,168 @@
+//! `factures/v1` : les suites que le fournisseur donne à une facture — la compléter après une
+//! suspension, la recycler après « À recycler », traiter son rejet, corriger son valideur. Les
+//! mêmes cas d'usage que les boutons du portail (`suivi`, `validation`).
+
+use axum::extract::State;
+use chorus_domain::Anomalie;
+use chorus_domain::suites::Acheminement;
+use chorus_store::{facture, piste, suivi, validation};
+use serde_json::{Value, json};
+
+use super::acces::AppelPiste;
+use super::reponse::{ErreurPiste, Resultat, entier, succes};
+use crate::api::client::CorpsJson;
+use crate::etat::AppState;
+
+/// La facture de la structure désignée par le premier champ entier de `noms`.
+async fn facture_de_la_structure(
+    etat: &AppState,
+    appel: &AppelPiste,
+    corps: &Value,
+    noms: &[&str],
+) -> Result<(i64, String), ErreurPiste> {
+    let identifiant = entier(corps, noms).ok_or_else(|| {
+        ErreurPiste::refus(format!("Le champ « {} » (un nombre entier) est obligatoire.", noms[0]))
+    })?;
+    let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
+    let id = etat.lire(move |c, _| piste::facture_de_l_identifiant(c, &bac, &structure, identifiant)).await?;
+    id.map(|id| (identifiant, id)).ok_or_else(|| {
+        ErreurPiste::introuvable(format!("Facture {identifiant} introuvable pour cette structure."))
+    })
+}
+
+fn texte(v: Option<&Value>) -> String {
+    v.and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string()
+}
+
+/// Les anomalies d'une saisie refusée, en un libellé.
+fn refus_des_anomalies(anomalies: &[Anomalie]) -> ErreurPiste {
+    let messages: Vec<String> = anomalies.iter().map(|a| format!("{} : {}", a.code, a.message)).collect();
+    ErreurPiste::refus(format!("Refusé ({} anomalie(s)). {}", anomalies.len(), messages.join(" ")))
+}
+
+/// La réponse d'une suite réussie : la facture et son nouveau statut.
+async fn reponse_facture(etat: &AppState, appel: &AppelPiste, identifiant: i64, id: String) -> Resultat {
+    let bac = appel.bac_id.clone();
+    let f = etat.lire(move |c, _| facture::charger(c, &bac, &id)).await?;
+    Ok(succes(json!({
+        "identifiantFactureCPP": identifiant,
+        "numeroFacture": f.facture.numero,
+        "statutFacture": f.statut.code(),
+        "dateTraitement": f.date_statut,
+    })))
+}
+
+/// `completer` : le complément d'une facture suspendue, par son commentaire. Choix du
+/// simulateur : les pièces jointes d'un complément (`pieceJointeComplementaire`) se joignent
+/// sur le portail ; par l'API, une liste non vide est refusée en le disant.
+pub async fn completer(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let (identifiant, id) =
+        facture_de_la_structure(&etat, &appel, &corps, &["identifiantFactureCPP", "idFacture"]).await?;
+    if corps.get("pieceJointeComplementaire").and_then(Value::as_array).is_some_and(|l| !l.is_empty()) {
+        return Err(ErreurPiste::refus(
+            "Le simulateur ne reçoit pas de pièce jointe de complément par l'API : joignez-la depuis le portail \
+             (« Compléter » sur la page de la facture), ou complétez par le seul commentaire.",
+        ));
+    }
+    let commentaire = texte(corps.get("commentaire"));
+    let (bac, structure, fid) = (appel.bac_id.clone(), appel.structure_id.clone(), id.clone());
+    etat.ecrire(move |tx, h| {
+        let complement = suivi::Complement { commentaire: &commentaire, pieces_jointes: 0 };
+        suivi::completer(tx, &bac, &structure, &fid, &complement, h)
+    })
+    .await?;
+    reponse_facture(&etat, &appel, identifiant, id).await
+}
+
+/// `recycler` : une facture « À recycler » repart vers le destinataire (et le service) donnés,
+/// avec son numéro ; le numéro d'engagement reste celui de la facture s'il n'est pas redonné.
+pub async fn recycler(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let (identifiant, id) =
+        facture_de_la_structure(&etat, &appel, &corps, &["identifiantFactureCPP", "idFacture"]).await?;
+    let destinataire = corps.get("destinataire");
+    let code = texte(destinataire.and_then(|d| d.get("codeDestinataire")));
+    if code.is_empty() {
+        return Err(ErreurPiste::refus("Le champ « destinataire.codeDestinataire » est obligatoire."));
+    }
+    let service = texte(destinataire.and_then(|d| d.get("codeServiceExecutant")));
+    let engagement = corps.get("references").and_then(|r| r.get("numeroBonCommande")).map(|v| texte(Some(v)));
+    let commentaire = texte(corps.get("commentaire"));
+    let (bac, structure, fid) = (appel.bac_id.clone(), appel.structure_id.clone(), id.clone());
+    let issue = etat
+        .ecrire(move |tx, h| {
+            let actuel = facture::charger(tx, &bac, &fid)?;
+            let a = Acheminement {
+                destinataire: code,
+                code_service: service,
+                numero_engagement: engagement.unwrap_or(actuel.facture.numero_engagement),
+            };
+            suivi::recycler(tx, &bac, &structure, &fid, &a, &commentaire, h)
+        })
+        .await?;
+    issue.map_err(|a| refus_des_anomalies(&a))?;
+    reponse_facture(&etat, &appel, identifiant, id).await
+}
+
+/// `traiterRejet` : le fournisseur indique avoir traité le rejet des factures données
+/// (`listeDemandePaiement[].idDemandePaiement`) ; elles quittent sa liste de travail.
+pub async fn traiter_rejet(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let demandes: Vec<i64> = corps
+        .get("listeDemandePaiement")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(|d| entier(d, &["idDemandePaiement", "idFacture"])).collect())
+        .unwrap_or_default();
+    if demandes.is_empty() {
+        return Err(ErreurPiste::refus(
+            "Le champ « listeDemandePaiement » doit donner au moins un « idDemandePaiement ».",
+        ));
+    }
+    let mut ids = Vec::with_capacity(demandes.len());
+    for identifiant in demandes {
+        let corps = json!({ "idDemandePaiement": identifiant });
+        ids.push(facture_de_la_structure(&etat, &appel, &corps, &["idDemandePaiement"]).await?.1);
+    }
+    let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
+    etat.ecrire(move |tx, h| {
+        for id in &ids {
+            suivi::traiter_rejet(tx, &bac, &structure, id, h)?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(succes(json!({})))
+}
+
+/// `corriger/valideur/facture` : une facture refusée par son valideur pour erreur de valideur
+/// repart vers le bon (`identifiantStructure`, ou l'`idStructure` de l'annuaire).
+pub async fn corriger_valideur(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let (identifiant, id) =
+        facture_de_la_structure(&etat, &appel, &corps, &["idFacture", "identifiantFactureCPP"]).await?;
+    let siret = Some(texte(corps.get("identifiantStructure")))
+        .filter(|s| !s.is_empty())
+        .or_else(|| entier(&corps, &["idStructure"]).and_then(piste::identifiant_de_l_id_cpp))
+        .ok_or_else(|| {
+            ErreurPiste::refus("Le champ « identifiantStructure » (le SIRET du valideur) est obligatoire.")
+        })?;
+    let (bac, structure, fid) = (appel.bac_id.clone(), appel.structure_id.clone(), id.clone());
+    let issue = etat
+        .ecrire(move |tx, h| validation::corriger_valideur(tx, &bac, &structure, &fid, (&siret, ""), h))
+        .await?;
+    issue.map_err(|a| refus_des_anomalies(&a))?;
+    reponse_facture(&etat, &appel, identifiant, id).await
+}
