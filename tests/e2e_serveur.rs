@@ -357,22 +357,64 @@ async fn un_vrai_client_chorus_pro_s_y_branche_en_changeant_ses_adresses() {
         .replace("<ram:ID>F2026-00042</ram:ID>", "<ram:ID>ERP-CLIENT-1</ram:ID>");
     let fichier = donnees.path().join("UNCEFACT-1.xml");
     std::fs::write(&fichier, xml).expect("fichier du flux");
+    // The official Factur-X sample, readdressed the same way inside its embedded CII.
+    let facturx = donnees.path().join("facture.pdf");
+    std::fs::write(&facturx, facturx_readressee(siret, "ERP-CLIENT-2")).expect("Factur-X");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/outils/client_chorus_api.py");
     let sortie = Command::new("python3")
         .arg(&script)
         .arg(&serveur.url)
         .arg(&fichier)
         .arg("ERP-CLIENT-1")
+        .arg(&facturx)
+        .arg("ERP-CLIENT-2")
         .output()
         .await
         .expect("python3");
     let (texte, erreurs) = (String::from_utf8_lossy(&sortie.stdout), String::from_utf8_lossy(&sortie.stderr));
     match sortie.status.code() {
-        Some(0) => assert!(texte.contains("facture du flux : ERP-CLIENT-1"), "{texte}"),
+        Some(0) => {
+            assert!(texte.contains("facture du flux : ERP-CLIENT-1"), "{texte}");
+            assert!(texte.contains("facture du flux : ERP-CLIENT-2"), "{texte}");
+        }
         Some(2) if std::env::var_os("CI").is_none() => eprintln!("client chorus-api non exécuté : {erreurs}"),
         _ => panic!("le client chorus-api a échoué :\n{texte}\n{erreurs}"),
     }
     serveur.arreter().await;
+}
+
+/// The shared corpus's Factur-X (`facturx_en16931_b2g.pdf`) with its embedded CII readdressed
+/// from `supplier` to Valcombe and renumbered `numero`: the embedded file is rewritten in place.
+fn facturx_readressee(fournisseur: &str, numero: &str) -> Vec<u8> {
+    let chemin = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/chorus-samples/facturx_en16931_b2g.pdf");
+    let mut doc = lopdf::Document::load(chemin).expect("../shared/corpus Factur-X");
+    let mut reecrits = 0;
+    for objet in doc.objects.values_mut() {
+        let lopdf::Object::Stream(flux) = objet else { continue };
+        let Ok(contenu) = flux.decompressed_content() else { continue };
+        let Ok(xml) = String::from_utf8(contenu) else { continue };
+        if !xml.contains("CrossIndustryInvoice") {
+            continue;
+        }
+        let xml = xml
+            .replace("21990001600011", COMMUNE)
+            .replace("219900016", &COMMUNE[..9])
+            .replace("12345678200010", fournisseur)
+            .replace("123456782", &fournisseur[..9])
+            .replace("SERV-COMPTA", "SERVICES_TECHNIQUES")
+            .replace("<ram:ID>F2026-00042</ram:ID>", &format!("<ram:ID>{numero}</ram:ID>"));
+        let taille = xml.len() as i64;
+        flux.set_plain_content(xml.into_bytes());
+        if let Ok(lopdf::Object::Dictionary(p)) = flux.dict.get_mut(b"Params") {
+            p.set("Size", taille);
+        }
+        reecrits += 1;
+    }
+    assert_eq!(reecrits, 1, "one embedded CII in the Factur-X");
+    let mut octets = Vec::new();
+    doc.save_to(&mut octets).expect("PDF");
+    octets
 }
 
 /// A script of the simulation API: JSON in, JSON out, a bearer token.

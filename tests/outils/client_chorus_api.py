@@ -32,6 +32,7 @@ def attendu(condition, message):
 
 def main():
     url, fichier, numero = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+    facturx, numero_facturx = sys.argv[4], sys.argv[5]
     api = ChorusAPI(
         "demo-formation1",
         "demo-secret-formation1",
@@ -65,12 +66,28 @@ def main():
     attendu(services.code_retour == 0, f"rechercher_services : {vars(services)}")
     print("fiche et services lus")
 
+    siret = api.information_siret("92391234900068")
+    attendu(siret.code_retour == 0 and siret.estActif, f"information_siret : {vars(siret)}")
+    annuaire = api.annuaire_destinataire()
+    attendu(annuaire.code_retour == 0, f"annuaire_destinataire : {vars(annuaire)}")
+    lignes = base64.b64decode(annuaire.fichier_resultat).decode().splitlines()
+    attendu(lignes[0].startswith("TypeIdentifiant;Identifiant;") and any(COMMUNE in l for l in lignes), "annuaire")
+    print("annuaire téléchargé :", len(lignes) - 1, "structures")
+
     with open(fichier, "rb") as f:
         contenu = base64.b64encode(f.read()).decode()
-    depot = api.deposer_flux(contenu, "UNCEFACT-1.xml", syntaxe_flux="IN_DP_E1_CII_16B")
+    suivre_le_flux(api, api.deposer_flux(contenu, "UNCEFACT-1.xml", syntaxe_flux="IN_DP_E1_CII_16B"), numero)
+
+    # A Factur-X, with the client's default syntax (IN_DP_E2_CII_FACTURX).
+    with open(facturx, "rb") as f:
+        contenu = base64.b64encode(f.read()).decode()
+    suivre_le_flux(api, api.deposer_flux(contenu, "facture.pdf"), numero_facturx)
+
+
+def suivre_le_flux(api, depot, numero):
+    """Follows a deposited flux until integrated, then finds its one invoice, numbered `numero`."""
     attendu(depot.code_retour == 0 and depot.numero_flux_depot, f"deposer_flux : {vars(depot)}")
     print("flux déposé :", depot.numero_flux_depot, depot.date_depot)
-
     debut = time.time()
     while True:
         cr = api.consulter_cr(depot.numero_flux_depot)
@@ -79,9 +96,9 @@ def main():
             break
         attendu(time.time() - debut < 20, f"flux toujours {cr.etat_courant_flux} après 20 s")
         time.sleep(0.3)
-    attendu(cr.etat_courant_flux == "IN_INTEGRE", f"flux {cr.etat_courant_flux}")
     detail = api.consulter_cr_detaille(depot.numero_flux_depot)
     attendu(detail.code_retour == 0, f"consulter_cr_detaille : {vars(detail)}")
+    attendu(cr.etat_courant_flux == "IN_INTEGRE", f"flux {cr.etat_courant_flux} : {vars(detail)}")
     print("flux intégré")
 
     factures = api.rechercher_facture(depot.numero_flux_depot)

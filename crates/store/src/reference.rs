@@ -232,6 +232,56 @@ pub fn importer_annuaire(c: &Connection, source: impl Read) -> Resultat<RapportI
     Ok(rapport)
 }
 
+/// L'annuaire des structures publiques au format de l'export de Chorus Pro (séparateur `;`, les
+/// colonnes de l'export réel : ni la catégorie juridique ni le délai, aides du simulateur) : ce
+/// que [`importer_annuaire`] relit.
+pub fn exporter_annuaire(c: &Connection) -> Resultat<Vec<u8>> {
+    let mut sortie = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    sortie.write_record([
+        "TypeIdentifiant",
+        "Identifiant",
+        "RaisonSociale",
+        "EmetteurEdi",
+        "RecepteurEdi",
+        "GestionStatutMiseEnPaiement",
+        "GestionEngagement",
+        "GestionService",
+        "GestionServiceEngagement",
+        "EstMOA",
+        "EstMOAUniquement",
+        "StructureActive",
+        "Adresse",
+        "ComplementAdresse1",
+        "ComplementAdresse2",
+        "CodePostal",
+        "Ville",
+        "NumTelephone",
+        "Courriel",
+        "CodePays",
+        "LibellePays",
+    ])?;
+    let mut st = c.prepare(
+        "SELECT type_identifiant, identifiant, raison_sociale, emetteur_edi, recepteur_edi,
+                mise_en_paiement_non_remontee, engagement_obligatoire, code_service_obligatoire,
+                service_ou_engagement, est_moa, est_moa_uniquement, active, adresse, complement1,
+                complement2, code_postal, ville, telephone, courriel, code_pays, libelle_pays
+         FROM annuaire_structure ORDER BY identifiant",
+    )?;
+    let mut lignes = st.query([])?;
+    let booleen = |b: bool| if b { "true" } else { "false" };
+    while let Some(r) = lignes.next()? {
+        let mut champs: Vec<String> = vec![r.get::<_, i64>(0)?.to_string(), r.get(1)?, r.get(2)?];
+        for i in 3..12 {
+            champs.push(booleen(r.get(i)?).to_string());
+        }
+        for i in 12..21 {
+            champs.push(r.get(i)?);
+        }
+        sortie.write_record(&champs)?;
+    }
+    sortie.into_inner().map_err(|e| Erreur::Invalide(format!("export de l'annuaire : {e}")))
+}
+
 /// Importe (ou met à jour) les services des structures publiques.
 pub fn importer_services(c: &Connection, source: impl Read) -> Resultat<RapportImport> {
     let mut rapport = RapportImport::default();

@@ -852,3 +852,66 @@ async fn le_valideur_repond_par_l_api_et_le_fournisseur_corrige_son_valideur() {
         .await;
     assert_eq!(r.json["statutFacture"], "A_VALIDER_1", "{}", r.texte);
 }
+
+/// The lists a connector reads before acting: what the recipient may set now, the supplier's
+/// bank details, the recipients that received the sandbox's invoices, the whole annuaire.
+#[tokio::test]
+async fn les_etats_possibles_les_coordonnees_et_l_annuaire() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let etats = |r: &Reponse| -> Vec<String> {
+        r.json["listeStatutsPossiblesPourTraitement"]
+            .as_array()
+            .unwrap_or(&Vec::new())
+            .iter()
+            .map(|e| e["statutPossiblePourTraitement"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let r = c
+        .post(
+            "/cpro/transverses/v1/recuperer/etats/traitement",
+            json!({ "statutCourant": "MISE_A_DISPOSITION" }),
+        )
+        .await;
+    let possibles = etats(&r);
+    for attendu in ["SERVICE_FAIT", "REJETEE", "SUSPENDUE", "A_RECYCLER"] {
+        assert!(possibles.iter().any(|p| p == attendu), "{attendu} : {}", r.texte);
+    }
+    // After « Mandatée », neither rejection nor suspension (the simulator's rule).
+    let r = c
+        .post("/cpro/transverses/v1/recuperer/etats/traitement", json!({ "statutCourant": "MANDATEE" }))
+        .await;
+    let possibles = etats(&r);
+    assert!(possibles.iter().any(|p| p == "MISE_EN_PAIEMENT"), "{}", r.texte);
+    assert!(!possibles.iter().any(|p| p == "REJETEE" || p == "SUSPENDUE"), "{}", r.texte);
+    let r = c
+        .post("/cpro/transverses/v1/recuperer/etats/traitement", json!({ "statutCourant": "REJETEE" }))
+        .await;
+    assert_eq!(etats(&r), Vec::<String>::new(), "a rejected invoice is final: {}", r.texte);
+    let r = c
+        .post("/cpro/transverses/v1/recuperer/etats/traitement", json!({ "statutCourant": "INVENTE" }))
+        .await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST);
+
+    let r = c.post("/cpro/transverses/v1/recuperer/coordbanc/valides", json!({ "idStructure": 0 })).await;
+    assert_eq!(
+        r.json["listeCoordonneeBancaire"],
+        json!([]),
+        "the demo structure has no bank details: {}",
+        r.texte
+    );
+
+    let r = c.post("/cpro/transverses/v1/recuperer/structures/actives/destinataire", json!({})).await;
+    assert_eq!(r.json["listeStructures"], json!([]), "{}", r.texte);
+    soumise(&c, "API-LISTE-1").await;
+    let r = c.post("/cpro/transverses/v1/recuperer/structures/actives/destinataire", json!({})).await;
+    assert_eq!(r.json["listeStructures"][0]["identifiant"], COMMUNE, "{}", r.texte);
+
+    let r = c.post("/cpro/transverses/v1/telecharger/annuaire/destinataire", json!({})).await;
+    let fichier = base64::engine::general_purpose::STANDARD
+        .decode(r.json["fichierResultat"].as_str().expect("fichierResultat"))
+        .expect("base64");
+    let texte = String::from_utf8(fichier).expect("UTF-8");
+    assert!(texte.starts_with("TypeIdentifiant;Identifiant;RaisonSociale;"), "{texte}");
+    assert!(texte.contains(&format!("1;{COMMUNE};COMMUNE DE VALCOMBE")), "{texte}");
+}

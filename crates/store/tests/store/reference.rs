@@ -342,3 +342,29 @@ fn les_metacaracteres_sont_cherches_tels_quels() {
     }
     assert_eq!(compter(&store, "annuaire_structure"), 16);
 }
+
+/// The annuaire exported as Chorus Pro's export (what `telecharger/annuaire/destinataire`
+/// serves) is read back by the import to the same structures and parameters, its two training
+/// columns aside.
+#[test]
+fn l_export_de_l_annuaire_se_relit_a_l_identique() {
+    let (_d1, source) = base_vide();
+    importer(&source, demo::ANNUAIRE).unwrap();
+    let export = source.lire(reference::exporter_annuaire).unwrap();
+    let texte = String::from_utf8(export).unwrap();
+    assert!(texte.starts_with(&ENTETE.split(';').take(21).collect::<Vec<_>>().join(";")), "{texte}");
+    assert!(!texte.contains("DelaiGlobalPaiementJours"));
+    let (_d2, copie) = base_vide();
+    let rapport = importer(&copie, &texte).unwrap();
+    assert_eq!((rapport.importees, rapport.nombre_erreurs), (16, 0), "{rapport:?}");
+    let toutes = |s: &Store| s.lire(|c| reference::rechercher_annuaire(c, "", 100)).unwrap();
+    let sans_aides = |mut v: Vec<chorus_domain::structure::StructurePublique>| {
+        for s in &mut v {
+            s.categorie_juridique = None;
+            s.delai_paiement_jours = 0;
+        }
+        v
+    };
+    assert_eq!(toutes(&source).len(), 16);
+    assert_eq!(sans_aides(toutes(&copie)), sans_aides(toutes(&source)));
+}

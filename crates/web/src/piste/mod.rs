@@ -43,6 +43,9 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
             "/transverses/v1/recuperer/structures/actives/destinataire",
             post(transverses::structures_destinataire),
         )
+        .route("/transverses/v1/recuperer/etats/traitement", post(transverses::etats_traitement))
+        .route("/transverses/v1/recuperer/coordbanc/valides", post(transverses::coordonnees_bancaires))
+        .route("/transverses/v1/telecharger/annuaire/destinataire", post(transverses::annuaire))
         .route("/utilisateurs/v1/monCompte/recuperer/rattachements", post(transverses::rattachements))
         .route("/transverses/v1/rechercher/destinataire", post(structures::rechercher_destinataire))
         .route("/transverses/v1/consulter/information/siret", post(structures::information_siret))

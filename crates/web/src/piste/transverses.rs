@@ -142,10 +142,84 @@ pub async fn structures_fournisseur(
     }] })))
 }
 
-/// `recuperer/structures/actives/destinataire` : aucune, un fournisseur ne reçoit pas de
-/// factures dans le simulateur.
-pub async fn structures_destinataire(_appel: AppelPiste) -> Resultat {
-    Ok(succes(json!({ "listeStructures": [] })))
+/// `recuperer/structures/actives/destinataire` : les structures publiques qui ont reçu des
+/// factures du bac, que le compte technique peut jouer (`traiter/recue`, choix du simulateur).
+pub async fn structures_destinataire(
+    axum::extract::State(etat): axum::extract::State<crate::etat::AppState>,
+    appel: AppelPiste,
+) -> Resultat {
+    let bac = appel.bac_id.clone();
+    let structures = etat.lire(move |c, _| chorus_store::acheteur::structures_destinataires(c, &bac)).await?;
+    let liste: Vec<Value> = structures
+        .iter()
+        .map(|s| {
+            json!({
+                "idStructureCPP": chorus_store::piste::id_cpp_de_l_annuaire(&s.identifiant),
+                "identifiant": s.identifiant,
+                "designationStructure": s.raison_sociale,
+            })
+        })
+        .collect();
+    Ok(succes(json!({ "listeStructures": liste })))
+}
+
+/// `recuperer/etats/traitement` : les statuts qu'un destinataire (ou son comptable) peut donner
+/// à une facture au statut `statutCourant`, d'après le circuit d'une facture ordinaire.
+pub async fn etats_traitement(_appel: AppelPiste, CorpsJson(corps): CorpsJson) -> Resultat {
+    use chorus_domain::circuit;
+    use chorus_domain::statut::{Action, CIBLES_ACHETEUR, Contexte, Statut, acteur_de};
+    let code = corps.get("statutCourant").and_then(Value::as_str).map(str::trim).unwrap_or_default();
+    let courant = Statut::depuis_code(code).map_err(|_| {
+        super::reponse::ErreurPiste::refus(format!(
+            "« statutCourant » : « {code} » n'est pas un statut de facture."
+        ))
+    })?;
+    // Un motif quelconque : on demande ce qui est possible, le motif se donne avec l'action.
+    let ctx = Contexte { motif: Some("motif"), a_recycler_autorise: true, ..Contexte::default() };
+    let possibles: Vec<Value> = CIBLES_ACHETEUR
+        .iter()
+        .filter(|&&cible| {
+            circuit::transition(
+                &circuit::CLASSIQUE,
+                Some(courant),
+                Action::Traiter(cible),
+                acteur_de(cible),
+                &ctx,
+            )
+            .is_ok()
+        })
+        .map(|s| json!({ "statutPossiblePourTraitement": s.code() }))
+        .collect();
+    Ok(succes(json!({ "listeStatutsPossiblesPourTraitement": possibles })))
+}
+
+/// `recuperer/coordbanc/valides` : les coordonnées bancaires actives de la structure du compte
+/// technique (`codeCoordonneesBancairesFournisseur` d'une facture).
+pub async fn coordonnees_bancaires(
+    axum::extract::State(etat): axum::extract::State<crate::etat::AppState>,
+    appel: AppelPiste,
+) -> Resultat {
+    let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
+    let coordonnees =
+        etat.lire(move |c, _| chorus_store::raccordement::coordonnees_valides(c, &bac, &structure)).await?;
+    let liste: Vec<Value> = coordonnees
+        .iter()
+        .map(|x| json!({ "idCoordonneeBancaire": x.id, "nomCoordonneeBancaire": x.nom }))
+        .collect();
+    Ok(succes(json!({ "listeCoordonneeBancaire": liste })))
+}
+
+/// `telecharger/annuaire/destinataire` : l'annuaire des structures publiques, en base64
+/// (`fichierResultat`). Choix du simulateur : le fichier est le CSV de l'export de l'annuaire
+/// (séparateur `;`, les colonnes de l'export réel), celui que `import-annuaire` relit ; la forme
+/// exacte du fichier que rend le vrai service n'est pas publiée.
+pub async fn annuaire(
+    axum::extract::State(etat): axum::extract::State<crate::etat::AppState>,
+    _appel: AppelPiste,
+) -> Resultat {
+    use base64::Engine;
+    let csv = etat.lire(|c, _| chorus_store::reference::exporter_annuaire(c)).await?;
+    Ok(succes(json!({ "fichierResultat": base64::engine::general_purpose::STANDARD.encode(csv) })))
 }
 
 /// `utilisateurs/v1/monCompte/recuperer/rattachements` : la structure du compte technique.
