@@ -559,6 +559,19 @@ async fn les_listes_de_reference_et_les_rattachements_du_compte() {
     }
     let r = c.post("/cpro/transverses/v1/recuperer/structures/actives/destinataire", json!({})).await;
     assert_eq!(r.json["listeStructures"], json!([]));
+
+    // The services of the account's structure, created on the portal by its manager.
+    let mut gp = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    gp.get("/structure").await;
+    gp.post_form("/structure/services", &[("code", "ATELIER"), ("libelle", "Atelier")]).await;
+    let r = c.post("/cpro/structures/v1/lister/rattachementsutilisateur", json!({ "idStructure": 0 })).await;
+    assert_eq!(r.json["identifiantStructure"], SIRET_FORMATION1, "{}", r.texte);
+    assert_eq!(
+        r.json["listeServices"],
+        json!([{ "idService": 1, "codeService": "ATELIER", "nomService": "Atelier", "statutRattachement": "ACTIF" }]),
+        "{}",
+        r.texte
+    );
 }
 
 #[tokio::test]

@@ -53,6 +53,7 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
         .route("/structures/v1/consulter", post(structures::consulter))
         .route("/structures/v1/rechercher/services", post(structures::services))
         .route("/structures/v1/consulter/service", post(structures::consulter_service))
+        .route("/structures/v1/lister/rattachementsutilisateur", post(transverses::rattachements_utilisateur))
         .route("/transverses/v1/consulterCR", post(transverses::compte_rendu))
         .route("/transverses/v1/consulterCRDetaille", post(transverses::compte_rendu))
         .route("/factures/v1/soumettre", post(factures::soumettre))

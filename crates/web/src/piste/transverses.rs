@@ -240,3 +240,41 @@ pub async fn rattachements(
         "parametresRetour": super::reponse::parametres_retour(1, 10, 1),
     })))
 }
+
+/// `structures/v1/lister/rattachementsutilisateur` : les services de la structure du compte
+/// technique auxquels il est rattaché — tous, un compte technique agissant pour toute sa
+/// structure (choix du simulateur). `idService` est le rang du service, comme dans
+/// `rechercher/services`.
+pub async fn rattachements_utilisateur(
+    axum::extract::State(etat): axum::extract::State<crate::etat::AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    let s = structure_de_l_appel(&etat, &appel).await?;
+    let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
+    let services = etat.lire(move |c, _| chorus_store::gestion::services(c, &bac, &structure)).await?;
+    let (page, par_page) =
+        super::reponse::pagination(corps.get("parametresListerRattachementsStructureUtilisateur"));
+    let liste: Vec<Value> = services
+        .iter()
+        .enumerate()
+        .skip(super::reponse::debut_de_page(page, par_page))
+        .take(par_page)
+        .map(|(rang, sv)| {
+            json!({
+                "idService": rang + 1,
+                "codeService": sv.code,
+                "nomService": sv.libelle,
+                "statutRattachement": if sv.actif { "ACTIF" } else { "INACTIF" },
+            })
+        })
+        .collect();
+    Ok(succes(json!({
+        "idStructure": chorus_store::piste::id_cpp_de_l_annuaire(&s.identifiant),
+        "identifiantStructure": s.identifiant,
+        "designationStructure": s.raison_sociale,
+        "listeServices": liste,
+        "premierService": page == 1,
+        "parametresRetour": super::reponse::parametres_retour(page, par_page, services.len()),
+    })))
+}
