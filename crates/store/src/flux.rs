@@ -666,7 +666,63 @@ pub fn facture_structuree(
     Ok(FactureStructuree { facture: fs.facture, vendeur, acheteur, iban })
 }
 
+/// La facture telle qu'un PDF la montre (`telecharger/groupe`) : le PDF déposé, ou la page
+/// lisible à produire — hors de la lecture, qui ne doit pas tenir une connexion pendant le rendu.
+pub enum PdfDeFacture {
+    Depose { nom: String, contenu: Vec<u8> },
+    AProduire(Box<FactureStructuree>),
+}
+
+impl PdfDeFacture {
+    /// Le nom du fichier et son contenu (la page lisible est rendue ici).
+    pub fn produire(self) -> Resultat<(String, Vec<u8>)> {
+        match self {
+            Self::Depose { nom, contenu } => Ok((nom, contenu)),
+            Self::AProduire(f) => Ok((f.nom_de_fichier("facture.pdf"), f.page_lisible()?)),
+        }
+    }
+}
+
+/// Le PDF d'une facture : celui qu'on a déposé s'il y en a un, sinon sa page lisible (celle du
+/// Factur-X, avec l'IBAN de la structure s'il y en a un).
+pub fn pdf_de_la_facture(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<PdfDeFacture> {
+    if let Some(depose) =
+        piece_jointe::lister(c, bac_id, facture_id)?.into_iter().find(|p| p.est_pdf_de_facture())
+    {
+        let (piece, contenu) = piece_jointe::contenu(c, bac_id, &depose.id)?;
+        return Ok(PdfDeFacture::Depose { nom: piece.nom, contenu });
+    }
+    let fs = facture::charger(c, bac_id, facture_id)?;
+    let (vendeur, acheteur) =
+        parties(c, bac_id, &fs.structure_id, &fs.facture.destinataire, &fs.raison_sociale_destinataire)?;
+    let iban = crate::raccordement::coordonnees_valides(c, bac_id, &fs.structure_id)?
+        .into_iter()
+        .next()
+        .map(|x| x.iban);
+    Ok(PdfDeFacture::AProduire(Box::new(FactureStructuree { facture: fs.facture, vendeur, acheteur, iban })))
+}
+
 impl FactureStructuree {
+    /// La page lisible de la facture, en PDF/A-3b.
+    fn page_lisible(&self) -> Resultat<Vec<u8>> {
+        fn partie(p: &chorus_flux::PartieAEcrire) -> chorus_documents::PartieLisible<'_> {
+            chorus_documents::PartieLisible {
+                nom: &p.nom,
+                siret: &p.siret,
+                adresse: &p.adresse,
+                code_postal: &p.code_postal,
+                ville: &p.ville,
+            }
+        }
+        chorus_documents::facture_pdfa3(&chorus_documents::FactureLisible {
+            facture: &self.facture,
+            vendeur: partie(&self.vendeur),
+            acheteur: partie(&self.acheteur),
+            iban: self.iban.as_deref(),
+        })
+        .map_err(|e| Erreur::Invalide(e.to_string()))
+    }
+
     fn a_ecrire(&self) -> chorus_flux::FactureAEcrire<'_> {
         chorus_flux::FactureAEcrire {
             facture: &self.facture,
@@ -694,22 +750,7 @@ impl FactureStructuree {
 
     /// La facture en Factur-X : sa page lisible en PDF/A-3b, la CII jointe (profil EN 16931).
     pub fn factur_x(&self) -> Resultat<Vec<u8>> {
-        fn partie(p: &chorus_flux::PartieAEcrire) -> chorus_documents::PartieLisible<'_> {
-            chorus_documents::PartieLisible {
-                nom: &p.nom,
-                siret: &p.siret,
-                adresse: &p.adresse,
-                code_postal: &p.code_postal,
-                ville: &p.ville,
-            }
-        }
-        let visuel = chorus_documents::facture_pdfa3(&chorus_documents::FactureLisible {
-            facture: &self.facture,
-            vendeur: partie(&self.vendeur),
-            acheteur: partie(&self.acheteur),
-            iban: self.iban.as_deref(),
-        })
-        .map_err(|e| Erreur::Invalide(e.to_string()))?;
+        let visuel = self.page_lisible()?;
         chorus_flux::factur_x(&self.a_ecrire(), &visuel).map_err(|e| Erreur::Invalide(e.to_string()))
     }
 }

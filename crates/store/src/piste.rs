@@ -279,6 +279,20 @@ pub fn facture_du_bac(c: &Connection, bac_id: &str, identifiant_cpp: i64) -> Res
         .optional()?)
 }
 
+/// Plusieurs fichiers en une archive ZIP (`telecharger/groupe` de plusieurs factures).
+pub fn archive_zip(fichiers: &[(String, Vec<u8>)]) -> Resultat<Vec<u8>> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (nom, contenu) in fichiers {
+        zip.start_file(nom.as_str(), options)
+            .map_err(|e| crate::Erreur::Invalide(format!("archive : {e}")))?;
+        zip.write_all(contenu)?;
+    }
+    Ok(zip.finish().map_err(|e| crate::Erreur::Invalide(format!("archive : {e}")))?.into_inner())
+}
+
 /// Le rang (`identifiantFactureCPP`) d'une facture du bac.
 pub fn identifiant_cpp(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<i64> {
     Ok(c.prepare_cached("SELECT ordre FROM facture WHERE bac_id = ?1 AND id = ?2")?

@@ -928,3 +928,54 @@ async fn les_etats_possibles_les_coordonnees_et_l_annuaire() {
     assert!(texte.starts_with("TypeIdentifiant;Identifiant;RaisonSociale;"), "{texte}");
     assert!(texte.contains(&format!("1;{COMMUNE};COMMUNE DE VALCOMBE")), "{texte}");
 }
+
+/// `telecharger/groupe`: one invoice is its PDF (the keyed invoice rendered, with its number),
+/// two make a ZIP; an unknown invoice or the PIVOT format is refused.
+#[tokio::test]
+async fn telecharger_des_factures_en_pdf() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let un = soumise(&c, "API-PDF-1").await;
+    let deux = soumise(&c, "API-PDF-2").await;
+    let fichier = |r: &Reponse| {
+        base64::engine::general_purpose::STANDARD
+            .decode(r.json["fichierResultat"].as_str().unwrap_or_else(|| panic!("{}", r.texte)))
+            .expect("base64")
+    };
+    let r = c
+        .post(
+            "/cpro/factures/v1/telecharger/groupe",
+            json!({ "format": "PDF", "listeFacture": [{ "idFacture": un }] }),
+        )
+        .await;
+    let pdf = fichier(&r);
+    assert!(pdf.starts_with(b"%PDF-"), "{}", r.texte);
+    let doc = lopdf::Document::load_mem(&pdf).expect("a readable PDF");
+    let texte = doc.extract_text(&doc.get_pages().keys().copied().collect::<Vec<_>>()).unwrap_or_default();
+    assert!(texte.contains("API-PDF-1"), "{texte}");
+
+    let r = c
+        .post(
+            "/cpro/factures/v1/telecharger/groupe",
+            json!({ "listeFacture": [{ "idFacture": un }, { "idFacture": deux }] }),
+        )
+        .await;
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(fichier(&r))).expect("a ZIP");
+    let mut noms: Vec<String> = archive.file_names().map(str::to_string).collect();
+    noms.sort();
+    assert_eq!(noms, ["API-PDF-1-facture.pdf", "API-PDF-2-facture.pdf"]);
+
+    let r = c
+        .post("/cpro/factures/v1/telecharger/groupe", json!({ "listeFacture": [{ "idFacture": 999 }] }))
+        .await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
+    let r = c
+        .post(
+            "/cpro/factures/v1/telecharger/groupe",
+            json!({ "format": "PIVOT", "listeFacture": [{ "idFacture": un }] }),
+        )
+        .await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+    let r = c.post("/cpro/factures/v1/telecharger/groupe", json!({ "listeFacture": [] })).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+}

@@ -285,3 +285,79 @@ pub async fn deposer_flux(
         etat.ecrire(move |c, h| chorus_store::flux::deposer(c, &bac_id, &structure_id, &depot, h)).await?;
     Ok(succes(json!({ "numeroFluxDepot": numero, "dateDepot": date })))
 }
+
+/// Au-delà, `telecharger/groupe` refuse, comme le vrai service (HTTP 413).
+const TAILLE_MAX_TELECHARGEMENT: usize = 120 * 1024 * 1024;
+
+/// `telecharger/groupe` : les factures demandées (`listeFacture[].idFacture`), au format PDF —
+/// le PDF déposé, ou la page lisible d'une facture saisie ; une facture seule est le PDF même,
+/// plusieurs font une archive ZIP (choix du simulateur : la forme du fichier groupé n'est pas
+/// publiée). Les factures de la structure, et celles que reçoivent les destinataires que joue le
+/// compte technique. Le format PIVOT n'est pas simulé.
+pub async fn telecharger_groupe(
+    State(etat): State<AppState>,
+    appel: AppelPiste,
+    CorpsJson(corps): CorpsJson,
+) -> Resultat {
+    use base64::Engine;
+    match corps.get("format").and_then(Value::as_str).map(str::trim) {
+        None | Some("") | Some("PDF") => {}
+        Some(autre) => {
+            return Err(ErreurPiste::refus(format!(
+                "« format » : « {autre} » n'est pas simulé ; demandez le format PDF."
+            )));
+        }
+    }
+    let identifiants: Vec<i64> = corps
+        .get("listeFacture")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(|f| super::reponse::entier(f, &["idFacture", "identifiantFactureCPP"]))
+                .collect()
+        })
+        .unwrap_or_default();
+    if identifiants.is_empty() || identifiants.len() > 100 {
+        return Err(ErreurPiste::refus(
+            "Le champ « listeFacture » donne de 1 à 100 factures (« idFacture »).",
+        ));
+    }
+    let AppelPiste { bac_id, structure_id } = appel;
+    let fichiers = etat
+        .lire(move |c, _| {
+            let mut fichiers = Vec::with_capacity(identifiants.len());
+            for identifiant in identifiants {
+                let id = match piste::facture_de_l_identifiant(c, &bac_id, &structure_id, identifiant)? {
+                    Some(id) => Some(id),
+                    None => piste::facture_recue_de_l_identifiant(c, &bac_id, identifiant)?,
+                };
+                let Some(id) = id else {
+                    return Ok(Err(identifiant));
+                };
+                fichiers.push(chorus_store::flux::pdf_de_la_facture(c, &bac_id, &id)?);
+            }
+            Ok(Ok(fichiers))
+        })
+        .await?
+        .map_err(|identifiant| {
+            ErreurPiste::introuvable(format!("Facture {identifiant} introuvable pour ce compte."))
+        })?;
+    // Rendus (et zippés) sur le réservoir des tâches bloquantes, hors de toute connexion.
+    let contenu = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, chorus_store::Erreur> {
+        let fichiers = fichiers.into_iter().map(|f| f.produire()).collect::<Result<Vec<_>, _>>()?;
+        match fichiers.as_slice() {
+            [(_, pdf)] => Ok(pdf.clone()),
+            _ => chorus_store::piste::archive_zip(&fichiers),
+        }
+    })
+    .await
+    .map_err(|e| ErreurPiste::from(crate::erreur::AppError::Interne(format!("rendu des PDF : {e}"))))??;
+    if contenu.len() > TAILLE_MAX_TELECHARGEMENT {
+        return Err(ErreurPiste {
+            statut: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            code_retour: super::reponse::CODE_REFUS,
+            libelle: "Les factures demandées dépassent 120 Mo : demandez-en moins à la fois.".into(),
+        });
+    }
+    Ok(succes(json!({ "fichierResultat": base64::engine::general_purpose::STANDARD.encode(contenu) })))
+}

@@ -68,6 +68,7 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
         .route("/factures/v1/rechercher/recipiendaire", post(recipiendaire::rechercher))
         .route("/factures/v1/consulter/recipiendaire", post(recipiendaire::consulter))
         .route("/factures/v1/traiter/recue", post(recipiendaire::traiter))
+        .route("/factures/v1/telecharger/groupe", post(factures::telecharger_groupe))
         .route("/factures/v1/completer", post(suites::completer))
         .route("/factures/v1/recycler", post(suites::recycler))
         .route("/factures/v1/traiterRejet", post(suites::traiter_rejet))
