@@ -647,6 +647,14 @@ async fn soumise(c: &Connecteur, numero: &str) -> i64 {
 async fn le_connecteur_joue_le_destinataire_et_le_fournisseur_donne_les_suites() {
     let portail = Portail::nouveau();
     let c = Connecteur::de_formation1(&portail.app).await;
+    // Nothing received yet: the real service's « no result » answer.
+    let r = c.post("/cpro/factures/v1/rechercher/recipiendaire", json!({})).await;
+    assert_eq!(
+        (r.json["codeRetour"].as_i64(), r.json["libelle"].as_str()),
+        (Some(20000), Some("TRA_MSG_00.015")),
+        "{}",
+        r.texte
+    );
     let id = soumise(&c, "API-SUITE-1").await;
 
     // The recipient side: search and consult.
@@ -977,5 +985,69 @@ async fn telecharger_des_factures_en_pdf() {
         .await;
     assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
     let r = c.post("/cpro/factures/v1/telecharger/groupe", json!({ "listeFacture": [] })).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+}
+
+/// `facturesTravaux/v1/rechercher`: nothing yet gives the real service's « no result » code;
+/// a projet de décompte deposited on the portal is then found by its supplier, and by its
+/// maître d'ouvrage once it reached it.
+#[tokio::test]
+async fn les_pieces_de_travaux_se_cherchent_par_role() {
+    const MOE: &str = "49228449200070";
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let r = c.post("/cpro/facturesTravaux/v1/rechercher", json!({ "roleUtilisateur": "FOURNISSEUR" })).await;
+    assert_eq!(
+        (r.json["codeRetour"].as_i64(), r.json["libelle"].as_str()),
+        (Some(20007), Some("GFT_MSG_01.075")),
+        "{}",
+        r.texte
+    );
+
+    // The works space, opened on the portal; a projet de décompte deposited there.
+    let mut s = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    s.get("/structure/espaces").await;
+    s.post_form("/structure/espaces", &[("espace", "FACTURES_TRAVAUX")]).await;
+    s.post_form("/structure/espaces/abonnement", &[("espace", "FACTURES_TRAVAUX"), ("mode", "MODIFICATION")])
+        .await;
+    s.get("/factures-de-travaux/deposer").await;
+    let pdf =
+        chorus_documents::DocumentPdf::nouveau("Projet de décompte").titre("PD-API-1").produire().unwrap();
+    let formulaire = s
+        .post_fichiers("/factures-de-travaux/deposer", &[("decompte.pdf", &pdf)])
+        .await
+        .location()
+        .to_string();
+    s.get(&formulaire).await;
+    let champs = [
+        ("cadre", "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"),
+        ("numero", "PD-API-1"),
+        ("date_piece", "22/11/2026"),
+        ("destinataire", COMMUNE),
+        ("code_service", ""),
+        ("numero_engagement", ""),
+        ("numero_marche", "2026-TRV-031"),
+        ("moe", MOE),
+        ("valideur", ""),
+        ("montant_ht", "12500"),
+        ("taux_tva", "20"),
+        ("motif_exoneration", ""),
+        ("commentaire", ""),
+    ];
+    let r = s.post_form(&formulaire, &champs).await;
+    assert!(r.location().starts_with("/factures-de-travaux/"), "{formulaire} {}", r.extrait());
+
+    let r = c.post("/cpro/facturesTravaux/v1/rechercher", json!({})).await;
+    assert_eq!(r.json["codeRetour"], 0, "{}", r.texte);
+    let piece = &r.json["listeFacturesTravaux"][0];
+    assert_eq!(piece["numeroFactureTravaux"], "PD-API-1");
+    assert_eq!(piece["typeFactureTravaux"], "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR");
+    assert_eq!(piece["statutFactureTravaux"], "MISE_A_DISPOSITION_MOE");
+    assert_eq!(piece["montantHT"], 12500);
+    // Not yet at the MOA: nothing on its side; a role the simulator does not know is refused.
+    let moa = json!({ "roleUtilisateur": "MOA", "idDestinataire": COMMUNE.parse::<i64>().unwrap() });
+    let r = c.post("/cpro/facturesTravaux/v1/rechercher", moa).await;
+    assert_eq!(r.json["codeRetour"], 20007, "{}", r.texte);
+    let r = c.post("/cpro/facturesTravaux/v1/rechercher", json!({ "roleUtilisateur": "VALIDATEUR" })).await;
     assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
 }

@@ -20,7 +20,7 @@ pub(super) fn montant(texte: &str) -> Value {
 }
 
 /// Un montant arrondi au centime, en nombre JSON : entier s'il n'a pas de centimes.
-fn decimal(d: Decimal) -> Value {
+pub(super) fn decimal(d: Decimal) -> Value {
     nombre(montants::arrondir(d))
 }
 

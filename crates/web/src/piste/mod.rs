@@ -15,6 +15,7 @@ pub mod reponse;
 pub mod structures;
 pub mod suites;
 pub mod transverses;
+pub mod travaux;
 pub mod valideur;
 
 use axum::Router;
@@ -74,6 +75,7 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
         .route("/factures/v1/traiterRejet", post(suites::traiter_rejet))
         .route("/factures/v1/corriger/valideur/facture", post(suites::corriger_valideur))
         .route("/factures/v1/rechercher/valideur", post(valideur::rechercher))
+        .route("/facturesTravaux/v1/rechercher", post(travaux::rechercher))
         .route("/factures/v1/traiter/factureAValider", post(valideur::traiter))
         .route("/factures/v1/recuperer/motifs/refus/factureAValider", post(valideur::motifs_de_refus))
         .fallback(any(reponse::service_inconnu))

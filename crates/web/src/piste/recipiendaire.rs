@@ -4,7 +4,8 @@
 //! le portail (« Jouer l'acheteur public ») ; l'environnement de qualification de l'AIFE donne
 //! de même aux testeurs une structure fournisseur et une structure destinataire. Les statuts
 //! passent par le même cas d'usage que sur le portail (`acheteur::traiter`), noté « joué par un
-//! connecteur » au journal.
+//! connecteur » au journal. Une recherche sans résultat répond `codeRetour` 20000
+//! `TRA_MSG_00.015`, comme le vrai service.
 
 use axum::extract::State;
 use chorus_domain::Statut;
@@ -83,9 +84,16 @@ pub async fn rechercher(
             })
         })
         .collect();
-    Ok(succes(
-        json!({ "listeFactures": liste, "parametresRetour": parametres_retour(page, par_page, total) }),
-    ))
+    let champs =
+        json!({ "listeFactures": liste, "parametresRetour": parametres_retour(page, par_page, total) });
+    if total == 0 {
+        // Ce que le vrai service répond à une recherche vide, et que les connecteurs attendent.
+        let mut vide = champs;
+        vide["codeRetour"] = json!(20000);
+        vide["libelle"] = json!("TRA_MSG_00.015");
+        return Ok(axum::Json(vide));
+    }
+    Ok(succes(champs))
 }
 
 fn texte(corps: &Value, nom: &str) -> Option<String> {
