@@ -914,6 +914,26 @@ async fn les_etats_possibles_les_coordonnees_et_l_annuaire() {
         .await;
     assert_eq!(r.statut, StatusCode::BAD_REQUEST);
 
+    let r = c.post("/cpro/transverses/v1/recuperer/pays", json!({ "codeLangue": "fr" })).await;
+    let pays = r.json["listePays"].as_array().expect("listePays").clone();
+    assert_eq!(pays[0], json!({ "codePays": "FR", "libellePays": "France" }));
+    assert!(
+        pays.iter().any(|p| p["codePays"] == "DE") && !pays.iter().any(|p| p["codePays"] == "EL"),
+        "{}",
+        r.texte
+    );
+    // Only the attested VAT code; `soumettre` accepts it and refuses another.
+    let r = c.post("/cpro/transverses/v1/recuperer/tauxtva", json!({})).await;
+    assert_eq!(
+        r.json["listeTauxTva"],
+        json!([{ "codeTauxTva": "TVA1", "libelleTauxTva": "Art 293B(FranchiseEnBase)", "valeurTauxTva": 0 }])
+    );
+    let mut avec_code = facture("API-TVA-1");
+    avec_code["lignePoste"][0]["lignePosteTauxTva"] = json!("TVA20");
+    avec_code["lignePoste"][0]["lignePosteTauxTvaManuel"] = Value::Null;
+    let r = c.post("/cpro/factures/v1/soumettre", avec_code).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+
     let r = c.post("/cpro/transverses/v1/recuperer/coordbanc/valides", json!({ "idStructure": 0 })).await;
     assert_eq!(
         r.json["listeCoordonneeBancaire"],

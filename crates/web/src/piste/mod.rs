@@ -45,6 +45,8 @@ pub fn routes(etat: &AppState) -> Router<AppState> {
             post(transverses::structures_destinataire),
         )
         .route("/transverses/v1/recuperer/etats/traitement", post(transverses::etats_traitement))
+        .route("/transverses/v1/recuperer/pays", post(transverses::pays))
+        .route("/transverses/v1/recuperer/tauxtva", post(transverses::taux_tva))
         .route("/transverses/v1/recuperer/coordbanc/valides", post(transverses::coordonnees_bancaires))
         .route("/transverses/v1/telecharger/annuaire/destinataire", post(transverses::annuaire))
         .route("/utilisateurs/v1/monCompte/recuperer/rattachements", post(transverses::rattachements))

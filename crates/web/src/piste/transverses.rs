@@ -278,3 +278,29 @@ pub async fn rattachements_utilisateur(
         "parametresRetour": super::reponse::parametres_retour(page, par_page, services.len()),
     })))
 }
+
+/// `recuperer/pays` : les pays que le simulateur connaît — la France et les autres pays de
+/// l'Union européenne (ceux des numéros de TVA intracommunautaire) ; choix du simulateur, la
+/// liste du vrai service compte tous les pays.
+pub async fn pays(_appel: AppelPiste) -> Resultat {
+    let mut liste = vec![json!({ "codePays": "FR", "libellePays": "France" })];
+    liste.extend(
+        chorus_domain::identifiant::PAYS_UE_HORS_FRANCE
+            .iter()
+            // « EL » est le préfixe de TVA de la Grèce ; son code de pays est « GR ».
+            .filter(|(code, _)| *code != "EL")
+            .map(|(code, libelle)| json!({ "codePays": code, "libellePays": libelle })),
+    );
+    Ok(succes(json!({ "listePays": liste })))
+}
+
+/// `recuperer/tauxtva` : les codes de taux dont la correspondance est attestée — `TVA1` seul
+/// (franchise en base, 0 %). Les autres codes ne sont pas publiés : une ligne donne son taux par
+/// `lignePosteTauxTvaManuel`, et `soumettre` refuse un code qu'il ne sait pas traduire.
+pub async fn taux_tva(_appel: AppelPiste) -> Resultat {
+    Ok(succes(json!({ "listeTauxTva": [{
+        "codeTauxTva": chorus_domain::montants::CODE_TVA_FRANCHISE,
+        "libelleTauxTva": "Art 293B(FranchiseEnBase)",
+        "valeurTauxTva": 0,
+    }] })))
+}
