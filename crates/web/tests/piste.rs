@@ -65,6 +65,15 @@ impl Connecteur {
         }
     }
 
+    async fn get(&self, chemin: &str) -> Reponse {
+        let requete = Request::get(chemin)
+            .header("authorization", format!("Bearer {}", self.jeton))
+            .header("cpro-account", &self.compte)
+            .body(Body::empty())
+            .unwrap();
+        envoyer(&self.app, requete).await
+    }
+
     async fn post(&self, chemin: &str, corps: Value) -> Reponse {
         let requete = Request::post(chemin)
             .header("authorization", format!("Bearer {}", self.jeton))
@@ -405,12 +414,7 @@ async fn les_exemples_de_la_documentation_sont_acceptes() {
                 serde_json::from_str(&corps).unwrap_or_else(|e| panic!("invalid JSON for {chemin}: {e}"));
             c.post(&chemin, valeur).await
         } else {
-            let requete = Request::get(&chemin)
-                .header("authorization", format!("Bearer {}", c.jeton))
-                .header("cpro-account", &c.compte)
-                .body(Body::empty())
-                .unwrap();
-            envoyer(&portail.app, requete).await
+            c.get(&chemin).await
         };
         assert_eq!(r.statut, StatusCode::OK, "{chemin}: {}", r.texte);
         if let Some(n) = r.json["identifiantFactureCPP"].as_i64() {
@@ -455,14 +459,8 @@ async fn le_journal_des_appels_montre_ce_que_le_connecteur_a_envoye_et_recu() {
 /// a huge string, deep nesting. A 4xx with a `libelle`, or a 200; never a 5xx.
 #[tokio::test]
 async fn chaque_service_authentifie_resiste_aux_corps_hostiles() {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/piste/mod.rs")).unwrap();
-    let services: Vec<String> = source
-        .split(".route(")
-        .skip(1)
-        .filter_map(|r| r.trim_start().strip_prefix('"')?.split('"').next())
-        .filter(|r| !r.starts_with("/api/"))
-        .map(|r| format!("/cpro{r}"))
-        .collect();
+    let services: Vec<String> =
+        chorus_web::piste::contrat::SERVICES.iter().map(|s| format!("/cpro{}", s.chemin)).collect();
     assert!(services.len() >= 15, "{services:?}");
     let portail = Portail::nouveau();
     let c = Connecteur::de_formation1(&portail.app).await;
@@ -1070,4 +1068,62 @@ async fn les_pieces_de_travaux_se_cherchent_par_role() {
     assert_eq!(r.json["codeRetour"], 20007, "{}", r.texte);
     let r = c.post("/cpro/facturesTravaux/v1/rechercher", json!({ "roleUtilisateur": "VALIDATEUR" })).await;
     assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+}
+
+/// The published contract: `/api/openapi.json` describes every service the server routes (both
+/// come from one table), and each service's example, replayed here in order on formation1's
+/// sandbox, answers 200 with every field the contract announces.
+#[tokio::test]
+async fn le_contrat_openapi_decrit_chaque_service_et_ses_exemples_repondent_ce_qu_il_annonce() {
+    use chorus_web::piste::contrat::SERVICES;
+    let portail = Portail::nouveau();
+    let requete = Request::get("/api/openapi.json").body(Body::empty()).unwrap();
+    let doc = envoyer(&portail.app, requete).await;
+    assert_eq!(doc.statut, StatusCode::OK);
+    assert_eq!(doc.json["openapi"], "3.0.3");
+    assert_eq!(doc.json["servers"][0]["url"], "/cpro");
+    let chemins = doc.json["paths"].as_object().expect("paths");
+    assert_eq!(chemins.len(), SERVICES.len());
+    for s in SERVICES {
+        let methode = if s.get { "get" } else { "post" };
+        let operation = &chemins[s.chemin][methode];
+        assert!(operation["summary"].is_string(), "{}", s.chemin);
+        for champ in s.reponse {
+            assert!(
+                operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"][champ]
+                    .is_object(),
+                "{} : {champ}",
+                s.chemin
+            );
+        }
+    }
+
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let mut rejoues = 0;
+    for s in SERVICES {
+        let Some(exemple) = s.exemple else { continue };
+        let chemin = format!("/cpro{}", s.chemin);
+        let r = if s.get {
+            c.get(&chemin).await
+        } else {
+            c.post(&chemin, serde_json::from_str(exemple).expect("a JSON example")).await
+        };
+        assert_eq!(r.statut, StatusCode::OK, "{chemin} : {}", r.texte);
+        if !s.get {
+            // The real service's « no result » codes are successes too.
+            assert!(
+                matches!(r.json["codeRetour"].as_i64(), Some(0 | 20000 | 20007)),
+                "{chemin} : {}",
+                r.texte
+            );
+        }
+        for champ in s.reponse {
+            assert!(r.json.get(champ).is_some(), "{chemin} : « {champ} » absent de {}", r.texte);
+        }
+        if s.chemin == "/factures/v1/soumettre" {
+            assert_eq!(r.json["identifiantFactureCPP"], 1, "the examples use invoice 1");
+        }
+        rejoues += 1;
+    }
+    assert!(rejoues >= 30, "{rejoues} examples replayed");
 }

@@ -107,6 +107,8 @@ fn toutes_les_routes() -> Vec<String> {
             }
         }
     }
+    // The Chorus Pro API's routes come from its contract table.
+    routes.extend(chorus_web::piste::contrat::SERVICES.iter().map(|s| format!("/cpro{}", s.chemin)));
     // Un `.route(` qui ne prend pas une chaîne littérale n'est pas une route à essayer.
     routes.retain(|r| r.starts_with('/') && r.bytes().all(|b| b.is_ascii_graphic()));
     routes.sort();
