@@ -15,6 +15,26 @@ use crate::horloge::Horloge;
 pub(crate) const BACS_DE_LA_CLASSE: &str = "SELECT ?1 UNION SELECT voisin.bac_id FROM participant moi
      JOIN participant voisin ON voisin.classe_id = moi.classe_id WHERE moi.bac_id = ?1";
 
+/// En SQL, le bac qui tient le valideur de SIRET `siret` pour une facture du bac `bac_facture`
+/// (deux expressions SQL) : ce bac-là s'il a une structure de ce SIRET ; sinon, dans sa classe,
+/// celui où une structure de ce SIRET a été créée en premier ; aucune : le bac de la facture, où
+/// l'on joue ce valideur simulé. Comme sur le vrai portail, où un
+/// SIRET n'a qu'une structure : un autre stagiaire qui la recréerait chez lui n'en devient pas
+/// le valideur, et ne voit rien des factures qui la désignent.
+pub(crate) fn bac_du_valideur(bac_facture: &str, siret: &str) -> String {
+    // Deux sous-requêtes plutôt qu'un tri : SQLite refuse une colonne de la requête englobante
+    // dans l'ORDER BY d'une sous-requête.
+    format!(
+        "coalesce(
+           (SELECT s.bac_id FROM structure s WHERE s.identifiant = {siret} AND s.bac_id = {bac_facture} LIMIT 1),
+           (SELECT s.bac_id FROM structure s WHERE s.identifiant = {siret}
+              AND s.bac_id IN (SELECT voisin.bac_id FROM participant moi
+                  JOIN participant voisin ON voisin.classe_id = moi.classe_id WHERE moi.bac_id = {bac_facture})
+            ORDER BY s.rowid LIMIT 1),
+           {bac_facture})"
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bac {
     pub id: String,

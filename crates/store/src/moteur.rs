@@ -351,10 +351,13 @@ fn coups_des_valideurs(
                 coalesce(json_extract(f.saisie, '$.numero_engagement'), ''), f.total_ht,
                 EXISTS (SELECT 1 FROM structure s JOIN rattachement r ON r.structure_id = s.id AND r.statut = 'VALIDE'
                         JOIN utilisateur u ON u.id = r.utilisateur_id AND NOT u.simule
-                        WHERE s.bac_id IN ({}) AND s.identifiant =
+                        WHERE s.bac_id = {proprietaire} AND s.identifiant =
                               CASE f.statut WHEN 'A_VALIDER_2' THEN f.valideur_2 ELSE f.valideur_1 END)
          FROM facture f WHERE f.bac_id = ?1 AND f.statut IN ('A_VALIDER_1', 'A_VALIDER_2') ORDER BY f.ordre",
-        crate::bac::BACS_DE_LA_CLASSE
+        proprietaire = crate::bac::bac_du_valideur(
+            "f.bac_id",
+            "(CASE f.statut WHEN 'A_VALIDER_2' THEN f.valideur_2 ELSE f.valideur_1 END)"
+        )
     ))?;
     type LigneValidation =
         (String, String, i64, NaiveDate, String, Option<String>, (String, String, String, String), bool);

@@ -463,9 +463,9 @@ pub fn facture_a_valider(
     // reçoit le message dans sa messagerie.
     let Some((structure_id, bac_valideur)) = c
         .prepare_cached(&format!(
-            "SELECT id, bac_id FROM structure WHERE bac_id IN ({}) AND identifiant = ?2
-             ORDER BY bac_id = ?1 DESC LIMIT 1",
-            crate::bac::BACS_DE_LA_CLASSE
+            "SELECT id, bac_id FROM structure WHERE bac_id = {} AND identifiant = ?2
+             ORDER BY rowid LIMIT 1",
+            crate::bac::bac_du_valideur("?1", "?2")
         ))?
         .query_row([bac_id, valideur], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
         .optional()?

@@ -75,8 +75,9 @@ pub fn factures_a_valider(c: &Connection, bac_id: &str, valideur: &str) -> Resul
                 f.statut, f.date_depot, f.date_statut, f.total_ttc, f.valideur_2 IS ?2, f.bac_id, f.ordre
          FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
          WHERE f.bac_id IN ({BACS_DE_LA_CLASSE}) AND (f.valideur_1 = ?2 OR f.valideur_2 = ?2)
-           AND f.statut <> 'BROUILLON'
-         ORDER BY f.date_statut DESC, f.ordre DESC LIMIT 500"
+           AND f.statut <> 'BROUILLON' AND {proprietaire} = ?1
+         ORDER BY f.date_statut DESC, f.ordre DESC LIMIT 500",
+        proprietaire = bac::bac_du_valideur("f.bac_id", "?2")
     ))?;
     let lignes = st
         .query_map(params![bac_id, valideur], |r| {
@@ -140,7 +141,8 @@ pub fn bac_de_la_facture_a_valider(
     use rusqlite::OptionalExtension;
     c.prepare_cached(&format!(
         "SELECT f.bac_id FROM facture f WHERE f.id = ?3 AND f.bac_id IN ({BACS_DE_LA_CLASSE})
-           AND (f.valideur_1 = ?2 OR f.valideur_2 = ?2)"
+           AND (f.valideur_1 = ?2 OR f.valideur_2 = ?2) AND {proprietaire} = ?1",
+        proprietaire = bac::bac_du_valideur("f.bac_id", "?2")
     ))?
     .query_row(params![bac_id, valideur, facture_id], |r| r.get(0))
     .optional()?
@@ -482,8 +484,9 @@ pub fn valideurs_simules(c: &Connection, bac_id: &str) -> Resultat<Vec<ValideurS
          LEFT JOIN entreprise e ON e.siret = v.siret
          WHERE NOT EXISTS (SELECT 1 FROM structure s JOIN rattachement r ON r.structure_id = s.id AND r.statut = 'VALIDE'
                            JOIN utilisateur u ON u.id = r.utilisateur_id AND NOT u.simule
-                           WHERE s.bac_id IN ({BACS_DE_LA_CLASSE}) AND s.identifiant = v.siret)
-         GROUP BY v.siret ORDER BY 2, 1"
+                           WHERE s.bac_id = {proprietaire} AND s.identifiant = v.siret)
+         GROUP BY v.siret ORDER BY 2, 1",
+        proprietaire = bac::bac_du_valideur("?1", "v.siret")
     ))?;
     let v = st
         .query_map([bac_id], |r| {

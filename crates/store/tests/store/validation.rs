@@ -399,6 +399,47 @@ fn en_classe_un_stagiaire_valide_la_facture_d_un_autre() {
     assert_eq!(charger(&m, &sous_traitant, &id).statut, MiseADisposition);
     assert!(recue_par_l_acheteur(&m, &sous_traitant, &id));
 
+    // Un troisième stagiaire de la classe qui recrée chez lui la structure de la titulaire n'en
+    // devient pas le valideur : il ne voit rien, et c'est toujours elle que le moteur attend.
+    let luc = m.store.ecrire(|c| classe::rejoindre(c, &cl.code, "Luc Usurpateur", None, &m.horloge)).unwrap();
+    let luc_id = luc.compte.as_ref().expect("a free-practice account").0.id.clone();
+    m.store
+        .ecrire(|tx| {
+            chorus_store::structure::creer(
+                tx,
+                &luc.bac_id,
+                &luc_id,
+                &chorus_store::structure::NouvelleStructure {
+                    type_identifiant: chorus_domain::structure::TypeIdentifiant::Siret,
+                    identifiant: &siret_titulaire,
+                    raison_sociale: "COPIE",
+                    adresse: "",
+                    code_postal: "",
+                    ville: "",
+                    verifiee: true,
+                },
+            )
+        })
+        .unwrap();
+    let id_bis = deposer(&m, &sous_traitant, &a9("ST-CL-2", &siret_titulaire));
+    assert!(
+        m.store
+            .lire(|c| validation::factures_a_valider(c, &luc.bac_id, &siret_titulaire))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        m.store.lire(|c| validation::facture_a_valider(c, &luc.bac_id, &siret_titulaire, &id_bis)),
+        Err(Erreur::Introuvable(_))
+    ));
+    assert_eq!(
+        m.store
+            .lire(|c| validation::factures_a_valider(c, &titulaire.bac_id, &siret_titulaire))
+            .unwrap()
+            .len(),
+        2
+    );
+
     // Un stagiaire hors de la classe, avec la même entreprise pour valideur, ne voit rien.
     let dehors = m.stagiaire(1);
     assert!(matches!(
