@@ -512,7 +512,7 @@ impl ChoixSimulateur {
                 "Les types d'identifiant (SIRET, UE hors France, hors UE, RIDET, TAHITI, particulier, en cours d'immatriculation) sont ceux du portail et de l'API ; seul le format du SIRET est publié (14 chiffres vérifiés auprès de l'INSEE)."
             }
             Self::SuspensionEtEcheance => {
-                "R2192-27 : le délai ne peut être interrompu qu'une seule fois, par l'acheteur, avant son terme ; R2192-29 : à la réception des pièces, un nouveau délai de 30 jours, ou le solde restant s'il est plus long. Le cas de la suspension le jour même de l'échéance n'est pas traité."
+                "R2192-27 : le délai peut être interrompu une seule fois (et, chez un acheteur doté d'un comptable public, avant l'ordonnancement) ; R2192-29 : à la réception des pièces, un nouveau délai de 30 jours, ou le solde restant s'il est plus long. Le cas de la suspension le jour même de l'échéance n'est pas traité."
             }
         }
     }
