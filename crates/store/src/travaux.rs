@@ -942,7 +942,11 @@ pub struct LigneDossier {
     pub cadre: CadreFacturation,
     pub fournisseur: String,
     pub identifiant_fournisseur: String,
+    /// La raison sociale du maître d'ouvrage, et son SIRET.
     pub maitre_ouvrage: String,
+    pub destinataire: String,
+    /// Le rang de la pièce dans le bac (l'`idFactureTravaux` de l'API Chorus Pro).
+    pub ordre: i64,
     pub statut: Statut,
     pub date_depot: Option<NaiveDate>,
     pub date_statut: NaiveDate,
@@ -961,7 +965,8 @@ fn lignes(c: &Connection, bac_id: &str, condition: &str, siret: &str) -> Resulta
     // `condition` est l'une des deux constantes de ce module, jamais une saisie.
     let sql = format!(
         "SELECT f.id, f.numero, coalesce(json_extract(f.saisie, '$.cadre'), ''), s.raison_sociale, s.identifiant,
-                f.raison_sociale_destinataire, f.statut, f.date_depot, f.date_statut, f.total_ht, f.montant_admis_ht
+                f.raison_sociale_destinataire, f.statut, f.date_depot, f.date_statut, f.total_ht, f.montant_admis_ht,
+                f.destinataire, f.ordre
          FROM facture f JOIN structure s ON s.id = f.structure_id AND s.bac_id = f.bac_id
          WHERE f.bac_id = ?1 AND f.travaux AND {condition}
          ORDER BY f.ordre DESC LIMIT 500"
@@ -974,12 +979,18 @@ fn lignes(c: &Connection, bac_id: &str, condition: &str, siret: &str) -> Resulta
                 (r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?),
                 (r.get::<_, String>(6)?, r.get::<_, Option<NaiveDate>>(7)?, r.get::<_, NaiveDate>(8)?),
                 (r.get::<_, String>(9)?, r.get::<_, Option<String>>(10)?),
+                (r.get::<_, String>(11)?, r.get::<_, i64>(12)?),
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut v = Vec::new();
-    for ((id, numero, cadre), (fournisseur, identifiant, moa), (statut, depot, date_statut), (ht, admis)) in
-        lignes
+    for (
+        (id, numero, cadre),
+        (fournisseur, identifiant, moa),
+        (statut, depot, date_statut),
+        (ht, admis),
+        (destinataire, ordre),
+    ) in lignes
     {
         v.push(LigneDossier {
             id,
@@ -988,6 +999,8 @@ fn lignes(c: &Connection, bac_id: &str, condition: &str, siret: &str) -> Resulta
             fournisseur,
             identifiant_fournisseur: identifiant,
             maitre_ouvrage: moa,
+            destinataire,
+            ordre,
             statut: Statut::depuis_code(&statut)?,
             date_depot: depot,
             date_statut,

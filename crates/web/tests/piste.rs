@@ -1062,6 +1062,7 @@ async fn les_pieces_de_travaux_se_cherchent_par_role() {
     assert_eq!(piece["typeFactureTravaux"], "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR");
     assert_eq!(piece["statutFactureTravaux"], "MISE_A_DISPOSITION_MOE");
     assert_eq!(piece["montantHT"], 12500);
+    assert_eq!(piece["identifiantDestinataire"], COMMUNE, "the maître d'ouvrage's SIRET, not its name");
     // Not yet at the MOA: nothing on its side; a role the simulator does not know is refused.
     let moa = json!({ "roleUtilisateur": "MOA", "idDestinataire": COMMUNE.parse::<i64>().unwrap() });
     let r = c.post("/cpro/facturesTravaux/v1/rechercher", moa).await;

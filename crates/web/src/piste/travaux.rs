@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::acces::AppelPiste;
 use super::factures::decimal;
-use super::reponse::{Resultat, debut_de_page, entier, pagination, parametres_retour, succes};
+use super::reponse::{Resultat, entier, page_de, pagination, succes};
 use crate::api::client::CorpsJson;
 use crate::etat::AppState;
 
@@ -32,7 +32,7 @@ pub async fn rechercher(
     let role = role.to_string();
     let moa = entier(&corps, &["idDestinataire"]).and_then(piste::identifiant_de_l_id_cpp);
     let statuts = super::factures::statuts_demandes(&corps);
-    let (page, par_page) = pagination(corps.get("rechercheFactureTravaux"));
+    let demandee = pagination(corps.get("rechercheFactureTravaux"));
     let AppelPiste { bac_id, structure_id } = appel;
     let lignes = etat
         .lire(move |c, h| {
@@ -49,29 +49,26 @@ pub async fn rechercher(
                 }
                 _ => travaux::dossiers_du_fournisseur(c, &bac_id, &structure_id, aujourd_hui)?,
             };
-            dossiers
+            Ok(dossiers
                 .into_iter()
                 .filter(|d| statuts.is_empty() || statuts.iter().any(|s| s == d.statut.code()))
-                .map(|d| Ok((piste::identifiant_cpp(c, &bac_id, &d.id)?, d)))
-                .collect::<Result<Vec<_>, chorus_store::Erreur>>()
+                .collect::<Vec<_>>())
         })
         .await?;
+    let (_, page, retour) = page_de(&lignes, demandee);
     if lignes.is_empty() {
         return Ok(axum::Json(json!({
             "codeRetour": 20007,
             "libelle": "GFT_MSG_01.075",
             "listeFacturesTravaux": [],
-            "parametresRetour": parametres_retour(page, par_page, 0),
+            "parametresRetour": retour,
         })));
     }
-    let total = lignes.len();
-    let liste: Vec<Value> = lignes
+    let liste: Vec<Value> = page
         .iter()
-        .skip(debut_de_page(page, par_page))
-        .take(par_page)
-        .map(|(identifiant, d)| {
+        .map(|d| {
             json!({
-                "idFactureTravaux": identifiant,
+                "idFactureTravaux": d.ordre,
                 "numeroFactureTravaux": d.numero,
                 "statutFactureTravaux": d.statut.code(),
                 "typeFactureTravaux": d.cadre.code(),
@@ -79,14 +76,13 @@ pub async fn rechercher(
                 "dateHeureEtatCourant": d.date_statut.and_time(chrono::NaiveTime::MIN),
                 "identifiantFournisseur": d.identifiant_fournisseur,
                 "designationFournisseur": d.fournisseur,
-                "identifiantDestinataire": d.maitre_ouvrage,
+                "identifiantDestinataire": d.destinataire,
+                "designationDestinataire": d.maitre_ouvrage,
                 "montantHT": decimal(d.montant_ht),
                 "montantAdmisHT": d.montant_admis_ht.map(decimal),
                 "aTraiter": d.a_traiter,
             })
         })
         .collect();
-    Ok(succes(
-        json!({ "listeFacturesTravaux": liste, "parametresRetour": parametres_retour(page, par_page, total) }),
-    ))
+    Ok(succes(json!({ "listeFacturesTravaux": liste, "parametresRetour": retour })))
 }
