@@ -63,20 +63,8 @@ pub async fn soumettre(
             "statutFacture": f.statut.code(),
             "dateDepot": f.date_depot,
         }))),
-        Err(anomalies) => {
-            let messages: Vec<String> =
-                anomalies.iter().map(|a| format!("{} : {}", a.code, a.message)).collect();
-            Err(ErreurPiste::refus(format!(
-                "Facture refusée ({} anomalie(s)). {}",
-                anomalies.len(),
-                messages.join(" ")
-            )))
-        }
+        Err(anomalies) => Err(super::reponse::refus_des_anomalies("Facture refusée", &anomalies)),
     }
-}
-
-fn texte_facultatif(corps: &Value, nom: &str) -> Option<String> {
-    corps.get(nom).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
 }
 
 /// `rechercher/fournisseur` : les factures envoyées par la structure, les plus récentes d'abord.
@@ -98,10 +86,10 @@ pub async fn rechercher_fournisseur(
 ) -> Resultat {
     let statuts = statuts_demandes(&corps);
     let criteres = piste::Criteres {
-        numero_facture: texte_facultatif(&corps, "numeroFacture"),
-        numero_flux_depot: texte_facultatif(&corps, "numeroFluxDepot"),
+        numero_facture: super::reponse::texte_facultatif(&corps, "numeroFacture"),
+        numero_flux_depot: super::reponse::texte_facultatif(&corps, "numeroFluxDepot"),
         statuts,
-        type_facture: texte_facultatif(&corps, "typeFacture"),
+        type_facture: super::reponse::texte_facultatif(&corps, "typeFacture"),
     };
     let (page, par_page) = pagination(corps.get("rechercheFactureParFournisseur"));
     let AppelPiste { bac_id, structure_id } = appel;
@@ -142,21 +130,20 @@ pub async fn rechercher_fournisseur(
     ))
 }
 
-/// L'identifiant entier d'une facture dans le corps (`identifiantFactureCPP` ou `idFacture`),
-/// en nombre ou en texte.
-fn identifiant_demande(corps: &Value) -> Result<i64, ErreurPiste> {
-    super::reponse::entier(corps, &["identifiantFactureCPP", "idFacture"]).ok_or_else(|| {
-        ErreurPiste::refus("Le champ « identifiantFactureCPP » (un nombre entier) est obligatoire.")
-    })
-}
+/// Les champs où une facture de la structure est désignée, le premier étant celui qu'on nomme.
+pub(super) const IDENTIFIANT_FACTURE: &[&str] = &["identifiantFactureCPP", "idFacture"];
 
-/// La facture demandée, si elle est de la structure du compte technique.
-async fn facture_demandee(
+/// La facture demandée par le premier champ entier de `noms` (en nombre ou en texte), si elle est
+/// de la structure du compte technique.
+pub(super) async fn facture_demandee(
     etat: &AppState,
     appel: &AppelPiste,
     corps: &Value,
+    noms: &[&str],
 ) -> Result<(i64, String), ErreurPiste> {
-    let identifiant = identifiant_demande(corps)?;
+    let identifiant = super::reponse::entier(corps, noms).ok_or_else(|| {
+        ErreurPiste::refus(format!("Le champ « {} » (un nombre entier) est obligatoire.", noms[0]))
+    })?;
     let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
     let id = etat.lire(move |c, _| piste::facture_de_l_identifiant(c, &bac, &structure, identifiant)).await?;
     id.map(|id| (identifiant, id)).ok_or_else(|| {
@@ -170,7 +157,7 @@ pub async fn consulter_fournisseur(
     appel: AppelPiste,
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
-    let (identifiant, id) = facture_demandee(&etat, &appel, &corps).await?;
+    let (identifiant, id) = facture_demandee(&etat, &appel, &corps, IDENTIFIANT_FACTURE).await?;
     let bac = appel.bac_id.clone();
     let fs = etat.lire(move |c, _| facture::charger(c, &bac, &id)).await?;
     Ok(succes(json!({ "facture": facture_complete(identifiant, &fs) })))
@@ -239,7 +226,7 @@ pub async fn historique(
     appel: AppelPiste,
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
-    let (_, id) = facture_demandee(&etat, &appel, &corps).await?;
+    let (_, id) = facture_demandee(&etat, &appel, &corps, IDENTIFIANT_FACTURE).await?;
     let bac = appel.bac_id.clone();
     let (fs, entrees) = etat
         .lire(move |c, _| Ok((facture::charger(c, &bac, &id)?, journal::historique_facture(c, &bac, &id)?)))

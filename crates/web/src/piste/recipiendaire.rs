@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 
 use super::acces::AppelPiste;
 use super::factures::{facture_complete, montant, statuts_demandes};
-use super::reponse::{ErreurPiste, Resultat, entier, pagination, parametres_retour, succes};
+use super::reponse::{
+    ErreurPiste, Resultat, entier, pagination, parametres_retour, succes, texte_facultatif,
+};
 use crate::api::client::CorpsJson;
 use crate::etat::AppState;
 
@@ -42,10 +44,10 @@ pub async fn rechercher(
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
     let criteres = piste::Criteres {
-        numero_facture: texte(&corps, "numeroFacture"),
+        numero_facture: texte_facultatif(&corps, "numeroFacture"),
         numero_flux_depot: None,
         statuts: statuts_demandes(&corps),
-        type_facture: texte(&corps, "typeFacture"),
+        type_facture: texte_facultatif(&corps, "typeFacture"),
     };
     let destinataire = destinataire_demande(&corps);
     let (page, par_page) =
@@ -96,10 +98,6 @@ pub async fn rechercher(
     Ok(succes(champs))
 }
 
-fn texte(corps: &Value, nom: &str) -> Option<String> {
-    corps.get(nom).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
-}
-
 /// La facture reçue demandée (`idFacture` ou `identifiantFactureCPP`) : introuvable tant
 /// qu'elle n'a pas été mise à disposition de son destinataire.
 async fn facture_recue(
@@ -137,12 +135,12 @@ pub async fn traiter(
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
     let (identifiant, id) = facture_recue(&etat, &appel, &corps).await?;
-    let code = texte(&corps, "nouveauStatut")
+    let code = texte_facultatif(&corps, "nouveauStatut")
         .ok_or_else(|| ErreurPiste::refus("Le champ « nouveauStatut » est obligatoire."))?;
     let statut = Statut::depuis_code(&code)
         .map_err(|_| ErreurPiste::refus(format!("« {code} » n'est pas un statut de facture.")))?;
-    let motif = texte(&corps, "motif").unwrap_or_default();
-    let numero_mandat = texte(&corps, "numeroDPMandat").unwrap_or_default();
+    let motif = texte_facultatif(&corps, "motif").unwrap_or_default();
+    let numero_mandat = texte_facultatif(&corps, "numeroDPMandat").unwrap_or_default();
     let bac = appel.bac_id.clone();
     let (nouveau, numero, date) = etat
         .ecrire(move |tx, h| {

@@ -113,6 +113,26 @@ pub fn entier(corps: &Value, noms: &[&str]) -> Option<i64> {
     }
 }
 
+/// Un champ texte non vide du corps, sans ses espaces autour.
+pub fn texte_facultatif(corps: &Value, nom: &str) -> Option<String> {
+    corps.get(nom).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+}
+
+/// Une saisie refusée par les contrôles du portail : chaque anomalie, code et message, en un
+/// libellé qui commence par `quoi` (« Facture refusée »).
+pub fn refus_des_anomalies(quoi: &str, anomalies: &[chorus_domain::Anomalie]) -> ErreurPiste {
+    let messages: Vec<String> = anomalies.iter().map(|a| format!("{} : {}", a.code, a.message)).collect();
+    ErreurPiste::refus(format!("{quoi} ({} anomalie(s)). {}", anomalies.len(), messages.join(" ")))
+}
+
+/// La page demandée d'une liste déjà lue en entier : le rang (à partir de 0) de son premier
+/// élément, ses éléments, et le `parametresRetour` de la réponse.
+pub fn page_de<T>(elements: &[T], (page, par_page): (usize, usize)) -> (usize, &[T], Value) {
+    let debut = debut_de_page(page, par_page).min(elements.len());
+    let fin = debut.saturating_add(par_page).min(elements.len());
+    (debut, &elements[debut..fin], parametres_retour(page, par_page, elements.len()))
+}
+
 /// Le rang du premier résultat de la page `page` (numérotée à partir de 1).
 pub fn debut_de_page(page: usize, par_page: usize) -> usize {
     page.saturating_sub(1).saturating_mul(par_page)

@@ -8,7 +8,7 @@ use chorus_store::{piste, reference};
 use serde_json::{Value, json};
 
 use super::acces::AppelPiste;
-use super::reponse::{ErreurPiste, Resultat, debut_de_page, pagination, parametres_retour, succes};
+use super::reponse::{ErreurPiste, Resultat, page_de, pagination, succes};
 use crate::api::client::CorpsJson;
 use crate::etat::AppState;
 use axum::extract::State;
@@ -36,13 +36,10 @@ pub async fn rechercher(
             "Indiquez un critère dans « structure » : identifiantStructure, raisonSocialeStructure ou libelleStructure.",
         ));
     }
-    let (page, par_page) = pagination(corps.get("parametres"));
     let trouvees = etat.lire(move |c, _| reference::rechercher_annuaire(c, &requete, 10_000)).await?;
-    let total = trouvees.len();
-    let liste: Vec<Value> = trouvees
+    let (_, page, retour) = page_de(&trouvees, pagination(corps.get("parametres")));
+    let liste: Vec<Value> = page
         .iter()
-        .skip(debut_de_page(page, par_page))
-        .take(par_page)
         .map(|s| {
             json!({
                 "idStructureCPP": piste::id_cpp_de_l_annuaire(&s.identifiant),
@@ -53,9 +50,7 @@ pub async fn rechercher(
             })
         })
         .collect();
-    Ok(succes(
-        json!({ "listeStructures": liste, "parametresRetour": parametres_retour(page, par_page, total) }),
-    ))
+    Ok(succes(json!({ "listeStructures": liste, "parametresRetour": retour })))
 }
 
 /// La structure désignée par `idStructureCPP` ou `idStructure` (les clients réels envoient
@@ -134,18 +129,17 @@ pub async fn services(
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
     let (_, s) = structure_designee(&etat, &corps).await?;
-    let (page, par_page) = pagination(corps.get("parametresRechercherServicesStructure"));
     let identifiant = s.identifiant.clone();
     let services = etat.lire(move |c, _| reference::services(c, &identifiant)).await?;
-    let liste: Vec<Value> = services
+    let (debut, page, retour) =
+        page_de(&services, pagination(corps.get("parametresRechercherServicesStructure")));
+    let liste: Vec<Value> = page
         .iter()
         .enumerate()
-        .skip(debut_de_page(page, par_page))
-        .take(par_page)
         .map(|(rang, sv)| {
             json!({
                 // Choix du simulateur : le rang du service dans sa structure.
-                "idService": rang + 1,
+                "idService": debut + rang + 1,
                 "codeService": sv.code,
                 "libelleService": sv.libelle,
                 "estActif": sv.actif,
@@ -153,9 +147,7 @@ pub async fn services(
             })
         })
         .collect();
-    Ok(succes(
-        json!({ "listeServices": liste, "parametresRetour": parametres_retour(page, par_page, services.len()) }),
-    ))
+    Ok(succes(json!({ "listeServices": liste, "parametresRetour": retour })))
 }
 
 /// `transverses/v1/rechercher/destinataire` : les destinataires de l'annuaire par identifiant
@@ -169,12 +161,10 @@ pub async fn rechercher_destinataire(
     if requete.is_empty() {
         return Err(ErreurPiste::refus("Indiquez « identifiant » ou « nomVilleCodePostal »."));
     }
-    let (page, par_page) = pagination(corps.get("parametresRecherche"));
     let trouvees = etat.lire(move |c, _| reference::rechercher_annuaire(c, &requete, 10_000)).await?;
-    let liste: Vec<Value> = trouvees
+    let (_, page, retour) = page_de(&trouvees, pagination(corps.get("parametresRecherche")));
+    let liste: Vec<Value> = page
         .iter()
-        .skip(debut_de_page(page, par_page))
-        .take(par_page)
         .map(|s| {
             json!({
                 "idStructureCPP": piste::id_cpp_de_l_annuaire(&s.identifiant),
@@ -185,9 +175,7 @@ pub async fn rechercher_destinataire(
             })
         })
         .collect();
-    Ok(succes(
-        json!({ "listeDestinataires": liste, "parametresRetour": parametres_retour(page, par_page, trouvees.len()) }),
-    ))
+    Ok(succes(json!({ "listeDestinataires": liste, "parametresRetour": retour })))
 }
 
 /// `transverses/v1/consulter/information/siret` : l'établissement dans le registre des

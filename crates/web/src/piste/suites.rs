@@ -3,41 +3,18 @@
 //! mêmes cas d'usage que les boutons du portail (`suivi`, `validation`).
 
 use axum::extract::State;
-use chorus_domain::Anomalie;
 use chorus_domain::suites::Acheminement;
 use chorus_store::{facture, piste, suivi, validation};
 use serde_json::{Value, json};
 
 use super::acces::AppelPiste;
-use super::reponse::{ErreurPiste, Resultat, entier, succes};
+use super::factures::{IDENTIFIANT_FACTURE, facture_demandee};
+use super::reponse::{ErreurPiste, Resultat, entier, refus_des_anomalies, succes};
 use crate::api::client::CorpsJson;
 use crate::etat::AppState;
 
-/// La facture de la structure désignée par le premier champ entier de `noms`.
-async fn facture_de_la_structure(
-    etat: &AppState,
-    appel: &AppelPiste,
-    corps: &Value,
-    noms: &[&str],
-) -> Result<(i64, String), ErreurPiste> {
-    let identifiant = entier(corps, noms).ok_or_else(|| {
-        ErreurPiste::refus(format!("Le champ « {} » (un nombre entier) est obligatoire.", noms[0]))
-    })?;
-    let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
-    let id = etat.lire(move |c, _| piste::facture_de_l_identifiant(c, &bac, &structure, identifiant)).await?;
-    id.map(|id| (identifiant, id)).ok_or_else(|| {
-        ErreurPiste::introuvable(format!("Facture {identifiant} introuvable pour cette structure."))
-    })
-}
-
 fn texte(v: Option<&Value>) -> String {
     v.and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string()
-}
-
-/// Les anomalies d'une saisie refusée, en un libellé.
-fn refus_des_anomalies(anomalies: &[Anomalie]) -> ErreurPiste {
-    let messages: Vec<String> = anomalies.iter().map(|a| format!("{} : {}", a.code, a.message)).collect();
-    ErreurPiste::refus(format!("Refusé ({} anomalie(s)). {}", anomalies.len(), messages.join(" ")))
 }
 
 /// La réponse d'une suite réussie : la facture et son nouveau statut.
@@ -60,8 +37,7 @@ pub async fn completer(
     appel: AppelPiste,
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
-    let (identifiant, id) =
-        facture_de_la_structure(&etat, &appel, &corps, &["identifiantFactureCPP", "idFacture"]).await?;
+    let (identifiant, id) = facture_demandee(&etat, &appel, &corps, IDENTIFIANT_FACTURE).await?;
     if corps.get("pieceJointeComplementaire").and_then(Value::as_array).is_some_and(|l| !l.is_empty()) {
         return Err(ErreurPiste::refus(
             "Le simulateur ne reçoit pas de pièce jointe de complément par l'API : joignez-la depuis le portail \
@@ -85,8 +61,7 @@ pub async fn recycler(
     appel: AppelPiste,
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
-    let (identifiant, id) =
-        facture_de_la_structure(&etat, &appel, &corps, &["identifiantFactureCPP", "idFacture"]).await?;
+    let (identifiant, id) = facture_demandee(&etat, &appel, &corps, IDENTIFIANT_FACTURE).await?;
     let destinataire = corps.get("destinataire");
     let code = texte(destinataire.and_then(|d| d.get("codeDestinataire")));
     if code.is_empty() {
@@ -107,7 +82,7 @@ pub async fn recycler(
             suivi::recycler(tx, &bac, &structure, &fid, &a, &commentaire, h)
         })
         .await?;
-    issue.map_err(|a| refus_des_anomalies(&a))?;
+    issue.map_err(|a| refus_des_anomalies("Refusé", &a))?;
     reponse_facture(&etat, &appel, identifiant, id).await
 }
 
@@ -128,11 +103,23 @@ pub async fn traiter_rejet(
             "Le champ « listeDemandePaiement » doit donner au moins un « idDemandePaiement ».",
         ));
     }
-    let mut ids = Vec::with_capacity(demandes.len());
-    for identifiant in demandes {
-        let corps = json!({ "idDemandePaiement": identifiant });
-        ids.push(facture_de_la_structure(&etat, &appel, &corps, &["idDemandePaiement"]).await?.1);
-    }
+    // Toutes les factures d'une seule lecture ; une seule inconnue, et rien n'est fait.
+    let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
+    let ids = etat
+        .lire(move |c, _| {
+            let mut ids = Vec::with_capacity(demandes.len());
+            for identifiant in demandes {
+                match piste::facture_de_l_identifiant(c, &bac, &structure, identifiant)? {
+                    Some(id) => ids.push(id),
+                    None => return Ok(Err(identifiant)),
+                }
+            }
+            Ok(Ok(ids))
+        })
+        .await?
+        .map_err(|identifiant| {
+            ErreurPiste::introuvable(format!("Facture {identifiant} introuvable pour cette structure."))
+        })?;
     let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
     etat.ecrire(move |tx, h| {
         for id in &ids {
@@ -152,7 +139,7 @@ pub async fn corriger_valideur(
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
     let (identifiant, id) =
-        facture_de_la_structure(&etat, &appel, &corps, &["idFacture", "identifiantFactureCPP"]).await?;
+        facture_demandee(&etat, &appel, &corps, &["idFacture", "identifiantFactureCPP"]).await?;
     let siret = Some(texte(corps.get("identifiantStructure")))
         .filter(|s| !s.is_empty())
         .or_else(|| entier(&corps, &["idStructure"]).and_then(piste::identifiant_de_l_id_cpp))
@@ -163,6 +150,6 @@ pub async fn corriger_valideur(
     let issue = etat
         .ecrire(move |tx, h| validation::corriger_valideur(tx, &bac, &structure, &fid, (&siret, ""), h))
         .await?;
-    issue.map_err(|a| refus_des_anomalies(&a))?;
+    issue.map_err(|a| refus_des_anomalies("Refusé", &a))?;
     reponse_facture(&etat, &appel, identifiant, id).await
 }

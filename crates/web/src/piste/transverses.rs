@@ -253,16 +253,14 @@ pub async fn rattachements_utilisateur(
     let s = structure_de_l_appel(&etat, &appel).await?;
     let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
     let services = etat.lire(move |c, _| chorus_store::gestion::services(c, &bac, &structure)).await?;
-    let (page, par_page) =
-        super::reponse::pagination(corps.get("parametresListerRattachementsStructureUtilisateur"));
-    let liste: Vec<Value> = services
+    let demandee = super::reponse::pagination(corps.get("parametresListerRattachementsStructureUtilisateur"));
+    let (debut, page, retour) = super::reponse::page_de(&services, demandee);
+    let liste: Vec<Value> = page
         .iter()
         .enumerate()
-        .skip(super::reponse::debut_de_page(page, par_page))
-        .take(par_page)
         .map(|(rang, sv)| {
             json!({
-                "idService": rang + 1,
+                "idService": debut + rang + 1,
                 "codeService": sv.code,
                 "nomService": sv.libelle,
                 "statutRattachement": if sv.actif { "ACTIF" } else { "INACTIF" },
@@ -274,8 +272,8 @@ pub async fn rattachements_utilisateur(
         "identifiantStructure": s.identifiant,
         "designationStructure": s.raison_sociale,
         "listeServices": liste,
-        "premierService": page == 1,
-        "parametresRetour": super::reponse::parametres_retour(page, par_page, services.len()),
+        "premierService": demandee.0 == 1,
+        "parametresRetour": retour,
     })))
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::acces::AppelPiste;
 use super::factures::montant;
-use super::reponse::{ErreurPiste, Resultat, debut_de_page, entier, pagination, parametres_retour, succes};
+use super::reponse::{ErreurPiste, Resultat, entier, page_de, pagination, succes};
 use crate::api::client::CorpsJson;
 use crate::etat::AppState;
 
@@ -31,8 +31,6 @@ pub async fn rechercher(
 ) -> Resultat {
     let siret = siret_du_compte(&etat, &appel).await?;
     let statuts = super::factures::statuts_demandes(&corps);
-    let (page, par_page) =
-        pagination(corps.get("paramRecherche").or_else(|| corps.get("rechercheFactureParValideur")));
     let bac_id = appel.bac_id.clone();
     let toutes = etat.lire(move |c, _| validation::factures_a_valider(c, &bac_id, &siret)).await?;
     let retenues: Vec<_> = toutes
@@ -40,11 +38,11 @@ pub async fn rechercher(
         .filter(|f| f.bac_id == appel.bac_id)
         .filter(|f| statuts.is_empty() || statuts.iter().any(|s| s == f.statut.code()))
         .collect();
-    let total = retenues.len();
-    let liste: Vec<Value> = retenues
+    let demandee =
+        pagination(corps.get("paramRecherche").or_else(|| corps.get("rechercheFactureParValideur")));
+    let (_, page, retour) = page_de(&retenues, demandee);
+    let liste: Vec<Value> = page
         .iter()
-        .skip(debut_de_page(page, par_page))
-        .take(par_page)
         .map(|f| {
             json!({
                 "idFacture": f.ordre,
@@ -61,9 +59,7 @@ pub async fn rechercher(
             })
         })
         .collect();
-    Ok(succes(
-        json!({ "listeFactures": liste, "parametresRetour": parametres_retour(page, par_page, total) }),
-    ))
+    Ok(succes(json!({ "listeFactures": liste, "parametresRetour": retour })))
 }
 
 /// Le motif de refus donné (`motifRefus`) : son code, son libellé ou son `idMotif`.
