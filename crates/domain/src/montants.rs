@@ -77,6 +77,19 @@ pub const CODE_TVA_FRANCHISE: &str = "TVA1";
 /// Son libellé, repris comme motif d'exonération quand la facture n'en donne pas.
 pub const LIBELLE_TVA_FRANCHISE: &str = "Art 293B (FranchiseEnBase)";
 
+/// Les motifs d'exonération que propose `recuperer/motifs/exonerationtva` : la mention de la
+/// franchise en base et celle de l'autoliquidation (sous-traitance du BTP), les deux mentions
+/// qu'exige l'article 242 nonies A de l'annexe II du CGI dans ces cas. Choix du simulateur :
+/// la liste du vrai service n'est pas publiée, ni ses codes ; `soumettre` remplace un de ces
+/// codes par sa mention.
+pub const MOTIFS_EXONERATION: [(&str, &str); 2] =
+    [("FRANCHISE_EN_BASE", "TVA non applicable, art. 293 B du CGI"), ("AUTOLIQUIDATION", "Autoliquidation")];
+
+/// La mention d'un motif d'exonération donné par son code ; le texte tel quel sinon.
+pub fn mention_d_exoneration(motif: &str) -> &str {
+    MOTIFS_EXONERATION.iter().find(|(code, _)| *code == motif.trim()).map_or(motif, |(_, mention)| mention)
+}
+
 /// Le taux d'un code `lignePosteTauxTva`. La table complète des codes de Chorus Pro n'est pas
 /// publiée dans les sources : seul `TVA1` (0 %, franchise en base) est attesté. Un autre code
 /// (`TVA5`, `TVA20`…) n'est pas deviné : `None`, et l'appelant demande le taux en clair

@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0025_appels_api.sql"),
     include_str!("migrations/0026_office_des_transports.sql"),
     include_str!("migrations/0027_structure_par_siret.sql"),
+    include_str!("migrations/0028_engagements.sql"),
 ];
 
 #[derive(Clone)]

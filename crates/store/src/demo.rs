@@ -12,6 +12,7 @@ pub const ANNUAIRE: &str = include_str!("../../../fixtures/annuaire-formation.cs
 pub const SERVICES: &str = include_str!("../../../fixtures/services-formation.csv");
 pub const ENTREPRISES: &str = include_str!("../../../fixtures/sirene-formation.csv");
 pub const TAUX: &str = include_str!("../../../fixtures/taux-interets-moratoires.csv");
+pub const ENGAGEMENTS: &str = include_str!("../../../fixtures/engagements-formation.csv");
 
 /// Mot de passe des comptes de démonstration (affiché au démarrage et dans le README).
 pub const MOT_DE_PASSE_DEMO: &str = "Formation-2026";
@@ -44,6 +45,17 @@ pub struct CompteDemo {
 /// Sans effet sur une base déjà initialisée : on peut l'appeler à chaque démarrage.
 pub fn initialiser(store: &Store, horloge: &Horloge) -> Resultat<()> {
     store.ecrire(|tx| {
+        // Les engagements sont arrivés après les premiers dossiers de données : ils se chargent
+        // aussi dans un dossier déjà initialisé.
+        if crate::engagement::nombre(tx)? == 0 {
+            let rapport = crate::engagement::importer(tx, ENGAGEMENTS.as_bytes())?;
+            if rapport.nombre_erreurs > 0 {
+                return Err(Erreur::Invalide(format!(
+                    "données livrées (engagements) : {:?}",
+                    rapport.erreurs
+                )));
+            }
+        }
         let deja: i64 = tx.query_row("SELECT count(*) FROM bac", [], |r| r.get(0))?;
         if deja > 0 {
             return Ok(());

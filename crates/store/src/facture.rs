@@ -44,6 +44,9 @@ pub enum ModeDepot {
     DepotPdfPortail,
     /// Déposée par l'API de simulation (service `soumettre`).
     SaisieApi,
+    /// Saisie par l'API, avec le PDF de la facture envoyé par `ajouter/fichier`
+    /// (`soumettre`, `modeDepot` DEPOT_PDF_API).
+    DepotPdfApi,
     /// Intégrée d'un flux (Factur-X, UBL, CII) déposé sur le portail.
     UploadPortail,
     /// Intégrée d'un flux déposé par l'API (`deposer/flux`).
@@ -56,6 +59,7 @@ impl ModeDepot {
             ModeDepot::SaisiePortail => "SAISIE_PORTAIL",
             ModeDepot::DepotPdfPortail => "DEPOT_PDF_PORTAIL",
             ModeDepot::SaisieApi => "SAISIE_API",
+            ModeDepot::DepotPdfApi => "DEPOT_PDF_API",
             ModeDepot::UploadPortail => "UPLOAD_PORTAIL",
             ModeDepot::UploadApi => "UPLOAD_API",
         }
@@ -67,6 +71,7 @@ impl ModeDepot {
             ModeDepot::SaisiePortail => "Saisie",
             ModeDepot::DepotPdfPortail => "Dépôt PDF",
             ModeDepot::SaisieApi => "Saisie par l'API",
+            ModeDepot::DepotPdfApi => "Dépôt PDF par l'API",
             ModeDepot::UploadPortail => "Dépôt d'un flux sur le portail",
             ModeDepot::UploadApi => "Dépôt d'un flux par l'API",
         }
@@ -76,6 +81,7 @@ impl ModeDepot {
         match code {
             "DEPOT_PDF_PORTAIL" => ModeDepot::DepotPdfPortail,
             "SAISIE_API" => ModeDepot::SaisieApi,
+            "DEPOT_PDF_API" => ModeDepot::DepotPdfApi,
             "UPLOAD_PORTAIL" => ModeDepot::UploadPortail,
             "UPLOAD_API" => ModeDepot::UploadApi,
             _ => ModeDepot::SaisiePortail,

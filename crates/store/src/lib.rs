@@ -21,6 +21,7 @@ pub mod cours;
 pub mod demo;
 pub mod depart;
 pub mod emargement;
+pub mod engagement;
 pub mod erreur;
 pub mod export;
 pub mod facture;

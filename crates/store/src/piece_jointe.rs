@@ -21,6 +21,8 @@ use crate::horloge::Horloge;
 pub const NATURE_FACTURE: &str = "FACTURE";
 /// Une pièce jointe complémentaire.
 pub const NATURE_COMPLEMENTAIRE: &str = "COMPLEMENTAIRE";
+/// Un fichier envoyé par l'API (`ajouter/fichier`) qu'aucune facture ne cite encore.
+pub const NATURE_FICHIER_API: &str = "FICHIER_API";
 
 pub use crate::facture::ModeDepot;
 
@@ -37,6 +39,8 @@ pub struct Piece {
     pub taille: u64,
     /// Date simulée de l'ajout.
     pub ajoutee_le: NaiveDate,
+    /// Son rang dans le bac : le `pieceJointeId` de l'API.
+    pub numero: i64,
 }
 
 impl Piece {
@@ -64,7 +68,7 @@ impl From<chorus_documents::Erreur> for RefusFichier {
     }
 }
 
-const COLONNES: &str = "id, structure_id, facture_id, nature, nom, type_mime, taille, ajoutee_le";
+const COLONNES: &str = "id, structure_id, facture_id, nature, nom, type_mime, taille, ajoutee_le, ordre";
 
 fn depuis_ligne(r: &rusqlite::Row<'_>) -> rusqlite::Result<Piece> {
     Ok(Piece {
@@ -76,6 +80,7 @@ fn depuis_ligne(r: &rusqlite::Row<'_>) -> rusqlite::Result<Piece> {
         type_mime: r.get(5)?,
         taille: r.get::<_, i64>(6)?.max(0) as u64,
         ajoutee_le: r.get(7)?,
+        numero: r.get(8)?,
     })
 }
 
@@ -275,7 +280,7 @@ pub fn deposer_pdf(
     let abandonne: i64 = c
         .prepare_cached(
             "SELECT coalesce(sum(taille), 0) FROM piece_jointe
-             WHERE bac_id = ?1 AND structure_id = ?2 AND facture_id IS NULL",
+             WHERE bac_id = ?1 AND structure_id = ?2 AND facture_id IS NULL AND nature = 'FACTURE'",
         )?
         .query_row([bac_id, structure_id], |r| r.get(0))?;
     if let Err(refus) = verifier_quota(c, bac_id, pdf.contenu.len() as u64, abandonne.max(0) as u64)? {
@@ -283,7 +288,8 @@ pub fn deposer_pdf(
         return Ok(Err(refus));
     }
     c.prepare_cached(
-        "DELETE FROM piece_jointe WHERE bac_id = ?1 AND structure_id = ?2 AND facture_id IS NULL",
+        "DELETE FROM piece_jointe
+         WHERE bac_id = ?1 AND structure_id = ?2 AND facture_id IS NULL AND nature = 'FACTURE'",
     )?
     .execute([bac_id, structure_id])?;
     let date = bac.date_simulee(horloge);
@@ -297,7 +303,7 @@ pub fn deposer_pdf(
 pub fn depot_en_cours(c: &Connection, bac_id: &str, structure_id: &str, depot_id: &str) -> Resultat<Piece> {
     c.prepare_cached(&format!(
         "SELECT {COLONNES} FROM piece_jointe
-         WHERE bac_id = ?1 AND structure_id = ?2 AND id = ?3 AND facture_id IS NULL"
+         WHERE bac_id = ?1 AND structure_id = ?2 AND id = ?3 AND facture_id IS NULL AND nature = 'FACTURE'"
     ))?
     .query_row([bac_id, structure_id, depot_id], depuis_ligne)
     .optional()?
@@ -339,6 +345,116 @@ pub fn previsualiser_depot(
 ) -> Resultat<Result<chorus_domain::facture::Facture, Vec<chorus_domain::Anomalie>>> {
     depot_en_cours(c, bac_id, structure_id, depot_id)?;
     facture::previsualiser_envoi(c, bac_id, structure_id, None, brut, horloge)
+}
+
+/// `ajouter/fichier` : un fichier envoyé par un connecteur, gardé pour la structure du compte
+/// technique jusqu'à ce qu'une facture le cite (`pieceJointePrincipaleId`,
+/// `pieceJointeComplementaireId`). Les règles des pièces jointes et le quota du bac
+/// s'appliquent ; renvoie son numéro (`pieceJointeId`), le rang du fichier dans le bac.
+pub fn ajouter_fichier_api(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    nom: &str,
+    contenu: &[u8],
+    horloge: &Horloge,
+) -> Resultat<Result<i64, RefusFichier>> {
+    let bac = bac::bac(c, bac_id)?;
+    bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let nom = regles::nom_sans_chemin(nom);
+    let controle = match regles::controler(nom, contenu.len() as u64, 0).map_err(RefusFichier::from) {
+        Ok(()) => verifier_quota(c, bac_id, contenu.len() as u64, 0)?,
+        Err(refus) => Err(refus),
+    };
+    if let Err(refus) = controle {
+        tracer_refus(c, &bac, None, &refus, horloge)?;
+        return Ok(Err(refus));
+    }
+    let date = bac.date_simulee(horloge);
+    let id = inserer(c, bac_id, structure_id, None, NATURE_FICHIER_API, nom, Source::Octets(contenu), date)?;
+    Ok(Ok(c
+        .prepare_cached("SELECT ordre FROM piece_jointe WHERE bac_id = ?1 AND id = ?2")?
+        .query_row([bac_id, &id], |r| r.get(0))?))
+}
+
+/// Un fichier envoyé par l'API que la structure n'a pas encore cité dans une facture, par son
+/// numéro (`pieceJointeId`) ; `Introuvable` pour un fichier d'une autre structure ou déjà cité.
+pub fn fichier_api(c: &Connection, bac_id: &str, structure_id: &str, numero: i64) -> Resultat<Piece> {
+    c.prepare_cached(&format!(
+        "SELECT {COLONNES} FROM piece_jointe
+         WHERE bac_id = ?1 AND structure_id = ?2 AND ordre = ?3 AND facture_id IS NULL AND nature = 'FICHIER_API'"
+    ))?
+    .query_row(params![bac_id, structure_id, numero], depuis_ligne)
+    .optional()?
+    .ok_or(Erreur::Introuvable("pièce jointe"))
+}
+
+/// La facture soumise par l'API avec son PDF : « DEPOT_PDF_API ».
+pub fn noter_mode_depot_api_pdf(c: &Connection, bac_id: &str, facture_id: &str) -> Resultat<()> {
+    noter_mode_depot(c, bac_id, facture_id, ModeDepot::DepotPdfApi)
+}
+
+/// Le contenu d'un fichier envoyé par l'API et pas encore cité.
+pub fn contenu_fichier_api(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    numero: i64,
+) -> Resultat<(Piece, Vec<u8>)> {
+    let piece = fichier_api(c, bac_id, structure_id, numero)?;
+    contenu(c, bac_id, &piece.id)
+}
+
+/// Rattache à une facture de la structure des fichiers envoyés par l'API : le PDF de la facture
+/// (`principal`, déjà contrôlé comme un dépôt PDF) et des pièces complémentaires. Le total de
+/// la facture reste sous 120 Mo ; un numéro inconnu ou déjà cité laisse tout en l'état.
+pub fn rattacher_fichiers_api(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+    facture_id: &str,
+    principal: Option<i64>,
+    complementaires: &[i64],
+) -> Resultat<Result<(), RefusFichier>> {
+    let f = facture::charger(c, bac_id, facture_id)?;
+    if f.structure_id != structure_id {
+        return Err(Erreur::Introuvable("facture"));
+    }
+    let mut pieces = Vec::new();
+    for (numero, nature) in principal
+        .iter()
+        .map(|n| (*n, NATURE_FACTURE))
+        .chain(complementaires.iter().map(|n| (*n, NATURE_COMPLEMENTAIRE)))
+    {
+        match fichier_api(c, bac_id, structure_id, numero) {
+            Ok(p) if !pieces.iter().any(|(q, _): &(Piece, _)| q.id == p.id) => pieces.push((p, nature)),
+            Ok(_) => {}
+            Err(Erreur::Introuvable(_)) => {
+                return Ok(Err(RefusFichier {
+                    code: "PIECE_JOINTE_INCONNUE",
+                    message: format!(
+                        "La pièce jointe n° {numero} n'existe pas, ou a déjà été jointe à une facture : \
+                         envoyez le fichier par « ajouter/fichier » et citez le numéro rendu (pieceJointeId)."
+                    ),
+                }));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let mut cumul = total(c, bac_id, facture_id)?;
+    for (p, _) in &pieces {
+        if let Err(refus) = regles::controler(&p.nom, p.taille, cumul) {
+            return Ok(Err(refus.into()));
+        }
+        cumul = cumul.saturating_add(p.taille);
+    }
+    let mut maj = c.prepare_cached(
+        "UPDATE piece_jointe SET facture_id = ?3, nature = ?4 WHERE bac_id = ?1 AND id = ?2",
+    )?;
+    for (p, nature) in &pieces {
+        maj.execute(params![bac_id, p.id, facture_id, nature])?;
+    }
+    Ok(Ok(()))
 }
 
 /// Total des fichiers d'une facture (son PDF et ses pièces jointes), en octets.

@@ -32,7 +32,7 @@ pub struct RapportImport {
 pub const ERREURS_DETAILLEES: usize = 200;
 
 impl RapportImport {
-    fn erreur(&mut self, ligne: usize, message: String) {
+    pub(crate) fn erreur(&mut self, ligne: usize, message: String) {
         self.nombre_erreurs += 1;
         if self.erreurs.len() < ERREURS_DETAILLEES {
             self.erreurs.push((ligne, message));
@@ -144,7 +144,7 @@ impl<R: Read> Read for SuiviLignes<R> {
 /// suivante (numéro de ligne dans le fichier, à partir de 1, l'en-tête étant la ligne 1 ;
 /// champs). Le fichier peut ne pas être en UTF-8 valide : les octets invalides sont remplacés
 /// plutôt que de perdre la ligne. None si le fichier est vide.
-fn parcourir_csv<E>(
+pub(crate) fn parcourir_csv<E>(
     source: impl Read,
     lire_entete: impl FnOnce(&[&str]) -> Resultat<E>,
     mut traiter: impl FnMut(&E, usize, &[&str]) -> Resultat<()>,

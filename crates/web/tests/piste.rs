@@ -51,13 +51,21 @@ struct Connecteur {
 
 impl Connecteur {
     async fn de_formation1(app: &Router) -> Connecteur {
+        Connecteur::de_formation(app, 1).await
+    }
+
+    /// The connector of the demo sandbox `formationN`.
+    async fn de_formation(app: &Router, n: usize) -> Connecteur {
+        let siret = ["92391234900068", "92960199500020"][n - 1];
         let r = jeton(
             app,
-            "grant_type=client_credentials&client_id=demo-formation1&client_secret=demo-secret-formation1&scope=openid",
+            &format!(
+                "grant_type=client_credentials&client_id=demo-formation{n}&client_secret=demo-secret-formation{n}&scope=openid"
+            ),
         )
         .await;
         assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
-        let login = chorus_domain::compte_technique::identifiant(SIRET_FORMATION1, 1);
+        let login = chorus_domain::compte_technique::identifiant(siret, 1);
         Connecteur {
             app: app.clone(),
             jeton: r.json["access_token"].as_str().expect("access_token").to_string(),
@@ -272,6 +280,78 @@ async fn une_facture_refusee_et_une_entree_fausse_ont_un_libelle_en_francais_jam
         assert!(r.statut.is_client_error(), "{chemin}: {} {}", r.statut, r.texte);
         assert!(r.json["libelle"].as_str().is_some_and(|l| !l.is_empty()), "{chemin}: {}", r.texte);
     }
+}
+
+/// The orders the scenarios hand out are found by `engagementsJuridiques/v1/rechercher`, by
+/// buyer (idStructureCPP or SIRET), number and state; an unknown number finds nothing.
+#[tokio::test]
+async fn un_engagement_juridique_se_verifie_avant_d_adresser_la_facture() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let r = c
+        .post(
+            "/cpro/engagementsJuridiques/v1/rechercher",
+            json!({ "structureReceptriceEngagementJuridique": COMMUNE.parse::<i64>().unwrap(),
+                    "numeroEngagementJuridique": "BC-2026-0147", "etatCourantEngagementJuridique": "COMMANDE" }),
+        )
+        .await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    let ej = &r.json["listeEngagementJuridique"][0];
+    assert_eq!(ej["numeroEngagementJuridique"], "BC-2026-0147");
+    assert_eq!(ej["structureReceptrice"], COMMUNE);
+    assert_eq!(ej["statutStructureReceptrice"], "ACTIF");
+    assert_eq!(ej["libelleTypeEngagementJuridique"], "BON_DE_COMMANDE");
+    assert_eq!(ej["libelleEtatCourantEJ"], "COMMANDE");
+    assert_eq!(ej["montantTotalHt"], 850);
+    assert_eq!(r.json["parametresRetour"]["total"], 1);
+    // By SIRET in text: both of the commune's orders.
+    let r = c
+        .post(
+            "/cpro/engagementsJuridiques/v1/rechercher",
+            json!({ "structureReceptriceEngagementJuridique": COMMUNE }),
+        )
+        .await;
+    let numeros: Vec<&str> = r.json["listeEngagementJuridique"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["numeroEngagementJuridique"].as_str().unwrap())
+        .collect();
+    assert_eq!(numeros, ["BC-2026-0147", "EJ-2026-0318"], "{}", r.texte);
+    // The order belongs to the commune, not to another buyer; an unknown number finds nothing.
+    for corps in [
+        json!({ "structureReceptriceEngagementJuridique": "26236940800063", "numeroEngagementJuridique": "BC-2026-0147" }),
+        json!({ "numeroEngagementJuridique": "BC-INCONNU" }),
+    ] {
+        let r = c.post("/cpro/engagementsJuridiques/v1/rechercher", corps).await;
+        assert_eq!(
+            (r.statut, r.json["parametresRetour"]["total"].as_i64()),
+            (StatusCode::OK, Some(0)),
+            "{}",
+            r.texte
+        );
+    }
+}
+
+/// A motive code of `recuperer/motifs/exonerationtva` becomes its legal mention on the invoice.
+#[tokio::test]
+async fn un_motif_d_exoneration_de_la_liste_devient_sa_mention() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let mut corps = facture("API-EXO-1");
+    corps["references"]["typeTva"] = json!("EXONERATION");
+    corps["references"]["motifExonerationTva"] = json!("FRANCHISE_EN_BASE");
+    corps["lignePoste"][0]["lignePosteTauxTvaManuel"] = json!(0);
+    corps["montantTotal"] =
+        json!({ "montantHtTotal": 1200, "montantTVA": 0, "montantTtcTotal": 1200, "montantAPayer": 1200 });
+    let r = c.post("/cpro/factures/v1/soumettre", corps).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    let id = r.json["identifiantFactureCPP"].as_i64().unwrap();
+    let r = c.post("/cpro/factures/v1/consulter/fournisseur", json!({ "identifiantFactureCPP": id })).await;
+    assert_eq!(
+        r.json["facture"]["references"]["motifExonerationTva"],
+        "TVA non applicable, art. 293 B du CGI"
+    );
 }
 
 #[tokio::test]
@@ -531,6 +611,19 @@ async fn les_listes_de_reference_et_les_rattachements_du_compte() {
             "FACTURE_TRAVAUX",
         ),
         ("/cpro/transverses/v1/recuperer/modedepot", "listeModeDepot", "modeDepot", "SAISIE_API"),
+        ("/cpro/transverses/v1/recuperer/modedepot", "listeModeDepot", "modeDepot", "DEPOT_PDF_API"),
+        (
+            "/cpro/transverses/v1/recuperer/motifs/exonerationtva",
+            "listeMotifsExonerationTva",
+            "libelleMotifExonerationTva",
+            "TVA non applicable, art. 293 B du CGI",
+        ),
+        (
+            "/cpro/transverses/v1/recuperer/typespj",
+            "listeTypePieceJointe",
+            "codeTypePieceJointe",
+            "COMPLEMENTAIRE",
+        ),
         ("/cpro/transverses/v1/recuperer/modereglements", "listeModePaiement", "modePaiement", "VIREMENT"),
         (
             "/cpro/transverses/v1/recuperer/structures/actives/fournisseur",
@@ -629,6 +722,132 @@ async fn un_service_se_consulte_par_son_rang_dans_la_liste_des_services() {
     assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
 }
 
+/// Sends a file by `transverses/v1/ajouter/fichier` and returns its `pieceJointeId`.
+async fn fichier_envoye(c: &Connecteur, nom: &str, extension: &str, contenu: &[u8]) -> i64 {
+    let r = c
+        .post(
+            "/cpro/transverses/v1/ajouter/fichier",
+            json!({
+                "pieceJointeFichier": base64::engine::general_purpose::STANDARD.encode(contenu),
+                "pieceJointeNom": nom,
+                "pieceJointeTypeMime": "application/octet-stream",
+                "pieceJointeExtension": extension,
+            }),
+        )
+        .await;
+    assert_eq!((r.statut, r.json["codeRetour"].as_i64()), (StatusCode::OK, Some(0)), "{}", r.texte);
+    r.json["pieceJointeId"].as_i64().expect("pieceJointeId")
+}
+
+fn un_pdf(numero: &str) -> Vec<u8> {
+    chorus_documents::DocumentPdf::nouveau("Facture")
+        .titre(&format!("Facture {numero}"))
+        .paragraphe("SIRET client 21852884200097 — 2 × 600,00 € HT")
+        .produire()
+        .expect("PDF")
+}
+
+/// `DEPOT_PDF_API`: the invoice's PDF is sent first by `ajouter/fichier`, then cited by
+/// `soumettre` with the keyed data. The portal shows a « Dépôt PDF par l'API » with that very
+/// PDF; a file is cited once; a file that is not a readable PDF, a file of another sandbox, a
+/// file over 10 MB and a name outside Chorus Pro's list are refused, and nothing is half saved.
+#[tokio::test]
+async fn une_facture_deposee_en_pdf_par_l_api_et_ses_pieces_jointes() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let pdf = un_pdf("API-PDF-DEPOT");
+    let principal = fichier_envoye(&c, "API-PDF-DEPOT", "pdf", &pdf).await;
+    let devis = fichier_envoye(&c, "devis-signe.pdf", "PDF", b"%PDF-1.4 devis").await;
+    let mut corps = facture("API-PDF-DEPOT");
+    corps["modeDepot"] = json!("DEPOT_PDF_API");
+    // Without its PDF, a DEPOT_PDF_API is refused.
+    let r = c.post("/cpro/factures/v1/soumettre", corps.clone()).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+    assert!(r.json["libelle"].as_str().unwrap().contains("pieceJointePrincipale"), "{}", r.texte);
+    // A complementary file that is not a readable PDF cannot be the invoice itself.
+    corps["pieceJointePrincipale"] =
+        json!([{ "pieceJointePrincipaleDesignation": "Devis", "pieceJointePrincipaleId": devis }]);
+    let r = c.post("/cpro/factures/v1/soumettre", corps.clone()).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+    // An unknown complementary file undoes the whole submission.
+    corps["pieceJointePrincipale"] = json!([{ "pieceJointePrincipaleId": principal }]);
+    corps["pieceJointeComplementaire"] = json!([{ "pieceJointeComplementaireId": 4242 }]);
+    let r = c.post("/cpro/factures/v1/soumettre", corps.clone()).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+    let r =
+        c.post("/cpro/factures/v1/rechercher/fournisseur", json!({ "numeroFacture": "API-PDF-DEPOT" })).await;
+    assert_eq!(r.json["parametresRetour"]["total"], 0, "nothing half saved: {}", r.texte);
+
+    corps["pieceJointeComplementaire"] = json!([{ "pieceJointeComplementaireId": devis.to_string() }]);
+    let r = c.post("/cpro/factures/v1/soumettre", corps.clone()).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    let id = r.json["identifiantFactureCPP"].as_i64().unwrap();
+    let r = c.post("/cpro/factures/v1/consulter/fournisseur", json!({ "identifiantFactureCPP": id })).await;
+    let f = &r.json["facture"];
+    assert_eq!(f["modeDepot"], "DEPOT_PDF_API", "{}", r.texte);
+    let pieces = f["listeDesPiecesJointes"]["pieceJointe"].as_array().unwrap();
+    let types: Vec<(&str, i64)> = pieces
+        .iter()
+        .map(|p| (p["pieceJointeTypeCode"].as_str().unwrap(), p["pieceJointeId"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(types, [("FACTURE", principal), ("COMPLEMENTAIRE", devis)]);
+    // The invoice's PDF is the one sent, downloaded as such.
+    let r = c
+        .post("/cpro/factures/v1/telecharger/groupe", json!({ "listeFacture": [{ "idFacture": id }] }))
+        .await;
+    let telecharge = base64::engine::general_purpose::STANDARD
+        .decode(r.json["fichierResultat"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(telecharge, pdf);
+
+    // A cited file is not cited again.
+    corps["numeroFactureSaisi"] = json!("API-PDF-DEPOT-2");
+    corps["pieceJointeComplementaire"] = json!([]);
+    let r = c.post("/cpro/factures/v1/soumettre", corps.clone()).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+
+    // The portal's list shows it.
+    let mut stagiaire = Stagiaire::connecte(&portail.app, "formation1@exemple.fr").await;
+    stagiaire.get("/factures-emises?numero=API-PDF-DEPOT").await.assert_contient("API-PDF-DEPOT");
+
+    // Files are checked as on the portal; over 10 MB the real service's code 20003.
+    for (nom, ext, contenu, code) in [
+        ("script", "exe", b"MZ".to_vec(), 20001),
+        ("vide", "pdf", Vec::new(), 20001),
+        ("un-nom-de-fichier-bien-trop-long-pour-chorus-pro-vraiment", "pdf", b"%PDF".to_vec(), 20001),
+        ("gros", "pdf", vec![b'a'; 10 * 1024 * 1024 + 1], 20003),
+    ] {
+        let r = c
+            .post(
+                "/cpro/transverses/v1/ajouter/fichier",
+                json!({ "pieceJointeFichier": base64::engine::general_purpose::STANDARD.encode(&contenu),
+                        "pieceJointeNom": nom, "pieceJointeExtension": ext }),
+            )
+            .await;
+        assert_eq!(
+            (r.statut, r.json["codeRetour"].as_i64()),
+            (StatusCode::BAD_REQUEST, Some(code)),
+            "{nom}: {}",
+            r.texte
+        );
+    }
+    let r = c
+        .post(
+            "/cpro/transverses/v1/ajouter/fichier",
+            json!({ "pieceJointeFichier": "pas du base64 !", "pieceJointeNom": "a.txt" }),
+        )
+        .await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+
+    // Another sandbox's connector cannot cite formation1's files.
+    let autre = Connecteur::de_formation(&portail.app, 2).await;
+    let mut chez_l_autre = facture("API-AUTRE");
+    chez_l_autre["pieceJointeComplementaire"] =
+        json!([{ "pieceJointeComplementaireId": fichier_envoye(&c, "x", "txt", b"x").await }]);
+    let r = autre.post("/cpro/factures/v1/soumettre", chez_l_autre).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+}
+
 /// The acheteur simulé must not act on its own during these tests: a test advances no clock,
 /// so every status comes from the calls below.
 async fn soumise(c: &Connecteur, numero: &str) -> i64 {
@@ -686,19 +905,29 @@ async fn le_connecteur_joue_le_destinataire_et_le_fournisseur_donne_les_suites()
         r.texte
     );
 
-    // The supplier completes it; a complement's attachment by API is refused, saying why.
+    // The supplier completes it: an unknown attachment number leaves it suspended; a file sent
+    // by `ajouter/fichier` and cited joins the invoice with the comment.
     let r = c
-        .post("/cpro/factures/v1/completer", json!({ "identifiantFactureCPP": id, "pieceJointeComplementaire": [{ "pieceJointeComplementaireId": 1 }] }))
+        .post("/cpro/factures/v1/completer", json!({ "identifiantFactureCPP": id, "pieceJointeComplementaire": [{ "pieceJointeComplementaireId": 999 }] }))
         .await;
     assert_eq!(r.statut, StatusCode::BAD_REQUEST);
-    assert!(r.json["libelle"].as_str().unwrap().contains("portail"), "{}", r.texte);
+    assert!(r.json["libelle"].as_str().unwrap().contains("ajouter/fichier"), "{}", r.texte);
+    let r = c.post("/cpro/factures/v1/consulter/fournisseur", json!({ "identifiantFactureCPP": id })).await;
+    assert_eq!(r.json["facture"]["statutFacture"], "SUSPENDUE", "{}", r.texte);
+    let bl = fichier_envoye(&c, "bon-de-livraison-42", "TXT", b"Bon de livraison 42").await;
     let r = c
         .post(
             "/cpro/factures/v1/completer",
-            json!({ "identifiantFactureCPP": id, "commentaire": "Bon de livraison n° 42 joint" }),
+            json!({ "identifiantFactureCPP": id, "commentaire": "Bon de livraison n° 42 joint",
+                    "pieceJointeComplementaire": [{ "pieceJointeComplementaireDesignation": "BL", "pieceJointeComplementaireId": bl }] }),
         )
         .await;
     assert_eq!(r.json["statutFacture"], "COMPLETEE", "{}", r.texte);
+    let r = c.post("/cpro/factures/v1/consulter/recipiendaire", json!({ "idFacture": id })).await;
+    let pieces = &r.json["facture"]["listeDesPiecesJointes"]["pieceJointe"];
+    assert_eq!(pieces[0]["pieceJointeId"], bl, "{}", r.texte);
+    assert_eq!(pieces[0]["pieceJointeDesignation"], "bon-de-livraison-42");
+    assert_eq!(pieces[0]["pieceJointeExtension"], "TXT");
 
     // « À recycler », then recycled to the right service by the supplier.
     let r = c.post("/cpro/factures/v1/traiter/recue", traiter("A_RECYCLER", "Mauvais service")).await;

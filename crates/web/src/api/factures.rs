@@ -149,20 +149,26 @@ pub(crate) struct Soumission {
     pub(crate) declares: MontantsDeclares,
     /// `fournisseur.idFournisseur` : le SIRET de la structure qui facture, si le bac en a plusieurs.
     pub(crate) fournisseur: Option<String>,
+    /// `modeDepot`, sans ses espaces ; vide s'il n'est pas donné.
+    pub(crate) mode: String,
+}
+
+/// Refuse un `modeDepot` que la porte ne reçoit pas.
+pub(crate) fn verifier_mode(mode: &str, acceptes: &[&str]) -> Result<(), AppError> {
+    if mode.is_empty() || acceptes.contains(&mode) {
+        return Ok(());
+    }
+    Err(AppError::Requete(format!(
+        "« modeDepot » : ce service reçoit {}, pas « {mode} »",
+        acceptes.join(" ou ")
+    )))
 }
 
 const EXEMPLE_SOUMETTRE: &str = r#"{"numeroFactureSaisi": "FA-2026-001", "dateFacture": "2026-11-20", …}"#;
 
 pub(crate) fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
     let racine = Objet::racine(corps, EXEMPLE_SOUMETTRE)?;
-    let mode = racine.texte("modeDepot")?;
-    if !mode.trim().is_empty() && mode.trim() != "SAISIE_API" {
-        return Err(AppError::Requete(format!(
-            "« modeDepot » : le simulateur ne reçoit par ce service que des factures saisies (SAISIE_API), \
-             pas « {} »",
-            mode.trim()
-        )));
-    }
+    let mode = racine.texte("modeDepot")?.trim().to_string();
     let destinataire = racine.objet("destinataire")?;
     let cadre = racine.objet("cadreDeFacturation")?;
     let references = racine.objet("references")?;
@@ -215,9 +221,11 @@ pub(crate) fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
             numero_marche: references.texte("numeroMarche")?,
             mode_paiement: references.texte("modePaiement")?,
             type_tva: references.texte("typeTva")?,
-            motif_exoneration: Some(references.texte("motifExonerationTva")?)
-                .filter(|m| !m.trim().is_empty() || !franchise)
-                .unwrap_or_else(|| montants::LIBELLE_TVA_FRANCHISE.to_string()),
+            motif_exoneration: Some(
+                montants::mention_d_exoneration(&references.texte("motifExonerationTva")?).to_string(),
+            )
+            .filter(|m| !m.trim().is_empty() || !franchise)
+            .unwrap_or_else(|| montants::LIBELLE_TVA_FRANCHISE.to_string()),
             numero_facture_origine: references.texte("numeroFactureOrigine")?,
             commentaire: racine.texte("commentaire")?,
             code_structure_valideur: cadre.texte("codeStructureValideur")?,
@@ -231,6 +239,7 @@ pub(crate) fn lire_soumission(corps: &Value) -> Result<Soumission, AppError> {
             montant_a_payer: totaux.texte_ou_nombre("montantAPayer")?,
         },
         fournisseur: fournisseur.map(|f| f.trim().to_string()),
+        mode,
     })
 }
 
@@ -242,6 +251,7 @@ pub async fn soumettre(
     CorpsJson(corps): CorpsJson,
 ) -> Reponse {
     let s = lire_soumission(&corps)?;
+    verifier_mode(&s.mode, &["SAISIE_API"])?;
     let formateur_id = client.formateur.id;
     let issue = etat
         .ecrire(move |tx, h| {

@@ -9,7 +9,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use serde_json::{Map, Value, json};
 
-use super::{factures, recipiendaire, structures, suites, transverses, travaux, valideur};
+use super::{
+    engagements, factures, pieces, recipiendaire, structures, suites, transverses, travaux, valideur,
+};
 use crate::etat::AppState;
 
 /// Un service de l'API : son adresse sous `/cpro`, ce qu'il fait, les champs qu'il lit et ceux
@@ -251,6 +253,48 @@ pub const SERVICES: &[Service] = &[
         transverses::rattachements_utilisateur
     ),
     service!(
+        "/engagementsJuridiques/v1/rechercher",
+        "Les engagements juridiques (bons de commande, marchés) d'un acheteur.",
+        [
+            "structureReceptriceEngagementJuridique",
+            "numeroEngagementJuridique",
+            "etatCourantEngagementJuridique",
+            "parametresRechercherEngagementJuridique"
+        ],
+        ["listeEngagementJuridique", "parametresRetour"],
+        Some(
+            r#"{"structureReceptriceEngagementJuridique": 21852884200097, "numeroEngagementJuridique": "BC-2026-0147", "etatCourantEngagementJuridique": "COMMANDE"}"#
+        ),
+        engagements::rechercher
+    ),
+    service!(
+        "/transverses/v1/recuperer/motifs/exonerationtva",
+        "Les mentions d'exonération de TVA proposées (codes du simulateur).",
+        ["codeLangue"],
+        ["listeMotifsExonerationTva"],
+        Some(r#"{"codeLangue": "fr"}"#),
+        transverses::motifs_exoneration
+    ),
+    service!(
+        "/transverses/v1/recuperer/typespj",
+        "Les types de pièces jointes d'une facture.",
+        ["typeObjet", "codeLangue"],
+        ["listeTypePieceJointe"],
+        Some(r#"{"typeObjet": "FACTURE"}"#),
+        pieces::types
+    ),
+    Service {
+        chemin: "/transverses/v1/ajouter/fichier",
+        get: false,
+        resume: "Envoyer un fichier (base64) qu'une facture citera par son numéro.",
+        requete: &["pieceJointeFichier", "pieceJointeNom", "pieceJointeTypeMime", "pieceJointeExtension"],
+        reponse: &["pieceJointeId"],
+        exemple: Some(
+            r#"{"pieceJointeFichier": "Qm9uIGRlIGNvbW1hbmRlIG4gQkMtMjAyNi0wMTQ3", "pieceJointeNom": "bon-de-commande", "pieceJointeTypeMime": "text/plain", "pieceJointeExtension": "TXT"}"#,
+        ),
+        route: || post(pieces::ajouter_fichier).layer(DefaultBodyLimit::max(crate::api::flux::CORPS_MAX)),
+    },
+    service!(
         "/factures/v1/soumettre",
         "Soumettre une facture saisie.",
         [
@@ -264,6 +308,8 @@ pub const SERVICES: &[Service] = &[
             "lignePoste",
             "ligneTva",
             "montantTotal",
+            "pieceJointePrincipale",
+            "pieceJointeComplementaire",
             "commentaire"
         ],
         ["identifiantFactureCPP", "numeroFacture", "statutFacture", "dateDepot"],

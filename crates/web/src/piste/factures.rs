@@ -35,21 +35,103 @@ fn nombre(d: Decimal) -> Value {
     }
 }
 
-/// `soumettre` : une facture saisie par l'API (`modeDepot` SAISIE_API), au nom de la structure
-/// du compte technique. Choix du simulateur : `fournisseur.idFournisseur` n'est pas relu, la
-/// structure étant celle du compte technique présenté.
+/// Les numéros (`…Id`) d'une liste de pièces jointes citées par une facture
+/// (`pieceJointePrincipale`, `pieceJointeComplementaire`), en nombre ou en texte.
+pub(super) fn pieces_citees(corps: &Value, liste: &str, champ: &str) -> Result<Vec<i64>, ErreurPiste> {
+    let Some(elements) = corps.get(liste).filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let Some(elements) = elements.as_array() else {
+        return Err(ErreurPiste::refus(format!("« {liste} » : une liste est attendue.")));
+    };
+    elements
+        .iter()
+        .enumerate()
+        .map(|(rang, e)| {
+            super::reponse::entier(e, &[champ]).filter(|n| *n > 0).ok_or_else(|| {
+                ErreurPiste::refus(format!(
+                    "« {liste}[{rang}].{champ} » : le numéro rendu par « ajouter/fichier » (pieceJointeId) est obligatoire."
+                ))
+            })
+        })
+        .collect()
+}
+
+/// `soumettre` : une facture saisie par l'API, au nom de la structure du compte technique.
+/// `modeDepot` SAISIE_API (les données seules), ou DEPOT_PDF_API : les données et le PDF de la
+/// facture, envoyé d'abord par `ajouter/fichier` et cité en `pieceJointePrincipale` ; dans les
+/// deux cas, `pieceJointeComplementaire` joint d'autres fichiers envoyés de même. Le PDF est
+/// contrôlé comme un dépôt sur le portail, avant la transaction. Choix du simulateur :
+/// `fournisseur.idFournisseur` n'est pas relu, la structure étant celle du compte technique.
 pub async fn soumettre(
     State(etat): State<AppState>,
     appel: AppelPiste,
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
     let s = crate::api::factures::lire_soumission(&corps)?;
+    if s.mode == "DEPOT_PDF_SIGNE_API" {
+        return Err(ErreurPiste::refus(
+            "« modeDepot » DEPOT_PDF_SIGNE_API : le simulateur ne vérifie pas de signature électronique ; \
+             déposez le PDF en DEPOT_PDF_API.",
+        ));
+    }
+    crate::api::factures::verifier_mode(&s.mode, &["SAISIE_API", "DEPOT_PDF_API"])?;
+    let principales = pieces_citees(&corps, "pieceJointePrincipale", "pieceJointePrincipaleId")?;
+    let complementaires = pieces_citees(&corps, "pieceJointeComplementaire", "pieceJointeComplementaireId")?;
+    let principal = match (s.mode == "DEPOT_PDF_API", principales.as_slice()) {
+        (true, [n]) => Some(*n),
+        (true, []) => {
+            return Err(ErreurPiste::refus(
+                "En DEPOT_PDF_API, « pieceJointePrincipale » cite le PDF de la facture : envoyez-le par \
+                 « ajouter/fichier », puis donnez son numéro en pieceJointePrincipaleId.",
+            ));
+        }
+        (true, _) => {
+            return Err(ErreurPiste::refus(
+                "« pieceJointePrincipale » : une facture n'a qu'un PDF ; joignez les autres fichiers en \
+                 pieceJointeComplementaire.",
+            ));
+        }
+        (false, []) => None,
+        (false, _) => {
+            return Err(ErreurPiste::refus(
+                "« pieceJointePrincipale » est le PDF d'une facture déposée en DEPOT_PDF_API ; en SAISIE_API, \
+                 joignez vos fichiers en pieceJointeComplementaire.",
+            ));
+        }
+    };
+    if let Some(numero) = principal {
+        // Le PDF de la facture est lu puis contrôlé hors de l'écrivain, comme un dépôt du portail.
+        let (bac, structure) = (appel.bac_id.clone(), appel.structure_id.clone());
+        let (piece, contenu) = etat
+            .lire(move |c, _| chorus_store::piece_jointe::contenu_fichier_api(c, &bac, &structure, numero))
+            .await
+            .map_err(|_| piece_inconnue(numero))?;
+        crate::pages::pieces::controler_pdf(piece.nom, contenu)
+            .await
+            .map_err(|r| ErreurPiste::refus(format!("pieceJointePrincipale : {}", r.message)))?;
+    }
     let AppelPiste { bac_id, structure_id } = appel;
     let issue = etat
         .ecrire(move |tx, h| {
             let issue = simulation::soumettre(tx, &bac_id, &structure_id, &s.brut, &s.declares, h)?;
             Ok(match issue {
                 Issue::Acceptee(id) => {
+                    if principal.is_some() || !complementaires.is_empty() {
+                        let rattachement = chorus_store::piece_jointe::rattacher_fichiers_api(
+                            tx,
+                            &bac_id,
+                            &structure_id,
+                            &id,
+                            principal,
+                            &complementaires,
+                        )?;
+                        // Un fichier manquant défait la facture entière : rien n'est à moitié déposé.
+                        rattachement.map_err(|r| chorus_store::Erreur::Invalide(r.message))?;
+                    }
+                    if principal.is_some() {
+                        chorus_store::piece_jointe::noter_mode_depot_api_pdf(tx, &bac_id, &id)?;
+                    }
                     Ok((facture::charger(tx, &bac_id, &id)?, piste::identifiant_cpp(tx, &bac_id, &id)?))
                 }
                 Issue::Refusee(anomalies) => Err(anomalies),
@@ -65,6 +147,13 @@ pub async fn soumettre(
         }))),
         Err(anomalies) => Err(super::reponse::refus_des_anomalies("Facture refusée", &anomalies)),
     }
+}
+
+fn piece_inconnue(numero: i64) -> ErreurPiste {
+    ErreurPiste::refus(format!(
+        "La pièce jointe n° {numero} n'existe pas, ou a déjà été jointe à une facture : envoyez le fichier par \
+         « ajouter/fichier » et citez le numéro rendu (pieceJointeId)."
+    ))
 }
 
 /// `rechercher/fournisseur` : les factures envoyées par la structure, les plus récentes d'abord.
@@ -159,13 +248,21 @@ pub async fn consulter_fournisseur(
 ) -> Resultat {
     let (identifiant, id) = facture_demandee(&etat, &appel, &corps, IDENTIFIANT_FACTURE).await?;
     let bac = appel.bac_id.clone();
-    let fs = etat.lire(move |c, _| facture::charger(c, &bac, &id)).await?;
-    Ok(succes(json!({ "facture": facture_complete(identifiant, &fs) })))
+    let (fs, pieces) = etat
+        .lire(move |c, _| {
+            Ok((facture::charger(c, &bac, &id)?, chorus_store::piece_jointe::lister(c, &bac, &id)?))
+        })
+        .await?;
+    Ok(succes(json!({ "facture": facture_complete(identifiant, &fs, &pieces) })))
 }
 
 /// La facture complète, telle que `consulter/fournisseur` et `consulter/recipiendaire` la
 /// rendent.
-pub(super) fn facture_complete(identifiant: i64, fs: &facture::FactureStockee) -> Value {
+pub(super) fn facture_complete(
+    identifiant: i64,
+    fs: &facture::FactureStockee,
+    pieces: &[chorus_store::piece_jointe::Piece],
+) -> Value {
     let f = &fs.facture;
     let t = fs.totaux();
     let lignes: Vec<Value> = f
@@ -209,6 +306,7 @@ pub(super) fn facture_complete(identifiant: i64, fs: &facture::FactureStockee) -
                 "numeroBonCommande": f.numero_engagement,
                 "numeroMarche": f.numero_marche,
                 "numeroFactureOrigine": Some(&f.numero_facture_origine).filter(|v| !v.is_empty()),
+                "motifExonerationTva": Some(&f.motif_exoneration).filter(|v| !v.is_empty()),
             },
             "lignesDePoste": { "lignePoste": lignes },
             "montantTotal": {
@@ -217,6 +315,25 @@ pub(super) fn facture_complete(identifiant: i64, fs: &facture::FactureStockee) -
                 "montantTtcTotal": decimal(t.total_ttc),
                 "montantAPayer": decimal(t.montant_a_payer),
             },
+            "listeDesPiecesJointes": { "pieceJointe": pieces.iter().map(piece_jointe).collect::<Vec<_>>() },
+    })
+}
+
+/// Un fichier de la facture comme `consulter/*` le liste : son numéro, son nom sans extension,
+/// son extension et son type (ceux de `recuperer/typespj`).
+fn piece_jointe(p: &chorus_store::piece_jointe::Piece) -> Value {
+    let (designation, extension) = p.nom.rsplit_once('.').unwrap_or((&p.nom, ""));
+    let (code, libelle) = if p.est_pdf_de_facture() {
+        ("FACTURE", "Le PDF de la facture (pièce principale)")
+    } else {
+        ("COMPLEMENTAIRE", "Pièce jointe complémentaire")
+    };
+    json!({
+        "pieceJointeId": p.numero,
+        "pieceJointeDesignation": designation,
+        "pieceJointeExtension": extension.to_ascii_uppercase(),
+        "pieceJointeTypeCode": code,
+        "pieceJointeTypeLibelle": libelle,
     })
 }
 

@@ -9,8 +9,10 @@
 
 pub mod acces;
 pub mod contrat;
+pub mod engagements;
 pub mod factures;
 pub mod journal;
+pub mod pieces;
 pub mod recipiendaire;
 pub mod reponse;
 pub mod structures;

@@ -122,8 +122,12 @@ pub async fn consulter(
 ) -> Resultat {
     let (identifiant, id) = facture_recue(&etat, &appel, &corps).await?;
     let bac = appel.bac_id.clone();
-    let fs = etat.lire(move |c, _| acheteur::facture_recue(c, &bac, &id)).await?;
-    Ok(succes(json!({ "facture": facture_complete(identifiant, &fs) })))
+    let (fs, pieces) = etat
+        .lire(move |c, _| {
+            Ok((acheteur::facture_recue(c, &bac, &id)?, chorus_store::piece_jointe::lister(c, &bac, &id)?))
+        })
+        .await?;
+    Ok(succes(json!({ "facture": facture_complete(identifiant, &fs, &pieces) })))
 }
 
 /// `traiter/recue` : le destinataire (ou son comptable) donne un nouveau statut : `SERVICE_FAIT`,

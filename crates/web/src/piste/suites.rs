@@ -29,25 +29,25 @@ async fn reponse_facture(etat: &AppState, appel: &AppelPiste, identifiant: i64, 
     })))
 }
 
-/// `completer` : le complément d'une facture suspendue, par son commentaire. Choix du
-/// simulateur : les pièces jointes d'un complément (`pieceJointeComplementaire`) se joignent
-/// sur le portail ; par l'API, une liste non vide est refusée en le disant.
+/// `completer` : le complément d'une facture suspendue, par son commentaire et des pièces
+/// jointes (`pieceJointeComplementaire[].pieceJointeComplementaireId`, des fichiers envoyés
+/// d'abord par `ajouter/fichier`) ; une pièce inconnue laisse la facture suspendue.
 pub async fn completer(
     State(etat): State<AppState>,
     appel: AppelPiste,
     CorpsJson(corps): CorpsJson,
 ) -> Resultat {
     let (identifiant, id) = facture_demandee(&etat, &appel, &corps, IDENTIFIANT_FACTURE).await?;
-    if corps.get("pieceJointeComplementaire").and_then(Value::as_array).is_some_and(|l| !l.is_empty()) {
-        return Err(ErreurPiste::refus(
-            "Le simulateur ne reçoit pas de pièce jointe de complément par l'API : joignez-la depuis le portail \
-             (« Compléter » sur la page de la facture), ou complétez par le seul commentaire.",
-        ));
-    }
+    let pieces =
+        super::factures::pieces_citees(&corps, "pieceJointeComplementaire", "pieceJointeComplementaireId")?;
     let commentaire = texte(corps.get("commentaire"));
     let (bac, structure, fid) = (appel.bac_id.clone(), appel.structure_id.clone(), id.clone());
     etat.ecrire(move |tx, h| {
-        let complement = suivi::Complement { commentaire: &commentaire, pieces_jointes: 0 };
+        if !pieces.is_empty() {
+            chorus_store::piece_jointe::rattacher_fichiers_api(tx, &bac, &structure, &fid, None, &pieces)?
+                .map_err(|r| chorus_store::Erreur::Invalide(r.message))?;
+        }
+        let complement = suivi::Complement { commentaire: &commentaire, pieces_jointes: pieces.len() };
         suivi::completer(tx, &bac, &structure, &fid, &complement, h)
     })
     .await?;

@@ -29,6 +29,7 @@ pub async fn modes_depot(_appel: AppelPiste) -> Resultat {
         ModeDepot::SaisiePortail,
         ModeDepot::DepotPdfPortail,
         ModeDepot::SaisieApi,
+        ModeDepot::DepotPdfApi,
         ModeDepot::UploadPortail,
         ModeDepot::UploadApi,
     ]
@@ -301,4 +302,14 @@ pub async fn taux_tva(_appel: AppelPiste) -> Resultat {
         "libelleTauxTva": "Art 293B(FranchiseEnBase)",
         "valeurTauxTva": 0,
     }] })))
+}
+
+/// `recuperer/motifs/exonerationtva` : les mentions d'exonération que le simulateur propose
+/// (`chorus_domain::montants::MOTIFS_EXONERATION`, codes choisis par le simulateur).
+pub async fn motifs_exoneration(_appel: AppelPiste) -> Resultat {
+    let liste: Vec<Value> = chorus_domain::montants::MOTIFS_EXONERATION
+        .iter()
+        .map(|(code, libelle)| json!({ "codeMotifExonerationTva": code, "libelleMotifExonerationTva": libelle }))
+        .collect();
+    Ok(succes(json!({ "listeMotifsExonerationTva": liste })))
 }
