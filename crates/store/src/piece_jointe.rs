@@ -394,6 +394,15 @@ pub fn noter_mode_depot_api_pdf(c: &Connection, bac_id: &str, facture_id: &str) 
     noter_mode_depot(c, bac_id, facture_id, ModeDepot::DepotPdfApi)
 }
 
+/// Un fichier envoyé par l'API devenu le PDF d'une pièce de travaux (qui en garde sa copie) :
+/// il n'attend plus d'être cité.
+pub fn consommer_fichier_api(c: &Connection, bac_id: &str, structure_id: &str, numero: i64) -> Resultat<()> {
+    let piece = fichier_api(c, bac_id, structure_id, numero)?;
+    c.prepare_cached("DELETE FROM piece_jointe WHERE bac_id = ?1 AND id = ?2")?
+        .execute([bac_id, &piece.id])?;
+    Ok(())
+}
+
 /// Le contenu d'un fichier envoyé par l'API et pas encore cité.
 pub fn contenu_fichier_api(
     c: &Connection,

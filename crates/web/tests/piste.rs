@@ -472,6 +472,7 @@ async fn les_exemples_de_la_documentation_sont_acceptes() {
     let portail = Portail::nouveau();
     let c = Connecteur::de_formation1(&portail.app).await;
     let mut facture_cpp = String::new();
+    let mut piece = String::new();
     let mut exemples = 0;
     for bloc in doc.split("```").skip(1).step_by(2) {
         let Some(commande) = bloc.strip_prefix("sh\n").filter(|b| b.trim_start().starts_with("curl")) else {
@@ -485,7 +486,9 @@ async fn les_exemples_de_la_documentation_sont_acceptes() {
             .to_string();
         let corps = une_ligne.find("-d '").map(|debut| {
             let reste = &une_ligne[debut + 4..];
-            reste[..reste.find('\'').expect("closing quote")].replace("$FACTURE", &facture_cpp)
+            reste[..reste.find('\'').expect("closing quote")]
+                .replace("$FACTURE", &facture_cpp)
+                .replace("$PIECE", &piece)
         });
         let r = if chemin == "/api/oauth/token" {
             jeton(&portail.app, corps.as_deref().expect("a form body")).await
@@ -500,9 +503,15 @@ async fn les_exemples_de_la_documentation_sont_acceptes() {
         if let Some(n) = r.json["identifiantFactureCPP"].as_i64() {
             facture_cpp = n.to_string();
         }
+        if let Some(n) = r.json["pieceJointeId"].as_i64() {
+            piece = n.to_string();
+        }
+        if chemin.ends_with("/engagementsJuridiques/v1/rechercher") {
+            assert_eq!(r.json["parametresRetour"]["total"], 1, "{}", r.texte);
+        }
         exemples += 1;
     }
-    assert!(exemples >= 9, "only {exemples} examples found");
+    assert!(exemples >= 12, "only {exemples} examples found");
 }
 
 #[tokio::test]
@@ -1298,6 +1307,111 @@ async fn les_pieces_de_travaux_se_cherchent_par_role() {
     assert_eq!(r.json["codeRetour"], 20007, "{}", r.texte);
     let r = c.post("/cpro/facturesTravaux/v1/rechercher", json!({ "roleUtilisateur": "VALIDATEUR" })).await;
     assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+}
+
+/// A connector deposits works pieces: a projet de décompte whose PDF the simulator produces, one
+/// whose PDF it sent by `ajouter/fichier`; it reads the dossier (delays, pieces, history); the MOE
+/// (made to act by the trainer's simulation API) sends one back for a routing error, and the
+/// connector recycles it to the right service.
+#[tokio::test]
+async fn le_connecteur_depose_consulte_et_recycle_des_pieces_de_travaux() {
+    const MOE: &str = "49228449200070";
+    let portail = Portail::nouveau();
+    let mut f = commun::Formateur::connecte(&portail, "a@exemple.fr").await;
+    let client = commun::ClientApi::new(&portail.app, &f.jeton_api().await);
+    let bac = client.post("/api/sim/v1/bacs", json!({ "stagiaire": "Camille Martin" })).await;
+    bac.assert_statut(StatusCode::CREATED);
+    let api = &bac.json["api"];
+    let id_bac = bac.json["idBac"].as_str().unwrap().to_string();
+    let t = jeton(
+        &portail.app,
+        &format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            api["clientId"].as_str().unwrap(),
+            api["clientSecret"].as_str().unwrap()
+        ),
+    )
+    .await;
+    let c = Connecteur {
+        app: portail.app.clone(),
+        jeton: t.json["access_token"].as_str().unwrap().to_string(),
+        compte: base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            api["login"].as_str().unwrap(),
+            api["motDePasse"].as_str().unwrap()
+        )),
+    };
+    let piece = |numero: &str| {
+        json!({
+            "cadreDeFacturation": { "codeCadreFacturation": "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR" },
+            "numeroFactureTravaux": numero, "dateFactureTravaux": "2026-11-22",
+            "identifiantDestinataire": COMMUNE, "codeServiceExecutant": "SERVICES_TECHNIQUES",
+            "numeroBonCommande": "EJ-2026-0318", "numeroMarche": "2026-TRV-031", "identifiantMoe": MOE,
+            "montantHT": 12000, "tauxTva": 20
+        })
+    };
+    // A missing MOE is refused with the portal's checks.
+    let mut sans_moe = piece("PD-API-0");
+    sans_moe["identifiantMoe"] = json!("");
+    let r = c.post("/cpro/facturesTravaux/v1/soumettre", sans_moe).await;
+    assert_eq!(
+        (r.statut, r.json["codeRetour"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(20001)),
+        "{}",
+        r.texte
+    );
+
+    let r = c.post("/cpro/facturesTravaux/v1/soumettre", piece("PD-API-1")).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    assert_eq!(r.json["statutFactureTravaux"], "MISE_A_DISPOSITION_MOE");
+    let id = r.json["idFactureTravaux"].as_i64().expect("an integer idFactureTravaux");
+
+    let pdf =
+        chorus_documents::DocumentPdf::nouveau("Projet de décompte").titre("PD-API-2").produire().unwrap();
+    let numero_pdf = fichier_envoye(&c, "PD-API-2", "pdf", &pdf).await;
+    let mut avec_pdf = piece("PD-API-2");
+    avec_pdf["pieceJointePrincipale"] = json!([{ "pieceJointePrincipaleId": numero_pdf }]);
+    let r = c.post("/cpro/facturesTravaux/v1/soumettre", avec_pdf.clone()).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    // The file became the piece's PDF: it is not cited twice.
+    avec_pdf["numeroFactureTravaux"] = json!("PD-API-3");
+    let r = c.post("/cpro/facturesTravaux/v1/soumettre", avec_pdf).await;
+    assert_eq!(r.statut, StatusCode::BAD_REQUEST, "{}", r.texte);
+
+    let r = c.post("/cpro/facturesTravaux/v1/consulter", json!({ "idFactureTravaux": id })).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    let dossier = &r.json["factureTravaux"];
+    assert_eq!(dossier["idFactureTravaux"], id);
+    assert_eq!(dossier["numeroFactureTravaux"], "PD-API-1");
+    assert!(dossier["delais"]["dateLimiteMoe"].is_string(), "{}", r.texte);
+    assert_eq!(dossier["typeFactureTravaux"], "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR");
+    assert!(dossier["historique"].as_array().is_some_and(|h| !h.is_empty()), "{}", r.texte);
+    let r = c.post("/cpro/facturesTravaux/v1/consulter", json!({ "idFactureTravaux": 9999 })).await;
+    assert_eq!(r.statut, StatusCode::NOT_FOUND, "{}", r.texte);
+
+    // Recycling is for a piece sent back: refused now, accepted once the MOE signals the error.
+    let recyclage = json!({ "idFactureTravaux": id, "codeServiceExecutant": "ECOLES" });
+    let r = c.post("/cpro/facturesTravaux/v1/recycler", recyclage.clone()).await;
+    assert!(r.statut.is_client_error(), "{}", r.texte);
+    let liste = client.get(&format!("/api/sim/v1/bacs/{id_bac}/factures-travaux")).await;
+    let uuid = liste.json["listeFacturesTravaux"]
+        .as_array()
+        .and_then(|l| l.iter().find(|d| d["numeroFactureTravaux"] == "PD-API-1"))
+        .and_then(|d| d["idFactureTravaux"].as_str())
+        .unwrap_or_else(|| panic!("{}", liste.texte))
+        .to_string();
+    let r = client
+        .post(
+            &format!("/api/sim/v1/bacs/{id_bac}/factures-travaux/{uuid}/traiter"),
+            json!({ "role": "MOE", "action": "SIGNALER_ERREUR_ACHEMINEMENT", "motif": "Mauvais service : l'école relève des affaires scolaires" }),
+        )
+        .await;
+    r.assert_statut(StatusCode::OK);
+    let r = c.post("/cpro/facturesTravaux/v1/recycler", recyclage).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    assert_eq!(r.json["idFactureTravaux"], id);
+    let r = c.post("/cpro/facturesTravaux/v1/consulter", json!({ "idFactureTravaux": id })).await;
+    assert_eq!(r.json["factureTravaux"]["identifiantServiceExecutant"], "ECOLES", "{}", r.texte);
 }
 
 /// The published contract: `/api/openapi.json` describes every service the server routes (both

@@ -81,16 +81,12 @@ async fn pdf_controle(titre: &str, lignes: &[(&str, &str)]) -> Result<pj::PdfCon
         .map_err(|r| AppError::Interne(r.message))
 }
 
-/// `POST /api/sim/v1/bacs/{idBac}/factures-travaux` : le titulaire (ou son sous-traitant, son
-/// cotraitant) dépose un projet de décompte, comme dans « Factures de travaux › Déposer ».
-pub async fn deposer(
-    State(etat): State<AppState>,
-    client: ClientApi,
-    Path(id_bac): Path<String>,
-    CorpsJson(corps): CorpsJson,
-) -> ReponseApi {
+/// Un dépôt de pièce de travaux lu d'un corps JSON, et `idFournisseur` s'il est donné : les
+/// champs du dépôt de l'espace « Factures de travaux », que lisent l'API de simulation et
+/// `facturesTravaux/v1/soumettre`.
+pub(crate) fn lire_depot(corps: &Value) -> Result<(DepotBrut, Option<String>), AppError> {
     let o = Objet::racine(
-        &corps,
+        corps,
         r#"{"cadreDeFacturation": {"codeCadreFacturation": "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"}, "numeroFactureTravaux": "PD-2026-11", …}"#,
     )?;
     let cadre = o.objet("cadreDeFacturation")?;
@@ -106,17 +102,36 @@ pub async fn deposer(
         moe: o.texte("identifiantMoe")?,
         montant_ht: o.texte_ou_nombre("montantHT")?.replace('.', ","),
         taux_tva: o.texte_ou_nombre("tauxTva")?.replace('.', ","),
-        motif_exoneration: o.texte("motifExonerationTva")?,
+        motif_exoneration: chorus_domain::montants::mention_d_exoneration(&o.texte("motifExonerationTva")?)
+            .to_string(),
         commentaire: o.texte("commentaire")?,
     };
     let fournisseur = Some(o.texte_ou_nombre("idFournisseur")?).filter(|s| !s.trim().is_empty());
+    Ok((brut, fournisseur))
+}
+
+/// Le PDF d'une pièce déposée sans fichier : le simulateur le produit d'après ses données (ce
+/// que le logiciel du titulaire aurait produit), puis le contrôle comme un dépôt.
+pub(crate) async fn pdf_de_la_piece(brut: &DepotBrut) -> Result<pj::PdfControle, AppError> {
     let nature = CadreFacturation::depuis_code(&brut.cadre).map(regles::nature).unwrap_or("Pièce de travaux");
     let titre = format!("{nature} n° {}", brut.numero);
     let lignes =
         [("Marché", &brut.numero_marche), ("Montant HT", &brut.montant_ht), ("Taux de TVA", &brut.taux_tva)];
     let lignes: Vec<(&str, &str)> = lignes.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pdf_controle(&titre, &lignes).await
+}
+
+/// `POST /api/sim/v1/bacs/{idBac}/factures-travaux` : le titulaire (ou son sous-traitant, son
+/// cotraitant) dépose un projet de décompte, comme dans « Factures de travaux › Déposer ».
+pub async fn deposer(
+    State(etat): State<AppState>,
+    client: ClientApi,
+    Path(id_bac): Path<String>,
+    CorpsJson(corps): CorpsJson,
+) -> ReponseApi {
+    let (brut, fournisseur) = lire_depot(&corps)?;
     // Le PDF est produit et contrôlé avant la transaction.
-    let controle = pdf_controle(&titre, &lignes).await?;
+    let controle = pdf_de_la_piece(&brut).await?;
     let formateur_id = client.formateur.id;
     let issue = etat
         .ecrire(move |tx, h| {
@@ -215,6 +230,63 @@ pub async fn lister(
     ))
 }
 
+/// Un dossier de travaux en entier : le résumé, ses délais, sa chaîne de pièces, son historique
+/// (`GET …/factures-travaux/{id}`, `facturesTravaux/v1/consulter`).
+pub(crate) fn dossier(
+    c: &Connection,
+    bac_id: &str,
+    facture_id: &str,
+    h: &chorus_store::Horloge,
+) -> Result<Value, chorus_store::Erreur> {
+    let f = travaux::charger(c, bac_id, facture_id)?;
+    let hist = travaux::historique(c, bac_id, facture_id)?;
+    let delais = travaux::delais(f.facture.cadre, f.statut, &hist);
+    let aujourd_hui = chorus_store::bac::bac(c, bac_id)?.date_simulee(h);
+    let mut v = resume(&f, &identifiant_fournisseur(c, bac_id, &f)?);
+    v["delais"] = json!({
+        "dateReceptionMoe": delais.reception_moe,
+        "dateLimiteMoe": delais.limite_moe,
+        "dateLimiteDecompteGeneral": delais.limite_decompte_general,
+        "dateLimiteSignature": delais.limite_signature,
+        "dateLimiteMoaProcedureTacite": delais.limite_moa_tacite,
+    });
+    v["piecesSuivantesPossibles"] = json!(
+        travaux::pieces_suivantes_possibles(&f, &hist, aujourd_hui)
+            .iter()
+            .map(|c| c.code())
+            .collect::<Vec<_>>()
+    );
+    v["pieces"] = json!(
+        travaux::pieces(c, bac_id, facture_id)?
+            .iter()
+            .map(|p| json!({
+                "idPiece": p.id,
+                "typeFactureTravaux": p.cadre.code(),
+                "nature": regles::nature(p.cadre),
+                "numeroFactureTravaux": p.numero,
+                "deposant": p.deposant.code(),
+                "identifiantDeposant": p.identifiant_deposant,
+                "dateDepot": p.date_depot,
+                "montantHT": montant(p.montant_ht),
+                "montantTTC": montant(p.montant_ttc),
+                "piecePayable": regles::est_payable(p.cadre),
+            }))
+            .collect::<Vec<_>>()
+    );
+    v["historique"] = json!(
+        chorus_store::journal::historique_facture(c, bac_id, facture_id)?
+            .iter()
+            .map(|e| json!({
+                "statut": e.statut.map(Statut::code),
+                "date": e.date_simulee,
+                "acteur": e.acteur,
+                "commentaire": e.commentaire,
+            }))
+            .collect::<Vec<_>>()
+    );
+    Ok(v)
+}
+
 /// `GET …/factures-travaux/{idFactureTravaux}` : le dossier, ses délais, sa chaîne de pièces et
 /// son historique.
 pub async fn lire(
@@ -226,53 +298,7 @@ pub async fn lire(
     let dossier = etat
         .lire(move |c, h| {
             simulation::bac_du_formateur(c, &formateur_id, &id_bac)?;
-            let f = travaux::charger(c, &id_bac, &id)?;
-            let hist = travaux::historique(c, &id_bac, &id)?;
-            let delais = travaux::delais(f.facture.cadre, f.statut, &hist);
-            let aujourd_hui = chorus_store::bac::bac(c, &id_bac)?.date_simulee(h);
-            let mut v = resume(&f, &identifiant_fournisseur(c, &id_bac, &f)?);
-            v["delais"] = json!({
-                "dateReceptionMoe": delais.reception_moe,
-                "dateLimiteMoe": delais.limite_moe,
-                "dateLimiteDecompteGeneral": delais.limite_decompte_general,
-                "dateLimiteSignature": delais.limite_signature,
-                "dateLimiteMoaProcedureTacite": delais.limite_moa_tacite,
-            });
-            v["piecesSuivantesPossibles"] = json!(
-                travaux::pieces_suivantes_possibles(&f, &hist, aujourd_hui)
-                    .iter()
-                    .map(|c| c.code())
-                    .collect::<Vec<_>>()
-            );
-            v["pieces"] = json!(
-                travaux::pieces(c, &id_bac, &id)?
-                    .iter()
-                    .map(|p| json!({
-                        "idPiece": p.id,
-                        "typeFactureTravaux": p.cadre.code(),
-                        "nature": regles::nature(p.cadre),
-                        "numeroFactureTravaux": p.numero,
-                        "deposant": p.deposant.code(),
-                        "identifiantDeposant": p.identifiant_deposant,
-                        "dateDepot": p.date_depot,
-                        "montantHT": montant(p.montant_ht),
-                        "montantTTC": montant(p.montant_ttc),
-                        "piecePayable": regles::est_payable(p.cadre),
-                    }))
-                    .collect::<Vec<_>>()
-            );
-            v["historique"] = json!(
-                chorus_store::journal::historique_facture(c, &id_bac, &id)?
-                    .iter()
-                    .map(|e| json!({
-                        "statut": e.statut.map(Statut::code),
-                        "date": e.date_simulee,
-                        "acteur": e.acteur,
-                        "commentaire": e.commentaire,
-                    }))
-                    .collect::<Vec<_>>()
-            );
-            Ok(v)
+            dossier(c, &id_bac, &id, h)
         })
         .await?;
     let mut reponse = json!({ "codeRetour": 0, "libelle": LIBELLE_SUCCES });

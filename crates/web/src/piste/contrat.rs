@@ -469,6 +469,58 @@ pub const SERVICES: &[Service] = &[
         valideur::motifs_de_refus
     ),
     service!(
+        "/facturesTravaux/v1/soumettre",
+        "Déposer une pièce de travaux (projet de décompte…), son PDF cité ou produit par le simulateur.",
+        [
+            "cadreDeFacturation",
+            "numeroFactureTravaux",
+            "dateFactureTravaux",
+            "identifiantDestinataire",
+            "codeServiceExecutant",
+            "numeroBonCommande",
+            "numeroMarche",
+            "identifiantMoe",
+            "montantHT",
+            "tauxTva",
+            "motifExonerationTva",
+            "pieceJointePrincipale",
+            "commentaire"
+        ],
+        [
+            "idFactureTravaux",
+            "numeroFactureTravaux",
+            "typeFactureTravaux",
+            "dateDepot",
+            "statutFactureTravaux"
+        ],
+        Some(
+            r#"{"cadreDeFacturation": {"codeCadreFacturation": "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"}, "numeroFactureTravaux": "PD-CONTRAT-1", "dateFactureTravaux": "2026-11-22", "identifiantDestinataire": "21852884200097", "codeServiceExecutant": "SERVICES_TECHNIQUES", "numeroBonCommande": "EJ-2026-0318", "numeroMarche": "2026-TRV-031", "identifiantMoe": "49228449200070", "montantHT": 12000, "tauxTva": 20}"#
+        ),
+        travaux::soumettre
+    ),
+    service!(
+        "/facturesTravaux/v1/consulter",
+        "Un dossier de travaux : délais, pièces, historique.",
+        ["idFactureTravaux"],
+        ["factureTravaux"],
+        None,
+        travaux::consulter
+    ),
+    service!(
+        "/facturesTravaux/v1/recycler",
+        "Recycler une pièce renvoyée pour erreur d'acheminement.",
+        [
+            "idFactureTravaux",
+            "identifiantDestinataire",
+            "codeServiceExecutant",
+            "numeroBonCommande",
+            "identifiantMoe"
+        ],
+        ["idFactureTravaux", "numeroFactureTravaux", "dateDepotFactureTravaux", "statutFactureTravaux"],
+        None,
+        travaux::recycler
+    ),
+    service!(
         "/facturesTravaux/v1/rechercher",
         "Les pièces de travaux, selon le rôle.",
         ["roleUtilisateur", "idDestinataire", "statutCourant", "rechercheFactureTravaux"],

@@ -149,7 +149,7 @@ pub async fn soumettre(
     }
 }
 
-fn piece_inconnue(numero: i64) -> ErreurPiste {
+pub(super) fn piece_inconnue(numero: i64) -> ErreurPiste {
     ErreurPiste::refus(format!(
         "La pièce jointe n° {numero} n'existe pas, ou a déjà été jointe à une facture : envoyez le fichier par \
          « ajouter/fichier » et citez le numéro rendu (pieceJointeId)."
