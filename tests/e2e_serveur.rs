@@ -376,6 +376,7 @@ async fn un_vrai_client_chorus_pro_s_y_branche_en_changeant_ses_adresses() {
         Some(0) => {
             assert!(texte.contains("facture du flux : ERP-CLIENT-1"), "{texte}");
             assert!(texte.contains("facture du flux : ERP-CLIENT-2"), "{texte}");
+            assert!(texte.contains("facture saisie relue : MISE_A_DISPOSITION"), "{texte}");
         }
         Some(2) if std::env::var_os("CI").is_none() => eprintln!("client chorus-api non exécuté : {erreurs}"),
         _ => panic!("le client chorus-api a échoué :\n{texte}\n{erreurs}"),

@@ -5,7 +5,11 @@ Usage : client_chorus_api.py <url du serveur> <fichier CII> <numero de facture>
 Le client ne change que ses deux adresses de base (`auth_url`, `api_url`) ; il s'authentifie
 avec les identifiants fixes du bac de démonstration formation1 (docs/api-chorus-pro.md), puis
 fait ce qu'un connecteur fait : état du service, devises, recherche et fiche d'un destinataire,
-ses services, dépôt d'un flux, compte rendu jusqu'à l'intégration, factures du flux.
+ses services, dépôt d'un flux, compte rendu jusqu'à l'intégration, factures du flux ; enfin une
+facture saisie (`soumettre`). `chorus-api` n'a pas de méthode pour ce service : l'appel passe par
+son jeton et ses en-têtes (`auth`, `_make_headers`), avec le corps que le client publié
+`facture_electronique` donne pour accepté par le vrai service (`exemples/exemple.py` : sans
+`dateFacture`, avec `idServiceFournisseur`).
 
 Sortie 0 : tout a répondu comme attendu ; 1 : une réponse inattendue (dite sur stderr) ;
 2 : le paquet `chorus-api` n'est pas installé.
@@ -14,6 +18,8 @@ Sortie 0 : tout a répondu comme attendu ; 1 : une réponse inattendue (dite sur
 import base64
 import sys
 import time
+
+import requests
 
 try:
     from chorusapi.client import ChorusAPI
@@ -82,6 +88,59 @@ def main():
     with open(facturx, "rb") as f:
         contenu = base64.b64encode(f.read()).decode()
     suivre_le_flux(api, api.deposer_flux(contenu, "facture.pdf"), numero_facturx)
+
+    soumettre_une_facture_saisie(api)
+
+
+def appeler(api, service, corps):
+    """A call through the client's own token and headers, for a service it has no method for."""
+    api.auth()
+    reponse = requests.post(f"{api.api_url}/cpro/{service}", headers=api._make_headers(), json=corps, timeout=10)
+    attendu(reponse.status_code == 200, f"{service} : {reponse.status_code} {reponse.text}")
+    return reponse.json()
+
+
+def soumettre_une_facture_saisie(api):
+    fournisseur = appeler(api, "transverses/v1/recuperer/structures/actives/fournisseur", {})
+    id_fournisseur = fournisseur["listeStructures"][0]["idStructureCPP"]
+    corps = {
+        "numeroFactureSaisi": "ERP-SAISIE-1",
+        "modeDepot": "SAISIE_API",
+        "destinataire": {"codeDestinataire": COMMUNE, "codeServiceExecutant": ""},
+        "fournisseur": {"idFournisseur": id_fournisseur, "idServiceFournisseur": 10652252},
+        "cadreDeFacturation": {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"},
+        "references": {
+            "deviseFacture": "EUR",
+            "modePaiement": "ESPECE",
+            "typeFacture": "FACTURE",
+            "typeTva": "TVA_SUR_DEBIT",
+            "numeroMarche": "VABFM001",
+        },
+        "lignePoste": [
+            {"lignePosteNumero": 1, "lignePosteReference": "R1", "lignePosteDenomination": "D1",
+             "lignePosteQuantite": 10, "lignePosteUnite": "lot", "lignePosteMontantUnitaireHT": 50.00,
+             "lignePosteMontantRemiseHT": 0, "lignePosteTauxTva": "", "lignePosteTauxTvaManuel": 20},
+            {"lignePosteNumero": 2, "lignePosteReference": "R2", "lignePosteDenomination": "D2",
+             "lignePosteQuantite": 12, "lignePosteUnite": "Kg", "lignePosteMontantUnitaireHT": 36.00,
+             "lignePosteMontantRemiseHT": 0, "lignePosteTauxTva": "", "lignePosteTauxTvaManuel": 2.1},
+        ],
+        "ligneTva": [
+            {"ligneTvaTauxManuel": 20, "ligneTvaMontantBaseHtParTaux": 500.00, "ligneTvaMontantTvaParTaux": 100.00},
+            {"ligneTvaTauxManuel": 2.1, "ligneTvaMontantBaseHtParTaux": 432.00, "ligneTvaMontantTvaParTaux": 9.07},
+        ],
+        "montantTotal": {"montantHtTotal": 932.00, "montantTVA": 109.07, "montantTtcTotal": 1041.07,
+                         "montantAPayer": 1041.07},
+        "commentaire": "Création_VABF_SoumettreFacture",
+    }
+    soumise = appeler(api, "factures/v1/soumettre", corps)
+    attendu(soumise["codeRetour"] == 0 and isinstance(soumise["identifiantFactureCPP"], int), f"soumettre : {soumise}")
+    print("facture saisie soumise :", soumise["identifiantFactureCPP"], soumise["statutFacture"])
+    lue = appeler(api, "factures/v1/consulter/fournisseur", {"identifiantFactureCPP": soumise["identifiantFactureCPP"]})
+    facture = lue["facture"]
+    attendu(facture["numeroFacture"] == "ERP-SAISIE-1" and facture["modeDepot"] == "SAISIE_API", f"consulter : {lue}")
+    attendu(facture["montantTotal"]["montantTtcTotal"] == 1041.07, f"montants : {facture['montantTotal']}")
+    attendu(facture["references"]["dateFacture"] == soumise["dateDepot"], f"date : {facture['references']}")
+    print("facture saisie relue :", facture["statutFacture"])
 
 
 def suivre_le_flux(api, depot, numero):

@@ -333,9 +333,10 @@ async fn un_engagement_juridique_se_verifie_avant_d_adresser_la_facture() {
     }
 }
 
-/// A motive code of `recuperer/motifs/exonerationtva` becomes its legal mention on the invoice.
+/// A motive code of `recuperer/motifs/exonerationtva` becomes its legal mention on the invoice;
+/// an invoice submitted without `dateFacture` is dated on its deposit day.
 #[tokio::test]
-async fn un_motif_d_exoneration_de_la_liste_devient_sa_mention() {
+async fn un_motif_d_exoneration_devient_sa_mention_et_une_facture_sans_date_est_datee_du_depot() {
     let portail = Portail::nouveau();
     let c = Connecteur::de_formation1(&portail.app).await;
     let mut corps = facture("API-EXO-1");
@@ -352,6 +353,16 @@ async fn un_motif_d_exoneration_de_la_liste_devient_sa_mention() {
         r.json["facture"]["references"]["motifExonerationTva"],
         "TVA non applicable, art. 293 B du CGI"
     );
+
+    // Real connectors leave `dateFacture` out: the invoice is dated on its deposit day.
+    let mut sans_date = facture("API-SANS-DATE");
+    sans_date.as_object_mut().unwrap().remove("dateFacture");
+    let r = c.post("/cpro/factures/v1/soumettre", sans_date).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    let depot = r.json["dateDepot"].clone();
+    let id = r.json["identifiantFactureCPP"].as_i64().unwrap();
+    let r = c.post("/cpro/factures/v1/consulter/fournisseur", json!({ "identifiantFactureCPP": id })).await;
+    assert_eq!(r.json["facture"]["references"]["dateFacture"], depot, "{}", r.texte);
 }
 
 #[tokio::test]

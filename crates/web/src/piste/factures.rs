@@ -112,8 +112,15 @@ pub async fn soumettre(
             .map_err(|r| ErreurPiste::refus(format!("pieceJointePrincipale : {}", r.message)))?;
     }
     let AppelPiste { bac_id, structure_id } = appel;
+    let mut s = s;
     let issue = etat
         .ecrire(move |tx, h| {
+            // Les connecteurs réels n'envoient pas `dateFacture` (le vrai service répond une erreur
+            // 500 quand elle est donnée, d'après un client publié) : la facture est alors datée du
+            // jour du dépôt, dans le temps du bac.
+            if s.brut.date_facture.trim().is_empty() {
+                s.brut.date_facture = chorus_store::bac::bac(tx, &bac_id)?.date_simulee(h).to_string();
+            }
             let issue = simulation::soumettre(tx, &bac_id, &structure_id, &s.brut, &s.declares, h)?;
             Ok(match issue {
                 Issue::Acceptee(id) => {
