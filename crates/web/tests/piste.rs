@@ -333,6 +333,43 @@ async fn un_engagement_juridique_se_verifie_avant_d_adresser_la_facture() {
     }
 }
 
+/// A flux is its sandbox's: another sandbox's connector gets the real service's « flux
+/// introuvable » for its number, and finds none of its invoices.
+#[tokio::test]
+async fn le_flux_d_un_autre_bac_est_introuvable() {
+    let portail = Portail::nouveau();
+    let c = Connecteur::de_formation1(&portail.app).await;
+    let xml = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/chorus-samples/cii_en16931_b2g.xml"
+    ))
+    .expect("../shared/corpus CII");
+    let r = c
+        .post(
+            "/cpro/factures/v1/deposer/flux",
+            json!({ "fichierFlux": base64::engine::general_purpose::STANDARD.encode(&xml), "nomFichier": "UNCEFACT-1.xml", "syntaxeFlux": "IN_DP_E1_CII_16B" }),
+        )
+        .await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+    let numero = r.json["numeroFluxDepot"].as_str().expect("numeroFluxDepot").to_string();
+    let r = c.post("/cpro/transverses/v1/consulterCR", json!({ "numeroFluxDepot": numero })).await;
+    assert_eq!(r.statut, StatusCode::OK, "{}", r.texte);
+
+    let autre = Connecteur::de_formation(&portail.app, 2).await;
+    for service in ["/cpro/transverses/v1/consulterCR", "/cpro/transverses/v1/consulterCRDetaille"] {
+        let r = autre.post(service, json!({ "numeroFluxDepot": numero })).await;
+        assert_eq!(
+            (r.statut, r.json["codeRetour"].as_i64(), r.json["libelle"].as_str()),
+            (StatusCode::NOT_FOUND, Some(20001), Some("POQ_MSG_01.003 - Flux introuvable.")),
+            "{service}: {}",
+            r.texte
+        );
+    }
+    let r =
+        autre.post("/cpro/factures/v1/rechercher/fournisseur", json!({ "numeroFluxDepot": numero })).await;
+    assert_eq!(r.json["parametresRetour"]["total"], 0, "{}", r.texte);
+}
+
 /// A motive code of `recuperer/motifs/exonerationtva` becomes its legal mention on the invoice;
 /// an invoice submitted without `dateFacture` is dated on its deposit day.
 #[tokio::test]
@@ -585,6 +622,8 @@ async fn chaque_service_authentifie_resiste_aux_corps_hostiles() {
         profond.into_bytes(),
         long.into_bytes(),
         vec![0xff, 0xfe, 0x00],
+        b"{\"pieceJointeFichier\": 5, \"pieceJointeNom\": [\"a\"], \"pieceJointePrincipale\": \"x\", \"pieceJointeComplementaire\": [{\"pieceJointeComplementaireId\": -1}]}".to_vec(),
+        b"{\"structureReceptriceEngagementJuridique\": {}, \"numeroEngagementJuridique\": 12, \"idFactureTravaux\": [1], \"cadreDeFacturation\": 3, \"montantHT\": {}}".to_vec(),
     ];
     for service in &services {
         for octets in &corps {
