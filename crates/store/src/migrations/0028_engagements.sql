@@ -1,7 +1,7 @@
 -- Les engagements juridiques (bons de commande, marchés) des structures publiques de
 -- l'annuaire, que `engagementsJuridiques/v1/rechercher` retrouve : des données de référence,
 -- comme l'annuaire, communes à tous les bacs.
-CREATE TABLE engagement_juridique (
+CREATE TABLE IF NOT EXISTS engagement_juridique (
     -- `idEngagementJuridique` de l'API.
     id              INTEGER PRIMARY KEY,
     numero          TEXT NOT NULL,
@@ -17,4 +17,4 @@ CREATE TABLE engagement_juridique (
     objet           TEXT NOT NULL,
     UNIQUE (structure, numero)
 );
-CREATE INDEX engagement_juridique_numero ON engagement_juridique (numero);
+CREATE INDEX IF NOT EXISTS engagement_juridique_numero ON engagement_juridique (numero);
