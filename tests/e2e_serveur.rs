@@ -166,6 +166,98 @@ async fn kill_9_pendant_une_rafale_ne_perd_aucune_ecriture_acquittee() {
     serveur.arreter().await;
 }
 
+/// Backups while running: four trainees send invoices without pause; `chorus-sandbox backup`
+/// copies the data folder meanwhile, twice; `restore` checks each copy and puts it in an empty
+/// folder, where every invoice acknowledged before the backup began is found, the database's
+/// integrity check is ok, and a server starts on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn une_sauvegarde_pendant_les_ecritures_se_restaure_avec_chaque_ecriture_acquittee() {
+    let donnees = tempfile::tempdir().expect("dossier temporaire");
+    let sauvegardes = tempfile::tempdir().expect("dossier des sauvegardes");
+    let serveur = Serveur::demarrer(donnees.path()).await;
+    let acquittees: Arc<Mutex<Vec<String>>> = Arc::default();
+    let fin = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut taches = Vec::new();
+    for n in 1..=4 {
+        let (url, acquittees, fin) = (serveur.url.clone(), Arc::clone(&acquittees), Arc::clone(&fin));
+        taches.push(tokio::spawn(async move {
+            let mut nav = Navigateur::new(&url);
+            nav.connecter(&format!("formation{n}@exemple.fr")).await;
+            nav.get("/factures-emises/saisir").await;
+            for i in 0.. {
+                if fin.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let numero = format!("S-{n}-{i}");
+                let envoyee = nav.tenter_facture(&numero).await;
+                assert!(envoyee.is_some(), "{numero} refusée pendant la sauvegarde");
+                acquittees.lock().unwrap().push(numero);
+            }
+        }));
+    }
+    for tour in 0..2 {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let avant: Vec<String> = acquittees.lock().unwrap().clone();
+        let fichier = sauvegardes.path().join(format!("chorus-{tour}.sqlite"));
+        let sortie = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
+            .arg("backup")
+            .arg(&fichier)
+            .arg("--data")
+            .arg(donnees.path())
+            .env_remove("CHORUS_DATA")
+            .output()
+            .await
+            .expect("chorus-sandbox backup");
+        assert!(sortie.status.success(), "backup : {}", String::from_utf8_lossy(&sortie.stderr));
+        assert!(String::from_utf8_lossy(&sortie.stdout).contains("intégrité vérifiée"));
+
+        let restauree = sauvegardes.path().join(format!("donnees-{tour}"));
+        let sortie = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
+            .arg("restore")
+            .arg(&fichier)
+            .arg("--data")
+            .arg(&restauree)
+            .env_remove("CHORUS_DATA")
+            .output()
+            .await
+            .expect("chorus-sandbox restore");
+        assert!(sortie.status.success(), "restore : {}", String::from_utf8_lossy(&sortie.stderr));
+        let c = rusqlite::Connection::open(restauree.join("chorus.sqlite")).expect("base restaurée");
+        let integrite: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(integrite, "ok");
+        let mut st = c.prepare("SELECT count(*) FROM facture WHERE numero = ?1").unwrap();
+        for numero in &avant {
+            let n: i64 = st.query_row([numero], |r| r.get(0)).unwrap();
+            assert_eq!(n, 1, "{numero} acquittée avant la sauvegarde {tour} et absente de la copie");
+        }
+        assert!(avant.len() > 10 * (tour + 1), "trop peu d'écritures avant la sauvegarde : {}", avant.len());
+        // Restoring over existing data is refused: nothing is overwritten.
+        let refus = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
+            .arg("restore")
+            .arg(&fichier)
+            .arg("--data")
+            .arg(donnees.path())
+            .env_remove("CHORUS_DATA")
+            .output()
+            .await
+            .expect("chorus-sandbox restore");
+        assert!(!refus.status.success());
+        assert!(String::from_utf8_lossy(&refus.stderr).contains("n'est pas vide"));
+    }
+    fin.store(true, std::sync::atomic::Ordering::Relaxed);
+    for t in taches {
+        t.await.expect("les envois ont tous abouti");
+    }
+    serveur.arreter().await;
+    // A server starts on a restored folder, with the trainees' invoices.
+    let serveur = Serveur::demarrer(&sauvegardes.path().join("donnees-1")).await;
+    let mut nav = Navigateur::new(&serveur.url);
+    nav.connecter("formation1@exemple.fr").await;
+    let liste = nav.get("/factures-emises?numero=S-1-0").await;
+    assert_contient(&liste, "S-1-0");
+    serveur.arreter().await;
+}
+
 /// The returned-invoice journeys, the trainee playing the public buyer: reject → new invoice
 /// under a new number; suspend → complete → paid by the simulated buyer.
 #[tokio::test(flavor = "multi_thread")]

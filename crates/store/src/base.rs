@@ -44,6 +44,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0028_engagements.sql"),
 ];
 
+/// Le nombre de migrations que ce binaire connaît (la version de schéma qu'il produit).
+pub fn nombre_de_migrations() -> usize {
+    MIGRATIONS.len()
+}
+
 #[derive(Clone)]
 pub struct Store {
     /// Les lectures : plusieurs connexions, qui ne bloquent jamais l'écrivain (WAL).

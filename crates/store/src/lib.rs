@@ -45,6 +45,7 @@ pub mod quiz;
 pub mod raccordement;
 pub mod rattachement;
 pub mod reference;
+pub mod sauvegarde;
 pub mod scenario;
 pub mod simulation;
 pub mod structure;

@@ -101,6 +101,23 @@ enum Commande {
         #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
         data: PathBuf,
     },
+    /// Copie cohérente du dossier de données dans FICHIER, même pendant que le serveur tourne
+    /// (les fichiers déposés compris : ils sont dans la base).
+    Backup {
+        /// Le fichier de sauvegarde à créer (il ne doit pas exister).
+        fichier: PathBuf,
+        #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
+        data: PathBuf,
+    },
+    /// Contrôle une sauvegarde et la restaure dans un dossier de données vide (la base est
+    /// mise à jour si elle vient d'une version antérieure).
+    Restore {
+        /// Le fichier de sauvegarde.
+        fichier: PathBuf,
+        /// Le dossier où la restaurer : vide ou absent.
+        #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
+        data: PathBuf,
+    },
     /// Consulte ou modifie la table des taux des intérêts moratoires.
     Taux {
         #[command(subcommand)]
@@ -219,6 +236,30 @@ fn main() -> std::process::ExitCode {
             importer(&fichier, services.as_deref(), &data)
         }
         Commande::Taux { action, data } => taux(action, &data),
+        Commande::Backup { fichier, data } => {
+            chorus_store::sauvegarde::sauvegarder(&data, &fichier).map_err(|e| e.to_string()).map(|c| {
+                println!(
+                    "Sauvegarde écrite : {} ({} Ko, schéma {}, {} bacs à sable, {} factures), intégrité vérifiée.",
+                    fichier.display(),
+                    c.octets / 1024,
+                    c.version_schema,
+                    c.bacs,
+                    c.factures
+                );
+            })
+        }
+        Commande::Restore { fichier, data } => {
+            chorus_store::sauvegarde::restaurer(&fichier, &data).map_err(|e| e.to_string()).map(|c| {
+                println!(
+                    "Sauvegarde restaurée dans {} (schéma {}, {} bacs à sable, {} factures) : démarrez le serveur avec --data {}.",
+                    data.display(),
+                    c.version_schema,
+                    c.bacs,
+                    c.factures,
+                    data.display()
+                );
+            })
+        }
     };
     match resultat {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -27,6 +27,7 @@ mod proprietes;
 mod quiz;
 mod rattachement;
 mod reference;
+mod sauvegarde;
 mod suivi;
 mod travaux;
 mod validation;
