@@ -22,6 +22,7 @@
 //! ```
 
 mod amorcage;
+mod annuaire;
 mod charge;
 mod console;
 mod ecritures;
@@ -74,6 +75,9 @@ struct Options {
     /// Factures redonnées à chaque bac avant chaque réinitialisation.
     #[arg(long, default_value_t = 5)]
     factures_par_stagiaire: usize,
+    /// Structures de l'annuaire fictif importé (mode annuaire).
+    #[arg(long, default_value_t = 300_000)]
+    structures: usize,
     /// Clients qui rechargent la page de suivi (mode suivi).
     #[arg(long, default_value_t = 1)]
     tableaux: usize,
@@ -102,6 +106,8 @@ enum Mode {
     Flux,
     /// Un connecteur d'ERP : `factures/v1/soumettre` de l'API Chorus Pro, `--clients` appels simultanés.
     Piste,
+    /// La recherche dans un annuaire de `--structures` structures, importé serveur en marche.
+    Annuaire,
 }
 
 #[tokio::main]
@@ -154,6 +160,31 @@ async fn executer(options: &Options) -> Result<usize, String> {
             serveur.arreter().await;
         }
         return Ok(p.sante.erreurs + p.soumettre.erreurs);
+    }
+    if options.mode == Mode::Annuaire {
+        let Some(serveur) = serveur else {
+            return Err("--mode annuaire importe dans le dossier du serveur qu'il lance : sans --url".into());
+        };
+        let binaire = match &options.serveur {
+            Some(chemin) => chemin.clone(),
+            None => serveur::binaire_par_defaut()?,
+        };
+        let mut session = Session::new(&url);
+        session.connecter(IDENTIFIANT, MOT_DE_PASSE).await?;
+        let duree = Duration::from_secs(options.duree);
+        let a = annuaire::mesurer(
+            &binaire,
+            serveur.donnees(),
+            &mut session,
+            options.structures,
+            options.clients,
+            duree,
+        )
+        .await?;
+        println!();
+        rapport::imprimer_annuaire(&description, options.clients, duree, &a);
+        serveur.arreter().await;
+        return Ok(a.mesures.iter().map(|m| m.seul.erreurs + m.ensemble.erreurs).sum());
     }
     if options.mode == Mode::Travaux {
         let erreurs = executer_travaux(options, &url, description).await?;

@@ -287,6 +287,35 @@ fn modele_cpu() -> String {
         .unwrap_or_else(|| "modèle de CPU inconnu".to_string())
 }
 
+pub fn imprimer_annuaire(serveur: &str, clients: usize, duree: Duration, a: &crate::annuaire::Annuaire) {
+    println!("## La recherche dans l'annuaire (chorus-bench --mode annuaire)\n");
+    println!("- Machine : {} cœurs (nproc), {}", coeurs(), modele_cpu());
+    println!("- Serveur : {serveur}");
+    println!(
+        "- Annuaire fictif de {} structures et leurs services, importé serveur en marche en {} s ; `GET /annuaire?q=…` par un stagiaire seul, puis par {clients} à la fois, {} s par mesure\n",
+        a.structures,
+        decimal(a.import.as_secs_f64(), 1),
+        duree.as_secs()
+    );
+    println!(
+        "| Recherche | Requête | Résultats | seul : p50 (ms) | seul : p99 (ms) | {clients} à la fois : p99 (ms) | {clients} à la fois : /s | erreurs |"
+    );
+    println!("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    for m in &a.mesures {
+        println!(
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} |",
+            m.nom,
+            m.requete,
+            m.resultats.trim(),
+            decimal(ms(m.seul.percentile(0.50)), 2),
+            decimal(ms(m.seul.percentile(0.99)), 2),
+            decimal(ms(m.ensemble.percentile(0.99)), 2),
+            decimal(m.ensemble.par_seconde(), 0),
+            m.seul.erreurs + m.ensemble.erreurs
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

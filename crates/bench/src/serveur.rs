@@ -62,6 +62,11 @@ impl Serveur {
         }
     }
 
+    /// The server's data folder.
+    pub fn donnees(&self) -> &Path {
+        self._donnees.path()
+    }
+
     /// The first trainer's e-mail and one-time password, printed once after « Simulateur
     /// prêt » on fresh data.
     pub async fn premier_formateur(&self) -> Result<(String, String), String> {

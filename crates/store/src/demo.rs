@@ -56,6 +56,10 @@ pub fn initialiser(store: &Store, horloge: &Horloge) -> Resultat<()> {
                 )));
             }
         }
+        // De même pour l'index de recherche de l'annuaire, sur un dossier d'avant l'index.
+        if reference::index_de_recherche_a_batir(tx)? {
+            reference::reconstruire_index_de_recherche(tx)?;
+        }
         let deja: i64 = tx.query_row("SELECT count(*) FROM bac", [], |r| r.get(0))?;
         if deja > 0 {
             return Ok(());

@@ -229,6 +229,7 @@ pub fn importer_annuaire(c: &Connection, source: impl Read) -> Resultat<RapportI
     if entete.is_none() {
         return Err(Erreur::Invalide("le fichier d'annuaire est vide (aucun en-tête)".into()));
     }
+    reconstruire_index_de_recherche(c)?;
     Ok(rapport)
 }
 
@@ -458,32 +459,147 @@ fn motif_like(texte: &str) -> String {
     m
 }
 
-/// Recherche dans l'annuaire : par SIRET (ou son début), par code postal, ou par nom.
-pub fn rechercher_annuaire(c: &Connection, requete: &str, limite: usize) -> Resultat<Vec<StructurePublique>> {
-    let compacte: String = requete.chars().filter(|c| !c.is_whitespace()).collect();
-    let limite = limite as i64;
-    let mut resultats = Vec::new();
-    if !compacte.is_empty() && compacte.chars().all(|c| c.is_ascii_digit()) {
-        let mut st = c.prepare_cached(&format!(
-            "SELECT {COLONNES_STRUCTURE} FROM annuaire_structure
-             WHERE identifiant >= ?1 AND identifiant < ?1 || ':' OR code_postal = ?1
-             ORDER BY raison_sociale LIMIT ?2"
-        ))?;
-        for s in st.query_map(params![compacte, limite], structure_depuis)? {
-            resultats.push(s?);
-        }
-    } else {
-        let normalise = normaliser(requete.trim());
-        let mut st = c.prepare_cached(&format!(
-            "SELECT {COLONNES_STRUCTURE} FROM annuaire_structure
-             WHERE recherche LIKE ?1 ESCAPE '\\' OR ville LIKE ?1 ESCAPE '\\'
-             ORDER BY raison_sociale LIMIT ?2"
-        ))?;
-        for s in st.query_map(params![motif_like(&normalise), limite], structure_depuis)? {
-            resultats.push(s?);
+/// Au-delà de ce nombre de structures trouvées, une recherche n'est pas classée en entier : la
+/// réponse dit qu'il y en a plus, et demande de préciser. Choix du simulateur : borne le
+/// travail d'une recherche trop large (« de ») sur l'annuaire réel.
+pub const RESULTATS_CLASSES_MAX: usize = 500;
+
+/// Une page de résultats de l'annuaire.
+#[derive(Debug, Clone, Default)]
+pub struct PageAnnuaire {
+    pub structures: Vec<StructurePublique>,
+    /// Le nombre de structures trouvées, au plus [`RESULTATS_CLASSES_MAX`].
+    pub total: usize,
+    /// Il y en a plus que [`RESULTATS_CLASSES_MAX`].
+    pub plus: bool,
+}
+
+/// La requête plein texte d'un texte normalisé, passée en paramètre (le texte tapé n'est
+/// jamais lu comme une syntaxe de requête) : des trigrammes de son mot le plus long, entre
+/// guillemets (un guillemet doublé), tous exigés ; `None` en deçà de trois caractères. Le mot
+/// le plus long est d'ordinaire le plus distinctif (« PONTCOURT » dans « collège public de
+/// Pontcourt ») : les mots courants ont des listes immenses dans l'index. Un trigramme sur
+/// trois, et le dernier, couvrent le mot ; le texte entier est vérifié ensuite sur chaque ligne.
+fn trigrammes(normalise: &str) -> Option<String> {
+    let mot =
+        normalise.split_whitespace().max_by_key(|m| m.chars().count()).filter(|m| m.chars().count() >= 3);
+    let caracteres: Vec<char> = mot.unwrap_or(normalise).chars().collect();
+    if caracteres.len() < 3 {
+        return None;
+    }
+    let fenetres: Vec<&[char]> = caracteres.windows(3).collect();
+    let mut choisis: Vec<String> = Vec::new();
+    for (i, fenetre) in fenetres.iter().enumerate() {
+        let t: String = fenetre.iter().collect();
+        if (i % 3 == 0 || i + 1 == fenetres.len()) && !choisis.contains(&t) {
+            choisis.push(t);
         }
     }
-    Ok(resultats)
+    Some(choisis.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND "))
+}
+
+/// Rebâtit l'index de recherche par nom et ville depuis l'annuaire (après un import, ou sur un
+/// dossier de données d'avant l'index).
+pub fn reconstruire_index_de_recherche(c: &Connection) -> Resultat<()> {
+    c.execute("DELETE FROM annuaire_recherche", [])?;
+    let mut lecture = c.prepare("SELECT identifiant, recherche, ville FROM annuaire_structure")?;
+    let mut insertion =
+        c.prepare("INSERT INTO annuaire_recherche (identifiant, nom, ville) VALUES (?1, ?2, ?3)")?;
+    let mut lignes = lecture.query([])?;
+    while let Some(l) = lignes.next()? {
+        let (identifiant, nom, ville): (String, String, String) = (l.get(0)?, l.get(1)?, l.get(2)?);
+        insertion.execute(params![identifiant, nom, normaliser(&ville)])?;
+    }
+    Ok(())
+}
+
+/// L'index de recherche est-il à bâtir (annuaire présent, index vide) ?
+pub fn index_de_recherche_a_batir(c: &Connection) -> Resultat<bool> {
+    let vide: bool = c.query_row("SELECT NOT EXISTS (SELECT 1 FROM annuaire_recherche)", [], |r| r.get(0))?;
+    Ok(vide && nombre_structures_publiques(c)? > 0)
+}
+
+/// Recherche dans l'annuaire : par SIRET (ou son début), par code postal, ou par nom.
+pub fn rechercher_annuaire(c: &Connection, requete: &str, limite: usize) -> Resultat<Vec<StructurePublique>> {
+    Ok(chercher_dans_l_annuaire(c, requete, 1, limite)?.structures)
+}
+
+/// Une page (numérotée à partir de 1) de la recherche dans l'annuaire, classée comme un
+/// stagiaire l'attend. Des chiffres : le SIRET exact, puis les SIRET qui commencent ainsi (un
+/// SIREN donne ses établissements), puis les structures du code postal. Un texte : les noms qui
+/// commencent par les mots tapés, puis ceux qui les contiennent, puis les villes ; par ordre
+/// alphabétique dans chaque groupe. Accents et casse ne comptent pas.
+pub fn chercher_dans_l_annuaire(
+    c: &Connection,
+    requete: &str,
+    page: usize,
+    par_page: usize,
+) -> Resultat<PageAnnuaire> {
+    let compacte: String = requete.chars().filter(|c| !c.is_whitespace()).collect();
+    let par_page = par_page.max(1);
+    let debut = page.max(1).saturating_sub(1).saturating_mul(par_page);
+    // Les structures trouvées (au plus la borne, plus une pour savoir s'il y en a d'autres) :
+    // leur identifiant, leur groupe et leur nom sans accents, classés en mémoire (quelques
+    // centaines de lignes au plus) ; puis les seules structures de la page demandée, lues en entier.
+    let ligne = |r: &Row<'_>| Ok((r.get::<_, u8>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(0)?));
+    let mut trouvees: Vec<(u8, String, String)> = if !compacte.is_empty()
+        && compacte.chars().all(|c| c.is_ascii_digit())
+    {
+        c.prepare_cached(&format!(
+            "SELECT identifiant,
+                    CASE WHEN identifiant = ?1 THEN 0 WHEN substr(identifiant, 1, length(?1)) = ?1 THEN 1 ELSE 2 END,
+                    recherche
+             FROM annuaire_structure
+             WHERE identifiant >= ?1 AND identifiant < ?1 || ':' OR code_postal = ?1
+             LIMIT {}",
+            RESULTATS_CLASSES_MAX + 1
+        ))?
+        .query_map(params![compacte], ligne)?
+        .collect::<rusqlite::Result<_>>()?
+    } else {
+        // Une requête vide liste tout l'annuaire, borné comme le reste. L'index donne les lignes
+        // qui ont des trigrammes du texte tapé (la requête plein texte est un paramètre) ; le
+        // texte entier est vérifié sur elles. En deçà de trois caractères (« de »), les noms sont
+        // parcourus.
+        let normalise = normaliser(requete.trim());
+        let requete_fts = trigrammes(&normalise);
+        let sql = if requete_fts.is_some() {
+            format!(
+                "SELECT identifiant,
+                        CASE WHEN substr(nom, 1, length(?3)) = ?3 THEN 0 WHEN nom LIKE ?2 ESCAPE '\\' THEN 1 ELSE 2 END,
+                        nom
+                 FROM annuaire_recherche
+                 WHERE annuaire_recherche MATCH ?1 AND (nom LIKE ?2 ESCAPE '\\' OR ville LIKE ?2 ESCAPE '\\')
+                 LIMIT {}",
+                RESULTATS_CLASSES_MAX + 1
+            )
+        } else {
+            format!(
+                "SELECT identifiant,
+                        CASE WHEN substr(recherche, 1, length(?3)) = ?3 THEN 0 WHEN recherche LIKE ?2 ESCAPE '\\' THEN 1 ELSE 2 END,
+                        recherche
+                 FROM annuaire_structure
+                 WHERE ?1 IS NULL AND (recherche LIKE ?2 ESCAPE '\\' OR ville LIKE ?2 ESCAPE '\\')
+                 LIMIT {}",
+                RESULTATS_CLASSES_MAX + 1
+            )
+        };
+        c.prepare_cached(&sql)?
+            .query_map(params![requete_fts, motif_like(&normalise), normalise], ligne)?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let plus = trouvees.len() > RESULTATS_CLASSES_MAX;
+    trouvees.truncate(RESULTATS_CLASSES_MAX);
+    // Par ordre alphabétique sans accents ni casse (le nom normalisé) : « École » avec les E.
+    trouvees.sort_unstable();
+    let total = trouvees.len();
+    let mut structures = Vec::with_capacity(par_page.min(total));
+    for (_, _, identifiant) in trouvees.iter().skip(debut).take(par_page) {
+        if let Some(s) = structure_publique(c, identifiant)? {
+            structures.push(s);
+        }
+    }
+    Ok(PageAnnuaire { structures, total, plus })
 }
 
 pub fn structure_publique(c: &Connection, identifiant: &str) -> Resultat<Option<StructurePublique>> {

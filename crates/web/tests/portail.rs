@@ -821,6 +821,14 @@ async fn sql_et_identifiants_forges() {
         r.assert_statut(StatusCode::OK).assert_contient("Aucune structure publique ne correspond");
     }
     s.get("/annuaire?q=valcombe").await.assert_statut(StatusCode::OK).assert_contient("COMMUNE DE VALCOMBE");
+    // A page number that is not one is page 1; a page past the end is empty, not an error.
+    for page in ["abc", "-1", "0", "99999999999999999999", "%00"] {
+        s.get(&format!("/annuaire?q=valcombe&page={page}"))
+            .await
+            .assert_statut(StatusCode::OK)
+            .assert_contient("COMMUNE DE VALCOMBE");
+    }
+    s.get("/annuaire?q=valcombe&page=7").await.assert_statut(StatusCode::OK).assert_absent("COMMUNE DE VALCOMBE");
 
     for (filtre, attendu) in [(SQL, 0), ("%", 0), ("_", 0), ("' OR 1=1 --", 0), ("SQL", 2), ("sql-1", 1)] {
         let r = s.get(&format!("/factures-emises?numero={}", encoder(filtre))).await;

@@ -368,3 +368,67 @@ fn l_export_de_l_annuaire_se_relit_a_l_identique() {
     assert_eq!(toutes(&source).len(), 16);
     assert_eq!(sans_aides(toutes(&copie)), sans_aides(toutes(&source)));
 }
+
+/// The ranking a trainee expects, on an index built for it: for digits, the exact SIRET, then
+/// the SIRETs that start so (a SIREN gives its establishments), then the postcode; for words,
+/// the names that start with them, then those that contain them (a partial word will do,
+/// accents and case aside), then the towns; alphabetical in each group; paged.
+#[test]
+fn la_recherche_classe_le_siret_exact_puis_les_debuts_de_nom_et_se_pagine() {
+    let (_dossier, store) = base_vide();
+    let avec_ville = |siret: &str, nom: &str, cp: &str, ville: &str| {
+        ligne("1", siret, nom, "true", cp, "7210", "30").replace(";VALCOMBE;", &format!(";{ville};"))
+    };
+    let texte = [
+        ENTETE.to_string(),
+        avec_ville("21852884200097", "ÉCOLE DE VALCOMBE", "48100", "NIMONT"),
+        avec_ville("21852884200105", "Valcombe Habitat", "48100", "NIMONT"),
+        avec_ville("21852884200113", "SYNDICAT DE VALCOMBE-LE-HAUT", "48200", "NIMONT"),
+        avec_ville("26236940800063", "MAIRIE ANNEXE", "21852", "VALCOMBE"),
+        avec_ville("19078401700013", "ABBAYE DE NIMONT", "48100", "NIMONT"),
+    ]
+    .join("\n");
+    let rapport = importer(&store, &texte).unwrap();
+    assert_eq!(rapport.nombre_erreurs, 0, "{rapport:?}");
+    let page = |q: &str, n: usize, par_page: usize| {
+        store.lire(|c| reference::chercher_dans_l_annuaire(c, q, n, par_page)).unwrap()
+    };
+    let noms = |p: &reference::PageAnnuaire| {
+        p.structures.iter().map(|s| s.raison_sociale.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        noms(&page("valcombe", 1, 10)),
+        ["Valcombe Habitat", "ÉCOLE DE VALCOMBE", "SYNDICAT DE VALCOMBE-LE-HAUT", "MAIRIE ANNEXE"]
+    );
+    // A partial word, without its accent, anywhere in the name.
+    assert_eq!(noms(&page("lcomb", 1, 10)).len(), 4);
+    assert_eq!(noms(&page("ecole de val", 1, 10)), ["ÉCOLE DE VALCOMBE"]);
+    assert_eq!(noms(&page("Abbaye", 1, 10)), ["ABBAYE DE NIMONT"]);
+    // Pages of two: the total, then the second page.
+    let p = page("valcombe", 2, 2);
+    assert_eq!((p.total, p.plus), (4, false));
+    assert_eq!(noms(&p), ["SYNDICAT DE VALCOMBE-LE-HAUT", "MAIRIE ANNEXE"]);
+    assert!(page("valcombe", 3, 2).structures.is_empty());
+    // Digits: the exact SIRET first, then the SIREN's other establishments, then the postcode.
+    let ids =
+        |p: &reference::PageAnnuaire| p.structures.iter().map(|s| s.identifiant.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&page("21852884200105", 1, 10)), ["21852884200105"]);
+    // (alphabetical within a group: ÉCOLE, SYNDICAT, Valcombe)
+    assert_eq!(ids(&page("218528842", 1, 10)), ["21852884200097", "21852884200113", "21852884200105"]);
+    assert_eq!(
+        ids(&page("21852", 1, 10)),
+        ["21852884200097", "21852884200113", "21852884200105", "26236940800063"]
+    );
+    // Quotes and FTS operators are searched as text, never as query syntax.
+    for hostile in ["\"", "valcombe\" OR \"x", "NEAR(a b)", "*", "val*", "-valcombe", "^val"] {
+        let _ = page(hostile, 1, 10);
+    }
+    // A re-import replaces the index with the new export, in one transaction.
+    importer(
+        &store,
+        &[ENTETE.to_string(), avec_ville("21852884200097", "ÉCOLE DU BOURG", "48100", "NIMONT")].join("\n"),
+    )
+    .unwrap();
+    assert_eq!(noms(&page("bourg", 1, 10)), ["ÉCOLE DU BOURG"]);
+    assert_eq!(noms(&page("ecole de val", 1, 10)), Vec::<String>::new());
+}

@@ -15,12 +15,16 @@ use crate::erreur::AppError;
 use crate::etat::AppState;
 use crate::session::Stagiaire;
 
-const RESULTATS_MAX: usize = 50;
+/// Les résultats d'une page.
+const PAR_PAGE: usize = 50;
 
 #[derive(Deserialize)]
 pub struct Recherche {
     #[serde(default)]
     q: String,
+    /// La page demandée (1 par défaut) ; un texte qui n'est pas un nombre vaut 1.
+    #[serde(default)]
+    page: String,
 }
 
 /// Les obligations d'un destinataire, comme des étiquettes lisibles.
@@ -49,11 +53,15 @@ pub async fn recherche(
 ) -> Result<Markup, AppError> {
     let q = r.q.trim().to_string();
     let requete = q.clone();
-    let resultats = if q.is_empty() {
-        Vec::new()
+    let page = r.page.trim().parse::<usize>().unwrap_or(1).clamp(1, 1000);
+    let trouvees = if q.is_empty() {
+        reference::PageAnnuaire::default()
     } else {
-        etat.lire(move |c, _| reference::rechercher_annuaire(c, &requete, RESULTATS_MAX)).await?
+        etat.lire(move |c, _| reference::chercher_dans_l_annuaire(c, &requete, page, PAR_PAGE)).await?
     };
+    let resultats = &trouvees.structures;
+    let pages = trouvees.total.div_ceil(PAR_PAGE).max(1);
+    let lien_page = |n: usize| format!("/annuaire?q={}&page={n}", super::factures::encoder(&q));
     let ctx = stagiaire.contexte(&etat.horloge);
     Ok(gabarit(
         "Annuaire des structures publiques",
@@ -71,14 +79,21 @@ pub async fn recherche(
                 @if resultats.is_empty() {
                     p.vide { "Aucune structure publique ne correspond à « " (q) " ». Vérifiez l'orthographe, ou cherchez par code postal." }
                 } @else {
-                    p { (resultats.len()) " résultat(s)" @if resultats.len() == RESULTATS_MAX { " (les " (RESULTATS_MAX) " premiers : précisez la recherche)" } "." }
+                    p {
+                        @if trouvees.plus {
+                            "Plus de " (reference::RESULTATS_CLASSES_MAX) " structures correspondent : précisez la recherche (un nom plus complet, la ville, le code postal ou le SIRET)."
+                        } @else {
+                            (trouvees.total) " résultat(s)."
+                        }
+                        " Les noms qui commencent par votre recherche viennent d'abord."
+                    }
                     table.tableau {
                         thead { tr {
                             th scope="col" { "SIRET" } th scope="col" { "Raison sociale" }
                             th scope="col" { "Ville" } th scope="col" { "Obligations" }
                         } }
                         tbody {
-                            @for s in &resultats {
+                            @for s in resultats {
                                 tr {
                                     td.nombre { a href={ "/annuaire/" (s.identifiant) } { (s.identifiant) } }
                                     td { (s.raison_sociale) }
@@ -86,6 +101,13 @@ pub async fn recherche(
                                     td { (obligations(s)) }
                                 }
                             }
+                        }
+                    }
+                    @if pages > 1 {
+                        nav.pagination aria-label="Pages" {
+                            @if page > 1 { a href=(lien_page(page - 1)) rel="prev" { "← Précédente" } }
+                            span { "Page " (page) " sur " (pages) }
+                            @if page < pages { a href=(lien_page(page + 1)) rel="next" { "Suivante →" } }
                         }
                     }
                 }

@@ -124,7 +124,7 @@ pub async fn liste(
 }
 
 /// Encodage minimal d'un paramètre d'URL (les caractères réservés deviennent %XX).
-fn encoder(s: &str) -> String {
+pub(crate) fn encoder(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

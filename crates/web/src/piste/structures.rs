@@ -22,6 +22,19 @@ fn premier_texte(v: Option<&Value>, noms: &[&str]) -> String {
     noms.iter().map(|n| texte(v, n)).find(|t| !t.is_empty()).unwrap_or("").to_string()
 }
 
+/// Une page de la recherche dans l'annuaire, lue et classée par la base (le SIRET exact, puis
+/// ceux qui commencent ainsi, les noms qui commencent par la recherche, puis les autres), et son
+/// `parametresRetour` ; le total est borné à `RESULTATS_CLASSES_MAX` (choix du simulateur).
+async fn page_de_l_annuaire(
+    etat: &AppState,
+    requete: String,
+    (page, par_page): (usize, usize),
+) -> Result<(Vec<StructurePublique>, Value), ErreurPiste> {
+    let trouvees =
+        etat.lire(move |c, _| reference::chercher_dans_l_annuaire(c, &requete, page, par_page)).await?;
+    Ok((trouvees.structures, super::reponse::parametres_retour(page, par_page, trouvees.total)))
+}
+
 /// `rechercher` : par identifiant (SIRET ou son début) ou par raison sociale.
 pub async fn rechercher(
     State(etat): State<AppState>,
@@ -36,8 +49,7 @@ pub async fn rechercher(
             "Indiquez un critère dans « structure » : identifiantStructure, raisonSocialeStructure ou libelleStructure.",
         ));
     }
-    let trouvees = etat.lire(move |c, _| reference::rechercher_annuaire(c, &requete, 10_000)).await?;
-    let (_, page, retour) = page_de(&trouvees, pagination(corps.get("parametres")));
+    let (page, retour) = page_de_l_annuaire(&etat, requete, pagination(corps.get("parametres"))).await?;
     let liste: Vec<Value> = page
         .iter()
         .map(|s| {
@@ -161,8 +173,8 @@ pub async fn rechercher_destinataire(
     if requete.is_empty() {
         return Err(ErreurPiste::refus("Indiquez « identifiant » ou « nomVilleCodePostal »."));
     }
-    let trouvees = etat.lire(move |c, _| reference::rechercher_annuaire(c, &requete, 10_000)).await?;
-    let (_, page, retour) = page_de(&trouvees, pagination(corps.get("parametresRecherche")));
+    let (page, retour) =
+        page_de_l_annuaire(&etat, requete, pagination(corps.get("parametresRecherche"))).await?;
     let liste: Vec<Value> = page
         .iter()
         .map(|s| {
