@@ -178,6 +178,19 @@ pub(crate) fn parcourir_csv<E>(
 
 /// Importe (ou met à jour) l'annuaire des destinataires depuis un export Chorus Pro.
 pub fn importer_annuaire(c: &Connection, source: impl Read) -> Resultat<RapportImport> {
+    let rapport = importer_annuaire_sans_index(c, source)?;
+    c.execute_batch("DROP TABLE IF EXISTS temp.annuaire_vus;")?;
+    reconstruire_index_de_recherche(c)?;
+    Ok(rapport)
+}
+
+/// L'import lui-même ; les identifiants lus sont notés dans `temp.annuaire_vus`.
+fn importer_annuaire_sans_index(c: &Connection, source: impl Read) -> Resultat<RapportImport> {
+    c.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS annuaire_vus (identifiant TEXT PRIMARY KEY) WITHOUT ROWID;
+                     DELETE FROM temp.annuaire_vus;",
+    )?;
+    let mut vu = c.prepare("INSERT OR IGNORE INTO temp.annuaire_vus VALUES (?1)")?;
     let mut rapport = RapportImport::default();
     let mut insertion = c.prepare(
         "INSERT OR REPLACE INTO annuaire_structure VALUES
@@ -219,6 +232,7 @@ pub fn importer_annuaire(c: &Connection, source: impl Read) -> Resultat<RapportI
                         s.categorie_juridique,
                         s.delai_paiement_jours,
                     ])?;
+                    vu.execute([&s.identifiant])?;
                     rapport.importees += 1;
                 }
                 Err(e) => rapport.erreur(ligne, sans_numero_de_ligne(e)),
@@ -229,8 +243,60 @@ pub fn importer_annuaire(c: &Connection, source: impl Read) -> Resultat<RapportI
     if entete.is_none() {
         return Err(Erreur::Invalide("le fichier d'annuaire est vide (aucun en-tête)".into()));
     }
-    reconstruire_index_de_recherche(c)?;
     Ok(rapport)
+}
+
+/// Ce que le remplacement de l'annuaire a fait.
+#[derive(Debug, Clone, Default)]
+pub struct Remplacement {
+    pub annuaire: RapportImport,
+    pub services: Option<RapportImport>,
+    /// Les structures absentes du nouvel export, retirées avec leurs services.
+    pub retirees: usize,
+}
+
+/// Remplace l'annuaire par un export plus récent (et ses services), dans la transaction de
+/// l'appelant : les lecteurs voient l'ancien annuaire, puis le nouveau, jamais un mélange, et le
+/// serveur n'a pas à s'arrêter. Les structures que l'export ne contient plus sont retirées,
+/// sauf celles de l'annuaire de formation livré (les scénarios s'en servent) ; si des lignes
+/// ont été refusées, rien n'est retiré (une structure refusée n'a pas à disparaître).
+pub fn remplacer_annuaire(
+    c: &Connection,
+    annuaire: impl Read,
+    services: Option<impl Read>,
+) -> Resultat<Remplacement> {
+    c.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS annuaire_avant (identifiant TEXT PRIMARY KEY) WITHOUT ROWID;
+                     DELETE FROM temp.annuaire_avant;
+                     INSERT INTO temp.annuaire_avant SELECT identifiant FROM annuaire_structure;",
+    )?;
+    let rapport = importer_annuaire_sans_index(c, annuaire)?;
+    let services = services.map(|s| importer_services(c, s)).transpose()?;
+    let mut retirees = 0;
+    if rapport.nombre_erreurs == 0 && services.as_ref().is_none_or(|s| s.nombre_erreurs == 0) {
+        // Les identifiants que le fichier vient d'écrire ne sont plus « d'avant ».
+        let formation: Vec<String> = crate::demo::ANNUAIRE
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(';').nth(1).map(str::to_string))
+            .collect();
+        let mut garder = c.prepare("DELETE FROM temp.annuaire_avant WHERE identifiant = ?1")?;
+        for id in &formation {
+            garder.execute([id])?;
+        }
+        retirees = c.execute(
+            "DELETE FROM annuaire_structure WHERE identifiant IN (SELECT identifiant FROM temp.annuaire_avant)
+               AND identifiant NOT IN (SELECT identifiant FROM temp.annuaire_vus)",
+            [],
+        )?;
+        c.execute(
+            "DELETE FROM annuaire_service WHERE identifiant_structure NOT IN (SELECT identifiant FROM annuaire_structure)",
+            [],
+        )?;
+    }
+    c.execute_batch("DROP TABLE temp.annuaire_avant; DROP TABLE IF EXISTS temp.annuaire_vus;")?;
+    reconstruire_index_de_recherche(c)?;
+    Ok(Remplacement { annuaire: rapport, services, retirees })
 }
 
 /// L'annuaire des structures publiques au format de l'export de Chorus Pro (séparateur `;`, les

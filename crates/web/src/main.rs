@@ -533,14 +533,22 @@ fn importer(
     };
     let debut = Instant::now();
     let source = ouvrir(fichier)?;
-    let rapport = store.ecrire(|tx| reference::importer_annuaire(tx, source)).map_err(|e| e.to_string())?;
-    afficher_rapport("Annuaire", &rapport, debut.elapsed());
-    if let Some(s) = services {
-        let debut = Instant::now();
-        let source = ouvrir(s)?;
-        let rapport =
-            store.ecrire(|tx| reference::importer_services(tx, source)).map_err(|e| e.to_string())?;
-        afficher_rapport("Services", &rapport, debut.elapsed());
+    let source_services = services.map(ouvrir).transpose()?;
+    // Une seule transaction : le serveur en marche voit l'ancien annuaire, puis le nouveau.
+    let r = store
+        .ecrire(|tx| reference::remplacer_annuaire(tx, source, source_services))
+        .map_err(|e| e.to_string())?;
+    afficher_rapport("Annuaire", &r.annuaire, debut.elapsed());
+    if let Some(s) = &r.services {
+        afficher_rapport("Services", s, debut.elapsed());
+    }
+    if r.retirees > 0 {
+        println!(
+            "{} structure(s) absente(s) du nouvel export retirée(s) (l'annuaire de formation est gardé).",
+            r.retirees
+        );
+    } else if r.annuaire.nombre_erreurs > 0 {
+        println!("Des lignes ont été refusées : aucune structure n'a été retirée.");
     }
     Ok(())
 }

@@ -828,7 +828,10 @@ async fn sql_et_identifiants_forges() {
             .assert_statut(StatusCode::OK)
             .assert_contient("COMMUNE DE VALCOMBE");
     }
-    s.get("/annuaire?q=valcombe&page=7").await.assert_statut(StatusCode::OK).assert_absent("COMMUNE DE VALCOMBE");
+    s.get("/annuaire?q=valcombe&page=7")
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_absent("COMMUNE DE VALCOMBE");
 
     for (filtre, attendu) in [(SQL, 0), ("%", 0), ("_", 0), ("' OR 1=1 --", 0), ("SQL", 2), ("sql-1", 1)] {
         let r = s.get(&format!("/factures-emises?numero={}", encoder(filtre))).await;

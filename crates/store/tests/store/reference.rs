@@ -432,3 +432,46 @@ fn la_recherche_classe_le_siret_exact_puis_les_debuts_de_nom_et_se_pagine() {
     assert_eq!(noms(&page("bourg", 1, 10)), ["ÉCOLE DU BOURG"]);
     assert_eq!(noms(&page("ecole de val", 1, 10)), Vec::<String>::new());
 }
+
+/// Re-importing a newer export replaces the old one, in one transaction: structures it no
+/// longer holds go (with their services), the delivered training structures stay for the
+/// scenarios, and when lines are refused nothing is removed.
+#[test]
+fn un_nouvel_export_remplace_l_ancien_et_garde_l_annuaire_de_formation() {
+    let (_dossier, store) = base_vide();
+    demo::initialiser(&store, &chorus_store::Horloge::Systeme).unwrap();
+    let formation = store.lire(reference::nombre_structures_publiques).unwrap();
+    let export = |lignes: &[String]| [vec![ENTETE.to_string()], lignes.to_vec()].concat().join("\n");
+    let x = ligne("1", "10000000900017", "ANCIENNE REGIE", "true", "48100", "7210", "30");
+    let y = ligne("1", "10000001700010", "SYNDICAT DES EAUX", "true", "48100", "7210", "30");
+    let z = ligne("1", "10000002500013", "NOUVEAU SYNDICAT", "true", "48100", "7210", "30");
+    let services = "IdentifiantStructure;CodeService;LibelleService;EngagementObligatoire;Actif\n10000000900017;S1;Service;false;true";
+    let remplacer = |texte: String, services: Option<&str>| {
+        store
+            .ecrire(|tx| reference::remplacer_annuaire(tx, texte.as_bytes(), services.map(str::as_bytes)))
+            .unwrap()
+    };
+    let r = remplacer(export(&[x.clone(), y.clone()]), Some(services));
+    assert_eq!((r.annuaire.importees, r.retirees), (2, 0));
+    assert_eq!(store.lire(reference::nombre_structures_publiques).unwrap(), formation + 2);
+
+    // The newer export: X is gone, Z arrives; a line refused keeps everything.
+    let r = remplacer(export(&[y.clone(), z.clone(), "1;pas-un-siret;X".into()]), None);
+    assert_eq!((r.annuaire.nombre_erreurs > 0, r.retirees), (true, 0));
+    let r = remplacer(export(&[y, z]), None);
+    assert_eq!(r.retirees, 1);
+    assert_eq!(store.lire(reference::nombre_structures_publiques).unwrap(), formation + 2);
+    assert!(store.lire(|c| reference::structure_publique(c, "10000000900017")).unwrap().is_none());
+    assert!(store.lire(|c| reference::services(c, "10000000900017")).unwrap().is_empty());
+    assert!(store.lire(|c| reference::structure_publique(c, "21852884200097")).unwrap().is_some());
+    let trouvees = store.lire(|c| reference::chercher_dans_l_annuaire(c, "syndicat", 1, 10)).unwrap();
+    // The training directory has one more syndicat.
+    assert_eq!(trouvees.total, 3, "{:?}", trouvees.structures);
+    assert!(
+        store
+            .lire(|c| reference::chercher_dans_l_annuaire(c, "ancienne regie", 1, 10))
+            .unwrap()
+            .structures
+            .is_empty()
+    );
+}
