@@ -18,6 +18,7 @@ mod flux;
 mod gestion;
 mod gestionnaire_simule;
 mod journal;
+mod mise_a_jour;
 mod modules;
 mod mon_compte;
 mod paiement;
