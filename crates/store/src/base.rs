@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0027_structure_par_siret.sql"),
     include_str!("migrations/0028_engagements.sql"),
     include_str!("migrations/0029_annuaire_recherche.sql"),
+    include_str!("migrations/0030_cloture.sql"),
 ];
 
 /// Le nombre de migrations que ce binaire connaît (la version de schéma qu'il produit).

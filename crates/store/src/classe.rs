@@ -223,7 +223,18 @@ fn classe_du_code(c: &Connection, code: &str) -> Resultat<Classe> {
     let inconnu =
         "Aucune classe n'a ce code. Vérifiez-le au tableau (6 caractères, sans 0 ni O, sans 1 ni I).";
     let code = regles::normaliser_code(code).ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))?;
-    par_code(c, &code)?.ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))
+    let classe = par_code(c, &code)?.ok_or_else(|| refus("code", "CODE_CLASSE", inconnu))?;
+    let close: bool = c
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM cloture_classe WHERE classe_id = ?1)")?
+        .query_row([&classe.id], |r| r.get(0))?;
+    if close {
+        return Err(refus(
+            "code",
+            "CLASSE_CLOSE",
+            "Cette classe est close : on ne peut plus la rejoindre. Demandez à votre formateur.",
+        ));
+    }
+    Ok(classe)
 }
 
 /// Un stagiaire déjà inscrit dans la classe sous le nom qu'on vient de taper.

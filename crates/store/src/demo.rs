@@ -14,6 +14,11 @@ pub const ENTREPRISES: &str = include_str!("../../../fixtures/sirene-formation.c
 pub const TAUX: &str = include_str!("../../../fixtures/taux-interets-moratoires.csv");
 pub const ENGAGEMENTS: &str = include_str!("../../../fixtures/engagements-formation.csv");
 
+/// Les identifiants des structures de l'annuaire de formation livré.
+pub fn identifiants_de_formation() -> Vec<String> {
+    ANNUAIRE.lines().skip(1).filter_map(|l| l.split(';').nth(1).map(str::to_string)).collect()
+}
+
 /// Mot de passe des comptes de démonstration (affiché au démarrage et dans le README).
 pub const MOT_DE_PASSE_DEMO: &str = "Formation-2026";
 

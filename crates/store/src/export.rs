@@ -25,6 +25,21 @@ pub fn neutraliser(cellule: &str) -> String {
 
 /// Les résultats d'une classe du formateur, en CSV.
 pub fn resultats_csv(c: &Connection, formateur_id: &str, classe_id: &str) -> Resultat<Vec<u8>> {
+    resultats_csv_de(c, formateur_id, classe_id, None)
+}
+
+/// Les résultats d'un stagiaire de classe, en CSV (sa seule ligne), qu'il télécharge lui-même.
+pub fn resultats_du_participant(c: &Connection, participant_id: &str) -> Resultat<Vec<u8>> {
+    let (classe, _) = crate::classe::du_participant(c, participant_id)?;
+    resultats_csv_de(c, &classe.formateur_id, &classe.id, Some(participant_id))
+}
+
+fn resultats_csv_de(
+    c: &Connection,
+    formateur_id: &str,
+    classe_id: &str,
+    seulement: Option<&str>,
+) -> Resultat<Vec<u8>> {
     let (feuille, bilans) = attestation::resultats(c, formateur_id, classe_id)?;
     let reponses = questionnaire::reponses_de_la_classe(c, &feuille.classe.id)?;
     let mut sortie = MARQUE_UTF8.to_vec();
@@ -50,6 +65,9 @@ pub fn resultats_csv(c: &Connection, formateur_id: &str, classe_id: &str) -> Res
         entete.push("Questionnaire : commentaire".into());
         w.write_record(&entete).map_err(Erreur::Csv)?;
         for (l, r) in feuille.lignes.iter().zip(&bilans) {
+            if seulement.is_some_and(|p| p != l.participant_id) {
+                continue;
+            }
             let mut ligne = vec![
                 l.nom.clone(),
                 l.demi_journees_signees().to_string(),

@@ -15,6 +15,7 @@ pub mod base;
 pub mod bilan;
 pub mod catalogue;
 pub mod classe;
+pub mod cloture;
 pub mod colonne;
 pub mod compte;
 pub mod cours;

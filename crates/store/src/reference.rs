@@ -258,12 +258,14 @@ pub struct Remplacement {
 /// Remplace l'annuaire par un export plus récent (et ses services), dans la transaction de
 /// l'appelant : les lecteurs voient l'ancien annuaire, puis le nouveau, jamais un mélange, et le
 /// serveur n'a pas à s'arrêter. Les structures que l'export ne contient plus sont retirées,
-/// sauf celles de l'annuaire de formation livré (les scénarios s'en servent) ; si des lignes
+/// sauf celles de `garder` (l'annuaire de formation livré, dont les scénarios se servent :
+/// `demo::identifiants_de_formation`) ; si des lignes
 /// ont été refusées, rien n'est retiré (une structure refusée n'a pas à disparaître).
 pub fn remplacer_annuaire(
     c: &Connection,
     annuaire: impl Read,
     services: Option<impl Read>,
+    garder: &[String],
 ) -> Resultat<Remplacement> {
     c.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS annuaire_avant (identifiant TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -275,14 +277,9 @@ pub fn remplacer_annuaire(
     let mut retirees = 0;
     if rapport.nombre_erreurs == 0 && services.as_ref().is_none_or(|s| s.nombre_erreurs == 0) {
         // Les identifiants que le fichier vient d'écrire ne sont plus « d'avant ».
-        let formation: Vec<String> = crate::demo::ANNUAIRE
-            .lines()
-            .skip(1)
-            .filter_map(|l| l.split(';').nth(1).map(str::to_string))
-            .collect();
-        let mut garder = c.prepare("DELETE FROM temp.annuaire_avant WHERE identifiant = ?1")?;
-        for id in &formation {
-            garder.execute([id])?;
+        let mut gardee = c.prepare("DELETE FROM temp.annuaire_avant WHERE identifiant = ?1")?;
+        for id in garder {
+            gardee.execute([id])?;
         }
         retirees = c.execute(
             "DELETE FROM annuaire_structure WHERE identifiant IN (SELECT identifiant FROM temp.annuaire_avant)

@@ -1,6 +1,6 @@
 //! L'entretien du serveur en marche, pour que la mémoire et le disque restent bornés sur une
 //! journée de classe (ou une année) : chaque minute, les sessions et les jetons de l'API
-//! expirés sont effacés ; et quand personne n'a écrit depuis la dernière fois, le journal WAL
+//! expirés sont effacés, comme les données des stagiaires des classes closes le jour venu ; et quand personne n'a écrit depuis la dernière fois, le journal WAL
 //! est ramené à zéro (sous des lectures continues, les points de contrôle automatiques de
 //! SQLite ne peuvent pas toujours le vider).
 
@@ -22,9 +22,21 @@ pub async fn entretenir(etat: AppState) {
         etat.limiteur.oublier_l_ancien();
         derniere_ecriture = ecritures;
         let store = etat.store.clone();
+        let horloge = etat.horloge;
         let resultat = tokio::task::spawn_blocking(move || {
             crate::session::purger(&store)?;
             store.ecrire(|c| chorus_store::piste::purger_les_jetons(c, chrono::Utc::now()))?;
+            // Les données des stagiaires des classes closes, puis les classes au terme de leur
+            // conservation, le jour venu.
+            let purge = store.ecrire(|c| chorus_store::cloture::purger(c, horloge.aujourd_hui()))?;
+            if purge != chorus_store::cloture::Purge::default() {
+                tracing::info!(
+                    "données des stagiaires supprimées : {} classe(s), {} bac(s) ; {} classe(s) supprimée(s) au terme de leur conservation",
+                    purge.classes,
+                    purge.bacs,
+                    purge.archives
+                );
+            }
             if au_repos {
                 store.compacter_le_journal()?;
             }

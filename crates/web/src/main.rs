@@ -70,6 +70,14 @@ enum Commande {
         /// fichiers sont refusés (rien de ce qui est déjà enregistré n'est touché).
         #[arg(long = "reserve-disque-mo", env = "CHORUS_RESERVE_DISQUE_MO", default_value_t = 500)]
         reserve_disque_mo: u64,
+        /// Durée de conservation des documents d'une classe close (feuilles d'émargement,
+        /// attestations, résultats), en mois ; ensuite la classe et ses documents sont supprimés.
+        #[arg(long = "conservation-mois", env = "CHORUS_CONSERVATION_MOIS", default_value_t = chorus_store::cloture::CONSERVATION_MOIS_DEFAUT)]
+        conservation_mois: u32,
+        /// Délai, en jours après la clôture d'une classe, avant la suppression des bacs à sable,
+        /// comptes, messages et signatures de ses stagiaires.
+        #[arg(long = "suppression-jours", env = "CHORUS_SUPPRESSION_JOURS", default_value_t = chorus_store::cloture::SUPPRESSION_JOURS_DEFAUT)]
+        suppression_jours: u32,
     },
     /// Contrôle des fichiers de scénario.
     Scenario {
@@ -117,6 +125,21 @@ enum Commande {
         /// Le dossier où la restaurer : vide ou absent.
         #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
         data: PathBuf,
+    },
+    /// Pour l'administrateur du serveur : clôt toutes les classes terminées avant une date (par
+    /// défaut aujourd'hui), comme leur formateur le ferait ; leurs documents sont gardés et les
+    /// données de leurs stagiaires seront supprimées après le délai réglé sur le serveur.
+    CloreClasses {
+        /// AAAA-MM-JJ : les classes dont le dernier jour est avant cette date.
+        #[arg(long = "terminees-avant")]
+        terminees_avant: Option<String>,
+        #[arg(long, env = "CHORUS_DATA", default_value = "./data")]
+        data: PathBuf,
+        /// Les mêmes durées que `serve` (mêmes variables d'environnement).
+        #[arg(long = "conservation-mois", env = "CHORUS_CONSERVATION_MOIS", default_value_t = chorus_store::cloture::CONSERVATION_MOIS_DEFAUT)]
+        conservation_mois: u32,
+        #[arg(long = "suppression-jours", env = "CHORUS_SUPPRESSION_JOURS", default_value_t = chorus_store::cloture::SUPPRESSION_JOURS_DEFAUT)]
+        suppression_jours: u32,
     },
     /// Consulte ou modifie la table des taux des intérêts moratoires.
     Taux {
@@ -217,7 +240,10 @@ fn main() -> std::process::ExitCode {
             cours,
             quota_bac_mo,
             reserve_disque_mo,
+            conservation_mois,
+            suppression_jours,
         } => {
+            chorus_store::cloture::regler(conservation_mois, suppression_jours);
             chorus_store::piece_jointe::fixer_quota_par_bac(quota_bac_mo.saturating_mul(1024 * 1024));
             chorus_web::pages::pieces::garder_libre(&data, reserve_disque_mo.saturating_mul(1024 * 1024));
             let reglages = Reglages { jeton_formateur, adresse_publique, maintenant };
@@ -236,6 +262,10 @@ fn main() -> std::process::ExitCode {
             importer(&fichier, services.as_deref(), &data)
         }
         Commande::Taux { action, data } => taux(action, &data),
+        Commande::CloreClasses { terminees_avant, data, conservation_mois, suppression_jours } => {
+            chorus_store::cloture::regler(conservation_mois, suppression_jours);
+            clore_classes(terminees_avant.as_deref(), &data)
+        }
         Commande::Backup { fichier, data } => {
             chorus_store::sauvegarde::sauvegarder(&data, &fichier).map_err(|e| e.to_string()).map(|c| {
                 println!(
@@ -536,7 +566,9 @@ fn importer(
     let source_services = services.map(ouvrir).transpose()?;
     // Une seule transaction : le serveur en marche voit l'ancien annuaire, puis le nouveau.
     let r = store
-        .ecrire(|tx| reference::remplacer_annuaire(tx, source, source_services))
+        .ecrire(|tx| {
+            reference::remplacer_annuaire(tx, source, source_services, &demo::identifiants_de_formation())
+        })
         .map_err(|e| e.to_string())?;
     afficher_rapport("Annuaire", &r.annuaire, debut.elapsed());
     if let Some(s) = &r.services {
@@ -591,5 +623,32 @@ fn taux(action: ActionTaux, data: &std::path::Path) -> Result<(), String> {
         let statut = if t.a_verifier { "  (à vérifier)" } else { "" };
         println!("{}  {:>6} %  {interets}{statut}", t.debut, format_nombre(t.taux_bce, 2));
     }
+    Ok(())
+}
+
+fn clore_classes(avant: Option<&str>, data: &std::path::Path) -> Result<(), String> {
+    let avant = match avant.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => chrono::NaiveDate::parse_from_str(a, "%Y-%m-%d")
+            .map_err(|_| format!("« {a} » n'est pas une date : écrivez-la AAAA-MM-JJ."))?,
+        None => Horloge::Systeme.aujourd_hui(),
+    };
+    let store =
+        Store::ouvrir(data).map_err(|e| format!("ouverture de la base dans {} : {e}", data.display()))?;
+    let classes =
+        store.lire(|c| chorus_store::cloture::classes_a_clore(c, avant)).map_err(|e| e.to_string())?;
+    for (formateur, classe, titre) in &classes {
+        let documents = store
+            .lire(|c| chorus_store::cloture::preparer(c, formateur, classe, &Horloge::Systeme))
+            .map_err(|e| format!("{titre} : {e}"))?;
+        let clos = store
+            .ecrire(|tx| chorus_store::cloture::clore(tx, formateur, documents, &Horloge::Systeme))
+            .map_err(|e| format!("{titre} : {e}"))?;
+        println!(
+            "Classe close : {titre} — données des stagiaires supprimées le {}, documents gardés jusqu'au {}.",
+            clos.suppression_le.format("%d/%m/%Y"),
+            clos.conserver_jusqu_au.format("%d/%m/%Y")
+        );
+    }
+    println!("{} classe(s) close(s).", classes.len());
     Ok(())
 }

@@ -432,3 +432,62 @@ async fn le_profil_du_formateur_sur_les_documents_de_formation_sans_mention_du_s
     let texte = texte_pdf(&certificat.octets);
     assert!(texte.contains("SIMULATEUR DE FORMATION") && texte.contains("sans valeur"), "{texte}");
 }
+
+/// Closing a class from the console: what will be kept and deleted, and when; then the kept
+/// documents to download. Each trainee downloads their attestation and results until the
+/// deletion; nobody joins a closed class; the personal data notice gives this server's periods.
+#[tokio::test]
+async fn clore_la_classe_garde_les_documents_et_chacun_telecharge_les_siens() {
+    let portail = Portail::nouveau();
+    let mut f = Formateur::connecte(&portail, "formatrice@cma48.exemple.fr").await;
+    let (classe, code) = classe_du_jour(&mut f, "1").await;
+    let mut zoe = rejoindre(&portail.app, &code, "Zoé Lœuvre", "").await.nav;
+    signer(&mut zoe, "Zoé Lœuvre").await.assert_redirige("/emargement/signe");
+
+    let page = f.get(&format!("/formateur/classes/{classe}/cloture")).await;
+    page.assert_statut(StatusCode::OK)
+        .assert_contient("gardés 36 mois")
+        .assert_contient("30 jours après la clôture");
+    let r = f.post_form::<&str, &str>(&format!("/formateur/classes/{classe}/clore"), &[]).await;
+    r.assert_statut(StatusCode::OK)
+        .assert_contient("La classe est close")
+        .assert_contient("feuille-emargement.pdf");
+    let lien = format!("href=\"/formateur/classes/{classe}/documents/");
+    let documents: Vec<String> =
+        r.corps.split(&lien).skip(1).map(|s| s[..s.find('"').expect("end of link")].to_string()).collect();
+    assert_eq!(documents.len(), 4, "sheet, attestations, results, Zoé's attestation");
+    let pdf = f.telecharger(&format!("/formateur/classes/{classe}/documents/{}", documents[0])).await;
+    assert_eq!(pdf.statut, StatusCode::OK);
+    assert!(texte_pdf(&pdf.octets).contains("Zoé Lœuvre"));
+    // A second closing is refused; another trainer reaches nothing.
+    let r = f.post_form::<&str, &str>(&format!("/formateur/classes/{classe}/clore"), &[]).await;
+    assert!(r.statut.is_client_error(), "{}", r.statut);
+    let mut autre = Formateur::connecte(&portail, "autre@cma48.exemple.fr").await;
+    autre.get(&format!("/formateur/classes/{classe}/cloture")).await.assert_statut(StatusCode::NOT_FOUND);
+    autre
+        .get(&format!("/formateur/classes/{classe}/documents/{}", documents[0]))
+        .await
+        .assert_statut(StatusCode::NOT_FOUND);
+
+    // The trainee's own documents.
+    zoe.get("/emargement").await.assert_contient("/emargement/attestation.pdf");
+    let a = zoe.telecharger("/emargement/attestation.pdf").await;
+    assert_eq!(a.statut, StatusCode::OK);
+    assert!(texte_pdf(&a.octets).contains("Zoé Lœuvre"));
+    let csv = zoe.get("/emargement/resultats.csv").await;
+    csv.assert_statut(StatusCode::OK).assert_contient("Zoé Lœuvre");
+    // Nobody joins a closed class.
+    let mut tard = Navigateur::new(&portail.app);
+    tard.get("/rejoindre").await;
+    let r = tard
+        .post_form("/rejoindre", &[("code", code.as_str()), ("nom", "Retardataire"), ("binome", "")])
+        .await;
+    r.assert_contient("Cette classe est close");
+    // The notice, readable without an account, with this server's periods.
+    Navigateur::new(&portail.app)
+        .get("/donnees-personnelles")
+        .await
+        .assert_statut(StatusCode::OK)
+        .assert_contient("30 jours")
+        .assert_contient("36 mois");
+}

@@ -8,6 +8,7 @@ mod bac;
 mod base;
 mod bilan;
 mod classe;
+mod cloture;
 mod commun;
 mod compte;
 mod cours;

@@ -448,7 +448,14 @@ fn un_nouvel_export_remplace_l_ancien_et_garde_l_annuaire_de_formation() {
     let services = "IdentifiantStructure;CodeService;LibelleService;EngagementObligatoire;Actif\n10000000900017;S1;Service;false;true";
     let remplacer = |texte: String, services: Option<&str>| {
         store
-            .ecrire(|tx| reference::remplacer_annuaire(tx, texte.as_bytes(), services.map(str::as_bytes)))
+            .ecrire(|tx| {
+                reference::remplacer_annuaire(
+                    tx,
+                    texte.as_bytes(),
+                    services.map(str::as_bytes),
+                    &demo::identifiants_de_formation(),
+                )
+            })
             .unwrap()
     };
     let r = remplacer(export(&[x.clone(), y.clone()]), Some(services));

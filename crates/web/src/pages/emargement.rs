@@ -135,6 +135,15 @@ fn page(
                     }
                 }
                 p.aide { "Une demi-journée compte pour votre attestation quand le formateur a confirmé votre présence (« Présent »)." }
+                h2 { "Mes documents" }
+                ul {
+                    li { a href="/emargement/attestation.pdf" { "Mon attestation de formation (PDF)" } }
+                    li { a href="/emargement/resultats.csv" { "Mes résultats (tableur CSV)" } }
+                }
+                p.aide {
+                    "Téléchargez-les avant la suppression de vos données, après la clôture de la classe. "
+                    a href="/donnees-personnelles" { "Ce que le simulateur garde sur vous, et combien de temps" } "."
+                }
             }
         },
     )
@@ -176,4 +185,32 @@ pub async fn signer(
 pub async fn signe(State(etat): State<AppState>, s: StagiaireDeClasse) -> Result<Markup, AppError> {
     let f = charger(&etat, &s).await?;
     Ok(page(&s, &f, "", &[], Some("Signature enregistrée. Le formateur la confirmera depuis sa console.")))
+}
+
+/// `GET /emargement/attestation.pdf` : l'attestation du stagiaire — celle gardée à la clôture
+/// de la classe, ou telle qu'elle serait aujourd'hui.
+pub async fn attestation_pdf(
+    State(etat): State<AppState>,
+    s: StagiaireDeClasse,
+) -> Result<Response, AppError> {
+    let p = s.participant_id.clone();
+    let (nom, pdf) = etat
+        .lire(move |c, h| {
+            if let Some(gardee) = chorus_store::cloture::attestation_du_participant(c, &p)? {
+                return Ok(gardee);
+            }
+            let (classe, _) = chorus_store::classe::du_participant(c, &p)?;
+            let (nom, pdf) =
+                chorus_store::attestation::attestation(c, &classe.formateur_id, &classe.id, &p, h)?;
+            Ok((format!("attestation-{}.pdf", super::fin_de_formation::nom_de_fichier(&nom)), pdf))
+        })
+        .await?;
+    Ok(super::pieces::servir_fichier(&nom, "application/pdf", pdf, false))
+}
+
+/// `GET /emargement/resultats.csv` : la ligne du stagiaire dans les résultats de la classe.
+pub async fn resultats_csv(State(etat): State<AppState>, s: StagiaireDeClasse) -> Result<Response, AppError> {
+    let p = s.participant_id.clone();
+    let csv = etat.lire(move |c, _| chorus_store::export::resultats_du_participant(c, &p)).await?;
+    Ok(super::pieces::servir_fichier("mes-resultats.csv", "text/csv; charset=utf-8", csv, false))
 }

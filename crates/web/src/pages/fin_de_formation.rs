@@ -25,8 +25,8 @@ use crate::session::FormateurConnecte;
 /// Une lecture de la console sur une classe : formateur connecté, classe désignée par
 /// l'adresse ; le stockage vérifie qu'elle est la sienne.
 pub struct LectureClasse {
-    f: FormateurConnecte,
-    id: String,
+    pub(crate) f: FormateurConnecte,
+    pub(crate) id: String,
 }
 
 impl FromRequestParts<AppState> for LectureClasse {
@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for LectureClasse {
 
 impl LectureClasse {
     /// `lecture(connexion, horloge, formateur, classe)`.
-    async fn lire<T: Send + 'static>(
+    pub(crate) async fn lire<T: Send + 'static>(
         &self,
         etat: &AppState,
         lecture: impl FnOnce(&Connection, &Horloge, &str, &str) -> chorus_store::Resultat<T> + Send + 'static,
@@ -168,7 +168,7 @@ pub struct ChoixDemiJournee {
 }
 
 /// Un nom de fichier sûr et lisible à partir d'un titre ou d'un nom.
-fn nom_de_fichier(texte: &str) -> String {
+pub(crate) fn nom_de_fichier(texte: &str) -> String {
     let s: String =
         texte.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect::<String>().to_lowercase();
     s.split('-').filter(|m| !m.is_empty()).take(8).collect::<Vec<_>>().join("-")

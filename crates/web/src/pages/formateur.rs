@@ -484,6 +484,7 @@ fn page_classe(
                 h2 { "Émargement et fin de formation" }
                 p { "Les stagiaires signent depuis leur poste ; vous confirmez, puis imprimez la feuille d'émargement et les attestations, consultez le questionnaire de satisfaction et exportez les résultats." }
                 p { a.bouton.bouton-principal href={ "/formateur/classes/" (c.id) "/emargement" } { "Ouvrir la feuille d'émargement" } }
+                p { a href={ "/formateur/classes/" (c.id) "/cloture" } { "Clôture de la classe, documents gardés et données des stagiaires" } }
             }
             section.carte {
                 h2 { "Toute la classe" }

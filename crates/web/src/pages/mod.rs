@@ -5,11 +5,13 @@ pub mod accueil;
 pub mod acheteur;
 pub mod annuaire;
 pub mod bac;
+pub mod cloture;
 pub mod compte;
 pub mod connexion;
 pub mod contenu_facture;
 pub mod cours;
 pub mod depot;
+pub mod donnees_personnelles;
 pub mod emargement;
 pub mod exercices;
 pub mod factures;
@@ -208,7 +210,8 @@ pub fn document(
                 }
                 main #contenu tabindex="-1" { (contenu) }
                 footer.pied {
-                    "Simulateur d'entraînement au portail Chorus Pro — données fictives, à usage de formation uniquement."
+                    "Simulateur d'entraînement au portail Chorus Pro — données fictives, à usage de formation uniquement. "
+                    a href="/donnees-personnelles" { "Données personnelles" }
                 }
             }
         }
