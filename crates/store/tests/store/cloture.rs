@@ -2,33 +2,18 @@
 //! trainees' sandboxes, accounts, messages and signatures are really deleted after the delay;
 //! the class and its documents go at the end of the retention period.
 
-use chorus_domain::classe::{Depart, SaisieClasse, controler};
-use chorus_store::classe::{self, Classe};
+use chorus_store::classe;
 use chorus_store::emargement::{self, Signature};
 use chorus_store::{cloture, formateur};
 
 use crate::commun::{COMMUNE, Monde, Stagiaire, compter, j, jour};
 use crate::facture::deposer;
 
-fn classe_d_un_jour(m: &Monde, formateur_id: &str) -> Classe {
-    let d = controler(&SaisieClasse {
-        titre: "Déposer ses factures sur Chorus Pro".into(),
-        date_debut: jour().format("%Y-%m-%d").to_string(),
-        demi_journees: "1".into(),
-        lieu: "CMA Lozère, Mende".into(),
-        organisme: "Chambre de métiers et de l'artisanat".into(),
-        depart: Depart::PratiqueLibre.code().into(),
-        ..SaisieClasse::default()
-    })
-    .unwrap();
-    m.store.ecrire(|c| classe::creer(c, formateur_id, &d, &m.horloge)).unwrap()
-}
-
 #[test]
 fn clore_une_classe_garde_ses_documents_puis_supprime_les_donnees_des_stagiaires() {
     let m = Monde::nouveau();
     let f = m.store.ecrire(|c| formateur::creer(c, "f@exemple.fr", &m.horloge)).unwrap().0.id;
-    let cl = classe_d_un_jour(&m, &f);
+    let cl = crate::emargement::classe(&m, &f, "1");
     let mut bacs = Vec::new();
     let mut identifiants: Vec<String> = Vec::new();
     for nom in ["Zoé Lœuvre", "Paul Martin"] {

@@ -13,7 +13,7 @@ use lopdf::Document;
 use crate::commun::{Monde, Stagiaire, j, jour};
 use crate::facture::{acceptee, deposer, saisir};
 
-fn classe(m: &Monde, formateur_id: &str, demi_journees: &str) -> Classe {
+pub fn classe(m: &Monde, formateur_id: &str, demi_journees: &str) -> Classe {
     let d = controler(&SaisieClasse {
         titre: "Déposer ses factures sur Chorus Pro".into(),
         date_debut: jour().format("%Y-%m-%d").to_string(),
