@@ -22,6 +22,7 @@
 //! ```
 
 mod amorcage;
+mod annee;
 mod annuaire;
 mod charge;
 mod console;
@@ -75,6 +76,12 @@ struct Options {
     /// Factures redonnées à chaque bac avant chaque réinitialisation.
     #[arg(long, default_value_t = 5)]
     factures_par_stagiaire: usize,
+    /// Classes de l'année (mode annee).
+    #[arg(long, default_value_t = 100)]
+    classes: usize,
+    /// Stagiaires par classe (mode annee).
+    #[arg(long, default_value_t = 12)]
+    stagiaires: usize,
     /// Structures de l'annuaire fictif importé (mode annuaire).
     #[arg(long, default_value_t = 300_000)]
     structures: usize,
@@ -108,6 +115,8 @@ enum Mode {
     Piste,
     /// La recherche dans un annuaire de `--structures` structures, importé serveur en marche.
     Annuaire,
+    /// Une année de classes sur un dossier : les pages d'un stagiaire, rapportées à un serveur neuf.
+    Annee,
 }
 
 #[tokio::main]
@@ -144,6 +153,9 @@ async fn executer(options: &Options) -> Result<usize, String> {
         println!("| Fils | Factures/s |\n| ---: | ---: |");
         println!("| 1 | {:.0} |\n| {} | {:.0} |", m.un_fil, m.fils, m.tous_les_fils);
         return Ok(0);
+    }
+    if options.mode == Mode::Annee {
+        return executer_annee(options).await;
     }
     // Kept alive until the end: dropping it kills the server, even on an early error.
     let (serveur, url, description) = cible(options).await?;
@@ -252,6 +264,41 @@ async fn executer(options: &Options) -> Result<usize, String> {
         serveur.arreter().await;
     }
     Ok(m_sante.erreurs + m_page.erreurs)
+}
+
+/// A year of classes: the same trainee pages on a fresh server (formation1 with `--factures`
+/// invoices) and on a data folder holding `--classes` × `--stagiaires` sandboxes of
+/// `--factures` invoices each.
+async fn executer_annee(options: &Options) -> Result<usize, String> {
+    let binaire = match &options.serveur {
+        Some(chemin) => chemin.clone(),
+        None => serveur::binaire_par_defaut()?,
+    };
+    let duree = Duration::from_secs(options.duree);
+    eprintln!("Serveur neuf : {} factures pour formation1…", options.factures);
+    let neuf = Serveur::demarrer(&binaire).await?;
+    let mut session = Session::new(&neuf.url);
+    session.connecter(IDENTIFIANT, MOT_DE_PASSE).await?;
+    amorcage::creer_factures(&mut session, options.factures).await?;
+    let pages = annee::pages(&mut session).await?;
+    let frais = annee::mesurer(&mut session, &pages, options.clients, duree).await?;
+    neuf.arreter().await;
+
+    let dossier = tempfile::tempdir().map_err(|e| e.to_string())?;
+    eprintln!(
+        "Une année : {} classes de {} stagiaires, {} factures chacun…",
+        options.classes, options.stagiaires, options.factures
+    );
+    let a = annee::peupler(dossier.path(), options.classes, options.stagiaires, options.factures)?;
+    let serveur = Serveur::demarrer_dans(&binaire, dossier).await?;
+    let mut session = Session::new(&serveur.url);
+    session.connecter(&a.identifiant, &a.mot_de_passe).await?;
+    let pages_annee = annee::pages(&mut session).await?;
+    let annee_mesures = annee::mesurer(&mut session, &pages_annee, options.clients, duree).await?;
+    serveur.arreter().await;
+    println!();
+    rapport::imprimer_annee(options.clients, duree, &a, &pages, &frais, &annee_mesures);
+    Ok(frais.iter().chain(&annee_mesures).map(|m| m.erreurs).sum())
 }
 
 /// The works pages: formation1's sandbox with `--factures` works dossiers, then each page

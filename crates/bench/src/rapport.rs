@@ -316,6 +316,46 @@ pub fn imprimer_annuaire(serveur: &str, clients: usize, duree: Duration, a: &cra
     }
 }
 
+pub fn imprimer_annee(
+    clients: usize,
+    duree: Duration,
+    a: &crate::annee::Annee,
+    pages: &[(String, String)],
+    frais: &[Mesure],
+    annee: &[Mesure],
+) {
+    println!("## Une année de classes sur un dossier (chorus-bench --mode annee)\n");
+    println!("- Machine : {} cœurs (nproc), {}", coeurs(), modele_cpu());
+    println!(
+        "- {} classes de {} stagiaires ({} bacs à sable), {} factures envoyées chacun, émargement signé, les trois quarts des classes closes : peuplé en {} s, base de {} Mo",
+        a.classes,
+        a.stagiaires,
+        a.classes * a.stagiaires,
+        a.factures,
+        decimal(a.duree.as_secs_f64(), 0),
+        a.octets / 1_000_000
+    );
+    println!(
+        "- Les pages d'un stagiaire de la dernière classe, et les mêmes sur un serveur neuf (formation1, autant de factures) ; {clients} clients, {} s par mesure\n",
+        duree.as_secs()
+    );
+    println!(
+        "| Page | neuf : /s | neuf : p99 (ms) | année : /s | année : p99 (ms) | rapport des p99 | erreurs |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (((nom, _), n), y) in pages.iter().zip(frais).zip(annee) {
+        println!(
+            "| {nom} | {} | {} | {} | {} | {} | {} |",
+            decimal(n.par_seconde(), 0),
+            decimal(ms(n.percentile(0.99)), 2),
+            decimal(y.par_seconde(), 0),
+            decimal(ms(y.percentile(0.99)), 2),
+            decimal(ratio(ms(y.percentile(0.99)), ms(n.percentile(0.99))), 2),
+            n.erreurs + y.erreurs
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

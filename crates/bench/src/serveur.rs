@@ -29,6 +29,11 @@ impl Serveur {
     /// `Simulateur prêt : http://…/`: port 0 lets several runs share the machine.
     pub async fn demarrer(binaire: &Path) -> Result<Serveur, String> {
         let donnees = tempfile::tempdir().map_err(|e| format!("dossier temporaire : {e}"))?;
+        Serveur::demarrer_dans(binaire, donnees).await
+    }
+
+    /// The same, on a data folder already populated (removed when the server is dropped).
+    pub async fn demarrer_dans(binaire: &Path, donnees: tempfile::TempDir) -> Result<Serveur, String> {
         let mut processus = Command::new(binaire)
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(donnees.path())
