@@ -1,7 +1,7 @@
 //! `--mode annee` : une année de formation sur un seul dossier de données. `--classes` classes
 //! (100 par défaut) de `--stagiaires` stagiaires (12), une par semaine sur l'année écoulée,
 //! chacun avec son bac à sable, `--factures` factures envoyées (avec leur journal et les
-//! messages qu'elles font naître) et sa signature d'émargement ; les trois quarts des classes
+//! messages qu'elles font naître), un examen de quiz rendu et sa signature d'émargement ; les trois quarts des classes
 //! closes, comme le formateur le fait en fin de session. Les pages d'un stagiaire de la dernière
 //! classe sont ensuite mesurées sur ce serveur, puis les mêmes pages sur un serveur neuf (le bac
 //! de démonstration formation1, avec autant de factures) : le rapport entre les deux.
@@ -13,7 +13,7 @@ use chorus_domain::classe::{Depart, SaisieClasse, controler};
 use chorus_domain::saisie::{LigneBrute, SaisieBrute};
 use chorus_store::emargement::Signature;
 use chorus_store::facture::Envoi;
-use chorus_store::{Horloge, Store, classe, cloture, demo, emargement, facture, formateur};
+use chorus_store::{Horloge, Store, classe, cloture, demo, emargement, facture, formateur, quiz};
 
 use crate::charge::{self, Mesure};
 use crate::http::Session;
@@ -27,6 +27,9 @@ pub struct Annee {
     pub octets: u64,
     pub identifiant: String,
     pub mot_de_passe: String,
+    /// Le formateur (son mot de passe à usage unique) et la dernière classe.
+    pub formateur: (String, String),
+    pub derniere_classe: String,
 }
 
 fn saisie(numero: &str, date: chrono::NaiveDate) -> SaisieBrute {
@@ -52,8 +55,10 @@ pub fn peupler(dossier: &Path, classes: usize, stagiaires: usize, factures: usiz
     let store = Store::ouvrir(dossier).map_err(e)?;
     let aujourd_hui = Horloge::Systeme.aujourd_hui();
     demo::initialiser(&store, &Horloge::Systeme).map_err(e)?;
-    let (f, _) =
+    let (f, mot_de_passe_formateur) =
         store.ecrire(|c| formateur::creer(c, "formatrice@annee.exemple.fr", &Horloge::Systeme)).map_err(e)?;
+    let questions = quiz::CatalogueQuiz::livre().questions();
+    let mut derniere_classe = String::new();
     let mut mesure = (String::new(), String::new());
     for k in 0..classes {
         // Une classe par semaine (ou plus serrées), la dernière aujourd'hui.
@@ -89,6 +94,19 @@ pub fn peupler(dossier: &Path, classes: usize, stagiaires: usize, factures: usiz
                             &horloge,
                         )?;
                     }
+                    // Un examen de quiz, rendu avec une réponse à chaque question.
+                    let examen = quiz::commencer(
+                        c,
+                        &compte.id,
+                        quiz::Mode::Examen,
+                        Some(quiz::Portee::Examen(None)),
+                        &questions,
+                        (k * 100 + s) as u64,
+                        horloge.maintenant(),
+                    )?;
+                    let tentative = quiz::tentative(c, &compte.id, &examen)?;
+                    let reponses = tentative.questions.iter().map(|q| (q.id.clone(), vec![0])).collect();
+                    quiz::rendre_examen(c, &compte.id, &examen, &reponses, horloge.maintenant())?;
                     let signature = Signature { certifie: true, nom: nom.clone(), trace: String::new() };
                     // La demi-journée en cours à l'heure fixe de l'horloge, s'il y en a une.
                     let _ = emargement::signer(c, &a.participant_id, &signature, &horloge);
@@ -97,6 +115,7 @@ pub fn peupler(dossier: &Path, classes: usize, stagiaires: usize, factures: usiz
                 .map_err(e)?;
             mesure = (compte.email.clone(), mot_de_passe);
         }
+        derniere_classe = cl.id.clone();
         // Les trois quarts des classes passées sont closes.
         if k % 4 != 3 && k + 1 < classes {
             let documents = store.lire(|c| cloture::preparer(c, &f.id, &cl.id, &horloge)).map_err(e)?;
@@ -114,6 +133,8 @@ pub fn peupler(dossier: &Path, classes: usize, stagiaires: usize, factures: usiz
         octets,
         identifiant: mesure.0,
         mot_de_passe: mesure.1,
+        formateur: (f.email.clone(), mot_de_passe_formateur),
+        derniere_classe,
     })
 }
 
@@ -136,6 +157,15 @@ pub async fn pages(session: &mut Session) -> Result<Vec<(String, String)>, Strin
         ("Suivi des paiements".into(), "/suivi-paiements".into()),
         ("Messagerie".into(), "/messagerie".into()),
     ])
+}
+
+/// Les pages mesurées du formateur : ses classes, la dernière, son suivi et son émargement.
+pub fn pages_console(classe: &str) -> Vec<(String, String)> {
+    vec![
+        ("Console : les classes".into(), "/formateur".into()),
+        ("Console : la classe".into(), format!("/formateur/classes/{classe}")),
+        ("Console : l'émargement".into(), format!("/formateur/classes/{classe}/emargement")),
+    ]
 }
 
 /// Chaque page mesurée pour `clients` stagiaires à la fois (ici, la même session).

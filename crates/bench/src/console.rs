@@ -116,7 +116,7 @@ pub struct Reinitialisations {
 }
 
 /// Gives each of these trainees `factures` invoices (so that a reset has work to undo).
-async fn remplir(classe: &mut Classe, qui: &[usize], factures: usize, tour: usize) -> Result<(), String> {
+pub async fn remplir(classe: &mut Classe, qui: &[usize], factures: usize, tour: usize) -> Result<(), String> {
     let date = date_facture();
     for &i in qui {
         for k in 1..=factures {

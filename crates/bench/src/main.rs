@@ -281,7 +281,16 @@ async fn executer_annee(options: &Options) -> Result<usize, String> {
     session.connecter(IDENTIFIANT, MOT_DE_PASSE).await?;
     amorcage::creer_factures(&mut session, options.factures).await?;
     let pages = annee::pages(&mut session).await?;
-    let frais = annee::mesurer(&mut session, &pages, options.clients, duree).await?;
+    let mut frais = annee::mesurer(&mut session, &pages, options.clients, duree).await?;
+    // The trainer's console: a class of as many trainees, each with as many invoices.
+    let (email, mot_de_passe) = neuf.premier_formateur().await?;
+    let formateur = console::connecter(&neuf.url, &email, &mot_de_passe).await?;
+    let mut classe = console::preparer(&neuf.url, formateur, options.stagiaires).await?;
+    let tous: Vec<usize> = (0..options.stagiaires).collect();
+    console::remplir(&mut classe, &tous, options.factures, 0).await?;
+    let mut formateur = classe.formateur;
+    let pages_console = annee::pages_console(&classe.id);
+    frais.extend(annee::mesurer(&mut formateur, &pages_console, options.clients, duree).await?);
     neuf.arreter().await;
 
     let dossier = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -294,10 +303,17 @@ async fn executer_annee(options: &Options) -> Result<usize, String> {
     let mut session = Session::new(&serveur.url);
     session.connecter(&a.identifiant, &a.mot_de_passe).await?;
     let pages_annee = annee::pages(&mut session).await?;
-    let annee_mesures = annee::mesurer(&mut session, &pages_annee, options.clients, duree).await?;
+    let mut annee_mesures = annee::mesurer(&mut session, &pages_annee, options.clients, duree).await?;
+    let mut formateur = console::connecter(&serveur.url, &a.formateur.0, &a.formateur.1).await?;
+    annee_mesures.extend(
+        annee::mesurer(&mut formateur, &annee::pages_console(&a.derniere_classe), options.clients, duree)
+            .await?,
+    );
     serveur.arreter().await;
+    let mut noms = pages;
+    noms.extend(pages_console);
     println!();
-    rapport::imprimer_annee(options.clients, duree, &a, &pages, &frais, &annee_mesures);
+    rapport::imprimer_annee(options.clients, duree, &a, &noms, &frais, &annee_mesures);
     Ok(frais.iter().chain(&annee_mesures).map(|m| m.erreurs).sum())
 }
 

@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0028_engagements.sql"),
     include_str!("migrations/0029_annuaire_recherche.sql"),
     include_str!("migrations/0030_cloture.sql"),
+    include_str!("migrations/0031_index_annee.sql"),
 ];
 
 /// Le nombre de migrations que ce binaire connaît (la version de schéma qu'il produit).

@@ -121,6 +121,26 @@ pub fn lister(c: &Connection, formateur_id: &str) -> Resultat<Vec<(Classe, usize
     Ok(v)
 }
 
+/// Les `limite` classes les plus récentes du formateur, et le nombre de toutes ses classes : la
+/// console d'un centre qui tient cent classes par an n'affiche pas l'année entière.
+pub fn lister_recentes(
+    c: &Connection,
+    formateur_id: &str,
+    limite: usize,
+) -> Resultat<(Vec<(Classe, usize)>, usize)> {
+    let mut st = c.prepare_cached(&format!(
+        "SELECT {COLONNES}, (SELECT count(*) FROM participant p WHERE p.classe_id = classe.id)
+         FROM classe WHERE formateur_id = ?1 ORDER BY date_debut DESC, cree_le DESC LIMIT ?2"
+    ))?;
+    let v = st
+        .query_map(params![formateur_id, limite as i64], |r| Ok((lire(r)?, r.get(11)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let total: i64 = c
+        .prepare_cached("SELECT count(*) FROM classe WHERE formateur_id = ?1")?
+        .query_row([formateur_id], |r| r.get(0))?;
+    Ok((v, total.max(0) as usize))
+}
+
 /// Une classe du formateur ; celle d'un autre formateur est « introuvable ».
 pub fn charger(c: &Connection, formateur_id: &str, classe_id: &str) -> Resultat<Classe> {
     c.prepare_cached(&format!("SELECT {COLONNES} FROM classe WHERE id = ?1 AND formateur_id = ?2"))?

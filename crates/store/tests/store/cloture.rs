@@ -111,3 +111,17 @@ fn clore_une_classe_garde_ses_documents_puis_supprime_les_donnees_des_stagiaires
     assert_eq!(compter(&m.store, "document_classe"), 0);
     assert!(m.store.lire(|c| classe::charger(c, &f, &cl.id)).is_err());
 }
+
+/// A centre's year: the console's home lists the most recent classes and says how many there are.
+#[test]
+fn la_console_montre_les_classes_les_plus_recentes_et_leur_nombre() {
+    let m = Monde::nouveau();
+    let f = m.store.ecrire(|c| formateur::creer(c, "f@exemple.fr", &m.horloge)).unwrap().0.id;
+    let ids: Vec<String> = (0..5).map(|_| crate::emargement::classe(&m, &f, "1").id).collect();
+    let (recentes, total) = m.store.lire(|c| classe::lister_recentes(c, &f, 3)).unwrap();
+    assert_eq!((recentes.len(), total), (3, 5));
+    let toutes = m.store.lire(|c| classe::lister(c, &f)).unwrap();
+    let attendues: Vec<&str> = toutes.iter().take(3).map(|(c, _)| c.id.as_str()).collect();
+    assert_eq!(recentes.iter().map(|(c, _)| c.id.as_str()).collect::<Vec<_>>(), attendues);
+    assert_eq!(ids.len(), 5);
+}

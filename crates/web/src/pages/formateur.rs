@@ -277,16 +277,39 @@ pub(crate) fn dates(c: &Classe) -> String {
     }
 }
 
-pub async fn classes(State(etat): State<AppState>, f: FormateurConnecte) -> Result<Markup, AppError> {
+/// Les classes montrées d'abord sur l'accueil de la console ; « toutes » les montre toutes.
+const CLASSES_RECENTES: usize = 20;
+
+#[derive(serde::Deserialize)]
+pub struct ChoixClasses {
+    #[serde(default)]
+    toutes: String,
+}
+
+pub async fn classes(
+    State(etat): State<AppState>,
+    f: FormateurConnecte,
+    Query(q): Query<ChoixClasses>,
+) -> Result<Markup, AppError> {
     let jeton = super::jeton_api::section_de(&etat, &f).await?;
-    accueil(&etat, &f, jeton).await
+    accueil_avec(&etat, &f, jeton, q.toutes == "oui").await
 }
 
 /// L'accueil de la console (classes, nouvelle classe, jeton de l'API), avec la section du
 /// jeton donnée par l'appelant (qui y montre un jeton tout juste généré).
 pub async fn accueil(etat: &AppState, f: &FormateurConnecte, jeton_api: Markup) -> Result<Markup, AppError> {
+    accueil_avec(etat, f, jeton_api, false).await
+}
+
+async fn accueil_avec(
+    etat: &AppState,
+    f: &FormateurConnecte,
+    jeton_api: Markup,
+    toutes: bool,
+) -> Result<Markup, AppError> {
     let id = f.formateur.id.clone();
-    let classes = etat.lire(move |c, _| classe::lister(c, &id)).await?;
+    let limite = if toutes { usize::MAX >> 1 } else { CLASSES_RECENTES };
+    let (classes, total) = etat.lire(move |c, _| classe::lister_recentes(c, &id, limite)).await?;
     let defaut = SaisieClasse {
         demi_journees: "2".into(),
         depart: Depart::PratiqueLibre.code().into(),
@@ -294,7 +317,12 @@ pub async fn accueil(etat: &AppState, f: &FormateurConnecte, jeton_api: Markup) 
         ..SaisieClasse::default()
     };
     let profil = profil::section_de(etat, f).await?;
-    Ok(page_classes(f, &classes, &defaut, &[], html! { (profil) (jeton_api) }))
+    let plus_anciennes = html! {
+        @if total > classes.len() {
+            p { "Les " (classes.len()) " classes les plus récentes sur " (total) ". " a href="/formateur?toutes=oui" { "Voir toutes les classes" } }
+        }
+    };
+    Ok(page_classes(f, &classes, &defaut, &[], html! { (plus_anciennes) (profil) (jeton_api) }))
 }
 
 pub async fn creer_classe(
