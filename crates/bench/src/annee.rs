@@ -30,7 +30,14 @@ pub struct Annee {
     /// Le formateur (son mot de passe à usage unique) et la dernière classe.
     pub formateur: (String, String),
     pub derniere_classe: String,
+    /// Le compte technique du stagiaire mesuré (`login:mot de passe`), pour l'API Chorus Pro ;
+    /// ses identifiants PISTE sont [`CLIENT_ID`] et [`CLIENT_SECRET`].
+    pub compte_technique: String,
 }
+
+pub const CLIENT_ID: &str = "annee-stagiaire";
+pub const CLIENT_SECRET: &str = "annee-secret-stagiaire";
+const MOT_DE_PASSE_TECHNIQUE: &str = "Raccordement-API-2026";
 
 fn saisie(numero: &str, date: chrono::NaiveDate) -> SaisieBrute {
     SaisieBrute {
@@ -59,6 +66,7 @@ pub fn peupler(dossier: &Path, classes: usize, stagiaires: usize, factures: usiz
         store.ecrire(|c| formateur::creer(c, "formatrice@annee.exemple.fr", &Horloge::Systeme)).map_err(e)?;
     let questions = quiz::CatalogueQuiz::livre().questions();
     let mut derniere_classe = String::new();
+    let mut compte_technique = String::new();
     let mut mesure = (String::new(), String::new());
     for k in 0..classes {
         // Une classe par semaine (ou plus serrées), la dernière aujourd'hui.
@@ -114,6 +122,27 @@ pub fn peupler(dossier: &Path, classes: usize, stagiaires: usize, factures: usiz
                 })
                 .map_err(e)?;
             mesure = (compte.email.clone(), mot_de_passe);
+            if k + 1 == classes && s + 1 == stagiaires {
+                // Le connecteur du stagiaire mesuré : ses identifiants PISTE et son compte technique.
+                compte_technique = store
+                    .ecrire(|c| {
+                        let ids = chorus_store::piste::Identifiants {
+                            client_id: CLIENT_ID.into(),
+                            client_secret: CLIENT_SECRET.into(),
+                        };
+                        chorus_store::piste::definir(c, &a.bac_id, &ids, &horloge)?;
+                        let t = chorus_store::raccordement::definir_compte_technique(
+                            c,
+                            &a.bac_id,
+                            &structure,
+                            MOT_DE_PASSE_TECHNIQUE,
+                            MOT_DE_PASSE_TECHNIQUE,
+                            &horloge,
+                        )?;
+                        Ok(format!("{}:{MOT_DE_PASSE_TECHNIQUE}", t.identifiant))
+                    })
+                    .map_err(e)?;
+            }
         }
         derniere_classe = cl.id.clone();
         // Les trois quarts des classes passées sont closes.
@@ -135,6 +164,7 @@ pub fn peupler(dossier: &Path, classes: usize, stagiaires: usize, factures: usiz
         mot_de_passe: mesure.1,
         formateur: (f.email.clone(), mot_de_passe_formateur),
         derniere_classe,
+        compte_technique,
     })
 }
 

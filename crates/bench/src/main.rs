@@ -291,6 +291,15 @@ async fn executer_annee(options: &Options) -> Result<usize, String> {
     let mut formateur = classe.formateur;
     let pages_console = annee::pages_console(&classe.id);
     frais.extend(annee::mesurer(&mut formateur, &pages_console, options.clients, duree).await?);
+    let recherche =
+        r#"{"rechercheFactureParFournisseur": {"nbResultatsParPage": 10, "pageResultatDemandee": 1}}"#;
+    let appel = ("factures/v1/rechercher/fournisseur", recherche);
+    let demo = (
+        "demo-formation1",
+        "demo-secret-formation1",
+        "TECH_92391234900068@cpro.exemple:Raccordement-API-2026",
+    );
+    frais.push(piste::mesurer_appel(&neuf.url, demo, appel.0, appel.1, options.clients, duree).await?);
     neuf.arreter().await;
 
     let dossier = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -309,9 +318,13 @@ async fn executer_annee(options: &Options) -> Result<usize, String> {
         annee::mesurer(&mut formateur, &annee::pages_console(&a.derniere_classe), options.clients, duree)
             .await?,
     );
+    let stagiaire = (annee::CLIENT_ID, annee::CLIENT_SECRET, a.compte_technique.as_str());
+    annee_mesures
+        .push(piste::mesurer_appel(&serveur.url, stagiaire, appel.0, appel.1, options.clients, duree).await?);
     serveur.arreter().await;
     let mut noms = pages;
     noms.extend(pages_console);
+    noms.push(("API : rechercher/fournisseur".into(), appel.0.into()));
     println!();
     rapport::imprimer_annee(options.clients, duree, &a, &noms, &frais, &annee_mesures);
     Ok(frais.iter().chain(&annee_mesures).map(|m| m.erreurs).sum())

@@ -109,3 +109,75 @@ pub async fn mesurer(url: &str, clients: usize, duree: Duration) -> Result<Piste
     }
     Ok(Piste { sante, soumettre: Mesure::nouvelle(latences, erreurs, premiere, debut.elapsed()) })
 }
+
+/// Un service de l'API appelé en boucle par `clients` connecteurs avec le même corps (une
+/// lecture : `rechercher/fournisseur`…), avec les identifiants PISTE et le compte technique
+/// donnés (`login:mot de passe`).
+pub async fn mesurer_appel(
+    url: &str,
+    (client_id, client_secret, compte): (&str, &str, &str),
+    service: &str,
+    corps: &str,
+    clients: usize,
+    duree: Duration,
+) -> Result<Mesure, String> {
+    let url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
+    let formulaire = format!(
+        "grant_type=client_credentials&client_id={client_id}&client_secret={client_secret}&scope=openid"
+    );
+    let requete = Request::post(format!("{url}api/oauth/token"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Full::new(Bytes::from(formulaire)))
+        .map_err(|e| e.to_string())?;
+    let r = http::lire(&http::nouveau_client(), requete).await?;
+    let v: serde_json::Value =
+        serde_json::from_str(&r.corps).map_err(|e| format!("jeton : {e} ; {}", r.corps))?;
+    let jeton = v["access_token"].as_str().ok_or_else(|| format!("pas de jeton : {}", r.corps))?.to_string();
+    let compte = base64::engine::general_purpose::STANDARD.encode(compte);
+    let fin = Instant::now() + duree;
+    let debut = Instant::now();
+    let taches: Vec<_> = (0..clients)
+        .map(|_| {
+            let (adresse, jeton, compte, corps) =
+                (format!("{url}cpro/{service}"), jeton.clone(), compte.clone(), corps.to_string());
+            tokio::spawn(async move {
+                let client = http::nouveau_client();
+                let (mut latences, mut erreurs, mut premiere) = (Vec::new(), 0, None);
+                while Instant::now() < fin {
+                    let t = Instant::now();
+                    let requete = Request::post(&adresse)
+                        .header(AUTHORIZATION, format!("Bearer {jeton}"))
+                        .header("cpro-account", &compte)
+                        .header(CONTENT_TYPE, "application/json;charset=utf-8")
+                        .body(Full::new(Bytes::from(corps.clone())))
+                        .expect("requête");
+                    match client.request(requete).await {
+                        Ok(r) if r.status() == StatusCode::OK => {
+                            let _ = r.into_body().collect().await;
+                            latences.push(t.elapsed());
+                        }
+                        Ok(r) => {
+                            erreurs += 1;
+                            premiere.get_or_insert(r.status().to_string());
+                        }
+                        Err(e) => {
+                            erreurs += 1;
+                            premiere.get_or_insert(e.to_string());
+                        }
+                    }
+                }
+                (latences, erreurs, premiere)
+            })
+        })
+        .collect();
+    let (mut latences, mut erreurs, mut premiere) = (Vec::new(), 0, None);
+    for t in taches {
+        let (l, e, p) = t.await.map_err(|e| e.to_string())?;
+        latences.extend(l);
+        erreurs += e;
+        if premiere.is_none() {
+            premiere = p;
+        }
+    }
+    Ok(Mesure::nouvelle(latences, erreurs, premiere, debut.elapsed()))
+}
