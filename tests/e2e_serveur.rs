@@ -199,28 +199,12 @@ async fn une_sauvegarde_pendant_les_ecritures_se_restaure_avec_chaque_ecriture_a
         tokio::time::sleep(Duration::from_millis(700)).await;
         let avant: Vec<String> = acquittees.lock().unwrap().clone();
         let fichier = sauvegardes.path().join(format!("chorus-{tour}.sqlite"));
-        let sortie = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
-            .arg("backup")
-            .arg(&fichier)
-            .arg("--data")
-            .arg(donnees.path())
-            .env_remove("CHORUS_DATA")
-            .output()
-            .await
-            .expect("chorus-sandbox backup");
+        let sortie = commande("backup", &fichier, donnees.path()).await;
         assert!(sortie.status.success(), "backup : {}", String::from_utf8_lossy(&sortie.stderr));
         assert!(String::from_utf8_lossy(&sortie.stdout).contains("intégrité vérifiée"));
 
         let restauree = sauvegardes.path().join(format!("donnees-{tour}"));
-        let sortie = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
-            .arg("restore")
-            .arg(&fichier)
-            .arg("--data")
-            .arg(&restauree)
-            .env_remove("CHORUS_DATA")
-            .output()
-            .await
-            .expect("chorus-sandbox restore");
+        let sortie = commande("restore", &fichier, &restauree).await;
         assert!(sortie.status.success(), "restore : {}", String::from_utf8_lossy(&sortie.stderr));
         let c = rusqlite::Connection::open(restauree.join("chorus.sqlite")).expect("base restaurée");
         let integrite: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
@@ -232,15 +216,7 @@ async fn une_sauvegarde_pendant_les_ecritures_se_restaure_avec_chaque_ecriture_a
         }
         assert!(avant.len() > 10 * (tour + 1), "trop peu d'écritures avant la sauvegarde : {}", avant.len());
         // Restoring over existing data is refused: nothing is overwritten.
-        let refus = Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
-            .arg("restore")
-            .arg(&fichier)
-            .arg("--data")
-            .arg(donnees.path())
-            .env_remove("CHORUS_DATA")
-            .output()
-            .await
-            .expect("chorus-sandbox restore");
+        let refus = commande("restore", &fichier, donnees.path()).await;
         assert!(!refus.status.success());
         assert!(String::from_utf8_lossy(&refus.stderr).contains("n'est pas vide"));
     }
@@ -256,6 +232,19 @@ async fn une_sauvegarde_pendant_les_ecritures_se_restaure_avec_chaque_ecriture_a
     let liste = nav.get("/factures-emises?numero=S-1-0").await;
     assert_contient(&liste, "S-1-0");
     serveur.arreter().await;
+}
+
+/// `chorus-sandbox backup|restore FICHIER --data DOSSIER`, run to completion.
+async fn commande(action: &str, fichier: &Path, donnees: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_chorus-sandbox"))
+        .arg(action)
+        .arg(fichier)
+        .arg("--data")
+        .arg(donnees)
+        .env_remove("CHORUS_DATA")
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("chorus-sandbox {action} : {e}"))
 }
 
 /// The returned-invoice journeys, the trainee playing the public buyer: reject → new invoice

@@ -95,7 +95,9 @@ pub fn cloture(c: &Connection, classe_id: &str) -> Resultat<Option<Cloture>> {
     .optional()?)
 }
 
-fn nom_de_fichier(texte: &str) -> String {
+/// Un nom de fichier sûr et lisible à partir d'un titre ou d'un nom (« Zoé Lœuvre » →
+/// « zoé-lœuvre »).
+pub fn nom_de_fichier(texte: &str) -> String {
     let s: String =
         texte.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect::<String>().to_lowercase();
     s.split('-').filter(|m| !m.is_empty()).take(8).collect::<Vec<_>>().join("-")

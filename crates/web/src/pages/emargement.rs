@@ -202,7 +202,7 @@ pub async fn attestation_pdf(
             let (classe, _) = chorus_store::classe::du_participant(c, &p)?;
             let (nom, pdf) =
                 chorus_store::attestation::attestation(c, &classe.formateur_id, &classe.id, &p, h)?;
-            Ok((format!("attestation-{}.pdf", super::fin_de_formation::nom_de_fichier(&nom)), pdf))
+            Ok((format!("attestation-{}.pdf", chorus_store::cloture::nom_de_fichier(&nom)), pdf))
         })
         .await?;
     Ok(super::pieces::servir_fichier(&nom, "application/pdf", pdf, false))

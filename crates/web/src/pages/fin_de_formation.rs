@@ -167,13 +167,6 @@ pub struct ChoixDemiJournee {
     demi_journee: Option<String>,
 }
 
-/// Un nom de fichier sûr et lisible à partir d'un titre ou d'un nom.
-pub(crate) fn nom_de_fichier(texte: &str) -> String {
-    let s: String =
-        texte.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect::<String>().to_lowercase();
-    s.split('-').filter(|m| !m.is_empty()).take(8).collect::<Vec<_>>().join("-")
-}
-
 pub async fn feuille_pdf(
     State(etat): State<AppState>,
     l: LectureClasse,
@@ -195,7 +188,12 @@ pub async fn attestation_pdf(
 ) -> Result<Response, AppError> {
     let fid = f.formateur.id.clone();
     let (nom, pdf) = etat.lire(move |c, h| attestation::attestation(c, &fid, &id, &participant, h)).await?;
-    Ok(servir_fichier(&format!("attestation-{}.pdf", nom_de_fichier(&nom)), "application/pdf", pdf, false))
+    Ok(servir_fichier(
+        &format!("attestation-{}.pdf", chorus_store::cloture::nom_de_fichier(&nom)),
+        "application/pdf",
+        pdf,
+        false,
+    ))
 }
 
 pub async fn attestations_pdf(State(etat): State<AppState>, l: LectureClasse) -> Result<Response, AppError> {
