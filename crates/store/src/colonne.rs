@@ -31,6 +31,38 @@ pub fn horodatage(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     }
 }
 
+/// Une date telle que rusqlite l'écrit (`AAAA-MM-JJ`), sans passer par un format `strftime`.
+pub fn texte_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&d.year()) {
+        return d.format("%F").to_string();
+    }
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// Un horodatage UTC tel que rusqlite l'écrit (`%F %T%.f%:z` : la fraction en 0, 3, 6 ou 9
+/// chiffres selon ce qu'elle porte), sans passer par un format `strftime`.
+pub fn texte_horodatage(h: &DateTime<Utc>) -> String {
+    use chrono::Timelike;
+    let nanos = h.nanosecond();
+    if nanos >= 1_000_000_000 || !(0..=9999).contains(&chrono::Datelike::year(h)) {
+        return h.format("%F %T%.f%:z").to_string();
+    }
+    let fraction = match nanos {
+        0 => String::new(),
+        n if n % 1_000_000 == 0 => format!(".{:03}", n / 1_000_000),
+        n if n % 1_000 == 0 => format!(".{:06}", n / 1_000),
+        n => format!(".{n:09}"),
+    };
+    format!(
+        "{} {:02}:{:02}:{:02}{fraction}+00:00",
+        texte_date(h.date_naive()),
+        h.hour(),
+        h.minute(),
+        h.second()
+    )
+}
+
 fn chiffres(t: &[u8]) -> Option<u32> {
     t.iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
 }
@@ -96,6 +128,42 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    /// Ce qui est écrit ici est exactement ce que rusqlite écrirait.
+    #[test]
+    fn memes_textes_que_l_ecriture_generale() {
+        use rusqlite::ToSql;
+        use rusqlite::types::ToSqlOutput;
+
+        fn texte(v: &dyn ToSql) -> String {
+            match v.to_sql().unwrap() {
+                ToSqlOutput::Owned(rusqlite::types::Value::Text(t)) => t,
+                autre => panic!("{autre:?}"),
+            }
+        }
+        let jour = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        for d in
+            [jour, NaiveDate::from_ymd_opt(24, 2, 29).unwrap(), NaiveDate::from_ymd_opt(12026, 1, 1).unwrap()]
+        {
+            assert_eq!(texte_date(d), texte(&d));
+        }
+        for (seconde, nanos) in [
+            (45, 0),
+            (45, 300_000_000),
+            (45, 311_000),
+            (45, 311_317_171),
+            (5, 1_000),
+            (0, 5),
+            (59, 1_500_000_000),
+        ] {
+            let h = jour.and_hms_nano_opt(20, 3, seconde, nanos).unwrap().and_utc();
+            assert_eq!(texte_horodatage(&h), texte(&h), "{nanos}");
+            let relu = analyser_horodatage(texte_horodatage(&h).as_bytes());
+            if nanos < 1_000_000_000 {
+                assert_eq!(relu, Some(h));
+            }
+        }
     }
 
     #[test]

@@ -372,21 +372,24 @@ pub fn saisir(
     horloge: &Horloge,
 ) -> Resultat<Issue> {
     let preparee = preparer(c, brut)?;
-    saisir_preparee(c, bac_id, structure_id, brouillon, preparee, envoi, horloge)
+    let bac = bac::bac(c, bac_id)?;
+    let fournisseur = bac::structure_fournisseur(c, bac_id, structure_id)?;
+    saisir_preparee(c, &bac, &fournisseur, brouillon, preparee, envoi, horloge)
 }
 
-/// [`saisir`], la saisie déjà préparée hors du tour de l'écrivain (voir [`Preparee`]).
+/// [`saisir`], la saisie déjà préparée hors du tour de l'écrivain (voir [`Preparee`]), pour
+/// un bac et une structure déjà lus — dans ce tour, ou par la requête sous une version des
+/// identités qui n'a pas bougé depuis ([`crate::Store::identites_inchangees_depuis`]).
 pub fn saisir_preparee(
     c: &Connection,
-    bac_id: &str,
-    structure_id: &str,
+    bac: &Bac,
+    fournisseur: &StructureFournisseur,
     brouillon: Option<&str>,
     preparee: Preparee,
     envoi: Envoi,
     horloge: &Horloge,
 ) -> Resultat<Issue> {
-    let bac = bac::bac(c, bac_id)?;
-    let fournisseur = bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let (bac_id, structure_id) = (bac.id.as_str(), fournisseur.id.as_str());
     let courant = match brouillon {
         Some(id) => Some(statut_du_brouillon(c, bac_id, structure_id, id)?),
         None => None,
@@ -399,10 +402,10 @@ pub fn saisir_preparee(
     // circuits ; le statut d'arrivée, lui, dépend du cadre de la facture vérifiée.)
     circuit::transition(&circuit::CLASSIQUE, courant, action, Acteur::Fournisseur, &Contexte::default())?;
     let Verifiee { facture, raison_sociale } =
-        match verifier(c, &bac, &fournisseur, preparee, envoi, brouillon, horloge)? {
+        match verifier(c, bac, fournisseur, preparee, envoi, brouillon, horloge)? {
             Ok(v) => v,
             Err(anomalies) => {
-                tracer_anomalies(c, &bac, &anomalies, brouillon, horloge)?;
+                tracer_anomalies(c, bac, &anomalies, brouillon, horloge)?;
                 return Ok(Issue::Refusee(anomalies));
             }
         };
@@ -455,14 +458,28 @@ pub fn saisir_preparee(
         inserer(c, bac_id, &nouvelle, &raison_sociale)?;
     }
     // Un brouillon ré-enregistré ne change pas de statut : rien de nouveau dans l'historique.
-    if courant != Some(statut) {
-        journaliser_statut(
-            c,
-            bac_id,
-            &id,
-            Changement { statut, acteur: Acteur::Fournisseur, date: aujourd_hui, commentaire: "" },
-            horloge,
-        )?;
+    // Une facture acheminée dès son dépôt y inscrit ses trois étapes d'un coup.
+    let horodatage = horloge.maintenant();
+    let entree = |statut: Statut, acteur: Acteur| journal::Nouvelle {
+        bac_id,
+        facture_id: Some(&id),
+        evenement: evenement::STATUT,
+        statut: Some(statut),
+        date_simulee: aujourd_hui,
+        horodatage,
+        acteur: acteur.code(),
+        commentaire: "",
+        donnees: None,
+    };
+    let entrees: Vec<journal::Nouvelle<'_>> = (courant != Some(statut))
+        .then(|| entree(statut, Acteur::Fournisseur))
+        .into_iter()
+        .chain(etapes.into_iter().flat_map(|(en_cours, arrivee)| {
+            [entree(en_cours, Acteur::Systeme), entree(arrivee, Acteur::Systeme)]
+        }))
+        .collect();
+    if !entrees.is_empty() {
+        journal::ajouter_ensemble(c, &entrees)?;
     }
     if brouillon.is_some() && statut.est_transmise() {
         // Le dépôt d'un brouillon : sa date fait foi, et fait partir les 15 jours du valideur
@@ -471,13 +488,7 @@ pub fn saisir_preparee(
             .execute(params![id, bac_id, aujourd_hui])?;
     }
     match (statut, etapes) {
-        (Statut::Deposee, Some((en_cours, arrivee))) => {
-            for etape in [en_cours, arrivee] {
-                let ch =
-                    Changement { statut: etape, acteur: Acteur::Systeme, date: aujourd_hui, commentaire: "" };
-                journaliser_statut(c, bac_id, &id, ch, horloge)?;
-            }
-        }
+        (Statut::Deposee, Some(_)) => {}
         (Statut::Deposee, None) => acheminer(c, bac_id, &id, circuit, aujourd_hui, horloge)?,
         (Statut::AValider1, _) => {
             let moment = bac.maintenant_simule(horloge);

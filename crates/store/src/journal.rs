@@ -89,21 +89,54 @@ pub fn annoter(c: &Connection, bac_id: &str, id: i64, donnees: &serde_json::Valu
 }
 
 pub fn ajouter(c: &Connection, e: Nouvelle<'_>) -> Resultat<i64> {
-    c.prepare_cached(
+    ajouter_ensemble(c, &[e])
+}
+
+/// Ajoute des entrées d'un seul `INSERT` (dans l'ordre) : les étapes d'une facture acheminée
+/// dès son dépôt s'écrivent ensemble, sous le tour de l'écrivain. Rend l'id de la dernière.
+pub fn ajouter_ensemble(c: &Connection, entrees: &[Nouvelle<'_>]) -> Resultat<i64> {
+    const COLONNES: usize = 9;
+    let valeurs: Vec<String> = (0..entrees.len())
+        .map(|i| {
+            let n = i * COLONNES;
+            format!(
+                "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6,
+                n + 7,
+                n + 8,
+                n + 9
+            )
+        })
+        .collect();
+    let mut requete = c.prepare_cached(&format!(
         "INSERT INTO journal (bac_id, facture_id, evenement, statut, date_simulee, horodatage, acteur, commentaire, donnees)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        e.bac_id,
-        e.facture_id,
-        e.evenement,
-        e.statut.map(Statut::code),
-        e.date_simulee,
-        e.horodatage,
-        e.acteur,
-        e.commentaire,
-        e.donnees
-    ])?;
+         VALUES {}",
+        valeurs.join(", ")
+    ))?;
+    let (dates, horodatages): (Vec<String>, Vec<String>) = entrees
+        .iter()
+        .map(|e| {
+            (crate::colonne::texte_date(e.date_simulee), crate::colonne::texte_horodatage(&e.horodatage))
+        })
+        .unzip();
+    for (i, e) in entrees.iter().enumerate() {
+        let n = i * COLONNES;
+        requete.raw_bind_parameter(n + 1, e.bac_id)?;
+        requete.raw_bind_parameter(n + 2, e.facture_id)?;
+        requete.raw_bind_parameter(n + 3, e.evenement)?;
+        requete.raw_bind_parameter(n + 4, e.statut.map(Statut::code))?;
+        requete.raw_bind_parameter(n + 5, &dates[i])?;
+        requete.raw_bind_parameter(n + 6, &horodatages[i])?;
+        requete.raw_bind_parameter(n + 7, e.acteur)?;
+        requete.raw_bind_parameter(n + 8, e.commentaire)?;
+        requete.raw_bind_parameter(n + 9, e.donnees.as_deref())?;
+    }
+    requete.raw_execute()?;
     Ok(c.last_insert_rowid())
 }
 

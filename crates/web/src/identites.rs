@@ -2,12 +2,18 @@
 //!
 //! Chaque page d'un stagiaire commence par eux ; ils ne changent presque jamais (un
 //! rattachement, une réinitialisation), alors que la page elle-même est relue sans cesse. Ils
-//! sont retenus sous le numéro de version des données du magasin, lu **avant** la lecture :
-//! la moindre écriture validée le fait changer, et la lecture suivante repasse par la base.
-//! Rien ne peut donc être servi de périmé ; au pire, une écriture ailleurs coûte une relecture.
+//! sont retenus sous le numéro de version des identités du magasin, lu **avant** la lecture :
+//! toute écriture validée par ce serveur qui touche un compte, un bac, une structure, une
+//! classe ou un participant le fait changer, et la lecture suivante repasse par la base. Les
+//! factures que la classe écrit sans cesse, elles, ne le font pas bouger.
+//!
+//! Une commande lancée à côté du serveur (`clore-classes`, une restauration) écrit sans passer
+//! par son écrivain : une identité retenue n'est donc jamais gardée plus de
+//! [`AGE_MAX`], ce qui borne le temps où elle pourrait l'ignorer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use chorus_store::bac::{Bac, StructureFournisseur};
 use chorus_store::compte::Utilisateur;
@@ -16,22 +22,38 @@ use chorus_store::{Resultat, Store, bac, compte};
 /// Le compte (absent s'il a été effacé), son bac et sa structure de travail éventuelle.
 pub type Identite = Option<(Utilisateur, Bac, Option<StructureFournisseur>)>;
 
+/// Une identité retenue est relue au-delà de cet âge, même si rien n'a été écrit par ce serveur.
+pub const AGE_MAX: Duration = Duration::from_secs(30);
+
 /// Au-delà, les entrées d'une version passée sont oubliées (une salle en compte quelques dizaines).
 const RETENUES_MAX: usize = 4096;
 
+/// Une identité, la version sous laquelle elle a été lue, et quand.
+type Retenue = (u64, Instant, Arc<Identite>);
+
 #[derive(Default)]
 pub struct Identites {
-    retenues: Mutex<HashMap<String, (u64, Arc<Identite>)>>,
+    retenues: Mutex<HashMap<String, Retenue>>,
 }
 
 impl Identites {
-    /// L'identité du compte `id`, relue en base seulement si une écriture a eu lieu depuis.
+    /// L'identité du compte `id`, relue en base seulement si une identité a été écrite depuis
+    /// (ou si elle a été lue il y a plus de [`AGE_MAX`]).
     pub fn de(&self, store: &Store, id: &str) -> Resultat<Arc<Identite>> {
-        let version = store.version_des_donnees();
-        if let Some((v, identite)) = self.retenues.lock().unwrap_or_else(PoisonError::into_inner).get(id)
+        Ok(self.de_sous_version(store, id)?.1)
+    }
+
+    /// [`Identites::de`], avec la version des identités sous laquelle elle a été lue : une
+    /// écriture peut reprendre ce qu'elle contient sans le relire, si cette version n'a pas
+    /// bougé d'ici son tour ([`Store::identites_inchangees_depuis`]).
+    pub fn de_sous_version(&self, store: &Store, id: &str) -> Resultat<(u64, Arc<Identite>)> {
+        let version = store.version_des_identites();
+        let maintenant = Instant::now();
+        if let Some((v, lue, identite)) = self.retenues.lock().unwrap_or_else(PoisonError::into_inner).get(id)
             && *v == version
+            && maintenant.duration_since(*lue) < AGE_MAX
         {
-            return Ok(identite.clone());
+            return Ok((*v, identite.clone()));
         }
         let identite = Arc::new(store.lire(|c| {
             let Some(u) = compte::utilisateur(c, id)? else { return Ok(None) };
@@ -44,13 +66,13 @@ impl Identites {
         })?);
         let mut retenues = self.retenues.lock().unwrap_or_else(PoisonError::into_inner);
         if retenues.len() >= RETENUES_MAX {
-            retenues.retain(|_, (v, _)| *v == version);
+            retenues.retain(|_, (v, lue, _)| *v == version && maintenant.duration_since(*lue) < AGE_MAX);
             if retenues.len() >= RETENUES_MAX {
                 retenues.clear();
             }
         }
-        retenues.insert(id.to_string(), (version, identite.clone()));
-        Ok(identite)
+        retenues.insert(id.to_string(), (version, maintenant, identite.clone()));
+        Ok((version, identite))
     }
 }
 
@@ -87,6 +109,20 @@ mod tests {
         let identites = Identites::default();
         let premiere = identites.de(&store, &id).unwrap();
         assert!(Arc::ptr_eq(&premiere, &identites.de(&store, &id).unwrap()), "sans écriture, la même");
+
+        // Une écriture qui ne touche aucune identité (ici le journal d'un bac) la laisse retenue.
+        store
+            .ecrire(|c| {
+                c.execute(
+                    "INSERT INTO journal (bac_id, evenement, date_simulee, horodatage, acteur)
+                     SELECT bac_id, 'HORLOGE', '2026-12-05', '2026-12-05T10:00:00Z', 'SYSTEME'
+                     FROM utilisateur WHERE id = ?1",
+                    [&id],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        assert!(Arc::ptr_eq(&premiere, &identites.de(&store, &id).unwrap()), "le journal n'y change rien");
 
         store
             .ecrire(|c| {

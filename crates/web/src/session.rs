@@ -519,6 +519,8 @@ pub struct Stagiaire {
     pub utilisateur: Utilisateur,
     pub bac: Bac,
     pub structure: StructureFournisseur,
+    /// La version des identités sous laquelle compte, bac et structure ont été lus.
+    pub version_identite: u64,
     pub csrf: String,
     pub session: Session,
 }
@@ -558,12 +560,13 @@ impl FromRequestParts<AppState> for Stagiaire {
         };
         let csrf = jeton_csrf(&session).await?;
         // Une lecture par clé sur le fil de la requête, et le plus souvent aucune.
-        let trouve = etat.identites.de(&etat.store, &id)?;
+        let (version_identite, trouve) = etat.identites.de_sous_version(&etat.store, &id)?;
         match trouve.as_ref() {
             Some((utilisateur, bac, Some(structure))) => Ok(Stagiaire {
                 utilisateur: utilisateur.clone(),
                 bac: bac.clone(),
                 structure: structure.clone(),
+                version_identite,
                 csrf,
                 session,
             }),

@@ -230,3 +230,89 @@ fn la_migration_corrige_la_regie_de_l_ancien_annuaire_de_formation() {
         ("REGIE MUNICIPALE DES TRANSPORTS".to_string(), "4140".to_string(), 60)
     );
 }
+
+/// La version des identités ne bouge que quand un compte, un bac, une structure, une classe ou
+/// un participant change — cascades comprises — et pas quand une facture s'écrit.
+#[test]
+fn la_version_des_identites_suit_les_tables_d_identite_et_pas_les_factures() {
+    use chorus_store::facture::{self, Envoi, Issue};
+
+    let monde = crate::commun::Monde::nouveau();
+    let (store, horloge) = (&monde.store, &monde.horloge);
+    let s = monde.stagiaire(1);
+    let avant = store.version_des_identites();
+    let donnees = store.version_des_donnees();
+    let issue = store
+        .ecrire(|c| {
+            facture::saisir(
+                c,
+                &s.bac_id,
+                &s.structure_id,
+                None,
+                &crate::commun::saisie("IDENT-1"),
+                Envoi::ValiderEtEnvoyer,
+                horloge,
+            )
+        })
+        .unwrap();
+    assert!(matches!(issue, Issue::Acceptee(_)), "{issue:?}");
+    assert_ne!(store.version_des_donnees(), donnees, "une écriture a eu lieu");
+    assert_eq!(store.version_des_identites(), avant, "une facture ne touche aucune identité");
+
+    let mut version = avant;
+    let mut apres = |sql: &str| {
+        store.ecrire(|c| Ok(c.execute_batch(sql)?)).unwrap();
+        let v = store.version_des_identites();
+        assert_ne!(v, version, "{sql}");
+        version = v;
+    };
+    apres(&format!("UPDATE bac SET decalage_jours = decalage_jours + 1 WHERE id = '{}'", s.bac_id));
+    apres(&format!("UPDATE structure SET raison_sociale = 'AUTRE' WHERE id = '{}'", s.structure_id));
+    apres(&format!("UPDATE utilisateur SET nom = 'Autre' WHERE bac_id = '{}'", s.bac_id));
+    apres(
+        "INSERT INTO formateur (id, email, mot_de_passe, cree_le)
+             VALUES ('f', 'f@exemple.fr', 'x', '2026-12-05');
+         INSERT INTO classe (id, formateur_id, titre, date_debut, date_fin, demi_journees, lieu,
+                             organisme, code, depart, cree_le)
+             VALUES ('c', 'f', 'Classe', '2026-12-05', '2026-12-05', 2, 'Ici', 'CMA', 'CODE', '{}', '2026-12-05');",
+    );
+    apres(&format!(
+        "INSERT INTO participant (id, classe_id, bac_id, nom, code_binome, rang, rejoint_le)
+             VALUES ('p', 'c', '{}', 'Stagiaire', 'BIN', 1, '2026-12-05')",
+        s.bac_id
+    ));
+    // Une cascade seule : effacer le formateur efface sa classe et ses participants.
+    apres("DELETE FROM formateur WHERE id = 'f'");
+    assert_eq!(crate::commun::compter(store, "participant"), 0);
+    // Un bac effacé efface ses comptes et ses structures avec lui.
+    apres(&format!("DELETE FROM bac WHERE id = '{}'", s.bac_id));
+}
+
+/// Ce qu'une requête a lu sous une version des identités ne vaut plus, sous le tour de
+/// l'écrivain, dès qu'une identité a changé : dans un lot validé depuis, ou plus tôt dans le lot.
+#[test]
+fn une_identite_lue_avant_ne_vaut_plus_si_elle_a_change_depuis_ou_dans_le_lot() {
+    let monde = crate::commun::Monde::nouveau();
+    let store = &monde.store;
+    let s = monde.stagiaire(1);
+    let lue = store.version_des_identites();
+    let intacte = store.ecrire(|c| {
+        c.execute(
+            "INSERT INTO journal (bac_id, evenement, date_simulee, horodatage, acteur)
+                   VALUES (?1, 'HORLOGE', '2026-12-05', '2026-12-05T10:00:00Z', 'SYSTEME')",
+            [&s.bac_id],
+        )?;
+        Ok(store.identites_inchangees_depuis(lue))
+    });
+    assert!(intacte.unwrap(), "le journal ne change aucune identité");
+
+    let dans_le_lot = store.ecrire(|c| {
+        c.execute("UPDATE bac SET decalage_jours = 3 WHERE id = ?1", [&s.bac_id])?;
+        Ok(store.identites_inchangees_depuis(lue))
+    });
+    assert!(!dans_le_lot.unwrap(), "l'horloge du bac vient d'avancer dans ce lot");
+    let apres = store.ecrire(|_| Ok(store.identites_inchangees_depuis(lue)));
+    assert!(!apres.unwrap(), "et le lot validé depuis la lecture le dit encore");
+    let relue = store.version_des_identites();
+    assert!(store.ecrire(|_| Ok(store.identites_inchangees_depuis(relue))).unwrap());
+}

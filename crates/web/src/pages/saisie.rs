@@ -155,9 +155,22 @@ pub async fn soumettre(
     // ce qui dépend du bac à sable et à enregistrer.
     let preparee = etat.lire_par_cle(|c, _| facture::preparer(c, &brut))?;
     let br = brouillon.clone();
+    let (store, version) = (etat.store.clone(), stagiaire.version_identite);
+    let (bac, structure) = (stagiaire.bac.clone(), stagiaire.structure.clone());
     let issue = etat
         .ecrire(move |tx, h| {
-            facture::saisir_preparee(tx, &bac_id, &structure_id, br.as_deref(), preparee, envoi, h)
+            // Le bac et la structure de la session valent encore si aucune identité n'a été
+            // écrite depuis qu'elle les a lus ; sinon (l'horloge du bac a avancé, la structure a
+            // changé…), ils sont relus sous ce tour.
+            let (bac, structure) = if store.identites_inchangees_depuis(version) {
+                (bac, structure)
+            } else {
+                (
+                    chorus_store::bac::bac(tx, &bac_id)?,
+                    chorus_store::bac::structure_fournisseur(tx, &bac_id, &structure_id)?,
+                )
+            };
+            facture::saisir_preparee(tx, &bac, &structure, br.as_deref(), preparee, envoi, h)
         })
         .await?;
     Ok(match issue {
