@@ -370,17 +370,17 @@ fn controler_le_journal(c: &Connection, reveil: &Receiver<()>) {
 fn configurer(c: &mut Connection) -> rusqlite::Result<()> {
     // WAL : les lecteurs ne bloquent pas l'écrivain ; synchronous=NORMAL suffit en WAL (pas de
     // corruption possible, au pire la dernière transaction perdue si la machine s'éteint). Le
-    // journal est ramené à 64 Mo au plus après chaque point de contrôle. La mémoire de SQLite,
-    // toutes connexions comprises, est tenue sous 32 Mo (`soft_heap_limit`, pour tout le
-    // processus) : au-delà, les caches de pages rendent leurs pages au lieu de grandir.
+    // journal est ramené à 64 Mo au plus après chaque point de contrôle. Chaque connexion a son
+    // propre cache de pages, borné ici (512 Kio ; l'écrivain le règle plus grand) : SQLite est
+    // compilé sans cache partagé ni statistiques de mémoire (`.cargo/config.toml`), qui
+    // mettaient chaque page lue sous un verrou global.
     c.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA journal_size_limit = 67108864;
-         PRAGMA cache_size = -512;
-         PRAGMA soft_heap_limit = 33554432;",
+         PRAGMA cache_size = -512;",
     )?;
     // Seul l'écrivain écrit : l'attente ne sert plus qu'aux points de contrôle et aux
     // migrations d'un autre processus.
