@@ -49,9 +49,9 @@ pub struct MagasinSessions {
     ecrites: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Id, Retenue>>>,
 }
 
-/// Ce que la base a de la session, tel qu'écrit en dernier.
+/// Ce que la base a de la session, tel qu'écrit en dernier (l'expiration du `record` est
+/// celle de la dernière requête ; `expire` est celle de la base).
 struct Retenue {
-    empreinte: u64,
     expire: i64,
     record: Record,
 }
@@ -61,13 +61,6 @@ const RETENUES_AVANT_MENAGE: usize = 2048;
 
 /// Précision de l'expiration en base, en secondes.
 const TOLERANCE_EXPIRATION: i64 = 60;
-
-fn empreinte(donnees: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    donnees.hash(&mut h);
-    h.finish()
-}
 
 impl std::fmt::Debug for MagasinSessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -80,19 +73,27 @@ impl MagasinSessions {
         MagasinSessions { store, ecrites: Default::default() }
     }
 
-    /// Vrai si la base a déjà ces données avec une expiration assez proche.
-    fn deja_ecrite(&self, id: &Id, empreinte: u64, expire: i64) -> bool {
-        let ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
-        matches!(ecrites.get(id), Some(r) if r.empreinte == empreinte && expire - r.expire < TOLERANCE_EXPIRATION)
+    /// Vrai si la base a déjà ces données avec une expiration assez proche ; la copie retenue
+    /// prend alors l'expiration du moment. Les données sont comparées telles quelles (quelques
+    /// clés) : ni sérialisées ni copiées à chaque page vue.
+    fn deja_ecrite(&self, record: &Record, expire: i64) -> bool {
+        let mut ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
+        match ecrites.get_mut(&record.id) {
+            Some(r) if r.record.data == record.data && expire - r.expire < TOLERANCE_EXPIRATION => {
+                r.record.expiry_date = record.expiry_date;
+                true
+            }
+            _ => false,
+        }
     }
 
-    fn retenir(&self, record: &Record, empreinte: u64, expire: i64) {
+    fn retenir(&self, record: &Record, expire: i64) {
         let mut ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
         if ecrites.len() >= RETENUES_AVANT_MENAGE {
             let maintenant = time::OffsetDateTime::now_utc().unix_timestamp();
             ecrites.retain(|_, r| r.expire > maintenant);
         }
-        ecrites.insert(record.id, Retenue { empreinte, expire, record: record.clone() });
+        ecrites.insert(record.id, Retenue { expire, record: record.clone() });
     }
 
     /// La session retenue, si elle n'a pas expiré en base.
@@ -158,8 +159,7 @@ impl SessionStore for MagasinSessions {
                 })
                 .await?;
             if cree {
-                let trace = empreinte(&serde_json::to_string(&record.data).unwrap_or_default());
-                self.retenir(record, trace, expire);
+                self.retenir(record, expire);
                 return Ok(());
             }
             record.id = Id::default();
@@ -167,17 +167,8 @@ impl SessionStore for MagasinSessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        // L'empreinte porte sur les données seules : l'expiration change à chaque requête.
-        let donnees_seules =
-            serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let trace = empreinte(&donnees_seules);
         let expire = expiration(record);
-        if self.deja_ecrite(&record.id, trace, expire) {
-            // La base est à jour ; la copie retenue prend les données du moment.
-            let mut ecrites = self.ecrites.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(r) = ecrites.get_mut(&record.id) {
-                r.record = record.clone();
-            }
+        if self.deja_ecrite(record, expire) {
             return Ok(());
         }
         let id = record.id.to_string();
@@ -193,7 +184,7 @@ impl SessionStore for MagasinSessions {
             })
         })
         .await?;
-        self.retenir(record, trace, expire);
+        self.retenir(record, expire);
         Ok(())
     }
 
