@@ -326,3 +326,22 @@ pub fn resume_anomalies(titre: &str, anomalies: &[Anomalie]) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Ce que les pages insèrent est échappé, caractères accentués et texte autour compris
+    /// (l'échappement de maud recopie d'un bloc ce qui n'a rien à échapper).
+    #[test]
+    fn tout_texte_insere_est_echappe() {
+        for (texte, attendu) in [
+            ("", ""),
+            ("Plomberie Dupré & fils", "Plomberie Dupré &amp; fils"),
+            ("\"><script>alert('é')</script>", "&quot;&gt;&lt;script&gt;alert('é')&lt;/script&gt;"),
+            ("<<>>&&\"\"", "&lt;&lt;&gt;&gt;&amp;&amp;&quot;&quot;"),
+            ("n° 12 € — ß", "n° 12 € — ß"),
+        ] {
+            let page = maud::html! { p title=(texte) { (texte) } }.into_string();
+            assert_eq!(page, format!("<p title=\"{attendu}\">{attendu}</p>"), "{texte}");
+        }
+    }
+}
