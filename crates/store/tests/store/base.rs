@@ -316,3 +316,21 @@ fn une_identite_lue_avant_ne_vaut_plus_si_elle_a_change_depuis_ou_dans_le_lot() 
     let relue = store.version_des_identites();
     assert!(store.ecrire(|_| Ok(store.identites_inchangees_depuis(relue))).unwrap());
 }
+
+/// SQLite est compilé comme `.cargo/config.toml` le demande : sans cache de pages partagé
+/// entre connexions (`ENABLE_MEMORY_MANAGEMENT`) ni statistiques de mémoire, qui mettaient
+/// chaque page lue et chaque allocation sous un verrou global.
+#[test]
+fn sqlite_est_compile_sans_verrou_global_par_page() {
+    let (_dossier, store) = base_vide();
+    let options: Vec<String> = store
+        .lire(|c| {
+            let mut st = c.prepare("PRAGMA compile_options")?;
+            let v = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(v)
+        })
+        .unwrap();
+    assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+    assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+    assert!(options.iter().any(|o| o == "THREADSAFE=1"), "{options:?}");
+}
