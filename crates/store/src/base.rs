@@ -374,6 +374,9 @@ fn configurer(c: &mut Connection) -> rusqlite::Result<()> {
     // propre cache de pages, borné ici (512 Kio ; l'écrivain le règle plus grand) : SQLite est
     // compilé sans cache partagé ni statistiques de mémoire (`.cargo/config.toml`), qui
     // mettaient chaque page lue sous un verrou global.
+    // L'attente d'abord, avant tout ce qui peut prendre un verrou. Seul l'écrivain écrit :
+    // l'attente ne sert qu'aux points de contrôle et aux migrations d'un autre processus.
+    c.busy_timeout(Duration::from_secs(5))?;
     c.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
@@ -382,9 +385,6 @@ fn configurer(c: &mut Connection) -> rusqlite::Result<()> {
          PRAGMA journal_size_limit = 67108864;
          PRAGMA cache_size = -512;",
     )?;
-    // Seul l'écrivain écrit : l'attente ne sert plus qu'aux points de contrôle et aux
-    // migrations d'un autre processus.
-    c.busy_timeout(Duration::from_secs(5))?;
     Ok(())
 }
 
@@ -396,12 +396,15 @@ impl Store {
     }
 
     pub fn ouvrir_fichier(chemin: &Path) -> Resultat<Store> {
+        // L'écrivain d'abord : un fichier neuf passe en WAL par lui seul, avant que les quatre
+        // connexions de la réserve ne s'ouvrent ensemble (elles se disputaient ce passage, et
+        // l'une recevait parfois « database is locked » au premier démarrage).
+        let mut connexion = Connection::open(chemin)?;
+        configurer(&mut connexion)?;
         let manager = SqliteConnectionManager::file(chemin).with_init(configurer);
         // Une connexion de la réserve n'a pas à être éprouvée à chaque prêt : un fichier local ne
         // « tombe » pas comme une connexion réseau, et l'épreuve coûtait une requête par lecture.
         let pool = Pool::builder().max_size(LECTEURS).test_on_check_out(false).build(manager)?;
-        let mut connexion = Connection::open(chemin)?;
-        configurer(&mut connexion)?;
         // Le cache de l'écrivain est plus grand que celui de chaque lecteur : il sert toutes
         // les écritures, et reste valable d'une transaction à l'autre puisque personne d'autre
         // n'écrit. Celui d'un lecteur est vidé dès que la base a changé depuis sa dernière
