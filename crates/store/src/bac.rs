@@ -122,6 +122,16 @@ pub fn structure_fournisseur(c: &Connection, bac_id: &str, id: &str) -> Resultat
     .ok_or(Erreur::Introuvable("structure"))
 }
 
+/// Le bac à sable et la structure fournisseur `structure_id` qui y travaille : ce dont une
+/// saisie (et l'identité d'une session) a besoin.
+pub fn avec_structure(
+    c: &Connection,
+    bac_id: &str,
+    structure_id: &str,
+) -> Resultat<(Bac, StructureFournisseur)> {
+    Ok((bac(c, bac_id)?, structure_fournisseur(c, bac_id, structure_id)?))
+}
+
 /// Active ou désactive la double authentification (code reçu dans la messagerie) pour les
 /// comptes de ce bac à sable.
 pub fn regler_double_authentification(c: &Connection, bac_id: &str, active: bool) -> Resultat<()> {

@@ -372,8 +372,7 @@ pub fn saisir(
     horloge: &Horloge,
 ) -> Resultat<Issue> {
     let preparee = preparer(c, brut)?;
-    let bac = bac::bac(c, bac_id)?;
-    let fournisseur = bac::structure_fournisseur(c, bac_id, structure_id)?;
+    let (bac, fournisseur) = bac::avec_structure(c, bac_id, structure_id)?;
     saisir_preparee(c, &bac, &fournisseur, brouillon, preparee, envoi, horloge)
 }
 

@@ -96,42 +96,32 @@ pub fn ajouter(c: &Connection, e: Nouvelle<'_>) -> Resultat<i64> {
 /// dès son dépôt s'écrivent ensemble, sous le tour de l'écrivain. Rend l'id de la dernière.
 pub fn ajouter_ensemble(c: &Connection, entrees: &[Nouvelle<'_>]) -> Resultat<i64> {
     const COLONNES: usize = 9;
-    let valeurs: Vec<String> = (0..entrees.len())
-        .map(|i| {
-            let n = i * COLONNES;
-            format!(
-                "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5,
-                n + 6,
-                n + 7,
-                n + 8,
-                n + 9
-            )
-        })
-        .collect();
-    let mut requete = c.prepare_cached(&format!(
-        "INSERT INTO journal (bac_id, facture_id, evenement, statut, date_simulee, horodatage, acteur, commentaire, donnees)
-         VALUES {}",
-        valeurs.join(", ")
-    ))?;
-    let (dates, horodatages): (Vec<String>, Vec<String>) = entrees
-        .iter()
-        .map(|e| {
-            (crate::colonne::texte_date(e.date_simulee), crate::colonne::texte_horodatage(&e.horodatage))
-        })
-        .unzip();
+    const UNE: &str = "INSERT INTO journal (bac_id, facture_id, evenement, statut, date_simulee, horodatage, acteur, commentaire, donnees)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    // Une entrée seule (le cas courant) garde son texte fixe ; plusieurs ajoutent leurs lignes.
+    let plusieurs;
+    let sql = if entrees.len() == 1 {
+        UNE
+    } else {
+        let valeurs: Vec<String> = (1..entrees.len())
+            .map(|i| {
+                let n = i * COLONNES;
+                let places: Vec<String> = (n + 1..=n + COLONNES).map(|p| format!("?{p}")).collect();
+                format!("({})", places.join(", "))
+            })
+            .collect();
+        plusieurs = format!("{UNE}, {}", valeurs.join(", "));
+        plusieurs.as_str()
+    };
+    let mut requete = c.prepare_cached(sql)?;
     for (i, e) in entrees.iter().enumerate() {
         let n = i * COLONNES;
         requete.raw_bind_parameter(n + 1, e.bac_id)?;
         requete.raw_bind_parameter(n + 2, e.facture_id)?;
         requete.raw_bind_parameter(n + 3, e.evenement)?;
         requete.raw_bind_parameter(n + 4, e.statut.map(Statut::code))?;
-        requete.raw_bind_parameter(n + 5, &dates[i])?;
-        requete.raw_bind_parameter(n + 6, &horodatages[i])?;
+        requete.raw_bind_parameter(n + 5, crate::colonne::texte_date(e.date_simulee))?;
+        requete.raw_bind_parameter(n + 6, crate::colonne::texte_horodatage(&e.horodatage))?;
         requete.raw_bind_parameter(n + 7, e.acteur)?;
         requete.raw_bind_parameter(n + 8, e.commentaire)?;
         requete.raw_bind_parameter(n + 9, e.donnees.as_deref())?;

@@ -165,10 +165,7 @@ pub async fn soumettre(
             let (bac, structure) = if store.identites_inchangees_depuis(version) {
                 (bac, structure)
             } else {
-                (
-                    chorus_store::bac::bac(tx, &bac_id)?,
-                    chorus_store::bac::structure_fournisseur(tx, &bac_id, &structure_id)?,
-                )
+                chorus_store::bac::avec_structure(tx, &bac_id, &structure_id)?
             };
             facture::saisir_preparee(tx, &bac, &structure, br.as_deref(), preparee, envoi, h)
         })
